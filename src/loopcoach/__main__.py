@@ -1,0 +1,5 @@
+"""`python -m loopcoach` runs the CLI."""
+
+from loopcoach.cli.app import main
+
+main()

@@ -1,0 +1,28 @@
+"""`loopcoach serve`: the web app on localhost."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from loopcoach.config import DEFAULT_HOST, DEFAULT_PORT
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        ctx: typer.Context,
+        host: Annotated[str, typer.Option(help="Address to bind.")] = DEFAULT_HOST,
+        port: Annotated[int, typer.Option(help="Port to listen on.")] = DEFAULT_PORT,
+    ) -> None:
+        """Start the web app (http://127.0.0.1:8000 by default)."""
+        import uvicorn
+
+        from loopcoach.web.app import create_app
+
+        coach = ctx.obj
+        coach.library  # noqa: B018 - fail fast on a broken pack, before binding the port
+        coach.engine  # noqa: B018 - migrate before serving
+        typer.echo(f"loopcoach serving on http://{host}:{port}  (Ctrl-C to stop)")
+        uvicorn.run(create_app(coach), host=host, port=port, log_level="warning")

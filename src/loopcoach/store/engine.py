@@ -1,0 +1,60 @@
+"""Engine creation: SQLite file by default (WAL, busy timeout, foreign keys), or any URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from loopcoach.errors import LoopcoachError
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; for SQLite files, create the directory and set safe pragmas."""
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise LoopcoachError(
+            "bad-database-url",
+            f"LOOPCOACH_DATABASE_URL is not a database URL: {url!r} "
+            "(expected e.g. sqlite:////path/loopcoach.db or postgresql+psycopg://...)",
+        ) from None
+    path = sqlite_path(url)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LoopcoachError(
+                "data-dir", f"cannot create the data directory {path.parent}: {exc.strerror}; "
+                "set LOOPCOACH_DATABASE_URL or LOOPCOACH_DATA_DIR to a writable place"
+            ) from None
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+    engine = create_engine(url, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.close()

@@ -1,0 +1,1 @@
+"""The web face: FastAPI app factory, page routes, JSON API, templates and static files."""

@@ -1,0 +1,65 @@
+"""`create_app(coach)`: the FastAPI application. No app is created at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.responses import Response
+
+from loopcoach import __version__
+from loopcoach.coach import Coach
+from loopcoach.errors import LoopcoachError, NotFound
+from loopcoach.web.routes import api, pages
+
+HERE = Path(__file__).parent
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        for k, v in SECURITY_HEADERS.items():
+            response.headers.setdefault(k, v)
+        return response
+
+
+def create_app(coach: Coach) -> FastAPI:
+    app = FastAPI(title="loopcoach", version=__version__, docs_url="/api/docs", redoc_url=None)
+    app.state.coach = coach
+    app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.exception_handler(LoopcoachError)
+    async def _user_error(request: Request, exc: LoopcoachError) -> Response:
+        status = 404 if isinstance(exc, NotFound) else 400
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": exc.to_dict()}, status_code=status)
+        return pages.error_page(request, status, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": {"code": f"http-{exc.status_code}",
+                                           "message": str(exc.detail)}},
+                                status_code=exc.status_code)
+        return pages.error_page(request, exc.status_code, str(exc.detail))
+
+    return app

@@ -1,0 +1,73 @@
+"""The store: SQLite file in the data directory, WAL, migrations that run once and safely."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from loopcoach.config import Settings
+from loopcoach.errors import LoopcoachError
+from loopcoach.store import make_engine, upgrade
+from loopcoach.store.migrate import current_revision, head_revision
+
+
+def test_store_default_database_lives_in_data_dir(isolated_env: Path) -> None:
+    settings = Settings.from_env()
+    assert settings.database_url == f"sqlite:///{isolated_env / 'loopcoach.db'}"
+
+
+def test_store_env_overrides_database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'other.db'}"
+    monkeypatch.setenv("LOOPCOACH_DATABASE_URL", url)
+    assert Settings.from_env().database_url == url
+
+
+def test_store_upgrade_creates_schema_with_wal(tmp_path: Path) -> None:
+    db = tmp_path / "deep" / "dir" / "lc.db"
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    assert db.exists()
+    assert current_revision(engine) == head_revision(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10000
+        assert conn.execute(text("SELECT name FROM users")).scalars().all() == ["local"]
+    upgrade(engine)  # second run is a no-op and keeps the data
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 1
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_store_concurrent_first_start_is_safe(tmp_path: Path) -> None:
+    db = tmp_path / "race.db"
+    code = (
+        "import sys; from loopcoach.store import make_engine, upgrade; "
+        f"upgrade(make_engine('sqlite:///{db}'))"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE)
+             for _ in range(4)]
+    for p in procs:
+        _, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err.decode()
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT count(*) FROM users").fetchone()[0] == 1
+
+
+def test_store_bad_url_is_a_clear_error() -> None:
+    with pytest.raises(LoopcoachError) as info:
+        make_engine("not a url at all")
+    assert "LOOPCOACH_DATABASE_URL" in str(info.value)
+
+
+def test_store_unwritable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(LoopcoachError) as info:
+        make_engine(f"sqlite:///{blocker / 'sub' / 'lc.db'}")
+    assert "cannot create the data directory" in str(info.value)

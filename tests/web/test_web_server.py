@@ -1,0 +1,96 @@
+"""The web app served by a real uvicorn process (`loopcoach serve`), fetched over HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("web-data")
+    port = free_port()
+    env = {**os.environ, "LOOPCOACH_DATA_DIR": str(data)}
+    env.pop("LOOPCOACH_DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "loopcoach", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+        if proc.poll() is not None:
+            raise AssertionError(proc.stderr.read().decode() if proc.stderr else "server died")
+    else:
+        proc.kill()
+        raise AssertionError("server did not start in 30 s")
+    assert (Path(data) / "loopcoach.db").exists(), "serve migrates the default SQLite file"
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_web_home_lists_the_three_roles(server: str) -> None:
+    r = httpx.get(server + "/")
+    assert r.status_code == 200
+    for rid in ("tpm", "tpo", "po"):
+        assert f'href="/roles/{rid}"' in r.text
+
+
+def test_web_security_headers(server: str) -> None:
+    r = httpx.get(server + "/")
+    csp = r.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_web_role_page_shows_stages_and_questions(server: str) -> None:
+    r = httpx.get(server + "/roles/tpm")
+    assert r.status_code == 200
+    assert "The loop" in r.text and 'href="/questions/tpm-' in r.text
+
+
+def test_web_question_page(server: str) -> None:
+    questions = httpx.get(server + "/api/v1/questions", params={"role": "tpo"}).json()
+    qid = questions[0]["id"]
+    r = httpx.get(server + f"/questions/{qid}")
+    assert r.status_code == 200
+    assert "What a strong answer covers" in r.text
+
+
+def test_web_unknown_ids_are_404(server: str) -> None:
+    assert httpx.get(server + "/roles/astronaut").status_code == 404
+    r = httpx.get(server + "/api/v1/questions/nope")
+    assert r.status_code == 404
+    assert r.json()["error"]["code"] == "question-not-found"
+
+
+def test_web_search_escapes_the_query(server: str) -> None:
+    r = httpx.get(server + "/search", params={"q": "<script>alert(1)</script> risk"})
+    assert r.status_code == 200
+    assert "<script>alert(1)</script>" not in r.text
+    assert "&lt;script&gt;" in r.text
+
+
+def test_web_openapi_schema(server: str) -> None:
+    r = httpx.get(server + "/openapi.json")
+    assert r.status_code == 200 and "/api/v1/questions" in r.json()["paths"]
