@@ -7,12 +7,17 @@ CLI commands and web routes call a `Coach`; none of them holds domain logic. Exp
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from loopcoach.config import Settings
 from loopcoach.content.library import Library, load_library
 from loopcoach.content.search import Hit, SearchIndex
+from loopcoach.domain.analysis import Analysis, Timing
+
+if TYPE_CHECKING:
+    from loopcoach.analysis.engine import Analyzer
 
 
 class Coach:
@@ -32,6 +37,27 @@ class Coach:
             self.library.role(role)  # unknown role -> clear error
             return SearchIndex.from_library(self.library, role).search(text, limit=limit)
         return self.search_index.search(text, limit=limit)
+
+    @cached_property
+    def analyzer(self) -> Analyzer:
+        """The analysis engine with the embedding model, loaded once per process."""
+        from loopcoach.analysis.embeddings import load_embedder
+        from loopcoach.analysis.engine import Analyzer
+
+        return Analyzer(self.library, load_embedder())
+
+    def analyze(
+        self,
+        question: str,
+        answer: str,
+        *,
+        role: str | None = None,
+        question_id: str | None = None,
+        timing: Timing | None = None,
+    ) -> Analysis:
+        return self.analyzer.analyze(
+            question, answer, role=role, question_id=question_id, timing=timing
+        )
 
     @cached_property
     def engine(self) -> Engine:

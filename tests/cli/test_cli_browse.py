@@ -38,8 +38,16 @@ def test_cli_questions_json_contract(capsys: pytest.CaptureFixture[str]) -> None
     qs = run_json(capsys, "questions")
     assert isinstance(qs, list) and len(qs) > 60
     for q in qs:
-        for key in ("id", "role", "prompt", "kind", "stages", "competencies", "talking_points",
-                    "follow_ups"):
+        for key in (
+            "id",
+            "role",
+            "prompt",
+            "kind",
+            "stages",
+            "competencies",
+            "talking_points",
+            "follow_ups",
+        ):
             assert key in q, (q["id"], key)
 
 
@@ -101,8 +109,9 @@ def test_cli_packs_validate_builtin_ok(capsys: pytest.CaptureFixture[str]) -> No
     assert code == 0 and out.startswith("ok:")
 
 
-def test_cli_packs_validate_bad_pack_exits_1(capsys: pytest.CaptureFixture[str],
-                                              mini_pack: Path) -> None:
+def test_cli_packs_validate_bad_pack_exits_1(
+    capsys: pytest.CaptureFixture[str], mini_pack: Path
+) -> None:
     q = mini_pack / "questions.yaml"
     q.write_text(q.read_text().replace("stages: [screen]", "stages: [nowhere]"))
     code, _, err = run(capsys, "packs", "validate", str(mini_pack))
@@ -117,16 +126,18 @@ def test_cli_user_pack_adds_a_role(capsys: pytest.CaptureFixture[str], mini_pack
     assert any(p["id"] == "mini" and not p["builtin"] for p in listed)  # type: ignore[union-attr]
 
 
-def test_cli_env_packs(capsys: pytest.CaptureFixture[str], mini_pack: Path,
-                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_env_packs(
+    capsys: pytest.CaptureFixture[str], mini_pack: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LOOPCOACH_PACKS", str(mini_pack))
     qs = run_json(capsys, "questions", "--role", "mini")
     assert [q["id"] for q in qs] == ["mini-plan"]  # type: ignore[index]
 
 
 def test_cli_plain_output_when_not_a_tty(tmp_path: Path) -> None:
-    out = subprocess.run([sys.executable, "-m", "loopcoach", "roles"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "loopcoach", "roles"], capture_output=True, text=True, check=True
+    ).stdout
     first = out.splitlines()[0]
     assert first.split("\t") == ["id", "name", "stages", "questions", "cases"]
     assert "\x1b[" not in out

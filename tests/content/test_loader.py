@@ -41,8 +41,11 @@ def test_loader_bad_yaml_names_file_and_line(mini_pack: Path) -> None:
 
 
 def test_loader_unknown_field_lists_expected_fields(mini_pack: Path) -> None:
-    edit(mini_pack / "questions.yaml", "    kind: behavioural\n",
-         "    kind: behavioural\n    colour: red\n")
+    edit(
+        mini_pack / "questions.yaml",
+        "    kind: behavioural\n",
+        "    kind: behavioural\n    colour: red\n",
+    )
     (msg,) = problems_of(mini_pack)
     assert msg.startswith("mini/questions.yaml:5:")
     assert "unknown field 'colour'" in msg
@@ -69,8 +72,10 @@ def test_loader_duplicate_question_id(mini_pack: Path) -> None:
     body = text.split("questions:\n", 1)[1]
     (mini_pack / "zz-more.yaml").write_text("questions:\n" + body)
     msgs = problems_of(mini_pack)
-    assert any("duplicate questions id 'mini-plan'" in m and m.startswith("mini/zz-more.yaml:2")
-               for m in msgs), msgs
+    assert any(
+        "duplicate questions id 'mini-plan'" in m and m.startswith("mini/zz-more.yaml:2")
+        for m in msgs
+    ), msgs
 
 
 def test_loader_duplicate_talking_point_id(mini_pack: Path) -> None:
@@ -98,7 +103,9 @@ def test_loader_empty_rubric_is_an_error(mini_pack: Path) -> None:
     text = (mini_pack / "questions.yaml").read_text()
     start = text.index("    talking_points:")
     end = text.index("    follow_ups:")
-    (mini_pack / "questions.yaml").write_text(text[:start] + "    talking_points: []\n" + text[end:])
+    (mini_pack / "questions.yaml").write_text(
+        text[:start] + "    talking_points: []\n" + text[end:]
+    )
     msgs = problems_of(mini_pack)
     assert any("talking_points" in m and "at least 1" in m for m in msgs), msgs
 
@@ -110,8 +117,11 @@ def test_loader_empty_cues_is_an_error(mini_pack: Path) -> None:
 
 
 def test_loader_duplicate_yaml_key(mini_pack: Path) -> None:
-    edit(mini_pack / "questions.yaml", "    kind: behavioural\n",
-         "    kind: behavioural\n    kind: situational\n")
+    edit(
+        mini_pack / "questions.yaml",
+        "    kind: behavioural\n",
+        "    kind: behavioural\n    kind: situational\n",
+    )
     (msg,) = problems_of(mini_pack)
     assert "duplicate key 'kind'" in msg and msg.startswith("mini/questions.yaml:5:")
 

@@ -50,8 +50,9 @@ def test_store_concurrent_first_start_is_safe(tmp_path: Path) -> None:
         "import sys; from loopcoach.store import make_engine, upgrade; "
         f"upgrade(make_engine('sqlite:///{db}'))"
     )
-    procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE)
-             for _ in range(4)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE) for _ in range(4)
+    ]
     for p in procs:
         _, err = p.communicate(timeout=60)
         assert p.returncode == 0, err.decode()

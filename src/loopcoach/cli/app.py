@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from loopcoach.cli import browse, packs, serve
+from loopcoach.cli import analyze, browse, packs, serve
 from loopcoach.coach import Coach
 from loopcoach.config import Settings
 from loopcoach.errors import LoopcoachError, PackError
@@ -34,6 +34,7 @@ def _root(
 
 
 browse.register(app)
+analyze.register(app)
 serve.register(app)
 app.add_typer(packs.app, name="packs")
 

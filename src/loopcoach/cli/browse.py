@@ -24,12 +24,18 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(rows)
             return
-        table("Roles", ["id", "name", "stages", "questions", "cases"],
-              [[r["id"], r["name"], r["stages"], r["questions"], r["cases"]] for r in rows])
+        table(
+            "Roles",
+            ["id", "name", "stages", "questions", "cases"],
+            [[r["id"], r["name"], r["stages"], r["questions"], r["cases"]] for r in rows],
+        )
 
     @app.command()
-    def role(ctx: typer.Context, role_id: Annotated[str, typer.Argument(metavar="ID")],
-             as_json: JsonOpt = False) -> None:
+    def role(
+        ctx: typer.Context,
+        role_id: Annotated[str, typer.Argument(metavar="ID")],
+        as_json: JsonOpt = False,
+    ) -> None:
         """Show one role: stages, formats, what is screened for, red flags, scorecard."""
         coach: Coach = ctx.obj
         r = coach.library.role(role_id)
@@ -40,19 +46,34 @@ def register(app: typer.Typer) -> None:
         line(r.info.summary)
         for other, diff in r.info.differs_from.items():
             line(f"  vs {other}: {diff}")
-        table("Stages", ["id", "stage", "who", "minutes", "checks"], [
-            [s.id, s.name, s.interviewer,
-             f"{s.minutes}-{s.minutes_max}" if s.minutes_max else s.minutes, "; ".join(s.checks)]
-            for s in r.stages
-        ])
-        table("Formats", ["id", "format", "description"],
-              [[f.id, f.name, f.description] for f in r.formats])
+        table(
+            "Stages",
+            ["id", "stage", "who", "minutes", "checks"],
+            [
+                [
+                    s.id,
+                    s.name,
+                    s.interviewer,
+                    f"{s.minutes}-{s.minutes_max}" if s.minutes_max else s.minutes,
+                    "; ".join(s.checks),
+                ]
+                for s in r.stages
+            ],
+        )
+        table(
+            "Formats",
+            ["id", "format", "description"],
+            [[f.id, f.name, f.description] for f in r.formats],
+        )
         heading("What hiring managers screen for")
         bullets([f"{i.label}: {i.description}" for i in r.screens_for])
         heading("Red flags")
         bullets([f"{f.label}: {f.advice}" for f in r.red_flags])
-        table("Scorecard dimensions", ["id", "dimension", "what a 4 looks like"],
-              [[d.id, d.name, d.levels[4]] for d in r.dimensions])
+        table(
+            "Scorecard dimensions",
+            ["id", "dimension", "what a 4 looks like"],
+            [[d.id, d.name, d.levels[4]] for d in r.dimensions],
+        )
         if r.cases:
             table("Cases", ["id", "kind", "title"], [[c.id, c.kind, c.title] for c in r.cases])
         line(f"\n{len(r.questions)} questions: `loopcoach questions --role {r.id}`")
@@ -69,19 +90,26 @@ def register(app: typer.Typer) -> None:
         """List questions, filtered by role, kind, stage or competency."""
         coach: Coach = ctx.obj
         if kind and kind not in QUESTION_KINDS:
-            raise LoopcoachError("bad-kind",
-                                 f"--kind {kind!r} is not a question kind; use one of "
-                                 f"{', '.join(QUESTION_KINDS)}")
+            raise LoopcoachError(
+                "bad-kind",
+                f"--kind {kind!r} is not a question kind; use one of {', '.join(QUESTION_KINDS)}",
+            )
         found = coach.library.questions(role=role, kind=kind, stage=stage, competency=competency)
         if as_json:
             print_json([question_dict(r, q) for r, q in found])
             return
-        table(f"{len(found)} questions", ["id", "role", "kind", "prompt"],
-              [[q.id, r.id, q.kind, q.prompt] for r, q in found])
+        table(
+            f"{len(found)} questions",
+            ["id", "role", "kind", "prompt"],
+            [[q.id, r.id, q.kind, q.prompt] for r, q in found],
+        )
 
     @app.command()
-    def question(ctx: typer.Context, question_id: Annotated[str, typer.Argument(metavar="ID")],
-                 as_json: JsonOpt = False) -> None:
+    def question(
+        ctx: typer.Context,
+        question_id: Annotated[str, typer.Argument(metavar="ID")],
+        as_json: JsonOpt = False,
+    ) -> None:
         """Everything about one question: why it is asked, rubric, follow-ups."""
         coach: Coach = ctx.obj
         r, q = coach.library.question(question_id)
@@ -89,10 +117,14 @@ def register(app: typer.Typer) -> None:
             print_json(question_dict(r, q))
             return
         heading(q.prompt)
-        line(f"{q.id} · {r.id} · {q.kind} · answer shape: {q.expected_framework} · "
-             f"about {q.target_seconds} s")
-        line(f"Stages: {', '.join(q.stages) or '-'}   Competencies: "
-             f"{', '.join(r.competency_name(c) for c in q.competencies) or '-'}")
+        line(
+            f"{q.id} · {r.id} · {q.kind} · answer shape: {q.expected_framework} · "
+            f"about {q.target_seconds} s"
+        )
+        line(
+            f"Stages: {', '.join(q.stages) or '-'}   Competencies: "
+            f"{', '.join(r.competency_name(c) for c in q.competencies) or '-'}"
+        )
         heading("Why it is asked")
         line(q.why)
         if q.pointers:
@@ -126,5 +158,8 @@ def register(app: typer.Typer) -> None:
         if not hits:
             line("no match; try fewer or different words")
             return
-        table(f"Results for {text!r}", ["score", "type", "id", "text"],
-              [[f"{h.score:.1f}", h.type, h.id, h.text] for h in hits])
+        table(
+            f"Results for {text!r}",
+            ["score", "type", "id", "text"],
+            [[f"{h.score:.1f}", h.type, h.id, h.text] for h in hits],
+        )

@@ -18,37 +18,55 @@ app = typer.Typer(help="List and validate role packs.", no_args_is_help=True)
 
 
 @app.command("list")
-def list_packs(ctx: typer.Context,
-               as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def list_packs(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
     """List loaded packs and what each defines or extends."""
     coach: Coach = ctx.obj
     rows = []
     for lp in coach.library.packs:
         p = lp.pack
-        rows.append({
-            "id": p.pack.id,
-            "name": p.pack.name,
-            "role": p.role.id if p.role else None,
-            "extends": p.pack.extends,
-            "questions": len(p.questions),
-            "cases": len(p.cases),
-            "builtin": lp.builtin,
-            "directory": lp.directory,
-        })
+        rows.append(
+            {
+                "id": p.pack.id,
+                "name": p.pack.name,
+                "role": p.role.id if p.role else None,
+                "extends": p.pack.extends,
+                "questions": len(p.questions),
+                "cases": len(p.cases),
+                "builtin": lp.builtin,
+                "directory": lp.directory,
+            }
+        )
     if as_json:
         print_json(rows)
         return
-    table("Packs", ["id", "role", "extends", "questions", "cases", "source"], [
-        [r["id"], r["role"] or "-", r["extends"] or "-", r["questions"], r["cases"],
-         "built-in" if r["builtin"] else r["directory"]] for r in rows
-    ])
+    table(
+        "Packs",
+        ["id", "role", "extends", "questions", "cases", "source"],
+        [
+            [
+                r["id"],
+                r["role"] or "-",
+                r["extends"] or "-",
+                r["questions"],
+                r["cases"],
+                "built-in" if r["builtin"] else r["directory"],
+            ]
+            for r in rows
+        ],
+    )
 
 
 @app.command()
 def validate(
     ctx: typer.Context,
-    directory: Annotated[Path | None, typer.Argument(
-        help="A pack, or a directory of packs. Default: the built-in packs and --packs.")] = None,
+    directory: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A pack, or a directory of packs. Default: the built-in packs and --packs."
+        ),
+    ] = None,
 ) -> None:
     """Validate packs; exit 0 when valid, 1 with every problem as file:line: message."""
     coach: Coach = ctx.obj

@@ -29,6 +29,8 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> 
             t.add_row(*(str(x) for x in r))
         out.print(t)
     else:
+        if title and title != "Roles":
+            sys.stdout.write(f"\n{title}\n")
         sys.stdout.write("\t".join(columns) + "\n")
         for r in rows:
             sys.stdout.write("\t".join(str(x).replace("\n", " ") for x in r) + "\n")

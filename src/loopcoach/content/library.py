@@ -29,8 +29,19 @@ from loopcoach.content.schema import (
 from loopcoach.errors import NotFound, PackError
 
 LIST_SECTIONS = (
-    "stages", "formats", "screens_for", "red_flags", "dimensions", "levels", "competencies",
-    "skills", "mistakes", "questions", "cases", "plans", "ask_interviewer",
+    "stages",
+    "formats",
+    "screens_for",
+    "red_flags",
+    "dimensions",
+    "levels",
+    "competencies",
+    "skills",
+    "mistakes",
+    "questions",
+    "cases",
+    "plans",
+    "ask_interviewer",
 )
 
 
@@ -63,7 +74,9 @@ class RolePack:
         for s in self.stages:
             if s.id == stage_id:
                 return s
-        raise NotFound("stage", stage_id, f"stages of {self.id}: {', '.join(s.id for s in self.stages)}")
+        raise NotFound(
+            "stage", stage_id, f"stages of {self.id}: {', '.join(s.id for s in self.stages)}"
+        )
 
     def competency_name(self, comp_id: str) -> str:
         for c in self.competencies:
@@ -83,7 +96,9 @@ class Library:
         try:
             return self.roles[role_id]
         except KeyError:
-            raise NotFound("role", role_id, f"known roles: {', '.join(sorted(self.roles))}") from None
+            raise NotFound(
+                "role", role_id, f"known roles: {', '.join(sorted(self.roles))}"
+            ) from None
 
     def question(self, question_id: str) -> tuple[RolePack, Question]:
         for role in self.roles.values():
@@ -142,15 +157,18 @@ def _check_unique(lp: LoadedPack, problems: list[str]) -> None:
         items = getattr(lp.pack, section)
         for d in _dupes(x.id for x in items):
             idx = [i for i, x in enumerate(items) if x.id == d][-1]
-            problems.append(f"{lp.where((section, idx, 'id'))}: duplicate {section} id '{d}'; "
-                            "ids must be unique within a role")
+            problems.append(
+                f"{lp.where((section, idx, 'id'))}: duplicate {section} id '{d}'; "
+                "ids must be unique within a role"
+            )
     for qi, q in enumerate(list(lp.pack.questions) + list(lp.pack.generic_rubrics)):
         sec = "questions" if qi < len(lp.pack.questions) else "generic_rubrics"
         i = qi if sec == "questions" else qi - len(lp.pack.questions)
         for part in ("talking_points", "red_flags"):
             for d in _dupes(x.id for x in getattr(q, part)):
-                problems.append(f"{lp.where((sec, i, part))}: duplicate {part} id '{d}' "
-                                f"in question '{q.id}'")
+                problems.append(
+                    f"{lp.where((sec, i, part))}: duplicate {part} id '{d}' in question '{q.id}'"
+                )
 
 
 def _ref_problems(
@@ -198,8 +216,10 @@ def _ref_problems(
     for i, plan in enumerate(p.plans):
         for j, day in enumerate(plan.schedule):
             if day.last_day > plan.days or day.last_day < day.day:
-                problems.append(f"{lp.where(('plans', i, 'schedule', j))}: day range "
-                                f"{day.day}-{day.last_day} does not fit a {plan.days}-day plan")
+                problems.append(
+                    f"{lp.where(('plans', i, 'schedule', j))}: day range "
+                    f"{day.day}-{day.last_day} does not fit a {plan.days}-day plan"
+                )
             for k, comp in enumerate(day.competencies):
                 if comp not in comps:
                     bad(("plans", i, "schedule", j, "competencies", k), "competency", comp, comps)
@@ -212,11 +232,15 @@ def _follow_up_refs(
     qflags = {f.id for f in q.red_flags} | flags
     for k, fu in enumerate(q.follow_ups):
         if fu.point is not None and fu.point not in points:
-            problems.append(f"{lp.where((*base, 'follow_ups', k, 'point'))}: follow-up names "
-                            f"unknown talking point '{fu.point}' of question '{q.id}'")
+            problems.append(
+                f"{lp.where((*base, 'follow_ups', k, 'point'))}: follow-up names "
+                f"unknown talking point '{fu.point}' of question '{q.id}'"
+            )
         if fu.flag is not None and fu.flag not in qflags:
-            problems.append(f"{lp.where((*base, 'follow_ups', k, 'flag'))}: follow-up names "
-                            f"unknown red flag '{fu.flag}' of question '{q.id}'")
+            problems.append(
+                f"{lp.where((*base, 'follow_ups', k, 'flag'))}: follow-up names "
+                f"unknown red flag '{fu.flag}' of question '{q.id}'"
+            )
 
 
 def _merge_role(base: LoadedPack, extensions: Sequence[LoadedPack]) -> RolePack:
@@ -249,8 +273,10 @@ def build_library(packs: Sequence[LoadedPack]) -> Library:
         if lp.pack.role is not None:
             rid = lp.pack.role.id
             if rid in definers:
-                problems.append(f"{lp.where(('role', 'id'))}: role '{rid}' is already defined by "
-                                f"{definers[rid].directory}; use 'pack.extends: {rid}' to add to it")
+                problems.append(
+                    f"{lp.where(('role', 'id'))}: role '{rid}' is already defined by "
+                    f"{definers[rid].directory}; use 'pack.extends: {rid}' to add to it"
+                )
                 continue
             definers[rid] = lp
         else:
@@ -259,8 +285,10 @@ def build_library(packs: Sequence[LoadedPack]) -> Library:
     for rid, exts in extensions.items():
         if rid not in definers:
             for lp in exts:
-                problems.append(f"{lp.where(('pack', 'extends'))}: extends unknown role '{rid}' "
-                                f"(known: {', '.join(sorted(definers)) or 'none'})")
+                problems.append(
+                    f"{lp.where(('pack', 'extends'))}: extends unknown role '{rid}' "
+                    f"(known: {', '.join(sorted(definers)) or 'none'})"
+                )
     roles = {rid: _merge_role(lp, extensions.get(rid, [])) for rid, lp in definers.items()}
     flag_ids = {f.id for f in common_flags}
     for rid, lp in definers.items():
@@ -275,8 +303,10 @@ def build_library(packs: Sequence[LoadedPack]) -> Library:
     for rid, role in roles.items():
         for q in role.questions:
             if q.id in owner and owner[q.id] != rid:
-                problems.append(f"question id '{q.id}' is used by roles '{owner[q.id]}' and "
-                                f"'{rid}'; question ids must be unique across packs")
+                problems.append(
+                    f"question id '{q.id}' is used by roles '{owner[q.id]}' and "
+                    f"'{rid}'; question ids must be unique across packs"
+                )
             owner[q.id] = rid
     for d in _dupes(q.kind for q in generic):
         problems.append(f"two generic rubrics for kind '{d}'; keep one per kind")

@@ -123,7 +123,9 @@ def describe_errors(exc: ValidationError, source: Sourced, model: type[BaseModel
     return messages
 
 
-def load_pack(directory: Path, *, builtin: bool = False, display_root: Path | None = None) -> LoadedPack:
+def load_pack(
+    directory: Path, *, builtin: bool = False, display_root: Path | None = None
+) -> LoadedPack:
     files = _yaml_files(directory)
     if not files:
         raise PackError([f"{directory}: no .yaml files; a pack is a directory of YAML files"])
@@ -137,8 +139,12 @@ def load_pack(directory: Path, *, builtin: bool = False, display_root: Path | No
 
     source = merge_files([(p, show(p)) for p in files])
     if "pack" not in source.data:
-        raise PackError([f"{show(files[0])}:1: missing required section 'pack' "
-                         "(id, name, and optionally extends) in one of the pack's files"])
+        raise PackError(
+            [
+                f"{show(files[0])}:1: missing required section 'pack' "
+                "(id, name, and optionally extends) in one of the pack's files"
+            ]
+        )
     try:
         pack = Pack.model_validate(source.data)
     except ValidationError as exc:

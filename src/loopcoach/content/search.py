@@ -16,8 +16,43 @@ from loopcoach.content.library import Library, RolePack
 HIT_TYPES = ("question", "follow-up", "case", "ask-interviewer", "guidance")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _STOP = frozenset(
-    "a an and are as at be by do does for from how i in is it of on or that the this to was "
-    "what when where which who why will with you your".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+    ]
 )
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "ed", "es", "er", "ly", "s")
 
@@ -59,8 +94,13 @@ class Hit:
     score: float
 
     def to_dict(self) -> dict[str, object]:
-        return {"type": self.type, "id": self.id, "role": self.role, "text": self.text,
-                "score": self.score}
+        return {
+            "type": self.type,
+            "id": self.id,
+            "role": self.role,
+            "text": self.text,
+            "score": self.score,
+        }
 
 
 def _role_docs(role: RolePack) -> list[Doc]:
@@ -82,14 +122,29 @@ def _role_docs(role: RolePack) -> list[Doc]:
         docs.append(Doc("ask-interviewer", a.id, rid, a.text))
     for section in ("screens_for", "mistakes"):
         for item in getattr(role, section):
-            docs.append(Doc("guidance", f"{rid}/{section}/{item.id}", rid,
-                            f"{item.label}: {item.description}", 0.8))
+            docs.append(
+                Doc(
+                    "guidance",
+                    f"{rid}/{section}/{item.id}",
+                    rid,
+                    f"{item.label}: {item.description}",
+                    0.8,
+                )
+            )
     for flag in role.red_flags:
-        docs.append(Doc("guidance", f"{rid}/red_flags/{flag.id}", rid,
-                        f"{flag.label}: {flag.description} {flag.advice}", 0.8))
+        docs.append(
+            Doc(
+                "guidance",
+                f"{rid}/red_flags/{flag.id}",
+                rid,
+                f"{flag.label}: {flag.description} {flag.advice}",
+                0.8,
+            )
+        )
     for s in role.stages:
-        docs.append(Doc("guidance", f"{rid}/stages/{s.id}", rid,
-                        f"{s.name}: {s.strong_signal}", 0.8))
+        docs.append(
+            Doc("guidance", f"{rid}/stages/{s.id}", rid, f"{s.name}: {s.strong_signal}", 0.8)
+        )
     return docs
 
 
@@ -136,7 +191,12 @@ class SearchIndex:
                 scored.append((s * doc.boost, i))
         scored.sort(key=lambda x: (-x[0], x[1]))
         return [
-            Hit(self.docs[i].type, self.docs[i].id, self.docs[i].role, self.docs[i].text,
-                round(s, 3))
+            Hit(
+                self.docs[i].type,
+                self.docs[i].id,
+                self.docs[i].role,
+                self.docs[i].text,
+                round(s, 3),
+            )
             for s, i in scored[:limit]
         ]

@@ -25,8 +25,20 @@ def role_summary(role: RolePack) -> dict[str, Any]:
     }
 
 
-ROLE_SECTIONS = ("stages", "formats", "screens_for", "red_flags", "dimensions", "levels",
-                 "competencies", "skills", "mistakes", "cases", "plans", "ask_interviewer")
+ROLE_SECTIONS = (
+    "stages",
+    "formats",
+    "screens_for",
+    "red_flags",
+    "dimensions",
+    "levels",
+    "competencies",
+    "skills",
+    "mistakes",
+    "cases",
+    "plans",
+    "ask_interviewer",
+)
 
 
 def role_dict(role: RolePack) -> dict[str, Any]:

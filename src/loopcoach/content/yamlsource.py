@@ -41,8 +41,9 @@ class Sourced:
         return (self.files[0] if self.files else "?", 0)
 
 
-def _walk(node: yaml.Node, path: Path_, fname: str, out: dict[Path_, tuple[str, int]],
-          problems: list[str]) -> None:
+def _walk(
+    node: yaml.Node, path: Path_, fname: str, out: dict[Path_, tuple[str, int]], problems: list[str]
+) -> None:
     out[path] = (fname, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -115,9 +116,11 @@ def merge_files(files: list[tuple[Path, str]]) -> Sourced:
         if data is None:
             continue
         if not isinstance(data, dict):
-            problems.append(f"{display}:1: a pack file must be a mapping of sections "
-                            "(pack, role, stages, questions, ...), not a "
-                            f"{type(data).__name__}")
+            problems.append(
+                f"{display}:1: a pack file must be a mapping of sections "
+                "(pack, role, stages, questions, ...), not a "
+                f"{type(data).__name__}"
+            )
             continue
         for key, value in data.items():
             key = str(key)
@@ -128,8 +131,10 @@ def merge_files(files: list[tuple[Path, str]]) -> Sourced:
                 existing.extend(value)
             elif key in merged.data:
                 line = positions.get((key,), (display, 0))[1]
-                problems.append(f"{display}:{line}: section '{key}' is already defined in "
-                                f"{owner[key]}; define it in one file only")
+                problems.append(
+                    f"{display}:{line}: section '{key}' is already defined in "
+                    f"{owner[key]}; define it in one file only"
+                )
                 continue
             else:
                 merged.data[key] = value

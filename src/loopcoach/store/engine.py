@@ -39,8 +39,9 @@ def make_engine(url: str) -> Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise LoopcoachError(
-                "data-dir", f"cannot create the data directory {path.parent}: {exc.strerror}; "
-                "set LOOPCOACH_DATABASE_URL or LOOPCOACH_DATA_DIR to a writable place"
+                "data-dir",
+                f"cannot create the data directory {path.parent}: {exc.strerror}; "
+                "set LOOPCOACH_DATABASE_URL or LOOPCOACH_DATA_DIR to a writable place",
             ) from None
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":

@@ -57,9 +57,10 @@ def create_app(coach: Coach) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": {"code": f"http-{exc.status_code}",
-                                           "message": str(exc.detail)}},
-                                status_code=exc.status_code)
+            return JSONResponse(
+                {"error": {"code": f"http-{exc.status_code}", "message": str(exc.detail)}},
+                status_code=exc.status_code,
+            )
         return pages.error_page(request, exc.status_code, str(exc.detail))
 
     return app

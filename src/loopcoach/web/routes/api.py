@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
-from loopcoach.content.serialize import question_dict, role_summary
 from loopcoach.coach import Coach
+from loopcoach.content.serialize import question_dict, role_summary
 
 router = APIRouter(prefix="/api/v1", tags=["content"])
 
@@ -35,8 +35,9 @@ def list_questions(
     stage: str | None = None,
     competency: str | None = None,
 ) -> list[dict[str, Any]]:
-    found = _coach(request).library.questions(role=role, kind=kind, stage=stage,
-                                              competency=competency)
+    found = _coach(request).library.questions(
+        role=role, kind=kind, stage=stage, competency=competency
+    )
     return [question_dict(r, q) for r, q in found]
 
 
@@ -47,6 +48,10 @@ def get_question(request: Request, question_id: str) -> dict[str, Any]:
 
 
 @router.get("/search")
-def search(request: Request, q: str = Query(..., max_length=2000),
-           role: str | None = None, limit: int = Query(10, ge=1, le=100)) -> list[dict[str, Any]]:
+def search(
+    request: Request,
+    q: str = Query(..., max_length=2000),
+    role: str | None = None,
+    limit: int = Query(10, ge=1, le=100),
+) -> list[dict[str, Any]]:
     return [h.to_dict() for h in _coach(request).search(q, role=role, limit=limit)]

@@ -21,8 +21,9 @@ def _coach(request: Request) -> Coach:
 def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
     templates = request.app.state.templates
     roles = list(_coach(request).library.roles.values())
-    return templates.TemplateResponse(request, name, {"all_roles": roles, **context},
-                                      status_code=status)
+    return templates.TemplateResponse(
+        request, name, {"all_roles": roles, **context}, status_code=status
+    )
 
 
 def error_page(request: Request, status: int, message: str) -> Response:

@@ -1,0 +1,1 @@
+"""Answer analysis: sentence embeddings and related scoring helpers."""

@@ -1,0 +1,317 @@
+"""`Analyzer.analyze(question, answer, *, timing=None) -> Analysis`: pure and deterministic.
+
+The analyzer holds the pack library and the embedder (loaded once per process) and memoises the
+embeddings of rubric text. Scoring itself is a function of the answer and the rubric only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from loopcoach.analysis import text as T
+from loopcoach.analysis.context import AnswerContext, Rubric
+from loopcoach.analysis.embeddings import Embedder
+from loopcoach.analysis.scorers import (
+    coverage,
+    delivery,
+    ownership,
+    red_flags,
+    specificity,
+    structure,
+)
+from loopcoach.analysis.weights import WEIGHTS, overall
+from loopcoach.content.library import Library
+from loopcoach.content.schema import Question
+from loopcoach.domain.analysis import Analysis, DimensionScore, QuestionRef, Timing
+from loopcoach.errors import LoopcoachError
+
+MAX_WORDS = 5_000
+MAX_BYTES = 100_000
+MATCH_THRESHOLD = {"minilm": 0.78, "lexical": 0.72}
+
+_KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "behavioural",
+        re.compile(
+            r"\b(tell me about a time|describe a (time|situation|program|"
+            r"feature|project)|give (me )?an example|walk me through a time|"
+            r"have you ever|share an example|a time (you|when))"
+        ),
+    ),
+    (
+        "case",
+        re.compile(
+            r"\b(design a|build the program plan|structure (this|the) program|"
+            r"how would you (structure|plan|run) (a|the|this) (program|migration|"
+            r"launch)|program plan|launch .* in (\d+|six|three) months|"
+            r"reduce .* by \d+%)"
+        ),
+    ),
+    (
+        "culture",
+        re.compile(
+            r"\b(why do you want|why (this|our) (company|role|team)|what'?s your "
+            r"view|where do you see yourself|what motivates|how would your "
+            r"(colleagues|team) describe|in five years|your relationship with)"
+        ),
+    ),
+    (
+        "situational",
+        re.compile(
+            r"\b(what (would|do) you do|how (would|do) you (handle|respond|"
+            r"react|deal)|you inherit|your team is|a (senior )?stakeholder|"
+            r"imagine|suppose|if you (were|had)|mid-sprint|is delayed|"
+            r"tells you|wants to)"
+        ),
+    ),
+    (
+        "technical",
+        re.compile(
+            r"\b(explain|what'?s the difference|what is the difference|how does|"
+            r"architecture|api|consistency|versioning|latency|database|"
+            r"system)\b"
+        ),
+    ),
+]
+
+
+def detect_kind(prompt: str) -> str:
+    low = T.normalise(prompt).lower()
+    for kind, pat in _KIND_PATTERNS:
+        if pat.search(low):
+            return kind
+    return "competency"
+
+
+def check_limits(answer: str) -> None:
+    size = len(answer.encode("utf-8", errors="replace"))
+    if size > MAX_BYTES:
+        raise LoopcoachError(
+            "answer-too-long",
+            f"the answer is {size:,} bytes; answers are "
+            f"limited to {MAX_BYTES:,} bytes (about 5,000 words): shorten it",
+        )
+    n = len(T.words(answer))
+    if n > MAX_WORDS:
+        raise LoopcoachError(
+            "answer-too-long",
+            f"the answer has {n:,} words; answers are limited to {MAX_WORDS:,} words: shorten it",
+        )
+
+
+class Analyzer:
+    """Analyses answers against a library's rubrics with one embedder."""
+
+    def __init__(self, library: Library, embedder: Embedder) -> None:
+        self.library = library
+        self.embedder = embedder
+        self._vectors: dict[str, np.ndarray] = {}
+        self._prompt_index: tuple[list[tuple[str | None, Question]], np.ndarray] | None = None
+
+    @property
+    def embedder_kind(self) -> str:
+        return "lexical" if self.embedder.degraded else "minilm"
+
+    # --- embeddings of rubric text, memoised -------------------------------------------------
+    def _embed_texts(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            for t, v in zip(missing, self.embedder.embed(missing), strict=True):
+                self._vectors[t] = v
+        if not texts:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return np.stack([self._vectors[t] for t in texts])
+
+    def warm(self, texts: Sequence[str]) -> None:
+        """Precompute embeddings (e.g. from a disk cache) for rubric text."""
+        self._embed_texts(list(texts))
+
+    def rubric_texts(self) -> list[str]:
+        texts: list[str] = []
+        for role in self.library.roles.values():
+            for q in role.questions:
+                texts.append(q.prompt)
+                texts += [_point_text(tp.label, tp.description) for tp in q.talking_points]
+                texts += [f.description for f in q.red_flags]
+            texts += [f.description for f in role.red_flags]
+        for q in self.library.generic_rubrics:
+            texts += [_point_text(tp.label, tp.description) for tp in q.talking_points]
+            texts += [f.description for f in q.red_flags]
+        texts += [f.description for f in self.library.common_red_flags]
+        return list(dict.fromkeys(texts))
+
+    # --- resolving the question -----------------------------------------------------------
+    def rubric_for(
+        self, question: Question | str, *, role: str | None = None, question_id: str | None = None
+    ) -> tuple[Rubric, dict[str, object] | None]:
+        if question_id:
+            r, q = self.library.question(question_id)
+            return self._rubric(q, r.id, "pack"), None
+        if isinstance(question, Question):
+            owner = next(
+                (r.id for r in self.library.roles.values() if question in r.questions), role
+            )
+            return self._rubric(question, owner, "pack"), None
+        prompt = T.normalise(question)
+        if not prompt:
+            raise LoopcoachError(
+                "no-question", "the question is empty: give the question text or --question-id"
+            )
+        if role:
+            self.library.role(role)
+        best, sim = self.match_question(prompt, role=role)
+        threshold = MATCH_THRESHOLD[self.embedder_kind]
+        if best is not None and sim >= threshold:
+            rid, q = best
+            rubric = self._rubric(q, rid, "matched", prompt=prompt)
+            return rubric, {
+                "id": q.id,
+                "role": rid,
+                "prompt": q.prompt,
+                "similarity": round(sim, 3),
+            }
+        kind = detect_kind(prompt)
+        generic = self.library.generic_rubric(kind)
+        nearest = None
+        if best is not None:
+            nearest = {
+                "id": best[1].id,
+                "role": best[0],
+                "prompt": best[1].prompt,
+                "similarity": round(sim, 3),
+                "used": False,
+            }
+        return self._rubric(generic, role, "generic", prompt=prompt), nearest
+
+    def match_question(
+        self, prompt: str, *, role: str | None = None
+    ) -> tuple[tuple[str | None, Question] | None, float]:
+        if self._prompt_index is None:
+            items = [(r.id, q) for r in self.library.roles.values() for q in r.questions]
+            vecs = self._embed_texts([q.prompt for _, q in items])
+            self._prompt_index = ([(rid, q) for rid, q in items], vecs)
+        items, vecs = self._prompt_index
+        if not items:
+            return None, 0.0
+        key = _squash(prompt)
+        for rid, q in items:
+            if (role is None or rid == role) and _squash(q.prompt) == key:
+                return (rid, q), 1.0
+        v = self.embedder.embed([prompt])[0]
+        sims = vecs @ v
+        best_i, best = -1, -1.0
+        for i, (rid, _) in enumerate(items):
+            if role is not None and rid != role:
+                continue
+            if sims[i] > best:
+                best_i, best = i, float(sims[i])
+        if best_i < 0:
+            return None, 0.0
+        return items[best_i], best
+
+    def _rubric(self, q: Question, role: str | None, source: str, prompt: str = "") -> Rubric:
+        role_flags = tuple(self.library.roles[role].red_flags) if role in self.library.roles else ()
+        return Rubric(
+            question=q,
+            role=role,
+            source=source,
+            role_flags=role_flags,
+            common_flags=self.library.common_red_flags,
+            prompt=prompt or q.prompt,
+        )
+
+    # --- analysis --------------------------------------------------------------------------
+    def analyze(
+        self,
+        question: Question | str,
+        answer: str,
+        *,
+        role: str | None = None,
+        question_id: str | None = None,
+        timing: Timing | None = None,
+    ) -> Analysis:
+        check_limits(answer)
+        rubric, matched = self.rubric_for(question, role=role, question_id=question_id)
+        return self.analyze_rubric(rubric, answer, timing=timing, matched=matched)
+
+    def analyze_rubric(
+        self,
+        rubric: Rubric,
+        answer: str,
+        *,
+        timing: Timing | None = None,
+        matched: dict[str, object] | None = None,
+    ) -> Analysis:
+        sents = T.sentences(answer)
+        vectors = (
+            self.embedder.embed(sents)
+            if sents
+            else np.zeros((0, self.embedder.dim), dtype=np.float32)
+        )
+        q = rubric.question
+        ctx = AnswerContext.build(rubric, answer, vectors, sents, timing)
+        ctx.embedder_name = self.embedder_kind
+        ctx.point_vectors = self._embed_texts(
+            [_point_text(tp.label, tp.description) for tp in q.talking_points]
+        )
+        ctx.flag_vectors = self._embed_texts([f.description for _, f in ctx.flags])
+        found_points = coverage.points(ctx)
+        flag_hits = red_flags.find(ctx)
+        dims: dict[str, DimensionScore] = {
+            "structure": structure.score(ctx),
+            "coverage": coverage.score(ctx, found_points),
+            "specificity": specificity.score(ctx),
+            "ownership": ownership.score(ctx),
+            "red_flags": red_flags.score(ctx, flag_hits),
+            "delivery": delivery.score(ctx),
+        }
+        value = overall(rubric.kind, {k: d.score for k, d in dims.items()}, ctx.word_count)
+        secs = delivery.estimated_seconds(ctx)
+        return Analysis(
+            question=QuestionRef(
+                q.id, rubric.prompt, q.kind, rubric.role, rubric.framework, rubric.source
+            ),
+            score=value,
+            dimensions=dims,
+            points_made=tuple(p for p in found_points if p.made),
+            points_missed=tuple(p for p in found_points if not p.made),
+            red_flags=tuple(flag_hits),
+            word_count=ctx.word_count,
+            estimated_seconds=round(secs, 1),
+            target_seconds=q.target_seconds,
+            sentences=tuple(sents),
+            matched_question=matched,
+            embedder={
+                "name": self.embedder.name,
+                "degraded": self.embedder.degraded,
+                "reason": self.embedder.reason,
+            },
+            summary=_summary(value, dims),
+        )
+
+
+def _point_text(label: str, description: str) -> str:
+    return f"{label}. {description}"
+
+
+def _squash(text: str) -> str:
+    return " ".join(T.lower_words(text))
+
+
+def _summary(value: int, dims: dict[str, DimensionScore]) -> str:
+    if value == 0 and dims["delivery"].reason == "no answer":
+        return "No answer to score yet."
+    ranked = sorted(dims.values(), key=lambda d: d.score)
+    weakest = ranked[0]
+    strongest = ranked[-1]
+    return (
+        f"Strongest: {strongest.name.replace('_', ' ')} "
+        f"({strongest.score:.1f}/4). Work on {weakest.name.replace('_', ' ')} "
+        f"({weakest.score:.1f}/4): {weakest.reason}."
+    )
+
+
+__all__ = ["WEIGHTS", "Analyzer", "check_limits", "detect_kind"]

@@ -1,0 +1,116 @@
+"""Delivery: length against the target, fillers, hedges, rambling; real pace when timed."""
+
+from __future__ import annotations
+
+import re
+
+from loopcoach.analysis.context import AnswerContext
+from loopcoach.domain.analysis import DimensionScore
+
+WPM = 150.0
+LONG_SENTENCE = 40
+_FILLER = re.compile(
+    r"\b(um+|uh+|erm|er|you know|basically|sort of|kind of|i mean|literally|"
+    r"so yeah)\b|(?:^|,\s*)like,|\blike\s+(?:um|uh|you know|literally|,)"
+)
+_HEDGE = re.compile(
+    r"\b(i think|i guess|maybe|probably|i suppose|perhaps|hopefully|"
+    r"i'?m not (really )?sure|more or less|somewhat|i feel like)\b"
+)
+
+
+def estimated_seconds(ctx: AnswerContext) -> float:
+    if ctx.timing is not None and ctx.timing.duration_seconds > 0:
+        return float(ctx.timing.duration_seconds)
+    return ctx.word_count / WPM * 60.0
+
+
+def _length_score(ratio: float) -> float:
+    """1.0 for a length between 50% and 130% of the target, falling off either side."""
+    if ratio <= 0:
+        return 0.0
+    if ratio < 0.5:
+        return max(0.0, ratio / 0.5)
+    if ratio <= 1.3:
+        return 1.0
+    return max(0.0, 1.0 - (ratio - 1.3) / 1.2)
+
+
+def score(ctx: AnswerContext) -> DimensionScore:
+    if not ctx.sentences:
+        return DimensionScore(
+            "delivery", 0.0, "no answer", (), ("Give an answer of about two minutes.",)
+        )
+    target = ctx.rubric.question.target_seconds
+    secs = estimated_seconds(ctx)
+    ratio = secs / target
+    value = 1.0 + 2.0 * _length_score(ratio)
+    fillers = [(i, len(_FILLER.findall(s))) for i, s in enumerate(ctx.lowered)]
+    hedges = [(i, len(_HEDGE.findall(s))) for i, s in enumerate(ctx.lowered)]
+    n_fill = sum(c for _, c in fillers)
+    n_hedge = sum(c for _, c in hedges)
+    per100 = 100.0 / max(ctx.word_count, 1)
+    fill_rate = n_fill * per100
+    hedge_rate = n_hedge * per100
+    long_idx = [i for i, n in enumerate(ctx.word_counts) if n > LONG_SENTENCE]
+    value += 1.0
+    value -= min(1.5, fill_rate * 0.5)
+    value -= min(0.8, max(0.0, hedge_rate - 0.5) * 0.4)
+    value -= min(0.8, 0.25 * len(long_idx))
+    advice: list[str] = []
+    evidence = []
+    pace_note = ""
+    if ctx.timing is not None and ctx.timing.duration_seconds > 0:
+        wpm = ctx.word_count / (ctx.timing.duration_seconds / 60.0)
+        pace_note = f", {wpm:.0f} words per minute"
+        if wpm > 185:
+            value -= 0.5
+            advice.append(
+                f"You spoke at {wpm:.0f} words per minute; slow to about 140-160 so "
+                "each point lands."
+            )
+        elif wpm < 105:
+            value -= 0.5
+            advice.append(
+                f"You spoke at {wpm:.0f} words per minute; rehearse until the story "
+                "flows at about 130-160."
+            )
+        gaps = [
+            b[0] - a[1] for a, b in zip(ctx.timing.segments, ctx.timing.segments[1:], strict=False)
+        ]
+        long_pauses = [g for g in gaps if g > 4.0]
+        if long_pauses:
+            value -= min(0.5, 0.2 * len(long_pauses))
+            advice.append(
+                f"{len(long_pauses)} pause(s) longer than 4 seconds; a short outline "
+                "before you start keeps the story moving."
+            )
+    if ratio < 0.5:
+        advice.append(
+            f"At about {secs:.0f} s this is short for a {target} s answer; add the "
+            "context, your actions and the result."
+        )
+    elif ratio > 1.3:
+        advice.append(
+            f"At about {secs:.0f} s this runs past the {target} s target; lead with "
+            "the outcome and cut background the listener does not need."
+        )
+    if fill_rate >= 1.0:
+        worst = max(fillers, key=lambda x: x[1])[0]
+        evidence.append(ctx.evidence(worst, f"{n_fill} fillers in the answer"))
+        advice.append("Cut the fillers (um, you know, basically, like): pause silently instead.")
+    if hedge_rate >= 1.0:
+        worst = max(hedges, key=lambda x: x[1])[0]
+        evidence.append(ctx.evidence(worst, "hedging"))
+        advice.append("State what you did and decided without hedging ('I think', 'maybe').")
+    for i in long_idx[:2]:
+        evidence.append(ctx.evidence(i, f"{ctx.word_counts[i]} words in one sentence"))
+    if long_idx:
+        advice.append("Break very long sentences into short ones; one idea per sentence.")
+    value = max(0.0, min(4.0, value))
+    reason = (
+        f"{ctx.word_count} words, about {secs:.0f} s against a {target} s target"
+        f"{pace_note}; {n_fill} fillers, {n_hedge} hedges, {len(long_idx)} very long "
+        "sentences"
+    )
+    return DimensionScore("delivery", round(value, 2), reason, tuple(evidence), tuple(advice))

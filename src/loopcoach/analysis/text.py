@@ -1,0 +1,122 @@
+"""Text utilities for analysis: sentences, words, normalisation. Pure functions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ABBREV = (
+    "e.g.",
+    "i.e.",
+    "etc.",
+    "vs.",
+    "approx.",
+    "dr.",
+    "mr.",
+    "mrs.",
+    "inc.",
+    "ltd.",
+    "u.s.",
+    "a.m.",
+    "p.m.",
+)
+_SENT_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[\x00]?[A-Z0-9\x00])")
+_ABBREV_RE = re.compile(
+    r"(?<![A-Za-z])(" + "|".join(re.escape(a) for a in _ABBREV) + ")", re.IGNORECASE
+)
+_RESTORE = re.compile(r"\x00(\d+)\x00")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:[.,][0-9]+)*%?")
+_SUFFIXES = (
+    "izations",
+    "ization",
+    "ations",
+    "ation",
+    "ments",
+    "ment",
+    "ings",
+    "ing",
+    "ies",
+    "ied",
+    "ers",
+    "ed",
+    "es",
+    "er",
+    "ly",
+    "s",
+)
+
+
+def normalise(text: str) -> str:
+    """NFKC, straight quotes, collapsed whitespace."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"[ \t\u00a0]+", " ", text).strip()
+
+
+def sentences(text: str) -> list[str]:
+    """Split an answer into sentences; newlines and bullets also end a sentence."""
+    text = normalise(text)
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n|\n(?=\s*[-*•\d]+[.)]?\s)|\n", text):
+        block = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", block).strip()
+        if not block:
+            continue
+        out.extend(_split_block(block))
+    return out
+
+
+def _split_block(block: str) -> list[str]:
+    """Split one line on sentence ends, keeping abbreviations such as "e.g." intact."""
+    saved = [m.group(0) for m in _ABBREV_RE.finditer(block)]
+    counter = iter(range(len(saved)))
+    protected = _ABBREV_RE.sub(lambda _m: f"\x00{next(counter)}\x00", block)
+    parts = []
+    for part in _SENT_END.split(protected):
+        part = _RESTORE.sub(lambda m: saved[int(m.group(1))], part).strip()
+        if part:
+            parts.append(part)
+    return parts
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def lower_words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    w = word.lower()
+    for suf in _SUFFIXES:
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            return w[: -len(suf)]
+    return w
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in lower_words(text)]
+
+
+def phrase_in(phrase_stems: tuple[str, ...], sentence_stems: list[str]) -> bool:
+    """True if the phrase's stems appear in order (gaps of up to 2 words allowed)."""
+    if not phrase_stems:
+        return False
+    if len(phrase_stems) == 1:
+        return phrase_stems[0] in sentence_stems
+    n = len(sentence_stems)
+    for start in range(n):
+        if sentence_stems[start] != phrase_stems[0]:
+            continue
+        pos = start
+        ok = True
+        for ps in phrase_stems[1:]:
+            window = sentence_stems[pos + 1 : pos + 4]
+            if ps in window:
+                pos = pos + 1 + window.index(ps)
+            else:
+                ok = False
+                break
+        if ok:
+            return True
+    return False

@@ -1,0 +1,87 @@
+"""The result of analysing one answer: dimensions with evidence and advice, and an overall score."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+DIMENSIONS = ("structure", "coverage", "specificity", "ownership", "red_flags", "delivery")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence of the answer that a judgement rests on, and why."""
+
+    sentence: str
+    index: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    name: str
+    score: float  # 0-4
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+    advice: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PointResult:
+    id: str
+    label: str
+    made: bool
+    how: str  # "cue", "meaning", "partial" or "" when missed
+    similarity: float
+    evidence: Evidence | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class FlagHit:
+    id: str
+    label: str
+    source: str  # "question", "role" or "common"
+    advice: str
+    evidence: Evidence | None = None
+    how: str = "cue"
+
+
+@dataclass(frozen=True)
+class Timing:
+    """A timed transcript: total duration and optional per-sentence (start, end) seconds."""
+
+    duration_seconds: float
+    segments: tuple[tuple[float, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class QuestionRef:
+    id: str
+    prompt: str
+    kind: str
+    role: str | None
+    framework: str
+    rubric: str  # "pack", "matched" or "generic"
+
+
+@dataclass(frozen=True)
+class Analysis:
+    question: QuestionRef
+    score: int  # 0-100
+    dimensions: dict[str, DimensionScore]
+    points_made: tuple[PointResult, ...]
+    points_missed: tuple[PointResult, ...]
+    red_flags: tuple[FlagHit, ...]
+    word_count: int
+    estimated_seconds: float
+    target_seconds: int
+    sentences: tuple[str, ...]
+    matched_question: dict[str, Any] | None = None
+    embedder: dict[str, Any] = field(default_factory=dict)
+    summary: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["dimensions"] = {k: asdict(v) for k, v in self.dimensions.items()}
+        return data

@@ -1,0 +1,296 @@
+"""Critical path method (CPM) over workstreams, and an SVG picture of the schedule.
+
+A forward pass gives each workstream its earliest start and finish (ES = the latest EF of what it
+depends on, EF = ES + duration); a backward pass from the end gives its latest finish and start
+(LF = the earliest LS of what depends on it, LS = LF - duration). Slack = LS - ES; the workstreams
+with no slack are critical, and the chain of them from the first day to the last is the critical
+path. Durations are in days. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from loopcoach.errors import LoopcoachError
+from loopcoach.exercises.files import Record, id_list, number, plain, require_columns, text_of
+
+EPS = 1e-9
+ALIASES = {
+    "title": "name", "days": "duration", "duration_days": "duration",
+    "dependencies": "depends_on", "deps": "depends_on", "depends": "depends_on",
+    "predecessors": "depends_on",
+}
+LIST_KEYS = ("workstreams", "tasks", "activities")
+
+
+@dataclass(frozen=True)
+class Workstream:
+    id: str
+    name: str
+    duration: float
+    depends_on: tuple[str, ...] = ()
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    workstream: Workstream
+    earliest_start: float
+    earliest_finish: float
+    latest_start: float
+    latest_finish: float
+
+    @property
+    def slack(self) -> float:
+        return max(0.0, self.latest_start - self.earliest_start)
+
+    @property
+    def critical(self) -> bool:
+        return self.slack < EPS
+
+    def to_dict(self) -> dict[str, Any]:
+        ws = self.workstream
+        return {
+            "id": ws.id,
+            "name": ws.name,
+            "duration": plain(ws.duration),
+            "depends_on": list(ws.depends_on),
+            "earliest_start": plain(self.earliest_start),
+            "earliest_finish": plain(self.earliest_finish),
+            "latest_start": plain(self.latest_start),
+            "latest_finish": plain(self.latest_finish),
+            "slack": plain(self.slack),
+            "critical": self.critical,
+        }
+
+
+@dataclass(frozen=True)
+class Schedule:
+    items: tuple[Scheduled, ...]  # in a topological order (file order where free)
+    critical_path: tuple[str, ...]
+    duration: float
+
+    @property
+    def critical(self) -> tuple[str, ...]:
+        """Every workstream with no slack (several chains when paths tie)."""
+        return tuple(s.workstream.id for s in self.items if s.critical)
+
+    def get(self, ws_id: str) -> Scheduled:
+        for s in self.items:
+            if s.workstream.id == ws_id:
+                return s
+        raise KeyError(ws_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "critical_path": list(self.critical_path),
+            "duration": plain(self.duration),
+            "slack": {s.workstream.id: plain(s.slack) for s in self.items},
+            "critical": list(self.critical),
+            "workstreams": [s.to_dict() for s in self.items],
+            "summary": self.summary(),
+        }
+
+    def summary(self) -> str:
+        names = " → ".join(self.get(i).workstream.name for i in self.critical_path)
+        return f"Critical path ({plain(self.duration)} days): {names}"
+
+
+def workstreams_from_records(records: Sequence[Record]) -> list[Workstream]:
+    require_columns(records, ["id", "duration"], what="workstream list")
+    out = []
+    for rec in records:
+        duration = number(rec, "duration", minimum=0)
+        assert duration is not None
+        ws_id = text_of(rec, "id")
+        out.append(Workstream(ws_id, text_of(rec, "name", ws_id), duration,
+                              id_list(rec.get("depends_on")), rec.line))
+    return out
+
+
+def check_graph(nodes: Iterable[tuple[str, tuple[str, ...]]], *, what: str) -> list[str]:
+    """A stable topological order of (id, depends_on) pairs, or a LoopcoachError naming the ids.
+
+    Duplicate ids, dependencies on unknown ids and cycles are the user's to fix.
+    """
+    pairs = list(nodes)
+    ids = [i for i, _ in pairs]
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise LoopcoachError("duplicate-id", f"{what} id '{i}' is used twice; ids must be unique")
+        seen.add(i)
+    unknown = [(i, d) for i, deps in pairs for d in deps if d not in seen]
+    if unknown:
+        listed = "; ".join(f"'{i}' depends on unknown '{d}'" for i, d in unknown)
+        raise LoopcoachError(
+            "unknown-reference",
+            f"{listed}; depends_on must name ids from the list ({', '.join(ids)})",
+        )
+    deps = dict(pairs)
+    order: list[str] = []
+    placed: set[str] = set()
+    while len(order) < len(ids):
+        ready = [i for i in ids if i not in placed and all(d in placed for d in deps[i])]
+        if not ready:
+            cycle = find_cycle({i: deps[i] for i in ids if i not in placed})
+            chain = f"'{cycle[0]}' depends on " + ", which depends on ".join(
+                f"'{c}'" for c in cycle[1:]
+            )
+            raise LoopcoachError(
+                "dependency-cycle",
+                f"dependency cycle among {what}s {', '.join(sorted(set(cycle)))}: {chain}; "
+                "remove one of these dependencies",
+            )
+        order.append(ready[0])
+        placed.add(ready[0])
+    return order
+
+
+def find_cycle(deps: dict[str, tuple[str, ...]]) -> list[str]:
+    """One cycle as ids, each depending on the next, first repeated last: ['a', 'b', 'a']."""
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for d in deps.get(node, ()):
+            if d not in deps:
+                continue
+            if state.get(d) == 1:
+                return [*stack[stack.index(d):], d]
+            if d not in state and (found := visit(d)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in deps:
+        if node not in state and (found := visit(node)):
+            return found
+    raise AssertionError("find_cycle called on an acyclic graph")  # pragma: no cover
+
+
+def schedule(workstreams: Sequence[Workstream]) -> Schedule:
+    """Forward and backward pass; errors for duplicates, unknown ids and cycles."""
+    if not workstreams:
+        raise LoopcoachError("file-empty", "no workstreams given; list at least one")
+    by_id = {w.id: w for w in workstreams}
+    order = check_graph(((w.id, w.depends_on) for w in workstreams), what="workstream")
+    es: dict[str, float] = {}
+    ef: dict[str, float] = {}
+    for i in order:
+        es[i] = max((ef[d] for d in by_id[i].depends_on), default=0.0)
+        ef[i] = es[i] + by_id[i].duration
+    total = max(ef.values())
+    successors: dict[str, list[str]] = {i: [] for i in order}
+    for i in order:
+        for d in by_id[i].depends_on:
+            successors[d].append(i)
+    lf: dict[str, float] = {}
+    ls: dict[str, float] = {}
+    for i in reversed(order):
+        lf[i] = min((ls[s] for s in successors[i]), default=total)
+        ls[i] = lf[i] - by_id[i].duration
+    items = tuple(Scheduled(by_id[i], es[i], ef[i], ls[i], lf[i]) for i in order)
+    return Schedule(items, _chain(items, by_id, ef, total), total)
+
+
+def _chain(
+    items: Sequence[Scheduled], by_id: dict[str, Workstream], ef: dict[str, float], total: float
+) -> tuple[str, ...]:
+    """Walk back from a critical workstream that ends the project to one that starts it."""
+    critical = {s.workstream.id for s in items if s.critical}
+    file_order = list(by_id)
+    ends = [i for i in file_order if i in critical and abs(ef[i] - total) < EPS]
+    if not ends:  # pragma: no cover - the longest chain always ends at `total`
+        return ()
+    path = [ends[0]]
+    while True:
+        current = by_id[path[-1]]
+        start = ef[current.id] - current.duration
+        before = [d for d in file_order
+                  if d in current.depends_on and d in critical and abs(ef[d] - start) < EPS]
+        if not before:
+            break
+        path.append(before[0])
+    return tuple(reversed(path))
+
+
+# --- SVG -------------------------------------------------------------------------------------
+
+CRITICAL = "#c0392b"
+NORMAL = "#4c78a8"
+
+
+def _tick_step(total: float) -> int:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000):
+        if total / step <= 12:
+            return step
+    return 2000
+
+
+def to_svg(sched: Schedule, *, title: str = "Workstreams and critical path") -> str:
+    """Bars on a day axis: critical workstreams in red, slack as a dashed outline after a bar."""
+    label_w, row_h, bar_h, top, right = 220, 28, 18, 56, 24
+    total = max(sched.duration, 1.0)
+    scale = max(4.0, min(40.0, 640.0 / total))
+    chart_w = total * scale
+    width = int(label_w + chart_w + right)
+    height = int(top + row_h * len(sched.items) + 56)
+
+    def x(day: float) -> float:
+        return round(label_w + day * scale, 1)
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12" role="img" '
+        f'aria-label="{escape(title, {chr(34): "&quot;"})}">',
+        f"<title>{escape(title)}</title>",
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="12" y="22" font-size="15" font-weight="bold">{escape(title)}</text>',
+    ]
+    step = _tick_step(total)
+    axis_bottom = top + row_h * len(sched.items)
+    day = 0
+    while day <= total + EPS:
+        out.append(f'<line x1="{x(day)}" y1="{top - 6}" x2="{x(day)}" y2="{axis_bottom}" '
+                   'stroke="#ddd"/>')
+        out.append(f'<text x="{x(day)}" y="{top - 10}" text-anchor="middle" '
+                   f'fill="#555">{day}</text>')
+        day += step
+    for row, s in enumerate(sched.items):
+        ws = s.workstream
+        y = top + row * row_h + (row_h - bar_h) / 2
+        colour = CRITICAL if s.critical else NORMAL
+        label = escape(f"{ws.name} ({ws.id})" if ws.name != ws.id else ws.id)
+        tip = escape(
+            f"{ws.name}: days {plain(s.earliest_start)}–{plain(s.earliest_finish)}, "
+            f"slack {plain(s.slack)}" + (", critical" if s.critical else "")
+        )
+        out.append(f'<g class="{"critical" if s.critical else "workstream"}">')
+        out.append(f"<title>{tip}</title>")
+        out.append(f'<text x="{label_w - 8}" y="{y + bar_h - 5}" text-anchor="end">{label}</text>')
+        width_bar = max(round(ws.duration * scale, 1), 1.0)
+        out.append(f'<rect x="{x(s.earliest_start)}" y="{y}" width="{width_bar}" '
+                   f'height="{bar_h}" rx="3" fill="{colour}"/>')
+        if not s.critical:
+            out.append(f'<rect x="{x(s.earliest_finish)}" y="{y}" '
+                       f'width="{round(s.slack * scale, 1)}" height="{bar_h}" rx="3" '
+                       f'fill="none" stroke="{NORMAL}" stroke-dasharray="4 3"/>')
+        out.append("</g>")
+    legend_y = axis_bottom + 30
+    out.append(f'<rect x="{label_w}" y="{legend_y - 11}" width="14" height="12" '
+               f'fill="{CRITICAL}"/>')
+    out.append(f'<text x="{label_w + 20}" y="{legend_y}">critical (no slack)</text>')
+    out.append(f'<rect x="{label_w + 160}" y="{legend_y - 11}" width="14" height="12" '
+               f'fill="{NORMAL}"/>')
+    out.append(f'<text x="{label_w + 180}" y="{legend_y}">has slack (dashed)</text>')
+    out.append(f'<text x="{label_w + 320}" y="{legend_y}" fill="#555">days; total '
+               f"{plain(sched.duration)}</text>")
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
