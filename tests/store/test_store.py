@@ -13,7 +13,7 @@ from sqlalchemy import text
 from loopcoach.config import Settings
 from loopcoach.errors import LoopcoachError
 from loopcoach.store import make_engine, upgrade
-from loopcoach.store.migrate import current_revision, head_revision
+from loopcoach.store.migrate import current_revisions, head_revisions
 
 
 def test_store_default_database_lives_in_data_dir(isolated_env: Path) -> None:
@@ -32,7 +32,7 @@ def test_store_upgrade_creates_schema_with_wal(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{db}")
     upgrade(engine)
     assert db.exists()
-    assert current_revision(engine) == head_revision(engine)
+    assert current_revisions(engine) == head_revisions(engine)
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10000

@@ -47,18 +47,19 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
         yield
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> set[str]:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return set(MigrationContext.configure(conn).get_current_heads())
 
 
-def head_revision(engine: Engine) -> str | None:
-    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+def head_revisions(engine: Engine) -> set[str]:
+    """Each feature's tables are a branch from the base revision, so there may be several heads."""
+    return set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
 
 
 def upgrade(engine: Engine) -> None:
     """Bring the database to the newest schema; a no-op when it is already there."""
     with _migration_lock(engine):
-        if current_revision(engine) == head_revision(engine):
+        if current_revisions(engine) == head_revisions(engine):
             return
-        command.upgrade(alembic_config(engine), "head")
+        command.upgrade(alembic_config(engine), "heads")

@@ -15,3 +15,8 @@ users = Table(
 )
 
 LOCAL_USER = "local"
+
+# Each feature defines its tables in its own module on this `metadata` (store/<feature>.py) and
+# adds a migration in migrations/versions/ whose down_revision is "0001" and whose
+# branch_labels name the feature: the features' schemas are independent branches, all upgraded
+# to their heads on start.
