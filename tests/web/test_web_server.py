@@ -96,3 +96,45 @@ def test_web_search_escapes_the_query(server: str) -> None:
 def test_web_openapi_schema(server: str) -> None:
     r = httpx.get(server + "/openapi.json")
     assert r.status_code == 200 and "/api/v1/questions" in r.json()["paths"]
+
+
+def test_web_api_analyze_matches_cli_shape(server: str) -> None:
+    body = {"question": "A platform API is used by 200 internal teams. How do you roll out a "
+            "breaking change?", "answer": "I would version the API and give teams two quarters "
+            "to move, tracking each consumer on a dashboard.", "role": "tpm"}
+    r = httpx.post(server + "/api/v1/analyze", json=body, timeout=60)
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert {"score", "dimensions", "points_made", "points_missed", "red_flags", "word_count",
+            "estimated_seconds", "matched_question"} <= set(data)
+    assert data["matched_question"]["id"] == "tpm-breaking-api-change"
+
+
+@pytest.mark.parametrize("body", [
+    {"answer": "x"},
+    {"question": "Why?", "answer": 5},
+    {"question": "Why?"},
+    {"question": "Why?", "answer": "x" * 100_001},
+    {"question_id": "nope", "answer": "x"},
+    {"question": "Why?", "answer": "x", "role": "astronaut"},
+    [1, 2, 3],
+])
+def test_web_api_analyze_bad_input_is_4xx_json(server: str, body: object) -> None:
+    r = httpx.post(server + "/api/v1/analyze", json=body, timeout=60)
+    assert 400 <= r.status_code < 500, r.text
+    assert r.json()["error"]["message"]
+
+
+def test_web_api_analyze_not_json(server: str) -> None:
+    r = httpx.post(server + "/api/v1/analyze", content=b"{not json",
+                   headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid-request"
+
+
+def test_web_analyze_page_escapes_the_answer(server: str) -> None:
+    form = {"question": "Tell me about a time you drove alignment between teams.",
+            "answer": "I wrote <script>alert('x')</script> in the doc and we cut time by 20%."}
+    r = httpx.post(server + "/analyze", data=form, timeout=60)
+    assert r.status_code == 200
+    assert "<script>alert" not in r.text and "&lt;script&gt;" in r.text
+    assert "Score" in r.text and "annotated" in r.text

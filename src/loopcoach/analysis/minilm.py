@@ -121,7 +121,18 @@ class _Layer:
 class _Group:
     """Texts of similar length whose attention is computed together (padded + masked)."""
 
-    __slots__ = ("batch", "keep", "mask", "max_len", "padded", "scatter", "start", "stop")
+    __slots__ = (
+        "batch",
+        "cols",
+        "keep",
+        "mask",
+        "max_len",
+        "padded",
+        "rows",
+        "scatter",
+        "start",
+        "stop",
+    )
 
     def __init__(self, start: int, lengths: Sequence[int], width: int) -> None:
         self.start = start
@@ -129,6 +140,8 @@ class _Group:
         self.batch = len(lengths)
         self.max_len = int(max(lengths))
         self.scatter: I64 | None = None
+        self.rows: I64 | None = None
+        self.cols: I64 | None = None
         self.keep: F32 | None = None
         self.mask: F32 | None = None
         self.padded: F32 | None = None
@@ -136,6 +149,7 @@ class _Group:
             rows = [np.arange(n, dtype=np.int64) + i * self.max_len for i, n in enumerate(lengths)]
             self.scatter = np.concatenate(rows)
             keep = np.arange(self.max_len)[None, :] < np.asarray(lengths)[:, None]
+            self.rows, self.cols = np.nonzero(keep)  # (text, position) of each real token
             self.keep = keep.astype(np.float32)[:, None, None, :]
             self.mask = np.where(keep, 0.0, _MASK_VALUE).astype(np.float32)[:, None, None, :]
             # Padding rows stay zero: only valid rows are ever written.
@@ -368,7 +382,8 @@ class MiniLMEmbedder:
             np.exp(scores, out=scores)
         ctx = scores @ v
         ctx /= scores @ self._ones[:length]
-        merged: F32 = ctx.transpose(0, 2, 1, 3).reshape(batch * length, dim)
-        if group.scatter is not None:
-            merged = merged[group.scatter]
+        by_token = ctx.transpose(0, 2, 1, 3)  # (batch, length, heads, head_dim)
+        if group.rows is not None and group.cols is not None:
+            by_token = by_token[group.rows, group.cols]  # real tokens only, in packed order
+        merged: F32 = by_token.reshape(-1, dim)
         return merged

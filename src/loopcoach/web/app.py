@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -15,7 +16,7 @@ from starlette.responses import Response
 from loopcoach import __version__
 from loopcoach.coach import Coach
 from loopcoach.errors import LoopcoachError, NotFound
-from loopcoach.web.routes import api, pages
+from loopcoach.web.routes import analyze, api, pages
 
 HERE = Path(__file__).parent
 
@@ -45,7 +46,9 @@ def create_app(coach: Coach) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
+    app.include_router(analyze.api)
     app.include_router(pages.router)
+    app.include_router(analyze.pages)
 
     @app.exception_handler(LoopcoachError)
     async def _user_error(request: Request, exc: LoopcoachError) -> Response:
@@ -53,6 +56,17 @@ def create_app(coach: Coach) -> FastAPI:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": exc.to_dict()}, status_code=status)
         return pages.error_page(request, status, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        message = f"{where}: {first.get('msg', 'invalid request')}" if where else str(
+            first.get("msg", "invalid request"))
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": {"code": "invalid-request", "message": message}},
+                                status_code=422)
+        return pages.error_page(request, 422, message)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

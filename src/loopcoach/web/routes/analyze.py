@@ -1,0 +1,97 @@
+"""Analyse an answer: the page (form and report) and `POST /api/v1/analyze`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+from starlette.responses import Response
+
+from loopcoach.coach import Coach
+from loopcoach.domain.analysis import Analysis, Timing
+from loopcoach.web.routes.pages import render
+
+MAX_QUESTION_CHARS = 2_000
+MAX_ANSWER_CHARS = 100_000
+
+api = APIRouter(prefix="/api/v1", tags=["analysis"])
+pages = APIRouter(include_in_schema=False)
+
+
+class AnalyzeRequest(BaseModel):
+    question: str | None = Field(default=None, max_length=MAX_QUESTION_CHARS)
+    question_id: str | None = Field(default=None, max_length=200)
+    answer: str = Field(max_length=MAX_ANSWER_CHARS)
+    role: str | None = Field(default=None, max_length=80)
+    duration_seconds: float | None = Field(default=None, gt=0, le=7200)
+
+
+def _coach(request: Request) -> Coach:
+    coach: Coach = request.app.state.coach
+    return coach
+
+
+def run(coach: Coach, question: str, answer: str, *, role: str | None,
+        question_id: str | None, duration: float | None) -> Analysis:
+    from loopcoach.errors import LoopcoachError
+
+    if not question.strip() and not question_id:
+        raise LoopcoachError("no-question", "give the question text or pick a question")
+    timing = Timing(duration) if duration else None
+    return coach.analyze(question, answer, role=role or None, question_id=question_id or None,
+                         timing=timing)
+
+
+@api.post("/analyze")
+def analyze_api(request: Request, body: AnalyzeRequest) -> dict[str, Any]:
+    """Score an answer; returns the same Analysis JSON as `loopcoach analyze --json`."""
+    result = run(_coach(request), body.question or "", body.answer, role=body.role,
+                 question_id=body.question_id, duration=body.duration_seconds)
+    return result.to_dict()
+
+
+def highlights(a: Analysis) -> list[dict[str, Any]]:
+    """Each sentence of the answer with what was found in it, for the report."""
+    notes: dict[int, list[tuple[str, str]]] = {}
+    for p in a.points_made:
+        if p.evidence is not None:
+            notes.setdefault(p.evidence.index, []).append(("point", p.label))
+    for f in a.red_flags:
+        if f.evidence is not None:
+            notes.setdefault(f.evidence.index, []).append(("flag", f.label))
+    return [{"text": s, "notes": notes.get(i, []),
+             "kind": "flag" if any(k == "flag" for k, _ in notes.get(i, []))
+             else "point" if i in notes else ""}
+            for i, s in enumerate(a.sentences)]
+
+
+@pages.get("/analyze", response_class=HTMLResponse)
+def analyze_form(request: Request, question_id: str = "", role: str = "") -> Response:
+    coach = _coach(request)
+    chosen = coach.library.question(question_id)[1] if question_id else None
+    return render(request, "analyze.html", chosen=chosen, role_filter=role, result=None,
+                  answer="", question_text=chosen.prompt if chosen else "")
+
+
+@pages.post("/analyze", response_class=HTMLResponse)
+def analyze_submit(
+    request: Request,
+    answer: str = Form("", max_length=MAX_ANSWER_CHARS),
+    question: str = Form("", max_length=MAX_QUESTION_CHARS),
+    question_id: str = Form("", max_length=200),
+    role: str = Form("", max_length=80),
+    duration_seconds: str = Form("", max_length=20),
+) -> Response:
+    coach = _coach(request)
+    try:
+        duration = float(duration_seconds) if duration_seconds else None
+    except ValueError:
+        duration = None
+    if duration is not None and not 0 < duration <= 7200:
+        duration = None
+    result = run(coach, question, answer, role=role, question_id=question_id, duration=duration)
+    chosen = coach.library.question(question_id)[1] if question_id else None
+    return render(request, "analyze.html", chosen=chosen, role_filter=role, result=result,
+                  answer=answer, question_text=question, sentences=highlights(result))
