@@ -200,7 +200,7 @@ class Analyzer:
         for rid, q in items:
             if (role is None or rid == role) and _squash(q.prompt) == key:
                 return (rid, q), 1.0
-        v = self.embedder.embed([prompt])[0]
+        v = self._embed_texts([prompt])[0]
         sims = vecs @ v
         best_i, best = -1, -1.0
         for i, (rid, _) in enumerate(items):

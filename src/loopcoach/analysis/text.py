@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ABBREV = (
     "e.g.",
@@ -96,6 +97,12 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> list[str]:
     return [stem(w) for w in lower_words(text)]
+
+
+@lru_cache(maxsize=20_000)
+def phrase_stems(phrase: str) -> tuple[str, ...]:
+    """Stems of a cue phrase, memoised: rubric cues are matched against every answer."""
+    return tuple(stems(phrase))
 
 
 def phrase_in(phrase_stems: tuple[str, ...], sentence_stems: list[str]) -> bool:

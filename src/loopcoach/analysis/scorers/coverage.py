@@ -19,7 +19,7 @@ def thresholds(embedder: str) -> tuple[float, float]:
 
 def cue_sentence(cues: list[str], ctx: AnswerContext) -> int | None:
     for cue in cues:
-        cs = tuple(T.stems(cue))
+        cs = T.phrase_stems(cue)
         for i, ss in enumerate(ctx.stems):
             if T.phrase_in(cs, ss):
                 return i

@@ -27,7 +27,7 @@ _NEGATION = re.compile(
 
 def _cue_hit(cues: list[str], ctx: AnswerContext) -> int | None:
     for cue in cues:
-        cs = tuple(T.stems(cue))
+        cs = T.phrase_stems(cue)
         for i, ss in enumerate(ctx.stems):
             if T.phrase_in(cs, ss):
                 # "I never blame the team" is not blaming: skip cue hits under a negation
