@@ -35,6 +35,8 @@ def overall(kind: str, scores: dict[str, float], word_count: int) -> int:
     w = WEIGHTS.get(kind, DEFAULT)
     total = sum(w[d] for d in DIMENSIONS)
     mean = sum(w[d] * scores[d] for d in DIMENSIONS) / total
+    # a red flag sinks an answer however polished the rest is: interviewers cap it
+    mean = min(mean, 1.0 + 0.75 * scores["red_flags"])
     if word_count < MIN_WORDS_FOR_FULL_SCORE:
         mean *= 0.5 + 0.5 * word_count / MIN_WORDS_FOR_FULL_SCORE
     return round(max(0.0, min(4.0, mean)) * 25)

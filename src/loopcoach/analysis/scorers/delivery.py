@@ -33,7 +33,7 @@ def _length_score(ratio: float) -> float:
         return max(0.0, ratio / 0.5)
     if ratio <= 1.3:
         return 1.0
-    return max(0.0, 1.0 - (ratio - 1.3) / 1.2)
+    return max(0.0, 1.0 - (ratio - 1.3) / 0.6)
 
 
 def score(ctx: AnswerContext) -> DimensionScore:
@@ -45,6 +45,8 @@ def score(ctx: AnswerContext) -> DimensionScore:
     secs = estimated_seconds(ctx)
     ratio = secs / target
     value = 1.0 + 2.0 * _length_score(ratio)
+    if ratio > 1.6:
+        value -= 1.0  # rambling: the listener has stopped following
     fillers = [(i, len(_FILLER.findall(s))) for i, s in enumerate(ctx.lowered)]
     hedges = [(i, len(_HEDGE.findall(s))) for i, s in enumerate(ctx.lowered)]
     n_fill = sum(c for _, c in fillers)

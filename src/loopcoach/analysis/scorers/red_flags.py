@@ -19,6 +19,20 @@ from loopcoach.domain.analysis import DimensionScore, FlagHit
 MEANING_THRESHOLD = {"minilm": 0.62, "lexical": 0.55}
 PENALTY = {"question": 1.5, "role": 1.25, "common": 1.25}
 _BUZZ = re.compile(r"\b(" + "|".join(re.escape(b) for b in L.BUZZWORDS) + r")\b")
+# Blame: another party is the cause ("because the data team kept changing the schema").
+_OTHERS = (r"(they|the \w+ team|the engineers?|one of the (senior )?engineers|engineering|sales|"
+           r"marketing|the stakeholders?|stakeholders|the business|management|leadership|"
+           r"the developers?|developers|the vendor|the client|my manager|he|she)")
+_BLAME = re.compile(
+    r"\b(because|since|mainly because|it was because|the reason was|really it was)\b[^.]{0,80}?\b"
+    + _OTHERS
+    + r"\b[^.]{0,40}?\b(kept changing|kept moving|was slow|were slow|didn'?t (raise|tell|read|"
+    r"deliver|care|listen)|never (told|raised|delivered|listened)|failed to|underestimated|"
+    r"overstated|got it wrong|dropped|wasn'?t ready|weren'?t ready|pushed back on everything)"
+    r"|\b(the information i was given was wrong|if they read|could work out themselves|"
+    r"not my fault|wasn'?t my fault|their fault|(was|were) (very |really )?(stubborn|lazy|"
+    r"incompetent|useless|difficult))"
+)
 _NEGATION = re.compile(
     r"\b(not|never|didn'?t|don'?t|wouldn'?t|avoid|instead of|rather than|"
     r"no longer|without)\b"
@@ -59,6 +73,9 @@ def find(ctx: AnswerContext) -> list[FlagHit]:
             continue  # structure already scores a missing result; not counted twice
         i = _cue_hit(list(flag.cues), ctx)
         how = "cue"
+        if i is None and flag.id == "blames-others":
+            i = next((k for k, low in enumerate(ctx.lowered) if _BLAME.search(low)), None)
+            how = "pattern"
         if i is None and sims is not None:
             k = int(np.argmax(sims[:, j]))
             if float(sims[k, j]) >= threshold:
