@@ -41,10 +41,12 @@ class Coach:
     @cached_property
     def analyzer(self) -> Analyzer:
         """The analysis engine with the embedding model, loaded once per process."""
-        from loopcoach.analysis.embeddings import load_embedder
+        from loopcoach.analysis.embeddings import EmbeddingCache, load_embedder
         from loopcoach.analysis.engine import Analyzer
 
-        return Analyzer(self.library, load_embedder())
+        embedder = load_embedder()
+        cache = EmbeddingCache(self.settings.cache_dir, embedder.name)
+        return Analyzer(self.library, embedder, cache=cache)
 
     def analyze(
         self,

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from platformdirs import user_cache_dir, user_data_dir
 
 APP_NAME = "loopcoach"
 DEFAULT_HOST = "127.0.0.1"
@@ -27,6 +27,7 @@ class Settings:
     data_dir: Path
     database_url: str
     pack_dirs: tuple[Path, ...] = field(default_factory=tuple)
+    cache_dir: Path = field(default_factory=lambda: Path(user_cache_dir(APP_NAME, appauthor=False)))
 
     @classmethod
     def from_env(
@@ -36,4 +37,6 @@ class Settings:
         data_dir = Path(env.get("LOOPCOACH_DATA_DIR") or default_data_dir())
         url = env.get("LOOPCOACH_DATABASE_URL") or default_database_url(data_dir)
         packs = tuple(Path(p) for p in env.get("LOOPCOACH_PACKS", "").split(os.pathsep) if p)
-        return cls(data_dir=data_dir, database_url=url, pack_dirs=(*packs, *extra_packs))
+        cache = Path(env.get("LOOPCOACH_CACHE_DIR") or data_dir / "cache")
+        return cls(data_dir=data_dir, database_url=url, pack_dirs=(*packs, *extra_packs),
+                   cache_dir=cache)

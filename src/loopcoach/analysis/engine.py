@@ -13,7 +13,7 @@ import numpy as np
 
 from loopcoach.analysis import text as T
 from loopcoach.analysis.context import AnswerContext, Rubric
-from loopcoach.analysis.embeddings import Embedder
+from loopcoach.analysis.embeddings import Embedder, EmbeddingCache
 from loopcoach.analysis.scorers import (
     coverage,
     delivery,
@@ -105,9 +105,11 @@ def check_limits(answer: str) -> None:
 class Analyzer:
     """Analyses answers against a library's rubrics with one embedder."""
 
-    def __init__(self, library: Library, embedder: Embedder) -> None:
+    def __init__(self, library: Library, embedder: Embedder,
+                 cache: EmbeddingCache | None = None) -> None:
         self.library = library
         self.embedder = embedder
+        self.cache = cache
         self._vectors: dict[str, np.ndarray] = {}
         self._prompt_index: tuple[list[tuple[str | None, Question]], np.ndarray] | None = None
 
@@ -119,7 +121,9 @@ class Analyzer:
     def _embed_texts(self, texts: Sequence[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if missing:
-            for t, v in zip(missing, self.embedder.embed(missing), strict=True):
+            vectors = (self.cache.get_many(missing, self.embedder) if self.cache is not None
+                       else self.embedder.embed(missing))
+            for t, v in zip(missing, vectors, strict=True):
                 self._vectors[t] = v
         if not texts:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
