@@ -7,7 +7,7 @@ CLI commands and web routes call a `Coach`; none of them holds domain logic. Exp
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -17,7 +17,14 @@ from loopcoach.content.search import Hit, SearchIndex
 from loopcoach.domain.analysis import Analysis, Timing
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from loopcoach.analysis.engine import Analyzer
+    from loopcoach.coach_mock import AnswerResult, Checkpoint, MockCoach
+    from loopcoach.coach_practice import PracticeCoach, Recorded
+    from loopcoach.coach_prep import PrepCoach
+    from loopcoach.interview.debrief import Debrief
+    from loopcoach.interview.session import SessionState
 
 
 class Coach:
@@ -69,3 +76,81 @@ class Coach:
         engine = make_engine(self.settings.database_url)
         upgrade(engine)
         return engine
+
+    @cached_property
+    def practice(self) -> PracticeCoach:
+        """Plans, practice cards, progress, checklists and backups (coach_practice.py)."""
+        from loopcoach.coach_practice import PracticeCoach
+
+        return PracticeCoach(self)
+
+    def record_attempt(
+        self,
+        analysis: Analysis,
+        *,
+        source: str = "analyze",
+        session_id: str | None = None,
+        at: datetime | None = None,
+        answer: str | None = None,
+        duration_seconds: float | None = None,
+    ) -> Recorded:
+        """Store a scored answer (source "practice", "analyze" or "mock") and, for a pack
+        question, reschedule its practice card. `at` defaults to now (UTC)."""
+        return self.practice.record_attempt(
+            analysis, source=source, session_id=session_id, at=at, answer=answer,
+            duration_seconds=duration_seconds,
+        )
+
+    # --- mock interviews (coach_mock.py wires the session engine, the analyzer and the store) --
+    @cached_property
+    def mock(self) -> MockCoach:
+        from loopcoach.coach_mock import MockCoach
+
+        return MockCoach(self)
+
+    def mock_start(self, role: str, **options: Any) -> SessionState:
+        """Start a session: options stages, loop, seed, feedback_until_end, allow_repeats."""
+        return self.mock.start(role, **options)
+
+    def mock_answer(
+        self, session_id: str, text: str, *, key: str | None = None,
+        duration: float | None = None, checkpoint: Checkpoint | None = None,
+    ) -> AnswerResult:
+        """Store the answer, then analyse it and ask the next question (each step committed).
+        `key` names the question answered; an answer already stored for it is not stored twice."""
+        if checkpoint is None:
+            return self.mock.answer(session_id, text, key=key, duration=duration)
+        return self.mock.answer(session_id, text, key=key, duration=duration,
+                                checkpoint=checkpoint)
+
+    def mock_resume(self, session_id: str) -> SessionState:
+        """Finish any step a killed process left undone; the session then waits for an answer."""
+        return self.mock.settle(session_id)
+
+    def mock_state(self, session_id: str) -> SessionState:
+        return self.mock.state(session_id)
+
+    def mock_skip(self, session_id: str) -> SessionState:
+        return self.mock.skip(session_id)
+
+    def mock_save_draft(self, session_id: str, text: str) -> SessionState:
+        return self.mock.save_draft(session_id, text)
+
+    def mock_end(self, session_id: str) -> SessionState:
+        return self.mock.end(session_id)
+
+    def mock_list(self, *, role: str | None = None) -> list[SessionState]:
+        return self.mock.list(role=role)
+
+    def mock_events(self, session_id: str) -> list[dict[str, Any]]:
+        return self.mock.event_rows(session_id)
+
+    def mock_debrief(self, session_id: str) -> Debrief:
+        return self.mock.debrief(session_id)
+
+    @cached_property
+    def prep(self) -> PrepCoach:
+        """Résumé import, story bank and prep pack (coach_prep.py)."""
+        from loopcoach.coach_prep import PrepCoach
+
+        return PrepCoach(self)

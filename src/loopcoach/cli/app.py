@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from loopcoach.cli import analyze, browse, packs, serve
+from loopcoach.cli import analyze, browse, exercise, mock, packs, practice, prep, serve
 from loopcoach.coach import Coach
 from loopcoach.config import Settings
 from loopcoach.errors import LoopcoachError, PackError
@@ -36,7 +36,11 @@ def _root(
 browse.register(app)
 analyze.register(app)
 serve.register(app)
+prep.register(app)
+practice.register(app)
 app.add_typer(packs.app, name="packs")
+app.add_typer(exercise.app, name="exercise")
+app.add_typer(mock.app, name="mock")
 
 
 def main(argv: list[str] | None = None) -> None:

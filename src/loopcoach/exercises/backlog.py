@@ -126,7 +126,9 @@ def order_by(items: Sequence[BacklogItem], score: Callable[[BacklogItem], float]
     return order
 
 
-def kendall_tau(reference: Sequence[str], candidate: Sequence[str]) -> tuple[float | None, int, int]:
+def kendall_tau(
+    reference: Sequence[str], candidate: Sequence[str]
+) -> tuple[float | None, int, int]:
     """Kendall's tau-a of two strict orders of the same ids: (tau, concordant, discordant)."""
     rank = {x: n for n, x in enumerate(reference)}
     concordant = discordant = 0
@@ -158,8 +160,10 @@ class Inversion:
     @property
     def message(self) -> str:
         m = self.method.upper()
-        return (f"You put '{self.earlier.title}' ({m} {fmt_score(self.earlier.score(self.method) or 0)})"
-                f" before '{self.later.title}' ({m} {fmt_score(self.later.score(self.method) or 0)})")
+        first = fmt_score(self.earlier.score(self.method) or 0.0)
+        second = fmt_score(self.later.score(self.method) or 0.0)
+        return (f"You put '{self.earlier.title}' ({m} {first}) "
+                f"before '{self.later.title}' ({m} {second})")
 
     def to_dict(self) -> dict[str, Any]:
         return {"earlier": self.earlier.id, "later": self.later.id, "cost": plain(self.cost),

@@ -121,7 +121,9 @@ def check_graph(nodes: Iterable[tuple[str, tuple[str, ...]]], *, what: str) -> l
     seen: set[str] = set()
     for i in ids:
         if i in seen:
-            raise LoopcoachError("duplicate-id", f"{what} id '{i}' is used twice; ids must be unique")
+            raise LoopcoachError(
+                "duplicate-id", f"{what} id '{i}' is used twice; ids must be unique"
+            )
         seen.add(i)
     unknown = [(i, d) for i, deps in pairs for d in deps if d not in seen]
     if unknown:
@@ -234,9 +236,15 @@ def _tick_step(total: float) -> int:
     return 2000
 
 
+def _clip(text: str, limit: int) -> str:
+    """Fit a label into the left margin (about 44 characters at 12 px)."""
+    limit = max(limit, 8)
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;(") + "…"
+
+
 def to_svg(sched: Schedule, *, title: str = "Workstreams and critical path") -> str:
     """Bars on a day axis: critical workstreams in red, slack as a dashed outline after a bar."""
-    label_w, row_h, bar_h, top, right = 220, 28, 18, 56, 24
+    label_w, row_h, bar_h, top, right = 290, 28, 18, 56, 24
     total = max(sched.duration, 1.0)
     scale = max(4.0, min(40.0, 640.0 / total))
     chart_w = total * scale
@@ -267,7 +275,8 @@ def to_svg(sched: Schedule, *, title: str = "Workstreams and critical path") -> 
         ws = s.workstream
         y = top + row * row_h + (row_h - bar_h) / 2
         colour = CRITICAL if s.critical else NORMAL
-        label = escape(f"{ws.name} ({ws.id})" if ws.name != ws.id else ws.id)
+        label = escape(_clip(ws.name, 37 - len(ws.id)) + f" ({ws.id})" if ws.name != ws.id
+                       else _clip(ws.id, 40))
         tip = escape(
             f"{ws.name}: days {plain(s.earliest_start)}–{plain(s.earliest_finish)}, "
             f"slack {plain(s.slack)}" + (", critical" if s.critical else "")

@@ -59,7 +59,9 @@ def read_text(path: Path, *, suffixes: Sequence[str] = TEXT_SUFFIXES, what: str 
     """The file's text, after checking it exists, has an allowed suffix and is at most 1 MB."""
     path = Path(path)
     if not path.exists():
-        raise LoopcoachError("file-not-found", f"{path}: no such file; check the path to the {what}")
+        raise LoopcoachError(
+            "file-not-found", f"{path}: no such file; check the path to the {what}"
+        )
     if not path.is_file():
         raise LoopcoachError("file-not-found", f"{path}: is a directory; give the {what} file")
     suffix = path.suffix.lower()
@@ -150,10 +152,12 @@ def parse_yaml(text: str, *, source: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise LoopcoachError("bad-yaml", f"{source}{where}: {problem}; fix the YAML syntax") from None
+        raise LoopcoachError(
+            "bad-yaml", f"{source}{where}: {problem}; fix the YAML syntax"
+        ) from None
 
 
-def _item_lines(text: str, list_keys: Sequence[str]) -> list[int]:
+def item_lines(text: str, list_keys: Sequence[str]) -> list[int]:
     """1-based line of each item of the records list (same order as the loaded data)."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -174,7 +178,7 @@ def parse_yaml_records(
 ) -> list[Record]:
     data = parse_yaml(text, source=source)
     items = find_list(data, list_keys, source=source)
-    return records_from_data(items, source=source, lines=_item_lines(text, list_keys),
+    return records_from_data(items, source=source, lines=item_lines(text, list_keys),
                              aliases=aliases)
 
 
@@ -250,7 +254,9 @@ def number(
     raw = rec.get(column)
     if raw is None:
         if required:
-            raise LoopcoachError("missing-column", f"{rec.where}: missing '{column}'; give it a number")
+            raise LoopcoachError(
+                "missing-column", f"{rec.where}: missing '{column}'; give it a number"
+            )
         return None
     text = str(raw).strip()
     is_pct = percent and text.endswith("%")
@@ -258,20 +264,21 @@ def number(
         value = float(text.rstrip("%")) if not isinstance(raw, bool) else math.nan
     except ValueError:
         value = math.nan
+    field = "column" if rec.tabular else "field"
     if math.isnan(value) or math.isinf(value):
         raise LoopcoachError(
             "not-a-number",
-            f"{rec.where}, column '{column}': {text!r} is not a number; write a number such as 3",
+            f"{rec.where}, {field} '{column}': {text!r} is not a number; write a number such as 3",
         )
     if percent and (is_pct or value > 1):
         value /= 100
     if minimum is not None and value < minimum:
         raise LoopcoachError(
-            "bad-value", f"{rec.where}, column '{column}': {text} is below {minimum:g}; fix it"
+            "bad-value", f"{rec.where}, {field} '{column}': {text} is below {minimum:g}; fix it"
         )
     if above is not None and value <= above:
         raise LoopcoachError(
-            "bad-value", f"{rec.where}, column '{column}': {text} must be more than {above:g}"
+            "bad-value", f"{rec.where}, {field} '{column}': {text} must be more than {above:g}"
         )
     return value
 

@@ -1,0 +1,246 @@
+"""`loopcoach prep`, `loopcoach stories ...` and `loopcoach resume score`: the prep pack.
+
+Each command reads the file the user named (the only file access of the feature), calls the
+facade (`coach.prep`) and prints: Rich on a terminal, plain text otherwise, JSON on demand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from loopcoach.cli.render import bullets, heading, line, print_json, table
+from loopcoach.coach import Coach
+from loopcoach.errors import LoopcoachError
+from loopcoach.prep.importers import check_size, format_of
+from loopcoach.prep.stories import Story, StoryInput
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+RoleOpt = Annotated[str, typer.Option("--role", help="Role id (see `loopcoach roles`).")]
+IdArg = Annotated[int, typer.Argument(help="Story id (see `loopcoach stories list`).")]
+
+stories_app = typer.Typer(help="Your STAR story bank: list, show, edit and add stories.",
+                          no_args_is_help=True)
+resume_app = typer.Typer(help="Score a résumé for a role.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("prep")(prep)
+    app.add_typer(stories_app, name="stories")
+    app.add_typer(resume_app, name="resume")
+
+
+def read_resume(path: Path) -> bytes:
+    """The bytes of the résumé the user named, after checking its name and size."""
+    format_of(path.name)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise LoopcoachError("file-not-found", f"{path}: no such file; check the path") from None
+    if path.is_dir():
+        raise LoopcoachError("file-not-found", f"{path}: is a directory; give the résumé file")
+    check_size(size, path.name)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise LoopcoachError(
+            "file-unreadable", f"{path}: cannot read it ({exc.strerror})"
+        ) from None
+
+
+def prep(
+    ctx: typer.Context,
+    history: Annotated[Path, typer.Option("--history", help="Résumé or work history: "
+                                          ".pdf, .docx, .md, .txt or JSON Resume .json.")],
+    role: RoleOpt,
+    as_json: JsonOpt = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Also write the pack: pack.md, pack.html or pack.pdf.")] = None,
+) -> None:
+    """Build your prep pack: stories from your history, matched to the role's questions."""
+    coach: Coach = ctx.obj
+    if out is not None and out.suffix.lower() not in (".md", ".html", ".pdf"):
+        raise LoopcoachError("export-format", f"{out}: the pack can be written as .md, .html or "
+                             ".pdf; name the file pack.md, pack.html or pack.pdf")
+    data = read_resume(history)
+    pack = coach.prep.build(data, history.name, role=role)
+    result = pack.to_dict()
+    if out is not None:
+        from loopcoach.export.prep import write_pack
+
+        write_pack(result, out)
+    if as_json:
+        print_json(result)
+        return
+    show_pack(result)
+    if out is not None:
+        line(f"\nWrote {out}")
+
+
+def show_pack(pack: dict[str, Any]) -> None:
+    hist = pack["history"]
+    heading(f"Prep pack: {pack['role']['name']}, from {hist['source']}")
+    if pack["embedder"]["degraded"]:
+        line(f"degraded: {pack['embedder']['reason']}")
+    line(pack["notice"])
+    heading("What to do first")
+    bullets(pack["priorities"]["first"])
+    titles = {s["id"]: s["title"] for s in pack["stories"]}
+    table(
+        "Story bank",
+        ["id", "story", "themes", "status"],
+        [[s["id"], s["title"], ", ".join(s["themes"]), "draft" if s["draft"] else "yours"]
+         for s in pack["stories"]],
+    )
+    rows = []
+    for q in pack["questions"]:
+        best = q["matches"][0] if q["matches"] else None
+        story = f"{best['story']}. {titles[best['story']][:40]}" if best else "—"
+        rows.append([q["id"], q["kind"], story, best["score"] if best else ""])
+    table("Best story per question", ["question", "kind", "story", "score"], rows)
+    if pack["priorities"]["probe"]:
+        heading("Résumé bullets an interviewer will probe")
+        for b in pack["priorities"]["probe"][:3]:
+            line(f"  “{b['text']}”")
+            bullets(b["questions"], indent=4)
+    heading("45-second pitch (draft)")
+    line(pack["pitch"]["text"])
+    line(f"Résumé score {pack['resume']['score']}/100: {pack['resume']['fix_first'][0]}")
+
+
+# --- stories -----------------------------------------------------------------------------------
+
+
+def _themes(value: str | None) -> tuple[str, ...] | None:
+    return None if value is None else tuple(t for t in value.split(",") if t.strip())
+
+
+def _input(title: str | None, situation: str | None, task: str | None, action: str | None,
+           result: str | None, themes: str | None) -> StoryInput:
+    return StoryInput(title=title, situation=situation, task=task, action=action, result=result,
+                      themes=_themes(themes))
+
+
+TitleOpt = Annotated[str | None, typer.Option("--title", help="A short name for the story.")]
+SituationOpt = Annotated[str | None, typer.Option("--situation", help="Context and stakes.")]
+TaskOpt = Annotated[str | None, typer.Option("--task", help="What you had to achieve.")]
+ActionOpt = Annotated[str | None, typer.Option("--action", help="What you did yourself.")]
+ResultOpt = Annotated[str | None, typer.Option("--result", help="What changed, with numbers.")]
+ThemesOpt = Annotated[str | None, typer.Option(
+    "--themes", help="Comma-separated competency ids, e.g. influence,risk-management.")]
+
+
+@stories_app.command("list")
+def stories_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Your stories: drafted from résumés, edited or added by you."""
+    coach: Coach = ctx.obj
+    found = coach.prep.stories()
+    if as_json:
+        print_json([s.to_dict() for s in found])
+        return
+    if not found:
+        line("No stories yet: run `loopcoach prep --history FILE --role ROLE`, or add one with "
+             "`loopcoach stories add --title ...`")
+        return
+    table("Stories", ["id", "title", "themes", "status", "version"],
+          [[s.id, s.title, ", ".join(s.themes), _status(s), s.version] for s in found])
+
+
+def _status(s: Story) -> str:
+    return "draft" if s.draft else "edited" if s.origin == "drafted" else "yours"
+
+
+@stories_app.command("show")
+def stories_show(ctx: typer.Context, story_id: IdArg, as_json: JsonOpt = False) -> None:
+    """One story with its three lengths: 30-second, 2-minute and deep dive."""
+    coach: Coach = ctx.obj
+    story, history = coach.prep.story(story_id)
+    if as_json:
+        print_json({**story.to_dict(), "versions": history})
+        return
+    show_story(story)
+    if history:
+        line(f"\n{len(history)} stored versions; last changed {story.updated_at}")
+
+
+def show_story(s: Story) -> None:
+    d = s.to_dict()
+    heading(f"{s.id}. {s.title} ({_status(s)})")
+    if s.themes:
+        line(f"Themes: {', '.join(s.themes)}")
+    if s.source:
+        line(f"From: “{s.source}”")
+    for slot in ("situation", "task", "action", "result"):
+        line(f"{slot.title()}: {d[slot] or '—'}")
+    heading("30-second headline")
+    line(d["lengths"]["headline_30s"])
+    heading("2-minute story")
+    bullets(d["lengths"]["two_minute"])
+    heading("Deep-dive outline")
+    bullets(d["lengths"]["deep_dive"])
+
+
+@stories_app.command("edit")
+def stories_edit(
+    ctx: typer.Context,
+    story_id: IdArg,
+    title: TitleOpt = None,
+    situation: SituationOpt = None,
+    task: TaskOpt = None,
+    action: ActionOpt = None,
+    result: ResultOpt = None,
+    themes: ThemesOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a story; the previous text is kept as a version, and re-imports keep your edit."""
+    coach: Coach = ctx.obj
+    story = coach.prep.edit(story_id, _input(title, situation, task, action, result, themes))
+    if as_json:
+        print_json(story.to_dict())
+        return
+    line(f"Saved story {story.id} (version {story.version}).")
+
+
+@stories_app.command("add")
+def stories_add(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Option("--title", help="A short name for the story.")],
+    situation: SituationOpt = None,
+    task: TaskOpt = None,
+    action: ActionOpt = None,
+    result: ResultOpt = None,
+    themes: ThemesOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a story of your own to the bank."""
+    coach: Coach = ctx.obj
+    story = coach.prep.add(_input(title, situation, task, action, result, themes))
+    if as_json:
+        print_json(story.to_dict())
+        return
+    line(f"Added story {story.id}: {story.title}")
+
+
+# --- résumé score ------------------------------------------------------------------------------
+
+
+@resume_app.command("score")
+def resume_score(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Résumé: .pdf, .docx, .md, .txt or .json.")],
+    role: RoleOpt,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score each bullet 0-100 for the role, with what to fix first."""
+    coach: Coach = ctx.obj
+    scored = coach.prep.score_resume(read_resume(file), file.name, role=role)
+    if as_json:
+        print_json(scored.to_dict())
+        return
+    heading(f"Résumé score for {role}: {scored.score}/100")
+    heading("Fix first")
+    bullets(list(scored.fix_first))
+    table("Bullets", ["score", "bullet", "fix"],
+          [[b.score, b.bullet.text, b.fix] for b in scored.bullets])

@@ -1,0 +1,171 @@
+"""Practice over time: scored attempts, the user's stories as practice material, review records.
+
+Plain values with `to_dict`/`from_dict`, so the store, the JSON backup and the core share one shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+ATTEMPT_SOURCES = ("practice", "analyze", "mock")
+
+
+def as_utc(value: datetime | str) -> datetime:
+    """A timezone-aware UTC datetime; naive values (SQLite hands those back) are taken as UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One scored answer to one question, wherever it was given (practice, analyze, a mock)."""
+
+    uuid: str
+    question_id: str
+    score: int  # 0-100
+    dimensions: dict[str, float]  # analysis dimension -> 0-4
+    created_at: datetime
+    source: str = "practice"
+    role: str | None = None
+    prompt: str = ""
+    rubric: str = "pack"  # "pack", "matched" or "generic", as in the analysis
+    session_id: str | None = None
+    duration_seconds: float | None = None
+    answer: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "uuid": self.uuid,
+            "question_id": self.question_id,
+            "role": self.role,
+            "score": self.score,
+            "dimensions": dict(self.dimensions),
+            "created_at": as_utc(self.created_at).isoformat(),
+            "source": self.source,
+            "prompt": self.prompt,
+            "rubric": self.rubric,
+            "session_id": self.session_id,
+            "duration_seconds": self.duration_seconds,
+            "answer": self.answer,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Attempt:
+        return cls(
+            uuid=str(d["uuid"]),
+            question_id=str(d["question_id"]),
+            score=int(d["score"]),
+            dimensions={str(k): float(v) for k, v in (d.get("dimensions") or {}).items()},
+            created_at=as_utc(d["created_at"]),
+            source=str(d.get("source") or "practice"),
+            role=d.get("role"),
+            prompt=str(d.get("prompt") or ""),
+            rubric=str(d.get("rubric") or "pack"),
+            session_id=d.get("session_id"),
+            duration_seconds=(
+                float(d["duration_seconds"]) if d.get("duration_seconds") is not None else None
+            ),
+            answer=d.get("answer"),
+        )
+
+
+@dataclass(frozen=True)
+class PracticeStory:
+    """A STAR story as practice material; read from the prep pack when it exists."""
+
+    id: str
+    title: str
+    situation: str = ""
+    task: str = ""
+    action: str = ""
+    result: str = ""
+    themes: tuple[str, ...] = ()
+    headline: str = ""  # the 30-second version
+    two_minute: tuple[str, ...] = ()  # outline lines of the 2-minute version
+    deep_dive: tuple[str, ...] = ()  # outline lines of the deep dive
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> PracticeStory:
+        """From the prep pack's story dict: id, title, situation, task, action, result, themes
+        and optionally `lengths` {headline_30s, two_minute, deep_dive}."""
+        themes = d.get("themes") or d.get("tags") or ()
+        if isinstance(themes, str):
+            themes = [t.strip() for t in themes.split(",")]
+        raw = d.get("lengths")
+        lengths: dict[str, Any] = raw if isinstance(raw, dict) else {}
+
+        def lines(value: Any) -> tuple[str, ...]:
+            if isinstance(value, str):
+                return (value,) if value else ()
+            return tuple(str(x) for x in value or ())
+
+        return cls(
+            id=str(d["id"]),
+            title=str(d.get("title") or d["id"]),
+            situation=str(d.get("situation") or ""),
+            task=str(d.get("task") or ""),
+            action=str(d.get("action") or ""),
+            result=str(d.get("result") or ""),
+            themes=tuple(str(t) for t in themes if t),
+            headline=str(d.get("headline") or lengths.get("headline_30s") or ""),
+            two_minute=lines(lengths.get("two_minute")),
+            deep_dive=lines(lengths.get("deep_dive")),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "situation": self.situation,
+            "task": self.task,
+            "action": self.action,
+            "result": self.result,
+            "themes": list(self.themes),
+            "headline": self.headline,
+            "lengths": {
+                "headline_30s": self.headline,
+                "two_minute": list(self.two_minute),
+                "deep_dive": list(self.deep_dive),
+            },
+        }
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One review of a practice card: the FSRS rating given and when."""
+
+    uuid: str
+    card_key: str
+    rating: int  # 1 Again, 2 Hard, 3 Good, 4 Easy
+    reviewed_at: datetime
+    duration_ms: int | None = None
+    attempt_uuid: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "uuid": self.uuid,
+            "card_key": self.card_key,
+            "rating": self.rating,
+            "reviewed_at": as_utc(self.reviewed_at).isoformat(),
+            "duration_ms": self.duration_ms,
+            "attempt_uuid": self.attempt_uuid,
+            "detail": dict(self.detail),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ReviewRecord:
+        return cls(
+            uuid=str(d["uuid"]),
+            card_key=str(d["card_key"]),
+            rating=int(d["rating"]),
+            reviewed_at=as_utc(d["reviewed_at"]),
+            duration_ms=int(d["duration_ms"]) if d.get("duration_ms") is not None else None,
+            attempt_uuid=d.get("attempt_uuid"),
+            detail=dict(d.get("detail") or {}),
+        )

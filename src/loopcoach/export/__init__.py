@@ -1,0 +1,1 @@
+"""Edges that write files people already use: calendars, Anki decks, charts, Markdown."""

@@ -1,0 +1,438 @@
+"""A work history: entries (roles and projects) with title, company, dates and bullets. Pure.
+
+`from_text` reads the plain text every importer produces (PDF, DOCX, Markdown, text): section
+headings, dated role headers and bullet lines, with wrapped bullet lines joined back together.
+`from_json_resume` maps the jsonresume.org schema. Both return a `WorkHistory`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from loopcoach.analysis.text import normalise, sentences
+
+_YEAR = r"(?:19|20)\d{2}"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE = (
+    rf"(?:{_MONTH},?\s+{_YEAR}|\d{{1,2}}[/.]{_YEAR}|{_YEAR}-\d{{2}}(?:-\d{{2}})?|"
+    rf"(?:spring|summer|autumn|fall|winter|q[1-4]|h[12])\s+{_YEAR}|{_YEAR})"
+)
+_END = rf"(?:{_DATE}|present|current|now|today|ongoing|date)"
+RANGE = re.compile(
+    rf"(?<![\w/])(?P<start>{_DATE})\s*(?:-|–|—|to|until|till|→)\s*(?P<end>{_END})\b\.?",
+    re.IGNORECASE,
+)
+SINCE = re.compile(rf"\b(?:since|from)\s+(?P<start>{_DATE})\b", re.IGNORECASE)
+BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*•●▪◦‣·–—\u2023\u2043\uf0b7\uf0a7]|\d{1,2}[.)])\s+")
+_TITLE_WORDS = re.compile(
+    r"\b(manager|owner|lead|director|engineer|analyst|head|consultant|scrum|program|programme|"
+    r"product|project|architect|specialist|coordinator|officer|president|vp|founder|intern|"
+    r"developer|designer|tpm|tpo|po|pm|principal|staff|associate|advisor|administrator)\b",
+    re.IGNORECASE,
+)
+_SEPARATORS = re.compile(r"\s+(?:\||—|–|-|·|•|@|at)\s+|\t+")
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "history": (
+        "experience", "work experience", "professional experience", "employment",
+        "employment history", "work history", "career history", "career", "relevant experience",
+        "selected experience", "experience highlights",
+    ),
+    "projects": ("projects", "selected projects", "key projects", "side projects", "programs"),
+    "summary": ("summary", "profile", "about", "about me", "professional summary", "objective"),
+    "other": (
+        "education", "skills", "technical skills", "certifications", "certificates", "languages",
+        "interests", "awards", "publications", "contact", "references", "volunteering",
+        "courses", "training", "tools", "core skills", "competencies", "hobbies", "links",
+        "skills and tools", "education and certifications",
+    ),
+}
+_SECTION_NAMES = {name: kind for kind, names in SECTIONS.items() for name in names}
+
+
+
+@dataclass(frozen=True)
+class Bullet:
+    id: str  # "b1", "b2"... in document order
+    text: str
+    entry: int  # index of its entry in WorkHistory.entries
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text, "entry": self.entry}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A role (or a project) and its bullets."""
+
+    title: str = ""
+    company: str = ""
+    start: str = ""
+    end: str = ""
+    kind: str = "role"  # "role" or "project"
+    description: str = ""
+    bullets: tuple[Bullet, ...] = ()
+
+    @property
+    def dates(self) -> str:
+        if self.start and self.end:
+            return f"{self.start} – {self.end}"
+        return self.start or self.end
+
+    @property
+    def label(self) -> str:
+        parts = [p for p in (self.title, self.company) if p]
+        return " at ".join(parts) if parts else "(untitled)"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "company": self.company,
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+            "description": self.description,
+            "bullets": [b.to_dict() for b in self.bullets],
+        }
+
+
+@dataclass(frozen=True)
+class WorkHistory:
+    source: str  # the file name it came from
+    fmt: str  # pdf, docx, markdown, text, json-resume
+    entries: tuple[Entry, ...] = ()
+    name: str = ""
+    headline: str = ""
+    summary: str = ""
+    text: str = ""
+    pages: int = 0
+
+    @property
+    def bullets(self) -> list[Bullet]:
+        return [b for e in self.entries for b in e.bullets]
+
+    def entry_of(self, bullet: Bullet) -> Entry:
+        return self.entries[bullet.entry]
+
+    def years(self, this_year: int | None = None) -> int:
+        """Years from the earliest start to `this_year` (if a role is current) or the latest
+        year the history mentions."""
+        starts = [_year(e.start) for e in self.entries if e.kind == "role"]
+        starts = [y for y in starts if y]
+        mentioned = [int(y) for y in re.findall(_YEAR, self.text)]
+        current = any(e.end and not _year(e.end) for e in self.entries if e.kind == "role")
+        if this_year and current:
+            mentioned.append(this_year)
+        if not starts or not mentioned:
+            return 0
+        return max(0, max(mentioned) - min(starts))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "format": self.fmt,
+            "name": self.name,
+            "headline": self.headline,
+            "summary": self.summary,
+            "pages": self.pages,
+            "entries": [e.to_dict() for e in self.entries],
+        }
+
+
+def _year(date: str) -> int:
+    m = re.search(_YEAR, date)
+    return int(m.group(0)) if m else 0
+
+
+# --- plain text ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    title: str = ""
+    company: str = ""
+    start: str = ""
+    end: str = ""
+    kind: str = "role"
+    description: list[str] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)
+
+
+def _section(line: str) -> str | None:
+    key = re.sub(r"[^a-z ]+", " ", line.lower().lstrip("# ")).strip()
+    key = re.sub(r"\s+", " ", key)
+    if not key or len(key.split()) > 4:
+        return None
+    return _SECTION_NAMES.get(key)
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace(" | ", " ")).strip(" |,;·-–—")
+
+
+def split_header(text: str) -> tuple[str, str]:
+    """'Senior TPM — Acme, Berlin' -> ('Senior TPM', 'Acme')."""
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " | ", text)
+    parts = [p.strip(" ,;:|") for p in _SEPARATORS.split(text) if p.strip(" ,;:|")]
+    if len(parts) == 1 and "," in parts[0]:
+        parts = [p.strip() for p in parts[0].split(",") if p.strip()]
+    if not parts:
+        return "", ""
+    titled = [p for p in parts if _TITLE_WORDS.search(p)]
+    title = titled[0] if titled else parts[0]
+    rest = [p for p in parts if p != title]
+    company = rest[0].split(",")[0].strip() if rest else ""
+    return title, company
+
+
+def _new_entry(header_lines: list[str], dated: str | None, kind: str) -> _Draft:
+    d = _Draft(kind=kind)
+    text = " | ".join(header_lines + ([dated] if dated else []))
+    m = RANGE.search(text) or SINCE.search(text)
+    if m:
+        d.start = _clean(m.group("start"))
+        d.end = _clean(m.group("end")) if "end" in m.groupdict() else "Present"
+        d.end = d.end[:1].upper() + d.end[1:] if d.end.islower() else d.end
+        text = text[: m.start()] + " | " + text[m.end() :]
+    d.title, d.company = split_header(text)
+    if kind == "project" and not d.title:
+        d.title = _clean(text)
+    return d
+
+
+def _is_shortline(line: str) -> bool:
+    s = line.strip().lstrip("# ")
+    return 0 < len(s.split()) <= 12 and not s.endswith(".")
+
+
+def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistory:
+    lines = [ln.rstrip() for ln in normalise_lines(text)]
+    section = "preamble"
+    preamble: list[str] = []
+    summary: list[str] = []
+    drafts: list[_Draft] = []
+    pending: list[str] = []
+    cur: _Draft | None = None
+    last_bullet_indent: int | None = None  # indent of the text of the last bullet line
+
+    def start(lines_: list[str], dated: str | None) -> _Draft:
+        nonlocal cur
+        cur = _new_entry(lines_, dated, "project" if section == "projects" else "role")
+        drafts.append(cur)
+        return cur
+
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        indent = len(raw) - len(raw.lstrip(" "))
+        sec = _section(line)
+        if sec is not None and not BULLET.match(raw):
+            section, pending, cur, last_bullet_indent = sec, [], None, None
+            continue
+        if section == "other":
+            continue
+        if section == "summary":
+            summary.append(line.lstrip("# "))
+            continue
+        bullet = BULLET.match(raw)
+        dated = RANGE.search(line) or (SINCE.search(line) if not bullet else None)
+        if bullet:
+            body = raw[bullet.end() :].strip()
+            if section == "preamble" and not drafts:
+                section = "history"
+            if cur is None or (pending and (section == "projects" or cur.bullets)):
+                if pending and all(_is_shortline(p) for p in pending):
+                    start([p.lstrip("# ") for p in pending], None)
+                elif cur is None:
+                    start(pending[:1], None) if pending else start([], None)
+                    if cur is not None and len(pending) > 1:
+                        cur.description.extend(pending[1:])
+                else:
+                    cur.description.extend(pending)
+            elif pending:
+                cur.description.extend(pending)
+            pending = []
+            assert cur is not None
+            cur.bullets.append(body)
+            last_bullet_indent = len(bullet.group(0))
+            continue
+        if cur is not None and cur.bullets and last_bullet_indent is not None and not dated:
+            wrapped = indent >= max(2, last_bullet_indent - 1) or line[:1].islower()
+            if wrapped and not line.startswith("#"):
+                cur.bullets[-1] = f"{cur.bullets[-1]} {line}"
+                continue
+        last_bullet_indent = None
+        if dated:
+            if section == "preamble":
+                section = "history"
+            header = [p.lstrip("# ") for p in pending if _is_shortline(p)]
+            keep = [p for p in pending if not _is_shortline(p)]
+            if cur is not None and keep:
+                cur.description.extend(keep)
+            start(header, line.lstrip("# "))
+            pending = []
+            continue
+        if section == "preamble":
+            preamble.append(line.lstrip("# "))
+            continue
+        if (cur is not None and not cur.bullets and not pending and not cur.company
+                and _is_shortline(line)):
+            cur.company = _clean(line.split(" | ")[0].lstrip("# "))
+            continue
+        if cur is not None and not cur.bullets and not _is_shortline(line):
+            cur.description.append(line)
+            continue
+        pending.append(line)
+    if cur is not None and pending:
+        cur.description.extend(p for p in pending if not _is_shortline(p))
+    if not drafts:
+        drafts = _narrative_fallback(preamble)
+        preamble = preamble[:2] if drafts else preamble
+    name, headline, extra = _preamble(preamble)
+    summary_text = " ".join(summary) or extra
+    return _finish(drafts, source=source, fmt=fmt, pages=pages, text=text, name=name,
+                   headline=headline, summary=summary_text)
+
+
+def normalise_lines(text: str) -> list[str]:
+    out = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = line.replace("\t", "    ").replace("\u00a0", " ")
+        out.append(line)
+    return out
+
+
+def _narrative_fallback(preamble: list[str]) -> list[_Draft]:
+    """No dated roles and no bullets: long sentences of the text become bullets of one entry."""
+    body = [p for p in preamble[2:] if len(p.split()) >= 6] or [
+        p for p in preamble if len(p.split()) >= 6
+    ]
+    found = [s for p in body for s in sentences(p) if len(s.split()) >= 6]
+    return [_Draft(bullets=found)] if found else []
+
+
+def _preamble(lines: list[str]) -> tuple[str, str, str]:
+    contact = re.compile(r"@|https?://|www\.|\+?\d[\d\s()-]{7,}|linkedin|github", re.IGNORECASE)
+    useful = [ln for ln in lines if not contact.search(ln)]
+    name = ""
+    if useful and len(useful[0].split()) <= 5 and not re.search(r"\d", useful[0]):
+        name = _clean(useful.pop(0).split(" | ")[0])
+        name = name.title() if name.isupper() else name
+    headline = ""
+    if useful and len(useful[0].split()) <= 12 and not useful[0].endswith("."):
+        headline = _clean(useful.pop(0))
+    rest = " ".join(ln for ln in useful if len(ln.split()) >= 6)
+    return name, headline, rest
+
+
+def _finish(
+    drafts: Iterable[_Draft],
+    *,
+    source: str,
+    fmt: str,
+    pages: int,
+    text: str,
+    name: str,
+    headline: str,
+    summary: str,
+) -> WorkHistory:
+    entries: list[Entry] = []
+    n = 0
+    for d in drafts:
+        texts = [normalise(b) for b in d.bullets if normalise(b)]
+        description = normalise(" ".join(d.description))
+        if not texts and description:
+            texts = [s for s in sentences(description) if len(s.split()) >= 4]
+            description = ""
+        if not texts and not d.title:
+            continue
+        idx = len(entries)
+        bullets = []
+        for t in texts:
+            n += 1
+            bullets.append(Bullet(id=f"b{n}", text=t, entry=idx))
+        entries.append(
+            Entry(
+                title=_clean(d.title),
+                company=_clean(d.company),
+                start=d.start,
+                end=d.end,
+                kind=d.kind,
+                description=description,
+                bullets=tuple(bullets),
+            )
+        )
+    return WorkHistory(
+        source=source,
+        fmt=fmt,
+        entries=tuple(entries),
+        name=name,
+        headline=headline,
+        summary=normalise(summary),
+        text=text,
+        pages=pages,
+    )
+
+
+# --- JSON Resume -----------------------------------------------------------------------------
+
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def _json_date(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    m = re.fullmatch(r"(\d{4})-(\d{2})(?:-\d{2})?", value.strip())
+    if m and 1 <= int(m.group(2)) <= 12:
+        return f"{_MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
+    return value.strip()
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str) and v.strip()]
+    return []
+
+
+def from_json_resume(doc: Mapping[str, Any], *, source: str) -> WorkHistory:
+    basics = doc.get("basics") if isinstance(doc.get("basics"), dict) else {}
+    assert isinstance(basics, dict)
+    drafts: list[_Draft] = []
+    lines: list[str] = []
+    sections = (("work", "role"), ("volunteer", "role"), ("projects", "project"))
+    for key, kind in sections:
+        items = doc.get(key)
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            title = item.get("position") or (item.get("name") if kind == "project" else "")
+            company = item.get("name") if kind == "role" else item.get("entity", "")
+            company = company or item.get("company") or item.get("organization") or ""
+            d = _Draft(
+                title=str(title or ""),
+                company=str(company or ""),
+                start=_json_date(item.get("startDate")),
+                end=_json_date(item.get("endDate")) or ("Present" if item.get("startDate") else ""),
+                kind=kind,
+                description=_strings(item.get("summary")) + _strings(item.get("description")),
+                bullets=_strings(item.get("highlights")),
+            )
+            drafts.append(d)
+            lines += [d.title, d.company, d.start, d.end, *d.description, *d.bullets]
+    summary = str(basics.get("summary") or "")
+    name = str(basics.get("name") or "")
+    label = str(basics.get("label") or "")
+    text = "\n".join([name, label, summary, *lines])
+    history = _finish(drafts, source=source, fmt="json-resume", pages=0, text=text,
+                      name=name, headline=label, summary=summary)
+    return replace(history, text=text)

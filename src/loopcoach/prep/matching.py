@@ -1,0 +1,485 @@
+"""Stories matched to questions, themes tagged, coverage and prep priorities. Pure given vectors.
+
+A story's match to a question adds five signals (weights in WEIGHTS, fitted on our labelled set
+tests/fixtures/prep/labelled_matches.yaml; see docs/prep.md):
+
+    points    by meaning: for each talking point of the question, its closest story sentence,
+              averaged with the points' weights (what a strong answer covers)
+    outline   by meaning: the whole story against the question's model-answer outline
+    pointers  by meaning: the whole story against the question's prep pointers
+    cues      by words: share of talking points whose cue phrases the story uses
+    prompt    by words: the question's rarer words (within the role) that the story uses
+plus a small bonus for behavioural questions and for each competency the story's themes share
+with the question. `Matcher` holds the embedder and memoises vectors of pack text, so a second
+build in the same process only embeds the stories. Scores are 0-100; a match of GOOD or more is
+a story you can tell for that question.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from loopcoach.analysis.embeddings import Embedder, EmbeddingCache
+from loopcoach.analysis.text import phrase_in, phrase_stems, sentences, stems
+from loopcoach.content.library import RolePack
+from loopcoach.content.schema import Question
+from loopcoach.prep.history import Bullet, WorkHistory
+from loopcoach.prep.resume_score import ResumeScore
+from loopcoach.prep.stories import Story
+
+F32 = npt.NDArray[np.float32]
+
+WEIGHTS = {"points": 0.75, "outline": 0.25, "pointers": 0.5, "cues": 0.7, "prompt": 0.3}
+BEHAVIOURAL_BONUS = 0.03
+THEME_BONUS = 0.02  # per shared competency, at most two
+MAX_THEMES = 3
+THEME_FROM = 5  # themes come from the competencies of a story's best-matching questions
+# raw signal sum -> 0-100: FLOOR maps to 0 and CEIL to 100 (the lexical fallback is compressed)
+SCALE = {"minilm": (0.40, 1.10), "lexical": (0.15, 0.75)}
+GOOD = 50  # a story you can tell for the question
+SHOWN = 25  # weaker matches are not listed
+MAX_MATCHES = 3
+_STOP_WORDS = """
+    a an the and or of to in on for with you your i we how what when do does did time tell
+    me about describe give example walk through that this is are was were it its from by at
+    as be have has had would can could should which who why where there their they them one
+"""
+_STOP = frozenset(_STOP_WORDS.split())
+STORY_KINDS = ("behavioural", "competency", "situational")  # questions a story answers directly
+
+
+def story_text(story: Story) -> str:
+    """What a story says, for matching: without prompts and without the role/date line."""
+    text = story.text
+    if story.context:
+        text = text.replace(f"I was {story.context}.", "").replace(
+            f"I worked on {story.context}.", "")
+    return " ".join(text.split()) or story.title
+
+
+def _unit(v: F32) -> F32:
+    n = float(np.linalg.norm(v))
+    return v / n if n > 0 else v
+
+
+class Matcher:
+    """Embeds text with one embedder and remembers the vectors of text it has seen."""
+
+    def __init__(self, embedder: Embedder, cache: EmbeddingCache | None = None) -> None:
+        self.embedder = embedder
+        self.cache = cache
+        self._memo: dict[str, F32] = {}
+        self._questions: dict[str, QuestionFeatures] = {}
+        self._idf: dict[str, dict[str, float]] = {}
+
+    @property
+    def kind(self) -> str:
+        return "lexical" if self.embedder.degraded else "minilm"
+
+    def vectors(self, texts: Sequence[str], *, remember: bool = True) -> F32:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        fresh: dict[str, F32] = {}
+        if missing:
+            if remember and self.cache is not None:
+                rows = self.cache.get_many(missing, self.embedder)
+            else:
+                rows = self.embedder.embed(missing)
+            fresh = {t: np.asarray(r, dtype=np.float32) for t, r in zip(missing, rows, strict=True)}
+            if remember:
+                self._memo.update(fresh)
+        if not texts:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return np.stack([self._memo[t] if t in self._memo else fresh[t] for t in texts])
+
+    def to_percent(self, cosine: float) -> int:
+        lo, hi = SCALE[self.kind]
+        return round(max(0.0, min(1.0, (cosine - lo) / (hi - lo))) * 100)
+
+    # --- questions --------------------------------------------------------------------------
+    @staticmethod
+    def _question_texts(q: Question) -> list[str]:
+        return [
+            " ".join(q.model_answer) or q.prompt,
+            " ".join(q.pointers) or q.why,
+            *(f"{tp.label}. {tp.description}" for tp in q.talking_points),
+        ]
+
+    def warm(self, role: RolePack) -> None:
+        """Embed the text of all the role's questions in one batch (faster than one by one)."""
+        self.vectors([t for q in role.questions for t in self._question_texts(q)])
+
+    def question_features(self, q: Question, idf: dict[str, float]) -> QuestionFeatures:
+        key = f"{q.id}\x00{q.prompt}"
+        cached = self._questions.get(key)
+        if cached is not None:
+            return cached
+        texts = self._question_texts(q)
+        whole = self.vectors(texts[:2])
+        points = self.vectors(texts[2:])
+        prompt_stems = [x for x in dict.fromkeys(stems(q.prompt)) if x not in _STOP]
+        feats = QuestionFeatures(
+            points=points,
+            weights=np.array([tp.weight for tp in q.talking_points], dtype=np.float32),
+            outline=whole[0],
+            pointers=whole[1],
+            cues=[[phrase_stems(c.lower()) for c in tp.cues] for tp in q.talking_points],
+            prompt=[(x, idf.get(x, 0.0)) for x in prompt_stems],
+        )
+        self._questions[key] = feats
+        return feats
+
+    def role_idf(self, role: RolePack) -> dict[str, float]:
+        """Rarity of each prompt word among the role's questions."""
+        if role.id not in self._idf:
+            df: Counter[str] = Counter()
+            for q in role.questions:
+                df.update({x for x in stems(q.prompt) if x not in _STOP})
+            n = max(1, len(role.questions))
+            self._idf[role.id] = {k: math.log(n / v) for k, v in df.items()}
+        return self._idf[role.id]
+
+
+@dataclass(frozen=True)
+class QuestionFeatures:
+    points: F32  # (talking points, dim)
+    weights: F32
+    outline: F32
+    pointers: F32
+    cues: list[list[tuple[str, ...]]]
+    prompt: list[tuple[str, float]]  # prompt stems with their rarity
+
+
+@dataclass(frozen=True)
+class StoryFeatures:
+    whole: F32
+    sentences: F32
+    stems: list[str]
+    stem_set: frozenset[str]
+
+
+def story_features(matcher: Matcher, stories: Sequence[Story]) -> list[StoryFeatures]:
+    texts = [story_text(s) for s in stories]
+    split = [sentences(t) or [t] for t in texts]
+    flat = [x for xs in split for x in xs]
+    vecs = matcher.vectors(texts + flat, remember=False)
+    whole, sent = vecs[: len(texts)], vecs[len(texts) :]
+    out: list[StoryFeatures] = []
+    i = 0
+    for t, xs in zip(texts, split, strict=True):
+        st = stems(t)
+        out.append(StoryFeatures(whole[len(out)], sent[i : i + len(xs)], st, frozenset(st)))
+        i += len(xs)
+    return out
+
+
+def signals(sf: StoryFeatures, qf: QuestionFeatures) -> dict[str, float]:
+    to_points = sf.sentences @ qf.points.T  # (sentences, points)
+    best = to_points.max(axis=0)
+    covered = [any(phrase_in(c, sf.stems) for c in cues) for cues in qf.cues]
+    total = float(qf.weights.sum()) or 1.0
+    rare = sum(w for _, w in qf.prompt) or 1.0
+    return {
+        "points": float((best * qf.weights).sum()) / total,
+        "outline": float(sf.whole @ qf.outline),
+        "pointers": float(sf.whole @ qf.pointers),
+        "cues": float(sum(w for w, c in zip(qf.weights, covered, strict=True) if c)) / total,
+        "prompt": sum(w for x, w in qf.prompt if x in sf.stem_set) / rare,
+        "best_point": float(np.argmax(best)),
+    }
+
+
+@dataclass(frozen=True)
+class Match:
+    story: int
+    score: int
+    why: str
+    shared: tuple[str, ...] = ()
+    meaning: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "story": self.story,
+            "score": self.score,
+            "why": self.why,
+            "shared_themes": list(self.shared),
+            "raw": round(self.meaning, 3),
+        }
+
+
+@dataclass(frozen=True)
+class QuestionMatches:
+    question: Question
+    matches: tuple[Match, ...]
+    best: int = 0  # best score over all stories, listed or not
+
+    @property
+    def good(self) -> bool:
+        return self.best >= GOOD
+
+
+@dataclass
+class MatchTable:
+    """Scores of every story against every question of a role."""
+
+    role: RolePack
+    stories: list[Story]
+    scores: F32  # (questions, stories), 0-100
+    meaning: F32  # (questions, stories), the raw signal sum behind the score
+    closest_point: list[list[str]]  # [q][s] label of the talking point closest to the story
+    per_question: list[QuestionMatches] = field(default_factory=list)
+
+
+def match_stories(
+    matcher: Matcher,
+    role: RolePack,
+    stories: Sequence[Story],
+    *,
+    features: Sequence[StoryFeatures] | None = None,
+) -> MatchTable:
+    """Score every story against every question of the role; keep the best 1-3 per question."""
+    stories = list(stories)
+    questions = list(role.questions)
+    nq, ns = len(questions), len(stories)
+    scores = np.zeros((nq, ns), dtype=np.float32)
+    raw = np.zeros((nq, ns), dtype=np.float32)
+    closest: list[list[str]] = [["" for _ in range(ns)] for _ in range(nq)]
+    if features is None:
+        features = story_features(matcher, stories) if ns else []
+    sfs = list(features)
+    matcher.warm(role)
+    idf = matcher.role_idf(role)
+    names = {c.id: c.name for c in role.competencies}
+    per_question: list[QuestionMatches] = []
+    for qi, q in enumerate(questions):
+        qf = matcher.question_features(q, idf)
+        matches = []
+        for si, (s, sf) in enumerate(zip(stories, sfs, strict=True)):
+            sig = signals(sf, qf)
+            shared = tuple(t for t in q.competencies if t in s.themes)
+            value = sum(WEIGHTS[k] * sig[k] for k in WEIGHTS)
+            value += BEHAVIOURAL_BONUS * (q.kind == "behavioural")
+            value += THEME_BONUS * min(2, len(shared))
+            score = matcher.to_percent(value)
+            scores[qi, si] = score
+            raw[qi, si] = value
+            point = q.talking_points[int(sig["best_point"])].label
+            closest[qi][si] = point
+            if score >= SHOWN:
+                matches.append(Match(s.id, score, _why(shared, names, sig, point), shared, value))
+        matches.sort(key=lambda m: (-m.score, -m.meaning, m.story))
+        best = int(scores[qi].max()) if ns else 0
+        per_question.append(QuestionMatches(q, tuple(matches[:MAX_MATCHES]), best))
+    return MatchTable(role, stories, scores, raw, closest, per_question)
+
+
+def tag_themes(
+    matcher: Matcher,
+    role: RolePack,
+    stories: Sequence[Story],
+    *,
+    features: Sequence[StoryFeatures] | None = None,
+) -> list[tuple[str, ...]]:
+    """Themes for each story: the competencies most tested by the questions it answers best.
+
+    A question's first competency counts most (1.0, 0.7, 0.5, 0.4...), weighted by the match
+    score and by rarity (1/sqrt of how many of the role's questions test it); themes at least
+    half as strong as the story's strongest are kept, at most three.
+    """
+    bare = [replace(s, themes=()) for s in stories]
+    table = match_stories(matcher, role, bare, features=features)
+    order = [c.id for c in role.competencies]
+    tested = Counter(c for q in role.questions for c in q.competencies)
+    out: list[tuple[str, ...]] = []
+    for si in range(len(stories)):
+        ranked = sorted(
+            (qi for qi, q in enumerate(role.questions) if q.kind != "culture"),
+            key=lambda qi: -table.meaning[qi, si],
+        )
+        weight: dict[str, float] = {}
+        for n, qi in enumerate(ranked[:THEME_FROM]):
+            score = max(1.0, float(table.scores[qi, si]))
+            if n and score < SHOWN:
+                continue
+            for k, comp in enumerate(role.questions[qi].competencies):
+                # a competency many questions test says less about this story
+                rarity = 1.0 / math.sqrt(tested[comp] or 1)
+                weight[comp] = (weight.get(comp, 0.0)
+                                + score * (1.0, 0.7, 0.5, 0.4)[min(k, 3)] * rarity)
+        if not weight:
+            out.append(())
+            continue
+        top = max(weight.values())
+        keep = sorted((c for c in weight if weight[c] >= top / 2),
+                      key=lambda c: (-weight[c], order.index(c) if c in order else 99))
+        out.append(tuple(keep[:MAX_THEMES]))
+    return out
+
+
+def _why(shared: tuple[str, ...], names: dict[str, str], sig: dict[str, float],
+         point: str) -> str:
+    parts = []
+    if shared:
+        parts.append("shares " + " and ".join(names.get(t, t) for t in shared))
+    parts.append(f"covers '{point}' best (meaning {sig['points']:.2f})")
+    if sig["cues"] > 0:
+        parts.append(f"uses the words of {sig['cues']:.0%} of the talking points")
+    return "; ".join(parts)
+
+
+# --- coverage and priorities -----------------------------------------------------------------
+
+
+def coverage(table: MatchTable) -> dict[str, Any]:
+    """Stories × the role's themes: 2 = tagged with it, 1 = tells a good answer to a question
+    testing it, 0 = neither."""
+    role = table.role
+    themes = [c.id for c in role.competencies]
+    cells = []
+    for si, s in enumerate(table.stories):
+        row = []
+        for t in themes:
+            if t in s.themes:
+                row.append(2)
+                continue
+            qs = [qi for qi, q in enumerate(role.questions) if t in q.competencies]
+            row.append(1 if any(table.scores[qi, si] >= GOOD for qi in qs) else 0)
+        cells.append(row)
+    counts = {t: sum(1 for row in cells if row[i] > 0) for i, t in enumerate(themes)}
+    # a theme only culture questions test ("why this role") is answered by the pitch, not a story
+    story_themes = {t for q in role.questions if q.kind != "culture" for t in q.competencies}
+    return {
+        "themes": [{"id": c.id, "name": c.name} for c in role.competencies],
+        "stories": [s.id for s in table.stories],
+        "cells": cells,
+        "counts": counts,
+        "uncovered": [t for t in themes if counts[t] == 0 and t in story_themes],
+        "legend": {"2": "tagged with the theme", "1": "answers a question testing it",
+                   "0": "neither"},
+    }
+
+
+DEEP_DIVE = (
+    "What was the goal behind '{short}', and how did you know it had worked?",
+    "Which teams did it take, and which dependency between them was hardest to land?",
+    "What could have sunk it, and what did you do early to stop that happening?",
+    "Where did it end up against the goal, and what would you do differently now?",
+)
+
+
+def _short(text: str, n: int = 8) -> str:
+    words = re.sub(r"[.;:,]+$", "", text).split()
+    return " ".join(words[:n]) + ("…" if len(words) > n else "")
+
+
+def probe_bullets(
+    history: WorkHistory, resume: ResumeScore, limit: int = 6
+) -> list[dict[str, Any]]:
+    """Bullets an interviewer is likely to dig into: big claims in recent roles, and vague ones."""
+    chosen: list[tuple[Bullet, str]] = []
+    recent = sorted(resume.bullets, key=lambda s: (s.bullet.entry, -s.score))
+    claims = [s for s in recent if s.found.get("numbers") and s.score >= 60]
+    for s in claims[: limit - 2]:
+        nums = ", ".join(s.found["numbers"][:3])
+        chosen.append((s.bullet, f"its numbers ({nums}) invite 'how exactly?'"))
+    vague = [s for s in recent if s.score < 40 and s.bullet.entry <= 1]
+    for s in vague[:2]:
+        chosen.append((s.bullet, "it is vague, so expect 'what did you do, exactly?'"))
+    for s in recent:
+        if len(chosen) >= limit:
+            break
+        if s.bullet not in [b for b, _ in chosen] and s.score >= 40:
+            chosen.append((s.bullet, "a recent achievement, likely to be picked up"))
+    out = []
+    for b, why in chosen[:limit]:
+        entry = history.entries[b.entry]
+        out.append({
+            "bullet": b.id,
+            "text": b.text,
+            "entry": entry.label,
+            "why": why,
+            "questions": [p.format(short=_short(b.text)) for p in DEEP_DIVE],
+        })
+    return out
+
+
+def priorities(
+    table: MatchTable, cov: dict[str, Any], history: WorkHistory, resume: ResumeScore
+) -> dict[str, Any]:
+    """What to prepare first: questions without a story, thin themes, overused stories, probes."""
+    role = table.role
+    kind_rank = {k: i for i, k in enumerate(STORY_KINDS)}
+    gaps: list[dict[str, Any]] = []
+    titles = {s.id: s.title for s in table.stories}
+    for qm in table.per_question:
+        q = qm.question
+        if qm.good or q.kind not in STORY_KINDS:
+            continue
+        if qm.matches:
+            top = qm.matches[0]
+            advice = (f"Story {top.story} ('{titles[top.story]}') is a start at {top.score}: "
+                      "fill in its [add: ...] prompts or find a closer story")
+        else:
+            advice = "Find a story that shows: " + "; ".join(
+                _lower(tp.label) for tp in q.talking_points[:3])
+        gaps.append({
+            "question": q.id,
+            "prompt": q.prompt,
+            "kind": q.kind,
+            "priority": q.priority,
+            "best": qm.best,
+            "themes": list(q.competencies),
+            "story": qm.matches[0].story if qm.matches else None,
+            "advice": advice,
+        })
+    gaps.sort(key=lambda g: (g["priority"] != "core", kind_rank[g["kind"]], g["best"]))
+    best_for: dict[int, list[str]] = {s.id: [] for s in table.stories}
+    for qm in table.per_question:
+        if qm.matches and qm.matches[0].score >= GOOD and qm.question.kind in STORY_KINDS:
+            best_for[qm.matches[0].story].append(qm.question.id)
+    n_story_questions = sum(1 for q in role.questions if q.kind in STORY_KINDS)
+    limit = max(4, round(0.2 * n_story_questions))
+    overused: list[dict[str, Any]] = [
+        {
+            "story": sid,
+            "title": next(s.title for s in table.stories if s.id == sid),
+            "questions": qs,
+            "advice": f"Best story for {len(qs)} questions: prepare a second story for some of "
+            "them so one example does not carry the whole loop",
+        }
+        for sid, qs in best_for.items()
+        if len(qs) > limit
+    ]
+    names = {c.id: c.name for c in role.competencies}
+    themes = [
+        {"theme": t, "name": names[t],
+         "questions": [q.id for q in role.questions if t in q.competencies]}
+        for t in cov["uncovered"]
+    ]
+    probes = probe_bullets(history, resume)
+    first: list[str] = []
+    if gaps:
+        first.append(f"{len(gaps)} likely questions have no good story yet; start with: "
+                     f"{gaps[0]['prompt']}")
+    if themes:
+        first.append("No story shows " + ", ".join(t["name"] for t in themes[:4]))
+    for o in overused[:1]:
+        first.append(f"'{o['title']}' is the best story for {len(o['questions'])} questions: "
+                     "prepare a second one")
+    if probes:
+        first.append(f"Prepare the deep dive on {len(probes)} résumé bullets, starting with "
+                     f"'{_short(probes[0]['text'])}'")
+    first += list(resume.fix_first[:1])
+    return {"first": first, "gaps": gaps, "themes": themes, "overused": overused,
+            "probe": probes, "resume": list(resume.fix_first)}
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text

@@ -1,0 +1,411 @@
+"""The story bank: STAR stories drafted from the candidate's own bullets, at three lengths. Pure.
+
+A drafted story only rearranges the candidate's words: the role line becomes the situation, a
+purpose clause the task, the bullet's main clause the action and its outcome clause the result.
+What the bullet does not say is left as a bracketed prompt ("[add: ...]") for the candidate to
+fill in; drafts stay marked as drafts until the candidate edits them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from loopcoach.errors import LoopcoachError
+from loopcoach.prep.history import Entry, WorkHistory
+from loopcoach.prep.resume_score import (
+    OUTCOME,
+    RESULT_NUMBER,
+    BulletScore,
+    ResumeScore,
+    numbers_in,
+)
+
+MAX_STORIES = 8
+MIN_STORIES = 6
+MAX_PER_ENTRY = 4
+STRONG = 55  # bullet score from which a bullet carries a story
+FALLBACK = 35  # lowered bar when fewer than MIN_STORIES bullets are strong
+PLACEHOLDER = re.compile(r"\[(?:add|say|name|pick)[^\]]*\]")
+FIELDS = ("title", "situation", "task", "action", "result")
+
+
+@dataclass(frozen=True)
+class Story:
+    """One STAR story. `origin` is "drafted" (from a bullet) or "user"; `edited` once changed."""
+
+    id: int
+    title: str
+    situation: str = ""
+    task: str = ""
+    action: str = ""
+    result: str = ""
+    themes: tuple[str, ...] = ()
+    source: str = ""  # the history text it was drafted from
+    origin: str = "drafted"
+    edited: bool = False
+    key: str = ""  # stable across re-imports: sha1 of the source text
+    context: str = ""  # "Senior TPM at Harbourline Freight (Mar 2021 – Present)"
+    version: int = 1
+    updated_at: str = ""
+
+    @property
+    def draft(self) -> bool:
+        return self.origin == "drafted" and not self.edited
+
+    @property
+    def text(self) -> str:
+        """Everything the story says, without the prompts: what matching compares."""
+        parts = [self.title, self.situation, self.task, self.action, self.result]
+        return clean(" ".join(p for p in parts if p))
+
+    @property
+    def numbers(self) -> list[str]:
+        return numbers_in(self.text)
+
+    @property
+    def company(self) -> str:
+        m = re.search(r" at (.+?)(?: \(|$)", self.context)
+        return m.group(1) if m else ""
+
+    def headline(self) -> str:
+        """The 30-second version: where, what you did, what changed (about 60 words)."""
+        action = _first_words(clean(self.action), 34).rstrip(".…")
+        result = _first_words(clean(self.result), 24) or "[add: the result, with a number]"
+        where = f"At {self.company}, " if self.company else ""
+        return f"{where}{_lower_first(action)}. {_upper_first(result)}".strip()
+
+    def two_minute(self) -> list[str]:
+        """The 2-minute version: one paragraph per STAR part, prompts kept for what is missing."""
+        return [
+            f"Situation: {self.situation or '[add: the context and what was at stake]'}",
+            f"Task: {self.task or '[add: what you had to achieve, by when]'}",
+            f"Action: {self.action or '[add: what you did yourself]'} "
+            "[add: one trade-off or constraint you weighed]",
+            f"Result: {self.result or '[add: what changed, with a number]'} "
+            "[add: what you learned or would change]",
+        ]
+
+    def deep_dive(self) -> list[str]:
+        """An outline for a 10-minute deep dive on this story."""
+        nums = ", ".join(self.numbers[:6])
+        teams = [n for n in self.numbers if re.search(r"team|squad|engineer|zone|vendor", n)]
+        return [
+            "Objective and how success was measured: "
+            + (clean(self.task) or "[add: the goal and the measure you agreed up front]"),
+            "Teams and dependencies: "
+            + (", ".join(teams) + "; " if teams else "")
+            + "[add: who you depended on, and the hardest dependency to land]",
+            "Biggest risks and what you did early: [add: two risks, how you saw them coming, "
+            "and the mitigation]",
+            "Alternatives you weighed: [add: the option you turned down, and why]",
+            "Outcome and what you would change: "
+            + (clean(self.result) or "[add: the result]")
+            + " [add: one thing you would do differently]",
+            "Numbers to have ready: " + (nums or "[add: scale, duration, before and after]"),
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "situation": self.situation,
+            "task": self.task,
+            "action": self.action,
+            "result": self.result,
+            "themes": list(self.themes),
+            "numbers": self.numbers,
+            "context": self.context,
+            "origin": self.origin,
+            "draft": self.draft,
+            "edited": self.edited,
+            "version": self.version,
+            "updated_at": self.updated_at,
+            "lengths": {
+                "headline_30s": self.headline(),
+                "two_minute": self.two_minute(),
+                "deep_dive": self.deep_dive(),
+            },
+        }
+
+    def with_changes(self, **changes: Any) -> Story:
+        return replace(self, **changes)
+
+
+def clean(text: str) -> str:
+    """Text without the bracketed prompts."""
+    return re.sub(r"\s+", " ", PLACEHOLDER.sub("", text)).strip()
+
+
+def story_key(source: str) -> str:
+    return hashlib.sha1(re.sub(r"\s+", " ", source.strip().lower()).encode()).hexdigest()[:16]
+
+
+def _first_words(text: str, n: int) -> str:
+    words = text.split()
+    return text if len(words) <= n else " ".join(words[:n]).rstrip(",;:") + "…"
+
+
+def _lower_first(text: str) -> str:
+    if text.startswith("I "):
+        return text
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# --- splitting a bullet into STAR parts ------------------------------------------------------
+
+_STRONG_BOUNDARY = r";\s+|\s+[—–]\s+|:\s+|,?\s+(?=(?:which|resulting in|leading to|so that)\b)"
+_BOUNDARY = re.compile(_STRONG_BOUNDARY + r"|,\s+(?=(?:and |so )?[a-z]+ing\b)|,\s+and\s+")
+_PURPOSE = re.compile(r"\b(?:in order to|so as to|aiming to|with the goal of)\s+([^,;.]+)", re.I)
+_CONTEXT = re.compile(r"\b((?:when|while|during|amid|because)\b[^,;.]+)", re.I)
+_DEADLINE = re.compile(r"\b((?:before|ahead of|by) the [^,;.]*(?:deadline|date|audit|launch)"
+                       r"[^,;.]*)", re.I)
+_TITLE_CUT = re.compile(r"\s+(?:from|across|by|with|over|using|for|after|because|through|so|"
+                        r"used|that|which)\s+")
+_TRAILING_WORDS = "a an the and or of to for with on in at by from into"
+_TRAILING = frozenset(_TRAILING_WORDS.split())
+_PAST = {
+    "cutting": "cut", "reducing": "reduced", "saving": "saved", "raising": "raised",
+    "increasing": "increased", "improving": "improved", "lifting": "lifted",
+    "halving": "halved", "doubling": "doubled", "bringing": "brought",
+    "delivering": "delivered", "enabling": "enabled", "surfacing": "surfaced",
+    "closing": "closed", "retiring": "retired", "lowering": "lowered", "removing": "removed",
+    "shortening": "shortened", "freeing": "freed", "avoiding": "avoided",
+}
+
+
+def _has_outcome(text: str) -> bool:
+    return bool(OUTCOME.search(text) or RESULT_NUMBER.search(text))
+
+
+def split_bullet(text: str) -> tuple[str, str]:
+    """(action, result): the result starts at the first later clause that reports an outcome."""
+    text = text.strip().rstrip(".")
+    cuts = [m for m in _BOUNDARY.finditer(text) if len(text[: m.start()].split()) >= 3]
+    ends = [m.start() for m in cuts[1:]] + [len(text)] if cuts else []
+    for m, end in zip(cuts, ends, strict=True):
+        if _has_outcome(text[m.end() : end]):
+            return text[: m.start()].strip(), _as_result(text[m.end() :].strip())
+    return text, ""
+
+
+def _as_result(clause: str) -> str:
+    """'cutting costs by 31%' -> 'That cut costs by 31%'; 'which saved...' -> 'That saved...'."""
+    first, _, rest = clause.partition(" ")
+    low = first.lower()
+    if low in ("and", "so") and rest:
+        return _as_result(rest)
+    if low == "which":
+        return f"That {rest}"
+    if low in _PAST:
+        return f"That {_PAST[low]} {rest}".strip()
+    if low in ("resulting", "leading"):
+        return f"That {'resulted' if low == 'resulting' else 'led'} {rest}"
+    return _upper_first(clause)
+
+
+def title_for(action: str) -> str:
+    words = action.split()
+    cut = _TITLE_CUT.search(action)
+    if cut and len(action[: cut.start()].split()) >= 4:
+        head = action[: cut.start()]
+    else:
+        head = " ".join(words[:9])
+    head = re.sub(r"\([^)]*$", "", head).strip(" ,;:(")
+    words = head.split()
+    if len(words) > 12:
+        words = words[:9]
+        while len(words) > 4 and words[-1].lower() in _TRAILING:
+            words.pop()
+        head = " ".join(words).strip(" ,;:(")
+    return _upper_first(head)
+
+
+def _first_person(action: str) -> str:
+    a = action.strip()
+    if re.match(r"^(i|we|my|our)\b", a, re.IGNORECASE):
+        return _upper_first(a)
+    if re.match(r"^(responsible|tasked|involved|in charge)\b", a, re.IGNORECASE):
+        return f"I was {_lower_first(a)}"
+    return f"I {_lower_first(a)}"
+
+
+def _context_line(entry: Entry) -> str:
+    where = entry.label if entry.title or entry.company else ""
+    return f"{where} ({entry.dates})" if where and entry.dates else where
+
+
+def draft_story(index: int, text: str, entry: Entry, *, source: str = "") -> Story:
+    """A STAR draft from one bullet (or a project's bullets joined)."""
+    action, result = split_bullet(text)
+    ctx = _context_line(entry)
+    situation_bits = []
+    if ctx:
+        kind = "worked on" if entry.kind == "project" else "was"
+        situation_bits.append(f"I {kind} {ctx}.")
+    if entry.description:
+        situation_bits.append(entry.description.split(". ")[0].rstrip(".") + ".")
+    c = _CONTEXT.search(action)
+    if c and len(c.group(1).split()) >= 3:
+        situation_bits.append(_upper_first(c.group(1)).rstrip(".") + ".")
+    situation_bits.append("[add: what was at stake, and why it mattered then]")
+    purpose = _PURPOSE.search(text)
+    deadline = _DEADLINE.search(text)
+    if purpose:
+        task = f"The aim was {purpose.group(1).strip()}."
+    elif deadline:
+        task = f"It had to land {deadline.group(1).strip()}."
+    else:
+        task = ""
+    task = (task + " [add: what you owned, by when, and how success was measured]").strip()
+    action_text = _first_person(action).rstrip(".") + "."
+    action_text += " [add: two or three steps you took yourself, and one decision you made]"
+    if result:
+        result_text = _upper_first(result).rstrip(".") + "."
+        if not numbers_in(result):
+            result_text += " [add: the number that shows it worked]"
+    else:
+        result_text = "[add: what changed because of it, with a number]"
+    return Story(
+        id=index,
+        title=title_for(action),
+        situation=" ".join(situation_bits),
+        task=task,
+        action=action_text,
+        result=result_text,
+        source=source or text,
+        origin="drafted",
+        key=story_key(source or text),
+        context=ctx,
+    )
+
+
+def pick_bullets(history: WorkHistory, resume: ResumeScore) -> list[BulletScore]:
+    """The strongest bullets, at most MAX_PER_ENTRY per role, most recent roles first on ties."""
+    ranked = sorted(resume.bullets, key=lambda s: (-s.score, s.bullet.entry, s.bullet.id))
+    picked: list[BulletScore] = []
+    per_entry: dict[int, int] = {}
+    for bar in (STRONG, FALLBACK):
+        for s in ranked:
+            if len(picked) >= MAX_STORIES:
+                break
+            if s in picked or s.score < bar:
+                continue
+            if history.entries[s.bullet.entry].kind == "project":
+                continue
+            if per_entry.get(s.bullet.entry, 0) >= MAX_PER_ENTRY:
+                continue
+            picked.append(s)
+            per_entry[s.bullet.entry] = per_entry.get(s.bullet.entry, 0) + 1
+        if len(picked) >= MIN_STORIES:
+            break
+    return sorted(picked, key=lambda s: (s.bullet.entry, int(s.bullet.id[1:])))
+
+
+def project_stories(history: WorkHistory, start: int) -> list[Story]:
+    """One story per project entry, its bullets joined."""
+    out: list[Story] = []
+    for entry in history.entries:
+        if entry.kind != "project" or not entry.bullets:
+            continue
+        joined = " ".join(b.text.rstrip(".") + "." for b in entry.bullets)
+        story = draft_story(start + len(out), entry.bullets[0].text, entry, source=joined)
+        if len(entry.bullets) > 1 and story.result.startswith("[add"):
+            story = replace(story, result=" ".join(b.text for b in entry.bullets[1:]))
+        out.append(replace(story, title=entry.title or story.title))
+    return out
+
+
+def candidate_stories(
+    history: WorkHistory, resume: ResumeScore, *, min_score: int = 20
+) -> list[tuple[Story, int]]:
+    """Every bullet worth a story (with its bullet score), then every project (scored 50)."""
+    out: list[tuple[Story, int]] = []
+    for s in resume.bullets:
+        if s.score < min_score or history.entries[s.bullet.entry].kind == "project":
+            continue
+        entry = history.entries[s.bullet.entry]
+        out.append((draft_story(len(out) + 1, s.bullet.text, entry), s.score))
+    out += [(p, 50) for p in project_stories(history, len(out) + 1)]
+    return out
+
+
+def draft_stories(history: WorkHistory, resume: ResumeScore) -> list[Story]:
+    """Candidate stories by bullet strength alone: one per strong bullet, one per project."""
+    stories: list[Story] = []
+    for s in pick_bullets(history, resume):
+        entry = history.entries[s.bullet.entry]
+        stories.append(draft_story(len(stories) + 1, s.bullet.text, entry))
+    return stories + project_stories(history, len(stories) + 1)[:2]
+
+
+THEME = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+MAX_FIELD = 4000
+
+
+@dataclass(frozen=True)
+class StoryInput:
+    """Fields a user gives when adding or editing a story; None means "leave as it is"."""
+
+    title: str | None = None
+    situation: str | None = None
+    task: str | None = None
+    action: str | None = None
+    result: str | None = None
+    themes: tuple[str, ...] | None = None
+
+    def changes(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in (*FIELDS, "themes"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if name == "themes":
+                themes = tuple(dict.fromkeys(t.strip().lower() for t in value if t.strip()))
+                bad = [t for t in themes if not THEME.match(t)]
+                if bad:
+                    raise LoopcoachError(
+                        "story-theme",
+                        f"theme '{bad[0]}' is not a theme id; use lower-case ids separated by "
+                        "commas, e.g. --themes influence,risk-management",
+                    )
+                out[name] = themes
+            else:
+                text = " ".join(value.split()) if name == "title" else value.strip()
+                if len(text) > MAX_FIELD:
+                    raise LoopcoachError(
+                        "story-too-long", f"--{name} is over {MAX_FIELD} characters; shorten it"
+                    )
+                out[name] = text
+        if "title" in out and not out["title"]:
+            raise LoopcoachError("story-title", "a story needs a title: give --title TEXT")
+        return out
+
+
+def new_story(inp: StoryInput, *, now: str) -> Story:
+    """A story the user writes from scratch (its id is given by the store)."""
+    changes = inp.changes()
+    if not changes.get("title"):
+        raise LoopcoachError("story-title", "a story needs a title: give --title TEXT")
+    return Story(id=0, origin="user", edited=True, updated_at=now, **changes)
+
+
+def edit_story(story: Story, inp: StoryInput, *, now: str) -> Story:
+    """The story with the user's changes; a draft becomes the user's own once edited."""
+    changes = inp.changes()
+    if not changes:
+        raise LoopcoachError(
+            "story-no-change",
+            f"nothing to change in story {story.id}: give --title, --situation, --task, "
+            "--action, --result or --themes",
+        )
+    return replace(story, edited=True, version=story.version + 1, updated_at=now, **changes)

@@ -1,0 +1,144 @@
+"""`loopcoach prep`, `stories` and `resume score`, run in-process against a temporary database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.prep.resumes import BROKEN, RESUMES
+
+from loopcoach.cli.app import main
+
+
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Embeddings of pack text are cached on disk once for the whole session (the prep tests'
+    matcher writes to the same directory)."""
+    path = tmp_path_factory.getbasetemp() / "embeddings"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _cache(shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOOPCOACH_CACHE_DIR", str(shared_cache))
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str):  # type: ignore[no-untyped-def]
+    code, out, err = run(capsys, *args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_cli_prep_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "prep", "--history", str(RESUMES / "tpm.docx"), "--role", "tpm")
+    assert set(d) >= {"stories", "questions", "coverage", "priorities", "resume"}
+    s = d["stories"][0]
+    assert set(s) >= {"id", "title", "source", "situation", "task", "action", "result", "themes"}
+    q = d["questions"][0]
+    assert set(q) >= {"id", "prompt", "matches", "scaffold"}
+    assert all(set(m) >= {"story", "score", "why"} for q in d["questions"] for m in q["matches"])
+    assert set(d["resume"]) >= {"score", "bullets"}
+    assert set(d["resume"]["bullets"][0]) >= {"text", "score", "issues", "fix"}
+    listed = run_json(capsys, "stories", "list")
+    assert [x["id"] for x in listed] == [x["id"] for x in d["stories"]]
+
+
+def test_cli_prep_human_report_and_exports(capsys: pytest.CaptureFixture[str],
+                                           tmp_path: Path) -> None:
+    for name in ("pack.md", "pack.html", "pack.pdf"):
+        out_file = tmp_path / name
+        code, out, err = run(capsys, "prep", "--history", str(RESUMES / "tpo.md"), "--role",
+                             "tpo", "--out", str(out_file))
+        assert code == 0, err
+        assert out_file.exists() and f"Wrote {out_file}" in out
+    assert "Story bank" in out and "45-second pitch" in out
+    assert (tmp_path / "pack.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_cli_prep_edit_survives_reimport(capsys: pytest.CaptureFixture[str]) -> None:
+    history = str(RESUMES / "tpm.md")
+    first = run_json(capsys, "prep", "--history", history, "--role", "tpm")
+    sid = first["stories"][0]["id"]
+    edited = run_json(capsys, "stories", "edit", str(sid), "--result",
+                      "Hosting costs fell 31% and the cutover had zero customer impact.",
+                      "--themes", "execution,technical-fluency")
+    assert edited["version"] == 2 and edited["draft"] is False
+    added = run_json(capsys, "stories", "add", "--title", "Launch rescue at my first job",
+                     "--action", "I re-cut the scope with product into two releases.")
+    again = run_json(capsys, "prep", "--history", history, "--role", "tpm")
+    by_id = {s["id"]: s for s in again["stories"]}
+    assert by_id[sid]["result"].startswith("Hosting costs fell 31% and the cutover")
+    assert by_id[sid]["themes"] == ["execution", "technical-fluency"]
+    assert added["id"] in by_id and by_id[added["id"]]["origin"] == "user"
+    shown = run_json(capsys, "stories", "show", str(sid))
+    assert [v["version"] for v in shown["versions"]] == [1, 2]
+    code, out, _ = run(capsys, "stories", "show", str(sid))
+    assert code == 0 and "30-second headline" in out and "Deep-dive outline" in out
+
+
+def test_cli_prep_failed_import_stores_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    run_json(capsys, "prep", "--history", str(RESUMES / "po.json"), "--role", "po")
+    before = run_json(capsys, "stories", "list")
+    code, out, err = run(capsys, "prep", "--history", str(BROKEN / "locked.pdf"), "--role", "po")
+    assert code == 1 and out == ""
+    assert err == ("error: locked.pdf: the PDF is password-protected; save an unprotected copy "
+                   "or paste the text instead\n")
+    assert run_json(capsys, "stories", "list") == before
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("scanned.pdf", "no text layer (scanned image); paste the text instead"),
+        ("torn.pdf", "damaged"),
+        ("empty.txt", "empty"),
+        ("resume.exe", "not '.exe'"),
+    ],
+)
+def test_cli_resume_score_broken_files(capsys: pytest.CaptureFixture[str], name: str,
+                                       says: str) -> None:
+    code, _, err = run(capsys, "resume", "score", str(BROKEN / name), "--role", "tpm")
+    assert code == 1 and says in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_cli_resume_score_oversize_and_missing(capsys: pytest.CaptureFixture[str],
+                                               tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    with big.open("wb") as fh:
+        fh.truncate(11 * 1024 * 1024)  # sparse: nothing is written or read
+    code, _, err = run(capsys, "resume", "score", str(big), "--role", "tpm")
+    assert code == 1 and "over the 10 MB limit" in err
+    code, _, err = run(capsys, "resume", "score", str(tmp_path / "nope.md"), "--role", "tpm")
+    assert code == 1 and "no such file" in err
+
+
+def test_cli_resume_score(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "resume", "score", str(RESUMES / "po.json"), "--role", "po")
+    assert set(d) >= {"score", "bullets"} and 0 <= d["score"] <= 100
+    assert all(set(b) >= {"text", "score", "issues", "fix"} for b in d["bullets"])
+    code, out, _ = run(capsys, "resume", "score", str(RESUMES / "tpm.txt"), "--role", "tpm")
+    assert code == 0 and "Fix first" in out
+
+
+def test_cli_stories_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "stories", "show", "999")
+    assert code == 1 and "unknown story '999'" in err
+    code, _, err = run(capsys, "stories", "add", "--title", "x", "--themes", "Bad Theme!")
+    assert code == 1 and "not a theme id" in err
+    code, _, err = run(capsys, "prep", "--history", str(RESUMES / "tpm.md"), "--role", "nope")
+    assert code == 1 and "unknown role 'nope'" in err
+    code, _, err = run(capsys, "prep", "--history", str(RESUMES / "tpm.md"), "--role", "tpm",
+                       "--out", "pack.docx")
+    assert code == 1 and "pack.md, pack.html or pack.pdf" in err

@@ -1,0 +1,84 @@
+"""The prep pack's JSON contract, scaffolds and pitch."""
+
+from __future__ import annotations
+
+import json
+
+from tests.prep.resumes import load_resume
+
+from loopcoach.content.library import Library
+from loopcoach.prep.matching import Matcher
+from loopcoach.prep.pack import build_pack
+from loopcoach.prep.stories import Story
+
+STORY_KEYS = {"id", "title", "source", "situation", "task", "action", "result", "themes"}
+
+
+def test_pack_json_contract(tpm_pack) -> None:  # type: ignore[no-untyped-def]
+    d = json.loads(json.dumps(tpm_pack.to_dict()))
+    assert set(d) >= {"stories", "questions", "coverage", "priorities", "resume"}
+    assert 6 <= len(d["stories"]) <= 8
+    for s in d["stories"]:
+        assert set(s) >= STORY_KEYS
+        assert s["draft"] is True
+        assert set(s["lengths"]) == {"headline_30s", "two_minute", "deep_dive"}
+    ids = {s["id"] for s in d["stories"]}
+    assert len(d["questions"]) == 38
+    for q in d["questions"]:
+        assert set(q) >= {"id", "prompt", "matches", "scaffold"}
+        for m in q["matches"]:
+            assert set(m) >= {"story", "score", "why"} and m["story"] in ids
+            assert 0 <= m["score"] <= 100
+    assert set(d["resume"]) >= {"score", "bullets"}
+    assert set(d["resume"]["bullets"][0]) >= {"text", "score", "issues", "fix"}
+
+
+def test_pack_sources_are_the_users_own_lines(tpm_pack) -> None:  # type: ignore[no-untyped-def]
+    bullets = {b.text for b in tpm_pack.history.bullets}
+    assert all(s.source in bullets for s in tpm_pack.stories)
+
+
+def test_pack_scaffold_fills_slots_from_the_story(tpm_pack) -> None:  # type: ignore[no-untyped-def]
+    q = next(q for q in tpm_pack.to_dict()["questions"]
+             if q["id"] == "tpm-alignment-technical-disagreement")
+    sc = q["scaffold"]
+    assert sc["story"] == q["matches"][0]["story"]
+    assert "payments and ledger teams" in sc["slots"]["action"]["facts"]
+    assert "[add" not in sc["slots"]["action"]["facts"]
+    prompts = [p for slot in sc["slots"].values() for p in slot["prompts"]]
+    assert len(sc["covered"]) + len(sc["missing"]) == 6
+    assert len(prompts) >= len(sc["missing"])
+
+
+def test_pack_scaffold_without_a_story_lists_every_point(tpm_pack) -> None:  # type: ignore[no-untyped-def]
+    empty = [q for q in tpm_pack.to_dict()["questions"] if not q["matches"]]
+    assert empty
+    sc = empty[0]["scaffold"]
+    assert sc["story"] is None and not sc["covered"]
+    assert all(not slot["facts"] and slot["prompts"] for slot in sc["slots"].values())
+
+
+def test_pack_pitch(tpm_pack) -> None:  # type: ignore[no-untyped-def]
+    p = tpm_pack.pitch
+    assert p["text"].startswith("I'm Marisol Achterberg, a Senior Technical Program Manager")
+    assert "Harbourline Freight" in p["text"] and "[add: why this" in p["text"]
+    assert p["draft"] is True and 20 <= p["seconds"] <= 60
+
+
+def test_pack_users_own_stories_are_matched_too(library: Library, matcher: Matcher) -> None:
+    mine = Story(id=42, title="Post-incident review after a payments outage", origin="user",
+                 edited=True, themes=("incident-response",),
+                 action="After a two-hour payments outage I ran a blameless review within three "
+                 "days, built the timeline, and gave every action item an owner and a date.")
+    pack = build_pack(load_resume("tpm.md"), library.role("tpm"), matcher=matcher,
+                      stories=[mine])
+    qm = next(q for q in pack.table.per_question if q.question.id == "tpm-post-incident-review")
+    assert qm.matches[0].story == 42 and qm.good
+    assert pack.stories[0].themes == ("incident-response",)  # the user's themes are kept
+
+
+def test_pack_for_each_role(library: Library, matcher: Matcher) -> None:
+    for name, role in (("tpo.md", "tpo"), ("po.json", "po")):
+        d = build_pack(load_resume(name), library.role(role), matcher=matcher).to_dict()
+        assert d["stories"] and d["role"]["id"] == role
+        assert any(q["matches"] for q in d["questions"])

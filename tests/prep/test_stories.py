@@ -1,0 +1,90 @@
+"""Drafting STAR stories from bullets, their three lengths, and user edits."""
+
+from __future__ import annotations
+
+import pytest
+
+from loopcoach.errors import LoopcoachError
+from loopcoach.prep.history import Entry
+from loopcoach.prep.stories import (
+    PLACEHOLDER,
+    Story,
+    StoryInput,
+    draft_story,
+    edit_story,
+    new_story,
+    split_bullet,
+)
+
+ENTRY = Entry(title="Senior TPM", company="Harbourline Freight", start="Mar 2021", end="Present")
+
+
+@pytest.mark.parametrize(
+    ("bullet", "action", "result"),
+    [
+        ("Led the move of 140 services to Kubernetes, coordinating nine teams; hosting costs "
+         "fell 31%.", "Led the move of 140 services to Kubernetes, coordinating nine teams",
+         "Hosting costs fell 31%"),
+        ("Set up a weekly dependency review, cutting blocker age from 11 days to 3.",
+         "Set up a weekly dependency review", "That cut blocker age from 11 days to 3"),
+        ("Wrote the launch checklist for the mobile app.",
+         "Wrote the launch checklist for the mobile app", ""),
+    ],
+)
+def test_stories_split_bullet(bullet: str, action: str, result: str) -> None:
+    assert split_bullet(bullet) == (action, result)
+
+
+def test_stories_draft_uses_only_the_bullet_and_marks_gaps() -> None:
+    text = "Led the move of 140 services to Kubernetes, coordinating nine teams; costs fell 31%."
+    s = draft_story(1, text, ENTRY)
+    assert s.draft and s.origin == "drafted" and s.source == text
+    assert s.situation.startswith("I was Senior TPM at Harbourline Freight (Mar 2021 – Present).")
+    assert s.action.startswith("I led the move of 140 services")
+    assert s.result == "Costs fell 31%."
+    assert PLACEHOLDER.search(s.task) and PLACEHOLDER.search(s.situation)
+    assert "140 services" in s.numbers and "31%" in s.numbers
+    assert "[add" not in s.text  # matching never sees the prompts
+
+
+def test_stories_three_lengths() -> None:
+    s = draft_story(1, "Cut release time from 3 weeks to 4 days by introducing feature flags "
+                       "across 6 teams.", ENTRY)
+    d = s.to_dict()["lengths"]
+    assert d["headline_30s"].startswith("At Harbourline Freight, I cut release time")
+    assert len(d["headline_30s"].split()) <= 80
+    assert [x.split(":")[0] for x in d["two_minute"]] == ["Situation", "Task", "Action", "Result"]
+    outline = " ".join(d["deep_dive"])
+    for part in ("Objective", "Teams and dependencies", "Biggest risks", "what you would change"):
+        assert part in outline
+
+
+def test_stories_edit_makes_it_yours_and_bumps_the_version() -> None:
+    s = draft_story(3, "Ran the quarterly planning for 4 squads.", ENTRY)
+    e = edit_story(s, StoryInput(result="Missed milestones fell from 9 to 2.",
+                                 themes=("execution", "Metrics")), now="2026-01-02T10:00:00")
+    assert e.id == 3 and e.version == 2 and e.edited and not e.draft
+    assert e.result == "Missed milestones fell from 9 to 2."
+    assert e.themes == ("execution", "metrics")
+    assert e.action == s.action
+
+
+@pytest.mark.parametrize(
+    ("inp", "code"),
+    [
+        (StoryInput(), "story-no-change"),
+        (StoryInput(themes=("not a theme!",)), "story-theme"),
+        (StoryInput(title="   "), "story-title"),
+    ],
+)
+def test_stories_edit_errors(inp: StoryInput, code: str) -> None:
+    with pytest.raises(LoopcoachError) as err:
+        edit_story(Story(id=1, title="x"), inp, now="2026-01-01")
+    assert err.value.code == code
+
+
+def test_stories_new_story_needs_a_title() -> None:
+    with pytest.raises(LoopcoachError):
+        new_story(StoryInput(action="I did it"), now="2026-01-01")
+    s = new_story(StoryInput(title="Launch rescue", action="I re-cut scope."), now="2026-01-01")
+    assert s.origin == "user" and not s.draft
