@@ -159,7 +159,8 @@ def test_cli_mock_scripted_tpm_loop(lc, shared, tmp_path: Path) -> None:  # type
     assert debrief["recommendation"] == {"label": rec.label, "reason": rec.reason,
                                          "mean_score": round(mean, 1)}
     assert debrief["recommendation"]["label"] == "lean hire"
-    assert flagged == 3  # manager-solves-it and vague-we were written in; one more is found
+    # manager-solves-it was written in and one more is found ("we" is scored by ownership)
+    assert flagged == 2
     assert len(debrief["changes"]) == 3
     assert debrief["counts"]["questions_answered"] == 26
     assert debrief["counts"]["follow_ups_asked"] == sum(follow_ups.values())

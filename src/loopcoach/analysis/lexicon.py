@@ -72,10 +72,14 @@ RESULT = re.compile(
     r"by the end|(we|i|it|that|this) (cut|reduced|increased|improved|saved|grew|dropped|"
     r"delivered|shipped|launched|hit|beat|avoided|prevented|recovered|closed|landed|"
     r"finished|completed|went live|halved|doubled)|went live|on time|ahead of schedule|"
-    r"(dropped|fell|rose|grew|went) (from|to|by)|down from|up from|lesson|learn(ed|t)|"
-    r"since then|next time|(would|i'd) do differently|in hindsight|looking back|"
-    r"i (now|always) |today (we|i|the)|that'?s (now|why)|which meant|so that the|"
+    r"(dropped|fell|rose|grew|went) (from|to|by)|down from|up from|"
+    r"today (we|i|the)|which meant|"
     r"the (sponsor|business|customer|team)s? (got|agreed|signed|accepted))"
+)
+# Reflection counts towards a result only a little: "I learned a lot" is not an outcome.
+LEARNING = re.compile(
+    r"\b(lesson|learn(ed|t)|since then|next time|(would|i'd) do differently|in hindsight|"
+    r"looking back|i (now|always) |that'?s (now|why))"
 )
 RESULT_NUMBER = re.compile(r"\b(\d+(\.\d+)?\s?%|\$\s?\d|£\s?\d|€\s?\d|\d+x\b)")
 

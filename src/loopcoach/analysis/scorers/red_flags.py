@@ -16,7 +16,7 @@ from loopcoach.analysis.context import AnswerContext
 from loopcoach.domain.analysis import DimensionScore, FlagHit
 
 # Cosine above which a sentence counts as saying what a flag describes.
-MEANING_THRESHOLD = {"minilm": 0.62, "lexical": 0.55}
+MEANING_THRESHOLD = {"minilm": 0.66, "lexical": 0.58}
 PENALTY = {"question": 1.5, "role": 1.25, "common": 1.25}
 _BUZZ = re.compile(r"\b(" + "|".join(re.escape(b) for b in L.BUZZWORDS) + r")\b")
 # Blame: another party is the cause ("because the data team kept changing the schema").
@@ -69,8 +69,8 @@ def find(ctx: AnswerContext) -> list[FlagHit]:
                 hits.append(hit)
                 seen.add(flag.id)
             continue
-        if flag.id == "no-result":
-            continue  # structure already scores a missing result; not counted twice
+        if flag.id in ("no-result", "vague-we"):
+            continue  # structure and ownership already score these; not counted twice
         i = _cue_hit(list(flag.cues), ctx)
         how = "cue"
         if i is None and flag.id == "blames-others":
@@ -109,7 +109,8 @@ def _jargon(ctx: AnswerContext, label: str, advice: str) -> FlagHit | None:
 def score(ctx: AnswerContext, hits: list[FlagHit]) -> DimensionScore:
     if not ctx.sentences:
         return DimensionScore("red_flags", 0.0, "no answer", (), ())
-    penalty = sum(PENALTY.get(h.source, 1.0) for h in hits)
+    penalty = sum(PENALTY.get(h.source, 1.0) * (0.6 if h.how == "meaning" else 1.0)
+                  for h in hits)
     value = max(0.0, 4.0 - penalty)
     evidence = tuple(h.evidence for h in hits if h.evidence is not None)
     advice = tuple(f"{h.label}: {h.advice}" for h in hits)

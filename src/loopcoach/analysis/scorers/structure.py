@@ -59,6 +59,7 @@ _COMPILED = {fw: {k: re.compile(v) for k, v in steps.items()} for fw, steps in L
 
 def star_parts(ctx: AnswerContext) -> dict[str, list[int]]:
     parts: dict[str, list[int]] = {"situation": [], "task": [], "action": [], "result": []}
+    learning: list[int] = []
     n = len(ctx.lowered)
     for i, s in enumerate(ctx.lowered):
         if L.SITUATION.search(s):
@@ -69,6 +70,9 @@ def star_parts(ctx: AnswerContext) -> dict[str, list[int]]:
             parts["action"].append(i)
         if L.RESULT.search(s) or (L.RESULT_NUMBER.search(s) and i >= n // 2):
             parts["result"].append(i)
+        elif L.LEARNING.search(s):
+            learning.append(i)
+    parts["learning"] = learning
     if not parts["situation"] and n >= 3 and not (L.ACTION.search(ctx.lowered[0])):
         parts["situation"].append(0)  # an opening sentence that sets the scene
     return parts
@@ -76,6 +80,7 @@ def star_parts(ctx: AnswerContext) -> dict[str, list[int]]:
 
 def _star(ctx: AnswerContext) -> DimensionScore:
     parts = star_parts(ctx)
+    learning = parts.pop("learning")
     own_actions = [i for i in parts["action"] if L.ACTION.search(ctx.lowered[i])]
     have = {k: bool(v) for k, v in parts.items()}
     points = (
@@ -83,6 +88,7 @@ def _star(ctx: AnswerContext) -> DimensionScore:
         + 0.5 * have["task"]
         + (1.5 if len(parts["action"]) >= 2 else 0.8 if have["action"] else 0.0)
         + 1.5 * have["result"]
+        + (0.4 if learning else 0.0)
     )
     if own_actions and have["task"] is False:
         points += 0.3  # "I" actions make the candidate's task clear enough
