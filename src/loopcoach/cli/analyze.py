@@ -65,6 +65,12 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option(help="JSONL file: one {id, question, answer} per line.")
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        save: Annotated[
+            bool,
+            typer.Option(
+                "--save/--no-save", help="Keep the scored attempt for progress and practice."
+            ),
+        ] = True,
     ) -> None:
         """Score an answer: structure, coverage, specificity, ownership, red flags, delivery."""
         coach: Coach = ctx.obj
@@ -82,6 +88,10 @@ def register(app: typer.Typer) -> None:
         result = coach.analyze(
             question or "", answer, role=role, question_id=question_id, timing=timing
         )
+        if save and result.word_count:
+            coach.record_attempt(
+                result, source="analyze", answer=answer, duration_seconds=duration
+            )
         if as_json:
             print_json(result.to_dict())
         else:
