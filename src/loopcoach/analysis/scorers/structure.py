@@ -50,6 +50,11 @@ STEP_LABELS = {
     "self_awareness": "some self-awareness",
     "fit": "why it fits this team",
 }
+FRAMEWORK_NAMES = {
+    "decision": "a decision answer", "program-plan": "a program plan",
+    "system-design": "a system design", "explain": "an explanation",
+    "opinion": "an opinion answer",
+}
 SEQUENCE = re.compile(
     r"\b(first(ly)?|second(ly)?|then|next|after that|finally|lastly|"
     r"step one|to start|third)\b"
@@ -124,7 +129,7 @@ def _framework(ctx: AnswerContext, framework: str) -> DimensionScore:
     if missing:
         named = ", ".join(STEP_LABELS.get(m, m) for m in missing[:4])
         advice.append(
-            f"Walk through the steps a {framework.replace('-', ' ')} answer needs; "
+            f"Walk through the steps {FRAMEWORK_NAMES.get(framework, 'this answer')} needs; "
             f"this one skipped: {named}."
         )
     if sequenced < 2 and len(ctx.sentences) > 4:
