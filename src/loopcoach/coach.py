@@ -63,10 +63,17 @@ class Coach:
         role: str | None = None,
         question_id: str | None = None,
         timing: Timing | None = None,
+        flush: bool = True,
     ) -> Analysis:
-        return self.analyzer.analyze(
-            question, answer, role=role, question_id=question_id, timing=timing
-        )
+        """Analyse one answer; `flush=False` defers writing new rubric embeddings to the disk
+        cache (call `self.analyzer.flush()` once at the end of a batch)."""
+        try:
+            return self.analyzer.analyze(
+                question, answer, role=role, question_id=question_id, timing=timing
+            )
+        finally:
+            if flush:
+                self.analyzer.flush()
 
     @cached_property
     def engine(self) -> Engine:

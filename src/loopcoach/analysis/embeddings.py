@@ -149,6 +149,30 @@ class EmbeddingCache:
             out[i] = stored[k]
         return out
 
+    def lookup(self, texts: Sequence[str], dim: int) -> dict[str, F32]:
+        """The stored vectors of those ``texts`` that are cached (no embedding, no writing)."""
+        stored = self._load(dim)
+        found = {}
+        for t in texts:
+            row = stored.get(self.key(t))
+            if row is not None:
+                found[t] = row
+        self.hits += len(found)
+        return found
+
+    def add(self, texts: Sequence[str], vectors: F32, dim: int) -> None:
+        """Remember vectors computed elsewhere; ``save`` writes them (one write for many)."""
+        stored = self._load(dim)
+        for t, row in zip(texts, vectors, strict=True):
+            stored[self.key(t)] = np.asarray(row, dtype=np.float32)
+        self.misses += len(texts)
+        self._dirty = True
+
+    def save(self, dim: int) -> None:
+        if getattr(self, "_dirty", False):
+            self._save(dim)
+            self._dirty = False
+
     def _load(self, dim: int) -> dict[str, F32]:
         if self._vectors is None:
             self._vectors = self._read_file(dim)

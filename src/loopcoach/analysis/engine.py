@@ -120,14 +120,23 @@ class Analyzer:
     # --- embeddings of rubric text, memoised -------------------------------------------------
     def _embed_texts(self, texts: Sequence[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing and self.cache is not None:
+            self._vectors.update(self.cache.lookup(missing, self.embedder.dim))
+            missing = [t for t in missing if t not in self._vectors]
         if missing:
-            vectors = (self.cache.get_many(missing, self.embedder) if self.cache is not None
-                       else self.embedder.embed(missing))
+            vectors = self.embedder.embed(missing)
             for t, v in zip(missing, vectors, strict=True):
                 self._vectors[t] = v
+            if self.cache is not None:
+                self.cache.add(missing, vectors, self.embedder.dim)
         if not texts:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         return np.stack([self._vectors[t] for t in texts])
+
+    def flush(self) -> None:
+        """Write newly computed rubric embeddings to the on-disk cache (one write)."""
+        if self.cache is not None:
+            self.cache.save(self.embedder.dim)
 
     def warm(self, texts: Sequence[str]) -> None:
         """Precompute embeddings (e.g. from a disk cache) for rubric text."""

@@ -114,6 +114,7 @@ def run_batch(coach: Coach, path: Path) -> None:
             result = batch_line(coach, line, n)
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
             out.flush()
+    coach.analyzer.flush()
 
 
 def batch_line(coach: Coach, line: str, n: int) -> dict[str, Any]:
@@ -146,7 +147,7 @@ def batch_line(coach: Coach, line: str, n: int) -> dict[str, Any]:
             raise LoopcoachError("bad-line", f"line {n}: give 'question' or 'question_id'")
         role = item.get("role")
         result = coach.analyze(
-            q, answer, role=role if isinstance(role, str) else None, question_id=qid
+            q, answer, role=role if isinstance(role, str) else None, question_id=qid, flush=False
         )
     except LoopcoachError as exc:
         return {"id": ident, "line": n, "error": exc.to_dict()}
