@@ -16,7 +16,8 @@ from starlette.responses import Response
 from loopcoach import __version__
 from loopcoach.coach import Coach
 from loopcoach.errors import LoopcoachError, NotFound
-from loopcoach.web.routes import analyze, api, pages
+from loopcoach.web.limits import BodyLimit
+from loopcoach.web.routes import analyze, api, exercises, mock, pages, plan, prep
 
 HERE = Path(__file__).parent
 
@@ -43,12 +44,21 @@ def create_app(coach: Coach) -> FastAPI:
     app = FastAPI(title="loopcoach", version=__version__, docs_url="/api/docs", redoc_url=None)
     app.state.coach = coach
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)  # outermost: error responses get the headers too
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(analyze.api)
+    app.include_router(mock.api)
+    app.include_router(exercises.api)
+    app.include_router(plan.api)
+    app.include_router(prep.api)
     app.include_router(pages.router)
     app.include_router(analyze.pages)
+    app.include_router(mock.pages)
+    app.include_router(exercises.pages)
+    app.include_router(plan.pages)
+    app.include_router(prep.pages)
 
     @app.exception_handler(LoopcoachError)
     async def _user_error(request: Request, exc: LoopcoachError) -> Response:

@@ -26,6 +26,8 @@ class AnalyzeRequest(BaseModel):
     answer: str = Field(max_length=MAX_ANSWER_CHARS)
     role: str | None = Field(default=None, max_length=80)
     duration_seconds: float | None = Field(default=None, gt=0, le=7200)
+    save: bool = Field(default=True, description="Keep the scored attempt for progress and "
+                       "practice (as `loopcoach analyze`; false for --no-save).")
 
 
 def _coach(request: Request) -> Coach:
@@ -34,21 +36,24 @@ def _coach(request: Request) -> Coach:
 
 
 def run(coach: Coach, question: str, answer: str, *, role: str | None,
-        question_id: str | None, duration: float | None) -> Analysis:
+        question_id: str | None, duration: float | None, save: bool = False) -> Analysis:
     from loopcoach.errors import LoopcoachError
 
     if not question.strip() and not question_id:
         raise LoopcoachError("no-question", "give the question text or pick a question")
     timing = Timing(duration) if duration else None
-    return coach.analyze(question, answer, role=role or None, question_id=question_id or None,
-                         timing=timing)
+    result = coach.analyze(question, answer, role=role or None,
+                           question_id=question_id or None, timing=timing)
+    if save and result.word_count:
+        coach.record_attempt(result, source="analyze", answer=answer, duration_seconds=duration)
+    return result
 
 
 @api.post("/analyze")
 def analyze_api(request: Request, body: AnalyzeRequest) -> dict[str, Any]:
     """Score an answer; returns the same Analysis JSON as `loopcoach analyze --json`."""
     result = run(_coach(request), body.question or "", body.answer, role=body.role,
-                 question_id=body.question_id, duration=body.duration_seconds)
+                 question_id=body.question_id, duration=body.duration_seconds, save=body.save)
     return result.to_dict()
 
 
@@ -72,7 +77,7 @@ def analyze_form(request: Request, question_id: str = "", role: str = "") -> Res
     coach = _coach(request)
     chosen = coach.library.question(question_id)[1] if question_id else None
     return render(request, "analyze.html", chosen=chosen, role_filter=role, result=None,
-                  answer="", question_text=chosen.prompt if chosen else "")
+                  answer="", question_text=chosen.prompt if chosen else "", save=True)
 
 
 @pages.post("/analyze", response_class=HTMLResponse)
@@ -83,6 +88,7 @@ def analyze_submit(
     question_id: str = Form("", max_length=200),
     role: str = Form("", max_length=80),
     duration_seconds: str = Form("", max_length=20),
+    save: str = Form("", max_length=10),
 ) -> Response:
     coach = _coach(request)
     try:
@@ -91,7 +97,9 @@ def analyze_submit(
         duration = None
     if duration is not None and not 0 < duration <= 7200:
         duration = None
-    result = run(coach, question, answer, role=role, question_id=question_id, duration=duration)
+    result = run(coach, question, answer, role=role, question_id=question_id, duration=duration,
+                 save=bool(save))
     chosen = coach.library.question(question_id)[1] if question_id else None
     return render(request, "analyze.html", chosen=chosen, role_filter=role, result=result,
-                  answer=answer, question_text=question, sentences=highlights(result))
+                  answer=answer, question_text=question, sentences=highlights(result),
+                  save=bool(save))

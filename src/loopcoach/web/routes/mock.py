@@ -1,0 +1,203 @@
+"""Mock interview: start a stage or the loop, answer with a clock, follow-ups, debrief, resume.
+
+Pages use plain form posts (they work without JavaScript); the API mirrors `loopcoach mock
+start/answer/show/debrief --json`. Every call goes through the `Coach.mock_*` facade.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel, Field
+from starlette.responses import Response
+
+from loopcoach.coach import Coach
+from loopcoach.errors import LoopcoachError
+from loopcoach.interview.session import SessionState
+from loopcoach.interview.views import analysis_short, session_summary, state_view, turn_view
+from loopcoach.web.routes.analyze import MAX_ANSWER_CHARS
+from loopcoach.web.routes.pages import render
+
+api = APIRouter(prefix="/api/v1/mock", tags=["mock interview"])
+pages = APIRouter(include_in_schema=False)
+
+SESSION_ID = r"^[A-Za-z0-9_-]{1,64}$"
+MAX_SEED = 2**31 - 1
+
+
+def _coach(request: Request) -> Coach:
+    coach: Coach = request.app.state.coach
+    return coach
+
+
+def _require_id(session_id: str) -> str:
+    import re
+
+    if not re.match(SESSION_ID, session_id):
+        raise LoopcoachError("bad-session-id", "a session id is letters, digits, - or _")
+    return session_id
+
+
+def _after(coach: Coach, state: SessionState) -> dict[str, Any]:
+    current = state.current
+    if current is not None:
+        return {"next": turn_view(state, current)}
+    return {"debrief": coach.mock_debrief(state.session_id).to_dict()}
+
+
+# --- API -----------------------------------------------------------------------------------
+class StartRequest(BaseModel):
+    role: str = Field(min_length=1, max_length=80)
+    stages: list[str] = Field(default_factory=list, max_length=20)
+    loop: bool = False
+    seed: int | None = Field(default=None, ge=0, le=MAX_SEED)
+    feedback_until_end: bool = False
+    allow_repeats: bool = False
+
+
+class AnswerRequest(BaseModel):
+    answer: str = Field(min_length=1, max_length=MAX_ANSWER_CHARS)
+    key: str | None = Field(default=None, max_length=20)
+    duration_seconds: float | None = Field(default=None, gt=0, le=7200)
+
+
+@api.get("")
+def list_api(request: Request, role: str | None = None) -> list[dict[str, Any]]:
+    """Your sessions, newest first (as `loopcoach mock list --json`)."""
+    return [session_summary(s) for s in _coach(request).mock_list(role=role or None)]
+
+
+@api.post("", status_code=201)
+def start_api(request: Request, body: StartRequest) -> dict[str, Any]:
+    """Start a session; returns its id and first question (as `loopcoach mock start --json`)."""
+    state = _coach(request).mock_start(
+        body.role, stages=tuple(body.stages), loop=body.loop, seed=body.seed,
+        feedback_until_end=body.feedback_until_end, allow_repeats=body.allow_repeats,
+    )
+    current = state.current
+    return {"session": state.session_id,
+            "question": turn_view(state, current) if current else None}
+
+
+@api.post("/{session_id}/answer")
+def answer_api(request: Request, session_id: str, body: AnswerRequest) -> dict[str, Any]:
+    """Answer the current question; returns the note, then the next turn or the debrief."""
+    coach = _coach(request)
+    coach.mock_state(_require_id(session_id))
+    result = coach.mock_answer(session_id, body.answer, key=body.key,
+                               duration=body.duration_seconds)
+    state, turn = result.state, result.answered
+    out: dict[str, Any] = {
+        "session": session_id,
+        "answered": turn.key,
+        "analysis": None if state.feedback_until_end else analysis_short(turn),
+    }
+    if result.replayed:
+        out["replayed"] = True
+    out.update(_after(coach, state))
+    return out
+
+
+@api.get("/{session_id}")
+def show_api(request: Request, session_id: str) -> dict[str, Any]:
+    """The session: status, current question and every turn (as `loopcoach mock show --json`)."""
+    state = _coach(request).mock_resume(_require_id(session_id))
+    return state_view(state)
+
+
+@api.get("/{session_id}/debrief")
+def debrief_api(request: Request, session_id: str) -> dict[str, Any]:
+    """Scorecard, recommendation, three changes and transcript."""
+    return _coach(request).mock_debrief(_require_id(session_id)).to_dict()
+
+
+# --- pages ---------------------------------------------------------------------------------
+def _stage_options(coach: Coach) -> list[dict[str, str]]:
+    return [{"value": s.id, "label": f"{r.info.name}: {s.name}", "role": r.id}
+            for r in coach.library.roles.values() for s in r.stages]
+
+
+@pages.get("/mock", response_class=HTMLResponse)
+def mock_home(request: Request) -> Response:
+    coach = _coach(request)
+    sessions = [session_summary(s) for s in coach.mock_list()]
+    return render(request, "mock_start.html", stage_options=_stage_options(coach),
+                  sessions=sessions)
+
+
+@pages.post("/mock", response_class=HTMLResponse)
+def mock_start(
+    request: Request,
+    role: str = Form("", max_length=80),
+    stage: str = Form("", max_length=80),
+    loop: str = Form("", max_length=10),
+    seed: str = Form("", max_length=12),
+) -> Response:
+    if not role:
+        raise LoopcoachError("no-role", "pick the role to interview for")
+    try:
+        seed_value = int(seed) if seed.strip() else None
+    except ValueError:
+        raise LoopcoachError("bad-seed", "the seed is a whole number, or leave it empty") from None
+    if seed_value is not None and not 0 <= seed_value <= MAX_SEED:
+        raise LoopcoachError("bad-seed", f"the seed is between 0 and {MAX_SEED}")
+    whole_loop = bool(loop)
+    state = _coach(request).mock_start(
+        role, stages=() if whole_loop or not stage else (stage,), loop=whole_loop,
+        seed=seed_value,
+    )
+    return RedirectResponse(f"/mock/{state.session_id}", status_code=303)
+
+
+@pages.get("/mock/{session_id}", response_class=HTMLResponse)
+def mock_session(request: Request, session_id: str) -> Response:
+    coach = _coach(request)
+    state = coach.mock_resume(_require_id(session_id))
+    view = state_view(state)
+    notes = {t.key: analysis_short(t) for t in state.turns if t.answer is not None}
+    if state.feedback_until_end:
+        notes = {}
+    return render(request, "mock_session.html", s=view, notes=notes,
+                  answered=[t for t in view["turns"] if t["answer"] is not None or t["skipped"]])
+
+
+@pages.post("/mock/{session_id}/answer", response_class=HTMLResponse)
+def mock_answer(
+    request: Request,
+    session_id: str,
+    answer: str = Form(..., min_length=1, max_length=MAX_ANSWER_CHARS),
+    key: str = Form("", max_length=20),
+    duration_seconds: str = Form("", max_length=20),
+) -> Response:
+    coach = _coach(request)
+    coach.mock_state(_require_id(session_id))
+    try:
+        duration = float(duration_seconds) if duration_seconds else None
+    except ValueError:
+        duration = None
+    if duration is not None and not 0 < duration <= 7200:
+        duration = None
+    result = coach.mock_answer(session_id, answer, key=key or None, duration=duration)
+    target = f"/mock/{session_id}" if result.state.current else f"/mock/{session_id}/debrief"
+    return RedirectResponse(target, status_code=303)
+
+
+@pages.post("/mock/{session_id}/skip", response_class=HTMLResponse)
+def mock_skip(request: Request, session_id: str) -> Response:
+    state = _coach(request).mock_skip(_require_id(session_id))
+    target = f"/mock/{session_id}" if state.current else f"/mock/{session_id}/debrief"
+    return RedirectResponse(target, status_code=303)
+
+
+@pages.post("/mock/{session_id}/end", response_class=HTMLResponse)
+def mock_end(request: Request, session_id: str) -> Response:
+    _coach(request).mock_end(_require_id(session_id))
+    return RedirectResponse(f"/mock/{session_id}/debrief", status_code=303)
+
+
+@pages.get("/mock/{session_id}/debrief", response_class=HTMLResponse)
+def mock_debrief(request: Request, session_id: str) -> Response:
+    d = _coach(request).mock_debrief(_require_id(session_id)).to_dict()
+    return render(request, "mock_debrief.html", d=d)

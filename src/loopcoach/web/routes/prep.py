@@ -1,0 +1,172 @@
+"""Prep pack: upload a résumé (or paste it), get stories, coverage matrix, priorities, scaffolds
+and a pitch; edit stories; download the pack as Markdown or PDF. Calls `Coach.prep` (as
+`loopcoach prep` and `loopcoach stories` do) and `loopcoach.export.prep`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import OrderedDict
+from typing import Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel, Field
+from starlette.responses import Response
+
+from loopcoach.coach import Coach
+from loopcoach.errors import LoopcoachError, NotFound
+from loopcoach.prep.stories import StoryInput
+from loopcoach.web.routes.pages import render
+
+api = APIRouter(prefix="/api/v1", tags=["prep pack"])
+pages = APIRouter(include_in_schema=False)
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_PASTE_CHARS = 200_000
+KEPT_PACKS = 32  # built packs kept in memory for their downloads
+FIELD_CHARS = 5_000
+
+
+def _coach(request: Request) -> Coach:
+    coach: Coach = request.app.state.coach
+    return coach
+
+
+def _packs(request: Request) -> OrderedDict[str, dict[str, Any]]:
+    packs: OrderedDict[str, dict[str, Any]] | None = getattr(request.app.state, "prep_packs", None)
+    if packs is None:
+        packs = OrderedDict()
+        request.app.state.prep_packs = packs
+    return packs
+
+
+def _keep(request: Request, pack: dict[str, Any]) -> str:
+    packs = _packs(request)
+    token = secrets.token_urlsafe(16)
+    packs[token] = pack
+    while len(packs) > KEPT_PACKS:
+        packs.popitem(last=False)
+    return token
+
+
+async def _resume(upload: UploadFile | None, text: str) -> tuple[bytes, str]:
+    if upload is not None and upload.filename:
+        name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+        data = await upload.read(MAX_UPLOAD_BYTES + 1)
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise LoopcoachError("resume-too-big", f"{name}: over the 10 MB limit")
+        return data, name
+    if text.strip():
+        return text.encode("utf-8"), "pasted-resume.txt"
+    raise LoopcoachError("missing-input", "upload your résumé or paste its text")
+
+
+def matrix(pack: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of the coverage matrix: each story with its cell per theme."""
+    cov = pack["coverage"]
+    titles = {s["id"]: s["title"] for s in pack["stories"]}
+    return [{"story": sid, "title": titles.get(sid, ""), "cells": cells}
+            for sid, cells in zip(cov["stories"], cov["cells"], strict=False)]
+
+
+# --- API -----------------------------------------------------------------------------------
+class PrepRequest(BaseModel):
+    role: str = Field(min_length=1, max_length=80)
+    text: str = Field(min_length=1, max_length=MAX_PASTE_CHARS,
+                      description="The résumé as plain text or Markdown.")
+    name: str = Field(default="resume.txt", max_length=200,
+                      description="A file name whose suffix says the format: .txt, .md, .json")
+
+
+@api.post("/prep")
+def prep_api(request: Request, body: PrepRequest) -> dict[str, Any]:
+    """Build the prep pack from pasted text (as `loopcoach prep --json`)."""
+    if body.name.lower().rsplit(".", 1)[-1] in ("pdf", "docx"):
+        raise LoopcoachError("resume-format", "upload PDF and DOCX with /api/v1/prep/upload")
+    return _coach(request).prep.build(body.text.encode("utf-8"), body.name,
+                                      role=body.role).to_dict()
+
+
+@api.post("/prep/upload")
+async def prep_upload_api(request: Request, role: str = Form(..., max_length=80),
+                          file: UploadFile = File(...)) -> dict[str, Any]:
+    """Build the prep pack from an uploaded résumé (.pdf, .docx, .md, .txt, JSON Resume)."""
+    data, name = await _resume(file, "")
+    return _coach(request).prep.build(data, name, role=role).to_dict()
+
+
+@api.get("/stories")
+def stories_api(request: Request) -> list[dict[str, Any]]:
+    """Your story bank (as `loopcoach stories list --json`)."""
+    return [s.to_dict() for s in _coach(request).prep.stories()]
+
+
+# --- pages ---------------------------------------------------------------------------------
+@pages.get("/prep", response_class=HTMLResponse)
+def prep_home(request: Request) -> Response:
+    return render(request, "prep.html", pack=None,
+                  stories=[s.to_dict() for s in _coach(request).prep.stories()])
+
+
+@pages.post("/prep", response_class=HTMLResponse)
+async def prep_build(
+    request: Request,
+    role: str = Form(..., max_length=80),
+    text: str = Form("", max_length=MAX_PASTE_CHARS),
+    file: UploadFile | None = File(None),
+) -> Response:
+    data, name = await _resume(file, text)
+    pack = _coach(request).prep.build(data, name, role=role).to_dict()
+    token = _keep(request, pack)
+    return render(request, "prep.html", pack=pack, token=token, matrix=matrix(pack),
+                  stories=pack["stories"])
+
+
+@pages.get("/prep/{token}/pack.{ext}")
+def prep_download(request: Request, token: str, ext: str) -> Response:
+    from loopcoach.export.prep import render_markdown, render_pdf
+
+    pack = _packs(request).get(token)
+    if pack is None:
+        raise NotFound("pack", token[:40], "packs are kept in memory for a while: build it again")
+    if ext == "md":
+        body, media = render_markdown(pack).encode("utf-8"), "text/markdown; charset=utf-8"
+    elif ext == "pdf":
+        body, media = render_pdf(pack), "application/pdf"
+    else:
+        raise NotFound("download", f"pack.{ext[:10]}", "the pack downloads as pack.md or pack.pdf")
+    return Response(body, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="prep-pack.{ext}"'})
+
+
+def _story_id(raw: str) -> int:
+    if not raw.isdigit() or len(raw) > 9:
+        raise NotFound("story", raw[:20], "see your stories on the prep page")
+    return int(raw)
+
+
+@pages.get("/prep/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str) -> Response:
+    story, versions = _coach(request).prep.story(_story_id(story_id))
+    return render(request, "story.html", story=story.to_dict(), versions=versions)
+
+
+@pages.post("/prep/stories/{story_id}", response_class=HTMLResponse)
+def story_save(
+    request: Request,
+    story_id: str,
+    title: str = Form("", max_length=200),
+    situation: str = Form("", max_length=FIELD_CHARS),
+    task: str = Form("", max_length=FIELD_CHARS),
+    action: str = Form("", max_length=FIELD_CHARS),
+    result: str = Form("", max_length=FIELD_CHARS),
+    themes: str = Form("", max_length=1_000),
+) -> Response:
+    sid = _story_id(story_id)
+    _coach(request).prep.edit(sid, StoryInput(
+        title=title or None, situation=situation or None, task=task or None,
+        action=action or None, result=result or None,
+        themes=tuple(t.strip() for t in themes.split(",") if t.strip()) or None,
+    ))
+    return RedirectResponse(f"/prep/stories/{sid}?saved=1", status_code=303)
