@@ -178,10 +178,42 @@ class PracticeCoach:
         duration_seconds: float | None = None,
     ) -> tuple[Analysis, Recorded]:
         item = entry.item
-        analysis = self.coach.analyze(item.title, answer, role=item.role, question_id=item.ref)
+        from loopcoach.store import practice as S
+
+        with self.coach.engine.begin() as conn:  # committed before anything analyses it
+            pending = S.add_pending(
+                conn, user=self._user(conn), card_key=item.key, question_id=item.ref,
+                role=item.role, prompt=item.title, answer=answer,
+                duration_seconds=duration_seconds, at=as_utc(now))
+        return self._score_pending(pending, item.title, answer, role=item.role,
+                                   question_id=item.ref, now=now,
+                                   duration_seconds=duration_seconds)
+
+    def _score_pending(
+        self, pending: int, prompt: str, answer: str, *, role: str | None, question_id: str,
+        now: datetime, duration_seconds: float | None,
+    ) -> tuple[Analysis, Recorded]:
+        from loopcoach.store import practice as S
+
+        analysis = self.coach.analyze(prompt, answer, role=role, question_id=question_id)
         rec = self.record_attempt(analysis, source="practice", at=now, answer=answer,
                                   duration_seconds=duration_seconds)
+        with self.coach.engine.begin() as conn:
+            S.drop_pending(conn, pending)
         return analysis, rec
+
+    def recover_pending(self) -> list[tuple[Analysis, Recorded]]:
+        """Score answers a crash left stored but unanalysed; returns what was recovered."""
+        from loopcoach.store import practice as S
+
+        with self.coach.engine.connect() as conn:
+            rows = S.list_pending(conn, user=self._user(conn))
+        return [
+            self._score_pending(
+                r["id"], r["prompt"], r["answer"], role=r["role"], question_id=r["question_id"],
+                now=as_utc(r["created_at"]), duration_seconds=r["duration_seconds"])
+            for r in rows
+        ]
 
     def tell_story(
         self, entry: C.QueueEntry, rating: Rating, *, length: str, now: datetime,

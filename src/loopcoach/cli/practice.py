@@ -136,6 +136,9 @@ def practice(
         return
     coach: Coach = ctx.obj
     now = parse_when(at)
+    for analysis, _ in coach.practice.recover_pending():
+        line(f"Recovered an answer saved before an interruption: {analysis.question.prompt} "
+             f"({analysis.score}/100)")
     if length not in STORY_LENGTHS:
         raise LoopcoachError("bad-length", f"--length {length!r}: use 30s, 2min or deep")
     if answer_file is not None or rate is not None:

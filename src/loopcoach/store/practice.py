@@ -89,6 +89,44 @@ review_logs = Table(
 KINDS = {"q": "question", "s": "story"}
 
 
+# A practice answer is stored here the moment it is submitted, before it is analysed, and removed
+# once its attempt is recorded; answers left here by a crash are scored on the next start.
+pending_answers = Table(
+    "pending_answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("card_key", String(240), nullable=False),
+    Column("question_id", String(200), nullable=False),
+    Column("role", String(80), nullable=True),
+    Column("prompt", Text, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("duration_seconds", Float, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def add_pending(conn: Connection, *, user: int, card_key: str, question_id: str,
+                role: str | None, prompt: str, answer: str, duration_seconds: float | None,
+                at: datetime) -> int:
+    result = conn.execute(pending_answers.insert().values(
+        user_id=user, card_key=card_key, question_id=question_id, role=role, prompt=prompt,
+        answer=answer, duration_seconds=duration_seconds, created_at=at))
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def list_pending(conn: Connection, *, user: int) -> list[dict[str, Any]]:
+    rows = conn.execute(pending_answers.select().where(pending_answers.c.user_id == user)
+                        .order_by(pending_answers.c.id))
+    return [dict(r._mapping) for r in rows]
+
+
+def drop_pending(conn: Connection, pending_id: int) -> None:
+    conn.execute(pending_answers.delete().where(pending_answers.c.id == pending_id))
+
+
 def user_id(conn: Connection, name: str = LOCAL_USER) -> int:
     uid = conn.execute(select(users.c.id).where(users.c.name == name)).scalar()
     if uid is None:
