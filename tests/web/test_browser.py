@@ -172,6 +172,33 @@ def test_browser_exercises_backlog_ac_and_critical_path(page: Any, live_server: 
     screenshot(page, "exercises")
 
 
+def test_browser_exercises_forecast_form(page: Any, live_server: str) -> None:
+    page.goto(live_server + "/exercises")
+    page.fill("#forecast-velocities", "21, 18, 25, 22, 19")
+    page.fill("#forecast-remaining", "80")
+    page.fill("#forecast-current", "7")
+    page.fill("#forecast-seed", "3")
+    page.click("#forecast-form button[type=submit]")
+    page.wait_for_selector("#forecast-table")
+    assert page.locator("#forecast-table tbody tr").count() == 5
+    assert re.search(r"p50 \(seed 3\)\s+\d+\s+\d+", page.inner_text("#forecast-p50"))
+    assert re.search(r"p85 \(seed 3\)\s+\d+\s+\d+", page.inner_text("#forecast-p85"))
+    explanation = page.inner_text("#forecast-explanation")
+    assert "80 points take about 4 sprints" in explanation
+    assert "Starting in sprint 7" in explanation
+    # The form keeps what was typed; a bundled case fills in the rest.
+    assert page.input_value("#forecast-velocities") == "21, 18, 25, 22, 19"
+    page.fill("#forecast-velocities", "")
+    page.fill("#forecast-remaining", "")
+    page.fill("#forecast-current", "")
+    page.select_option("#forecast-case", "po-case-launch-forecast")
+    page.click("#forecast-form button[type=submit]")
+    page.wait_for_selector("#forecast-table")
+    assert "180 points" in page.inner_text("#forecast-explanation")
+    assert not csp_errors(page)
+    screenshot(page, "exercises-forecast")
+
+
 def test_browser_exercise_upload_shows_progress(page: Any, live_server: str,
                                                 tmp_path: Any) -> None:
     csv = tmp_path / "backlog.csv"

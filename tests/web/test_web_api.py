@@ -178,6 +178,172 @@ def test_web_exercise_pages_upload_and_errors(live_server: str) -> None:
     assert post(live_server, "/exercises/ac", data={"text": ""}).status_code == 400
 
 
+SLICES_MD = ("# Epic: Gift subscriptions\n## Slices\n"
+             "- Buy a one-box gift by card: As a gift buyer, I want to pay by card so that I can "
+             "send a gift (3 points)\n  - the buyer gets a gift code by email\n"
+             "- Build the payment backend API\n")
+KANO_CSV = ("feature,functional,dysfunctional\nDark mode,like,neutral\nDark mode,like,tolerate\n"
+            "Saved cards,expect,dislike\n")
+PLAN_YAML = ("goals: Ship passkeys to 50% of users\nrisks:\n  - risk: phishing\n"
+             "workstreams:\n  - {id: a, name: Design, duration: 5}\n"
+             "  - {id: b, name: Build, duration: 10, depends_on: a}\n")
+
+
+def test_web_api_exercises_forecast_kano_slices_plan(live_server: str) -> None:
+    r = post(live_server, "/api/v1/exercises/forecast",
+             json={"velocities": [21, 18, 25], "remaining": 60, "current_sprint": 4, "seed": 7})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["range"] == {"optimistic": 3, "likely": 3, "pessimistic": 4}
+    assert body["monte_carlo"]["seed"] == 7 and body["monte_carlo"]["p85"] >= 3
+    assert body["finish_sprint"]["likely"] == 6 and "sprint" in body["explanation"]
+    again = post(live_server, "/api/v1/exercises/forecast",
+                 json={"velocities": [21, 18, 25], "remaining": 60, "current_sprint": 4,
+                       "seed": 7}).json()
+    assert again == body  # same seed, same answer
+    r = post(live_server, "/api/v1/exercises/forecast",
+             json={"case_id": "po-case-launch-forecast", "remaining": 90})
+    assert r.status_code == 200 and r.json()["remaining"] == 90
+
+    r = post(live_server, "/api/v1/exercises/kano", json={"text": KANO_CSV, "format": "csv"})
+    assert r.status_code == 200, r.text
+    cats = {f["feature"]: f["category"] for f in r.json()["features"]}
+    assert cats == {"Dark mode": "A", "Saved cards": "M"}
+    r = post(live_server, "/api/v1/exercises/kano", json={"case_id": "po-case-kano-survey"})
+    assert r.status_code == 200 and r.json()["features"][0]["counts"]
+
+    r = post(live_server, "/api/v1/exercises/slices",
+             json={"text": SLICES_MD, "case_id": "po-case-gift-slicing"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["epic"] == "Gift subscriptions" and len(body["stories"]) == 2
+    assert "horizontal-slice" in {f["code"] for f in body["findings"]}
+    r = post(live_server, "/api/v1/exercises/slices",
+             json={"text": SLICES_MD.split("\n", 1)[1], "case_id": "po-case-gift-slicing"})
+    assert r.status_code == 200 and r.json()["epic"]  # the epic comes from the case
+
+    r = post(live_server, "/api/v1/exercises/plan",
+             json={"case_id": "tpm-case-passkeys", "text": PLAN_YAML, "format": "yaml"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["elements"]["goals"] and not body["elements"]["rollback"]
+    assert "missing-rollback" in {f["code"] for f in body["findings"]}
+    assert body["workstreams_from"] == "plan" and body["critical_path"] == ["a", "b"]
+    assert body["svg"].startswith("<svg")
+    r = post(live_server, "/api/v1/exercises/plan",
+             json={"case_id": "tpm-case-passkeys", "text": "# Goals\nShip passkeys\n"})
+    assert r.status_code == 200 and r.json()["workstreams_from"] == "case"
+
+
+CYCLE = ("workstreams:\n  - {id: a, name: A, duration: 1, depends_on: b}\n"
+         "  - {id: b, name: B, duration: 1, depends_on: a}\n")
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/api/v1/exercises/forecast", {}),
+    ("/api/v1/exercises/forecast", {"velocities": [21, 18], "remaining": 40}),
+    ("/api/v1/exercises/forecast", {"velocities": [21, 18, 25]}),
+    ("/api/v1/exercises/forecast", {"velocities": [21, 18, 25], "remaining": 0}),
+    ("/api/v1/exercises/forecast", {"velocities": [21, -18, 25], "remaining": 40}),
+    ("/api/v1/exercises/forecast", {"velocities": [0, 0, 0], "remaining": 40}),
+    ("/api/v1/exercises/forecast", {"velocities": ["fast", 1, 2], "remaining": 40}),
+    ("/api/v1/exercises/forecast", {"velocities": [1e-300] * 3, "remaining": 1e9,
+                                    "trials": 10}),
+    ("/api/v1/exercises/forecast", {"velocities": [1, 2, 3], "remaining": 1e12}),
+    ("/api/v1/exercises/forecast", {"velocities": [1, 2, 3], "remaining": 5, "trials": 10**9}),
+    ("/api/v1/exercises/forecast", {"velocities": [1, 2, 3], "remaining": 5, "window": 9}),
+    ("/api/v1/exercises/forecast", {"velocities": [1, 2, 3], "remaining": 5,
+                                    "current_sprint": 0}),
+    ("/api/v1/exercises/forecast", {"case_id": "po-case-mealkit-backlog"}),
+    ("/api/v1/exercises/forecast", {"case_id": "nope"}),
+    ("/api/v1/exercises/kano", {}),
+    ("/api/v1/exercises/kano", {"case_id": "tpm-case-passkeys"}),
+    ("/api/v1/exercises/kano", {"text": "feature,functional\nx,like\n"}),
+    ("/api/v1/exercises/kano", {"text": "feature,functional,dysfunctional\nx,love,hate\n"}),
+    ("/api/v1/exercises/kano", {"text": "kano: [1, 2", "format": "yaml"}),
+    ("/api/v1/exercises/kano", {"text": "just: a string", "format": "yaml"}),
+    ("/api/v1/exercises/kano", {"text": KANO_CSV, "format": "xml"}),
+    ("/api/v1/exercises/slices", {}),
+    ("/api/v1/exercises/slices", {"text": "epic: [", "format": "yaml"}),
+    ("/api/v1/exercises/slices", {"text": "slices: 5", "format": "yaml"}),
+    ("/api/v1/exercises/slices", {"text": "- a", "case_id": "tpm-case-passkeys"}),
+    ("/api/v1/exercises/slices", {"text": SLICES_MD, "format": "docx"}),
+    ("/api/v1/exercises/slices", {"text": 5}),
+    ("/api/v1/exercises/plan", {}),
+    ("/api/v1/exercises/plan", {"case_id": "tpm-case-passkeys"}),
+    ("/api/v1/exercises/plan", {"case_id": "tpm-case-passkeys", "text": "   "}),
+    ("/api/v1/exercises/plan", {"case_id": "po-case-gift-slicing", "text": "# Goals\nx\n"}),
+    ("/api/v1/exercises/plan", {"case_id": "nope", "text": "# Goals\nx\n"}),
+    ("/api/v1/exercises/plan", {"case_id": "tpm-case-passkeys", "text": "goals: [",
+                                "format": "yaml"}),
+    ("/api/v1/exercises/plan", {"case_id": "tpm-case-passkeys", "text": CYCLE,
+                                "format": "yaml"}),
+    ("/api/v1/exercises/plan", [1]),
+])
+def test_web_api_new_exercises_bad_input_is_4xx_json(live_server: str, path: str,
+                                                      body: object) -> None:
+    assert_json_error(post(live_server, path, json=body))
+
+
+def test_web_api_forecast_rejects_nan_and_infinity(live_server: str) -> None:
+    for raw in (b'{"velocities": [NaN, 1, 2], "remaining": 5}',
+                b'{"velocities": [1, 2, 3], "remaining": Infinity}'):
+        r = post(live_server, "/api/v1/exercises/forecast", content=raw,
+                 headers={"content-type": "application/json"})
+        assert_json_error(r)
+
+
+def test_web_new_exercise_pages_and_errors(live_server: str) -> None:
+    r = post(live_server, "/exercises/forecast",
+             data={"velocities": "21, 18, 25", "remaining": "60", "current_sprint": "4"})
+    assert r.status_code == 200 and 'id="forecast-explanation"' in r.text
+    assert "Starting in sprint 4" in r.text
+    r = post(live_server, "/exercises/forecast", data={"case_id": "po-case-launch-forecast"})
+    assert r.status_code == 200 and 'id="forecast-p85"' in r.text
+    files = {"file": ("kano.csv", KANO_CSV.encode(), "text/csv")}
+    r = post(live_server, "/exercises/kano", files=files)
+    assert r.status_code == 200 and "Saved cards" in r.text and 'id="kano-table"' in r.text
+    r = post(live_server, "/exercises/kano",
+             data={"text": "feature,functional,dysfunctional\n<script>x</script>,like,neutral\n"})
+    assert r.status_code == 200 and "<script>x</script>" not in r.text
+    r = post(live_server, "/exercises/slices",
+             data={"text": SLICES_MD.replace("Build", "<img src=x onerror=alert(1)> Build")})
+    assert r.status_code == 200 and 'id="slices-findings"' in r.text
+    assert "<img src=x" not in r.text
+    r = post(live_server, "/exercises/slices", data={"case_id": "po-case-gift-slicing"})
+    assert r.status_code == 200 and "no-slices" in r.text
+    files = {"file": ("plan.yaml", PLAN_YAML.encode(), "application/yaml")}
+    r = post(live_server, "/exercises/plan", data={"case_id": "tpm-case-passkeys"}, files=files)
+    assert r.status_code == 200 and 'id="plan-diagram"' in r.text
+    assert 'src="data:image/svg+xml;base64,' in r.text
+    r = post(live_server, "/exercises/plan",
+             data={"case_id": "tpm-case-passkeys", "text": "# Goals\n<b>bold</b>\n"})
+    assert r.status_code == 200 and "<b>bold</b>" not in r.text
+    bad = [
+        ("/exercises/forecast", {"velocities": "1,inf,3", "remaining": "5"}, None),
+        ("/exercises/forecast", {"velocities": "1,2,3", "remaining": "five"}, None),
+        ("/exercises/forecast", {"velocities": "1,2,3", "remaining": "5", "seed": "x"}, None),
+        ("/exercises/forecast", {"velocities": "1,2,3", "remaining": "5",
+                                 "current_sprint": "0"}, None),
+        ("/exercises/forecast", {}, None),
+        ("/exercises/kano", {}, None),
+        ("/exercises/kano", {"text": "a,b\n1,2\n"}, None),
+        ("/exercises/kano", {}, {"file": ("k.exe", b"MZ", "application/octet-stream")}),
+        ("/exercises/slices", {}, None),
+        ("/exercises/slices", {"text": "epic: [", "format": "yaml"}, None),
+        ("/exercises/plan", {"case_id": "tpm-case-passkeys"}, None),
+        ("/exercises/plan", {"case_id": "", "text": "# Goals"}, None),
+        ("/exercises/plan", {"case_id": "tpm-case-passkeys"},
+         {"file": ("plan.pdf", b"%PDF", "application/pdf")}),
+        ("/exercises/plan", {"case_id": "tpm-case-passkeys"},
+         {"file": ("plan.md", b"\xff\xfe\x00bad", "text/markdown")}),
+    ]
+    for path, data, f in bad:
+        r = post(live_server, path, data=data, files=f)
+        assert 400 <= r.status_code < 500, (path, data, r.status_code, r.text[:200])
+        assert r.headers["content-type"].startswith("text/html")
+
+
 # --- limits ----------------------------------------------------------------------------------
 def test_web_uploads_over_10_mb_are_413(live_server: str) -> None:
     big = b"id,title\n" + b"x" * (10 * 1024 * 1024 + 10)

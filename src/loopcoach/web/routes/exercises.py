@@ -1,13 +1,15 @@
-"""Exercises: backlog ordering (WSJF/RICE), acceptance-criteria linter, critical path.
+"""Exercises: backlog ordering (WSJF/RICE), Kano, forecast, story slicing, acceptance-criteria
+linter, program-plan check and critical path.
 
-Pages take an uploaded CSV/YAML file, pasted text or a bundled case; the API takes JSON. Both
-call the same `loopcoach.exercises` functions as `loopcoach exercise ...`.
+Pages take an uploaded file, pasted text or a bundled case; the API takes JSON. Both call the
+same `loopcoach.exercises` functions as `loopcoach exercise ...`.
 """
 
 from __future__ import annotations
 
 import base64
-from typing import Any, Literal
+import math
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
@@ -16,7 +18,17 @@ from starlette.responses import Response
 
 from loopcoach.coach import Coach
 from loopcoach.errors import LoopcoachError
-from loopcoach.exercises import acceptance, backlog, cases, critical_path, files
+from loopcoach.exercises import (
+    acceptance,
+    backlog,
+    cases,
+    critical_path,
+    files,
+    kano,
+    program,
+    slicing,
+)
+from loopcoach.exercises import forecast as forecasting
 from loopcoach.exercises.files import Record
 from loopcoach.web.routes.pages import render
 
@@ -26,6 +38,12 @@ pages = APIRouter(include_in_schema=False)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_TEXT_CHARS = 1_000_000
 TABLE_FORMATS = {".csv": "csv", ".yaml": "yaml", ".yml": "yaml"}
+# Slices and plans: Markdown or YAML, as `loopcoach exercise slices|plan` accept.
+DOC_FORMATS = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".yaml": "yaml",
+               ".yml": "yaml"}
+MAX_SEED = 2**63
+MAX_POINTS = 1e9
+MAX_TRIALS = 20_000  # the CLI allows more; the web keeps a request's Monte Carlo short
 
 
 def _coach(request: Request) -> Coach:
@@ -43,14 +61,16 @@ def records(text: str, fmt: str, *, source: str, what: str, list_keys: tuple[str
     raise LoopcoachError("file-type", f"{source}: the {what} is CSV or YAML")
 
 
-async def read_upload(upload: UploadFile | None) -> tuple[str, str, str] | None:
-    """(text, format, file name) of an uploaded table, or None when no file was chosen."""
+async def read_upload(upload: UploadFile | None, formats: dict[str, str] = TABLE_FORMATS
+                      ) -> tuple[str, str, str] | None:
+    """(text, format, file name) of an uploaded file, or None when no file was chosen."""
     if upload is None or not upload.filename:
         return None
     name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix not in TABLE_FORMATS:
-        raise LoopcoachError("file-type", f"{name}: upload a .csv, .yaml or .yml file")
+    if suffix not in formats:
+        allowed = ", ".join(formats)
+        raise LoopcoachError("file-type", f"{name}: upload a file ending in {allowed}")
     data = await upload.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         raise LoopcoachError("too-large", f"{name} is larger than 10 MB")
@@ -58,7 +78,7 @@ async def read_upload(upload: UploadFile | None) -> tuple[str, str, str] | None:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LoopcoachError("bad-encoding", f"{name} is not UTF-8 text") from None
-    return text, TABLE_FORMATS[suffix], name
+    return text, formats[suffix], name
 
 
 def _practice(coach: Coach) -> list[dict[str, Any]]:
@@ -114,6 +134,78 @@ def run_ac(coach: Coach, *, text: str, case_id: str | None, gherkin: bool | None
     return acceptance.lint(text, gherkin=gherkin, context=context).to_dict()
 
 
+def run_forecast(coach: Coach, *, case_id: str | None, velocities: list[float] | None,
+                 remaining: float | None, current_sprint: int | None, seed: int = 42,
+                 window: int = 5, trials: int = 10_000) -> dict[str, Any]:
+    """As `loopcoach exercise forecast`: a case's history, overridden by what is given."""
+    if case_id:
+        vs, rem, current = cases.forecast_inputs(coach.library.case(case_id)[1])
+        vs = velocities if velocities is not None else vs
+        rem = remaining if remaining is not None else rem
+        current = current_sprint if current_sprint is not None else current
+    elif velocities is None or remaining is None:
+        raise LoopcoachError("missing-input", "give velocities (e.g. 21,18,25) and the remaining "
+                             "points, or pick a bundled forecast case")
+    else:
+        vs, rem, current = velocities, remaining, current_sprint
+    try:
+        result = forecasting.forecast(vs, rem, window=window, seed=seed, trials=trials,
+                                      current_sprint=current)
+    except (OverflowError, ValueError):  # e.g. 1e9 points at 1e-300 points a sprint
+        raise LoopcoachError("bad-value", "the velocities and remaining points are too far "
+                             "apart to forecast; give points per sprint as whole numbers"
+                             ) from None
+    return result.to_dict()
+
+
+def run_kano(coach: Coach, *, case_id: str | None,
+             table: tuple[str, str, str] | None) -> dict[str, Any]:
+    if table is not None:
+        text, fmt, name = table
+        recs = records(text, fmt, source=name, what="Kano survey", list_keys=kano.LIST_KEYS,
+                       aliases=kano.ALIASES)
+    elif case_id:
+        recs = cases.kano_records(coach.library.case(case_id)[1])
+    else:
+        raise LoopcoachError("missing-input", "upload or paste a CSV/YAML Kano survey, or pick "
+                             "a bundled case")
+    return {"features": [r.to_dict() for r in kano.classify(recs)]}
+
+
+def run_slices(coach: Coach, *, text: str, fmt: str, case_id: str | None,
+               source: str = "slices") -> dict[str, Any]:
+    if not text.strip() and not case_id:
+        raise LoopcoachError("missing-input", "paste the epic and its slices (Markdown or YAML), "
+                             "or pick a bundled slicing case")
+    epic, stories = slicing.parse(text, source=source, is_yaml=fmt == "yaml")
+    suggested: tuple[str, ...] = ()
+    if case_id:
+        case_epic, suggested = cases.slicing_epic(coach.library.case(case_id)[1])
+        epic = epic or case_epic
+    return slicing.check_slices(epic, stories, suggested_patterns=suggested).to_dict()
+
+
+def run_plan(coach: Coach, *, case_id: str, text: str, fmt: str,
+             source: str = "plan") -> dict[str, Any]:
+    if not case_id:
+        raise LoopcoachError("missing-input", "pick the program-plan case your plan answers")
+    case = coach.library.case(case_id)[1]
+    cases.require_program(case)
+    if not text.strip():
+        raise LoopcoachError("missing-input", "paste or upload your plan (Markdown or YAML)")
+    ws = cases.workstreams(case) if case.data.get("workstreams") else None
+    result = program.check_plan(text, is_yaml=fmt == "yaml", source=source, case_id=case.id,
+                                expected=case.expected, case_workstreams=ws)
+    out = result.to_dict()
+    out["title"] = case.title
+    out["present"] = [{"key": e.key, "label": e.label, "line": result.present.get(e.key)}
+                      for e in program.ELEMENTS]
+    out["summary"] = result.schedule.summary() if result.schedule is not None else None
+    out["svg"] = (critical_path.to_svg(result.schedule, title=case.title)
+                  if result.schedule is not None else None)
+    return out
+
+
 def lines_with_findings(text: str, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each line of the criteria with the findings that point at it."""
     by_line: dict[int, list[dict[str, Any]]] = {}
@@ -141,6 +233,34 @@ class AcRequest(BaseModel):
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
     case_id: str | None = Field(default=None, max_length=120)
     gherkin: bool | None = None
+
+
+Finite = Annotated[float, Field(allow_inf_nan=False, ge=0, le=MAX_POINTS)]
+
+
+class ForecastRequest(BaseModel):
+    case_id: str | None = Field(default=None, max_length=120)
+    velocities: list[Finite] | None = Field(
+        default=None, max_length=1000, description="Completed points per sprint, oldest first.")
+    remaining: Finite | None = Field(default=None, description="Points left to do.")
+    current_sprint: int | None = Field(default=None, ge=1, le=1_000_000)
+    seed: int = Field(default=42, ge=-MAX_SEED, le=MAX_SEED)
+    window: int = Field(default=5, ge=3, le=5)
+    trials: int = Field(default=10_000, ge=1, le=MAX_TRIALS)
+
+
+class DocInput(BaseModel):
+    text: str = Field(default="", max_length=MAX_TEXT_CHARS)
+    format: Literal["markdown", "yaml"] = "markdown"
+
+
+class SlicesRequest(DocInput):
+    case_id: str | None = Field(default=None, max_length=120)
+
+
+class PlanRequest(DocInput):
+    case_id: str = Field(min_length=1, max_length=120)
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
 
 
 def _table(body: TableInput) -> tuple[str, str, str] | None:
@@ -172,13 +292,43 @@ def ac_api(request: Request, body: AcRequest) -> dict[str, Any]:
     return run_ac(_coach(request), text=body.text, case_id=body.case_id, gherkin=body.gherkin)
 
 
+@api.post("/forecast")
+def forecast_api(request: Request, body: ForecastRequest) -> dict[str, Any]:
+    """Sprints left as a range and a seeded Monte Carlo (as `loopcoach exercise forecast`)."""
+    return run_forecast(_coach(request), case_id=body.case_id, velocities=body.velocities,
+                        remaining=body.remaining, current_sprint=body.current_sprint,
+                        seed=body.seed, window=body.window, trials=body.trials)
+
+
+@api.post("/kano")
+def kano_api(request: Request, body: TableInput) -> dict[str, Any]:
+    """Each feature's Kano category and answer counts (as `loopcoach exercise kano --json`)."""
+    return run_kano(_coach(request), case_id=body.case_id, table=_table(body))
+
+
+@api.post("/slices")
+def slices_api(request: Request, body: SlicesRequest) -> dict[str, Any]:
+    """INVEST signals, patterns and findings of story slices (`loopcoach exercise slices`)."""
+    return run_slices(_coach(request), text=body.text, fmt=body.format, case_id=body.case_id)
+
+
+@api.post("/plan")
+def plan_api(request: Request, body: PlanRequest) -> dict[str, Any]:
+    """Findings on a plan for a program case, and its critical path with an SVG diagram."""
+    return run_plan(_coach(request), case_id=body.case_id, text=body.text, fmt=body.format)
+
+
 # --- pages ---------------------------------------------------------------------------------
 def _page(request: Request, **context: Any) -> Response:
     coach = _coach(request)
     return render(request, "exercises.html", practice=_practice(coach),
                   backlog_cases=_cases_for(coach, "backlog"),
                   path_cases=_cases_for(coach, "critical-path"),
-                  ac_cases=_cases_for(coach, "ac"), **context)
+                  ac_cases=_cases_for(coach, "ac"),
+                  forecast_cases=_cases_for(coach, "forecast"),
+                  kano_cases=_cases_for(coach, "kano"),
+                  slices_cases=_cases_for(coach, "slices"),
+                  plan_cases=_cases_for(coach, "plan"), **context)
 
 
 @pages.get("/exercises", response_class=HTMLResponse)
@@ -225,3 +375,108 @@ def ac_page(
     return _page(request, ac_result=result, ac_text=text, chosen_case=case_id,
                  ac_lines=lines_with_findings(text, result["findings"]),
                  ac_general=[f for f in result["findings"] if f["line"] is None])
+
+
+def _svg_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _form_numbers(raw: str, what: str) -> list[float] | None:
+    """Comma-separated points per sprint, or None when the field is empty."""
+    out = [_form_float(part, what) for part in raw.split(",") if part.strip()]
+    return [x for x in out if x is not None] or None
+
+
+def _form_float(raw: str, what: str) -> float | None:
+    if not raw.strip():
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not 0 <= value <= MAX_POINTS:
+        raise LoopcoachError("not-a-number", f"{what}: {raw.strip()[:40]!r} is not a number of "
+                             "points; give e.g. 21,18,25")
+    return value
+
+
+def _form_int(raw: str, what: str, low: int, high: int) -> int | None:
+    if not raw.strip():
+        return None
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise LoopcoachError("not-a-number", f"{what}: {raw.strip()[:40]!r} is not a whole "
+                             f"number from {low}")
+    return value
+
+
+def _pasted(text: str, fmt: str, name: str) -> tuple[str, str, str] | None:
+    return (text, fmt, name) if text.strip() else None
+
+
+@pages.post("/exercises/forecast", response_class=HTMLResponse)
+def forecast_page(
+    request: Request,
+    case_id: str = Form("", max_length=120),
+    velocities: str = Form("", max_length=20_000),
+    remaining: str = Form("", max_length=40),
+    current_sprint: str = Form("", max_length=40),
+    seed: str = Form("", max_length=40),
+) -> Response:
+    seed_value = _form_int(seed, "seed", -MAX_SEED, MAX_SEED)
+    result = run_forecast(
+        _coach(request), case_id=case_id or None,
+        velocities=_form_numbers(velocities, "velocities"),
+        remaining=_form_float(remaining, "remaining points"),
+        current_sprint=_form_int(current_sprint, "current sprint", 1, 1_000_000),
+        seed=42 if seed_value is None else seed_value)
+    form = {"velocities": velocities, "remaining": remaining, "current_sprint": current_sprint,
+            "seed": seed}
+    return _page(request, forecast_result=result, forecast_form=form, chosen_case=case_id)
+
+
+@pages.post("/exercises/kano", response_class=HTMLResponse)
+async def kano_page(
+    request: Request,
+    case_id: str = Form("", max_length=120),
+    text: str = Form("", max_length=MAX_TEXT_CHARS),
+    format: Literal["csv", "yaml"] = Form("csv"),
+    file: UploadFile | None = File(None),
+) -> Response:
+    table = await read_upload(file) or _pasted(text, format, f"pasted.{format}")
+    result = run_kano(_coach(request), case_id=None if table else case_id or None, table=table)
+    return _page(request, kano_result=result, kano_text=text, kano_format=format,
+                 chosen_case=case_id)
+
+
+@pages.post("/exercises/slices", response_class=HTMLResponse)
+def slices_page(
+    request: Request,
+    case_id: str = Form("", max_length=120),
+    text: str = Form("", max_length=MAX_TEXT_CHARS),
+    format: Literal["markdown", "yaml"] = Form("markdown"),
+) -> Response:
+    result = run_slices(_coach(request), text=text, fmt=format, case_id=case_id or None)
+    labels = {k: v[0] for k, v in slicing.PATTERNS.items()}
+    return _page(request, slices_result=result, slices_text=text, slices_format=format,
+                 pattern_labels=labels, chosen_case=case_id)
+
+
+@pages.post("/exercises/plan", response_class=HTMLResponse)
+async def plan_page(
+    request: Request,
+    case_id: str = Form("", max_length=120),
+    text: str = Form("", max_length=MAX_TEXT_CHARS),
+    format: Literal["markdown", "yaml"] = Form("markdown"),
+    file: UploadFile | None = File(None),
+) -> Response:
+    upload = await read_upload(file, DOC_FORMATS)
+    plan_text, fmt, name = upload or (text, format, "plan")
+    result = run_plan(_coach(request), case_id=case_id, text=plan_text, fmt=fmt, source=name)
+    svg = result.pop("svg")
+    return _page(request, plan_result=result, plan_svg=_svg_uri(svg) if svg else None,
+                 plan_text=text if upload is None else plan_text, plan_format=fmt,
+                 chosen_case=case_id)
