@@ -146,10 +146,14 @@ def forecast(
             "too-few-sprints", f"velocities: {len(vs)} sprint(s) given; give at least "
             f"{MIN_WINDOW} completed sprints, oldest first (e.g. 21,18,25)",
         )
-    if any(v < 0 or math.isnan(v) for v in vs):
-        raise LoopcoachError("bad-value", "velocities: points per sprint cannot be negative")
+    if any(v < 0 or not math.isfinite(v) for v in vs):
+        raise LoopcoachError("bad-value", "velocities: points per sprint must be finite numbers, "
+                             "0 or more")
     if not MIN_WINDOW <= window <= MAX_WINDOW:
         raise LoopcoachError("bad-value", f"window: {window} sprints; use 3, 4 or 5")
+    if not math.isfinite(remaining) or remaining > 1e9:
+        raise LoopcoachError("bad-value", "remaining: give a finite number of points, "
+                             "at most 1,000,000,000")
     if remaining <= 0:
         raise LoopcoachError("bad-value", f"remaining: {plain(remaining)} points; give the "
                              "points still to do, more than 0")
