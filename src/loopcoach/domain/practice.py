@@ -6,19 +6,12 @@ Plain values with `to_dict`/`from_dict`, so the store, the JSON backup and the c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from loopcoach.domain.clock import as_utc
+
 ATTEMPT_SOURCES = ("practice", "analyze", "mock")
-
-
-def as_utc(value: datetime | str) -> datetime:
-    """A timezone-aware UTC datetime; naive values (SQLite hands those back) are taken as UTC."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
 
 
 @dataclass(frozen=True)

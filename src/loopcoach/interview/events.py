@@ -9,19 +9,12 @@ debriefed even after the packs change.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
+from loopcoach.domain.clock import as_utc
+
 ANSWER_KINDS = ("question", "follow-up")
-
-
-def as_utc(value: datetime | str) -> datetime:
-    """A timezone-aware UTC datetime; naive values (SQLite hands those back) are taken as UTC."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
 
 
 @dataclass(frozen=True)
