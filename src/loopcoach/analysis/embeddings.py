@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 ENV_VAR = "LOOPCOACH_EMBEDDER"
-KINDS = ("auto", "minilm", "lexical")
+KINDS = ("auto", "minilm", "minilm-exact", "lexical")
 
 F32 = npt.NDArray[np.float32]
 
@@ -58,13 +58,19 @@ class Embedder(Protocol):
 
     def embed(self, texts: Sequence[str]) -> F32: ...
 
+    def embed_answer(self, texts: Sequence[str]) -> F32:
+        """Vectors for one answer's sentences; may take a faster, close approximation."""
+        ...
+
 
 def load_embedder(kind: str = "auto") -> Embedder:
-    """Return the process-wide embedder of a kind: "auto", "minilm" or "lexical".
+    """Return the process-wide embedder of a kind: "auto", "minilm", "minilm-exact" or "lexical".
 
     "auto" honours ``LOOPCOACH_EMBEDDER`` (read at each call) and otherwise tries MiniLM, falling
     back to the lexical embedder if the model package is missing or broken. "minilm" raises
-    ``RuntimeError`` (``ModelUnavailable``) when the model cannot be loaded.
+    ``RuntimeError`` (``ModelUnavailable``) when the model cannot be loaded. MiniLM embeds answer
+    sentences with int8 weights on ONNX Runtime when it is installed (``embed_answer``) and
+    everything else exactly; "minilm-exact" takes the exact float32 path for answers too.
     """
     kind = kind.strip().lower()
     if kind not in KINDS:
@@ -90,9 +96,9 @@ def _load(kind: str, source: str) -> Embedder:
         why = f"lexical matching selected ({source})" if source else "lexical matching selected"
         return LexicalEmbedder(reason=why)
     try:
-        return MiniLMEmbedder()
+        return MiniLMEmbedder(fast=kind != "minilm-exact")
     except ModelUnavailable as exc:
-        if kind == "minilm":
+        if kind in ("minilm", "minilm-exact"):
             raise
         if isinstance(exc, ModelNotInstalled):
             return LexicalEmbedder(reason=DEFAULT_REASON)

@@ -260,7 +260,7 @@ class Analyzer:
     ) -> Analysis:
         sents = T.sentences(answer)
         vectors = (
-            self.embedder.embed(sents)
+            self.embedder.embed_answer(sents)
             if sents
             else np.zeros((0, self.embedder.dim), dtype=np.float32)
         )
@@ -301,6 +301,7 @@ class Analyzer:
                 "name": self.embedder.name,
                 "degraded": self.embedder.degraded,
                 "reason": self.embedder.reason,
+                "answer_precision": getattr(self.embedder, "answer_precision", "float32"),
             },
             summary=_summary(value, dims),
         )

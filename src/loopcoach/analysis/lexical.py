@@ -102,6 +102,12 @@ class LexicalEmbedder:
                     add("c:" + squeezed[i : i + _CHAR_N], _CHAR_WEIGHT)
         return feats
 
+    answer_precision = "lexical"
+
+    def embed_answer(self, texts: Sequence[str]) -> F32:
+        """Same as ``embed``: the lexical embedder has a single path."""
+        return self.embed(texts)
+
     def embed(self, texts: Sequence[str]) -> F32:
         if isinstance(texts, str):
             raise TypeError("embed() takes a sequence of strings, not a string")

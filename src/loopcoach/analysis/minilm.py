@@ -236,8 +236,16 @@ class MiniLMEmbedder:
     degraded = False
     reason = ""
 
-    def __init__(self, model_dir: Path | None = None, *, max_length: int | None = None) -> None:
+    def __init__(
+        self, model_dir: Path | None = None, *, max_length: int | None = None, fast: bool = True
+    ) -> None:
         directory = model_dir if model_dir is not None else locate_model_dir()
+        # Answers go through the int8 graph (see minilm_int8) unless ``fast`` is off or it is
+        # unavailable; built on first use. ``answer_precision`` says which path answers take.
+        self._fast = fast
+        self._int8: Any = None
+        self.answer_precision = "int8" if fast else "float32"
+        self.fast_reason = "" if fast else "exact float32 selected"
         try:
             self._load(directory, max_length)
         except ModelUnavailable:
@@ -317,6 +325,53 @@ class MiniLMEmbedder:
             tokens += len(ids[i])
         out[chunk] = self._forward([ids[j] for j in chunk])
         return out
+
+    def embed_answer(self, texts: Sequence[str]) -> F32:
+        """Vectors for the sentences of one answer: the int8 graph when available, else exact.
+
+        Deterministic for the same texts; embed one answer per call (see minilm_int8).
+        """
+        encoder = self._int8_encoder()
+        if encoder is None or not texts:
+            return self.embed(texts)
+        if isinstance(texts, str):
+            raise TypeError("embed_answer() takes a sequence of strings, not a string")
+        ids = self.tokenize(texts)
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        start = 0
+        for lengths in _group_lengths([len(ids[i]) for i in order]):
+            rows = order[start : start + len(lengths)]
+            start += len(lengths)
+            width = max(lengths)
+            hidden = np.zeros((len(rows), width, self.dim), dtype=np.float32)
+            mask = np.zeros((len(rows), width), dtype=np.float32)
+            for r, i in enumerate(rows):
+                n = len(ids[i])
+                hidden[r, :n] = self._embed_tokens(ids[i])
+                mask[r, :n] = 1.0
+            out[rows] = encoder.encode(hidden, mask)
+        return out
+
+    def _int8_encoder(self) -> Any:
+        if self._fast and self._int8 is None:
+            from loopcoach.analysis.minilm_int8 import Int8Encoder, Int8Unavailable
+
+            try:
+                self._int8 = Int8Encoder.load(
+                    self._layers, dim=self.dim, heads=self._heads, eps=self._eps
+                )
+            except Int8Unavailable as exc:
+                self._fast = False
+                self.answer_precision = "float32"
+                self.fast_reason = str(exc)
+        return self._int8
+
+    def _embed_tokens(self, ids: list[int]) -> F32:
+        """Word-piece plus position embeddings, layer-normalised: the encoder's input rows."""
+        x = self._word[np.asarray(ids, dtype=np.int64)]
+        x += self._pos_type[: len(ids)]
+        return _layer_norm(x, self._ln_w, self._ln_b, self._eps, self._mean_w)
 
     def _forward(self, ids: list[list[int]]) -> F32:
         """Embed texts given as id lists sorted by length; returns normalised rows."""
