@@ -151,6 +151,9 @@ class Int8Encoder:
             options = ort.SessionOptions()
             options.log_severity_level = 3
             options.inter_op_num_threads = 1
+            # Idle workers sleep instead of spinning: with spinning, a busy second core (another
+            # program, or a test run beside us) made each answer two to three times slower.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
         except Int8Unavailable:
