@@ -368,6 +368,35 @@ BUZZWORDS = (
     "holistic view",
     "value delivery",
     "delivering value",
+    "gold standard",
+    "api-first",
+    "mobile-first",
+    "cloud-first",
+    "omnichannel",
+    "frictionless",
+    "by design",
+    "baked in",
+    "north-star",
+    "shift-left",
+    "innovate",
+    "de-risk",
+    "de-risking",
+    "unlock",
+    "unlocking",
+    "game-changing",
+    "next-generation",
+    "cutting-edge",
+    "state-of-the-art",
+    "mission-critical",
+    "turnkey",
+    "enablement",
+    "orchestrated",
+    "operationalise",
+    "operationalize",
+    "business value",
+    "stakeholder engagement",
+    "maximising value",
+    "maximizing value",
 )
 
 NUMBER_UNIT = re.compile(
@@ -390,3 +419,100 @@ WORD_NUMBER = re.compile(
     r"stakeholders|releases|years?)\b"
 )
 LATENCY = re.compile(r"\bp(50|90|95|99)\b|\b\d+\s?ms\b")
+
+# --- Voice and stance: who acts, how firmly, and who gets the blame --------------------------
+HEDGE = re.compile(
+    r"\b(i think|i guess|maybe|probably|i suppose|perhaps|hopefully|"
+    r"i'?m not (really )?sure|more or less|somewhat|i feel like)\b"
+)
+# Any first-person subject followed by a verb ("I run", "I'd pick", "I then wrote"): a personal
+# action unless the verb is a state, a feeling or a hedge (see NOT_ACTION).
+I_VERB = re.compile(
+    r"\bi(?:'d|'ll| would| will| then| also| first| usually| always| now| just| personally|"
+    r" quickly| immediately| eventually| finally| next| still| often| probably| maybe)*"
+    r" ([a-z]+(?:-[a-z]+)?)\b"
+)
+NOT_ACTION = frozenset(
+    re.findall(
+        r"[a-z]+",
+        """am was were be been being have had has do did can cannot could would should must
+        might may will think thought guess feel felt hope hoped wish suppose believe believed
+        know knew mean meant like liked love loved enjoy enjoyed want wanted prefer need needed
+        find found realise realised realize realized remember see saw seem seemed tend tended
+        never not really probably maybe just also always usually often still now then first
+        try tried don didn couldn wouldn shouldn won isn wasn weren haven hadn""",
+    )
+)
+# The team as the subject of an action ("we walk through", "the team splits it").
+WE_VERB = re.compile(
+    r"\b(?:we|the team)(?:'d|'ll| would| will| then| also| first| usually| always| now| just)*"
+    r" ([a-z]+(?:-[a-z]+)?)\b"
+)
+# Verbs of thought or intention: "I'd think about", "I'd try to", "I'd want": a plan held
+# loosely, which counts for less than a concrete action.
+SOFT_ACTION = re.compile(
+    r"\bi(?:'d| would| will|'ll)? (?:probably |maybe |also |just )*(think about|consider|"
+    r"try to|want to|like to|look into|see if|see what|hope|wait|let)\b"
+    r"|\b(i think|i guess|i suppose|probably|maybe) i(?:'d| would| will|'ll)?\b"
+    r"|\bi(?:'d| would| will|'ll)? (probably|maybe|possibly|might)\b"
+)
+# No one in particular acted: "it was decided", "the decision was made".
+PASSIVE_DECISION = re.compile(
+    r"\b(it was (decided|agreed|determined)|the (decision|call) was (made|taken)|"
+    r"(was|were|got) (decided|agreed|escalated|prioriti[sz]ed|sorted|handled|resolved) "
+    r"(by|on|in|at)\b)"
+)
+# Handing the judgement to others: "I let the architects handle that".
+DEFER = re.compile(
+    r"\bi (just )?(let|left it to|leave it to|leave that to|left that to) (the )?\w+ "
+    r"(handle|decide|own|drive|figure|sort|work)|\b(it'?s|that'?s|it was|that was) not my "
+    r"(place|job|call|area)|\bi'?m not (a )?technical\b"
+)
+_PARTY = (
+    r"(they|the \w+ team|the \w+ side|the engineers?|one of the (senior )?engineers|engineering|"
+    r"sales|marketing|the stakeholders?|stakeholders|the business|management|leadership|"
+    r"the developers?|developers|the vendors?|the client|my manager|he|she|the pm|pms|"
+    r"product managers?|the (other )?teams?|business stakeholders|people)"
+)
+# Blame: another party's fault or failing, in the candidate's words.
+BLAME = re.compile(
+    r"\b(because|since|mainly because|it was because|the reason was|really it was)\b[^.]{0,80}?\b"
+    + _PARTY
+    + r"\b[^.]{0,40}?\b(kept changing|kept moving|was slow|were slow|didn'?t (raise|tell|read|"
+    r"deliver|care|listen)|never (told|raised|delivered|listened)|failed to|underestimated|"
+    r"overstated|got it wrong|dropped|wasn'?t ready|weren'?t ready|pushed back on everything)"
+    r"|\b(the information i was given was wrong|if they read|could work out themselves|"
+    r"not my fault|wasn'?t my fault|their fault|(was|were) (very |really )?(stubborn|lazy|"
+    r"incompetent|useless|difficult))"
+    r"|\b" + _PARTY + r" (just |really |simply )?(do(es)?n'?t|did ?n'?t|never) (really |even )?"
+    r"(understand|get it|listen|care|think|read|plan)"
+    r"|\b(her|his|their) (fault|commitment|problem|mess|choice|responsibility),? not "
+    r"(mine|ours|my)"
+    r"|\b(a mess|the mess|a problem) (they|she|he|the \w+)('d| had)? (created|caused|made)"
+    r"|\bif (they|she|he|the \w+( \w+)?) had (listened|read|asked|planned|told)"
+    r"|\bget (their|his|her) act together|\bpeople like (that|them|him|her)\b"
+    r"|\bneed(s|ed)? to be educated|\bwhich (she|he|they) blamed on"
+    r"|\b(kept|keeps) changing (them|it|their minds?|the requirements)"
+)
+# Success credited to overwork rather than to a plan.
+HEROICS = re.compile(
+    r"\b(evenings and weekends|nights and weekends|over (two|three|the|several) weekends|"
+    r"(worked|working|stayed) (late|through the night|all night|every weekend)|"
+    r"forgiveness (rather )?than permission|stayed with them the whole time)\b"
+)
+# A stated outcome must be something that happened, not a plan or a promise.
+UNREALISED = re.compile(
+    r"\b(would|'d|will|'ll|going to|planned to|promised|committed to|supposed to|"
+    r"hoped to|wanted to|if|unless)\b"
+)
+RESULT_CHANGE = re.compile(
+    r"\b(cut|reduc|increas|improv|sav|grew|grow|drop|fell|fall|rose|rais|halv|doubl|"
+    r"from|down|up|went|moved|hit|beat|shipp|launch|deliver)"
+)
+# Rambling without a point: the candidate does not land the answer.
+NO_POINT = re.compile(
+    r"\b(more of an art than a science|it (really )?depends on (the situation|a lot)|"
+    r"a lot of other things|that'?s (roughly|basically|kind of) (it|how)|"
+    r"i think that covers|and so on|and all that|all sorts of (reasons|things))\b"
+)
+BUZZ = re.compile(r"\b(" + "|".join(re.escape(b) for b in BUZZWORDS) + r")\b")

@@ -1,4 +1,5 @@
-"""Ownership: the candidate's own actions and decisions versus "we" and "the team"."""
+"""Ownership: the candidate's own actions and decisions versus "we", "the team" and the passive,
+and whether the fault for problems is pushed onto other people."""
 
 from __future__ import annotations
 
@@ -10,45 +11,87 @@ from loopcoach.domain.analysis import DimensionScore
 
 _I = re.compile(r"\b(i|i'm|i've|i'd|i'll|my|me)\b")
 _WE = re.compile(r"\b(we|we're|we've|we'd|our|us|the team)\b")
-_WOULD = re.compile(r"\bi(?:'d| would| will|'ll)(?: \w+)? (\w+)")
 _DECIDE = re.compile(
     r"\b(i (decided|chose|made the call|recommended|proposed|owned|was "
     r"accountable|took ownership|pushed for|insisted|committed)|my (call|"
     r"decision|recommendation|mistake))\b"
 )
+BLAME_COST = 0.75  # per sentence that blames someone else, at most two counted
+DEFER_COST = 1.0  # once, for handing the judgement to others
+
+
+def i_action(lowered: str) -> bool:
+    """True if the sentence has the candidate as the subject of an action verb."""
+    if L.ACTION.search(lowered):
+        return True
+    return any(m.group(1) not in L.NOT_ACTION for m in L.I_VERB.finditer(lowered))
 
 
 def score(ctx: AnswerContext) -> DimensionScore:
-    i_actions, we_actions, decisions = [], [], []
+    i_actions, soft, we_actions, decisions, blame, defer = [], [], [], [], [], []
     i_refs = we_refs = 0
     for idx, s in enumerate(ctx.lowered):
         i_refs += len(_I.findall(s))
         we_refs += len(_WE.findall(s))
-        if L.ACTION.search(s) or _WOULD.search(s):
-            i_actions.append(idx)
-        elif L.WE_ACTION.search(s):
+        if L.SOFT_ACTION.search(s):
+            # a plan held loosely ("I'd probably think about") says less than an action
+            soft.append(idx)
+        elif i_action(s):
+            # so does a sentence of buzzwords ("I'd leverage best-in-class tooling")
+            if len(L.BUZZ.findall(s)) >= 2:
+                soft.append(idx)
+            else:
+                i_actions.append(idx)
+        elif L.WE_ACTION.search(s) or L.PASSIVE_DECISION.search(s):
             we_actions.append(idx)
         if _DECIDE.search(s):
             decisions.append(idx)
-    acts = len(i_actions) + len(we_actions)
+        if L.BLAME.search(s):
+            blame.append(idx)
+        if L.DEFER.search(s):
+            defer.append(idx)
+    mine = len(i_actions) + 0.5 * len(soft)
+    acts = mine + len(we_actions)
     ratio = (
-        len(i_actions) / acts
+        mine / acts
         if acts
         else (i_refs / (i_refs + we_refs) if i_refs + we_refs else 0.0)
     )
-    value = 4.0 * min(1.0, ratio / 0.7) * min(1.0, (len(i_actions) + 1) / 4)
+    value = 4.0 * min(1.0, ratio / 0.7) * min(1.0, (mine + 1) / 4)
+    if soft:  # mostly tentative: the listener cannot tell what you would really do
+        value *= 0.6 + 0.4 * len(i_actions) / (len(i_actions) + len(soft))
     value += 0.5 if decisions else 0.0
-    value = min(4.0, value)
+    value -= BLAME_COST * min(2, len(blame)) + (DEFER_COST if defer else 0.0)
+    value = max(0.0, min(4.0, value))
     if not ctx.sentences:
         value = 0.0
     evidence = [ctx.evidence(i, "your action") for i in i_actions[:3]]
     evidence += [ctx.evidence(i, "your decision") for i in decisions[:1] if i not in i_actions[:3]]
     evidence += [ctx.evidence(i, "'we' with no personal role") for i in we_actions[:2]]
+    evidence += [ctx.evidence(i, "a tentative or abstract action") for i in soft[:1]
+                 if len(soft) > len(i_actions)]
+    evidence += [ctx.evidence(i, "the fault put on others") for i in blame[:2]]
+    evidence += [ctx.evidence(i, "the judgement handed to others") for i in defer[:1]]
     advice = []
     if ratio < 0.6 and we_actions:
         advice.append(
             "Say what you did: swap 'we did X' for 'I did Y so the team could X', and "
             "keep the team's credit where it belongs."
+        )
+    if len(soft) > len(i_actions):
+        advice.append(
+            "Say what you actually do, not what you would think about or try: 'I'd pull 30 "
+            "days of logs' rather than 'I'd probably look into it'."
+        )
+    if blame:
+        advice.append(
+            "Own your part: describe the other side's actions neutrally and spend the time on "
+            "what you did and what you would spot earlier next time."
+        )
+    if defer:
+        advice.append(
+            "Show your own judgement on the hard part instead of handing it to others: the "
+            "question you asked, the risk you saw, the call you helped make."
         )
     if not decisions:
         advice.append("Name a decision you made or drove, and why you made it.")
@@ -56,4 +99,10 @@ def score(ctx: AnswerContext) -> DimensionScore:
         f"{len(i_actions)} first-person actions, {len(we_actions)} team actions, "
         f"{len(decisions)} decisions"
     )
+    if soft:
+        reason += f", {len(soft)} tentative"
+    if blame:
+        reason += f", {len(blame)} blaming others"
+    if defer:
+        reason += ", judgement handed to others"
     return DimensionScore("ownership", round(value, 2), reason, tuple(evidence), tuple(advice))

@@ -13,30 +13,39 @@ import numpy as np
 from loopcoach.analysis import lexicon as L
 from loopcoach.analysis import text as T
 from loopcoach.analysis.context import AnswerContext
+from loopcoach.analysis.scorers import structure
 from loopcoach.domain.analysis import DimensionScore, FlagHit
 
 # Cosine above which a sentence counts as saying what a flag describes.
 MEANING_THRESHOLD = {"minilm": 0.66, "lexical": 0.58}
 PENALTY = {"question": 1.5, "role": 1.25, "common": 1.25}
-_BUZZ = re.compile(r"\b(" + "|".join(re.escape(b) for b in L.BUZZWORDS) + r")\b")
-# Blame: another party is the cause ("because the data team kept changing the schema").
-_OTHERS = (r"(they|the \w+ team|the engineers?|one of the (senior )?engineers|engineering|sales|"
-           r"marketing|the stakeholders?|stakeholders|the business|management|leadership|"
-           r"the developers?|developers|the vendor|the client|my manager|he|she)")
-_BLAME = re.compile(
-    r"\b(because|since|mainly because|it was because|the reason was|really it was)\b[^.]{0,80}?\b"
-    + _OTHERS
-    + r"\b[^.]{0,40}?\b(kept changing|kept moving|was slow|were slow|didn'?t (raise|tell|read|"
-    r"deliver|care|listen)|never (told|raised|delivered|listened)|failed to|underestimated|"
-    r"overstated|got it wrong|dropped|wasn'?t ready|weren'?t ready|pushed back on everything)"
-    r"|\b(the information i was given was wrong|if they read|could work out themselves|"
-    r"not my fault|wasn'?t my fault|their fault|(was|were) (very |really )?(stubborn|lazy|"
-    r"incompetent|useless|difficult))"
+_BUZZ = L.BUZZ
+# Patterns that find a flag when its cue phrases do not: the flag id, then the pattern.
+_PATTERNS = {"blames-others": L.BLAME, "heroics": L.HEROICS}
+# Flags that describe something missing from the answer ("no business result", "no numbers")
+# do not apply when the answer plainly has it: a strong story may mention its weekly sync.
+_RESULT_STATED = re.compile(
+    r"\b(as a result|the (outcome|result|impact) was|in the end|by the end|which meant|"
+    r"success (is|was|means)|done when|(cut|reduced|increased|improved|saved|dropped|fell|rose|"
+    r"grew|halved|doubled|shipped|launched|went live|hit|landed)\b.{0,40}\b(\d|from|to|by)|"
+    r"\d+(\.\d+)? ?(%|percent))"
 )
 _NEGATION = re.compile(
     r"\b(not|never|didn'?t|don'?t|wouldn'?t|avoid|instead of|rather than|"
     r"no longer|without)\b"
 )
+
+
+def _contradicted(flag_id: str, ctx: AnswerContext) -> bool:
+    """True when a flag about an absence is contradicted by the answer itself."""
+    if flag_id in ("process-over-outcome", "process-over-outcomes", "status-theater"):
+        return any(_RESULT_STATED.search(s) for s in ctx.lowered)
+    if flag_id == "no-scale-anchors":
+        return sum(1 for s in ctx.lowered if L.NUMBER_UNIT.search(s) or L.WORD_NUMBER.search(s)
+                   or L.MONEY.search(s)) >= 2
+    if flag_id == "unstructured-ramble":
+        return structure.rambling(ctx)[0] == 0.0
+    return False
 
 
 def _cue_hit(cues: list[str], ctx: AnswerContext) -> int | None:
@@ -71,10 +80,13 @@ def find(ctx: AnswerContext) -> list[FlagHit]:
             continue
         if flag.id in ("no-result", "vague-we"):
             continue  # structure and ownership already score these; not counted twice
+        if _contradicted(flag.id, ctx):
+            continue
         i = _cue_hit(list(flag.cues), ctx)
         how = "cue"
-        if i is None and flag.id == "blames-others":
-            i = next((k for k, low in enumerate(ctx.lowered) if _BLAME.search(low)), None)
+        pattern = _PATTERNS.get(flag.id)
+        if i is None and pattern is not None:
+            i = next((k for k, low in enumerate(ctx.lowered) if pattern.search(low)), None)
             how = "pattern"
         if i is None and sims is not None:
             k = int(np.argmax(sims[:, j]))
@@ -106,11 +118,24 @@ def _jargon(ctx: AnswerContext, label: str, advice: str) -> FlagHit | None:
     return None
 
 
+def severity(hit: FlagHit, ctx: AnswerContext) -> float:
+    """How much worse than a single slip a flag is: blame repeated across the answer, or
+    buzzwords throughout rather than here and there, weigh more."""
+    if hit.id == "blames-others":
+        n = sum(1 for s in ctx.lowered if L.BLAME.search(s))
+        return 1.0 + 0.3 * min(2, max(0, n - 1))
+    if hit.id == "jargon-without-substance":
+        total = sum(len(_BUZZ.findall(s)) for s in ctx.lowered)
+        per100 = total / max(ctx.word_count / 100, 0.5)
+        return 1.0 + min(0.8, max(0.0, per100 - 2.0) * 0.4)
+    return 1.0
+
+
 def score(ctx: AnswerContext, hits: list[FlagHit]) -> DimensionScore:
     if not ctx.sentences:
         return DimensionScore("red_flags", 0.0, "no answer", (), ())
     penalty = sum(PENALTY.get(h.source, 1.0) * (0.6 if h.how == "meaning" else 1.0)
-                  for h in hits)
+                  * severity(h, ctx) for h in hits)
     value = max(0.0, 4.0 - penalty)
     evidence = tuple(h.evidence for h in hits if h.evidence is not None)
     advice = tuple(f"{h.label}: {h.advice}" for h in hits)

@@ -6,6 +6,7 @@ import re
 
 from loopcoach.analysis import lexicon as L
 from loopcoach.analysis.context import AnswerContext
+from loopcoach.analysis.scorers import ownership as own
 from loopcoach.domain.analysis import DimensionScore, Evidence
 
 STAR_ADVICE = {
@@ -62,6 +63,38 @@ SEQUENCE = re.compile(
 _COMPILED = {fw: {k: re.compile(v) for k, v in steps.items()} for fw, steps in L.FRAMEWORKS.items()}
 
 
+_OPENER = re.compile(
+    r"^(before|after|within|once|when|on the|in the|during|by|then|next|first|finally|"
+    r"sprint \w+|phase \w+|step \w+|week \w+|day \w+)\b"
+)
+_CLOSE = re.compile(
+    r"\b(success (is|means|looks)|done when|call it done|i'?d (check|measure|track|review|"
+    r"know)|so that|that way|the (test|measure) (is|would be)|which (means|meant)|"
+    r"the result|the outcome)"
+)
+WORDS_PER_MINUTE = 150.0
+RAMBLE_OVER = 1.3  # past 130% of the target length the point gets buried
+RAMBLE_SENTENCE = 25  # mean words per sentence past which sentences run on
+SHORT_WORDS = 120  # under this an answer cannot walk through a full structure
+MIX = 0.75  # the better of framework steps and walk-through counts most
+
+
+def _result_sentence(low: str, i: int, n: int) -> bool:
+    """A stated outcome: something that happened, late in the story or explicitly flagged.
+
+    "We'd launch by the end of Q3" in the opening is the situation, not the result; a
+    percentage in the first half ("drove 70% of bookings") is context, not a change."""
+    if L.UNREALISED.search(low) and not re.search(r"\b(as a result|the (outcome|result) was)",
+                                                  low):
+        return False
+    if L.RESULT.search(low):
+        return i >= n // 3 or bool(
+            re.search(r"\b(as a result|result(ed)? (was|in)|the (outcome|result|impact) was)",
+                      low)
+        )
+    return bool(L.RESULT_NUMBER.search(low) and L.RESULT_CHANGE.search(low) and i >= n // 2)
+
+
 def star_parts(ctx: AnswerContext) -> dict[str, list[int]]:
     parts: dict[str, list[int]] = {"situation": [], "task": [], "action": [], "result": []}
     learning: list[int] = []
@@ -73,7 +106,7 @@ def star_parts(ctx: AnswerContext) -> dict[str, list[int]]:
             parts["task"].append(i)
         if L.ACTION.search(s) or L.WE_ACTION.search(s):
             parts["action"].append(i)
-        if L.RESULT.search(s) or (L.RESULT_NUMBER.search(s) and i >= n // 2):
+        if _result_sentence(s, i, n):
             parts["result"].append(i)
         elif L.LEARNING.search(s):
             learning.append(i)
@@ -81,6 +114,64 @@ def star_parts(ctx: AnswerContext) -> dict[str, list[int]]:
     if not parts["situation"] and n >= 3 and not (L.ACTION.search(ctx.lowered[0])):
         parts["situation"].append(0)  # an opening sentence that sets the scene
     return parts
+
+
+def rambling(ctx: AnswerContext) -> tuple[float, list[str], list[int]]:
+    """How much the answer buries its point: far past the target length, run-on sentences,
+    hedging throughout, or trailing off ("it's more of an art than a science").
+
+    Returns (points to subtract, what was found, sentence indexes to show)."""
+    if not ctx.sentences:
+        return 0.0, [], []
+    words = ctx.word_count
+    target_words = ctx.rubric.question.target_seconds * WORDS_PER_MINUTE / 60.0
+    ratio = words / max(target_words, 1.0)
+    mean_len = words / len(ctx.sentences)
+    hedges = sum(len(L.HEDGE.findall(s)) for s in ctx.lowered)
+    hedge_rate = hedges * 100.0 / max(words, 1)
+    no_point = [i for i, s in enumerate(ctx.lowered) if L.NO_POINT.search(s)]
+    found: list[str] = []
+    penalty = 0.0
+    if ratio > RAMBLE_OVER:
+        penalty += min(1.5, (ratio - RAMBLE_OVER) * 1.5)
+        found.append(f"{ratio:.1f}x the target length")
+    if mean_len > RAMBLE_SENTENCE:
+        penalty += min(1.0, (mean_len - RAMBLE_SENTENCE) * 0.12)
+        found.append(f"{mean_len:.0f} words per sentence")
+    if hedge_rate > 1.5:
+        penalty += min(0.8, (hedge_rate - 1.5) * 0.5)
+        found.append(f"{hedges} hedges")
+    if no_point:
+        penalty += min(0.6, 0.3 * len(no_point))
+        found.append("trails off without a point")
+    longest = max(range(len(ctx.sentences)), key=lambda k: ctx.word_counts[k])
+    show = [*no_point[:1], longest] if penalty > 0 else []
+    return min(2.5, penalty), found, list(dict.fromkeys(show))
+
+
+def _finish(ctx: AnswerContext, value: float, evidence: list[Evidence],
+            advice: list[str], reason: str) -> DimensionScore:
+    """Apply what every kind of answer shares: rambling costs, and a very short answer
+    cannot show a whole structure."""
+    penalty, found, show = rambling(ctx)
+    if penalty > 0:
+        value -= penalty
+        evidence += [ctx.evidence(i, "the point gets lost here") for i in show]
+        advice.append(
+            "Land the point: open with your answer in one sentence, keep each sentence to one "
+            "idea, and stop once you have said the result."
+        )
+        reason += f"; rambles ({', '.join(found)})"
+    words = ctx.word_count
+    if words < SHORT_WORDS:
+        cap = 1.0 + 3.0 * max(0.0, words - 60) / (SHORT_WORDS - 60) if words >= 60 else words / 60
+        if value > cap:
+            value = cap
+            reason += f"; only {words} words"
+            advice.append("Give each step a sentence or two: at this length the structure "
+                          "cannot come through.")
+    return DimensionScore("structure", round(max(0.0, min(4.0, value)), 2), reason,
+                          tuple(evidence), tuple(advice))
 
 
 def _star(ctx: AnswerContext) -> DimensionScore:
@@ -108,23 +199,49 @@ def _star(ctx: AnswerContext) -> DimensionScore:
     if missing:
         reason += f"; missing: {', '.join(missing)}"
     ctx.notes["star"] = parts
-    return DimensionScore("structure", round(score, 2), reason, tuple(evidence), tuple(advice))
+    return _finish(ctx, score, evidence, advice, reason)
+
+
+def walkthrough(ctx: AnswerContext) -> tuple[list[int], int | None]:
+    """Sentences that are steps of a plan or a method (your own action, or a signposted or
+    time-stamped step), and the closing sentence that says how success is judged, if any."""
+    steps = []
+    for i, s in enumerate(ctx.lowered):
+        if len(L.BUZZ.findall(s)) >= 2:
+            continue  # a sentence of buzzwords is not a step
+        if (own.i_action(s) or SEQUENCE.search(s) or _OPENER.search(s)
+                or any(m.group(1) not in L.NOT_ACTION for m in L.WE_VERB.finditer(s))):
+            steps.append(i)
+    n = len(ctx.lowered)
+    close = next((i for i in range(n - 1, max(-1, n - 3), -1)
+                  if _CLOSE.search(ctx.lowered[i]) or L.RESULT.search(ctx.lowered[i])), None)
+    return steps, close
 
 
 def _framework(ctx: AnswerContext, framework: str) -> DimensionScore:
     steps = _COMPILED.get(framework, _COMPILED["explain"])
     hits: dict[str, int] = {}
     for i, s in enumerate(ctx.lowered):
+        if len(L.BUZZ.findall(s)) >= 2:
+            continue  # a sentence of buzzwords names a step without taking it
         for step, pat in steps.items():
             if step not in hits and pat.search(s):
                 hits[step] = i
     frac = len(hits) / len(steps)
     sequenced = sum(1 for s in ctx.lowered if SEQUENCE.search(s))
-    score = min(4.0, 4.0 * min(1.0, frac / 0.8) + (0.3 if sequenced >= 2 else 0.0))
+    fw_score = min(4.0, 4.0 * min(1.0, frac / 0.8) + (0.3 if sequenced >= 2 else 0.0))
+    walk, close = walkthrough(ctx)
+    # enough concrete steps, and most sentences being steps rather than commentary
+    density = len(walk) / len(ctx.sentences)
+    walk_score = min(4.0, 3.4 * min(1.0, len(walk) / 5) * min(1.0, 0.4 + density)
+                     + (0.6 if close is not None else 0.0))
+    score = MIX * max(fw_score, walk_score) + (1 - MIX) * min(fw_score, walk_score)
     if len(ctx.sentences) <= 1:
         score = min(score, 1.0)
     missing = [k for k in steps if k not in hits]
     evidence: list[Evidence] = [ctx.evidence(i, STEP_LABELS.get(k, k)) for k, i in hits.items()]
+    if close is not None:
+        evidence.append(ctx.evidence(close, "how you judge success"))
     advice = []
     if missing:
         named = ", ".join(STEP_LABELS.get(m, m) for m in missing[:4])
@@ -132,11 +249,15 @@ def _framework(ctx: AnswerContext, framework: str) -> DimensionScore:
             f"Walk through the steps {FRAMEWORK_NAMES.get(framework, 'this answer')} needs; "
             f"this one skipped: {named}."
         )
+    if len(walk) < 3:
+        advice.append("Say what you would do, step by step, in the first person.")
+    if close is None:
+        advice.append("Close with how you would know it worked: the measure or the outcome.")
     if sequenced < 2 and len(ctx.sentences) > 4:
         advice.append("Signpost the steps (first, then, finally) so the listener can follow.")
-    reason = f"{len(hits)} of {len(steps)} {framework} steps present"
+    reason = f"{len(hits)} of {len(steps)} {framework} steps present, {len(walk)} concrete steps"
     ctx.notes["steps"] = hits
-    return DimensionScore("structure", round(score, 2), reason, tuple(evidence), tuple(advice))
+    return _finish(ctx, score, evidence, advice, reason)
 
 
 def score(ctx: AnswerContext) -> DimensionScore:
