@@ -109,11 +109,13 @@ def phrase_in(phrase_stems: tuple[str, ...], sentence_stems: list[str]) -> bool:
     """True if the phrase's stems appear in order (gaps of up to 2 words allowed)."""
     if not phrase_stems:
         return False
+    first = phrase_stems[0]
+    if first not in sentence_stems:  # most cues are absent: one C-level scan rejects them
+        return False
     if len(phrase_stems) == 1:
-        return phrase_stems[0] in sentence_stems
-    n = len(sentence_stems)
-    for start in range(n):
-        if sentence_stems[start] != phrase_stems[0]:
+        return True
+    for start, word in enumerate(sentence_stems):
+        if word != first:
             continue
         pos = start
         ok = True
