@@ -218,3 +218,67 @@ def test_denser_jargon_costs_more(analyzer: Analyzer) -> None:
     assert "jargon-without-substance" in {f.id for f in a_heavy.red_flags}
     assert a_heavy.dimensions["red_flags"].score < 2.5
     assert a_light.dimensions["red_flags"].score > a_heavy.dimensions["red_flags"].score
+
+
+# --- specificity -----------------------------------------------------------------------------
+
+MIGRATION_Q = "tpm-platform-migration-six-teams"  # the prompt names six teams, three time zones
+
+
+def test_repeating_the_questions_numbers_is_not_specific(analyzer: Analyzer) -> None:
+    echo = (
+        "With six teams in three time zones I'd set up a clear plan.\n"
+        "I'd make sure the six teams know the plan and that the three time zones are covered.\n"
+        "I'd keep everyone aligned until the migration is done."
+    )
+    own = echo + "\nI'd cap the weekly sync at 45 minutes and move 30 services in 8 weeks."
+    s_echo = analyzer.analyze("", echo, question_id=MIGRATION_Q).dimensions["specificity"]
+    s_own = analyzer.analyze("", own, question_id=MIGRATION_Q).dimensions["specificity"]
+    assert s_echo.score < 0.5
+    assert s_own.score >= s_echo.score + 1.5
+
+
+def test_quantities_in_words_and_dates_are_specific(analyzer: Analyzer) -> None:
+    vague = (
+        "I'd ask what happens if it waits until the next sprint.\n"
+        "Usually it can wait, and I tell the requester when it will be picked up.\n"
+        "If it cannot wait, I agree with the developers what comes out of the sprint."
+    )
+    anchored = (
+        "I'd ask what happens if it waits nine working days until the next sprint.\n"
+        "Usually it can wait, and I tell the requester it will be picked up on Monday.\n"
+        "If the contract penalty starts next Friday, I agree with the developers what "
+        "comes out of the two-week sprint."
+    )
+    qid = "po-urgent-mid-sprint"
+    v = analyzer.analyze("", vague, question_id=qid).dimensions["specificity"]
+    a = analyzer.analyze("", anchored, question_id=qid).dimensions["specificity"]
+    assert a.score >= v.score + 1
+    assert any("nine working days" in e.note for e in a.evidence)
+
+
+def test_number_dumping_earns_little(analyzer: Analyzer) -> None:
+    dump = (
+        "We had 3, 7, 12, 19, 24, 31, 44 and 58 in the scores, and 2, 9, 15 and 88 in the "
+        "other column, and then 4, 6 and 10 after that."
+    )
+    units = "We moved 40 services in 9 weeks across 6 teams and cut deploy time by 70%."
+    d = analyzer.analyze("", dump, question_id=MIGRATION_Q).dimensions["specificity"]
+    u = analyzer.analyze("", units, question_id=MIGRATION_Q).dimensions["specificity"]
+    assert d.score <= 0.7
+    assert u.score > d.score + 1.5
+
+
+# --- coverage --------------------------------------------------------------------------------
+
+
+def test_a_point_said_only_with_a_hedge_is_touched_on_not_made(analyzer: Analyzer) -> None:
+    firm = "I'd keep the review blameless and say so at the start."
+    hedged = "I think maybe the review should probably be blameless, more or less."
+    a_firm = analyzer.analyze("", firm, question_id=HOW_Q)
+    a_hedged = analyzer.analyze("", hedged, question_id=HOW_Q)
+    assert "blameless" in {p.id for p in a_firm.points_made}
+    missed = {p.id: p for p in a_hedged.points_missed}
+    assert "blameless" in missed and missed["blameless"].how == "partial"
+    assert missed["blameless"].evidence is not None
+    assert a_hedged.dimensions["coverage"].score < a_firm.dimensions["coverage"].score

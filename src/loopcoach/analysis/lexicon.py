@@ -516,3 +516,26 @@ NO_POINT = re.compile(
     r"i think that covers|and so on|and all that|all sorts of (reasons|things))\b"
 )
 BUZZ = re.compile(r"\b(" + "|".join(re.escape(b) for b in BUZZWORDS) + r")\b")
+
+# --- Further anchors an answer can give (specificity) ----------------------------------------
+_NUM_WORD = (r"(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+             r"thirty|forty|fifty|sixty|ninety|hundred|a hundred|a dozen|dozen|half a|"
+             r"a few hundred)")
+# "nine working days", "a two-week sprint", "twenty items", "ninety days"
+WORD_QUANTITY = re.compile(
+    r"\b" + _NUM_WORD + r"[\s-](working |business |calendar )?(days?|weeks?|months?|quarters?|"
+    r"sprints?|hours?|minutes?|years?|teams?|engineers?|people|items?|stories|points|calls|"
+    r"services?|customers?|users?|squads?|releases?|regions?|countries|markets?|stakeholders|"
+    r"vendors?|partners?|percent)\b"
+)
+# A number without a unit ("scored 8", "about 7.3"): worth less than one that says what it counts
+BARE_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w%])")
+# Named dates and calendar anchors: "next Friday", "by Q3", "before Christmas"
+DATE_ANCHOR = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+    r"april|june|july|august|september|october|november|december|q[1-4]|christmas|"
+    r"black friday|year[- ]end|end of (the )?(quarter|month|year))\b"
+)
+# A worked example, introduced as such
+EXAMPLE = re.compile(r"\b(for example|for instance|a (quick |concrete |real )?example|e\.g\.|"
+                     r"take (a|an|the) \w+|say,? (a|an|the|we|our))\b")

@@ -11,18 +11,19 @@ DIMENSIONS = ("structure", "coverage", "specificity", "ownership", "red_flags", 
 
 # Chosen on the training half by a grid search (benchmarks/fit_weights.py prints a least-squares
 # fit for comparison): coverage and specificity separate answers best; ownership matters most for
-# stories, little for designs and cases.
-DEFAULT = {"structure": 1.0, "coverage": 2.5, "specificity": 1.5, "ownership": 0.6,
-           "red_flags": 1.5, "delivery": 1.0}
+# stories, half as much for designs and technical answers; delivery counts little on its own now
+# that structure also charges for rambling.
+DEFAULT = {"structure": 1.0, "coverage": 2.5, "specificity": 1.5, "ownership": 1.0,
+           "red_flags": 1.5, "delivery": 0.5}
 WEIGHTS: dict[str, dict[str, float]] = {
     "behavioural": DEFAULT,
     "situational": DEFAULT,
-    "technical": {**DEFAULT, "ownership": 0.3},
+    "technical": {**DEFAULT, "ownership": 0.5},
     "competency": DEFAULT,
     "culture": DEFAULT,
-    "case": {**DEFAULT, "ownership": 0.3},
+    "case": {**DEFAULT, "ownership": 0.5},
 }
-MIN_WORDS_FOR_FULL_SCORE = 60
+MIN_WORDS_FOR_FULL_SCORE = 100
 
 
 def overall(kind: str, scores: dict[str, float], word_count: int) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from loopcoach.analysis import lexicon as L
 from loopcoach.analysis import text as T
 from loopcoach.analysis.context import AnswerContext
 from loopcoach.domain.analysis import DimensionScore, PointResult
@@ -26,6 +27,13 @@ def cue_sentence(cues: list[str], ctx: AnswerContext) -> int | None:
     return None
 
 
+def _weak(ctx: AnswerContext, i: int) -> bool:
+    """A point said in passing: hedged ("I'd probably talk to the team") or wrapped in
+    buzzwords ("drive alignment and transparency") is touched on, not made."""
+    s = ctx.lowered[i]
+    return bool(L.HEDGE.search(s)) or len(L.BUZZ.findall(s)) >= 2
+
+
 def points(ctx: AnswerContext) -> list[PointResult]:
     q = ctx.rubric.question
     made_t, partial_t = thresholds(ctx.embedder_name)
@@ -34,49 +42,30 @@ def points(ctx: AnswerContext) -> list[PointResult]:
         if ctx.point_vectors is not None and len(ctx.sentences)
         else None
     )
+    weak = [_weak(ctx, i) for i in range(len(ctx.sentences))]
+    firm = np.array([not w for w in weak], dtype=bool)
     out: list[PointResult] = []
     for j, tp in enumerate(q.talking_points):
-        best_i, best = -1, 0.0
+        best_i, best = -1, 0.0  # best sentence overall
+        firm_i, firm_best = -1, 0.0  # best sentence that is not hedged or buzzwords
         if sims is not None:
             best_i = int(np.argmax(sims[:, j]))
             best = float(sims[best_i, j])
+            if firm.any():
+                col = np.where(firm, sims[:, j], -1.0)
+                firm_i = int(np.argmax(col))
+                firm_best = float(col[firm_i])
         cue_i = cue_sentence(list(tp.cues), ctx)
-        if cue_i is not None:
-            out.append(
-                PointResult(
-                    tp.id,
-                    tp.label,
-                    True,
-                    "cue",
-                    round(best, 3),
-                    ctx.evidence(cue_i, tp.label),
-                    tp.description,
-                )
-            )
-        elif best >= made_t:
-            out.append(
-                PointResult(
-                    tp.id,
-                    tp.label,
-                    True,
-                    "meaning",
-                    round(best, 3),
-                    ctx.evidence(best_i, tp.label),
-                    tp.description,
-                )
-            )
-        elif best >= partial_t:
-            out.append(
-                PointResult(
-                    tp.id,
-                    tp.label,
-                    False,
-                    "partial",
-                    round(best, 3),
-                    ctx.evidence(best_i, f"touches on: {tp.label}"),
-                    tp.description,
-                )
-            )
+        if cue_i is not None and not weak[cue_i]:
+            out.append(PointResult(tp.id, tp.label, True, "cue", round(best, 3),
+                                   ctx.evidence(cue_i, tp.label), tp.description))
+        elif firm_best >= made_t:
+            out.append(PointResult(tp.id, tp.label, True, "meaning", round(firm_best, 3),
+                                   ctx.evidence(firm_i, tp.label), tp.description))
+        elif cue_i is not None or best >= partial_t:
+            i = cue_i if cue_i is not None else best_i
+            out.append(PointResult(tp.id, tp.label, False, "partial", round(best, 3),
+                                   ctx.evidence(i, f"touches on: {tp.label}"), tp.description))
         else:
             out.append(
                 PointResult(tp.id, tp.label, False, "", round(best, 3), None, tp.description)

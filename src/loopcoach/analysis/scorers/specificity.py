@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from loopcoach.analysis import lexicon as L
+from loopcoach.analysis import text as T
 from loopcoach.analysis.context import AnswerContext
 from loopcoach.domain.analysis import DimensionScore
 
@@ -46,13 +47,43 @@ def specifics_in(sentence: str, lowered: str) -> list[str]:
     return list(dict.fromkeys(x.strip() for x in found))
 
 
+def answer_specifics(sentence: str, lowered: str) -> list[str]:
+    """specifics_in plus what only a spoken answer offers: quantities in words ("nine working
+    days"), named dates ("next Friday"), bare numbers and worked examples."""
+    found = specifics_in(sentence, lowered)
+    found += [m.group(0) for m in L.WORD_QUANTITY.finditer(lowered)]
+    found += [m.group(0) for m in L.DATE_ANCHOR.finditer(lowered)]
+    found += ["a worked example" for _ in L.EXAMPLE.finditer(lowered)][:1]
+    taken = " ".join(found)
+    found += [m.group(0) for m in L.BARE_NUMBER.finditer(lowered) if m.group(0) not in taken]
+    return list(dict.fromkeys(x.strip() for x in found))
+
+
+def _is_numeric(x: str) -> bool:
+    return any(ch.isdigit() for ch in x) or bool(
+        L.WORD_NUMBER.fullmatch(x) or L.WORD_QUANTITY.fullmatch(x)
+    )
+
+
 def score(ctx: AnswerContext) -> DimensionScore:
-    per_sentence = [specifics_in(s, lw) for s, lw in zip(ctx.sentences, ctx.lowered, strict=True)]
+    per_sentence = [answer_specifics(s, lw)
+                    for s, lw in zip(ctx.sentences, ctx.lowered, strict=True)]
+    # the question's own numbers and names ("six teams in three time zones") add nothing
+    given = set(T.stems(ctx.rubric.prompt + " " + ctx.rubric.question.prompt))
+    per_sentence = [[x for x in xs if not set(T.stems(x)) <= given] for xs in per_sentence]
     distinct = {x for xs in per_sentence for x in xs}
-    numeric = {x for x in distinct if any(ch.isdigit() for ch in x) or L.WORD_NUMBER.fullmatch(x)}
+    bare = {x for x in distinct if L.BARE_NUMBER.fullmatch(x)}
+    numeric = {x for x in distinct if _is_numeric(x)} - bare
+    names = distinct - numeric - bare
     n = len(distinct)
-    # numbers anchor a story; names alone (systems, artefacts) cannot lift it past 1.6
-    value = min(4.0, min(1.6, 0.4 * (n - len(numeric))) + 0.7 * min(len(numeric), 4))
+    # numbers with units anchor a story; bare numbers a little (number-dumping earns nothing
+    # past two); names alone (systems, artefacts, dates, examples) cannot lift it past 1.6
+    name_cap = 1.6
+    buzz = sum(len(L.BUZZ.findall(s)) for s in ctx.lowered)
+    if buzz / max(ctx.word_count / 100, 0.5) >= 2.5:
+        name_cap = 0.8  # framework names in a buzzword answer are labels, not substance
+    value = min(4.0, min(name_cap, 0.4 * len(names)) + 0.7 * min(len(numeric), 4)
+                + 0.35 * min(len(bare), 2))
     if ctx.word_count > 250 and n / (ctx.word_count / 100) < 1.0:
         value = max(0.0, value - 0.7)  # long and thin
     ranked = sorted(range(len(per_sentence)), key=lambda i: -len(per_sentence[i]))
@@ -70,5 +101,5 @@ def score(ctx: AnswerContext) -> DimensionScore:
             "Name the systems and artefacts you used (a risk register, a dashboard, "
             "an ADR, the actual services) instead of describing them in general terms."
         )
-    reason = f"{n} specifics ({len(numeric)} numeric)"
+    reason = f"{n} specifics ({len(numeric)} numeric, {len(bare)} bare numbers)"
     return DimensionScore("specificity", round(value, 2), reason, evidence, tuple(advice))
