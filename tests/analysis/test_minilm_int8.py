@@ -127,3 +127,20 @@ def test_quantisation_is_per_channel_and_bounded() -> None:
     restored = q.astype(np.float32) * scale
     assert np.all(np.abs(restored - w) <= scale / 2 + 1e-6)
     assert np.all(restored[:, 5] == 0.0)
+
+
+def test_plain_and_fused_attention_graphs_agree(model: MiniLMEmbedder) -> None:
+    import onnxruntime as ort
+
+    sents = answer_sentences(2)[1]
+    out = []
+    for fused in (True, False):
+        graph = minilm_int8.build_graph(
+            model._layers, dim=model.dim, heads=model._heads, eps=model._eps,
+            fused_attention=fused,
+        )
+        session = ort.InferenceSession(graph, providers=["CPUExecutionProvider"])
+        probe = MiniLMEmbedder()
+        probe._int8 = minilm_int8.Int8Encoder(session)
+        out.append(probe.embed_answer(sents))
+    assert np.abs(out[0] - out[1]).max() < 1e-5
