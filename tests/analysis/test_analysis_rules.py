@@ -282,3 +282,55 @@ def test_a_point_said_only_with_a_hedge_is_touched_on_not_made(analyzer: Analyze
     assert "blameless" in missed and missed["blameless"].how == "partial"
     assert missed["blameless"].evidence is not None
     assert a_hedged.dimensions["coverage"].score < a_firm.dimensions["coverage"].score
+
+
+def _one_sentence_ctx(analyzer: Analyzer, qid: str, sentence: str, sims: list[float]):
+    """A context whose single sentence has the given cosine to each talking point."""
+    import numpy as np
+
+    from loopcoach.analysis.context import AnswerContext
+
+    rubric, _ = analyzer.rubric_for("", question_id=qid)
+    n = len(rubric.question.talking_points)
+    points = np.eye(n + 1, dtype=np.float32)[:n]  # orthonormal point vectors
+    v = np.zeros(n + 1, dtype=np.float32)
+    v[: len(sims)] = sims
+    v[n] = np.sqrt(max(0.0, 1.0 - float(np.sum(v**2))))
+    ctx = AnswerContext.build(rubric, sentence, v[None, :], [sentence])
+    ctx.embedder_name = "minilm"
+    ctx.point_vectors = points
+    return ctx
+
+
+def test_one_on_topic_sentence_makes_only_its_nearest_point(analyzer: Analyzer) -> None:
+    from loopcoach.analysis.scorers import coverage
+
+    # close to two points at once (0.62 and 0.58): only the nearer one is made by meaning
+    ctx = _one_sentence_ctx(analyzer, HOW_Q, "Something happened there.", [0.62, 0.58])
+    found = coverage.points(ctx)
+    made = [p.id for p in found if p.made]
+    tps = ctx.rubric.question.talking_points
+    assert made == [tps[0].id]
+    assert found[1].how == "partial" and found[1].evidence is not None
+
+
+def test_coverage_credit_rises_smoothly_with_similarity(analyzer: Analyzer) -> None:
+    from loopcoach.analysis.scorers import coverage
+
+    scores = []
+    for sim in (0.45, 0.50, 0.56, 0.62, 0.70):
+        ctx = _one_sentence_ctx(analyzer, HOW_Q, "Something happened there.", [sim])
+        scores.append(coverage.score(ctx, coverage.points(ctx)).score)
+    assert scores == sorted(scores) and len(set(scores)) == len(scores)
+
+
+def test_a_red_flag_sentence_only_touches_on_its_point(analyzer: Analyzer) -> None:
+    qid = "tpm-technical-risk-non-technical"
+    good = "I sit down with the engineers first to understand the risk: what could fail and how."
+    bad = "I let the engineers handle the technical risk, since they understand what could fail."
+    a_good = analyzer.analyze("", good, question_id=qid)
+    a_bad = analyzer.analyze("", bad, question_id=qid)
+    assert a_good.points_made and not a_good.red_flags
+    assert a_bad.red_flags and not a_bad.points_made
+    assert any(p.how == "partial" for p in a_bad.points_missed)
+    assert a_bad.dimensions["coverage"].score < a_good.dimensions["coverage"].score

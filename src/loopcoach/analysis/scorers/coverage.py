@@ -1,4 +1,11 @@
-"""Coverage: which of the rubric's talking points the answer makes, by cue or by meaning."""
+"""Coverage: which of the rubric's talking points the answer makes, by cue or by meaning.
+
+A point earns credit by how closely a sentence says it, not by a hard cut-off: nothing at the
+low cosine of the ramp, full credit at the high one (fitted on the training half of our graded
+answers). The made / touched on / missed labels stay for the report: a point is *made* only
+when a firm sentence uses one of its cue phrases or says it at similarity >= the made
+threshold.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +14,24 @@ import numpy as np
 from loopcoach.analysis import lexicon as L
 from loopcoach.analysis import text as T
 from loopcoach.analysis.context import AnswerContext
+from loopcoach.analysis.scorers import red_flags
 from loopcoach.domain.analysis import DimensionScore, PointResult
 
 # Cosine thresholds per embedder: (made, partial). MiniLM paraphrases score about 0.5-0.75.
 THRESHOLDS = {"minilm": (0.52, 0.40), "lexical": (0.42, 0.28)}
+# Credit by meaning rises linearly from nothing at the first cosine to full at the second.
+RAMP = {"minilm": (0.40, 0.65), "lexical": (0.28, 0.52)}
+TOUCHED = 0.4  # a point only touched on (hedged, buzzwords, a red-flag sentence) earns 40%
 SATURATION = 0.8  # making 80% of the weighted points earns the full score
 
 
 def thresholds(embedder: str) -> tuple[float, float]:
     return THRESHOLDS.get(embedder, THRESHOLDS["lexical"])
+
+
+def ramp(sim: float, embedder: str) -> float:
+    lo, hi = RAMP.get(embedder, RAMP["lexical"])
+    return min(1.0, max(0.0, (sim - lo) / (hi - lo)))
 
 
 def cue_sentence(cues: list[str], ctx: AnswerContext) -> int | None:
@@ -37,49 +53,71 @@ def _weak(ctx: AnswerContext, i: int) -> bool:
 def points(ctx: AnswerContext) -> list[PointResult]:
     q = ctx.rubric.question
     made_t, partial_t = thresholds(ctx.embedder_name)
+    n = len(ctx.sentences)
     sims = (
         ctx.vectors @ ctx.point_vectors.T
-        if ctx.point_vectors is not None and len(ctx.sentences)
+        if ctx.point_vectors is not None and n and len(q.talking_points)
         else None
     )
-    weak = [_weak(ctx, i) for i in range(len(ctx.sentences))]
+    weak = [_weak(ctx, i) for i in range(n)]
+    # A sentence that raises a red flag ("I let the engineers manage the risk") does not make
+    # the point it is about; it only touches on it.
+    for hit in red_flags.find(ctx):
+        if hit.evidence is not None:
+            weak[hit.evidence.index] = True
     firm = np.array([not w for w in weak], dtype=bool)
+    if sims is not None:
+        # By meaning, a sentence makes only the point it is closest to: a sentence that is
+        # merely on topic sits about as close to several points and must not make them all.
+        nearest = sims >= sims.max(axis=1, keepdims=True)
+        own = np.where(firm[:, None] & nearest, sims, -1.0)
+    credit: dict[str, float] = {}
     out: list[PointResult] = []
     for j, tp in enumerate(q.talking_points):
         best_i, best = -1, 0.0  # best sentence overall
-        firm_i, firm_best = -1, 0.0  # best sentence that is not hedged or buzzwords
+        own_i, own_best = -1, 0.0  # best firm sentence for which this is the nearest point
         if sims is not None:
             best_i = int(np.argmax(sims[:, j]))
             best = float(sims[best_i, j])
-            if firm.any():
-                col = np.where(firm, sims[:, j], -1.0)
-                firm_i = int(np.argmax(col))
-                firm_best = float(col[firm_i])
+            own_i = int(np.argmax(own[:, j]))
+            own_best = float(own[own_i, j])
         cue_i = cue_sentence(list(tp.cues), ctx)
+        meaning = ramp(own_best, ctx.embedder_name)
+        touched = TOUCHED * max(ramp(best, ctx.embedder_name), 1.0 if cue_i is not None else 0.0)
         if cue_i is not None and not weak[cue_i]:
+            credit[tp.id] = 1.0
             out.append(PointResult(tp.id, tp.label, True, "cue", round(best, 3),
                                    ctx.evidence(cue_i, tp.label), tp.description))
-        elif firm_best >= made_t:
-            out.append(PointResult(tp.id, tp.label, True, "meaning", round(firm_best, 3),
-                                   ctx.evidence(firm_i, tp.label), tp.description))
+        elif own_best >= made_t:
+            credit[tp.id] = max(meaning, touched)
+            out.append(PointResult(tp.id, tp.label, True, "meaning", round(own_best, 3),
+                                   ctx.evidence(own_i, tp.label), tp.description))
         elif cue_i is not None or best >= partial_t:
+            credit[tp.id] = max(meaning, touched)
             i = cue_i if cue_i is not None else best_i
             out.append(PointResult(tp.id, tp.label, False, "partial", round(best, 3),
                                    ctx.evidence(i, f"touches on: {tp.label}"), tp.description))
         else:
+            credit[tp.id] = 0.0
             out.append(
                 PointResult(tp.id, tp.label, False, "", round(best, 3), None, tp.description)
             )
+    ctx.notes["point_credit"] = credit
     return out
+
+
+def _credit(ctx: AnswerContext, p: PointResult) -> float:
+    stored = ctx.notes.get("point_credit")
+    if isinstance(stored, dict) and p.id in stored:
+        return float(stored[p.id])
+    return 1.0 if p.made else TOUCHED if p.how == "partial" else 0.0
 
 
 def score(ctx: AnswerContext, found: list[PointResult]) -> DimensionScore:
     q = ctx.rubric.question
     weights = {tp.id: tp.weight for tp in q.talking_points}
     total = sum(weights.values()) or 1.0
-    got = sum(
-        weights[p.id] * (1.0 if p.made else 0.4 if p.how == "partial" else 0.0) for p in found
-    )
+    got = sum(weights[p.id] * _credit(ctx, p) for p in found)
     frac = got / total
     value = round(min(4.0, 4.0 * frac / SATURATION), 2)
     made = [p for p in found if p.made]

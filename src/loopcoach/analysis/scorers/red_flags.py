@@ -62,6 +62,16 @@ def _cue_hit(cues: list[str], ctx: AnswerContext) -> int | None:
 
 
 def find(ctx: AnswerContext) -> list[FlagHit]:
+    """The red flags the answer raises, found once per analysis (coverage reads them too)."""
+    cached = ctx.notes.get("flag_hits")
+    if isinstance(cached, list):
+        return list(cached)
+    hits = _find(ctx)
+    ctx.notes["flag_hits"] = hits
+    return list(hits)
+
+
+def _find(ctx: AnswerContext) -> list[FlagHit]:
     if not ctx.sentences:
         return []
     threshold = MEANING_THRESHOLD.get(ctx.embedder_name, MEANING_THRESHOLD["lexical"])
