@@ -334,3 +334,14 @@ def test_a_red_flag_sentence_only_touches_on_its_point(analyzer: Analyzer) -> No
     assert a_bad.red_flags and not a_bad.points_made
     assert any(p.how == "partial" for p in a_bad.points_missed)
     assert a_bad.dimensions["coverage"].score < a_good.dimensions["coverage"].score
+
+
+def test_an_on_topic_sentence_or_a_question_raises_no_flag_by_meaning(analyzer: Analyzer) -> None:
+    # both sit close to the description of "generic management answer" (0.71 and 0.80) because
+    # they are about the same topic, but neither shows the flaw
+    for text in (
+        "The TPM job is the mix of technical judgement and execution that I enjoy most.",
+        "Why a TPM role and not product or engineering management?",
+    ):
+        a = analyzer.analyze("", text, question_id="tpm-why-tpm")
+        assert "generic-management" not in {h.id for h in a.red_flags}, text
