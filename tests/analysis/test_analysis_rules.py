@@ -345,3 +345,30 @@ def test_an_on_topic_sentence_or_a_question_raises_no_flag_by_meaning(analyzer: 
     ):
         a = analyzer.analyze("", text, question_id="tpm-why-tpm")
         assert "generic-management" not in {h.id for h in a.red_flags}, text
+
+
+# --- delivery --------------------------------------------------------------------------------
+
+
+def test_buzzwords_cost_delivery_with_evidence(analyzer: Analyzer) -> None:
+    plain = (PROCEDURE + "\n") * 2
+    buzzy = plain + (
+        "Ultimately it's about synergy, best practices and a north star that drives alignment "
+        "and transparency across the value stream.\n"
+        "We leverage a holistic, best-in-class framework to move the needle."
+    )
+    p = analyzer.analyze("", plain, question_id=HOW_Q).dimensions["delivery"]
+    b = analyzer.analyze("", buzzy, question_id=HOW_Q).dimensions["delivery"]
+    assert b.score < p.score - 0.5
+    assert "buzzwords" in b.reason
+    assert any("buzzwords" in e.note for e in b.evidence)
+    assert any("plain words" in tip for tip in b.advice)
+
+
+def test_an_answer_under_sixty_percent_of_the_target_loses_delivery(analyzer: Analyzer) -> None:
+    # REFINE_Q has a 120 s target: 55% of it is 165 words at 150 words a minute
+    sentence = "I run refinement with the team every week and we split big stories before sprint. "
+    text = sentence * 11  # 165 words, about 66 s
+    d = analyzer.analyze("", text, question_id=REFINE_Q).dimensions["delivery"]
+    assert d.score < 3.9
+    assert any("short" in tip for tip in d.advice)

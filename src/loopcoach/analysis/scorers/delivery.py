@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 
+from loopcoach.analysis import lexicon as L
 from loopcoach.analysis.context import AnswerContext
 from loopcoach.domain.analysis import DimensionScore
 
 WPM = 150.0
 LONG_SENTENCE = 40
+SHORT = 0.6  # under 60% of the target, the answer is too short to land spoken
+# Buzzwords ("synergy", "best-in-class", "north star") lose a listener: past one per 100 words
+# each further one per 100 words costs 0.4, at most 1.5 points.
+BUZZ_FREE, BUZZ_COST, BUZZ_CAP = 1.0, 0.4, 1.5
 _FILLER = re.compile(
     r"\b(um+|uh+|erm|er|you know|basically|sort of|kind of|i mean|literally|"
     r"so yeah)\b|(?:^|,\s*)like,|\blike\s+(?:um|uh|you know|literally|,)"
@@ -26,11 +31,11 @@ def estimated_seconds(ctx: AnswerContext) -> float:
 
 
 def _length_score(ratio: float) -> float:
-    """1.0 for a length between 50% and 130% of the target, falling off either side."""
+    """1.0 for a length between 60% and 130% of the target, falling off either side."""
     if ratio <= 0:
         return 0.0
-    if ratio < 0.5:
-        return max(0.0, ratio / 0.5)
+    if ratio < SHORT:
+        return max(0.0, ratio / SHORT)
     if ratio <= 1.3:
         return 1.0
     return max(0.0, 1.0 - (ratio - 1.3) / 0.6)
@@ -55,10 +60,14 @@ def score(ctx: AnswerContext) -> DimensionScore:
     fill_rate = n_fill * per100
     hedge_rate = n_hedge * per100
     long_idx = [i for i, n in enumerate(ctx.word_counts) if n > LONG_SENTENCE]
+    buzz = [(i, len(L.BUZZ.findall(s))) for i, s in enumerate(ctx.lowered)]
+    n_buzz = sum(c for _, c in buzz)
+    buzz_rate = n_buzz * per100
     value += 1.0
     value -= min(1.5, fill_rate * 0.5)
     value -= min(0.8, max(0.0, hedge_rate - 0.5) * 0.4)
     value -= min(0.8, 0.25 * len(long_idx))
+    value -= min(BUZZ_CAP, max(0.0, buzz_rate - BUZZ_FREE) * BUZZ_COST)
     advice: list[str] = []
     evidence = []
     pace_note = ""
@@ -87,7 +96,7 @@ def score(ctx: AnswerContext) -> DimensionScore:
                 f"{len(long_pauses)} pause(s) longer than 4 seconds; a short outline "
                 "before you start keeps the story moving."
             )
-    if ratio < 0.5:
+    if ratio < SHORT:
         advice.append(
             f"At about {secs:.0f} s this is short for a {target} s answer; add the "
             "context, your actions and the result."
@@ -105,6 +114,13 @@ def score(ctx: AnswerContext) -> DimensionScore:
         worst = max(hedges, key=lambda x: x[1])[0]
         evidence.append(ctx.evidence(worst, "hedging"))
         advice.append("State what you did and decided without hedging ('I think', 'maybe').")
+    if buzz_rate > BUZZ_FREE:
+        worst = max(buzz, key=lambda x: x[1])[0]
+        evidence.append(ctx.evidence(worst, f"{n_buzz} buzzwords in the answer"))
+        advice.append(
+            "Say it in plain words: a listener cannot follow buzzwords; name the system, the "
+            "decision or the number instead."
+        )
     for i in long_idx[:2]:
         evidence.append(ctx.evidence(i, f"{ctx.word_counts[i]} words in one sentence"))
     if long_idx:
@@ -112,7 +128,7 @@ def score(ctx: AnswerContext) -> DimensionScore:
     value = max(0.0, min(4.0, value))
     reason = (
         f"{ctx.word_count} words, about {secs:.0f} s against a {target} s target"
-        f"{pace_note}; {n_fill} fillers, {n_hedge} hedges, {len(long_idx)} very long "
-        "sentences"
+        f"{pace_note}; {n_fill} fillers, {n_hedge} hedges, {n_buzz} buzzwords, "
+        f"{len(long_idx)} very long sentences"
     )
     return DimensionScore("delivery", round(value, 2), reason, tuple(evidence), tuple(advice))
