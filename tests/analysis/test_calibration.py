@@ -42,7 +42,7 @@ def test_calibration_held_out_pairwise_accuracy(graded: tuple[list[C.Graded],
     prs = C.pairs(test)
     acc = C.pairwise_accuracy(prs, scores)
     lengths = {i.id: float(C.words(i.text)) for i in test}
-    assert acc >= 0.87, acc
+    assert acc >= 0.91, acc
     assert acc >= C.pairwise_accuracy(prs, lengths) + 0.15
 
 
@@ -51,11 +51,11 @@ def test_calibration_longer_worse_answers_are_caught(graded: tuple[list[C.Graded
     items, scores = graded
     _, test = C.split(items)
     prs = [(b, w) for b, w in C.pairs(test) if C.words(w.text) >= C.words(b.text)]
-    assert C.pairwise_accuracy(prs, scores) >= 0.79
+    assert C.pairwise_accuracy(prs, scores) >= 0.87
 
 
 def test_calibration_correlates_with_grades(graded: tuple[list[C.Graded],
                                                          dict[str, float]]) -> None:
     items, scores = graded
     _, test = C.split(items)
-    assert C.spearman([scores[i.id] for i in test], [i.overall for i in test]) >= 0.76
+    assert C.spearman([scores[i.id] for i in test], [i.overall for i in test]) >= 0.80
