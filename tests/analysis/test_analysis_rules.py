@@ -372,3 +372,33 @@ def test_an_answer_under_sixty_percent_of_the_target_loses_delivery(analyzer: An
     d = analyzer.analyze("", text, question_id=REFINE_Q).dimensions["delivery"]
     assert d.score < 3.9
     assert any("short" in tip for tip in d.advice)
+
+
+# --- coverage: a point tied to a story part ---------------------------------------------------
+
+OUTCOME_STORY = (
+    "At a logistics company, our payments and ledger teams disagreed on whether to move "
+    "settlement to an event stream, and it blocked a launch for 40 merchants.\n"
+    "I set up a decision review with both leads and wrote a one-page comparison of latency, "
+    "cost and migration risk.\n"
+    "I proposed a two-week spike with success criteria both leads signed before it started.\n"
+    "We went live three weeks early and reconciliation errors fell by 35%."
+)
+
+
+def test_a_result_point_is_made_by_the_story_s_result_sentence(analyzer: Analyzer) -> None:
+    rubric, _ = analyzer.rubric_for("", question_id=STORY_Q)
+    point = next(tp for tp in rubric.question.talking_points if tp.id == "result")
+    assert point.part == "result"
+    result = analyzer.analyze("", OUTCOME_STORY, question_id=STORY_Q)
+    made = {p.id: p for p in result.points_made}
+    assert made["result"].how == "story"
+    assert made["result"].evidence is not None
+    assert "fell by 35%" in made["result"].evidence.sentence
+    # The same sentence as a promise is not a result, so it does not make the point that way.
+    promised = OUTCOME_STORY.replace(
+        "We went live three weeks early and reconciliation errors fell by 35%.",
+        "We expect to go live next quarter.",
+    )
+    after = analyzer.analyze("", promised, question_id=STORY_Q)
+    assert all(p.how != "story" for p in after.points_made)

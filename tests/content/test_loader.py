@@ -167,3 +167,14 @@ def test_loader_not_utf8(mini_pack: Path) -> None:
     (mini_pack / "zz.yaml").write_bytes(b"questions: \xff\xfe\n")
     (msg,) = problems_of(mini_pack)
     assert "UTF-8" in msg
+
+
+def test_loader_talking_point_part_must_be_a_story_part(mini_pack: Path) -> None:
+    edit(mini_pack / "questions.yaml", "        label: Names the goal\n",
+         "        label: Names the goal\n        part: ending\n")
+    (msg,) = problems_of(mini_pack)
+    assert "talking_points[0](goal).part" in msg
+    assert "'result'" in msg and "got 'ending'" in msg
+    edit(mini_pack / "questions.yaml", "part: ending", "part: result")
+    lib = build_library([load_pack(mini_pack)])
+    assert lib.question("mini-plan")[1].talking_points[0].part == "result"

@@ -90,6 +90,11 @@ class Cue(Model):
 
 class TalkingPoint(Cue):
     weight: float = Field(default=1.0, gt=0, le=3)
+    part: Literal["situation", "task", "action", "result"] | None = Field(
+        default=None,
+        description="for a STAR question: the story part this point is; a sentence the "
+        "structure check finds as that part also makes the point",
+    )
 
 
 class RedFlag(Cue):

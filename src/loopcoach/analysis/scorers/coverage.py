@@ -14,7 +14,7 @@ import numpy as np
 from loopcoach.analysis import lexicon as L
 from loopcoach.analysis import text as T
 from loopcoach.analysis.context import AnswerContext
-from loopcoach.analysis.scorers import red_flags
+from loopcoach.analysis.scorers import red_flags, structure
 from loopcoach.domain.analysis import DimensionScore, PointResult
 
 # Cosine thresholds per embedder: (made, partial). MiniLM paraphrases score about 0.5-0.75.
@@ -71,6 +71,14 @@ def points(ctx: AnswerContext) -> list[PointResult]:
         # merely on topic sits about as close to several points and must not make them all.
         nearest = sims >= sims.max(axis=1, keepdims=True)
         own = np.where(firm[:, None] & nearest, sims, -1.0)
+    # A point the pack ties to a story part (``part: result``) is also made by a firm sentence
+    # the structure check finds as that part: "reconciliation errors fell by 35%" states the
+    # outcome whatever words the point's description uses.
+    parts = (
+        structure.star_parts(ctx)
+        if ctx.rubric.framework == "star" and any(tp.part for tp in q.talking_points)
+        else {}
+    )
     credit: dict[str, float] = {}
     out: list[PointResult] = []
     for j, tp in enumerate(q.talking_points):
@@ -84,10 +92,16 @@ def points(ctx: AnswerContext) -> list[PointResult]:
         cue_i = cue_sentence(list(tp.cues), ctx)
         meaning = ramp(own_best, ctx.embedder_name)
         touched = TOUCHED * max(ramp(best, ctx.embedder_name), 1.0 if cue_i is not None else 0.0)
+        part_i = next((i for i in parts.get(tp.part or "", []) if not weak[i]), None)
         if cue_i is not None and not weak[cue_i]:
             credit[tp.id] = 1.0
             out.append(PointResult(tp.id, tp.label, True, "cue", round(best, 3),
                                    ctx.evidence(cue_i, tp.label), tp.description))
+        elif part_i is not None:
+            credit[tp.id] = 1.0
+            out.append(PointResult(tp.id, tp.label, True, "story", round(best, 3),
+                                   ctx.evidence(part_i, f"{tp.label} (the story's {tp.part})"),
+                                   tp.description))
         elif own_best >= made_t:
             credit[tp.id] = max(meaning, touched)
             out.append(PointResult(tp.id, tp.label, True, "meaning", round(own_best, 3),
