@@ -9,8 +9,6 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-
 from loopcoach.config import Settings
 from loopcoach.content.library import Library, load_library
 from loopcoach.content.search import Hit, SearchIndex
@@ -18,6 +16,8 @@ from loopcoach.domain.analysis import Analysis, Timing
 
 if TYPE_CHECKING:
     from datetime import datetime
+
+    from sqlalchemy import Engine
 
     from loopcoach.analysis.engine import Analyzer
     from loopcoach.coach_mock import AnswerResult, Checkpoint, MockCoach

@@ -87,7 +87,9 @@ def lower_words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
+@lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
+    """A light suffix-stripping stem (memoised: answers reuse a small vocabulary)."""
     w = word.lower()
     for suf in _SUFFIXES:
         if w.endswith(suf) and len(w) - len(suf) >= 3:

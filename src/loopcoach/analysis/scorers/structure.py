@@ -96,6 +96,16 @@ def _result_sentence(low: str, i: int, n: int) -> bool:
 
 
 def star_parts(ctx: AnswerContext) -> dict[str, list[int]]:
+    """Sentence indices of each STAR part (and learning); computed once per analysis."""
+    cached = ctx.notes.get("star_parts")
+    if isinstance(cached, dict):
+        return cached
+    parts = _star_parts(ctx)
+    ctx.notes["star_parts"] = parts
+    return parts
+
+
+def _star_parts(ctx: AnswerContext) -> dict[str, list[int]]:
     parts: dict[str, list[int]] = {"situation": [], "task": [], "action": [], "result": []}
     learning: list[int] = []
     n = len(ctx.lowered)
@@ -175,7 +185,7 @@ def _finish(ctx: AnswerContext, value: float, evidence: list[Evidence],
 
 
 def _star(ctx: AnswerContext) -> DimensionScore:
-    parts = star_parts(ctx)
+    parts = dict(star_parts(ctx))  # a copy: the cached parts stay whole
     learning = parts.pop("learning")
     own_actions = [i for i in parts["action"] if L.ACTION.search(ctx.lowered[i])]
     have = {k: bool(v) for k, v in parts.items()}
