@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from loopcoach.analysis import embeddings
 from loopcoach.analysis.embeddings import load_embedder
 from loopcoach.analysis.engine import Analyzer
 from loopcoach.content.library import load_library
 
 ANALYSIS_FIXTURES = Path(__file__).parents[1] / "fixtures" / "analysis"
+
+
+@pytest.fixture
+def fresh_loader(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No LOOPCOACH_EMBEDDER from the environment, and embedders loaded afresh (and after)."""
+    monkeypatch.delenv(embeddings.ENV_VAR, raising=False)
+    embeddings.clear_embedder_cache()
+    yield
+    embeddings.clear_embedder_cache()
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -30,12 +30,7 @@ MODEL_INSTALLED = importlib.util.find_spec(minilm.MODEL_PACKAGE) is not None
 SRC = Path(minilm.__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def fresh_loader(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv(embeddings.ENV_VAR, raising=False)
-    embeddings.clear_embedder_cache()
-    yield
-    embeddings.clear_embedder_cache()
+pytestmark = pytest.mark.usefixtures("fresh_loader")  # tests/analysis/conftest.py
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -23,12 +22,7 @@ MODEL_INSTALLED = importlib.util.find_spec(minilm.MODEL_PACKAGE) is not None
 ORT_INSTALLED = importlib.util.find_spec("onnxruntime") is not None
 
 
-@pytest.fixture(autouse=True)
-def fresh_loader(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv(embeddings.ENV_VAR, raising=False)
-    embeddings.clear_embedder_cache()
-    yield
-    embeddings.clear_embedder_cache()
+pytestmark = pytest.mark.usefixtures("fresh_loader")  # tests/analysis/conftest.py
 
 
 @pytest.fixture(scope="module")
