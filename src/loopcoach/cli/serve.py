@@ -15,6 +15,9 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         host: Annotated[str, typer.Option(help="Address to bind.")] = DEFAULT_HOST,
         port: Annotated[int, typer.Option(help="Port to listen on.")] = DEFAULT_PORT,
+        allow_host: Annotated[list[str] | None, typer.Option(
+            "--allow-host", help="Another host name the app answers to (repeatable), e.g. "
+            "this machine's name when serving on 0.0.0.0.")] = None,
     ) -> None:
         """Start the web app (http://127.0.0.1:8000 by default)."""
         import uvicorn
@@ -25,4 +28,5 @@ def register(app: typer.Typer) -> None:
         coach.library  # noqa: B018 - fail fast on a broken pack, before binding the port
         coach.engine  # noqa: B018 - migrate before serving
         typer.echo(f"loopcoach serving on http://{host}:{port}  (Ctrl-C to stop)")
-        uvicorn.run(create_app(coach), host=host, port=port, log_level="warning")
+        app = create_app(coach, host=host, extra_hosts=allow_host or ())
+        uvicorn.run(app, host=host, port=port, log_level="warning")

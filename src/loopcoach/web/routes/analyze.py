@@ -12,12 +12,13 @@ from starlette.responses import Response
 from loopcoach.coach import Coach
 from loopcoach.domain.analysis import Analysis, Timing
 from loopcoach.web.routes.pages import render
+from loopcoach.web.security import page_router
 
 MAX_QUESTION_CHARS = 2_000
 MAX_ANSWER_CHARS = 100_000
 
 api = APIRouter(prefix="/api/v1", tags=["analysis"])
-pages = APIRouter(include_in_schema=False)
+pages = page_router()
 
 
 class AnalyzeRequest(BaseModel):

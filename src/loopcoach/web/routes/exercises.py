@@ -31,9 +31,10 @@ from loopcoach.exercises import (
 from loopcoach.exercises import forecast as forecasting
 from loopcoach.exercises.files import Record
 from loopcoach.web.routes.pages import render
+from loopcoach.web.security import page_router
 
 api = APIRouter(prefix="/api/v1/exercises", tags=["exercises"])
-pages = APIRouter(include_in_schema=False)
+pages = page_router()
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_TEXT_CHARS = 1_000_000

@@ -19,9 +19,10 @@ from loopcoach.interview.session import SessionState
 from loopcoach.interview.views import analysis_short, session_summary, state_view, turn_view
 from loopcoach.web.routes.analyze import MAX_ANSWER_CHARS
 from loopcoach.web.routes.pages import render
+from loopcoach.web.security import page_router
 
 api = APIRouter(prefix="/api/v1/mock", tags=["mock interview"])
-pages = APIRouter(include_in_schema=False)
+pages = page_router()
 
 SESSION_ID = r"^[A-Za-z0-9_-]{1,64}$"
 MAX_SEED = 2**31 - 1

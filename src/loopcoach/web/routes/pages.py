@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
 from loopcoach.coach import Coach
+from loopcoach.web.security import csrf_token, page_router
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 
 
 def _coach(request: Request) -> Coach:
@@ -22,7 +23,8 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> Re
     templates = request.app.state.templates
     roles = list(_coach(request).library.roles.values())
     return templates.TemplateResponse(
-        request, name, {"all_roles": roles, **context}, status_code=status
+        request, name, {"all_roles": roles, "csrf_token": csrf_token(request), **context},
+        status_code=status,
     )
 
 

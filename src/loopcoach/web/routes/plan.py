@@ -18,9 +18,10 @@ from starlette.responses import Response
 from loopcoach.coach import Coach
 from loopcoach.errors import LoopcoachError
 from loopcoach.web.routes.pages import render
+from loopcoach.web.security import page_router
 
 api = APIRouter(prefix="/api/v1", tags=["plan and progress"])
-pages = APIRouter(include_in_schema=False)
+pages = page_router()
 
 RoleQ = Annotated[str, Query(min_length=1, max_length=80)]
 OptRoleQ = Annotated[str, Query(max_length=80)]

@@ -18,9 +18,10 @@ from loopcoach.coach import Coach
 from loopcoach.errors import LoopcoachError, NotFound
 from loopcoach.prep.stories import StoryInput
 from loopcoach.web.routes.pages import render
+from loopcoach.web.security import page_router
 
 api = APIRouter(prefix="/api/v1", tags=["prep pack"])
-pages = APIRouter(include_in_schema=False)
+pages = page_router()
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PASTE_CHARS = 200_000

@@ -1,0 +1,154 @@
+"""One error path: every error ends as JSON `{"error": {"code", "message"}}` under /api/ and as
+the HTML error page elsewhere, always with the security headers and a sentence a user can act
+on. `ErrorBoundary` (outermost middleware) catches what the routes did not; `install` registers
+the handlers for user errors, validation errors and HTTP errors.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import sqlite3
+from collections.abc import Iterator
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from loopcoach.errors import LoopcoachError, NotFound
+
+log = logging.getLogger("loopcoach.web")
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # same-origin (not no-referrer): a same-origin form post then carries its real Origin
+    # instead of `Origin: null`, and nothing is sent to other sites.
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+def error_response(request: Request, status: int, code: str, message: str) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+    from loopcoach.web.routes.pages import error_page
+
+    return error_page(request, status, message)
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        cur = todo.pop()
+        if cur is None or id(cur) in seen:
+            continue
+        seen.add(id(cur))
+        yield cur
+        orig = getattr(cur, "orig", None)  # SQLAlchemy's DBAPIError wraps the driver's error
+        todo.extend([cur.__cause__, cur.__context__,
+                     orig if isinstance(orig, BaseException) else None])
+
+
+def describe(exc: BaseException) -> tuple[int, str, str]:
+    """(status, code, message) for an exception no route turned into a user error."""
+    for cur in _chain(exc):
+        text = str(cur).lower()
+        number = getattr(cur, "errno", None) if isinstance(cur, OSError) else None
+        if number == errno.ENOSPC or "disk is full" in text or "no space left" in text:
+            return 507, "disk-full", ("the disk is full, so this was not saved; free some "
+                                      "space and try again")
+        if number in (errno.EROFS, errno.EACCES) or "readonly database" in text or (
+                "read-only" in text and isinstance(cur, OSError | sqlite3.Error)):
+            return 503, "read-only", ("the data directory is read-only, so this was not "
+                                      "saved; make it writable or set LOOPCOACH_DATA_DIR")
+        if isinstance(cur, RecursionError):
+            return 400, "too-deep", ("the input is nested too deeply to read; flatten it to "
+                                     "a few levels")
+        if isinstance(cur, MemoryError):
+            return 413, "too-large", ("the input needs more memory than loopcoach allows; "
+                                      "send a smaller file")
+        if "nul (0x00)" in text or "\\x00" in text or "null character" in text:
+            return 400, "nul-byte", ("the text contains a NUL character (\\0); remove it and "
+                                     "try again")
+    return 500, "internal", (f"loopcoach hit an unexpected problem ({type(exc).__name__}); "
+                             "try again, and report it with the server log if it happens again")
+
+
+class ErrorBoundary:
+    """Outermost middleware: security headers on every response, and any exception that
+    escaped the routes answered as a JSON or HTML error instead of a bare 500."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                for key, value in SECURITY_HEADERS.items():
+                    if key not in headers:
+                        headers[key] = value
+            await send(message)
+
+        try:
+            await self.app(scope, receive, with_headers)
+        except Exception as exc:  # noqa: BLE001 - the one place every error ends
+            if started:
+                log.exception("error after the response started")
+                return
+            status, code, message = describe(exc)
+            if status >= 500:
+                log.error("%s %s failed", scope.get("method"), scope.get("path"),
+                          exc_info=exc)
+            response = _safe_response(Request(scope), status, code, message)
+            await response(scope, receive, with_headers)
+
+
+def _safe_response(request: Request, status: int, code: str, message: str) -> Response:
+    try:
+        return error_response(request, status, code, message)
+    except Exception:  # noqa: BLE001 - the templates themselves may be what failed
+        from html import escape
+
+        return HTMLResponse(f"<!doctype html><title>{status}</title><h1>{status}</h1>"
+                            f"<p>{escape(message)}</p>", status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    """The exception handlers for errors a user can cause."""
+
+    @app.exception_handler(LoopcoachError)
+    async def _user_error(request: Request, exc: LoopcoachError) -> Response:
+        status = 404 if isinstance(exc, NotFound) else int(getattr(exc, "http_status", 400))
+        return error_response(request, status, exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        what = str(first.get("msg", "invalid request"))[:300]
+        message = f"{where[:200]}: {what}" if where else what
+        return error_response(request, 422, "invalid-request", message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_response(request, exc.status_code, f"http-{exc.status_code}",
+                              str(exc.detail))
