@@ -249,10 +249,11 @@ def test_browser_prep_upload_resume_and_download_pack(page: Any, live_server: st
 
 
 def test_browser_plan_progress_and_downloads(page: Any, live_server: str) -> None:
-    started = httpx.post(live_server + "/api/v1/mock", timeout=60,
+    same_origin = {"Origin": live_server}
+    started = httpx.post(live_server + "/api/v1/mock", timeout=60, headers=same_origin,
                          json={"role": "tpm", "seed": 5, "allow_repeats": True}).json()
     httpx.post(f"{live_server}/api/v1/mock/{started['session']}/answer", timeout=60,
-               json={"answer": GOOD_ANSWER}).raise_for_status()
+               headers=same_origin, json={"answer": GOOD_ANSWER}).raise_for_status()
     page.goto(live_server + "/plan")
     page.select_option("#plan-role", "tpm")
     page.click("#plan-form button[type=submit]")

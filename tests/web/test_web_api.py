@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,26 @@ ANSWER = ("I ran the migration of 40 services to the new platform over two quart
           "milestones, tracked risks weekly and cut deploy time by 30%.")
 
 
+TOKEN_RX = re.compile(r'name="csrf_token" value="([^"]+)"')
+_browsers: dict[str, tuple[httpx.Client, str]] = {}
+
+
+def browser(base: str) -> tuple[httpx.Client, str]:
+    """A same-origin client, as a browser on the app's own pages: it sends Origin, keeps the
+    CSRF cookie, and knows the token the pages put in their forms."""
+    if base not in _browsers:
+        client = httpx.Client(base_url=base, timeout=LONG, headers={"Origin": base})
+        found = TOKEN_RX.search(client.get("/mock").text)
+        assert found, "the mock page has no csrf_token field"
+        _browsers[base] = (client, found.group(1))
+    return _browsers[base]
+
+
 def post(base: str, path: str, **kw: Any) -> httpx.Response:
-    return httpx.post(base + path, timeout=LONG, **kw)
+    client, token = browser(base)
+    if not path.startswith("/api/") and "content" not in kw:
+        kw["data"] = {"csrf_token": token, **(kw.get("data") or {})}
+    return client.post(path, **kw)
 
 
 def get(base: str, path: str, **kw: Any) -> httpx.Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -134,7 +135,11 @@ def test_web_api_analyze_not_json(server: str) -> None:
 def test_web_analyze_page_escapes_the_answer(server: str) -> None:
     form = {"question": "Tell me about a time you drove alignment between teams.",
             "answer": "I wrote <script>alert('x')</script> in the doc and we cut time by 20%."}
-    r = httpx.post(server + "/analyze", data=form, timeout=60)
+    with httpx.Client(base_url=server, timeout=60, headers={"Origin": server}) as browser:
+        page = browser.get("/analyze").text  # sets the CSRF cookie; the form holds the token
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert token, "the analyse form has no csrf_token field"
+        r = browser.post("/analyze", data={**form, "csrf_token": token.group(1)})
     assert r.status_code == 200
     assert "<script>alert" not in r.text and "&lt;script&gt;" in r.text
     assert "Score" in r.text and "annotated" in r.text

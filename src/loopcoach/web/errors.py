@@ -110,7 +110,7 @@ class ErrorBoundary:
 
         try:
             await self.app(scope, receive, with_headers)
-        except Exception as exc:  # noqa: BLE001 - the one place every error ends
+        except Exception as exc:  # the one place every error ends
             if started:
                 log.exception("error after the response started")
                 return
@@ -125,7 +125,7 @@ class ErrorBoundary:
 def _safe_response(request: Request, status: int, code: str, message: str) -> Response:
     try:
         return error_response(request, status, code, message)
-    except Exception:  # noqa: BLE001 - the templates themselves may be what failed
+    except Exception:  # the templates themselves may be what failed
         from html import escape
 
         return HTMLResponse(f"<!doctype html><title>{status}</title><h1>{status}</h1>"

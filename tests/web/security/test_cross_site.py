@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-
 from tests.web.security.conftest import ORIGIN, assert_alive, form_token
 
 EVIL = "http://evil.example"
