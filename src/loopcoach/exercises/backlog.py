@@ -17,6 +17,7 @@ Pure: works on `Record`s (from a file or a pack case) and returns data.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 from loopcoach.errors import LoopcoachError
 from loopcoach.exercises.critical_path import check_graph
 from loopcoach.exercises.files import Record, id_list, number, plain, require_columns, text_of
+from loopcoach.limits import shown
 
 REQUIRED = ["id", "title", "business_value", "time_criticality", "risk_reduction", "job_size"]
 RICE_FIELDS = ("reach", "impact", "confidence", "effort")
@@ -84,8 +86,8 @@ def items_from_records(records: Sequence[Record]) -> list[BacklogItem]:
             moscow = MOSCOW.get(text_of(rec, "moscow").lower())
             if moscow is None:
                 raise LoopcoachError(
-                    "bad-value", f"{rec.where}, column 'moscow': {text_of(rec, 'moscow')!r} is "
-                    "not must, should, could or won't",
+                    "bad-value", f"{rec.where}, column 'moscow': "
+                    f"{shown(text_of(rec, 'moscow'))} is not must, should, could or won't",
                 )
         values = {k: number(rec, k, minimum=0) for k in REQUIRED[2:5]}
         job_size = number(rec, "job_size", above=0)
@@ -115,14 +117,23 @@ def items_from_records(records: Sequence[Record]) -> list[BacklogItem]:
 def order_by(items: Sequence[BacklogItem], score: Callable[[BacklogItem], float]) -> list[str]:
     """Highest score first, every dependency before its dependent, ties in file order."""
     check_graph(((i.id, i.depends_on) for i in items), what="backlog item")
-    placed: set[str] = set()
+    position = {item.id: n for n, item in enumerate(items)}
+    waiting = {item.id: len(set(item.depends_on)) for item in items}
+    dependents: dict[str, list[int]] = {item.id: [] for item in items}
+    for n, item in enumerate(items):
+        for d in set(item.depends_on):
+            dependents[d].append(n)
+    ready = [(-score(item), n) for n, item in enumerate(items) if waiting[item.id] == 0]
+    heapq.heapify(ready)
     order: list[str] = []
-    while len(order) < len(items):
-        ready = [(n, i) for n, i in enumerate(items)
-                 if i.id not in placed and all(d in placed for d in i.depends_on)]
-        _, best = min(ready, key=lambda pair: (-score(pair[1]), pair[0]))
-        order.append(best.id)
-        placed.add(best.id)
+    while ready:  # the best-scoring item whose dependencies are placed; ties in file order
+        _, n = heapq.heappop(ready)
+        order.append(items[n].id)
+        for m in dependents[items[n].id]:
+            waiting[items[m].id] -= 1
+            if waiting[items[m].id] == 0:
+                heapq.heappush(ready, (-score(items[m]), m))
+    assert len(order) == len(position)
     return order
 
 
@@ -273,7 +284,7 @@ def prioritise(
 ) -> BacklogResult:
     """WSJF and RICE orders, and the comparison with `my_order` when given."""
     if against not in METHODS:
-        raise LoopcoachError("bad-value", f"compare against 'wsjf' or 'rice', not {against!r}")
+        raise LoopcoachError("bad-value", f"compare against 'wsjf' or 'rice', not {shown(against)}")
     orders: dict[str, list[str] | None] = {"wsjf": order_by(items, lambda i: i.wsjf)}
     notes = []
     no_rice = [i.id for i in items if i.rice is None]

@@ -9,7 +9,8 @@ path. Durations are in days. Pure: no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import heapq
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
@@ -84,6 +85,9 @@ class Schedule:
                 return s
         raise KeyError(ws_id)
 
+    def by_id(self) -> dict[str, Scheduled]:
+        return {s.workstream.id: s for s in self.items}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "critical_path": list(self.critical_path),
@@ -95,7 +99,8 @@ class Schedule:
         }
 
     def summary(self) -> str:
-        names = " → ".join(self.get(i).workstream.name for i in self.critical_path)
+        by_id = self.by_id()
+        names = " → ".join(by_id[i].workstream.name for i in self.critical_path)
         return f"Critical path ({plain(self.duration)} days): {names}"
 
 
@@ -114,66 +119,97 @@ def workstreams_from_records(records: Sequence[Record]) -> list[Workstream]:
 def check_graph(nodes: Iterable[tuple[str, tuple[str, ...]]], *, what: str) -> list[str]:
     """A stable topological order of (id, depends_on) pairs, or a LoopcoachError naming the ids.
 
-    Duplicate ids, dependencies on unknown ids and cycles are the user's to fix.
+    Kahn's algorithm with the file position as priority: among the ids whose dependencies are
+    all placed, the one first in the file comes next. O((n + e) log n). Duplicate ids,
+    dependencies on unknown ids and cycles are the user's to fix.
     """
     pairs = list(nodes)
     ids = [i for i, _ in pairs]
-    seen: set[str] = set()
-    for i in ids:
-        if i in seen:
+    position: dict[str, int] = {}
+    for n, i in enumerate(ids):
+        if i in position:
             raise LoopcoachError(
-                "duplicate-id", f"{what} id '{i}' is used twice; ids must be unique"
+                "duplicate-id", f"{what} id '{_short(i)}' is used twice; ids must be unique"
             )
-        seen.add(i)
-    unknown = [(i, d) for i, deps in pairs for d in deps if d not in seen]
+        position[i] = n
+    unknown = [(i, d) for i, deps in pairs for d in deps if d not in position]
     if unknown:
-        listed = "; ".join(f"'{i}' depends on unknown '{d}'" for i, d in unknown)
+        listed = "; ".join(f"'{_short(i)}' depends on unknown '{_short(d)}'"
+                           for i, d in unknown[:5])
+        more = f" (and {len(unknown) - 5} more)" if len(unknown) > 5 else ""
+        known = ", ".join(_short(i) for i in ids[:20]) + (", ..." if len(ids) > 20 else "")
         raise LoopcoachError(
             "unknown-reference",
-            f"{listed}; depends_on must name ids from the list ({', '.join(ids)})",
+            f"{listed}{more}; depends_on must name ids from the list ({known})",
         )
-    deps = dict(pairs)
+    deps = {i: tuple(dict.fromkeys(d)) for i, d in pairs}
+    waiting = {i: len(deps[i]) for i in ids}
+    dependents: dict[str, list[str]] = {i: [] for i in ids}
+    for i in ids:
+        for d in deps[i]:
+            dependents[d].append(i)
+    ready = [position[i] for i in ids if waiting[i] == 0]
+    heapq.heapify(ready)
     order: list[str] = []
-    placed: set[str] = set()
-    while len(order) < len(ids):
-        ready = [i for i in ids if i not in placed and all(d in placed for d in deps[i])]
-        if not ready:
-            cycle = find_cycle({i: deps[i] for i in ids if i not in placed})
-            chain = f"'{cycle[0]}' depends on " + ", which depends on ".join(
-                f"'{c}'" for c in cycle[1:]
-            )
-            raise LoopcoachError(
-                "dependency-cycle",
-                f"dependency cycle among {what}s {', '.join(sorted(set(cycle)))}: {chain}; "
-                "remove one of these dependencies",
-            )
-        order.append(ready[0])
-        placed.add(ready[0])
+    while ready:
+        current = ids[heapq.heappop(ready)]
+        order.append(current)
+        for nxt in dependents[current]:
+            waiting[nxt] -= 1
+            if waiting[nxt] == 0:
+                heapq.heappush(ready, position[nxt])
+    if len(order) < len(ids):
+        placed = set(order)
+        cycle = find_cycle({i: deps[i] for i in ids if i not in placed})
+        shown_cycle = [_short(c) for c in cycle[:12]] + (["..."] if len(cycle) > 12 else [])
+        chain = f"'{shown_cycle[0]}' depends on " + ", which depends on ".join(
+            f"'{c}'" for c in shown_cycle[1:]
+        )
+        members = sorted(set(cycle))
+        named = ", ".join(_short(c) for c in members[:12]) + (", ..." if len(members) > 12
+                                                               else "")
+        raise LoopcoachError(
+            "dependency-cycle",
+            f"dependency cycle among {what}s {named}: {chain}; remove one of these dependencies",
+        )
     return order
 
 
+def _short(ws_id: str) -> str:
+    return ws_id if len(ws_id) <= 40 else ws_id[:39] + "…"
+
+
 def find_cycle(deps: dict[str, tuple[str, ...]]) -> list[str]:
-    """One cycle as ids, each depending on the next, first repeated last: ['a', 'b', 'a']."""
+    """One cycle as ids, each depending on the next, first repeated last: ['a', 'b', 'a'].
+
+    Iterative depth-first search, so a long chain cannot exhaust the recursion limit.
+    """
     state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for d in deps.get(node, ()):
-            if d not in deps:
+    for root in deps:
+        if root in state:
+            continue
+        stack: list[str] = [root]
+        where: dict[str, int] = {root: 0}
+        todo: list[Iterator[str]] = [iter(deps[root])]
+        state[root] = 1
+        while todo:
+            node = stack[-1]
+            step = next(todo[-1], None)
+            if step is None:
+                todo.pop()
+                stack.pop()
+                where.pop(node, None)
+                state[node] = 2
                 continue
-            if state.get(d) == 1:
-                return [*stack[stack.index(d):], d]
-            if d not in state and (found := visit(d)):
-                return found
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in deps:
-        if node not in state and (found := visit(node)):
-            return found
+            if step not in deps:
+                continue
+            if state.get(step) == 1:
+                return [*stack[where[step]:], step]
+            if step not in state:
+                state[step] = 1
+                where[step] = len(stack)
+                stack.append(step)
+                todo.append(iter(deps[step]))
     raise AssertionError("find_cycle called on an acyclic graph")  # pragma: no cover
 
 
@@ -207,19 +243,18 @@ def _chain(
 ) -> tuple[str, ...]:
     """Walk back from a critical workstream that ends the project to one that starts it."""
     critical = {s.workstream.id for s in items if s.critical}
-    file_order = list(by_id)
-    ends = [i for i in file_order if i in critical and abs(ef[i] - total) < EPS]
+    position = {i: n for n, i in enumerate(by_id)}
+    ends = [i for i in by_id if i in critical and abs(ef[i] - total) < EPS]
     if not ends:  # pragma: no cover - the longest chain always ends at `total`
         return ()
     path = [ends[0]]
     while True:
         current = by_id[path[-1]]
         start = ef[current.id] - current.duration
-        before = [d for d in file_order
-                  if d in current.depends_on and d in critical and abs(ef[d] - start) < EPS]
+        before = [d for d in current.depends_on if d in critical and abs(ef[d] - start) < EPS]
         if not before:
             break
-        path.append(before[0])
+        path.append(min(before, key=position.__getitem__))  # the first in file order
     return tuple(reversed(path))
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from loopcoach.errors import LoopcoachError
+from loopcoach.limits import check_rows, shown, yaml_compose, yaml_load
 
 MAX_BYTES = 1024 * 1024  # 1 MB: far more than any practice exercise needs
 TABLE_SUFFIXES = (".csv", ".yaml", ".yml")
@@ -130,6 +131,7 @@ def parse_csv(text: str, *, source: str, aliases: Mapping[str, str] | None = Non
                     f"{len(header)} columns; quote values that contain commas",
                 )
             values = {h: cell.strip() for h, cell in zip(header, row, strict=False) if h}
+            check_rows(len(records) + 1, source=source)
             where = f"{source} row {len(records) + 1} (line {line_no})"
             records.append(Record(values, where, line_no, source, tabular=True))
     except csv.Error as exc:
@@ -147,7 +149,7 @@ def parse_csv(text: str, *, source: str, aliases: Mapping[str, str] | None = Non
 
 def parse_yaml(text: str, *, source: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        return yaml_load(text, source=source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
@@ -160,8 +162,8 @@ def parse_yaml(text: str, *, source: str) -> Any:
 def item_lines(text: str, list_keys: Sequence[str]) -> list[int]:
     """1-based line of each item of the records list (same order as the loaded data)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:  # pragma: no cover - parse_yaml already raised
+        node = yaml_compose(text, source="YAML")
+    except (yaml.YAMLError, LoopcoachError):  # pragma: no cover - parse_yaml already raised
         return []
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
@@ -205,12 +207,14 @@ def records_from_data(
 ) -> list[Record]:
     """Records from already-loaded YAML (a user file or a pack case's `data`)."""
     records = []
+    items = list(items)
+    check_rows(len(items), source=source, what="items")
     for i, item in enumerate(items):
         line = lines[i] if i < len(lines) else None
         where = f"{source} item {i + 1}" + (f" (line {line})" if line else "")
         if not isinstance(item, Mapping):
             raise LoopcoachError(
-                "bad-shape", f"{where}: expected fields such as 'id: ...', got {item!r:.40}"
+                "bad-shape", f"{where}: expected fields such as 'id: ...', got {shown(item)}"
             )
         values = {_alias(normalise_key(k), aliases): v for k, v in item.items()}
         records.append(Record(values, where, line, source))
@@ -268,17 +272,19 @@ def number(
     if math.isnan(value) or math.isinf(value):
         raise LoopcoachError(
             "not-a-number",
-            f"{rec.where}, {field} '{column}': {text!r} is not a number; write a number such as 3",
+            f"{rec.where}, {field} '{column}': {shown(text)} is not a number; write a number such "
+            "as 3",
         )
     if percent and (is_pct or value > 1):
         value /= 100
     if minimum is not None and value < minimum:
         raise LoopcoachError(
-            "bad-value", f"{rec.where}, {field} '{column}': {text} is below {minimum:g}; fix it"
+            "bad-value",
+            f"{rec.where}, {field} '{column}': {text[:40]} is below {minimum:g}; fix it"
         )
     if above is not None and value <= above:
         raise LoopcoachError(
-            "bad-value", f"{rec.where}, {field} '{column}': {text} must be more than {above:g}"
+            "bad-value", f"{rec.where}, {field} '{column}': {text[:40]} must be more than {above:g}"
         )
     return value
 

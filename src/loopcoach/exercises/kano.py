@@ -26,6 +26,7 @@ from typing import Any
 
 from loopcoach.errors import LoopcoachError
 from loopcoach.exercises.files import Record, require_columns, text_of
+from loopcoach.limits import shown
 
 ANSWERS = ("like", "expect", "neutral", "tolerate", "dislike")
 TABLE = {
@@ -67,7 +68,8 @@ def answer(raw: str, where: str, column: str) -> str:
     text = SYNONYMS.get(text, text)
     if text not in ANSWERS:
         raise LoopcoachError(
-            "bad-value", f"{where}, column '{column}': {raw!r} is not a Kano answer; use one of "
+            "bad-value", f"{where}, column '{column}': {shown(raw)} is not a Kano answer; use "
+            "one of "
             f"{', '.join(ANSWERS)}",
         )
     return text

@@ -28,6 +28,7 @@ from loopcoach.errors import LoopcoachError
 from loopcoach.exercises.acceptance import VAGUE_RX
 from loopcoach.exercises.files import item_lines, normalise_key, parse_yaml
 from loopcoach.exercises.findings import Finding
+from loopcoach.limits import shown
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -220,7 +221,7 @@ def from_yaml(data: Any, *, source: str, lines: Sequence[int] = ()) -> tuple[str
             est = float(estimate) if estimate is not None else None
         except (TypeError, ValueError):
             raise LoopcoachError(
-                "not-a-number", f"{source} slice {n}, field 'estimate': {estimate!r} is not a "
+                "not-a-number", f"{source} slice {n}, field 'estimate': {shown(estimate)} is not a "
                 "number; write story points, e.g. 3",
             ) from None
         deps = values.get("depends_on") or []

@@ -1,0 +1,144 @@
+"""Resource limits every parser of user input holds to: YAML without aliases and at most
+MAX_DEPTH levels deep, JSON at most MAX_DEPTH deep, ZIP files (DOCX) checked for member count
+and total uncompressed size before anything is read, and a row limit for exercise tables.
+
+Every limit error is a `LoopcoachError` whose one-line message names the file or field and
+says what to do; no message ever quotes the offending input whole.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from typing import Any
+
+import yaml
+
+from loopcoach.errors import LoopcoachError
+
+MAX_DEPTH = 64  # nesting levels of a YAML or JSON document
+MAX_ROWS = 1_000  # rows of an exercise table (backlog items, workstreams, survey answers)
+MAX_ZIP_MEMBERS = 1_000
+MAX_ZIP_BYTES = 64 * 1024 * 1024  # total uncompressed size of a .docx
+MAX_SHOWN = 40  # characters of a user's value quoted in a message
+
+
+class LimitError(LoopcoachError):
+    """Input over a resource limit: too deep, too many rows, an archive that expands too far."""
+
+    http_status = 413
+
+    def __init__(self, message: str) -> None:
+        super().__init__("too-large", message)
+
+
+def shown(value: object, limit: int = MAX_SHOWN) -> str:
+    """A short repr of a user's value for a message, never the whole (possibly huge) value."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        text = repr(value)
+    else:
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- YAML ----------------------------------------------------------------------------------
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (the 'billion laughs' bomb) and deep nesting."""
+
+    source = "YAML"
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise LoopcoachError("yaml-alias", (
+                f"{self.source} line {event.start_mark.line + 1}: YAML aliases (*name) are not "
+                "accepted; write the value out in full"))
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            mark = self.peek_event().start_mark
+            raise LimitError(f"{self.source} line {mark.line + 1}: nested more than {MAX_DEPTH} "
+                             "levels deep; flatten the structure")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _loader(text: str, source: str) -> _Loader:
+    loader = _Loader(text)
+    loader.source = source
+    return loader
+
+
+def yaml_load(text: str, *, source: str) -> Any:
+    """`yaml.safe_load` within the limits; YAML syntax errors are left to the caller."""
+    loader = _loader(text, source)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def yaml_compose(text: str, *, source: str) -> Any:
+    """`yaml.compose` (nodes with line numbers) within the limits."""
+    loader = _loader(text, source)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+# --- JSON ----------------------------------------------------------------------------------
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of objects and arrays in JSON text (strings skipped)."""
+    depth = deepest = 0
+    for match in _JSON_BRACKETS.finditer(_JSON_STRING.sub('""', text)):
+        if match.group() in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def check_json_depth(text: str, *, source: str) -> None:
+    if json_depth(text) > MAX_DEPTH:
+        raise LimitError(f"{source}: JSON nested more than {MAX_DEPTH} levels deep; flatten it")
+
+
+def json_load(text: str, *, source: str) -> Any:
+    """`json.loads` within the depth limit; JSON syntax errors are left to the caller."""
+    check_json_depth(text, source=source)
+    return json.loads(text)
+
+
+# --- ZIP (DOCX) ----------------------------------------------------------------------------
+def check_zip(data: bytes, *, source: str) -> None:
+    """Refuse an archive with too many members or one that expands past MAX_ZIP_BYTES, from
+    its directory alone (zipfile never reads past a member's declared size)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a readable archive: the format's own reader reports it as damaged
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise LimitError(f"{source}: the archive holds {len(members):,} files, over the limit "
+                         f"of {MAX_ZIP_MEMBERS:,}; save the document again or paste its text")
+    total = sum(max(m.file_size, 0) for m in members)
+    if total > MAX_ZIP_BYTES:
+        raise LimitError(f"{source}: it expands to {total / 2**20:,.0f} MB, over the "
+                         f"{MAX_ZIP_BYTES // 2**20} MB limit; remove images or paste the text")
+
+
+# --- tables --------------------------------------------------------------------------------
+def check_rows(count: int, *, source: str, what: str = "rows") -> None:
+    if count > MAX_ROWS:
+        raise LimitError(f"{source}: more than {MAX_ROWS:,} {what}; an exercise needs far "
+                         "fewer, keep the ones that matter")
