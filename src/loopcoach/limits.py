@@ -23,6 +23,7 @@ MAX_ROWS = 1_000  # rows of an exercise table (backlog items, workstreams, surve
 MAX_ZIP_MEMBERS = 1_000
 MAX_ZIP_BYTES = 64 * 1024 * 1024  # total uncompressed size of a .docx
 MAX_SHOWN = 40  # characters of a user's value quoted in a message
+MAX_LINE_CHARS = 20_000  # one line of an exercise file: a paragraph is a few hundred
 
 
 class LimitError(LoopcoachError):
@@ -142,3 +143,14 @@ def check_rows(count: int, *, source: str, what: str = "rows") -> None:
     if count > MAX_ROWS:
         raise LimitError(f"{source}: more than {MAX_ROWS:,} {what}; an exercise needs far "
                          "fewer, keep the ones that matter")
+
+
+def check_lines(text: str, *, source: str) -> None:
+    """No line longer than MAX_LINE_CHARS: the text checks are per line, and a megabyte on one
+    line is not an exercise answer."""
+    if len(text) <= MAX_LINE_CHARS:
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise LimitError(f"{source} line {number}: {len(line):,} characters, over the "
+                             f"{MAX_LINE_CHARS:,} limit for one line; break it into lines")

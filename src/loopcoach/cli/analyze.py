@@ -59,7 +59,9 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option(help="File with the answer; default: read standard input.")
         ] = None,
         duration: Annotated[
-            float | None, typer.Option(help="Real speaking time in seconds (for pace).", min=1)
+            float | None,
+            typer.Option(help="Real speaking time in seconds, 1 to 7200 (for pace).", min=1,
+                         max=7200),
         ] = None,
         batch: Annotated[
             Path | None, typer.Option(help="JSONL file: one {id, question, answer} per line.")

@@ -133,8 +133,8 @@ def answer(
     ] = None,
     duration: Annotated[
         float | None,
-        typer.Option(help="Real speaking time in seconds; default: time since it was asked.",
-                     min=0),
+        typer.Option(help="Real speaking time in seconds (1 to 7200); default: time since it "
+                     "was asked.", min=1, max=7200),
     ] = None,
     to: Annotated[
         str | None,

@@ -33,6 +33,7 @@ from gherkin.parser import Parser
 from gherkin.token_scanner import TokenScanner
 
 from loopcoach.exercises.findings import Finding
+from loopcoach.limits import check_lines
 
 CODES = (
     "parse-error", "no-unhappy-path", "no-timeout", "no-retry-idempotency", "no-observability",
@@ -182,6 +183,7 @@ def is_gherkin(text: str) -> bool:
 def lint(text: str, *, gherkin: bool | None = None, context: str = "") -> AcResult:
     """Findings for acceptance criteria. `context` (a story, a case) only informs which
     checks apply (for example a payment in the story makes retries matter)."""
+    check_lines(text, source="the acceptance criteria")
     use_gherkin = is_gherkin(text) if gherkin is None else gherkin
     if use_gherkin:
         scenarios, errors = parse_gherkin(text)

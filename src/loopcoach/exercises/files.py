@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from loopcoach.errors import LoopcoachError
-from loopcoach.limits import check_rows, shown, yaml_compose, yaml_load
+from loopcoach.limits import check_lines, check_rows, shown, yaml_compose, yaml_load
 
 MAX_BYTES = 1024 * 1024  # 1 MB: far more than any practice exercise needs
 TABLE_SUFFIXES = (".csv", ".yaml", ".yml")
@@ -111,6 +111,7 @@ def load_yaml(path: Path, *, what: str) -> Any:
 
 
 def parse_csv(text: str, *, source: str, aliases: Mapping[str, str] | None = None) -> list[Record]:
+    check_lines(text, source=source)
     reader = csv.reader(io.StringIO(text))
     header: list[str] | None = None
     records: list[Record] = []
@@ -148,6 +149,7 @@ def parse_csv(text: str, *, source: str, aliases: Mapping[str, str] | None = Non
 
 
 def parse_yaml(text: str, *, source: str) -> Any:
+    check_lines(text, source=source)
     try:
         return yaml_load(text, source=source)
     except yaml.YAMLError as exc:

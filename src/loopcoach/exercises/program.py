@@ -34,6 +34,7 @@ from loopcoach.exercises.files import (
     records_from_data,
 )
 from loopcoach.exercises.findings import Finding
+from loopcoach.limits import check_lines
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -188,6 +189,7 @@ def check_plan(
 ) -> PlanResult:
     if not text.strip():
         raise LoopcoachError("file-empty", f"{source}: the plan is empty; write your plan first")
+    check_lines(text, source=source)
     data = parse_yaml(text, source=source) if is_yaml else None
     secs = sections(text)
     found: dict[str, Section | None] = {e.key: _find(e, secs, text) for e in ELEMENTS}

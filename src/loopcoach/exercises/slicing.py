@@ -28,7 +28,7 @@ from loopcoach.errors import LoopcoachError
 from loopcoach.exercises.acceptance import VAGUE_RX
 from loopcoach.exercises.files import item_lines, normalise_key, parse_yaml
 from loopcoach.exercises.findings import Finding
-from loopcoach.limits import shown
+from loopcoach.limits import check_lines, check_rows, shown
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -199,6 +199,7 @@ def from_yaml(data: Any, *, source: str, lines: Sequence[int] = ()) -> tuple[str
     if not isinstance(items, list):
         raise LoopcoachError("bad-shape", f"{source}: expected 'slices:' with a list of stories "
                              "(strings, or items with 'title' and 'story')")
+    check_rows(len(items), source=source, what="slices")
     stories = []
     for n, item in enumerate(items, start=1):
         line = lines[n - 1] if n - 1 < len(lines) else None
@@ -429,7 +430,10 @@ def check_slices(epic: str, stories: Sequence[Story], *,
 
 def parse(text: str, *, source: str, is_yaml: bool) -> tuple[str, list[Story]]:
     """(epic, stories) from a slices file's text."""
+    check_lines(text, source=source)
     if is_yaml:
         data = parse_yaml(text, source=source)
         return from_yaml(data, source=source, lines=item_lines(text, ("slices", "stories")))
-    return from_markdown(text)
+    epic, stories = from_markdown(text)
+    check_rows(len(stories), source=source, what="slices")
+    return epic, stories

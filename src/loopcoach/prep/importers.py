@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from loopcoach.errors import LoopcoachError
+from loopcoach.limits import check_zip, json_load
 from loopcoach.prep.history import WorkHistory, from_json_resume, from_text
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -91,6 +92,7 @@ def parse_history(data: bytes, name: str) -> WorkHistory:
             return _with_limits(from_json_resume(_load_json(text, name), source=name), name)
         if fmt == "markdown":
             text = strip_markdown(text)
+    text = text.replace("\x00", "")  # PDF and DOCX text may carry NULs; a database refuses them
     if not text.strip():
         raise fail("resume-empty", name, "the file holds no text; save your résumé into it")
     return _with_limits(from_text(text, source=name, fmt=fmt, pages=pages), name)
@@ -140,7 +142,7 @@ def decode_text(data: bytes, name: str) -> str:
 
 def _load_json(text: str, name: str) -> dict[str, object]:
     try:
-        doc = json.loads(text)
+        doc = json_load(text, source=name)
     except json.JSONDecodeError as exc:
         raise fail(
             "resume-json",
@@ -155,7 +157,21 @@ def _load_json(text: str, name: str) -> dict[str, object]:
             "not a JSON Resume (expected an object with 'basics' and 'work', see jsonresume.org); "
             "or save the résumé as .md or .txt",
         )
+    if _has_nul(doc):
+        raise fail("resume-json", name, "a value contains a NUL character (\\u0000); remove it "
+                   "and try again")
     return doc
+
+
+def _has_nul(value: object) -> bool:
+    """Any NUL in a JSON document's strings (json_load has bounded its depth)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 @contextmanager
@@ -257,6 +273,7 @@ def docx_text(data: bytes, name: str) -> tuple[str, int]:
             "this is not a .docx file (damaged, or an old .doc renamed); "
             "save it again as .docx from your editor",
         )
+    check_zip(data, source=name)  # a zip bomb is refused before anything is expanded
     try:
         doc = Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):

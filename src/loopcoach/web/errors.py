@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from loopcoach.errors import LoopcoachError, NotFound
+from loopcoach.limits import MAX_DEPTH
 
 log = logging.getLogger("loopcoach.web")
 
@@ -150,5 +151,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return error_response(request, exc.status_code, f"http-{exc.status_code}",
-                              str(exc.detail))
+        message = str(exc.detail)
+        if message == "There was an error parsing the body":  # FastAPI's words for it
+            message = ("the request body could not be read: it is not UTF-8 JSON or form data, "
+                       f"or it is nested more than {MAX_DEPTH} levels deep; send a flat JSON "
+                       "object")
+        return error_response(request, exc.status_code, f"http-{exc.status_code}", message)

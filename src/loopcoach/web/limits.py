@@ -1,11 +1,20 @@
-"""Request size limit: bodies and uploads over 10 MB get a 413 (JSON under /api/, else HTML),
-whether they announce their length or stream without one."""
+"""Request limits: bodies and uploads over 10 MB get a 413 (JSON under /api/, else HTML),
+whether they announce their length or stream without one; speaking times and NUL characters are
+checked at the edge, before anything is stored."""
 
 from __future__ import annotations
 
+import math
+import re
+from typing import Annotated
+
+from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import Field
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from loopcoach.errors import LoopcoachError
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # uploads and every other request body
 
@@ -80,3 +89,52 @@ class BodyLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+# --- text and timing at the edge -------------------------------------------------------------
+MIN_SECONDS = 1.0
+MAX_SECONDS = 7200.0
+Seconds = Annotated[float, Field(ge=MIN_SECONDS, le=MAX_SECONDS, allow_inf_nan=False,
+                                 description="Real speaking time in seconds, 1 to 7200.")]
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+
+
+def form_seconds(raw: str, field: str = "duration_seconds") -> float | None:
+    """A form's speaking time: empty is None; anything but 1 to 7200 seconds is a 400."""
+    if not raw.strip():
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not MIN_SECONDS <= value <= MAX_SECONDS:
+        raise LoopcoachError("bad-duration", f"{field}: {raw.strip()[:20]!r} is not a speaking "
+                             "time; give seconds from 1 to 7200, or leave it empty")
+    return value
+
+
+def nul_error(where: str) -> LoopcoachError:
+    return LoopcoachError("nul-byte", f"{where}: contains a NUL character (\\0); remove it and "
+                          "send the text again")
+
+
+async def reject_nul_json(request: Request) -> None:
+    """Dependency of the API routers: no NUL character in a JSON body (PostgreSQL refuses to
+    store one, so it must be refused before anything is stored)."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if "json" not in request.headers.get("content-type", "").lower():
+        return
+    body = await request.body()  # cached: FastAPI has already read it
+    if b"\x00" in body or _JSON_NUL.search(body):
+        raise nul_error("the request body")
+
+
+async def reject_nul_form(request: Request) -> None:
+    """Dependency of the HTML routers: no NUL character in a form's text fields."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    form = await request.form()  # cached: FastAPI has already parsed it
+    for key, value in form.multi_items():
+        if isinstance(value, str) and "\x00" in value:
+            raise nul_error(f"the field '{key[:40]}'")

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import Response
@@ -164,7 +164,3 @@ async def require_form_token(request: Request) -> None:
             "this form is out of date or was sent from another site; reload the page and "
             "submit it again")
 
-
-def page_router() -> APIRouter:
-    """An HTML router whose posts must carry the form token."""
-    return APIRouter(include_in_schema=False, dependencies=[Depends(require_form_token)])

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from loopcoach.coach import Coach
 from loopcoach.domain.analysis import Analysis, Timing
+from loopcoach.web.limits import Seconds, form_seconds
+from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.pages import render
-from loopcoach.web.security import page_router
 
 MAX_QUESTION_CHARS = 2_000
 MAX_ANSWER_CHARS = 100_000
 
-api = APIRouter(prefix="/api/v1", tags=["analysis"])
+api = api_router(prefix="/api/v1", tags=["analysis"])
 pages = page_router()
 
 
@@ -26,7 +27,7 @@ class AnalyzeRequest(BaseModel):
     question_id: str | None = Field(default=None, max_length=200)
     answer: str = Field(max_length=MAX_ANSWER_CHARS)
     role: str | None = Field(default=None, max_length=80)
-    duration_seconds: float | None = Field(default=None, gt=0, le=7200)
+    duration_seconds: Seconds | None = None
     save: bool = Field(default=True, description="Keep the scored attempt for progress and "
                        "practice (as `loopcoach analyze`; false for --no-save).")
 
@@ -92,12 +93,7 @@ def analyze_submit(
     save: str = Form("", max_length=10),
 ) -> Response:
     coach = _coach(request)
-    try:
-        duration = float(duration_seconds) if duration_seconds else None
-    except ValueError:
-        duration = None
-    if duration is not None and not 0 < duration <= 7200:
-        duration = None
+    duration = form_seconds(duration_seconds)
     result = run(coach, question, answer, role=role, question_id=question_id, duration=duration,
                  save=bool(save))
     chosen = coach.library.question(question_id)[1] if question_id else None

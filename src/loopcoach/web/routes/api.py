@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 
 from loopcoach.coach import Coach
 from loopcoach.content.serialize import question_dict, role_summary
+from loopcoach.web.routers import api_router
 
-router = APIRouter(prefix="/api/v1", tags=["content"])
+router = api_router(prefix="/api/v1", tags=["content"])
 
 
 def _coach(request: Request) -> Coach:

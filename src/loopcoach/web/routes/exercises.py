@@ -11,7 +11,7 @@ import base64
 import math
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from starlette.responses import Response
@@ -30,10 +30,10 @@ from loopcoach.exercises import (
 )
 from loopcoach.exercises import forecast as forecasting
 from loopcoach.exercises.files import Record
+from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.pages import render
-from loopcoach.web.security import page_router
 
-api = APIRouter(prefix="/api/v1/exercises", tags=["exercises"])
+api = api_router(prefix="/api/v1/exercises", tags=["exercises"])
 pages = page_router()
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -62,9 +62,10 @@ def records(text: str, fmt: str, *, source: str, what: str, list_keys: tuple[str
     raise LoopcoachError("file-type", f"{source}: the {what} is CSV or YAML")
 
 
-async def read_upload(upload: UploadFile | None, formats: dict[str, str] = TABLE_FORMATS
-                      ) -> tuple[str, str, str] | None:
-    """(text, format, file name) of an uploaded file, or None when no file was chosen."""
+def read_upload(upload: UploadFile | None, formats: dict[str, str] = TABLE_FORMATS
+                ) -> tuple[str, str, str] | None:
+    """(text, format, file name) of an uploaded file, or None when no file was chosen.
+    Synchronous: the routes that call it are plain `def`, run in the threadpool."""
     if upload is None or not upload.filename:
         return None
     name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
@@ -72,13 +73,17 @@ async def read_upload(upload: UploadFile | None, formats: dict[str, str] = TABLE
     if suffix not in formats:
         allowed = ", ".join(formats)
         raise LoopcoachError("file-type", f"{name}: upload a file ending in {allowed}")
-    data = await upload.read(MAX_UPLOAD_BYTES + 1)
+    data = upload.file.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         raise LoopcoachError("too-large", f"{name} is larger than 10 MB")
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise LoopcoachError("bad-encoding", f"{name} is not UTF-8 text") from None
+    except UnicodeDecodeError as exc:
+        raise LoopcoachError("bad-encoding", f"{name}: not UTF-8 text (byte {exc.start}); save "
+                             "it as UTF-8 and upload it again") from None
+    if "\x00" in text:
+        raise LoopcoachError("nul-byte", f"{name}: contains a NUL character (\\0), so it is not "
+                             "a text file; save it as UTF-8 text")
     return text, formats[suffix], name
 
 
@@ -338,14 +343,14 @@ def exercises_home(request: Request) -> Response:
 
 
 @pages.post("/exercises/backlog", response_class=HTMLResponse)
-async def backlog_page(
+def backlog_page(
     request: Request,
     case_id: str = Form("", max_length=120),
     my_order: str = Form("", max_length=20_000),
     against: Literal["wsjf", "rice"] = Form("wsjf"),
     file: UploadFile | None = File(None),
 ) -> Response:
-    table = await read_upload(file)
+    table = read_upload(file)
     order = [x.strip() for x in my_order.split(",") if x.strip()] or None
     result = run_backlog(_coach(request), case_id=None if table else case_id or None,
                          table=table, my_order=order, against=against)
@@ -353,12 +358,12 @@ async def backlog_page(
 
 
 @pages.post("/exercises/critical-path", response_class=HTMLResponse)
-async def critical_path_page(
+def critical_path_page(
     request: Request,
     case_id: str = Form("", max_length=120),
     file: UploadFile | None = File(None),
 ) -> Response:
-    table = await read_upload(file)
+    table = read_upload(file)
     result = run_critical_path(_coach(request), case_id=None if table else case_id or None,
                                table=table)
     svg = base64.b64encode(result.pop("svg").encode("utf-8")).decode("ascii")
@@ -440,14 +445,14 @@ def forecast_page(
 
 
 @pages.post("/exercises/kano", response_class=HTMLResponse)
-async def kano_page(
+def kano_page(
     request: Request,
     case_id: str = Form("", max_length=120),
     text: str = Form("", max_length=MAX_TEXT_CHARS),
     format: Literal["csv", "yaml"] = Form("csv"),
     file: UploadFile | None = File(None),
 ) -> Response:
-    table = await read_upload(file) or _pasted(text, format, f"pasted.{format}")
+    table = read_upload(file) or _pasted(text, format, f"pasted.{format}")
     result = run_kano(_coach(request), case_id=None if table else case_id or None, table=table)
     return _page(request, kano_result=result, kano_text=text, kano_format=format,
                  chosen_case=case_id)
@@ -467,14 +472,14 @@ def slices_page(
 
 
 @pages.post("/exercises/plan", response_class=HTMLResponse)
-async def plan_page(
+def plan_page(
     request: Request,
     case_id: str = Form("", max_length=120),
     text: str = Form("", max_length=MAX_TEXT_CHARS),
     format: Literal["markdown", "yaml"] = Form("markdown"),
     file: UploadFile | None = File(None),
 ) -> Response:
-    upload = await read_upload(file, DOC_FORMATS)
+    upload = read_upload(file, DOC_FORMATS)
     plan_text, fmt, name = upload or (text, format, "plan")
     result = run_plan(_coach(request), case_id=case_id, text=plan_text, fmt=fmt, source=name)
     svg = result.pop("svg")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from starlette.responses import Response
@@ -17,11 +17,12 @@ from loopcoach.coach import Coach
 from loopcoach.errors import LoopcoachError
 from loopcoach.interview.session import SessionState
 from loopcoach.interview.views import analysis_short, session_summary, state_view, turn_view
+from loopcoach.web.limits import Seconds, form_seconds
+from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.analyze import MAX_ANSWER_CHARS
 from loopcoach.web.routes.pages import render
-from loopcoach.web.security import page_router
 
-api = APIRouter(prefix="/api/v1/mock", tags=["mock interview"])
+api = api_router(prefix="/api/v1/mock", tags=["mock interview"])
 pages = page_router()
 
 SESSION_ID = r"^[A-Za-z0-9_-]{1,64}$"
@@ -61,7 +62,7 @@ class StartRequest(BaseModel):
 class AnswerRequest(BaseModel):
     answer: str = Field(min_length=1, max_length=MAX_ANSWER_CHARS)
     key: str | None = Field(default=None, max_length=20)
-    duration_seconds: float | None = Field(default=None, gt=0, le=7200)
+    duration_seconds: Seconds | None = None
 
 
 @api.get("")
@@ -174,12 +175,7 @@ def mock_answer(
 ) -> Response:
     coach = _coach(request)
     coach.mock_state(_require_id(session_id))
-    try:
-        duration = float(duration_seconds) if duration_seconds else None
-    except ValueError:
-        duration = None
-    if duration is not None and not 0 < duration <= 7200:
-        duration = None
+    duration = form_seconds(duration_seconds)
     result = coach.mock_answer(session_id, answer, key=key or None, duration=duration)
     target = f"/mock/{session_id}" if result.state.current else f"/mock/{session_id}/debrief"
     return RedirectResponse(target, status_code=303)

@@ -9,7 +9,8 @@ from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
 from loopcoach.coach import Coach
-from loopcoach.web.security import csrf_token, page_router
+from loopcoach.web.routers import page_router
+from loopcoach.web.security import csrf_token
 
 router = page_router()
 

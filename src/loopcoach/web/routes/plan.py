@@ -11,16 +11,16 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
 from loopcoach.coach import Coach
 from loopcoach.errors import LoopcoachError
+from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.pages import render
-from loopcoach.web.security import page_router
 
-api = APIRouter(prefix="/api/v1", tags=["plan and progress"])
+api = api_router(prefix="/api/v1", tags=["plan and progress"])
 pages = page_router()
 
 RoleQ = Annotated[str, Query(min_length=1, max_length=80)]

@@ -9,7 +9,7 @@ import secrets
 from collections import OrderedDict
 from typing import Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from starlette.responses import Response
@@ -17,10 +17,10 @@ from starlette.responses import Response
 from loopcoach.coach import Coach
 from loopcoach.errors import LoopcoachError, NotFound
 from loopcoach.prep.stories import StoryInput
+from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.pages import render
-from loopcoach.web.security import page_router
 
-api = APIRouter(prefix="/api/v1", tags=["prep pack"])
+api = api_router(prefix="/api/v1", tags=["prep pack"])
 pages = page_router()
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -51,10 +51,10 @@ def _keep(request: Request, pack: dict[str, Any]) -> str:
     return token
 
 
-async def _resume(upload: UploadFile | None, text: str) -> tuple[bytes, str]:
+def _resume(upload: UploadFile | None, text: str) -> tuple[bytes, str]:
     if upload is not None and upload.filename:
         name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
-        data = await upload.read(MAX_UPLOAD_BYTES + 1)
+        data = upload.file.read(MAX_UPLOAD_BYTES + 1)
         if len(data) > MAX_UPLOAD_BYTES:
             raise LoopcoachError("resume-too-big", f"{name}: over the 10 MB limit")
         return data, name
@@ -90,10 +90,10 @@ def prep_api(request: Request, body: PrepRequest) -> dict[str, Any]:
 
 
 @api.post("/prep/upload")
-async def prep_upload_api(request: Request, role: str = Form(..., max_length=80),
+def prep_upload_api(request: Request, role: str = Form(..., max_length=80),
                           file: UploadFile = File(...)) -> dict[str, Any]:
     """Build the prep pack from an uploaded résumé (.pdf, .docx, .md, .txt, JSON Resume)."""
-    data, name = await _resume(file, "")
+    data, name = _resume(file, "")
     return _coach(request).prep.build(data, name, role=role).to_dict()
 
 
@@ -111,13 +111,13 @@ def prep_home(request: Request) -> Response:
 
 
 @pages.post("/prep", response_class=HTMLResponse)
-async def prep_build(
+def prep_build(
     request: Request,
     role: str = Form(..., max_length=80),
     text: str = Form("", max_length=MAX_PASTE_CHARS),
     file: UploadFile | None = File(None),
 ) -> Response:
-    data, name = await _resume(file, text)
+    data, name = _resume(file, text)
     pack = _coach(request).prep.build(data, name, role=role).to_dict()
     token = _keep(request, pack)
     return render(request, "prep.html", pack=pack, token=token, matrix=matrix(pack),

@@ -1,0 +1,22 @@
+"""The two kinds of router, with the checks every route of that kind needs: HTML pages (their
+posts carry the CSRF form token and no NUL characters) and the JSON API (no NUL characters)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+
+from loopcoach.web.limits import reject_nul_form, reject_nul_json
+from loopcoach.web.security import require_form_token
+
+
+def page_router() -> APIRouter:
+    """An HTML router: posts must carry the form token (checked first) and plain text."""
+    return APIRouter(include_in_schema=False,
+                     dependencies=[Depends(require_form_token), Depends(reject_nul_form)])
+
+
+def api_router(**options: Any) -> APIRouter:
+    """A JSON API router (`prefix`, `tags`, ... as for `APIRouter`)."""
+    return APIRouter(dependencies=[Depends(reject_nul_json)], **options)
