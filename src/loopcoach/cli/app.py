@@ -11,7 +11,7 @@ import typer
 from loopcoach.cli import analyze, browse, exercise, mock, packs, practice, prep, serve
 from loopcoach.coach import Coach
 from loopcoach.config import Settings
-from loopcoach.errors import LoopcoachError, PackError
+from loopcoach.errors import LoopcoachError, PackError, environment_error
 
 app = typer.Typer(
     name="loopcoach",
@@ -56,3 +56,9 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+    except Exception as exc:
+        known = environment_error(exc)  # a full disk, a read-only data directory, ...
+        if known is None:
+            raise
+        sys.stderr.write(f"error: {known}\n")
+        sys.exit(1)

@@ -12,7 +12,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 
+from loopcoach.errors import LoopcoachError
 from loopcoach.store.engine import sqlite_path
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -30,7 +32,16 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
     path = sqlite_path(str(engine.url))
     if path is not None:
         lock_path = path.with_name(path.name + ".migrate.lock")
-        with open(lock_path, "w") as fh:
+        try:
+            fh = open(lock_path, "a")  # noqa: SIM115 - closed by the with below
+        except OSError as exc:
+            raise LoopcoachError(
+                "read-only",
+                f"the database at {path} needs creating or upgrading, but {path.parent} is not "
+                f"writable ({exc.strerror}); make it writable once, or set LOOPCOACH_DATA_DIR "
+                "to a writable place",
+            ) from None
+        with fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 yield
@@ -57,8 +68,23 @@ def head_revisions(engine: Engine) -> set[str]:
     return set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
 
 
+def _up_to_date(engine: Engine) -> bool:
+    path = sqlite_path(str(engine.url))
+    if path is not None and not path.exists():
+        return False  # do not let the check create an empty file
+    try:
+        return current_revisions(engine) == head_revisions(engine)
+    except OperationalError:
+        return False  # e.g. a database file that cannot be read yet; the locked path reports it
+
+
 def upgrade(engine: Engine) -> None:
-    """Bring the database to the newest schema; a no-op when it is already there."""
+    """Bring the database to the newest schema; a no-op when it is already there.
+
+    The check runs before the lock too, so a database that is up to date opens in a read-only
+    data directory (the lock file is only written when there is something to migrate)."""
+    if _up_to_date(engine):
+        return
     with _migration_lock(engine):
         if current_revisions(engine) == head_revisions(engine):
             return

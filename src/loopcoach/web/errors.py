@@ -6,10 +6,7 @@ the handlers for user errors, validation errors and HTTP errors.
 
 from __future__ import annotations
 
-import errno
 import logging
-import sqlite3
-from collections.abc import Iterator
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from loopcoach.errors import LoopcoachError, NotFound
+from loopcoach.errors import LoopcoachError, NotFound, environment_error
 from loopcoach.limits import MAX_DEPTH
 
 log = logging.getLogger("loopcoach.web")
@@ -47,41 +44,15 @@ def error_response(request: Request, status: int, code: str, message: str) -> Re
     return error_page(request, status, message)
 
 
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    todo: list[BaseException | None] = [exc]
-    while todo:
-        cur = todo.pop()
-        if cur is None or id(cur) in seen:
-            continue
-        seen.add(id(cur))
-        yield cur
-        orig = getattr(cur, "orig", None)  # SQLAlchemy's DBAPIError wraps the driver's error
-        todo.extend([cur.__cause__, cur.__context__,
-                     orig if isinstance(orig, BaseException) else None])
+ENVIRONMENT_STATUS = {"disk-full": 507, "read-only": 503, "permission-denied": 503,
+                      "too-deep": 400, "too-large": 413, "nul-byte": 400}
 
 
 def describe(exc: BaseException) -> tuple[int, str, str]:
     """(status, code, message) for an exception no route turned into a user error."""
-    for cur in _chain(exc):
-        text = str(cur).lower()
-        number = getattr(cur, "errno", None) if isinstance(cur, OSError) else None
-        if number == errno.ENOSPC or "disk is full" in text or "no space left" in text:
-            return 507, "disk-full", ("the disk is full, so this was not saved; free some "
-                                      "space and try again")
-        if number in (errno.EROFS, errno.EACCES) or "readonly database" in text or (
-                "read-only" in text and isinstance(cur, OSError | sqlite3.Error)):
-            return 503, "read-only", ("the data directory is read-only, so this was not "
-                                      "saved; make it writable or set LOOPCOACH_DATA_DIR")
-        if isinstance(cur, RecursionError):
-            return 400, "too-deep", ("the input is nested too deeply to read; flatten it to "
-                                     "a few levels")
-        if isinstance(cur, MemoryError):
-            return 413, "too-large", ("the input needs more memory than loopcoach allows; "
-                                      "send a smaller file")
-        if "nul (0x00)" in text or "\\x00" in text or "null character" in text:
-            return 400, "nul-byte", ("the text contains a NUL character (\\0); remove it and "
-                                     "try again")
+    known = environment_error(exc)
+    if known is not None:
+        return ENVIRONMENT_STATUS.get(known.code, 500), known.code, known.message
     return 500, "internal", (f"loopcoach hit an unexpected problem ({type(exc).__name__}); "
                              "try again, and report it with the server log if it happens again")
 
