@@ -128,6 +128,13 @@ def batch_line(coach: Coach, line: str, n: int) -> dict[str, Any]:
             "line": n,
             "error": {"code": "bad-json", "message": f"line {n}: not JSON ({exc.msg})"},
         }
+    except RecursionError:
+        return {
+            "id": None,
+            "line": n,
+            "error": {"code": "bad-json", "message": f"line {n}: nested too deeply; give a "
+                      "flat {id, question, answer} object"},
+        }
     if not isinstance(item, dict):
         return {
             "id": None,

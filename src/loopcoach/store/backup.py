@@ -160,7 +160,7 @@ def import_file(engine: Engine, path: Path) -> dict[str, int]:
         raise LoopcoachError("file-not-found", f"{path}: is a directory, not a file") from None
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise LoopcoachError(
             "backup-invalid", f"{path} is damaged or not JSON; nothing was imported"
         ) from None
