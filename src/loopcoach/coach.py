@@ -13,6 +13,7 @@ from loopcoach.config import Settings
 from loopcoach.content.library import Library, load_library
 from loopcoach.content.search import Hit, SearchIndex
 from loopcoach.domain.analysis import Analysis, Timing
+from loopcoach.limits import require_no_nul
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -103,6 +104,7 @@ class Coach:
     ) -> Recorded:
         """Store a scored answer (source "practice", "analyze" or "mock") and, for a pack
         question, reschedule its practice card. `at` defaults to now (UTC)."""
+        require_no_nul(answer, what="the answer")
         return self.practice.record_attempt(
             analysis, source=source, session_id=session_id, at=at, answer=answer,
             duration_seconds=duration_seconds,
@@ -125,6 +127,7 @@ class Coach:
     ) -> AnswerResult:
         """Store the answer, then analyse it and ask the next question (each step committed).
         `key` names the question answered; an answer already stored for it is not stored twice."""
+        require_no_nul(text, what="the answer")
         if checkpoint is None:
             return self.mock.answer(session_id, text, key=key, duration=duration)
         return self.mock.answer(session_id, text, key=key, duration=duration,

@@ -154,3 +154,10 @@ def check_lines(text: str, *, source: str) -> None:
         if len(line) > MAX_LINE_CHARS:
             raise LimitError(f"{source} line {number}: {len(line):,} characters, over the "
                              f"{MAX_LINE_CHARS:,} limit for one line; break it into lines")
+
+
+def require_no_nul(text: str | None, *, what: str) -> None:
+    """Text to be stored has no NUL character (PostgreSQL refuses one: refuse it first)."""
+    if text is not None and "\x00" in text:
+        raise LoopcoachError("nul-byte", f"{what} contains a NUL character (\\0); remove it and "
+                             "try again")
