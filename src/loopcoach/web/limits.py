@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from loopcoach.errors import LoopcoachError
+from loopcoach.limits import check_json_depth
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # uploads and every other request body
 
@@ -118,9 +119,9 @@ def nul_error(where: str) -> LoopcoachError:
                           "send the text again")
 
 
-async def reject_nul_json(request: Request) -> None:
-    """Dependency of the API routers: no NUL character in a JSON body (PostgreSQL refuses to
-    store one, so it must be refused before anything is stored)."""
+async def check_json_body(request: Request) -> None:
+    """Dependency of the API routers: a JSON body at most MAX_DEPTH levels deep, with no NUL
+    character (PostgreSQL refuses to store one, so it is refused before anything is stored)."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     if "json" not in request.headers.get("content-type", "").lower():
@@ -128,6 +129,7 @@ async def reject_nul_json(request: Request) -> None:
     body = await request.body()  # cached: FastAPI has already read it
     if b"\x00" in body or _JSON_NUL.search(body):
         raise nul_error("the request body")
+    check_json_depth(body.decode("utf-8", "replace"), source="the request body")
 
 
 async def reject_nul_form(request: Request) -> None:

@@ -1,5 +1,6 @@
 """The two kinds of router, with the checks every route of that kind needs: HTML pages (their
-posts carry the CSRF form token and no NUL characters) and the JSON API (no NUL characters)."""
+posts carry the CSRF form token and no NUL characters) and the JSON API (bounded depth, no NUL
+characters)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from loopcoach.web.limits import reject_nul_form, reject_nul_json
+from loopcoach.web.limits import check_json_body, reject_nul_form
 from loopcoach.web.security import require_form_token
 
 
@@ -18,5 +19,6 @@ def page_router() -> APIRouter:
 
 
 def api_router(**options: Any) -> APIRouter:
-    """A JSON API router (`prefix`, `tags`, ... as for `APIRouter`)."""
-    return APIRouter(dependencies=[Depends(reject_nul_json)], **options)
+    """A JSON API router (`prefix`, `tags`, ... as for `APIRouter`): bodies within the depth
+    limit and free of NUL characters."""
+    return APIRouter(dependencies=[Depends(check_json_body)], **options)

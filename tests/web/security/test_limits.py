@@ -276,3 +276,10 @@ def test_impossible_speaking_times_in_forms_are_refused(client: TestClient, raw:
 def test_plain_json_stays_valid_json(client: TestClient) -> None:
     r = client.post("/api/v1/exercises/ac", json={"text": json.dumps({"a": "Given a user"})})
     assert r.status_code == 200
+
+
+def test_json_body_deeper_than_the_limit_is_refused(client: TestClient) -> None:
+    r = client.post("/api/v1/mock", content=b'{"role": "tpm", "stages": ' + b"[" * 200
+                    + b"]" * 200 + b"}", headers={"content-type": "application/json"})
+    assert_4xx(r, "nested")
+    assert_alive(client)
