@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from loopcoach.errors import LoopcoachError
+from loopcoach.interview import policy
 from loopcoach.interview import session as S
 from loopcoach.interview.debrief import Debrief, build_debrief
 from loopcoach.interview.events import Event
@@ -116,9 +117,17 @@ class MockCoach:
             analyses: dict[str, Any] = {}
             if state.status == "awaiting-analysis":
                 req = S.analysis_request(state, self.coach.library)
-                analyses[req.key] = self.coach.analyzer.analyze(
+                analysis = self.coach.analyzer.analyze(
                     req.question, req.text, role=req.role, timing=req.timing
                 )
+                turn = state.turn(req.key)
+                if turn.kind == "follow-up" and turn.answer:
+                    # judged on its own too: a non-answer or an off-topic follow-up never
+                    # raises the question's score
+                    previous = _previous_score(state, turn)
+                    alone = self.coach.analyzer.analyze(req.question, turn.answer, role=req.role)
+                    analysis = policy.hold_score(analysis, previous, alone)
+                analyses[req.key] = analysis
             was = state.status
             step = S.next_step(
                 state, self.coach.library, analyses, S.session_rng(state), now=self.clock()
@@ -251,3 +260,14 @@ class MockCoach:
 
 
 __all__ = ["RECENT_SESSIONS", "AnswerResult", "Checkpoint", "MockCoach"]
+
+
+def _previous_score(state: SessionState, turn: Turn) -> int | None:
+    """The question's score before this follow-up answer."""
+    found = None
+    for t in state.chain(turn.main_key):
+        if t.key == turn.key:
+            break
+        if t.analysis is not None:
+            found = t.analysis.score
+    return found

@@ -96,7 +96,8 @@ def test_debrief_scorecard_levels_and_means(debrief) -> None:  # type: ignore[no
     assert rows["program-structuring"].level is None  # no question tested it
     assert (rows["influence"].level, rows["influence"].mean_score) == (4, 90.0)  # after follow-up
     assert (rows["execution"].level, rows["execution"].mean_score) == (2, 55.0)
-    assert (rows["technical-fluency"].level, rows["technical-fluency"].mean_score) == (1, 0.0)
+    # its only question was skipped: not assessed, so the skip alone decides nothing
+    assert (rows["technical-fluency"].level, rows["technical-fluency"].mean_score) == (None, None)
     assert (rows["stakeholder-management"].level, rows["stakeholder-management"].mean_score) == (
         3, 65.0)
     assert rows["influence"].questions == ("q1",)
@@ -114,9 +115,9 @@ def test_debrief_evidence_quotes(debrief) -> None:  # type: ignore[no-untyped-de
 
 def test_debrief_recommendation_and_counts(debrief) -> None:  # type: ignore[no-untyped-def]
     rec = debrief.recommendation
-    assert rec.mean_score == round((90 + 55 + 0 + 65) / 4, 1)
-    assert rec.label == "lean no hire"
-    assert rec.reason.startswith("mean question score 52")  # the caps agree with the mean
+    assert rec.mean_score == round((90 + 55 + 65) / 3, 1)  # the skipped question counts in no mean
+    assert rec.label == "hire"
+    assert rec.reason.startswith("mean question score 70")
     assert debrief.counts == {
         "questions_planned": 4, "questions_asked": 4, "questions_answered": 3,
         "questions_skipped": 1, "follow_ups_asked": 1, "answers": 4, "overruns": 1,
@@ -145,11 +146,11 @@ def test_debrief_transcript_and_renderers(debrief) -> None:  # type: ignore[no-u
     assert ("interviewer", "[follow-up: missing-result] How did it end?") in lines
     md = debrief_markdown(debrief)
     for heading in ("## Recommendation", "## Scorecard", "## Three changes", "## Questions",
-                    "## Transcript", "**Lean No Hire**"):
+                    "## Transcript", "**Hire**"):
         assert heading in md
     assert "| q1 | behavioural-panel | Prompt q1? | 70 → 90 | missing-result |" in md
     data = json.loads(json.dumps(debrief.to_dict()))
-    assert data["recommendation"]["label"] == "lean no hire"
+    assert data["recommendation"]["label"] == "hire"
     assert data["scorecard"][3]["evidence"][0]["text"] == "I set criteria."
 
 
@@ -183,3 +184,12 @@ def test_debrief_no_answers_no_recommendation() -> None:
                                               (39, 1), (0, 1)])
 def test_debrief_level_bands(score: float, level: int) -> None:
     assert level_for(score) == level
+
+
+def test_a_skip_never_decides_the_call_on_its_own() -> None:
+    one = recommend(85, [4, 4], 0, answers=4, skipped=1)
+    assert one.label == "hire" and "skipped" in one.reason and one.mean_score == 85
+    half = recommend(85, [4], 0, answers=2, skipped=2)
+    assert half.label == "lean no hire" and "2 of 4 questions skipped" in half.reason
+    none = recommend(None, [], 0, answers=0, skipped=3)
+    assert none.label is None and "3 question(s) skipped" in none.reason

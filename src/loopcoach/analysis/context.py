@@ -3,11 +3,13 @@ and the rubric it is judged against. Built once per analysis."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from loopcoach.analysis import text as T
+from loopcoach.analysis.relevance import Relevance
+from loopcoach.analysis.stance import SentenceStance
 from loopcoach.content.schema import Question, RedFlag
 from loopcoach.domain.analysis import Evidence, Timing
 
@@ -46,6 +48,10 @@ class AnswerContext:
     flag_vectors: np.ndarray | None = None  # every applicable red flag, rows in flag order
     embedder_name: str = "lexical"
     notes: dict[str, object] = field(default_factory=dict)
+    stances: list[SentenceStance] = field(default_factory=list)  # one per sentence, or none
+    relevance: Relevance | None = None
+    origin: tuple[int, ...] = ()  # index of each sentence in the whole answer (for subsets)
+    total_words: int = 0  # words in the whole answer, flawed sentences included
 
     @classmethod
     def build(
@@ -82,4 +88,35 @@ class AnswerContext:
         return sum(self.word_counts)
 
     def evidence(self, index: int, note: str = "") -> Evidence:
-        return Evidence(sentence=self.sentences[index], index=index, note=note)
+        where = self.origin[index] if self.origin else index
+        return Evidence(sentence=self.sentences[index], index=where, note=note)
+
+    def stance(self, index: int) -> str:
+        """The stance read for a sentence, or "" when no stance model ran."""
+        return self.stances[index].stance if self.stances else ""
+
+    def subset(self, keep: list[int]) -> AnswerContext:
+        """The same answer without some sentences (those carrying a flaw earn nothing else);
+        evidence still points at the sentence's place in the whole answer."""
+        origin = tuple(self.origin[i] if self.origin else i for i in keep)
+        rel = self.relevance
+        if rel is not None:
+            moved = {i: k for k, i in enumerate(keep)}
+            rel = replace(rel, tangents=tuple(moved[i] for i in rel.tangents if i in moved))
+        return AnswerContext(
+            rubric=self.rubric,
+            raw=self.raw,
+            sentences=[self.sentences[i] for i in keep],
+            lowered=[self.lowered[i] for i in keep],
+            stems=[self.stems[i] for i in keep],
+            word_counts=[self.word_counts[i] for i in keep],
+            vectors=self.vectors[keep] if len(keep) else self.vectors[:0],
+            timing=self.timing,
+            point_vectors=self.point_vectors,
+            flag_vectors=self.flag_vectors,
+            embedder_name=self.embedder_name,
+            stances=[self.stances[i] for i in keep] if self.stances else [],
+            relevance=rel,
+            origin=origin,
+            total_words=self.total_words or self.word_count,
+        )

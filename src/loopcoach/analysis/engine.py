@@ -6,11 +6,14 @@ embeddings of rubric text. Scoring itself is a function of the answer and the ru
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
 import numpy as np
 
+from loopcoach.analysis import judgement as J
+from loopcoach.analysis import relevance, stance
 from loopcoach.analysis import text as T
 from loopcoach.analysis.context import AnswerContext, Rubric
 from loopcoach.analysis.embeddings import Embedder, EmbeddingCache
@@ -24,13 +27,16 @@ from loopcoach.analysis.scorers import (
 )
 from loopcoach.analysis.weights import WEIGHTS, overall
 from loopcoach.content.library import Library
-from loopcoach.content.schema import Question
+from loopcoach.content.schema import Question, TalkingPoint
 from loopcoach.domain.analysis import Analysis, DimensionScore, QuestionRef, Timing
 from loopcoach.errors import LoopcoachError
 
 MAX_WORDS = 5_000
 MAX_BYTES = 100_000
 MATCH_THRESHOLD = {"minilm": 0.78, "lexical": 0.72}
+# An answer that makes half the rubric's weighted points (coverage 2 of 4) is about the question.
+ON_TOPIC_COVERAGE = 2.0
+SAME_QUESTION = 0.6  # another pack prompt this close to the asked one asks about the same thing
 
 _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -106,10 +112,13 @@ class Analyzer:
     """Analyses answers against a library's rubrics with one embedder."""
 
     def __init__(self, library: Library, embedder: Embedder,
-                 cache: EmbeddingCache | None = None) -> None:
+                 cache: EmbeddingCache | None = None,
+                 judgement: J.Judgement | None = None) -> None:
         self.library = library
         self.embedder = embedder
         self.cache = cache
+        self.judgement = judgement or J.load(self.embedder_kind)
+        self.stance_model = stance.load_model(self.embedder_kind)
         self._vectors: dict[str, np.ndarray] = {}
         self._prompt_index: tuple[list[tuple[str | None, Question]], np.ndarray] | None = None
 
@@ -197,7 +206,7 @@ class Analyzer:
                 "similarity": round(sim, 3),
                 "used": False,
             }
-        return self._rubric(generic, role, "generic", prompt=prompt), nearest
+        return self._rubric(_asking(generic, prompt), role, "generic", prompt=prompt), nearest
 
     def match_question(
         self, prompt: str, *, role: str | None = None
@@ -265,23 +274,41 @@ class Analyzer:
             else np.zeros((0, self.embedder.dim), dtype=np.float32)
         )
         q = rubric.question
+        jm = self.judgement
         ctx = AnswerContext.build(rubric, answer, vectors, sents, timing)
         ctx.embedder_name = self.embedder_kind
         ctx.point_vectors = self._embed_texts(
             [_point_text(tp.label, tp.description) for tp in q.talking_points]
         )
         ctx.flag_vectors = self._embed_texts([f.description for _, f in ctx.flags])
-        found_points = coverage.points(ctx)
+        ctx.stances = stance.read(self.stance_model, sents, vectors, jm.flaw_threshold)
+        prompt_vec, others, other_prompts = self._question_vectors(rubric)
+        ctx.relevance = relevance.judge(jm.relevance, vectors, prompt_vec, others, other_prompts)
+        ctx.total_words = ctx.word_count
+        # Words that look like a flaw count when the model gives the sentence a fair flaw
+        # probability too (a phrase list is a feature, not the decision).
+        for i, flaw in red_flags.cue_flaws(ctx).items():
+            st = ctx.stances[i]
+            if st.flaw is None and st.flaw_p >= jm.cue_threshold:
+                ctx.stances[i] = dataclasses.replace(st, flaw=flaw)  # type: ignore[arg-type]
         flag_hits = red_flags.find(ctx)
+        # A sentence that carries a flaw earns nothing in the other dimensions.
+        clean = ctx.subset([i for i, st in enumerate(ctx.stances) if st.flaw is None])
+        found_points = coverage.points(clean)
         dims: dict[str, DimensionScore] = {
-            "structure": structure.score(ctx),
-            "coverage": coverage.score(ctx, found_points),
-            "specificity": specificity.score(ctx),
-            "ownership": ownership.score(ctx),
+            "structure": structure.score(clean),
+            "coverage": coverage.score(clean, found_points),
+            "specificity": specificity.score(clean),
+            "ownership": ownership.score(clean),
             "red_flags": red_flags.score(ctx, flag_hits),
             "delivery": delivery.score(ctx),
         }
-        value = overall(rubric.kind, {k: d.score for k, d in dims.items()}, ctx.word_count)
+        if ctx.relevance.off_topic and dims["coverage"].score >= ON_TOPIC_COVERAGE:
+            # a story's situation can sit near another question while it makes this one's
+            # points: "persuaded a senior leader" told through an incident is on topic
+            ctx.relevance = dataclasses.replace(ctx.relevance, off_topic=False)
+        base = overall(rubric.kind, {k: d.score for k, d in dims.items()}, ctx.word_count)
+        value, limits = _limit(base, red_flags.flaw_kinds(flag_hits), ctx.relevance, jm)
         secs = delivery.estimated_seconds(ctx)
         return Analysis(
             question=QuestionRef(
@@ -303,8 +330,45 @@ class Analyzer:
                 "reason": self.embedder.reason,
                 "answer_precision": getattr(self.embedder, "answer_precision", "float32"),
             },
-            summary=_summary(value, dims),
+            summary=_summary(value, dims, limits),
+            relevance={
+                "similarity": ctx.relevance.similarity,
+                "margin": ctx.relevance.margin,
+                "on_topic": round(ctx.relevance.probability, 3),
+                "off_topic": ctx.relevance.off_topic,
+                "nearest_other_question": ctx.relevance.nearest_other,
+            },
+            limits=tuple(limits),
         )
+
+    def _question_vectors(self, rubric: Rubric) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """The asked prompt's vector, and the vectors of every other question the library knows
+        (leaving out the asked one and its near-duplicates)."""
+        asked = self._embed_texts([rubric.prompt])[0]
+        if self._prompt_index is None:
+            self.match_question(rubric.prompt)
+        assert self._prompt_index is not None
+        items, vecs = self._prompt_index
+        if not items:
+            return asked, np.zeros((0, self.embedder.dim), dtype=np.float32), []
+        near = vecs @ asked
+        own = {_squash(rubric.prompt), _squash(rubric.question.prompt)}
+        keep = [i for i, (_, q) in enumerate(items)
+                if near[i] < SAME_QUESTION and _squash(q.prompt) not in own]
+        return asked, vecs[keep], [items[i][1].prompt for i in keep]
+
+
+ASKED_POINT = "answers-the-question"
+
+
+def _asking(generic: Question, prompt: str) -> Question:
+    """A generic rubric knows nothing of the question's subject, so the question itself becomes
+    its heaviest talking point: an answer about something else cannot make it."""
+    point = TalkingPoint.model_construct(
+        id=ASKED_POINT, label="Answers the question asked", cues=[], description=prompt,
+        weight=2.0, part=None,
+    )
+    return generic.model_copy(update={"talking_points": [point, *generic.talking_points]})
 
 
 def _point_text(label: str, description: str) -> str:
@@ -315,9 +379,37 @@ def _squash(text: str) -> str:
     return " ".join(T.lower_words(text))
 
 
-def _summary(value: int, dims: dict[str, DimensionScore]) -> str:
+def _limit(base: int, flaws: set[str], rel: relevance.Relevance | None,
+           jm: J.Judgement) -> tuple[int, list[str]]:
+    """Serious flaws and off-topic answers cap the score; every flaw costs points. Says why."""
+    value = float(base)
+    limits: list[str] = []
+    if flaws:
+        value -= jm.flaw_penalty * len(flaws)
+    serious = sorted(flaws & stance.SERIOUS)
+    if serious and value > jm.serious_cap:
+        value = jm.serious_cap
+    if serious:
+        names = ", ".join(FLAW_WORDS[f] for f in serious)
+        limits.append(f"capped at {jm.serious_cap}: {names} would sink this answer in a real "
+                      "loop whatever else it does well")
+    if rel is not None and rel.off_topic:
+        value = min(value, jm.off_topic_cap)
+        limits.append(f"capped at {jm.off_topic_cap}: the answer does not address the question "
+                      "asked" + (f"; it reads as an answer to: {rel.nearest_other}"
+                                 if rel.nearest_other and rel.margin < 0 else ""))
+    return max(0, round(value)), limits
+
+
+FLAW_WORDS = {"blame": "putting the fault on others", "deferral": "handing the decision away",
+              "integrity": "hiding or dressing up bad news"}
+
+
+def _summary(value: int, dims: dict[str, DimensionScore], limits: list[str] | None = None) -> str:
     if value == 0 and dims["delivery"].reason == "no answer":
         return "No answer to score yet."
+    if limits:
+        return "Score " + "; ".join(limits) + "."
     ranked = sorted(dims.values(), key=lambda d: d.score)
     weakest = ranked[0]
     strongest = ranked[-1]

@@ -80,6 +80,8 @@ class Analysis:
     matched_question: dict[str, Any] | None = None
     embedder: dict[str, Any] = field(default_factory=dict)
     summary: str = ""
+    relevance: dict[str, Any] = field(default_factory=dict)
+    limits: tuple[str, ...] = ()  # why the overall score was capped, in words
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -3,8 +3,10 @@
 Pure: built from a replayed `SessionState` and the role's pack. How each figure is made (and the
 recommendation thresholds) is documented in docs/mock.md; keep the two in step.
 
-- A question's score is the latest analysis of its answer (follow-up answers included); a skipped
-  question scores 0. A question that was open when the session ended does not count.
+- A question's score is the latest analysis of its answer (follow-up answers included). A skipped
+  question counts in no mean (one skip never decides the call on its own): it rules out strong
+  hire, and skipping half the questions caps the call at lean no hire. A question that was open
+  when the session ended does not count.
 - A scorecard dimension covers the questions that test any of its competencies. Its level is set by
   the mean score of those questions: 4 from 80, 3 from 60, 2 from 40, else 1.
 - The recommendation comes from the mean score of all counted questions, capped by any level-1
@@ -77,7 +79,7 @@ class QuestionResult:
     competencies: tuple[str, ...]
     first_score: int | None
     final_score: int | None
-    counted_score: int | None  # what the debrief counts: final score, 0 when skipped
+    counted_score: int | None  # what the debrief counts: the final score; None when skipped
     follow_ups: tuple[dict[str, Any], ...]
     red_flags: tuple[str, ...]
     duration_seconds: float  # the question's answer and follow-up answers together
@@ -132,12 +134,20 @@ def level_for(score: float) -> int:
 
 
 def recommend(
-    mean: float | None, levels: Sequence[int], red_flag_answers: int, answers: int = 0
+    mean: float | None,
+    levels: Sequence[int],
+    red_flag_answers: int,
+    answers: int = 0,
+    skipped: int = 0,
 ) -> Recommendation:
-    """The panel's call from the mean question score, capped by weak dimensions and red flags.
+    """The panel's call from the mean question score, capped by weak dimensions, red flags and
+    skipped questions.
 
-    `red_flag_answers` counts the questions whose answer hit a red flag, out of `answers`."""
+    `red_flag_answers` counts the questions whose answer hit a red flag, out of `answers`;
+    `skipped` the questions skipped (they count in no mean: a skip never decides on its own)."""
     if mean is None:
+        if skipped:
+            return Recommendation(None, f"{skipped} question(s) skipped and none answered", None)
         return Recommendation(None, "no answers yet", None)
     label = next(lab for floor, lab in THRESHOLDS if mean >= floor)
     why = [f"mean question score {mean:.0f}/100"]
@@ -160,6 +170,11 @@ def recommend(
         cap("lean hire", f"red flags in {red_flag_answers} answers cap the call at lean hire")
     elif red_flag_answers == 1:
         cap("hire", "a red flag in one answer rules out strong hire")
+    if skipped and skipped * 2 >= skipped + answers:
+        cap("lean no hire", f"{skipped} of {skipped + answers} questions skipped caps the call "
+            "at lean no hire")
+    elif skipped:
+        cap("hire", f"{skipped} skipped question(s) rule out strong hire")
     return Recommendation(label, "; ".join(why), round(mean, 1))
 
 
@@ -174,7 +189,7 @@ def _question_results(state: SessionState) -> list[QuestionResult]:
         first = main.analysis.score if main.analysis else None
         flags = tuple(f["label"] for f in (final.analysis.get("red_flags") or [])) if final else ()
         if main.skipped:
-            counted: int | None = 0
+            counted: int | None = None  # a skip is reported, and capped, in `recommend`
         elif final is not None:
             counted = final.score
         else:
@@ -289,7 +304,8 @@ def build_debrief(state: SessionState, role: RolePack) -> Debrief:
     )
     red_flag_answers = sum(1 for r in counted.values() if r.red_flags)
     rec = recommend(
-        mean, [r.level for r in assessed if r.level], red_flag_answers, answers=len(counted)
+        mean, [r.level for r in assessed if r.level], red_flag_answers, answers=len(counted),
+        skipped=sum(1 for r in results.values() if r.skipped),
     )
     weakest = sorted(assessed, key=lambda r: (r.level or 0, r.mean_score or 0.0))
     chosen: list[Change] = []

@@ -15,7 +15,7 @@ import random
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from loopcoach.content.library import RolePack
 from loopcoach.content.schema import FollowUp, Question, Stage
@@ -51,7 +51,8 @@ REASONS = {
 _STAR_NOTES = {"SITUATION": "situation", "TASK": "task", "ACTION": "action", "RESULT": "result"}
 _PAST_EXAMPLE = re.compile(
     r"\b(at my (last|previous|current)|last (year|quarter|month)|when i was|"
-    r"i (was|led|ran|had|worked|managed|did|built|drove|owned|took|made|pushed))\b"
+    r"(i|we) (\w+ed|was|were|led|ran|had|did|built|drove|took|made|sat|met|set|put|got|went|"
+    r"wrote|told|found|chose|held|saw|spent|brought|kept|cut|began|gave|knew|thought))\b"
 )
 
 
@@ -178,6 +179,33 @@ def find_gaps(analysis: Analysis, question: Question) -> list[Gap]:
     if "specificity" in dims and dims["specificity"].score < WEAK_DIMENSION:
         gaps.append(Gap("no-metrics", None, REASONS["no-metrics"]))
     return order_gaps(gaps)
+
+
+# A follow-up answer shorter than this says nothing an interviewer can credit ("Not sure, it
+# depends."), however it combines with the first answer.
+NON_ANSWER_WORDS = 15
+
+
+def follow_up_adds(alone: Analysis) -> tuple[bool, str]:
+    """Whether a follow-up answer, judged on its own against the question, can raise the
+    question's score: not when it is a non-answer or about something else. Returns (adds, why)."""
+    if alone.word_count < NON_ANSWER_WORDS:
+        return False, f"the follow-up answer ({alone.word_count} words) adds nothing to credit"
+    if alone.relevance.get("off_topic"):
+        return False, "the follow-up answer is not about this question"
+    if not alone.points_made and alone.dimensions["specificity"].score < 1.0:
+        return False, "the follow-up answer makes no point of the question and names nothing"
+    return True, ""
+
+
+def hold_score(combined: Analysis, previous: int | None, alone: Analysis) -> Analysis:
+    """The question's analysis after a follow-up: the answers judged together, except that a
+    follow-up that adds nothing (a non-answer, or off topic) never raises the score."""
+    adds, why = follow_up_adds(alone)
+    if adds or previous is None or combined.score <= previous:
+        return combined
+    note = f"kept at {previous}: {why}"
+    return replace(combined, score=previous, limits=(*combined.limits, note))
 
 
 def order_gaps(gaps: Sequence[Gap]) -> list[Gap]:

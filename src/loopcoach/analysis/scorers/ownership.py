@@ -27,13 +27,41 @@ def i_action(lowered: str) -> bool:
     return any(m.group(1) not in L.NOT_ACTION for m in L.I_VERB.finditer(lowered))
 
 
+# For a plan or an explanation, an imperative step ("Start by mapping every consumer") is the
+# candidate's own step; in a story it is advice, not something they did.
+PLAN_KINDS = frozenset({"situational", "technical", "case", "competency", "culture"})
+
+
+def _classify_by_stance(ctx: AnswerContext, idx: int) -> str:
+    """'mine', 'soft', 'team' or '' for one sentence: the stance model says whether it is an
+    action at all; its grammatical subject says whose."""
+    st = ctx.stances[idx].stance
+    low = ctx.lowered[idx]
+    if st == "hedge":
+        return "soft" if _I.search(low) else ""
+    if st not in ("own_action", "team_action", "plan_step"):
+        return ""
+    if _I.search(low):
+        return "mine"
+    if _WE.search(low):
+        return "team"
+    # no subject: an imperative step of the candidate's own plan
+    return "mine" if ctx.rubric.kind in PLAN_KINDS else ""
+
+
 def score(ctx: AnswerContext) -> DimensionScore:
     i_actions, soft, we_actions, decisions, blame, defer = [], [], [], [], [], []
     i_refs = we_refs = 0
     for idx, s in enumerate(ctx.lowered):
         i_refs += len(_I.findall(s))
         we_refs += len(_WE.findall(s))
-        if L.SOFT_ACTION.search(s):
+        if ctx.stances:
+            kind = _classify_by_stance(ctx, idx)
+            if kind == "mine" and len(L.BUZZ.findall(s)) >= 2:
+                kind = "soft"  # a sentence of buzzwords ("I'd leverage best-in-class tooling")
+            {"mine": i_actions, "soft": soft, "team": we_actions}.get(kind, [])\
+                .append(idx)
+        elif L.SOFT_ACTION.search(s):
             # a plan held loosely ("I'd probably think about") says less than an action
             soft.append(idx)
         elif i_action(s):
@@ -46,6 +74,8 @@ def score(ctx: AnswerContext) -> DimensionScore:
             we_actions.append(idx)
         if _DECIDE.search(s):
             decisions.append(idx)
+        if ctx.stances:
+            continue  # blame and deferral are read by the stance model (flawed sentences)
         if L.BLAME.search(s):
             blame.append(idx)
         if L.DEFER.search(s):

@@ -1,4 +1,6 @@
-"""Red flags: the question's own, the role's and the common ones, by cue or by meaning.
+"""Red flags: the flaws the stance model reads in a sentence (blame, handing the decision away,
+dishonesty, heroics, overriding the team, status tracking only, process for its own sake), and the
+rubric's other flags by their cue phrases, unless the sentence reads as clean.
 
 A few flags need more than cue phrases: jargon is a density of buzzwords with few specifics,
 and "no result" is a story that never says what happened.
@@ -8,24 +10,14 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-
 from loopcoach.analysis import lexicon as L
 from loopcoach.analysis import text as T
 from loopcoach.analysis.context import AnswerContext
 from loopcoach.analysis.scorers import structure
 from loopcoach.domain.analysis import DimensionScore, FlagHit
 
-# Cosine above which a sentence counts as saying what a flag describes. Similarity to a flag's
-# description tracks the topic, not the flaw: on the training half of our graded answers, strong
-# answers on a flag's topic reached 0.70-0.72 ("Why TPM rather than engineering management?"
-# against "generic management answer") while plain paraphrases of flags stay under 0.6. So a
-# flag fires by meaning only on a near restatement of its description.
-MEANING_THRESHOLD = {"minilm": 0.75, "lexical": 0.66}
 PENALTY = {"question": 1.5, "role": 1.25, "common": 1.25}
 _BUZZ = L.BUZZ
-# Patterns that find a flag when its cue phrases do not: the flag id, then the pattern.
-_PATTERNS = {"blames-others": L.BLAME, "heroics": L.HEROICS}
 # Flags that describe something missing from the answer ("no business result", "no numbers")
 # do not apply when the answer plainly has it: a strong story may mention its weekly sync.
 _RESULT_STATED = re.compile(
@@ -75,18 +67,128 @@ def find(ctx: AnswerContext) -> list[FlagHit]:
     return list(hits)
 
 
+# What each flaw the stance model reads is called, when the rubric has no flag of its own for it;
+# and the rubric flags that mean the same thing (their wording and advice are used instead).
+STANCE_FLAGS: dict[str, tuple[str, str, str]] = {
+    "blame": (
+        "blames-others",
+        "Puts the fault on other people",
+        "Describe what the other party did in neutral words, then spend the time on your own part "
+        "and what you did to recover.",
+    ),
+    "deferral": (
+        "hands-off-the-decision",
+        "Hands the decision to someone else",
+        "Show your own judgement on the hard part: the options you laid out, the call you made or "
+        "recommended, and why.",
+    ),
+    "integrity": (
+        "misreports-status",
+        "Hides bad news or dresses up the numbers",
+        "Say how you raised bad news early and plainly; interviewers screen hard for honest "
+        "reporting.",
+    ),
+    "heroics": (
+        "heroics",
+        "Success through personal overwork",
+        "Tell it as a system you set up: what you cut or re-sequenced, who you brought in, and "
+        "how it would not need a rescue next time.",
+    ),
+    "override": (
+        "overrides-the-team",
+        "Overrides the team",
+        "Show how you heard the objections, what you changed because of them, and how the team "
+        "came to own the decision.",
+    ),
+    "status_only": (
+        "status-tracking-only",
+        "Only tracks dates and relays status",
+        "Show the judgement you added: the risk you spotted, the trade-off you proposed, the "
+        "decision you drove.",
+    ),
+    "process_over_outcome": (
+        "process-over-outcome",
+        "Process for its own sake",
+        "Tie each ceremony or document to the outcome it protected, with the result it "
+        "produced.",
+    ),
+}
+SAME_AS: dict[str, tuple[str, ...]] = {
+    "blame": ("blames-others",),
+    "deferral": ("defers-technical-decisions", "escalates-first"),
+    "integrity": ("hides-slip",),
+    "heroics": ("heroics",),
+    "status_only": ("status-theater",),
+    "process_over_outcome": ("process-over-outcome", "process-over-outcomes"),
+}
+# Flags the stance model now judges: their cue phrases no longer decide on their own.
+STANCE_JUDGED = frozenset(i for ids in SAME_AS.values() for i in ids)
+
+
+_FLAW_PATTERNS = {"blame": L.BLAME, "heroics": L.HEROICS, "deferral": L.DEFER}
+
+
+def cue_flaws(ctx: AnswerContext) -> dict[int, str]:
+    """Sentences whose words look like a flaw: the rubric's cue phrases for the flags the stance
+    model judges, and a few patterns. A feature only: the engine counts such a sentence as
+    flawed when the stance model also gives it a fair flaw probability."""
+    out: dict[int, str] = {}
+    for flaw, pattern in _FLAW_PATTERNS.items():
+        for i, low in enumerate(ctx.lowered):
+            if i not in out and pattern.search(low):
+                out[i] = flaw
+    for _, flag in ctx.flags:
+        flaw = next((f for f, ids in SAME_AS.items() if flag.id in ids), None)
+        if flaw is None:
+            continue
+        i = _cue_hit(list(flag.cues), ctx)
+        if i is not None and i not in out:
+            out[i] = flaw
+    return out
+
+
+def _stance_hits(ctx: AnswerContext, seen: set[str]) -> list[FlagHit]:
+    by_id = {f.id: (source, f) for source, f in ctx.flags}
+    hits: list[FlagHit] = []
+    found: dict[str, int] = {}
+    for i, st in enumerate(ctx.stances):
+        if st.flaw is not None and st.flaw not in found:
+            found[st.flaw] = i
+    for flaw, i in found.items():
+        own_id, label, advice = STANCE_FLAGS[flaw]
+        source = "common"
+        fid = own_id
+        for alias in SAME_AS.get(flaw, ()):
+            if alias in by_id:
+                source, f = by_id[alias]
+                fid, label, advice = f.id, f.label, f.advice
+                break
+        if fid in seen:
+            continue
+        seen.add(fid)
+        note = f"{label} ({ctx.stances[i].flaw_p:.0%} sure)"
+        hits.append(FlagHit(fid, label, source, advice, ctx.evidence(i, note), "stance"))
+    return hits
+
+
+def flaw_kinds(hits: list[FlagHit]) -> set[str]:
+    """The stance flaws among flag hits (by the rubric id they were reported under)."""
+    out: set[str] = set()
+    for flaw, (own_id, _, _) in STANCE_FLAGS.items():
+        ids = {own_id, *SAME_AS.get(flaw, ())}
+        if any(h.id in ids for h in hits):
+            out.add(flaw)
+    return out
+
+
 def _find(ctx: AnswerContext) -> list[FlagHit]:
     if not ctx.sentences:
         return []
-    threshold = MEANING_THRESHOLD.get(ctx.embedder_name, MEANING_THRESHOLD["lexical"])
-    flags = ctx.flags
-    sims = (ctx.vectors @ ctx.flag_vectors.T) if ctx.flag_vectors is not None else None
-    # A question the candidate asks ("Why TPM rather than engineering management?") signposts
-    # what comes next; it claims nothing, so it cannot raise a flag by meaning.
-    asks = np.array([s.rstrip().endswith("?") for s in ctx.sentences], dtype=bool)
     hits: list[FlagHit] = []
     seen: set[str] = set()
-    for j, (source, flag) in enumerate(flags):
+    if ctx.stances:
+        hits += _stance_hits(ctx, seen)
+    for source, flag in ctx.flags:
         if flag.id in seen:
             continue
         if flag.id == "jargon-without-substance":
@@ -97,21 +199,18 @@ def _find(ctx: AnswerContext) -> list[FlagHit]:
             continue
         if flag.id in ("no-result", "vague-we"):
             continue  # structure and ownership already score these; not counted twice
+        if ctx.stances and flag.id in STANCE_JUDGED:
+            continue  # the stance model reads these by meaning; cue phrases are not the decision
         if _contradicted(flag.id, ctx):
             continue
         i = _cue_hit(list(flag.cues), ctx)
-        how = "cue"
-        pattern = _PATTERNS.get(flag.id)
-        if i is None and pattern is not None:
-            i = next((k for k, low in enumerate(ctx.lowered) if pattern.search(low)), None)
-            how = "pattern"
-        if i is None and sims is not None:
-            k = int(np.argmax(np.where(asks, -1.0, sims[:, j])))
-            if float(sims[k, j]) >= threshold and not asks[k]:
-                i, how = k, "meaning"
+        if i is not None and ctx.stances and ctx.stances[i].flaw is None \
+                and ctx.stances[i].flaw_p < 0.2:
+            continue  # the cue's words, but the sentence reads as clean ("I never hid it")
         if i is not None:
             hits.append(
-                FlagHit(flag.id, flag.label, source, flag.advice, ctx.evidence(i, flag.label), how)
+                FlagHit(flag.id, flag.label, source, flag.advice, ctx.evidence(i, flag.label),
+                        "cue")
             )
             seen.add(flag.id)
     return hits
@@ -138,9 +237,10 @@ def _jargon(ctx: AnswerContext, label: str, advice: str) -> FlagHit | None:
 def severity(hit: FlagHit, ctx: AnswerContext) -> float:
     """How much worse than a single slip a flag is: blame repeated across the answer, or
     buzzwords throughout rather than here and there, weigh more."""
-    if hit.id == "blames-others":
-        n = sum(1 for s in ctx.lowered if L.BLAME.search(s))
-        return 1.0 + 0.3 * min(2, max(0, n - 1))
+    if hit.how == "stance":
+        kinds = {st.flaw for st in ctx.stances if st.flaw is not None}
+        n = sum(1 for st in ctx.stances if st.flaw is not None and st.flaw in kinds)
+        return 1.0 + 0.3 * min(2, max(0, n - len(kinds)))
     if hit.id == "jargon-without-substance":
         total = sum(len(_BUZZ.findall(s)) for s in ctx.lowered)
         per100 = total / max(ctx.word_count / 100, 0.5)
@@ -151,8 +251,7 @@ def severity(hit: FlagHit, ctx: AnswerContext) -> float:
 def score(ctx: AnswerContext, hits: list[FlagHit]) -> DimensionScore:
     if not ctx.sentences:
         return DimensionScore("red_flags", 0.0, "no answer", (), ())
-    penalty = sum(PENALTY.get(h.source, 1.0) * (0.6 if h.how == "meaning" else 1.0)
-                  * severity(h, ctx) for h in hits)
+    penalty = sum(PENALTY.get(h.source, 1.0) * severity(h, ctx) for h in hits)
     value = max(0.0, 4.0 - penalty)
     evidence = tuple(h.evidence for h in hits if h.evidence is not None)
     advice = tuple(f"{h.label}: {h.advice}" for h in hits)

@@ -74,7 +74,11 @@ _CLOSE = re.compile(
 )
 WORDS_PER_MINUTE = 150.0
 RAMBLE_OVER = 1.3  # past 130% of the target length the point gets buried
-RAMBLE_SENTENCE = 25  # mean words per sentence past which sentences run on
+REPEAT_SIMILARITY = 0.9  # a sentence this close to an earlier one says it again
+FILLER = re.compile(
+    r"\b(um+|uh+|erm|you know|basically|sort of|kind of|i mean|literally|so yeah|"
+    r"at the end of the day)\b|(?:^|,\s*)like,|\blike\s+(?:um|uh|you know|literally|,)"
+)
 SHORT_WORDS = 120  # under this an answer cannot walk through a full structure
 MIX = 0.75  # the better of framework steps and walk-through counts most
 
@@ -93,6 +97,18 @@ def _result_sentence(low: str, i: int, n: int) -> bool:
                       low)
         )
     return bool(L.RESULT_NUMBER.search(low) and L.RESULT_CHANGE.search(low) and i >= n // 2)
+
+
+def _is_result(ctx: AnswerContext, i: int, n: int) -> bool:
+    """A result is a change the work caused. The stance model reads it; a pattern match counts
+    only when the model does not read the sentence as a promise, a scale figure or hedging."""
+    if not ctx.stances:
+        return _result_sentence(ctx.lowered[i], i, n)
+    st = ctx.stances[i].stance
+    if st == "result":
+        return i >= n // 3 or n <= 3
+    return st not in ("promise", "scale_only", "hedge", "filler") and _result_sentence(
+        ctx.lowered[i], i, n)
 
 
 def star_parts(ctx: AnswerContext) -> dict[str, list[int]]:
@@ -116,7 +132,7 @@ def _star_parts(ctx: AnswerContext) -> dict[str, list[int]]:
             parts["task"].append(i)
         if L.ACTION.search(s) or L.WE_ACTION.search(s):
             parts["action"].append(i)
-        if _result_sentence(s, i, n):
+        if _is_result(ctx, i, n):
             parts["result"].append(i)
         elif L.LEARNING.search(s):
             learning.append(i)
@@ -126,28 +142,48 @@ def _star_parts(ctx: AnswerContext) -> dict[str, list[int]]:
     return parts
 
 
+def repeated(ctx: AnswerContext, threshold: float = REPEAT_SIMILARITY) -> list[int]:
+    """Sentences that say again what an earlier sentence said."""
+    n = len(ctx.sentences)
+    if n < 2 or len(ctx.vectors) != n:
+        return []
+    sims = ctx.vectors @ ctx.vectors.T
+    return [j for j in range(1, n) if float(sims[j, :j].max()) >= threshold]
+
+
 def rambling(ctx: AnswerContext) -> tuple[float, list[str], list[int]]:
-    """How much the answer buries its point: far past the target length, run-on sentences,
-    hedging throughout, or trailing off ("it's more of an art than a science").
+    """How much the answer buries its point: far past the target length, filler words, saying
+    the same thing again, tangents about neither the question nor the story, hedging throughout,
+    or trailing off ("it's more of an art than a science").
 
     Returns (points to subtract, what was found, sentence indexes to show)."""
     if not ctx.sentences:
         return 0.0, [], []
-    words = ctx.word_count
+    words = ctx.total_words or ctx.word_count
     target_words = ctx.rubric.question.target_seconds * WORDS_PER_MINUTE / 60.0
     ratio = words / max(target_words, 1.0)
-    mean_len = words / len(ctx.sentences)
     hedges = sum(len(L.HEDGE.findall(s)) for s in ctx.lowered)
     hedge_rate = hedges * 100.0 / max(words, 1)
+    fillers = sum(len(FILLER.findall(s)) for s in ctx.lowered)
+    filler_rate = fillers * 100.0 / max(words, 1)
+    padding = [i for i in range(len(ctx.sentences)) if ctx.stance(i) == "filler"]
+    again = repeated(ctx)
+    tangents = list(ctx.relevance.tangents) if ctx.relevance is not None else []
     no_point = [i for i, s in enumerate(ctx.lowered) if L.NO_POINT.search(s)]
     found: list[str] = []
     penalty = 0.0
     if ratio > RAMBLE_OVER:
         penalty += min(1.5, (ratio - RAMBLE_OVER) * 1.5)
         found.append(f"{ratio:.1f}x the target length")
-    if mean_len > RAMBLE_SENTENCE:
-        penalty += min(1.0, (mean_len - RAMBLE_SENTENCE) * 0.12)
-        found.append(f"{mean_len:.0f} words per sentence")
+    if filler_rate > 1.0 or padding:
+        penalty += min(1.2, max(0.0, filler_rate - 1.0) * 0.3 + 0.3 * len(padding))
+        found.append(f"{fillers} fillers, {len(padding)} sentences of padding")
+    if again:
+        penalty += min(1.0, 0.35 * len(again))
+        found.append(f"{len(again)} sentences repeat earlier ones")
+    if tangents:
+        penalty += min(0.8, 0.3 * len(tangents))
+        found.append(f"{len(tangents)} tangents")
     if hedge_rate > 1.5:
         penalty += min(0.8, (hedge_rate - 1.5) * 0.5)
         found.append(f"{hedges} hedges")
@@ -155,7 +191,7 @@ def rambling(ctx: AnswerContext) -> tuple[float, list[str], list[int]]:
         penalty += min(0.6, 0.3 * len(no_point))
         found.append("trails off without a point")
     longest = max(range(len(ctx.sentences)), key=lambda k: ctx.word_counts[k])
-    show = [*no_point[:1], longest] if penalty > 0 else []
+    show = [*padding[:1], *again[:1], *tangents[:1], *no_point[:1], longest] if penalty > 0 else []
     return min(2.5, penalty), found, list(dict.fromkeys(show))
 
 
@@ -219,6 +255,9 @@ def walkthrough(ctx: AnswerContext) -> tuple[list[int], int | None]:
     for i, s in enumerate(ctx.lowered):
         if len(L.BUZZ.findall(s)) >= 2:
             continue  # a sentence of buzzwords is not a step
+        if ctx.stances and ctx.stance(i) in ("own_action", "plan_step", "team_action"):
+            steps.append(i)
+            continue
         if (own.i_action(s) or SEQUENCE.search(s) or _OPENER.search(s)
                 or any(m.group(1) not in L.NOT_ACTION for m in L.WE_VERB.finditer(s))):
             steps.append(i)
@@ -260,7 +299,7 @@ def _framework(ctx: AnswerContext, framework: str) -> DimensionScore:
             f"this one skipped: {named}."
         )
     if len(walk) < 3:
-        advice.append("Say what you would do, step by step, in the first person.")
+        advice.append("Say what you would do, step by step.")
     if close is None:
         advice.append("Close with how you would know it worked: the measure or the outcome.")
     if sequenced < 2 and len(ctx.sentences) > 4:

@@ -1,0 +1,113 @@
+"""The challenge set: answers written for testing only, by authors who saw neither the analysis
+code, its rules nor its training data (benchmarks/challenge/BRIEF.md is all they were given).
+Nothing is ever fitted on it: it is read by the benchmarks and the metamorphic tests only.
+
+32 questions across the three roles (16 from the packs, 16 that no pack has), each with a strong
+answer and variants that differ from it in one controlled way. Two variants are made here
+mechanically, by rule, from the authors' text: ``truncated`` (the strong answer cut after its
+first third) and ``off_topic`` (the strong answer to the next question of the same role, given
+to this question).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from loopcoach.analysis.text import sentences
+
+DIR = Path(__file__).resolve().parent / "challenge"
+# What each flawed variant should raise, as the stance model names flaws.
+FLAW_OF = {
+    "blame": "blame",
+    "deferral": "deferral",
+    "conceal": "integrity",
+    "fudge": "integrity",
+    "heroics": "heroics",
+    "override": "override",
+}
+WORSE_KINDS = (
+    "blame",
+    "deferral",
+    "conceal",
+    "fudge",
+    "heroics",
+    "override",
+    "we_only",
+    "no_result",
+    "rambling",
+    "buzzwords",
+    "off_topic",
+    "truncated",
+)
+
+
+@dataclass(frozen=True)
+class Variant:
+    kind: str
+    text: str
+    flaw_sentences: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    qid: str
+    role: str
+    kind: str
+    in_pack: bool
+    prompt: str
+    strong: str
+    author: str
+    variants: tuple[Variant, ...] = field(default_factory=tuple)
+
+    def variant(self, kind: str) -> Variant | None:
+        return next((v for v in self.variants if v.kind == kind), None)
+
+
+def truncate(text: str) -> str:
+    sents = sentences(text)
+    keep = max(2, len(sents) // 3)
+    return " ".join(sents[:keep])
+
+
+def load(directory: Path = DIR) -> list[Question]:
+    raw: list[tuple[str, dict[str, object]]] = []
+    for path in sorted(directory.glob("author-*.json")):
+        author = path.stem.removeprefix("author-")
+        raw += [(author, q) for q in json.loads(path.read_text(encoding="utf-8"))]
+    by_role: dict[str, list[dict[str, object]]] = {}
+    for _, q in raw:
+        by_role.setdefault(str(q["role"]), []).append(q)
+    out: list[Question] = []
+    for author, q in raw:
+        peers = by_role[str(q["role"])]
+        other = peers[(peers.index(q) + 1) % len(peers)]
+        variants = [
+            Variant(str(v["kind"]), str(v["text"]), tuple(v.get("flaw_sentences", ())))  # type: ignore[attr-defined]
+            for v in q["variants"]  # type: ignore[attr-defined]
+        ]
+        variants.append(Variant("truncated", truncate(str(q["strong"]))))
+        variants.append(Variant("off_topic", str(other["strong"])))
+        out.append(
+            Question(
+                qid=str(q["qid"]),
+                role=str(q["role"]),
+                kind=str(q["kind"]),
+                in_pack=bool(q["in_pack"]),
+                prompt=str(q["prompt"]),
+                strong=str(q["strong"]),
+                author=author,
+                variants=tuple(variants),
+            )
+        )
+    return out
+
+
+def point_labels(directory: Path = DIR) -> dict[str, dict[str, list[int]]]:
+    """Sentence-to-talking-point labels for the strong answers to pack questions, by a labeller
+    who saw the rubric's points and the answer, not the code: {qid: {point id: [sentence]}}."""
+    path = directory / "point-labels.json"
+    if not path.exists():
+        return {}
+    return {row["qid"]: row["points"] for row in json.loads(path.read_text(encoding="utf-8"))}

@@ -1,0 +1,184 @@
+"""Properties of the judgement, checked over every answer we hold rather than hand-picked cases:
+our graded fixture answers (strong and good ones) and the challenge set's strong answers.
+
+Each test changes answers in one controlled way and checks the score moves the way an interviewer's
+would. The challenge set is only read here, never fitted.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from loopcoach.analysis.engine import Analyzer
+from loopcoach.analysis.text import sentences
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+import calibration as C  # noqa: E402
+import challenge as CH  # noqa: E402
+
+FILLER = "Um, like, you know, at the end of the day it's basically all about communication."
+TANGENT = (
+    "Funnily enough, I was also training for a half marathon back then, and my running club "
+    "met on Tuesday evenings by the river."
+)
+
+
+def _answers() -> list[tuple[str, str, str | None, str]]:
+    """(id, question, question id or None, answer) for every good-or-better answer we hold."""
+    out: list[tuple[str, str, str | None, str]] = []
+    for item in C.load():
+        if item.overall >= 3 and item.grades["red_flags"] >= 4:
+            out.append((item.id, item.question, None, item.text))
+    for q in CH.load():
+        out.append((q.qid, q.prompt, q.qid if q.in_pack else None, q.strong))
+    return out
+
+
+ANSWERS = _answers()
+
+
+def _analyse(analyzer: Analyzer, question: str, qid: str | None, text: str):  # type: ignore[no-untyped-def]
+    if qid is not None:
+        return analyzer.analyze(question, text, question_id=qid)
+    return analyzer.analyze(question, text)
+
+
+@pytest.fixture(scope="module")
+def baseline(analyzer: Analyzer) -> dict[str, object]:
+    return {aid: _analyse(analyzer, q, qid, text) for aid, q, qid, text in ANSWERS}
+
+
+def test_there_are_enough_answers_to_mean_something() -> None:
+    assert len(ANSWERS) >= 60
+
+
+def test_padding_with_fillers_never_raises_the_score(
+    analyzer: Analyzer, baseline: dict[str, object]
+) -> None:
+    worse = []
+    for aid, q, qid, text in ANSWERS:
+        sents = sentences(text)
+        padded = " ".join(s + (" " + FILLER if k % 2 else "") for k, s in enumerate(sents))
+        before = baseline[aid].score  # type: ignore[attr-defined]
+        after = _analyse(analyzer, q, qid, padded).score
+        if after > before:
+            worse.append((aid, before, after))
+    assert not worse, f"fillers raised the score: {worse[:5]}"
+
+
+def test_the_same_content_at_twice_the_length_scores_lower(
+    analyzer: Analyzer, baseline: dict[str, object]
+) -> None:
+    not_lower, higher = [], []
+    for aid, q, qid, text in ANSWERS:
+        sents = sentences(text)
+        doubled = " ".join(
+            s + " " + (FILLER if k % 3 == 0 else TANGENT if k % 3 == 1 else s)
+            for k, s in enumerate(sents)
+        )
+        before = baseline[aid].score  # type: ignore[attr-defined]
+        after = _analyse(analyzer, q, qid, doubled).score
+        if after >= before:
+            not_lower.append((aid, before, after))
+        if after > before:
+            higher.append((aid, before, after))
+    assert not higher, f"padding to 2x raised the score: {higher[:5]}"
+    # strictly lower on all but a few (an answer already at its floor cannot go lower)
+    assert len(not_lower) <= len(ANSWERS) // 20, f"2x did not lower the score: {not_lower[:5]}"
+
+
+def test_we_instead_of_i_lowers_ownership(
+    analyzer: Analyzer, baseline: dict[str, object]
+) -> None:
+    swap = {"i": "we", "my": "our", "me": "us", "myself": "ourselves", "i'd": "we'd",
+            "i've": "we've", "i'm": "we're", "i'll": "we'll", "mine": "ours"}
+    pat = re.compile(r"\b(" + "|".join(map(re.escape, swap)) + r")\b", re.IGNORECASE)
+    not_lower = []
+    for aid, q, qid, text in ANSWERS:
+        if not pat.search(text):
+            continue
+        we = pat.sub(lambda m: swap[m.group(0).lower()], text)
+        before = baseline[aid].dimensions["ownership"].score  # type: ignore[attr-defined]
+        after = _analyse(analyzer, q, qid, we).dimensions["ownership"].score
+        if after > before or (before > 1.0 and after >= before):
+            not_lower.append((aid, before, after))
+    assert len(not_lower) <= len(ANSWERS) // 20, f"'we' did not lower ownership: {not_lower[:5]}"
+
+
+def test_an_answer_to_another_question_scores_lower(
+    analyzer: Analyzer, baseline: dict[str, object]
+) -> None:
+    """The strong answer to the next challenge question of the same role, given here."""
+    qs = CH.load()
+    not_lower = []
+    for q in qs:
+        peers = [p for p in qs if p.role == q.role]
+        other = peers[(peers.index(q) + 1) % len(peers)]
+        own = baseline[q.qid].score  # type: ignore[attr-defined]
+        moved = _analyse(analyzer, q.prompt, q.qid if q.in_pack else None, other.strong).score
+        if moved >= own:
+            not_lower.append((q.qid, own, moved))
+    assert len(not_lower) <= len(qs) // 10, f"off-topic answers not lower: {not_lower}"
+
+
+def test_cutting_the_answer_short_lowers_the_score(
+    analyzer: Analyzer, baseline: dict[str, object]
+) -> None:
+    not_lower = []
+    for aid, q, qid, text in ANSWERS:
+        cut = CH.truncate(text)
+        before = baseline[aid].score  # type: ignore[attr-defined]
+        after = _analyse(analyzer, q, qid, cut).score
+        if after >= before:
+            not_lower.append((aid, before, after))
+    assert not not_lower, f"a truncated answer did not score lower: {not_lower[:5]}"
+
+
+def test_a_detected_flaw_always_costs_points_and_names_its_sentence(
+    analyzer: Analyzer, baseline: dict[str, object]
+) -> None:
+    flawed = [
+        "Honestly, the technical calls are the engineers' business; whenever two teams "
+        "disagree I hand it straight to my manager to sort out.",
+        "I kept the status green for another two weeks so the sponsor wouldn't panic.",
+        "The delay was really down to the data team, who never gave us what they promised.",
+    ]
+    detected = 0
+    problems = []
+    for aid, q, qid, text in ANSWERS:
+        sents = sentences(text)
+        for s in flawed:
+            mid = len(sents) // 2
+            res = _analyse(analyzer, q, qid, " ".join([*sents[:mid], s, *sents[mid:]]))
+            hits = [h for h in res.red_flags if h.evidence is not None
+                    and h.evidence.sentence == s]
+            if not hits:
+                continue
+            detected += 1
+            before = baseline[aid].score  # type: ignore[attr-defined]
+            if res.score > before - 5:
+                problems.append((aid, before, res.score))
+    assert detected > 0
+    assert not problems, f"a detected flaw cost under 5 points: {problems[:5]}"
+
+
+def test_a_non_answer_or_off_topic_follow_up_never_raises_the_question_score(
+    analyzer: Analyzer,
+) -> None:
+    from loopcoach.interview.policy import hold_score
+
+    for q in CH.load():
+        qid = q.qid if q.in_pack else None
+        opening = CH.truncate(q.strong)
+        first = _analyse(analyzer, q.prompt, qid, opening)
+        for follow_up in ("Not sure, it depends.", " ".join([TANGENT] * 3)):
+            combined = _analyse(analyzer, q.prompt, qid, opening + "\n\n" + follow_up)
+            alone = _analyse(analyzer, q.prompt, qid, follow_up)
+            held = hold_score(combined, first.score, alone)
+            assert held.score <= first.score, (q.qid, follow_up[:20], first.score, combined.score)

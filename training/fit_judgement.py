@@ -1,0 +1,232 @@
+"""Fit the constants of the overall judgement; write src/loopcoach/analysis/models/judgement.json.
+
+Everything comes from TRAINING data only: our graded fixture answers (tests/fixtures/answers) and
+the training sentences (training/data). The challenge set is never read here.
+
+- flaw_threshold: the lowest sentence flaw probability at which at most 5% of the clean, strong
+  or good fixture answers of the held-out half (not used to train the stance model) get a flag.
+- relevance: a two-feature logistic model (similarity of the answer to the prompt, and its margin
+  over the nearest other question) fitted on fixture answers under their own question (on topic)
+  and under every other question of the same role (off topic; the on-topic case is weighted up
+  to match); its threshold keeps wrongly
+  called off-topic answers at or under 2% of the on-topic ones, and so does a floor on the
+  similarity itself (an answer about nothing any question asks). ``tangent`` is the highest
+  similarity at which at most 2% of the sentences of on-topic good answers count as tangents.
+- serious_cap and off_topic_cap: the fixture grades themselves. The highest overall grade our
+  graders gave an answer with a severe red flag (red_flags grade <= 1), and the highest they gave
+  a weak answer, on the 0-100 scale.
+- flaw_penalty: the smallest whole penalty for which adding a detected flawed training sentence
+  to a clean fixture answer lowers its score by at least 5 points in every case.
+
+Run: .venv/bin/python training/fit_judgement.py [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import calibration as C  # noqa: E402
+
+from loopcoach.analysis import judgement as J  # noqa: E402
+from loopcoach.analysis import relevance as R  # noqa: E402
+from loopcoach.analysis.context import AnswerContext  # noqa: E402
+from loopcoach.analysis.embeddings import load_embedder  # noqa: E402
+from loopcoach.analysis.engine import Analyzer  # noqa: E402
+from loopcoach.analysis.scorers import red_flags  # noqa: E402
+from loopcoach.analysis.stance import FLAWS  # noqa: E402
+from loopcoach.analysis.text import sentences  # noqa: E402
+from loopcoach.content.library import load_library  # noqa: E402
+
+MODELS = ROOT / "src" / "loopcoach" / "analysis" / "models"
+MAX_FALSE_FLAGS = 0.05
+MAX_FALSE_OFF_TOPIC = 0.02
+MAX_TANGENTS = 0.02
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, steps: int = 3000) -> tuple[float, float, float]:
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    xs = (x - mean) / scale
+    w = np.zeros(x.shape[1])
+    b = 0.0
+    for _ in range(steps):
+        p = _sigmoid(xs @ w + b)
+        g = p - y
+        w -= 0.5 * (xs.T @ g / len(y) + 1e-3 * w)
+        b -= 0.5 * float(g.mean())
+    w_raw = w / scale
+    b_raw = b - float(w_raw @ mean)
+    return float(w_raw[0]), float(w_raw[1]), b_raw
+
+
+def fit(embedder: str, verbose: bool = True) -> J.Judgement:
+    items = C.load()
+    analyzer = Analyzer(load_library(), load_embedder(embedder))
+    model = analyzer.stance_model
+    clean_held = [i for i in items if C.held_out(i) and i.grades["red_flags"] >= 4
+                  and i.overall >= 3]
+    answer_vectors = {}
+    for item in items:
+        sents = sentences(item.text)
+        answer_vectors[item.id] = (sents, analyzer.embedder.embed_answer(sents))
+    # --- flaw thresholds ------------------------------------------------------------------
+    # Whole clean answers, each sentence scored by a model that never saw its author: the
+    # training answers (out-of-fold probabilities from train_stance.py) and the held-out half of
+    # the fixture answers (never used in training), with the words that look like a flaw.
+    oof = json.loads((ROOT / "training" / f"oof-{analyzer.embedder_kind}.json").read_text())
+    clean_answers: list[tuple[list[float], set[int]]] = []
+    for item in clean_held:
+        sents, vecs = answer_vectors[item.id]
+        _, p = model.read(sents, vecs)
+        clean_answers.append((p.tolist(), _cue_sentences(analyzer, item.question, item.role,
+                                                        item.text, sents, vecs)))
+    for path in sorted((ROOT / "training" / "data").glob("answers-*.json")):
+        for q in json.loads(path.read_text(encoding="utf-8")):
+            sents = sentences(q["answer"])
+            probs = [oof.get(s, 0.0) for s in sents]
+            vecs = analyzer.embedder.embed_answer(sents)
+            clean_answers.append((probs, _cue_sentences(analyzer, q["question"], None,
+                                                        q["answer"], sents, vecs)))
+    grid = [round(0.5 + 0.005 * k, 3) for k in range(100)]
+
+    def flagged(t: float, tc: float) -> float:
+        return float(np.mean([any(p >= t or (i in cues and p >= tc) for i, p in enumerate(ps))
+                              for ps, cues in clean_answers]))
+
+    flaw_threshold = next((t for t in grid if flagged(t, t) <= MAX_FALSE_FLAGS), 0.999)
+    cue_threshold = next((t for t in [round(0.05 * k, 2) for k in range(1, 20)] + grid
+                          if t <= flaw_threshold
+                          and flagged(flaw_threshold, t) <= MAX_FALSE_FLAGS), flaw_threshold)
+    if verbose:
+        print(f"flaw threshold {flaw_threshold}, {cue_threshold} when the words match a flaw's "
+              f"cues: {flagged(flaw_threshold, cue_threshold):.3f} of {len(clean_answers)} clean "
+              "answers (training answers out of fold, held-out fixture answers) flagged")
+    # --- relevance -------------------------------------------------------------------------
+    files = sorted({i.file for i in items})
+    by_file = {f: [i for i in items if i.file == f] for f in files}
+    prompts = {f: by_file[f][0].question for f in files}
+    roles = {f: by_file[f][0].role for f in files}
+    feats, labels, tangent_sims = [], [], []
+    for f in files:
+        peers = [g for g in files if roles[g] == roles[f] and g != f]
+        for item in by_file[f]:
+            if item.overall < 2:
+                continue
+            sents, vecs = answer_vectors[item.id]
+            asked = [(prompts[f], 1)] * len(peers) + [(prompts[g], 0) for g in peers]
+            for question, label in asked:
+                rubric, _ = analyzer.rubric_for(question, role=item.role)
+                pv, others, _ = analyzer._question_vectors(rubric)
+                sim, margin, _ = R.features(vecs, pv, others)
+                feats.append((sim, margin))
+                labels.append(label)
+                if label == 1 and len(vecs) >= 4:
+                    c = vecs.mean(axis=0)
+                    c /= float(np.linalg.norm(c)) or 1.0
+                    tangent_sims += list(zip((vecs @ pv).tolist(), (vecs @ c).tolist(),
+                                             strict=True))
+    x = np.array(feats)
+    y = np.array(labels, dtype=float)
+    w_prompt, w_margin, bias = fit_logistic(x, y)
+    p = _sigmoid(x @ np.array([w_prompt, w_margin]) + bias)
+    on = np.sort(p[y == 1])
+    threshold = float(min(0.5, on[math.floor(MAX_FALSE_OFF_TOPIC * len(on))]))
+    threshold = math.floor(threshold * 1000) / 1000
+    floor = float(np.floor(np.quantile(x[y == 1, 0], MAX_FALSE_OFF_TOPIC) * 1000) / 1000)
+    caught = float(np.mean((p[y == 0] < threshold) | (x[y == 0, 0] < floor)))
+    t_grid = [round(0.3 - 0.01 * k, 2) for k in range(31)]
+    tangent = next((t for t in t_grid if np.mean([a < t and b < t + 0.15
+                                                    for a, b in tangent_sims]) <= MAX_TANGENTS),
+                   0.0)
+    if verbose:
+        print(f"relevance: p = sigmoid({w_prompt:.2f} sim + {w_margin:.2f} margin + {bias:.2f}); "
+              f"off-topic below {threshold} or similarity under {floor}:\n  catches {caught:.3f} of {int((y == 0).sum())} "
+              f"misplaced answers; tangent similarity {tangent}")
+    # --- caps from the graders -------------------------------------------------------------
+    severe = [i.overall for i in items if i.grades["red_flags"] <= 1]
+    weak = [i.overall for i in items if "weak" in i.traits]
+    serious_cap = round(25 * max(severe)) if severe else 50
+    off_topic_cap = round(25 * max(weak)) if weak else 25
+    if verbose:
+        print(f"caps: serious flaw {serious_cap} (highest grade of {len(severe)} answers with a "
+              f"severe red flag), off-topic {off_topic_cap} (highest of {len(weak)} weak answers)")
+    draft = J.Judgement(flaw_threshold, cue_threshold, 0.0, 100, off_topic_cap,
+                        R.RelevanceModel(round(w_prompt, 4), round(w_margin, 4), round(bias, 4),
+                                         threshold, tangent, floor))
+    # --- flaw penalty ----------------------------------------------------------------------
+    analyzer.judgement = draft
+    flawed = [r["text"] for r in _training_flaws()]
+    drops = []
+    for k, item in enumerate(clean_held):
+        base = analyzer.analyze(item.question, item.text, role=item.role)
+        sents = sentences(item.text)
+        for j in range(3):
+            s = flawed[(7 * k + 13 * j) % len(flawed)]
+            text = " ".join([*sents[: len(sents) // 2], s, *sents[len(sents) // 2:]])
+            res = analyzer.analyze(item.question, text, role=item.role)
+            if any(h.how == "stance" and h.evidence is not None and h.evidence.sentence == s
+                   for h in res.red_flags):
+                drops.append(base.score - res.score)
+    penalty = next((float(v) for v in range(0, 31)
+                    if all(d + v >= 5 for d in drops)), 30.0)
+    if verbose:
+        print(f"flaw penalty {penalty}: from {len(drops)} detected insertions into clean answers")
+    return dataclasses.replace(draft, flaw_penalty=penalty, serious_cap=serious_cap)
+
+
+def _cue_sentences(analyzer: Analyzer, question: str, role: str | None, text: str,
+                   sents: list[str], vecs: np.ndarray) -> set[int]:
+    rubric, _ = analyzer.rubric_for(question, role=role)
+    ctx = AnswerContext.build(rubric, text, vecs, sents)
+    return set(red_flags.cue_flaws(ctx))
+
+
+def _training_flaws() -> list[dict[str, str]]:
+    rows = []
+    for path in sorted((ROOT / "training" / "data").glob("stance-*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                if row["label"] in FLAWS and row["label"] in ("blame", "deferral", "integrity"):
+                    rows.append(row)
+    return rows
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true")
+    ap.add_argument("--only", choices=("minilm", "lexical"))
+    args = ap.parse_args()
+    stale = []
+    for kind in ("minilm", "lexical"):
+        if args.only and kind != args.only:
+            continue
+        print(f"== {kind}")
+        text = fit(kind).to_json()
+        out = MODELS / J.file_for(kind)
+        if args.check:
+            if not out.exists() or out.read_text(encoding="utf-8") != text:
+                stale.append(out.name)
+            continue
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out.relative_to(ROOT)}")
+    if stale:
+        print(f"out of date: {', '.join(stale)}; run training/fit_judgement.py", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
