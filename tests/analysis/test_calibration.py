@@ -3,7 +3,8 @@
 The benchmark (benchmarks/analysis_accuracy.py) prints the full figures; this test holds the
 issue's targets (held-out pairwise >= 0.90, >= 0.85 where the worse answer is at least as long)
 on both embedding paths: int8 answers (the default where the CPU allows) and exact float32
-answers (CPUs without VNNI, or no onnxruntime)."""
+answers (CPUs without VNNI, or no onnxruntime). Scoring every graded answer twice is slow: those
+tests are marked `slow` and run under CI=true (`make test` in .ci/run) or `make test-all`."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ def test_calibration_fixtures_are_big_enough() -> None:
         assert any(trait in i.traits for i in items), trait
 
 
+@pytest.mark.slow
 def test_calibration_held_out_pairwise_accuracy(graded: tuple[list[C.Graded],
                                                               dict[str, float]]) -> None:
     items, scores = graded
@@ -55,6 +57,7 @@ def test_calibration_held_out_pairwise_accuracy(graded: tuple[list[C.Graded],
     assert acc >= C.pairwise_accuracy(prs, lengths) + 0.15
 
 
+@pytest.mark.slow
 def test_calibration_longer_worse_answers_are_caught(graded: tuple[list[C.Graded],
                                                                   dict[str, float]]) -> None:
     items, scores = graded
@@ -63,6 +66,7 @@ def test_calibration_longer_worse_answers_are_caught(graded: tuple[list[C.Graded
     assert C.pairwise_accuracy(prs, scores) >= 0.85
 
 
+@pytest.mark.slow
 def test_calibration_correlates_with_grades(graded: tuple[list[C.Graded],
                                                          dict[str, float]]) -> None:
     items, scores = graded

@@ -11,20 +11,6 @@ from tests.prep.resumes import BROKEN, RESUMES
 from loopcoach.cli.app import main
 
 
-@pytest.fixture(scope="session")
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Embeddings of pack text are cached on disk once for the whole session (the prep tests'
-    matcher writes to the same directory)."""
-    path = tmp_path_factory.getbasetemp() / "embeddings"
-    path.mkdir(exist_ok=True)
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _cache(shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LOOPCOACH_CACHE_DIR", str(shared_cache))
-
-
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     try:
         main(list(args))

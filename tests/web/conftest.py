@@ -1,4 +1,5 @@
-"""Fixtures for the web tests: a real `loopcoach serve` process and a headless Chromium page.
+"""Fixtures for the web tests: the app in-process (`client`, FastAPI's TestClient), a real
+`loopcoach serve` process for the browser and smoke tests, and a headless Chromium page.
 
 Browser tests drive Debian's `chromium` through Playwright (`executable_path`, never a
 downloaded browser). Without it they skip with the reason, except under CI=true, where a missing
@@ -15,15 +16,21 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
+
+if TYPE_CHECKING:
+    from tests.conftest import Shared
 
 CHROMIUM = os.environ.get("LOOPCOACH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# `make screenshots` sets this to docs/screenshots (shown in the README); otherwise the browser
+# tests take their screenshots into a temporary directory and the tracked files stay as they are.
+SCREENSHOTS_ENV = "LOOPCOACH_SCREENSHOTS"
 
 
 def free_port() -> int:
@@ -64,6 +71,25 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
+def client(shared: Shared, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The web app in-process with its own SQLite file, one for the session (like one server);
+    it shares the session's library and analyzer (tests/conftest.py)."""
+    from loopcoach.coach import Coach
+    from loopcoach.config import Settings
+    from loopcoach.web.app import create_app
+
+    data = tmp_path_factory.mktemp("web-data")
+    settings = Settings.from_env({"LOOPCOACH_DATA_DIR": str(data),
+                                  "LOOPCOACH_CACHE_DIR": str(shared.cache_dir)})
+    coach = Coach(settings)
+    coach.__dict__["library"] = shared.library
+    coach.__dict__["analyzer"] = shared.analyzer
+    # like httpx (and a browser's fetch of an API), redirects are not followed unless asked
+    with TestClient(create_app(coach), follow_redirects=False) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One server for the API and browser tests, with its own SQLite file."""
     data = tmp_path_factory.mktemp("live-data")
@@ -98,22 +124,33 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+@pytest.fixture(scope="session")
+def screenshots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser tests save their screenshots: $LOOPCOACH_SCREENSHOTS, or a temp dir."""
+    chosen = os.environ.get(SCREENSHOTS_ENV, "").strip()
+    path = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 @pytest.fixture()
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any, screenshots_dir: Path) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     errors: list[str] = []
     pg = context.new_page()
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     pg.set_default_timeout(30_000)
     pg.console_errors = errors
+    pg.screenshots_dir = screenshots_dir
     yield pg
     context.close()
 
 
 @pytest.fixture()
-def phone(browser: Any) -> Iterator[Any]:
+def phone(browser: Any, screenshots_dir: Path) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 375, "height": 740})
     pg = context.new_page()
+    pg.screenshots_dir = screenshots_dir
     pg.set_default_timeout(30_000)
     yield pg
     context.close()
