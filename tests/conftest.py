@@ -7,8 +7,8 @@
   subprocesses started by tests inherit too) that is kept between runs in
   .cache/test-embeddings/FINGERPRINT, or under $LOOPCOACH_TEST_CACHE_DIR. The fingerprint hashes
   the analysis code and the model package's version, so any change there starts a fresh cache
-  (and older ones in .cache are removed). An empty LOOPCOACH_TEST_CACHE_DIR (CI) keeps it in the session's
-  temporary directory.
+  (and older ones in .cache are removed). An empty LOOPCOACH_TEST_CACHE_DIR keeps it in the
+  session's temporary directory.
 - A `Coach` on the built-in packs (CLI and web tests in-process) uses the session's library and
   analyzer instead of loading and embedding again.
 """
@@ -44,6 +44,7 @@ class Shared:
     def __init__(self, cache_dir: Path) -> None:
         self.cache_dir = cache_dir
         self.embedder_env = ""
+        self.libraries: dict[tuple[object, ...], Library] = {}
 
     @cached_property
     def library(self) -> Library:
@@ -167,7 +168,14 @@ def shared_coach(shared: Shared, monkeypatch: pytest.MonkeyPatch) -> None:
     own_analyzer = Coach.__dict__["analyzer"].func
 
     def library(self: Coach) -> Library:
-        return own_library(self) if self.settings.pack_dirs else shared.library
+        """The built-in packs: the session's library; with extra packs, one library per set of
+        directories as long as no file in them changes (the packs are loaded again if one does)."""
+        if not self.settings.pack_dirs:
+            return shared.library
+        key = (self.settings.pack_dirs, _files_signature(self.settings.pack_dirs))
+        if key not in shared.libraries:
+            shared.libraries[key] = own_library(self)
+        return shared.libraries[key]
 
     def analyzer(self: Coach) -> Analyzer:
         if not self.settings.pack_dirs and shared.same_embedder():
@@ -178,6 +186,11 @@ def shared_coach(shared: Shared, monkeypatch: pytest.MonkeyPatch) -> None:
         prop = cached_property(func)
         prop.__set_name__(Coach, name)
         monkeypatch.setattr(Coach, name, prop)
+
+
+def _files_signature(dirs: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
+    files = (p for d in dirs for p in sorted(Path(d).rglob("*")) if p.is_file())
+    return tuple((str(p), (st := p.stat()).st_mtime_ns, st.st_size) for p in files)
 
 
 @pytest.fixture

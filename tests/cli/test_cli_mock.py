@@ -286,6 +286,7 @@ def integrity_ok(data_dir: Path) -> None:
         con.close()
 
 
+@pytest.mark.slow  # a real process held mid-answer for seconds
 def test_cli_mock_concurrent_answer_is_refused(lc, tmp_path: Path) -> None:  # type: ignore
     sid = lc("mock", "start", "--role", "tpm", "--stage", "execution", "--seed", "1",
              "--json").json()["session"]

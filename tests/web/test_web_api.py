@@ -452,7 +452,6 @@ def test_web_prep_pages_build_download_and_edit(client: TestClient) -> None:
     token = r.text.split('href="/prep/', 1)[1].split("/", 1)[0]
     md = get(client, f"/prep/{token}/pack.md")
     assert md.status_code == 200 and md.text.startswith("#")
-    assert get(client, f"/prep/{token}/pack.pdf").content[:4] == b"%PDF"
     assert get(client, f"/prep/{token}/pack.exe").status_code == 404
     assert get(client, "/prep/nope/pack.md").status_code == 404
     sid = get(client, "/api/v1/stories").json()[0]["id"]
@@ -462,6 +461,15 @@ def test_web_prep_pages_build_download_and_edit(client: TestClient) -> None:
     assert get(client, "/prep/stories/abc").status_code == 404
     assert get(client, "/prep/stories/999999").status_code == 404
     assert post(client, "/prep", data={"role": "tpm"}).status_code == 400
+
+
+@pytest.mark.slow  # rendering the PDF takes seconds; tests/prep/test_export.py checks it too
+def test_web_prep_pack_pdf_download(client: TestClient) -> None:
+    files = {"file": ("tpm.md", (RESUMES / "tpm.md").read_bytes(), "text/markdown")}
+    r = post(client, "/prep", data={"role": "tpm"}, files=files)
+    assert r.status_code == 200, r.text[:300]
+    token = r.text.split('href="/prep/', 1)[1].split("/", 1)[0]
+    assert get(client, f"/prep/{token}/pack.pdf").content[:4] == b"%PDF"
 
 
 def test_web_api_analyze_keeps_the_attempt_unless_told_not_to(client: TestClient) -> None:
