@@ -72,3 +72,15 @@ def test_store_unwritable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(LoopcoachError) as info:
         make_engine(f"sqlite:///{blocker / 'sub' / 'lc.db'}")
     assert "cannot create the data directory" in str(info.value)
+
+
+def test_store_postgresql_urls_use_psycopg_3() -> None:
+    pytest.importorskip("psycopg")
+    engine = make_engine("postgresql://lc:secret@localhost:5432/loopcoach")  # never connects
+    assert engine.url.drivername == "postgresql+psycopg"
+
+
+def test_store_missing_database_driver_is_a_clear_error() -> None:
+    with pytest.raises(LoopcoachError) as info:
+        make_engine("mysql+mysqldb://lc:secret@localhost/loopcoach")  # MySQLdb is not installed
+    assert info.value.code == "database-driver" and "secret" not in str(info.value)
