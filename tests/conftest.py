@@ -11,6 +11,10 @@
   session's temporary directory.
 - A `Coach` on the built-in packs (CLI and web tests in-process) uses the session's library and
   analyzer instead of loading and embedding again.
+- Store tests take `database_url` or `new_database` and run once per backend: on SQLite, and
+  also on PostgreSQL when LOOPCOACH_TEST_DATABASE_URL names a server (a URL whose user may
+  create databases, e.g. postgresql://postgres@127.0.0.1:55432/postgres; .ci/run starts one).
+  Each test gets fresh databases, dropped afterwards. The web tests' app uses PostgreSQL then.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +39,7 @@ if TYPE_CHECKING:
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
 TEST_CACHE_ENV = "LOOPCOACH_TEST_CACHE_DIR"
+TEST_DB_ENV = "LOOPCOACH_TEST_DATABASE_URL"
 EMBEDDER_ENV = "LOOPCOACH_EMBEDDER"  # loopcoach.analysis.embeddings.ENV_VAR
 
 
@@ -191,6 +197,86 @@ def shared_coach(shared: Shared, monkeypatch: pytest.MonkeyPatch) -> None:
 def _files_signature(dirs: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
     files = (p for d in dirs for p in sorted(Path(d).rglob("*")) if p.is_file())
     return tuple((str(p), (st := p.stat()).st_mtime_ns, st.st_size) for p in files)
+
+
+# --- databases -------------------------------------------------------------------------------
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests that use `db_backend` (through `new_database` or `database_url`) run on SQLite and,
+    when LOOPCOACH_TEST_DATABASE_URL is set, on PostgreSQL too."""
+    if "db_backend" in metafunc.fixturenames:
+        backends = ["sqlite"] + (["postgresql"] if os.environ.get(TEST_DB_ENV) else [])
+        metafunc.parametrize("db_backend", backends)
+
+
+class PostgresServer:
+    """Creates and drops throwaway databases on the server LOOPCOACH_TEST_DATABASE_URL names."""
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.pool import NullPool
+
+        self.url = make_url(url)
+        if self.url.drivername == "postgresql":
+            self.url = self.url.set(drivername="postgresql+psycopg")
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+    def create(self) -> str:
+        from sqlalchemy import text
+
+        name = f"lc_test_{uuid.uuid4().hex[:16]}"
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop(self, url: str) -> None:
+        from sqlalchemy import text
+        from sqlalchemy.engine import make_url
+
+        name = make_url(url).database
+        with self.admin.connect() as conn:  # FORCE: engines the test left open are cut off
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer | None]:
+    """The PostgreSQL server for the tests, or None (LOOPCOACH_TEST_DATABASE_URL not set)."""
+    url = os.environ.get(TEST_DB_ENV, "").strip()
+    if not url:
+        yield None
+        return
+    server = PostgresServer(url)
+    yield server
+    server.admin.dispose()
+
+
+@pytest.fixture
+def new_database(
+    db_backend: str, tmp_path: Path, postgres: PostgresServer | None
+) -> Iterator[Callable[[str], str]]:
+    """`new_database(name)` -> the URL of a fresh, empty database on this test's backend."""
+    created: list[str] = []
+
+    def make(name: str = "lc") -> str:
+        if db_backend == "sqlite":
+            return f"sqlite:///{tmp_path / name}.db"
+        assert postgres is not None
+        url = postgres.create()
+        created.append(url)
+        return url
+
+    yield make
+    for url in created:
+        assert postgres is not None
+        postgres.drop(url)
+
+
+@pytest.fixture
+def database_url(new_database: Callable[[str], str], monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh database on this test's backend, also set as LOOPCOACH_DATABASE_URL."""
+    url = new_database("loopcoach")
+    monkeypatch.setenv("LOOPCOACH_DATABASE_URL", url)
+    return url
 
 
 @pytest.fixture

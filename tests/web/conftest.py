@@ -23,7 +23,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 if TYPE_CHECKING:
-    from tests.conftest import Shared
+    from tests.conftest import PostgresServer, Shared
 
 CHROMIUM = os.environ.get("LOOPCOACH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -71,22 +71,29 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
-def client(shared: Shared, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """The web app in-process with its own SQLite file, one for the session (like one server);
-    it shares the session's library and analyzer (tests/conftest.py)."""
+def client(
+    shared: Shared, postgres: PostgresServer | None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    """The web app in-process, one for the session (like one server), with its own database:
+    a SQLite file, or a PostgreSQL database when LOOPCOACH_TEST_DATABASE_URL is set. It shares
+    the session's library and analyzer (tests/conftest.py)."""
     from loopcoach.coach import Coach
     from loopcoach.config import Settings
     from loopcoach.web.app import create_app
 
     data = tmp_path_factory.mktemp("web-data")
-    settings = Settings.from_env({"LOOPCOACH_DATA_DIR": str(data),
-                                  "LOOPCOACH_CACHE_DIR": str(shared.cache_dir)})
-    coach = Coach(settings)
+    env = {"LOOPCOACH_DATA_DIR": str(data), "LOOPCOACH_CACHE_DIR": str(shared.cache_dir)}
+    if postgres is not None:
+        env["LOOPCOACH_DATABASE_URL"] = postgres.create()
+    coach = Coach(Settings.from_env(env))
     coach.__dict__["library"] = shared.library
     coach.__dict__["analyzer"] = shared.analyzer
     # like httpx (and a browser's fetch of an API), redirects are not followed unless asked
     with TestClient(create_app(coach), follow_redirects=False) as c:
         yield c
+    if postgres is not None:
+        coach.engine.dispose()
+        postgres.drop(env["LOOPCOACH_DATABASE_URL"])
 
 
 @pytest.fixture(scope="session")
