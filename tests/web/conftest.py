@@ -146,7 +146,7 @@ def page(browser: Any, screenshots_dir: Path) -> Iterator[Any]:
     errors: list[str] = []
     pg = context.new_page()
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    pg.set_default_timeout(30_000)
+    pg.set_default_timeout(60_000)  # a loaded 2-core CI machine builds a pack slowly
     pg.console_errors = errors
     pg.screenshots_dir = screenshots_dir
     yield pg
@@ -158,6 +158,6 @@ def phone(browser: Any, screenshots_dir: Path) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 375, "height": 740})
     pg = context.new_page()
     pg.screenshots_dir = screenshots_dir
-    pg.set_default_timeout(30_000)
+    pg.set_default_timeout(60_000)  # a loaded 2-core CI machine builds a pack slowly
     yield pg
     context.close()
