@@ -56,12 +56,15 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/loopcoach serve --host $(HOST) --port $(PORT)
 
+# mypy checks the core packages listed in pyproject.toml ([tool.mypy] files), strictly.
 test: install-test
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(TEST_SELECT)
 
 test-all: install-test
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 # Retake the README's screenshots (docs/screenshots/) with the browser tests; needs Chromium.
@@ -70,6 +73,7 @@ screenshots: install-test
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/ruff format --check src tests benchmarks
 
 bench: install-test
