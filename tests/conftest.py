@@ -9,8 +9,9 @@
   the analysis code and the model package's version, so any change there starts a fresh cache
   (and older ones in .cache are removed). An empty LOOPCOACH_TEST_CACHE_DIR keeps it in the
   session's temporary directory.
-- A `Coach` on the built-in packs (CLI and web tests in-process) uses the session's library and
-  analyzer instead of loading and embedding again.
+- A `Coach` on the built-in packs (CLI and web tests in-process) uses the session's library,
+  analyzer and prep matcher instead of loading and embedding again; `loopcoach` commands run
+  in-process reuse one Click command, as the installed command builds it once per process.
 - Store tests take `database_url` or `new_database` and run once per backend: on SQLite, and
   also on PostgreSQL when LOOPCOACH_TEST_DATABASE_URL names a server (a URL whose user may
   create databases, e.g. postgresql://postgres@127.0.0.1:55432/postgres; .ci/run starts one).
@@ -26,12 +27,14 @@ import uuid
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
-    from loopcoach.analysis.embeddings import Embedder
+    from collections.abc import Sequence
+
+    from loopcoach.analysis.embeddings import F32, Embedder
     from loopcoach.analysis.engine import Analyzer
     from loopcoach.content.library import Library
     from loopcoach.prep.matching import Matcher
@@ -83,7 +86,14 @@ class Shared:
     def matcher(self) -> Matcher:
         from loopcoach.prep.matching import Matcher
 
-        return Matcher(self.embedder, cache=self.analyzer.cache)
+        class RememberingMatcher(Matcher):
+            """Also caches the text the app embeds without caching (a user's stories): in the
+            tests that is our fixture résumés, embedded again and again otherwise."""
+
+            def vectors(self, texts: Sequence[str], *, remember: bool = True) -> F32:
+                return super().vectors(texts, remember=True)
+
+        return RememberingMatcher(self.embedder, cache=self.analyzer.cache)
 
 
 def embeddings_fingerprint() -> str:
@@ -169,6 +179,7 @@ def shared_coach(shared: Shared, monkeypatch: pytest.MonkeyPatch) -> None:
     """A Coach on the built-in packs and the session's embedder uses the shared library and
     analyzer; any other (extra packs, another embedder kind) builds its own as in the app."""
     from loopcoach.coach import Coach
+    from loopcoach.coach_prep import PrepCoach
 
     own_library = Coach.__dict__["library"].func
     own_analyzer = Coach.__dict__["analyzer"].func
@@ -192,6 +203,35 @@ def shared_coach(shared: Shared, monkeypatch: pytest.MonkeyPatch) -> None:
         prop = cached_property(func)
         prop.__set_name__(Coach, name)
         monkeypatch.setattr(Coach, name, prop)
+
+    own_matcher = PrepCoach.__dict__["matcher"].func
+
+    def matcher(self: PrepCoach) -> Matcher:
+        return shared.matcher if self.coach.analyzer is shared.analyzer else own_matcher(self)
+
+    prop = cached_property(matcher)
+    prop.__set_name__(PrepCoach, "matcher")
+    monkeypatch.setattr(PrepCoach, "matcher", prop)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_click_command() -> Iterator[None]:
+    """Typer builds the Click command from the functions' type hints on every `app(...)` call;
+    a process calls it once, the in-process CLI tests hundreds of times. Build it once."""
+    import typer.main
+
+    built: dict[int, Any] = {}
+    build = typer.main.get_command
+
+    def get_command(typer_instance: typer.Typer) -> Any:
+        key = id(typer_instance)
+        if key not in built:
+            built[key] = (typer_instance, build(typer_instance))  # keeps the id's owner alive
+        return built[key][1]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(typer.main, "get_command", get_command)
+        yield
 
 
 def _files_signature(dirs: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
