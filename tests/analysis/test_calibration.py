@@ -28,7 +28,8 @@ def graded(
     if request.param == "exact":
         if not isinstance(analyzer.embedder, MiniLMEmbedder):
             pytest.skip("the exact path needs the MiniLM model")
-        analyzer = Analyzer(analyzer.library, MiniLMEmbedder(fast=False))
+        # rubric text is embedded exactly on both paths: share the session's cached vectors
+        analyzer = Analyzer(analyzer.library, MiniLMEmbedder(fast=False), cache=analyzer.cache)
     items = C.load()
     scores = {i.id: float(analyzer.analyze(i.question, i.text, role=i.role).score) for i in items}
     return items, scores
