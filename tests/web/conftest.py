@@ -98,7 +98,7 @@ def client(
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One server for the API and browser tests, with its own SQLite file."""
+    """One real `loopcoach serve` for the browser tests, with its own SQLite file."""
     data = tmp_path_factory.mktemp("live-data")
     proc, base = start_server(data)
     assert (data / "loopcoach.db").exists()
