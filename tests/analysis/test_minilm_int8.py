@@ -42,6 +42,7 @@ def answer_sentences(limit: int = 12) -> list[list[str]]:
     return out
 
 
+@pytest.mark.slow  # embeds a dozen graded answers on both paths
 def test_int8_vectors_are_close_to_the_exact_ones(model: MiniLMEmbedder) -> None:
     cosines = []
     for sents in answer_sentences():
@@ -55,6 +56,7 @@ def test_int8_vectors_are_close_to_the_exact_ones(model: MiniLMEmbedder) -> None
     assert float(np.mean(cosines)) > 0.985
 
 
+@pytest.mark.slow  # embeds a dozen graded answers on both paths
 def test_int8_similarities_to_rubric_text_agree_with_exact(model: MiniLMEmbedder) -> None:
     ref = json.loads(REFERENCE.read_text(encoding="utf-8"))
     rubric = model.embed(ref["sentences"])

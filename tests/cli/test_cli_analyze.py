@@ -1,13 +1,20 @@
-"""`loopcoach analyze`: the CLI contract other tools rely on."""
+"""`loopcoach analyze`: the CLI contract other tools rely on.
+
+Commands run in-process (`loopcoach.cli.app.main`, with the session's analyzer); one test runs
+the real `python -m loopcoach` process (marked slow)."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+
+from loopcoach.cli.app import main
 
 STORY = Path(__file__).parents[1] / "fixtures" / "analysis" / "alignment_story.txt"
 FIELDS = {
@@ -24,6 +31,23 @@ FIELDS = {
 
 
 def lc(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`loopcoach ARGS` in-process, as if run with `stdin` piped in."""
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BytesIO((stdin or "").encode()))
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.stdin = saved
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+
+
+def lc_process(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m loopcoach ARGS`, a real process."""
     return subprocess.run(
         [sys.executable, "-m", "loopcoach", *args],
         input=stdin,
@@ -33,8 +57,10 @@ def lc(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]
     )
 
 
-def test_cli_analyze_json_from_file() -> None:
-    r = lc(
+@pytest.mark.parametrize("run", [lc, pytest.param(lc_process, marks=pytest.mark.slow)],
+                         ids=["in-process", "process"])
+def test_cli_analyze_json_from_file(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
         "analyze",
         "--question-id",
         "tpm-alignment-technical-disagreement",

@@ -2,7 +2,7 @@
 and the interactive terminal session.
 
 Most calls run in-process (`loopcoach.cli.app.main`) with one library and analyzer shared by the
-module; real processes are used where the process is the point (kills, races, a terminal).
+session; real processes are used where the process is the point (kills, races, a terminal).
 """
 
 from __future__ import annotations
@@ -25,11 +25,9 @@ import pexpect
 import pytest
 import yaml
 
-from loopcoach.analysis.embeddings import load_embedder
-from loopcoach.analysis.engine import Analyzer
 from loopcoach.cli.app import main
 from loopcoach.coach import Coach
-from loopcoach.content.library import Library, load_library
+from loopcoach.content.library import Library
 from loopcoach.interview.debrief import level_for, recommend
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "mock" / "tpm-loop.yaml"
@@ -47,23 +45,10 @@ class Result:
         return json.loads(self.out)
 
 
-@pytest.fixture(scope="module")
-def shared() -> tuple[Library, Analyzer]:
-    library = load_library()
-    return library, Analyzer(library, load_embedder())
-
-
 @pytest.fixture
-def lc(shared: tuple[Library, Analyzer], monkeypatch: pytest.MonkeyPatch,
+def lc(monkeypatch: pytest.MonkeyPatch,
        capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    library, analyzer = shared
-
-    class SharedCoach(Coach):
-        pass
-
-    SharedCoach.library = library  # type: ignore[assignment]
-    SharedCoach.analyzer = analyzer  # type: ignore[assignment]
-    monkeypatch.setattr("loopcoach.cli.app.Coach", SharedCoach)
+    """`loopcoach ARGS` in-process; its Coach uses the session's library and analyzer."""
 
     def run(*args: str, stdin: str = "") -> Result:
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
@@ -85,8 +70,7 @@ def words_seconds(text: str) -> str:
 # --- the whole loop ------------------------------------------------------------------------------
 
 
-def test_cli_mock_scripted_tpm_loop(lc, shared, tmp_path: Path) -> None:  # type: ignore
-    library, _ = shared
+def test_cli_mock_scripted_tpm_loop(lc, library: Library, tmp_path: Path) -> None:  # type: ignore
     started = lc("mock", "start", "--role", "tpm", "--loop", "--seed", str(LOOP["seed"]),
                  "--json").json()
     sid = started["session"]
@@ -302,6 +286,7 @@ def integrity_ok(data_dir: Path) -> None:
         con.close()
 
 
+@pytest.mark.slow  # a real process held mid-answer for seconds
 def test_cli_mock_concurrent_answer_is_refused(lc, tmp_path: Path) -> None:  # type: ignore
     sid = lc("mock", "start", "--role", "tpm", "--stage", "execution", "--seed", "1",
              "--json").json()["session"]
@@ -322,6 +307,7 @@ def test_cli_mock_concurrent_answer_is_refused(lc, tmp_path: Path) -> None:  # t
     assert stored == [("q1", LOOP["follow_up_answers"]["deep-dive"].strip())]
 
 
+@pytest.mark.slow  # real processes, killed
 def test_cli_mock_survives_sigkill(lc, tmp_path: Path, isolated_env: Path) -> None:  # type: ignore
     sid = lc("mock", "start", "--role", "tpm", "--stage", "behavioural-panel", "--seed", "3",
              "--json").json()["session"]
@@ -401,6 +387,7 @@ def play(child: pexpect.spawn, answers: list[str], stop_after: int | None = None
         n += 1
 
 
+@pytest.mark.slow  # real terminal processes
 def test_cli_mock_interactive_terminal(isolated_env: Path) -> None:
     env = dict(os.environ, COLUMNS="110")
     answers = [LOOP["questions"]["tpm-why-tpm"]["answer"], LOOP["follow_up_answers"]["deep-dive"],

@@ -15,25 +15,12 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from loopcoach.analysis.embeddings import load_embedder
-from loopcoach.analysis.engine import Analyzer
 from loopcoach.cli.app import main
-from loopcoach.coach import Coach
 from loopcoach.content.library import load_library
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 STORY = (FIXTURES / "analysis" / "alignment_story.txt").read_text(encoding="utf-8")
 T0 = "2026-03-02T09:00:00Z"
-
-
-@pytest.fixture(scope="module")
-def shared_analyzer() -> Analyzer:
-    return Analyzer(load_library(), load_embedder())
-
-
-@pytest.fixture(autouse=True)
-def one_analyzer(shared_analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Coach, "analyzer", property(lambda self: shared_analyzer))
 
 
 @pytest.fixture

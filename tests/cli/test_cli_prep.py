@@ -11,20 +11,6 @@ from tests.prep.resumes import BROKEN, RESUMES
 from loopcoach.cli.app import main
 
 
-@pytest.fixture(scope="session")
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Embeddings of pack text are cached on disk once for the whole session (the prep tests'
-    matcher writes to the same directory)."""
-    path = tmp_path_factory.getbasetemp() / "embeddings"
-    path.mkdir(exist_ok=True)
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _cache(shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LOOPCOACH_CACHE_DIR", str(shared_cache))
-
-
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     try:
         main(list(args))
@@ -55,16 +41,19 @@ def test_cli_prep_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert [x["id"] for x in listed] == [x["id"] for x in d["stories"]]
 
 
+# rendering the PDF takes seconds; tests/prep/test_export.py checks it in the fast loop
+@pytest.mark.parametrize("name", ["pack.md", "pack.html",
+                                  pytest.param("pack.pdf", marks=pytest.mark.slow)])
 def test_cli_prep_human_report_and_exports(capsys: pytest.CaptureFixture[str],
-                                           tmp_path: Path) -> None:
-    for name in ("pack.md", "pack.html", "pack.pdf"):
-        out_file = tmp_path / name
-        code, out, err = run(capsys, "prep", "--history", str(RESUMES / "tpo.md"), "--role",
-                             "tpo", "--out", str(out_file))
-        assert code == 0, err
-        assert out_file.exists() and f"Wrote {out_file}" in out
+                                           tmp_path: Path, name: str) -> None:
+    out_file = tmp_path / name
+    code, out, err = run(capsys, "prep", "--history", str(RESUMES / "tpo.md"), "--role",
+                         "tpo", "--out", str(out_file))
+    assert code == 0, err
+    assert out_file.exists() and f"Wrote {out_file}" in out
     assert "Story bank" in out and "45-second pitch" in out
-    assert (tmp_path / "pack.pdf").read_bytes().startswith(b"%PDF")
+    if name == "pack.pdf":
+        assert out_file.read_bytes().startswith(b"%PDF")
 
 
 def test_cli_prep_edit_survives_reimport(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,23 +1,13 @@
-"""Shared for the interview tests: one library and one analyzer per test session."""
+"""Shared for the interview tests: the mock-interview driver on the session's library and
+analyzer (tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 from mock_driver import Driver
 
-from loopcoach.analysis.embeddings import load_embedder
 from loopcoach.analysis.engine import Analyzer
-from loopcoach.content.library import Library, load_library
-
-
-@pytest.fixture(scope="session")
-def library() -> Library:
-    return load_library()
-
-
-@pytest.fixture(scope="session")
-def analyzer(library: Library) -> Analyzer:
-    return Analyzer(library, load_embedder())
+from loopcoach.content.library import Library
 
 
 @pytest.fixture

@@ -10,16 +10,11 @@ from typing import Any
 
 import pytest
 
-from loopcoach.content.library import Library, RolePack, load_library
+from loopcoach.content.library import Library, RolePack
 from loopcoach.domain.analysis import Analysis, DimensionScore, QuestionRef
 from loopcoach.domain.practice import Attempt, PracticeStory
 
 PRACTICE = Path(__file__).parents[1] / "fixtures" / "practice"
-
-
-@pytest.fixture(scope="session")
-def library() -> Library:
-    return load_library()
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ nothing."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,18 +19,25 @@ from loopcoach.store import backup
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MINE = ("attempts", "practice_cards", "review_logs")  # other features may add sections
-
-
-def make_coach(tmp_path: Path, name: str) -> Coach:
-    return Coach(Settings.from_env({
-        "LOOPCOACH_DATA_DIR": str(tmp_path / name),
-        "LOOPCOACH_DATABASE_URL": f"sqlite:///{tmp_path / name}.db",
-    }))
+MakeCoach = Callable[[str], Coach]
 
 
 @pytest.fixture
-def source(tmp_path: Path, analysis_of: Any, with_stories: Any) -> Coach:
-    coach = make_coach(tmp_path, "source")
+def make_coach(tmp_path: Path, new_database: Callable[[str], str]) -> MakeCoach:
+    """`make_coach(name)`: a Coach on a fresh database of this test's backend."""
+
+    def make(name: str) -> Coach:
+        return Coach(Settings.from_env({
+            "LOOPCOACH_DATA_DIR": str(tmp_path / name),
+            "LOOPCOACH_DATABASE_URL": new_database(name),
+        }))
+
+    return make
+
+
+@pytest.fixture
+def source(make_coach: MakeCoach, analysis_of: Any, with_stories: Any) -> Coach:
+    coach = make_coach("source")
     for i, (qid, score) in enumerate([("tpm-slip-three-weeks", 45), ("tpm-why-tpm", 80),
                                       ("tpm-slip-three-weeks", 70)]):
         coach.record_attempt(analysis_of(qid, score), source="mock" if i == 1 else "practice",
@@ -45,13 +53,15 @@ def sections(coach: Coach) -> dict[str, Any]:
     return data["sections"]
 
 
-def test_practice_backup_round_trip_loses_nothing(source: Coach, tmp_path: Path) -> None:
+def test_practice_backup_round_trip_loses_nothing(
+    make_coach: MakeCoach, source: Coach, tmp_path: Path
+) -> None:
     path = tmp_path / "backup.json"
     counts = source.practice.export_json(path, now=T0)
     assert {k: counts[k] for k in MINE} == {"attempts": 3, "practice_cards": 3, "review_logs": 4}
     data = json.loads(path.read_text())
     assert data["format"] == "loopcoach-backup" and data["version"] == 1
-    target = make_coach(tmp_path, "target")
+    target = make_coach("target")
     first = target.practice.import_json(path)
     assert {k: first[k] for k in MINE} == {k: counts[k] for k in MINE}
     assert sections(target) == sections(source)
@@ -64,11 +74,11 @@ def test_practice_backup_round_trip_loses_nothing(source: Coach, tmp_path: Path)
 
 
 def test_practice_backup_merges_and_keeps_the_newer_card(
-    source: Coach, tmp_path: Path, analysis_of: Any
+    make_coach: MakeCoach, source: Coach, tmp_path: Path, analysis_of: Any
 ) -> None:
     path = tmp_path / "backup.json"
     source.practice.export_json(path, now=T0)
-    target = make_coach(tmp_path, "target")
+    target = make_coach("target")
     target.practice.import_json(path)
     later = T0 + timedelta(days=20)
     target.record_attempt(analysis_of("tpm-slip-three-weeks", 90), at=later)
@@ -93,28 +103,32 @@ def test_practice_backup_merges_and_keeps_the_newer_card(
     ],
 )
 def test_practice_backup_bad_files_are_refused(
-    tmp_path: Path, content: str, message: str
+    make_coach: MakeCoach, tmp_path: Path, content: str, message: str
 ) -> None:
     path = tmp_path / "bad.json"
     path.write_text(content)
     with pytest.raises(LoopcoachError, match=message):
-        make_coach(tmp_path, "t").practice.import_json(path)
+        make_coach("t").practice.import_json(path)
 
 
-def test_practice_backup_damaged_row_changes_nothing(source: Coach, tmp_path: Path) -> None:
+def test_practice_backup_damaged_row_changes_nothing(
+    make_coach: MakeCoach, source: Coach, tmp_path: Path
+) -> None:
     data = backup.dump(source.engine, now=T0)
     data["sections"]["review_logs"][-1].pop("rating")  # the last section fails...
     path = tmp_path / "damaged.json"
     path.write_text(json.dumps(data))
-    target = make_coach(tmp_path, "target")
+    target = make_coach("target")
     with pytest.raises(LoopcoachError, match="review_logs', row 4: missing field 'rating'"):
         target.practice.import_json(path)
     assert all(sections(target)[k] == [] for k in MINE)
 
 
-def test_practice_backup_missing_file_is_clear(tmp_path: Path) -> None:
+def test_practice_backup_missing_file_is_clear(
+    make_coach: MakeCoach, tmp_path: Path
+) -> None:
     with pytest.raises(LoopcoachError, match="no such file"):
-        make_coach(tmp_path, "t").practice.import_json(tmp_path / "nope.json")
+        make_coach("t").practice.import_json(tmp_path / "nope.json")
 
 
 def test_practice_backup_registry_skips_absent_features() -> None:

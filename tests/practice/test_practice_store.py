@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ QID = "tpm-slip-three-weeks"
 
 
 @pytest.fixture
-def coach() -> Coach:
+def coach(database_url: str) -> Coach:
+    """A Coach on a fresh database of this test's backend (SQLite; PostgreSQL too)."""
     return Coach(Settings.from_env())
 
 
@@ -48,11 +50,13 @@ def test_practice_store_attempts_advance_the_card(coach: Coach, analysis_of: Any
     assert replayed.to_dict() == stored.card.to_dict()  # the stored card is its own history
 
 
-def test_practice_store_same_attempts_same_schedule(tmp_path: Path, analysis_of: Any) -> None:
+def test_practice_store_same_attempts_same_schedule(
+    tmp_path: Path, new_database: Callable[[str], str], analysis_of: Any
+) -> None:
     results = []
     for name in ("a", "b"):
         env = {"LOOPCOACH_DATA_DIR": str(tmp_path / name),
-               "LOOPCOACH_DATABASE_URL": f"sqlite:///{tmp_path / name}.db"}
+               "LOOPCOACH_DATABASE_URL": new_database(name)}
         c = Coach(Settings.from_env(env))
         for i, score in enumerate((50, 80, 65)):
             rec = c.record_attempt(analysis_of(QID, score), at=T0 + timedelta(days=3 * i))

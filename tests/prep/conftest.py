@@ -1,26 +1,13 @@
-"""Prep tests: one embedder and one library per session; the fixture résumés in every format."""
+"""Prep tests: the built tpm pack from the fixture résumé (the session's library and matcher are
+in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 from tests.prep.resumes import load_resume
 
-from loopcoach.analysis.embeddings import EmbeddingCache, load_embedder
-from loopcoach.content.library import Library, load_library
+from loopcoach.content.library import Library
 from loopcoach.prep.matching import Matcher
-
-
-@pytest.fixture(scope="session")
-def library() -> Library:
-    return load_library()
-
-
-@pytest.fixture(scope="session")
-def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
-    """One embedder per session; pack text is cached in the directory the CLI tests use."""
-    embedder = load_embedder()
-    cache_dir = tmp_path_factory.getbasetemp() / "embeddings"
-    return Matcher(embedder, cache=EmbeddingCache(cache_dir, embedder.name))
 
 
 @pytest.fixture(scope="session")

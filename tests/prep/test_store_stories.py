@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -19,8 +19,9 @@ ENTRY = Entry(title="TPM", company="Acme", start="2020", end="Present")
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    e = make_engine(f"sqlite:///{tmp_path / 'lc.db'}")
+def engine(database_url: str) -> Engine:
+    """A migrated database on this test's backend (SQLite; PostgreSQL too, tests/conftest.py)."""
+    e = make_engine(database_url)
     upgrade(e)
     return e
 
@@ -69,14 +70,16 @@ def test_store_stories_versions_and_practice_view(engine: Engine) -> None:
     assert listed[0]["lengths"]["headline_30s"] and listed[0]["version"] == 2
 
 
-def test_store_stories_backup_round_trip(engine: Engine, tmp_path: Path) -> None:
+def test_store_stories_backup_round_trip(
+    engine: Engine, new_database: Callable[[str], str]
+) -> None:
     with engine.begin() as conn:
         S.replace_drafts(conn, drafts("Cut costs by 30%.", "Shipped X."), now=T0)
         rows = S.dump_stories(conn)
         S.record_import(conn, source="cv.md", fmt="markdown", role="tpm", count=2,
                         pitch="I'm Jo.", now=T0)
         assert S.get_pitch(conn) == "I'm Jo."
-    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    other = make_engine(new_database("other"))
     upgrade(other)
     with other.begin() as conn:
         assert S.load_stories(conn, rows) == 2

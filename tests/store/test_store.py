@@ -44,20 +44,32 @@ def test_store_upgrade_creates_schema_with_wal(tmp_path: Path) -> None:
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_store_concurrent_first_start_is_safe(tmp_path: Path) -> None:
-    db = tmp_path / "race.db"
+def test_store_upgrade_twice_keeps_the_data(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    assert current_revisions(engine) == head_revisions(engine)
+    upgrade(engine)  # a no-op
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM users")).scalars().all() == ["local"]
+    engine.dispose()
+
+
+def test_store_concurrent_first_start_is_safe(database_url: str) -> None:
     code = (
         "import sys; from loopcoach.store import make_engine, upgrade; "
-        f"upgrade(make_engine('sqlite:///{db}'))"
+        "upgrade(make_engine(sys.argv[1]))"
     )
     procs = [
-        subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE) for _ in range(4)
+        subprocess.Popen([sys.executable, "-c", code, database_url], stderr=subprocess.PIPE)
+        for _ in range(4)
     ]
     for p in procs:
         _, err = p.communicate(timeout=60)
         assert p.returncode == 0, err.decode()
-    con = sqlite3.connect(db)
-    assert con.execute("SELECT count(*) FROM users").fetchone()[0] == 1
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 1
+    engine.dispose()
 
 
 def test_store_bad_url_is_a_clear_error() -> None:
@@ -72,3 +84,15 @@ def test_store_unwritable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(LoopcoachError) as info:
         make_engine(f"sqlite:///{blocker / 'sub' / 'lc.db'}")
     assert "cannot create the data directory" in str(info.value)
+
+
+def test_store_postgresql_urls_use_psycopg_3() -> None:
+    pytest.importorskip("psycopg")
+    engine = make_engine("postgresql://lc:secret@localhost:5432/loopcoach")  # never connects
+    assert engine.url.drivername == "postgresql+psycopg"
+
+
+def test_store_missing_database_driver_is_a_clear_error() -> None:
+    with pytest.raises(LoopcoachError) as info:
+        make_engine("mysql+mysqldb://lc:secret@localhost/loopcoach")  # MySQLdb is not installed
+    assert info.value.code == "database-driver" and "secret" not in str(info.value)

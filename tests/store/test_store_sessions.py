@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -16,10 +16,16 @@ from loopcoach.store import sessions as S
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def db(path: Path) -> Engine:
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    return engine
+@pytest.fixture
+def db(new_database: Callable[[str], str]) -> Callable[[str], Engine]:
+    """`db(name)`: a fresh, migrated database on this test's backend (SQLite, PostgreSQL)."""
+
+    def make(name: str) -> Engine:
+        engine = make_engine(new_database(name))
+        upgrade(engine)
+        return engine
+
+    return make
 
 
 def started(sid: str, at: datetime = T0) -> E.SessionStarted:
@@ -32,8 +38,8 @@ def asked(key: str, qid: str, at: datetime = T0) -> E.QuestionAsked:
                            prompt="Why?", kind="culture")
 
 
-def test_store_sessions_appends_are_numbered_and_exclusive(tmp_path: Path) -> None:
-    engine = db(tmp_path / "a.db")
+def test_store_sessions_appends_are_numbered_and_exclusive(db: Callable[[str], Engine]) -> None:
+    engine = db("a")
     with engine.begin() as conn:
         user = S.user_id(conn)
         assert S.create_session(conn, started("s1"), user=user)
@@ -53,15 +59,15 @@ def test_store_sessions_appends_are_numbered_and_exclusive(tmp_path: Path) -> No
     assert (row.status, row.events, row.stages) == ("ended", 3, ("recruiter-screen",))
 
 
-def test_store_sessions_unknown_id(tmp_path: Path) -> None:
-    engine = db(tmp_path / "a.db")
+def test_store_sessions_unknown_id(db: Callable[[str], Engine]) -> None:
+    engine = db("a")
     with engine.connect() as conn, pytest.raises(LoopcoachError) as err:
         S.load_events(conn, "nope", user=S.user_id(conn))
     assert err.value.code == "session-not-found"
 
 
-def test_store_sessions_recent_questions(tmp_path: Path) -> None:
-    engine = db(tmp_path / "a.db")
+def test_store_sessions_recent_questions(db: Callable[[str], Engine]) -> None:
+    engine = db("a")
     with engine.begin() as conn:
         user = S.user_id(conn)
         for i in range(3):
@@ -74,17 +80,17 @@ def test_store_sessions_recent_questions(tmp_path: Path) -> None:
     assert sorted(recent) == ["question-1", "question-2"] and other == []
 
 
-def test_store_sessions_backup_round_trip(tmp_path: Path) -> None:
+def test_store_sessions_backup_round_trip(db: Callable[[str], Engine]) -> None:
     from loopcoach.store import backup
 
-    src = db(tmp_path / "src.db")
+    src = db("src")
     with src.begin() as conn:
         S.create_session(conn, started("s1"), user=S.user_id(conn))
         S.append_event(conn, "s1", 2, asked("q1", "tpm-why-tpm"))
         S.append_event(conn, "s1", 3, E.AnswerSubmitted(at=T0, key="q1", text="Because."))
     data = backup.dump(src, now=T0)
     assert [len(r["events"]) for r in data["sections"]["mock_sessions"]] == [3]
-    dest = db(tmp_path / "dest.db")
+    dest = db("dest")
     assert backup.load(dest, data)["mock_sessions"] == 1
     assert backup.load(dest, data)["mock_sessions"] == 0  # importing twice adds nothing
     with dest.connect() as conn:

@@ -1,4 +1,5 @@
-"""Fixtures for the web tests: a real `loopcoach serve` process and a headless Chromium page.
+"""Fixtures for the web tests: the app in-process (`client`, FastAPI's TestClient), a real
+`loopcoach serve` process for the browser and smoke tests, and a headless Chromium page.
 
 Browser tests drive Debian's `chromium` through Playwright (`executable_path`, never a
 downloaded browser). Without it they skip with the reason, except under CI=true, where a missing
@@ -6,6 +7,8 @@ browser fails the run.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import os
 import shutil
@@ -15,15 +18,21 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
+
+if TYPE_CHECKING:
+    from tests.conftest import PostgresServer, Shared
 
 CHROMIUM = os.environ.get("LOOPCOACH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# `make screenshots` sets this to docs/screenshots (shown in the README); otherwise the browser
+# tests take their screenshots into a temporary directory and the tracked files stay as they are.
+SCREENSHOTS_ENV = "LOOPCOACH_SCREENSHOTS"
 
 
 def free_port() -> int:
@@ -63,9 +72,58 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         proc.kill()
 
 
+ORIGIN = "http://127.0.0.1:8000"
+
+
+class BrowserClient(TestClient):
+    """A same-origin browser: every request carries the app's Origin, and a form post carries
+    the CSRF token the page's hidden field would hold (the cookie's value; double submit)."""
+
+    def post(self, url: Any, **kw: Any) -> Any:  # type: ignore[override]
+        data = kw.get("data")
+        if isinstance(data, dict) and "csrf_token" not in data and not str(url).startswith(
+            "/api/"
+        ):
+            if "loopcoach_csrf" not in self.cookies:
+                self.get("/")
+            kw["data"] = {**data, "csrf_token": self.cookies.get("loopcoach_csrf", "")}
+        elif kw.get("files") is not None and data is None and not str(url).startswith("/api/"):
+            if "loopcoach_csrf" not in self.cookies:
+                self.get("/")
+            kw["data"] = {"csrf_token": self.cookies.get("loopcoach_csrf", "")}
+        return super().post(url, **kw)
+
+
+@pytest.fixture(scope="session")
+def client(
+    shared: Shared, postgres: PostgresServer | None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    """The web app in-process, one for the session (like one server), with its own database:
+    a SQLite file, or a PostgreSQL database when LOOPCOACH_TEST_DATABASE_URL is set. It shares
+    the session's library and analyzer (tests/conftest.py)."""
+    from loopcoach.coach import Coach
+    from loopcoach.config import Settings
+    from loopcoach.web.app import create_app
+
+    data = tmp_path_factory.mktemp("web-data")
+    env = {"LOOPCOACH_DATA_DIR": str(data), "LOOPCOACH_CACHE_DIR": str(shared.cache_dir)}
+    if postgres is not None:
+        env["LOOPCOACH_DATABASE_URL"] = postgres.create()
+    coach = Coach(Settings.from_env(env))
+    coach.__dict__["library"] = shared.library
+    coach.__dict__["analyzer"] = shared.analyzer
+    # like httpx (and a browser's fetch of an API), redirects are not followed unless asked
+    with BrowserClient(create_app(coach), base_url=ORIGIN, headers={"Origin": ORIGIN},
+                       follow_redirects=False) as c:
+        yield c
+    if postgres is not None:
+        coach.engine.dispose()
+        postgres.drop(env["LOOPCOACH_DATABASE_URL"])
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One server for the API and browser tests, with its own SQLite file."""
+    """One real `loopcoach serve` for the browser tests, with its own SQLite file."""
     data = tmp_path_factory.mktemp("live-data")
     proc, base = start_server(data)
     assert (data / "loopcoach.db").exists()
@@ -98,22 +156,33 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+@pytest.fixture(scope="session")
+def screenshots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser tests save their screenshots: $LOOPCOACH_SCREENSHOTS, or a temp dir."""
+    chosen = os.environ.get(SCREENSHOTS_ENV, "").strip()
+    path = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 @pytest.fixture()
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any, screenshots_dir: Path) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     errors: list[str] = []
     pg = context.new_page()
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    pg.set_default_timeout(30_000)
+    pg.set_default_timeout(60_000)  # a loaded 2-core CI machine builds a pack slowly
     pg.console_errors = errors
+    pg.screenshots_dir = screenshots_dir
     yield pg
     context.close()
 
 
 @pytest.fixture()
-def phone(browser: Any) -> Iterator[Any]:
+def phone(browser: Any, screenshots_dir: Path) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 375, "height": 740})
     pg = context.new_page()
-    pg.set_default_timeout(30_000)
+    pg.screenshots_dir = screenshots_dir
+    pg.set_default_timeout(60_000)  # a loaded 2-core CI machine builds a pack slowly
     yield pg
     context.close()

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from tests.web.conftest import SCREENSHOTS
 
 
 def screenshot(page: Any, name: str) -> None:
-    """Save a full-page screenshot to docs/screenshots/NAME.png (shown in the README)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    """Save a full-page screenshot NAME.png: into docs/screenshots (shown in the README) under
+    `make screenshots`, else into a temporary directory (tests/web/conftest.py)."""
+    page.screenshot(path=str(page.screenshots_dir / f"{name}.png"), full_page=True)
 
 
 def expect(locator: Any) -> Any:
@@ -221,7 +221,7 @@ def test_browser_exercise_upload_shows_progress(page: Any, live_server: str,
     assert sorted(rows) == ["A", "B", "C"]
 
 
-RESUME = SCREENSHOTS.parents[1] / "tests" / "fixtures" / "resumes" / "tpm.md"
+RESUME = Path(__file__).resolve().parents[1] / "fixtures" / "resumes" / "tpm.md"
 
 
 def test_browser_prep_upload_resume_and_download_pack(page: Any, live_server: str) -> None:

@@ -1,5 +1,5 @@
-"""The JSON API and page endpoints of mock interviews, exercises and plans, against a real
-`loopcoach serve` with its own SQLite file: happy paths, limits and malformed input (never 500)."""
+"""The JSON API and page endpoints of mock interviews, exercises and plans, in-process (FastAPI's
+TestClient) with the app's own database: happy paths, limits and malformed input (never 500)."""
 
 from __future__ import annotations
 
@@ -10,36 +10,18 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
-LONG = 60
 ANSWER = ("I ran the migration of 40 services to the new platform over two quarters. I set the "
           "milestones, tracked risks weekly and cut deploy time by 30%.")
 
 
-TOKEN_RX = re.compile(r'name="csrf_token" value="([^"]+)"')
-_browsers: dict[str, tuple[httpx.Client, str]] = {}
-
-
-def browser(base: str) -> tuple[httpx.Client, str]:
-    """A same-origin client, as a browser on the app's own pages: it sends Origin, keeps the
-    CSRF cookie, and knows the token the pages put in their forms."""
-    if base not in _browsers:
-        client = httpx.Client(base_url=base, timeout=LONG, headers={"Origin": base})
-        found = TOKEN_RX.search(client.get("/mock").text)
-        assert found, "the mock page has no csrf_token field"
-        _browsers[base] = (client, found.group(1))
-    return _browsers[base]
-
-
-def post(base: str, path: str, **kw: Any) -> httpx.Response:
-    client, token = browser(base)
-    if not path.startswith("/api/") and "content" not in kw:
-        kw["data"] = {"csrf_token": token, **(kw.get("data") or {})}
+def post(client: TestClient, path: str, **kw: Any) -> httpx.Response:
     return client.post(path, **kw)
 
 
-def get(base: str, path: str, **kw: Any) -> httpx.Response:
-    return httpx.get(base + path, timeout=LONG, **kw)
+def get(client: TestClient, path: str, **kw: Any) -> httpx.Response:
+    return client.get(path, **kw)
 
 
 def assert_json_error(r: httpx.Response, status: int | None = None) -> None:
@@ -50,25 +32,25 @@ def assert_json_error(r: httpx.Response, status: int | None = None) -> None:
 
 
 # --- mock interview --------------------------------------------------------------------------
-def test_web_api_mock_start_answer_show_debrief(live_server: str) -> None:
-    r = post(live_server, "/api/v1/mock", json={"role": "tpm", "stages": ["recruiter-screen"],
+def test_web_api_mock_start_answer_show_debrief(client: TestClient) -> None:
+    r = post(client, "/api/v1/mock", json={"role": "tpm", "stages": ["recruiter-screen"],
                                                 "seed": 3, "allow_repeats": True})
     assert r.status_code == 201, r.text
     sid, first = r.json()["session"], r.json()["question"]
     assert first["key"] == "q1" and first["of"] == 3 and first["persona"]
-    r = post(live_server, f"/api/v1/mock/{sid}/answer", json={"answer": "I like it.", "key": "q1"})
+    r = post(client, f"/api/v1/mock/{sid}/answer", json={"answer": "I like it.", "key": "q1"})
     assert r.status_code == 200, r.text
     out = r.json()
     assert out["answered"] == "q1" and out["analysis"]["score"] >= 0
     assert out["next"]["type"] == "follow-up" and out["next"]["parent"] == "q1"
-    again = post(live_server, f"/api/v1/mock/{sid}/answer",
+    again = post(client, f"/api/v1/mock/{sid}/answer",
                  json={"answer": "I like it.", "key": "q1"})
     assert again.status_code == 200 and again.json()["replayed"] is True
-    shown = get(live_server, f"/api/v1/mock/{sid}").json()
+    shown = get(client, f"/api/v1/mock/{sid}").json()
     assert shown["session"] == sid and shown["turns"][0]["answer"] == "I like it."
-    debrief = get(live_server, f"/api/v1/mock/{sid}/debrief").json()
+    debrief = get(client, f"/api/v1/mock/{sid}/debrief").json()
     assert {"scorecard", "recommendation", "transcript", "questions"} <= set(debrief)
-    listed = get(live_server, "/api/v1/mock", params={"role": "tpm"}).json()
+    listed = get(client, "/api/v1/mock", params={"role": "tpm"}).json()
     assert sid in [s["session"] for s in listed]
 
 
@@ -77,47 +59,47 @@ def test_web_api_mock_start_answer_show_debrief(live_server: str) -> None:
     {"role": "tpm", "seed": -1}, {"role": "tpm", "seed": "x"}, {"role": "tpm", "loop": "maybe"},
     [1, 2], {"role": "tpm", "stages": "recruiter-screen"},
 ])
-def test_web_api_mock_start_rejects_bad_input(live_server: str, body: object) -> None:
-    assert_json_error(post(live_server, "/api/v1/mock", json=body))
+def test_web_api_mock_start_rejects_bad_input(client: TestClient, body: object) -> None:
+    assert_json_error(post(client, "/api/v1/mock", json=body))
 
 
-def test_web_api_mock_bad_session_and_answers(live_server: str) -> None:
-    assert_json_error(get(live_server, "/api/v1/mock/nope"), 404)
-    assert_json_error(get(live_server, "/api/v1/mock/nope/debrief"), 404)
-    assert_json_error(get(live_server, "/api/v1/mock/a.b%20c"))
-    assert_json_error(post(live_server, "/api/v1/mock/nope/answer", json={"answer": "x"}), 404)
-    sid = post(live_server, "/api/v1/mock", json={"role": "po", "allow_repeats": True}
+def test_web_api_mock_bad_session_and_answers(client: TestClient) -> None:
+    assert_json_error(get(client, "/api/v1/mock/nope"), 404)
+    assert_json_error(get(client, "/api/v1/mock/nope/debrief"), 404)
+    assert_json_error(get(client, "/api/v1/mock/a.b%20c"))
+    assert_json_error(post(client, "/api/v1/mock/nope/answer", json={"answer": "x"}), 404)
+    sid = post(client, "/api/v1/mock", json={"role": "po", "allow_repeats": True}
                ).json()["session"]
     for body in ({}, {"answer": ""}, {"answer": 5}, {"answer": "x" * 100_001},
                  {"answer": "x", "duration_seconds": -3}, {"answer": "x", "key": "q9"}):
-        assert_json_error(post(live_server, f"/api/v1/mock/{sid}/answer", json=body))
-    r = post(live_server, f"/api/v1/mock/{sid}/answer", content=b"{nope",
+        assert_json_error(post(client, f"/api/v1/mock/{sid}/answer", json=body))
+    r = post(client, f"/api/v1/mock/{sid}/answer", content=b"{nope",
              headers={"content-type": "application/json"})
     assert_json_error(r, 422)
 
 
-def test_web_mock_pages_start_answer_and_end(live_server: str) -> None:
-    r = post(live_server, "/mock", data={"role": "tpo", "seed": "7"}, follow_redirects=False)
+def test_web_mock_pages_start_answer_and_end(client: TestClient) -> None:
+    r = post(client, "/mock", data={"role": "tpo", "seed": "7"}, follow_redirects=False)
     assert r.status_code == 303
     where = r.headers["location"]
-    page = get(live_server, where)
+    page = get(client, where)
     assert page.status_code == 200 and 'id="mock-clock"' in page.text
-    r = post(live_server, where + "/answer",
+    r = post(client, where + "/answer",
              data={"answer": "<script>alert(1)</script> " + ANSWER, "key": "q1"},
              follow_redirects=True)
     assert r.status_code == 200
     assert "<script>alert(1)</script>" not in r.text and "&lt;script&gt;" in r.text
-    r = post(live_server, where + "/end", follow_redirects=True)
+    r = post(client, where + "/end", follow_redirects=True)
     assert r.status_code == 200 and "Scorecard" in r.text
-    r = post(live_server, where + "/answer", data={"answer": "late"})
+    r = post(client, where + "/answer", data={"answer": "late"})
     assert r.status_code == 400 and "ended" in r.text.lower()
-    assert "tpo" in get(live_server, "/mock").text
+    assert "tpo" in get(client, "/mock").text
 
 
 @pytest.mark.parametrize("form", [{}, {"role": "astronaut"}, {"role": "tpm", "seed": "abc"},
                                   {"role": "tpm", "seed": "-4"}, {"role": "tpm", "stage": "x"}])
-def test_web_mock_page_start_bad_input_is_4xx_html(live_server: str, form: dict) -> None:
-    r = post(live_server, "/mock", data=form)
+def test_web_mock_page_start_bad_input_is_4xx_html(client: TestClient, form: dict) -> None:
+    r = post(client, "/mock", data=form)
     assert 400 <= r.status_code < 500 and r.headers["content-type"].startswith("text/html")
 
 
@@ -129,21 +111,21 @@ WORK_YAML = ("workstreams:\n  - {id: a, name: Design, duration: 5}\n"
              "  - {id: c, name: Docs, duration: 2, depends_on: a}\n")
 
 
-def test_web_api_exercises(live_server: str) -> None:
-    listed = get(live_server, "/api/v1/exercises").json()
+def test_web_api_exercises(client: TestClient) -> None:
+    listed = get(client, "/api/v1/exercises").json()
     assert any(p["kind"] == "backlog" for p in listed)
-    r = post(live_server, "/api/v1/exercises/backlog",
+    r = post(client, "/api/v1/exercises/backlog",
              json={"case_id": "po-case-mealkit-backlog", "my_order": None})
     assert r.status_code == 200 and r.json()["orders"]["wsjf"]
-    r = post(live_server, "/api/v1/exercises/backlog",
+    r = post(client, "/api/v1/exercises/backlog",
              json={"text": BACKLOG_CSV, "format": "csv", "my_order": ["B", "A", "C"]})
     assert r.status_code == 200, r.text
     assert r.json()["comparison"]["dependency_violations"]
-    r = post(live_server, "/api/v1/exercises/critical-path", json={"text": WORK_YAML,
+    r = post(client, "/api/v1/exercises/critical-path", json={"text": WORK_YAML,
                                                                    "format": "yaml"})
     assert r.status_code == 200, r.text
     assert r.json()["critical_path"] == ["a", "b"] and r.json()["svg"].startswith("<svg")
-    r = post(live_server, "/api/v1/exercises/ac",
+    r = post(client, "/api/v1/exercises/ac",
              json={"text": "Given a user\nWhen they pay\nThen it works"})
     assert r.status_code == 200 and r.json()["findings"]
 
@@ -166,23 +148,23 @@ def test_web_api_exercises(live_server: str) -> None:
     ("/api/v1/exercises/ac", {"text": 5}),
     ("/api/v1/exercises/ac", [1]),
 ])
-def test_web_api_exercises_bad_input_is_4xx_json(live_server: str, path: str,
+def test_web_api_exercises_bad_input_is_4xx_json(client: TestClient, path: str,
                                                   body: object) -> None:
-    r = post(live_server, path, json=body)
+    r = post(client, path, json=body)
     if r.status_code == 200:  # a lenient parser may accept odd Gherkin: still never a 500
         assert path.endswith("/ac")
         return
     assert_json_error(r)
 
 
-def test_web_exercise_pages_upload_and_errors(live_server: str) -> None:
+def test_web_exercise_pages_upload_and_errors(client: TestClient) -> None:
     files = {"file": ("backlog.csv", BACKLOG_CSV.encode(), "text/csv")}
-    r = post(live_server, "/exercises/backlog", files=files, data={"case_id": ""})
+    r = post(client, "/exercises/backlog", files=files, data={"case_id": ""})
     assert r.status_code == 200 and 'id="backlog-table"' in r.text
     files = {"file": ("work.yaml", WORK_YAML.encode(), "application/yaml")}
-    r = post(live_server, "/exercises/critical-path", files=files)
+    r = post(client, "/exercises/critical-path", files=files)
     assert r.status_code == 200 and 'src="data:image/svg+xml;base64,' in r.text
-    r = post(live_server, "/exercises/ac", data={"text": "<img src=x onerror=alert(1)>"})
+    r = post(client, "/exercises/ac", data={"text": "<img src=x onerror=alert(1)>"})
     assert r.status_code == 200 and "<img src=x" not in r.text
     bad = [
         ("/exercises/backlog", {"file": ("x.exe", b"MZ", "application/octet-stream")}),
@@ -191,10 +173,10 @@ def test_web_exercise_pages_upload_and_errors(live_server: str) -> None:
         ("/exercises/critical-path", {"file": ("x.yaml", b"{{{", "application/yaml")}),
     ]
     for path, f in bad:
-        r = post(live_server, path, files=f)
+        r = post(client, path, files=f)
         assert 400 <= r.status_code < 500, (path, r.status_code, r.text[:200])
-    assert post(live_server, "/exercises/backlog", data={}).status_code == 400
-    assert post(live_server, "/exercises/ac", data={"text": ""}).status_code == 400
+    assert post(client, "/exercises/backlog", data={}).status_code == 400
+    assert post(client, "/exercises/ac", data={"text": ""}).status_code == 400
 
 
 SLICES_MD = ("# Epic: Gift subscriptions\n## Slices\n"
@@ -208,40 +190,40 @@ PLAN_YAML = ("goals: Ship passkeys to 50% of users\nrisks:\n  - risk: phishing\n
              "  - {id: b, name: Build, duration: 10, depends_on: a}\n")
 
 
-def test_web_api_exercises_forecast_kano_slices_plan(live_server: str) -> None:
-    r = post(live_server, "/api/v1/exercises/forecast",
+def test_web_api_exercises_forecast_kano_slices_plan(client: TestClient) -> None:
+    r = post(client, "/api/v1/exercises/forecast",
              json={"velocities": [21, 18, 25], "remaining": 60, "current_sprint": 4, "seed": 7})
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["range"] == {"optimistic": 3, "likely": 3, "pessimistic": 4}
     assert body["monte_carlo"]["seed"] == 7 and body["monte_carlo"]["p85"] >= 3
     assert body["finish_sprint"]["likely"] == 6 and "sprint" in body["explanation"]
-    again = post(live_server, "/api/v1/exercises/forecast",
+    again = post(client, "/api/v1/exercises/forecast",
                  json={"velocities": [21, 18, 25], "remaining": 60, "current_sprint": 4,
                        "seed": 7}).json()
     assert again == body  # same seed, same answer
-    r = post(live_server, "/api/v1/exercises/forecast",
+    r = post(client, "/api/v1/exercises/forecast",
              json={"case_id": "po-case-launch-forecast", "remaining": 90})
     assert r.status_code == 200 and r.json()["remaining"] == 90
 
-    r = post(live_server, "/api/v1/exercises/kano", json={"text": KANO_CSV, "format": "csv"})
+    r = post(client, "/api/v1/exercises/kano", json={"text": KANO_CSV, "format": "csv"})
     assert r.status_code == 200, r.text
     cats = {f["feature"]: f["category"] for f in r.json()["features"]}
     assert cats == {"Dark mode": "A", "Saved cards": "M"}
-    r = post(live_server, "/api/v1/exercises/kano", json={"case_id": "po-case-kano-survey"})
+    r = post(client, "/api/v1/exercises/kano", json={"case_id": "po-case-kano-survey"})
     assert r.status_code == 200 and r.json()["features"][0]["counts"]
 
-    r = post(live_server, "/api/v1/exercises/slices",
+    r = post(client, "/api/v1/exercises/slices",
              json={"text": SLICES_MD, "case_id": "po-case-gift-slicing"})
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["epic"] == "Gift subscriptions" and len(body["stories"]) == 2
     assert "horizontal-slice" in {f["code"] for f in body["findings"]}
-    r = post(live_server, "/api/v1/exercises/slices",
+    r = post(client, "/api/v1/exercises/slices",
              json={"text": SLICES_MD.split("\n", 1)[1], "case_id": "po-case-gift-slicing"})
     assert r.status_code == 200 and r.json()["epic"]  # the epic comes from the case
 
-    r = post(live_server, "/api/v1/exercises/plan",
+    r = post(client, "/api/v1/exercises/plan",
              json={"case_id": "tpm-case-passkeys", "text": PLAN_YAML, "format": "yaml"})
     assert r.status_code == 200, r.text
     body = r.json()
@@ -249,7 +231,7 @@ def test_web_api_exercises_forecast_kano_slices_plan(live_server: str) -> None:
     assert "missing-rollback" in {f["code"] for f in body["findings"]}
     assert body["workstreams_from"] == "plan" and body["critical_path"] == ["a", "b"]
     assert body["svg"].startswith("<svg")
-    r = post(live_server, "/api/v1/exercises/plan",
+    r = post(client, "/api/v1/exercises/plan",
              json={"case_id": "tpm-case-passkeys", "text": "# Goals\nShip passkeys\n"})
     assert r.status_code == 200 and r.json()["workstreams_from"] == "case"
 
@@ -299,43 +281,43 @@ CYCLE = ("workstreams:\n  - {id: a, name: A, duration: 1, depends_on: b}\n"
                                 "format": "yaml"}),
     ("/api/v1/exercises/plan", [1]),
 ])
-def test_web_api_new_exercises_bad_input_is_4xx_json(live_server: str, path: str,
+def test_web_api_new_exercises_bad_input_is_4xx_json(client: TestClient, path: str,
                                                       body: object) -> None:
-    assert_json_error(post(live_server, path, json=body))
+    assert_json_error(post(client, path, json=body))
 
 
-def test_web_api_forecast_rejects_nan_and_infinity(live_server: str) -> None:
+def test_web_api_forecast_rejects_nan_and_infinity(client: TestClient) -> None:
     for raw in (b'{"velocities": [NaN, 1, 2], "remaining": 5}',
                 b'{"velocities": [1, 2, 3], "remaining": Infinity}'):
-        r = post(live_server, "/api/v1/exercises/forecast", content=raw,
+        r = post(client, "/api/v1/exercises/forecast", content=raw,
                  headers={"content-type": "application/json"})
         assert_json_error(r)
 
 
-def test_web_new_exercise_pages_and_errors(live_server: str) -> None:
-    r = post(live_server, "/exercises/forecast",
+def test_web_new_exercise_pages_and_errors(client: TestClient) -> None:
+    r = post(client, "/exercises/forecast",
              data={"velocities": "21, 18, 25", "remaining": "60", "current_sprint": "4"})
     assert r.status_code == 200 and 'id="forecast-explanation"' in r.text
     assert "Starting in sprint 4" in r.text
-    r = post(live_server, "/exercises/forecast", data={"case_id": "po-case-launch-forecast"})
+    r = post(client, "/exercises/forecast", data={"case_id": "po-case-launch-forecast"})
     assert r.status_code == 200 and 'id="forecast-p85"' in r.text
     files = {"file": ("kano.csv", KANO_CSV.encode(), "text/csv")}
-    r = post(live_server, "/exercises/kano", files=files)
+    r = post(client, "/exercises/kano", files=files)
     assert r.status_code == 200 and "Saved cards" in r.text and 'id="kano-table"' in r.text
-    r = post(live_server, "/exercises/kano",
+    r = post(client, "/exercises/kano",
              data={"text": "feature,functional,dysfunctional\n<script>x</script>,like,neutral\n"})
     assert r.status_code == 200 and "<script>x</script>" not in r.text
-    r = post(live_server, "/exercises/slices",
+    r = post(client, "/exercises/slices",
              data={"text": SLICES_MD.replace("Build", "<img src=x onerror=alert(1)> Build")})
     assert r.status_code == 200 and 'id="slices-findings"' in r.text
     assert "<img src=x" not in r.text
-    r = post(live_server, "/exercises/slices", data={"case_id": "po-case-gift-slicing"})
+    r = post(client, "/exercises/slices", data={"case_id": "po-case-gift-slicing"})
     assert r.status_code == 200 and "no-slices" in r.text
     files = {"file": ("plan.yaml", PLAN_YAML.encode(), "application/yaml")}
-    r = post(live_server, "/exercises/plan", data={"case_id": "tpm-case-passkeys"}, files=files)
+    r = post(client, "/exercises/plan", data={"case_id": "tpm-case-passkeys"}, files=files)
     assert r.status_code == 200 and 'id="plan-diagram"' in r.text
     assert 'src="data:image/svg+xml;base64,' in r.text
-    r = post(live_server, "/exercises/plan",
+    r = post(client, "/exercises/plan",
              data={"case_id": "tpm-case-passkeys", "text": "# Goals\n<b>bold</b>\n"})
     assert r.status_code == 200 and "<b>bold</b>" not in r.text
     bad = [
@@ -358,18 +340,18 @@ def test_web_new_exercise_pages_and_errors(live_server: str) -> None:
          {"file": ("plan.md", b"\xff\xfe\x00bad", "text/markdown")}),
     ]
     for path, data, f in bad:
-        r = post(live_server, path, data=data, files=f)
+        r = post(client, path, data=data, files=f)
         assert 400 <= r.status_code < 500, (path, data, r.status_code, r.text[:200])
         assert r.headers["content-type"].startswith("text/html")
 
 
 # --- limits ----------------------------------------------------------------------------------
-def test_web_uploads_over_10_mb_are_413(live_server: str) -> None:
+def test_web_uploads_over_10_mb_are_413(client: TestClient) -> None:
     big = b"id,title\n" + b"x" * (10 * 1024 * 1024 + 10)
-    r = post(live_server, "/exercises/backlog", files={"file": ("big.csv", big, "text/csv")})
+    r = post(client, "/exercises/backlog", files={"file": ("big.csv", big, "text/csv")})
     assert r.status_code == 413 and "10 MB" in r.text
     assert r.headers["content-type"].startswith("text/html")
-    r = post(live_server, "/api/v1/exercises/backlog", content=b"{" + b" " * (10 * 2**20 + 1),
+    r = post(client, "/api/v1/exercises/backlog", content=b"{" + b" " * (10 * 2**20 + 1),
              headers={"content-type": "application/json"})
     assert r.status_code == 413 and r.json()["error"]["code"] == "too-large"
 
@@ -377,25 +359,25 @@ def test_web_uploads_over_10_mb_are_413(live_server: str) -> None:
         for _ in range(11):
             yield b"x" * (1024 * 1024)
 
-    r = post(live_server, "/api/v1/exercises/ac", content=chunks(),
+    r = post(client, "/api/v1/exercises/ac", content=chunks(),
              headers={"content-type": "application/json"})
     assert r.status_code == 413
 
 
-def test_web_bad_content_length_is_4xx(live_server: str) -> None:
-    r = post(live_server, "/api/v1/exercises/ac", content=b"{}",
+def test_web_bad_content_length_is_4xx(client: TestClient) -> None:
+    r = post(client, "/api/v1/exercises/ac", content=b"{}",
              headers={"content-type": "application/json", "content-length": "2"})
     assert_json_error(r, 422)
 
 
 # --- plan, due, progress ---------------------------------------------------------------------
-def test_web_api_plan_due_progress(live_server: str) -> None:
-    r = get(live_server, "/api/v1/plan", params={"role": "tpm", "interview_date": "2030-01-20",
+def test_web_api_plan_due_progress(client: TestClient) -> None:
+    r = get(client, "/api/v1/plan", params={"role": "tpm", "interview_date": "2030-01-20",
                                                  "today": "2030-01-10", "hours_per_day": 2})
     assert r.status_code == 200, r.text
     assert r.json()["days"] and r.json()["role"] == "tpm"
-    assert isinstance(get(live_server, "/api/v1/due", params={"role": "po"}).json(), list)
-    prog = get(live_server, "/api/v1/progress").json()
+    assert isinstance(get(client, "/api/v1/due", params={"role": "po"}).json(), list)
+    prog = get(client, "/api/v1/progress").json()
     assert {"attempts", "by_day", "streak"} <= set(prog)
 
 
@@ -408,39 +390,39 @@ def test_web_api_plan_due_progress(live_server: str) -> None:
     {"role": "tpm", "interview_date": "2999-01-20"},
     {"role": "tpm", "interview_date": "2030-01-20", "today": "yesterday"},
 ])
-def test_web_api_plan_bad_input_is_4xx_json(live_server: str, params: dict) -> None:
-    assert_json_error(get(live_server, "/api/v1/plan", params=params))
+def test_web_api_plan_bad_input_is_4xx_json(client: TestClient, params: dict) -> None:
+    assert_json_error(get(client, "/api/v1/plan", params=params))
 
 
-def test_web_plan_page_downloads_and_errors(live_server: str) -> None:
+def test_web_plan_page_downloads_and_errors(client: TestClient) -> None:
     soon = (date.today() + timedelta(days=20)).isoformat()
-    r = get(live_server, "/plan", params={"role": "po", "interview_date": soon})
+    r = get(client, "/plan", params={"role": "po", "interview_date": soon})
     assert r.status_code == 200 and 'id="plan-days"' in r.text
-    ics = get(live_server, "/plan/plan.ics", params={"role": "po", "interview_date": soon})
+    ics = get(client, "/plan/plan.ics", params={"role": "po", "interview_date": soon})
     assert ics.status_code == 200 and ics.text.startswith("BEGIN:VCALENDAR")
-    deck = get(live_server, "/plan/deck.apkg", params={"role": "po"})
+    deck = get(client, "/plan/deck.apkg", params={"role": "po"})
     assert deck.status_code == 200 and deck.content[:2] == b"PK"
-    assert get(live_server, "/plan", params={"role": "nope"}).status_code == 404
-    assert get(live_server, "/plan/plan.ics", params={"role": "po"}).status_code == 422
-    assert get(live_server, "/plan/deck.apkg", params={"role": "zz"}).status_code == 404
-    assert get(live_server, "/plan/charts/other.png").status_code == 422
-    assert get(live_server, "/api/v1/due", params={"limit": 0}).status_code == 422
+    assert get(client, "/plan", params={"role": "nope"}).status_code == 404
+    assert get(client, "/plan/plan.ics", params={"role": "po"}).status_code == 422
+    assert get(client, "/plan/deck.apkg", params={"role": "zz"}).status_code == 404
+    assert get(client, "/plan/charts/other.png").status_code == 422
+    assert get(client, "/api/v1/due", params={"limit": 0}).status_code == 422
 
 
 # --- prep pack -------------------------------------------------------------------------------
 RESUMES = Path(__file__).resolve().parents[1] / "fixtures" / "resumes"
 
 
-def test_web_api_prep_from_text_and_upload(live_server: str) -> None:
+def test_web_api_prep_from_text_and_upload(client: TestClient) -> None:
     text = (RESUMES / "tpm.md").read_text(encoding="utf-8")
-    r = post(live_server, "/api/v1/prep", json={"role": "tpm", "text": text, "name": "cv.md"})
+    r = post(client, "/api/v1/prep", json={"role": "tpm", "text": text, "name": "cv.md"})
     assert r.status_code == 200, r.text
     pack = r.json()
     assert pack["stories"] and pack["coverage"]["themes"] and pack["priorities"]["first"]
-    r = post(live_server, "/api/v1/prep/upload", data={"role": "tpm"},
+    r = post(client, "/api/v1/prep/upload", data={"role": "tpm"},
              files={"file": ("tpm.pdf", (RESUMES / "tpm.pdf").read_bytes(), "application/pdf")})
     assert r.status_code == 200, r.text
-    stories = get(live_server, "/api/v1/stories").json()
+    stories = get(client, "/api/v1/stories").json()
     assert stories and {"id", "title", "situation"} <= set(stories[0])
 
 
@@ -459,42 +441,50 @@ def test_web_api_prep_from_text_and_upload(live_server: str) -> None:
     ("/api/v1/prep/upload", {"data": {"role": "tpm"},
                              "files": {"file": ("cv.txt", b"", "text/plain")}}),
 ])
-def test_web_api_prep_bad_input_is_4xx_json(live_server: str, path: str, kw: dict) -> None:
-    assert_json_error(post(live_server, path, **kw))
+def test_web_api_prep_bad_input_is_4xx_json(client: TestClient, path: str, kw: dict) -> None:
+    assert_json_error(post(client, path, **kw))
 
 
-def test_web_prep_pages_build_download_and_edit(live_server: str) -> None:
+def test_web_prep_pages_build_download_and_edit(client: TestClient) -> None:
     files = {"file": ("tpm.docx", (RESUMES / "tpm.docx").read_bytes(),
                       "application/octet-stream")}
-    r = post(live_server, "/prep", data={"role": "tpm"}, files=files)
+    r = post(client, "/prep", data={"role": "tpm"}, files=files)
     assert r.status_code == 200 and 'id="coverage"' in r.text, r.text[:300]
     token = r.text.split('href="/prep/', 1)[1].split("/", 1)[0]
-    md = get(live_server, f"/prep/{token}/pack.md")
+    md = get(client, f"/prep/{token}/pack.md")
     assert md.status_code == 200 and md.text.startswith("#")
-    assert get(live_server, f"/prep/{token}/pack.pdf").content[:4] == b"%PDF"
-    assert get(live_server, f"/prep/{token}/pack.exe").status_code == 404
-    assert get(live_server, "/prep/nope/pack.md").status_code == 404
-    sid = get(live_server, "/api/v1/stories").json()[0]["id"]
-    r = post(live_server, f"/prep/stories/{sid}",
+    assert get(client, f"/prep/{token}/pack.exe").status_code == 404
+    assert get(client, "/prep/nope/pack.md").status_code == 404
+    sid = get(client, "/api/v1/stories").json()[0]["id"]
+    r = post(client, f"/prep/stories/{sid}",
              data={"result": "<script>x</script> Cut cost by 20%."}, follow_redirects=True)
     assert r.status_code == 200 and "&lt;script&gt;x" in r.text and "<script>x" not in r.text
-    assert get(live_server, "/prep/stories/abc").status_code == 404
-    assert get(live_server, "/prep/stories/999999").status_code == 404
-    assert post(live_server, "/prep", data={"role": "tpm"}).status_code == 400
+    assert get(client, "/prep/stories/abc").status_code == 404
+    assert get(client, "/prep/stories/999999").status_code == 404
+    assert post(client, "/prep", data={"role": "tpm"}).status_code == 400
 
 
-def test_web_api_analyze_keeps_the_attempt_unless_told_not_to(live_server: str) -> None:
+@pytest.mark.slow  # rendering the PDF takes seconds; tests/prep/test_export.py checks it too
+def test_web_prep_pack_pdf_download(client: TestClient) -> None:
+    files = {"file": ("tpm.md", (RESUMES / "tpm.md").read_bytes(), "text/markdown")}
+    r = post(client, "/prep", data={"role": "tpm"}, files=files)
+    assert r.status_code == 200, r.text[:300]
+    token = r.text.split('href="/prep/', 1)[1].split("/", 1)[0]
+    assert get(client, f"/prep/{token}/pack.pdf").content[:4] == b"%PDF"
+
+
+def test_web_api_analyze_keeps_the_attempt_unless_told_not_to(client: TestClient) -> None:
     def attempts() -> int:
-        return int(get(live_server, "/api/v1/progress").json()["attempts"])
+        return int(get(client, "/api/v1/progress").json()["attempts"])
 
     body = {"question_id": "tpo-why-tpo", "answer": ANSWER}
-    if get(live_server, "/api/v1/questions/tpo-why-tpo").status_code != 200:
+    if get(client, "/api/v1/questions/tpo-why-tpo").status_code != 200:
         body = {"question": "Why do you want this role?", "answer": ANSWER, "role": "tpo"}
     before = attempts()
-    assert post(live_server, "/api/v1/analyze", json={**body, "save": False}).status_code == 200
+    assert post(client, "/api/v1/analyze", json={**body, "save": False}).status_code == 200
     assert attempts() == before
-    assert post(live_server, "/api/v1/analyze", json=body).status_code == 200
+    assert post(client, "/api/v1/analyze", json=body).status_code == 200
     assert attempts() == before + 1
-    r = post(live_server, "/analyze", data={"question": body.get("question", "Why?"),
+    r = post(client, "/analyze", data={"question": body.get("question", "Why?"),
                                             "answer": ANSWER, "save": "1"})
     assert r.status_code == 200 and attempts() == before + 2

@@ -194,8 +194,8 @@ def _ref_problems(
         _follow_up_refs(lp, ("questions", i), q, role_flags, problems)
     for i, q in enumerate(p.generic_rubrics):
         _follow_up_refs(lp, ("generic_rubrics", i), q, role_flags, problems)
-    for i, s in enumerate(p.stages):
-        for j, f in enumerate(s.formats):
+    for i, stage in enumerate(p.stages):
+        for j, f in enumerate(stage.formats):
             if f not in formats:
                 bad(("stages", i, "formats", j), "format", f, formats)
     for i, d in enumerate(p.dimensions):
@@ -206,11 +206,11 @@ def _ref_problems(
         for j, s in enumerate(a.stages):
             if s not in stages:
                 bad(("ask_interviewer", i, "stages", j), "stage", s, stages)
-    for i, c in enumerate(p.cases):
-        for j, s in enumerate(c.stages):
+    for i, case in enumerate(p.cases):
+        for j, s in enumerate(case.stages):
             if s not in stages:
                 bad(("cases", i, "stages", j), "stage", s, stages)
-        for j, comp in enumerate(c.competencies):
+        for j, comp in enumerate(case.competencies):
             if comp not in comps:
                 bad(("cases", i, "competencies", j), "competency", comp, comps)
     for i, plan in enumerate(p.plans):

@@ -326,7 +326,7 @@ def _critical_path_findings(schedule: cpm.Schedule, text: str) -> list[Finding]:
     if where is None:
         return [Finding("missing-critical-path", f"the plan does not name its critical path; it "
                         f"is {names} ({schedule.duration:g} days)")]
-    block = []
+    block: list[str] = []
     for ln in lines[where:where + 12]:
         if block and (not ln.strip() or MD_HEADING.match(ln.strip())):
             break

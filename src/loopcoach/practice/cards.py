@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from fsrs import Card, Rating, ReviewLog, Scheduler, State
 
-from loopcoach.domain.practice import as_utc
+from loopcoach.domain.clock import as_utc
 from loopcoach.errors import LoopcoachError
 
 # Lower bound of each rating, best first: a score at or above the bound earns the rating.

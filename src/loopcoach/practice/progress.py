@@ -13,7 +13,8 @@ from typing import Any
 
 from loopcoach.content.library import RolePack
 from loopcoach.domain.analysis import DIMENSIONS
-from loopcoach.domain.practice import Attempt, as_utc
+from loopcoach.domain.clock import as_utc
+from loopcoach.domain.practice import Attempt
 from loopcoach.practice.cards import STORY, next_due, split_key
 from loopcoach.practice.history import Figure, History, competency_figures, theme_coverage
 

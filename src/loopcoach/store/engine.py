@@ -50,13 +50,25 @@ def make_engine(url: str) -> Engine:
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+    if parsed.drivername == "postgresql":
+        # SQLAlchemy defaults to psycopg2; the `postgres` extra installs psycopg 3
+        parsed = parsed.set(drivername="postgresql+psycopg")
     if path is not None and read_only(path):
         # A WAL database cannot even be read from a directory where its -shm file cannot be
         # made; opened immutable, read-only commands work and any write fails with a message.
         target = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
         kwargs["creator"] = lambda: sqlite3.connect(
             target, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-    engine = create_engine(url, **kwargs)
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except ImportError as exc:  # the database's driver is not installed
+        hint = ("pip install 'loopcoach[postgres]'" if parsed.get_backend_name() == "postgresql"
+                else f"install the {parsed.drivername} driver")
+        raise LoopcoachError(
+            "database-driver",
+            f"LOOPCOACH_DATABASE_URL needs the Python driver for {parsed.drivername}, which is "
+            f"not installed ({exc.name or exc}): {hint}",
+        ) from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
