@@ -94,8 +94,13 @@
   if (clock) {
     started = Date.now();  // the interviewer's clock runs from the question
     var asking = document.querySelector(".asking");
-    if (asking && !result) { asking.scrollIntoView({ block: "start" }); }
-    answer.focus({ preventScroll: true });
+    var toQuestion = function () {
+      if (asking && !result) { asking.scrollIntoView({ block: "start" }); }
+      answer.focus({ preventScroll: true });
+    };
+    toQuestion();
+    // The browser moves focus when it scrolls to the #current fragment on load: focus again.
+    window.addEventListener("load", function () { setTimeout(toQuestion, 0); });
   }
   function tick() {
     if (started === null) { if (timer) { timer.textContent = "0:00"; } return; }
