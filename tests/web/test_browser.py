@@ -240,8 +240,11 @@ def test_browser_prep_upload_resume_and_download_pack(page: Any, live_server: st
         assert "Marisol" in fh.read()
     with page.expect_download() as info:
         page.click("#pack-pdf")
+        expect(page.locator(".download-busy")).to_be_visible()  # the PDF takes a while
     with open(info.value.path(), "rb") as fh:
         assert fh.read(4) == b"%PDF"
+    assert info.value.suggested_filename.endswith(".pdf")
+    expect(page.locator(".download-busy")).to_contain_text("Downloaded")
     page.click("#coverage tbody tr th a")
     page.fill("#s-result", "Hosting costs fell 31%, saving $2.1M a year.")
     page.click("#story-form button[type=submit]")
