@@ -27,7 +27,8 @@ window.webkitSpeechRecognition = function () {
       setTimeout(function () { self.onerror({ error: "network" }); self.onend(); }, 100);
     } else {
       setTimeout(function () {
-        self.onresult({ resultIndex: 0, results: [Object.assign([{ transcript: " I led the rollout." }], { isFinal: true })] });
+        var said = Object.assign([{ transcript: " I led the rollout." }], { isFinal: true });
+        self.onresult({ resultIndex: 0, results: [said] });
       }, 200);
       setTimeout(function () { self.onend(); }, 1300);
     }

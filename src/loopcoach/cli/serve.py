@@ -21,7 +21,7 @@ def start_warm_up(coach: Coach) -> threading.Thread:
     def run() -> None:
         try:
             coach.warm_up()
-        except Exception:  # noqa: BLE001 - the request path reports real problems
+        except Exception:  # the request path reports real problems itself
             logging.getLogger("loopcoach.web").warning("warm-up failed", exc_info=True)
 
     thread = threading.Thread(target=run, name="loopcoach-warm-up", daemon=True)

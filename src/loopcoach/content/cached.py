@@ -54,7 +54,7 @@ def cached_library(extra_dirs: Sequence[Path], cache_dir: Path | None) -> Librar
     path = cache_dir / f"{PREFIX}{key}.pickle"
     try:
         with path.open("rb") as fh:
-            found = pickle.load(fh)  # noqa: S301 - our own file in the user's cache directory
+            found = pickle.load(fh)  # our own file, in the user's own cache directory
         if type(found).__name__ == "Library":
             return found  # type: ignore[no-any-return]
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,

@@ -30,7 +30,8 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> Re
 
 
 FIELD_LABELS = {"answer": "Your answer", "question": "The question", "text": "Your text",
-                "my_order": "Your order", "velocities": "Velocities", "remaining": "Remaining points",
+                "my_order": "Your order", "velocities": "Velocities",
+                "remaining": "Remaining points",
                 "current_sprint": "Current sprint", "seed": "Seed", "stage": "Stage",
                 "title": "Title", "situation": "Situation", "task": "Task", "action": "Action",
                 "result": "Result", "themes": "Themes"}
