@@ -6,16 +6,13 @@ CLI commands and web routes call a `Coach`; none of them holds domain logic. Exp
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from loopcoach.config import Settings
-from loopcoach.content.library import Library, load_library
-from loopcoach.content.search import Hit, SearchIndex
-from loopcoach.domain.analysis import Analysis, Timing
-from loopcoach.limits import require_no_nul
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the modules load on first use, so `loopcoach --help` starts quickly
     from datetime import datetime
 
     from sqlalchemy import Engine
@@ -24,8 +21,14 @@ if TYPE_CHECKING:
     from loopcoach.coach_mock import AnswerResult, Checkpoint, MockCoach
     from loopcoach.coach_practice import PracticeCoach, Recorded
     from loopcoach.coach_prep import PrepCoach
+    from loopcoach.content.library import Library
+    from loopcoach.content.search import Hit, SearchIndex
+    from loopcoach.domain.analysis import Analysis, Timing
     from loopcoach.interview.debrief import Debrief
     from loopcoach.interview.session import SessionState
+
+
+_ANALYZER_LOCK = threading.Lock()
 
 
 class Coach:
@@ -34,13 +37,19 @@ class Coach:
 
     @cached_property
     def library(self) -> Library:
-        return load_library(self.settings.pack_dirs)
+        from loopcoach.content.cached import cached_library
+
+        return cached_library(self.settings.pack_dirs, self.settings.cache_dir)
 
     @cached_property
     def search_index(self) -> SearchIndex:
+        from loopcoach.content.search import SearchIndex
+
         return SearchIndex.from_library(self.library)
 
     def search(self, text: str, *, role: str | None = None, limit: int = 10) -> list[Hit]:
+        from loopcoach.content.search import SearchIndex
+
         if role:
             self.library.role(role)  # unknown role -> clear error
             return SearchIndex.from_library(self.library, role).search(text, limit=limit)
@@ -48,13 +57,28 @@ class Coach:
 
     @cached_property
     def analyzer(self) -> Analyzer:
-        """The analysis engine with the embedding model, loaded once per process."""
-        from loopcoach.analysis.embeddings import EmbeddingCache, load_embedder
-        from loopcoach.analysis.engine import Analyzer
+        """The analysis engine with the embedding model, loaded once per process (a request
+        arriving while `warm_up` loads it waits for that load instead of starting another)."""
+        with _ANALYZER_LOCK:
+            made = self.__dict__.get("analyzer")
+            if made is not None:
+                return made  # type: ignore[no-any-return]
+            from loopcoach.analysis.embeddings import EmbeddingCache, load_embedder
+            from loopcoach.analysis.engine import Analyzer
 
-        embedder = load_embedder()
-        cache = EmbeddingCache(self.settings.cache_dir, embedder.name)
-        return Analyzer(self.library, embedder, cache=cache)
+            embedder = load_embedder()
+            cache = EmbeddingCache(self.settings.cache_dir, embedder.name)
+            made = Analyzer(self.library, embedder, cache=cache)
+            self.__dict__["analyzer"] = made  # before the lock is released
+            return made
+
+    def warm_up(self) -> None:
+        """Load the embedding model and the question index and score one short answer, so the
+        user's first analysis, mock answer or prep pack does not wait for them (`loopcoach
+        serve` runs this in a background thread). Nothing is stored."""
+        self.analyze("Tell me about a time you led a project across teams.",
+                     "I led the migration of 12 services with three teams and we cut costs by "
+                     "20%.")
 
     def analyze(
         self,
@@ -104,6 +128,8 @@ class Coach:
     ) -> Recorded:
         """Store a scored answer (source "practice", "analyze" or "mock") and, for a pack
         question, reschedule its practice card. `at` defaults to now (UTC)."""
+        from loopcoach.limits import require_no_nul
+
         require_no_nul(answer, what="the answer")
         return self.practice.record_attempt(
             analysis, source=source, session_id=session_id, at=at, answer=answer,
@@ -127,6 +153,8 @@ class Coach:
     ) -> AnswerResult:
         """Store the answer, then analyse it and ask the next question (each step committed).
         `key` names the question answered; an answer already stored for it is not stored twice."""
+        from loopcoach.limits import require_no_nul
+
         require_no_nul(text, what="the answer")
         if checkpoint is None:
             return self.mock.answer(session_id, text, key=key, duration=duration)

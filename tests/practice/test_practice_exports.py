@@ -126,3 +126,33 @@ def test_practice_charts_write_png_and_svg(
     empty = progress(History(), roles=[tpm], now=NOW, role="tpm")
     with pytest.raises(LoopcoachError, match="practise first"):
         write_charts(empty, tmp_path / "none")
+
+
+def _tick_labels(svg: bytes) -> list[str]:
+    import re
+
+    return [t.strip() for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg.decode("utf-8"))]
+
+
+@pytest.mark.parametrize("days", [1, 3, 200])
+def test_practice_chart_axes_are_days_for_any_history(
+    tpm: RolePack, attempts: list[Attempt], tmp_path: Path, days: int
+) -> None:
+    """One day of practice is not drawn with hour ticks or a multi-year axis."""
+    import dataclasses
+
+    first = attempts[0].created_at
+    spread = [dataclasses.replace(a, created_at=first + timedelta(days=i * (days - 1) // max(
+        1, len(attempts) - 1))) for i, a in enumerate(attempts)]
+    if days == 1:
+        spread = [dataclasses.replace(a, created_at=first) for a in attempts]
+    prog = progress(History(attempts=tuple(spread)), roles=[tpm], now=first + timedelta(
+        days=days), role="tpm")
+    write_charts(prog, tmp_path)
+    labels = _tick_labels((tmp_path / "score.svg").read_bytes())
+    assert not [t for t in labels if ":" in t and t[:1].isdigit()], labels  # no 00:00, 06:00
+    years = {t for t in labels if t.isdigit() and len(t) == 4}
+    assert len(years) <= 1 + days // 365, labels
+    if days < 60:
+        day_label = first.strftime("%-d %b")
+        assert day_label in labels, labels

@@ -8,8 +8,6 @@ browser fails the run.
 
 from __future__ import annotations
 
-from typing import Any
-
 import os
 import shutil
 import socket

@@ -228,8 +228,10 @@ def test_browser_prep_upload_resume_and_download_pack(page: Any, live_server: st
     page.goto(live_server + "/prep")
     page.select_option("#prep-role", "tpm")
     page.set_input_files("#prep-file", str(RESUME))
-    page.click("#prep-form button[type=submit]")
-    page.wait_for_selector("#coverage")
+    # The first pack embeds every question of the role: on a busy machine that can take longer
+    # than Playwright's 30 s navigation wait, so wait for the result instead.
+    page.click("#prep-form button[type=submit]", no_wait_after=True)
+    page.wait_for_selector("#coverage", timeout=180_000)
     assert page.locator("#coverage tbody tr").count() >= 3
     assert page.locator("#priorities li").count() >= 1
     screenshot(page, "prep")
@@ -240,8 +242,11 @@ def test_browser_prep_upload_resume_and_download_pack(page: Any, live_server: st
         assert "Marisol" in fh.read()
     with page.expect_download() as info:
         page.click("#pack-pdf")
+        expect(page.locator(".download-busy")).to_be_visible()  # the PDF takes a while
     with open(info.value.path(), "rb") as fh:
         assert fh.read(4) == b"%PDF"
+    assert info.value.suggested_filename.endswith(".pdf")
+    expect(page.locator(".download-busy")).to_contain_text("Downloaded")
     page.click("#coverage tbody tr th a")
     page.fill("#s-result", "Hosting costs fell 31%, saving $2.1M a year.")
     page.click("#story-form button[type=submit]")

@@ -7,26 +7,17 @@ Each command reads its input (a file, or `--case CASE_ID` from the packs), calls
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from loopcoach.cli.render import bullets, heading, line, print_json, table
 from loopcoach.coach import Coach
-from loopcoach.content.schema import Case
 from loopcoach.errors import LoopcoachError
-from loopcoach.exercises import (
-    acceptance,
-    backlog,
-    cases,
-    critical_path,
-    files,
-    kano,
-    program,
-    slicing,
-)
-from loopcoach.exercises import forecast as forecasting
-from loopcoach.exercises.findings import Finding
+
+if TYPE_CHECKING:  # the exercise modules load when their command runs, not for --help
+    from loopcoach.content.schema import Case
+    from loopcoach.exercises.findings import Finding
 
 app = typer.Typer(
     help="Practise the loop's hands-on formats: backlog prioritisation, Kano, forecasts, story "
@@ -71,6 +62,8 @@ def list_cases(
     as_json: JsonOpt = False,
 ) -> None:
     """List the bundled practice cases and the command that practises each."""
+    from loopcoach.exercises import cases
+
     coach: Coach = ctx.obj
     roles = [coach.library.role(role)] if role else list(coach.library.roles.values())
     found = cases.practice_list((r.id, r.cases) for r in roles)
@@ -102,6 +95,8 @@ def backlog_cmd(
     job_size; optional reach, impact, confidence, effort, moscow, depends_on (ids separated by
     ';'). YAML: a list of items, or 'items:' holding one.
     """
+    from loopcoach.exercises import backlog, cases, files
+
     _one_input(file, case_id, "backlog")
     if file is not None:
         records = files.load_records(file, what="backlog", list_keys=backlog.LIST_KEYS,
@@ -141,6 +136,8 @@ def kano_cmd(ctx: typer.Context, file: FileArg = None, case_id: CaseOpt = None,
     FILE is CSV or YAML with one row per respondent and feature: feature, functional,
     dysfunctional; answers are like, expect, neutral, tolerate or dislike.
     """
+    from loopcoach.exercises import cases, files, kano
+
     _one_input(file, case_id, "kano")
     if file is not None:
         records = files.load_records(file, what="Kano survey", list_keys=kano.LIST_KEYS,
@@ -189,6 +186,8 @@ def forecast_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Forecast how many sprints the remaining points take: a range and a Monte Carlo."""
+    from loopcoach.exercises import cases
+
     if case_id is not None:
         vs, rem, current = cases.forecast_inputs(_case(ctx, case_id))
         if velocities is not None:
@@ -200,6 +199,8 @@ def forecast_cmd(
             raise LoopcoachError("missing-input", "give --velocities 21,18,25 and --remaining N "
                                  "(or --case CASE_ID)")
         vs, rem, current = _numbers(velocities, "--velocities"), remaining, current_sprint
+    from loopcoach.exercises import forecast as forecasting
+
     result = forecasting.forecast(vs, rem, window=window, seed=seed, trials=trials,
                                   current_sprint=current)
     if as_json:
@@ -232,6 +233,8 @@ def critical_path_cmd(
     FILE is CSV or YAML with id, name, duration (days), depends_on (ids separated by ';').
     YAML: a list, or 'workstreams:' holding one.
     """
+    from loopcoach.exercises import cases, critical_path, files
+
     _one_input(file, case_id, "critical-path")
     if file is not None:
         records = files.load_records(file, what="workstream list",
@@ -286,6 +289,8 @@ def ac_cmd(
     one criterion per line or bullet. With --case, the case's story decides which checks apply
     (a payment makes retries and idempotency matter).
     """
+    from loopcoach.exercises import acceptance, cases, files
+
     text = files.read_text(file, suffixes=(".feature", ".txt", ".md", ".markdown"),
                            what="acceptance criteria file")
     context = cases.story_context(_case(ctx, case_id)) if case_id else ""
@@ -326,6 +331,8 @@ def slices_cmd(
         - indented bullets are the slice's acceptance criteria
     With --case the epic comes from the case and may be left out of the file.
     """
+    from loopcoach.exercises import cases, files, slicing
+
     text = files.read_text(epic_file, suffixes=(".yaml", ".yml", ".md", ".markdown", ".txt"),
                            what="slices file")
     epic, stories = slicing.parse(text, source=epic_file.name,
@@ -369,6 +376,8 @@ def plan_cmd(
     Workstreams with id, duration and depends_on (a YAML list or a Markdown table) give the
     critical path; otherwise the case's workstreams are used.
     """
+    from loopcoach.exercises import cases, critical_path, files, program
+
     case = _case(ctx, case_id)
     cases.require_program(case)
     text = files.read_text(plan_file, suffixes=(".md", ".markdown", ".txt", ".yaml", ".yml"),

@@ -6,20 +6,16 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from loopcoach.cli import mock_live
-from loopcoach.cli.analyze import read_answer
 from loopcoach.cli.render import console, line, print_json, table
 from loopcoach.coach import Coach
 from loopcoach.errors import LoopcoachError
-from loopcoach.interview.debrief import build_debrief
-from loopcoach.interview.report import debrief_markdown
-from loopcoach.interview.session import SessionState
-from loopcoach.interview.transcript import timer_line
-from loopcoach.interview.views import analysis_short, session_summary, state_view, turn_view
+
+if TYPE_CHECKING:  # the interview engine loads when a command runs, not for --help
+    from loopcoach.interview.session import SessionState
 
 app = typer.Typer(
     help="Practise a mock interview: `loopcoach mock --role tpm [--stage ID | --loop]`.",
@@ -77,6 +73,8 @@ def mock(
     repeats: RepeatOpt = False,
 ) -> None:
     """Run a mock interview in the terminal: the interviewer asks, you type, it follows up."""
+    from loopcoach.cli import mock_live
+
     if ctx.invoked_subcommand is not None:
         return
     coach: Coach = ctx.obj
@@ -96,6 +94,8 @@ def start(
     as_json: JsonOpt = False,
 ) -> None:
     """Start a session and print its first question (answer with `mock answer ID`)."""
+    from loopcoach.interview.views import turn_view
+
     coach: Coach = ctx.obj
     state = _start(coach, role, stage, loop, seed, quiet, repeats)
     current = state.current
@@ -117,6 +117,9 @@ def _checkpoint(point: str) -> None:
 
 
 def _after(coach: Coach, state: SessionState) -> dict[str, Any]:
+    from loopcoach.interview.debrief import build_debrief
+    from loopcoach.interview.views import turn_view
+
     current = state.current
     if current is not None:
         return {"next": turn_view(state, current)}
@@ -145,6 +148,10 @@ def answer(
     as_json: JsonOpt = False,
 ) -> None:
     """Answer the current question; prints the next question or follow-up, or the debrief."""
+    from loopcoach.cli.analyze import read_answer
+    from loopcoach.interview.transcript import timer_line
+    from loopcoach.interview.views import analysis_short
+
     coach: Coach = ctx.obj
     coach.mock_state(session_id)  # unknown ids fail before reading the answer
     text = read_answer(answer_file)
@@ -177,6 +184,8 @@ def answer(
 
 
 def _show_turn(state: SessionState) -> None:
+    from loopcoach.interview.views import turn_view
+
     t = state.current
     if t is None:
         return
@@ -194,6 +203,9 @@ def _show_turn(state: SessionState) -> None:
 @app.command()
 def show(ctx: typer.Context, session_id: IdArg, as_json: JsonOpt = False) -> None:
     """Show a session: its events, answers and analyses."""
+    from loopcoach.interview.transcript import timer_line
+    from loopcoach.interview.views import session_summary, state_view
+
     coach: Coach = ctx.obj
     state = coach.mock_state(session_id)
     if as_json:
@@ -228,6 +240,8 @@ def list_(
     as_json: JsonOpt = False,
 ) -> None:
     """List your mock sessions, newest first."""
+    from loopcoach.interview.views import session_summary
+
     coach: Coach = ctx.obj
     rows = [session_summary(s) for s in coach.mock_list(role=role)]
     if as_json:
@@ -249,6 +263,8 @@ def list_(
 @app.command()
 def resume(ctx: typer.Context, session_id: IdArg, as_json: JsonOpt = False) -> None:
     """Carry on with a session (interactive), or with --json print where it stands."""
+    from loopcoach.cli import mock_live
+
     coach: Coach = ctx.obj
     state = coach.mock_resume(session_id)
     if as_json:
@@ -265,6 +281,8 @@ def debrief(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")] = None,
 ) -> None:
     """The debrief: scorecard, recommendation, three changes and the full transcript."""
+    from loopcoach.interview.report import debrief_markdown
+
     coach: Coach = ctx.obj
     if fmt not in ("md", "json"):
         raise LoopcoachError("bad-format", f"unknown format '{fmt}': use --format md or json")

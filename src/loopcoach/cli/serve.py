@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import logging
+import threading
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from loopcoach.config import DEFAULT_HOST, DEFAULT_PORT
+
+if TYPE_CHECKING:
+    from loopcoach.coach import Coach
+
+
+def start_warm_up(coach: Coach) -> threading.Thread:
+    """Warm the analysis engine in a daemon thread; a failure is logged, never fatal (the first
+    request then loads what it needs, and reports any problem itself)."""
+
+    def run() -> None:
+        try:
+            coach.warm_up()
+        except Exception:  # the request path reports real problems itself
+            logging.getLogger("loopcoach.web").warning("warm-up failed", exc_info=True)
+
+    thread = threading.Thread(target=run, name="loopcoach-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def register(app: typer.Typer) -> None:
@@ -18,6 +38,9 @@ def register(app: typer.Typer) -> None:
         allow_host: Annotated[list[str] | None, typer.Option(
             "--allow-host", help="Another host name the app answers to (repeatable), e.g. "
             "this machine's name when serving on 0.0.0.0.")] = None,
+        warm: Annotated[bool, typer.Option(
+            "--warm/--no-warm", help="Load the embedding model in the background at start, so "
+            "the first analysis is quick.")] = True,
     ) -> None:
         """Start the web app (http://127.0.0.1:8000 by default)."""
         import uvicorn
@@ -29,4 +52,6 @@ def register(app: typer.Typer) -> None:
         coach.engine  # noqa: B018 - migrate before serving
         typer.echo(f"loopcoach serving on http://{host}:{port}  (Ctrl-C to stop)")
         app = create_app(coach, host=host, extra_hosts=allow_host or ())
+        if warm:
+            start_warm_up(coach)
         uvicorn.run(app, host=host, port=port, log_level="warning")

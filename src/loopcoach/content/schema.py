@@ -72,7 +72,7 @@ TRIGGERS: tuple[str, ...] = (
 class Model(BaseModel):
     """Base: unknown fields are errors, so typos in a pack are caught."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Cue(Model):

@@ -6,6 +6,7 @@ matplotlib is imported only when a chart file is drawn, so terminal commands sta
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 from pathlib import Path
 
 from loopcoach.errors import LoopcoachError
@@ -41,6 +42,26 @@ def _figure(title: str, ylabel: str):  # type: ignore[no-untyped-def]
     return fig, ax
 
 
+def _date_axis(ax, dates: Sequence[date]) -> None:  # type: ignore[no-untyped-def]
+    """Days on the x axis, whatever the history's length: a short history is padded to a week
+    and labelled one tick per day ('6 Dec'), never in hours; a long one gets month ticks."""
+    import matplotlib.dates as mdates
+
+    first, last = min(dates), max(dates)
+    span = (last - first).days
+    pad = max(1, (7 - span) // 2) if span < 7 else 1
+    ax.set_xlim(first - timedelta(days=pad), last + timedelta(days=pad))
+    shown = span + 2 * pad
+    if shown <= 60:
+        ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, -(-shown // 10))))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
+    else:
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=10)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis.set_minor_locator(mdates.DayLocator() if shown <= 60 else mdates.MonthLocator())
+
+
 def _save(fig, base: Path) -> list[Path]:  # type: ignore[no-untyped-def]
     import matplotlib
 
@@ -71,6 +92,7 @@ def write_charts(prog: Progress, directory: Path) -> list[Path]:
     ax.bar(dates, [d.attempts for d in prog.days], alpha=0.15, label="answers that day")
     ax.set_ylim(0, 100)
     ax.legend(loc="lower right")
+    _date_axis(ax, dates)
     fig.autofmt_xdate()
     paths = _save(fig, directory / "score")
     fig, ax = _figure(f"Dimensions over time{suffix}", "score (0-4)")
@@ -79,6 +101,7 @@ def write_charts(prog: Progress, directory: Path) -> list[Path]:
         ax.plot(xs, list(trend.series), marker=".", label=trend.id.replace("_", " "))
     ax.set_ylim(0, 4)
     ax.legend(loc="lower right", fontsize="small", ncols=3)
+    _date_axis(ax, dates)
     fig.autofmt_xdate()
     paths += _save(fig, directory / "dimensions")
     return paths

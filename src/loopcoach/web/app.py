@@ -15,6 +15,7 @@ from loopcoach.web import errors
 from loopcoach.web.limits import BodyLimit
 from loopcoach.web.routes import analyze, api, exercises, mock, pages, plan, prep
 from loopcoach.web.security import SiteGuard, allowed_hosts
+from loopcoach.web.text import plural, web_advice
 
 HERE = Path(__file__).parent
 
@@ -23,9 +24,13 @@ def create_app(coach: Coach, *, host: str | None = None, extra_hosts: Iterable[s
                ) -> FastAPI:
     """The app; it answers only to the loopback names, `host` (the bound address) and
     `extra_hosts` (`loopcoach serve --allow-host`)."""
-    app = FastAPI(title="loopcoach", version=__version__, docs_url="/api/docs", redoc_url=None)
+    # No Swagger UI or ReDoc: they load from a CDN. /api/docs is a page of our own (pages.py).
+    app = FastAPI(title="loopcoach", version=__version__, docs_url=None, redoc_url=None)
     app.state.coach = coach
-    app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.filters["web"] = web_advice
+    templates.env.filters["plural"] = plural
+    app.state.templates = templates
     # Added innermost first: ErrorBoundary wraps everything, so every answer (a refusal, a
     # 413, an unexpected error) carries the security headers.
     app.add_middleware(BodyLimit)

@@ -25,7 +25,12 @@ def too_large(path: str) -> Response:
     if path.startswith("/api/"):
         return JSONResponse({"error": {"code": "too-large", "message": message}}, status_code=413)
     return HTMLResponse(
-        f"<!doctype html><title>413</title><h1>Too large</h1><p>{message}</p>", status_code=413
+        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Too large · loopcoach"
+        "</title><link rel=\"stylesheet\" href=\"/static/style.css\"><main id=\"main\">"
+        f"<h1>413: too large</h1><p class=\"error\" id=\"error-message\">{message}</p>"
+        "<p><a href=\"/\" id=\"back-to-form\">Back to your form</a> <span class=\"meta\">"
+        "(your browser's Back button keeps what you typed)</span></p></main>"
+        "<script src=\"/static/app.js\"></script></html>", status_code=413,
     )
 
 

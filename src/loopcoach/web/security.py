@@ -164,3 +164,19 @@ async def require_form_token(request: Request) -> None:
             "this form is out of date or was sent from another site; reload the page and "
             "submit it again")
 
+
+
+KEPT_FIELDS_SKIPPED = frozenset({CSRF_FIELD, "duration_seconds", "key", "save", "loop", "format",
+                                 "against", "role", "case_id", "question_id"})
+MAX_KEPT_CHARS = 100_000
+
+
+async def keep_form_input(request: Request) -> None:
+    """Dependency of the HTML routers: the text fields of a post, on `request.state.form_input`
+    (shared with the error handlers), so an error page can give back what the user typed."""
+    if request.method in SAFE_METHODS:
+        return
+    form = await request.form()  # cached on the request by the token check
+    kept = [(name, value[:MAX_KEPT_CHARS]) for name, value in form.multi_items()
+            if isinstance(value, str) and value.strip() and name not in KEPT_FIELDS_SKIPPED]
+    request.state.form_input = kept

@@ -116,17 +116,49 @@ def debrief_api(request: Request, session_id: str) -> dict[str, Any]:
 
 
 # --- pages ---------------------------------------------------------------------------------
-def _stage_options(coach: Coach) -> list[dict[str, str]]:
-    return [{"value": s.id, "label": f"{r.info.name}: {s.name}", "role": r.id}
-            for r in coach.library.roles.values() for s in r.stages]
+def _stage_groups(coach: Coach) -> list[dict[str, Any]]:
+    """Each role's stages, in loop order: the start form offers only the chosen role's."""
+    return [{"role": r.id, "name": r.info.name,
+             "stages": [{"value": s.id, "label": s.name} for s in r.stages]}
+            for r in coach.library.roles.values()]
+
+
+def _start_page(request: Request, status: int = 200, **form: Any) -> Response:
+    coach = _coach(request)
+    sessions = [session_summary(s) for s in coach.mock_list()]
+    return render(request, "mock_start.html", status=status, stage_groups=_stage_groups(coach),
+                  sessions=sessions, form=form)
 
 
 @pages.get("/mock", response_class=HTMLResponse)
 def mock_home(request: Request) -> Response:
-    coach = _coach(request)
-    sessions = [session_summary(s) for s in coach.mock_list()]
-    return render(request, "mock_start.html", stage_options=_stage_options(coach),
-                  sessions=sessions)
+    return _start_page(request)
+
+
+def _check_start(coach: Coach, role: str, stage: str, seed: str) -> int | None:
+    """The seed as a number; a missing or unknown role, a stage of another role or a bad seed
+    is a user error with a sentence saying what to pick."""
+    if not role:
+        raise LoopcoachError("no-role", "pick the role to interview for")
+    pack = coach.library.roles.get(role)
+    if pack is None:
+        names = ", ".join(r.info.name for r in coach.library.roles.values())
+        raise LoopcoachError("unknown-role", f"there is no role '{role[:80]}'; pick one of: "
+                             f"{names}")
+    if stage and stage not in {s.id for s in pack.stages}:
+        names = "; ".join(s.name for s in pack.stages)
+        other = next((f" (it is a stage of the {r.info.name} loop)"
+                      for r in coach.library.roles.values()
+                      if any(s.id == stage for s in r.stages)), "")
+        raise LoopcoachError("unknown-stage", f"'{stage[:80]}' is not a stage of the "
+                             f"{pack.info.name} loop{other}; pick one of: {names}")
+    try:
+        seed_value = int(seed) if seed.strip() else None
+    except ValueError:
+        raise LoopcoachError("bad-seed", "the seed is a whole number, or leave it empty") from None
+    if seed_value is not None and not 0 <= seed_value <= MAX_SEED:
+        raise LoopcoachError("bad-seed", f"the seed is between 0 and {MAX_SEED}")
+    return seed_value
 
 
 @pages.post("/mock", response_class=HTMLResponse)
@@ -137,16 +169,14 @@ def mock_start(
     loop: str = Form("", max_length=10),
     seed: str = Form("", max_length=12),
 ) -> Response:
-    if not role:
-        raise LoopcoachError("no-role", "pick the role to interview for")
-    try:
-        seed_value = int(seed) if seed.strip() else None
-    except ValueError:
-        raise LoopcoachError("bad-seed", "the seed is a whole number, or leave it empty") from None
-    if seed_value is not None and not 0 <= seed_value <= MAX_SEED:
-        raise LoopcoachError("bad-seed", f"the seed is between 0 and {MAX_SEED}")
+    coach = _coach(request)
     whole_loop = bool(loop)
-    state = _coach(request).mock_start(
+    try:
+        seed_value = _check_start(coach, role, "" if whole_loop else stage, seed)
+    except LoopcoachError as exc:  # the form again, as it was sent, with what to change
+        return _start_page(request, status=400, role=role, stage=stage, loop=whole_loop,
+                           seed=seed, error=exc.message)
+    state = coach.mock_start(
         role, stages=() if whole_loop or not stage else (stage,), loop=whole_loop,
         seed=seed_value,
     )
@@ -177,14 +207,15 @@ def mock_answer(
     coach.mock_state(_require_id(session_id))
     duration = form_seconds(duration_seconds)
     result = coach.mock_answer(session_id, answer, key=key or None, duration=duration)
-    target = f"/mock/{session_id}" if result.state.current else f"/mock/{session_id}/debrief"
+    target = (f"/mock/{session_id}#current" if result.state.current
+              else f"/mock/{session_id}/debrief")
     return RedirectResponse(target, status_code=303)
 
 
 @pages.post("/mock/{session_id}/skip", response_class=HTMLResponse)
 def mock_skip(request: Request, session_id: str) -> Response:
     state = _coach(request).mock_skip(_require_id(session_id))
-    target = f"/mock/{session_id}" if state.current else f"/mock/{session_id}/debrief"
+    target = f"/mock/{session_id}#current" if state.current else f"/mock/{session_id}/debrief"
     return RedirectResponse(target, status_code=303)
 
 

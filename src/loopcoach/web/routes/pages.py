@@ -29,9 +29,33 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> Re
     )
 
 
+FIELD_LABELS = {"answer": "Your answer", "question": "The question", "text": "Your text",
+                "my_order": "Your order", "velocities": "Velocities",
+                "remaining": "Remaining points",
+                "current_sprint": "Current sprint", "seed": "Seed", "stage": "Stage",
+                "title": "Title", "situation": "Situation", "task": "Task", "action": "Action",
+                "result": "Result", "themes": "Themes"}
+
+
+def _back_link(request: Request) -> str:
+    """The page the form was on (same site only), else the start page."""
+    from urllib.parse import urlsplit
+
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc and referer.netloc.lower() == request.headers.get("host", "").lower():
+        path = referer.path or "/"
+        return path + (f"?{referer.query}" if referer.query else "")
+    return "/"
+
+
 def error_page(request: Request, status: int, message: str) -> Response:
+    kept = [{"name": name, "label": FIELD_LABELS.get(name, name.replace("_", " ").capitalize()),
+             "value": value}
+            for name, value in getattr(request.state, "form_input", None) or ()]
+    back = _back_link(request)
     try:
-        return render(request, "error.html", status=status, status_code=status, message=message)
+        return render(request, "error.html", status=status, status_code=status, message=message,
+                      kept=kept, back=back, posted=request.method == "POST")
     except Exception:  # the library itself may be what failed
         return HTMLResponse(f"<h1>{status}</h1>", status_code=status)
 
@@ -39,6 +63,50 @@ def error_page(request: Request, status: int, message: str) -> Response:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
     return render(request, "home.html")
+
+
+@router.get("/api/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> Response:
+    """The JSON API, listed from the OpenAPI schema: no Swagger UI, nothing from a CDN."""
+    schema = request.app.openapi()
+    endpoints = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, op in methods.items():
+            params = [{"name": p["name"], "where": p["in"], "required": p.get("required", False),
+                       "description": p.get("description", "")}
+                      for p in op.get("parameters", [])]
+            body = op.get("requestBody", {}).get("content", {})
+            body_ref = next((c.get("schema", {}).get("$ref", "") for c in body.values()), "")
+            endpoints.append({
+                "method": method.upper(), "path": path, "id": op.get("operationId", ""),
+                "summary": op.get("summary", ""), "description": op.get("description", ""),
+                "tag": (op.get("tags") or ["other"])[0], "params": params,
+                "body": body_ref.rsplit("/", 1)[-1], "responses": sorted(op.get("responses", {})),
+            })
+    schemas = schema.get("components", {}).get("schemas", {})
+    models = [{"name": name, "fields": [
+                  {"name": f, "type": _type_name(spec),
+                   "required": f in model.get("required", []),
+                   "description": spec.get("description", "")}
+                  for f, spec in model.get("properties", {}).items()]}
+              for name, model in sorted(schemas.items())
+              if any(e["body"] == name for e in endpoints)]
+    return render(request, "api_docs.html", endpoints=endpoints, models=models,
+                  version=schema.get("info", {}).get("version", ""))
+
+
+def _type_name(spec: dict[str, Any]) -> str:
+    if "$ref" in spec:
+        return str(spec["$ref"]).rsplit("/", 1)[-1]
+    if "anyOf" in spec:
+        return " or ".join(_type_name(s) for s in spec["anyOf"])
+    if spec.get("type") == "array":
+        return f"list of {_type_name(spec.get('items', {}))}"
+    if "enum" in spec:
+        return " | ".join(str(v) for v in spec["enum"])
+    if "const" in spec:
+        return repr(spec["const"])
+    return str(spec.get("type", "any"))
 
 
 @router.get("/roles/{role_id}", response_class=HTMLResponse)

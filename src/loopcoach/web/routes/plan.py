@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from loopcoach.coach import Coach
 from loopcoach.errors import LoopcoachError
+from loopcoach.practice.plan import MAX_PLAN_DAYS as PLAN_LIMIT_DAYS
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.pages import render
 
@@ -27,7 +28,7 @@ RoleQ = Annotated[str, Query(min_length=1, max_length=80)]
 OptRoleQ = Annotated[str, Query(max_length=80)]
 DateQ = Annotated[str, Query(max_length=10, description="YYYY-MM-DD")]
 HoursQ = Annotated[float, Query(gt=0, le=16)]
-MAX_PLAN_DAYS = 366
+MAX_PLAN_DAYS = PLAN_LIMIT_DAYS  # the longest plan; a later date is an error, not a cut
 
 
 def _coach(request: Request) -> Coach:
@@ -51,7 +52,11 @@ def build_plan(coach: Coach, role: str, interview_date: str, hours: float,
     day0 = parse_day(today, "today") if today else date.today()
     when = parse_day(interview_date, "interview_date")
     if when - day0 > timedelta(days=MAX_PLAN_DAYS):
-        raise LoopcoachError("bad-date", "the interview is more than a year away: plan closer")
+        latest = day0 + timedelta(days=MAX_PLAN_DAYS)
+        raise LoopcoachError(
+            "date-too-far", f"the interview on {when.isoformat()} is {(when - day0).days} days "
+            f"away; a plan covers at most {MAX_PLAN_DAYS} days, so pick a date up to "
+            f"{latest.isoformat()} (until then, practise the cards that are due)")
     return coach.practice.plan(role, when, today=day0, hours_per_day=hours)
 
 
@@ -139,4 +144,7 @@ def plan_page(request: Request, role: OptRoleQ = "", interview_date: DateQ = "",
     context["progress"] = prog
     context["has_charts"] = bool(prog["by_day"])
     context["default_date"] = (date.today() + timedelta(days=14)).isoformat()
+    context["min_date"] = date.today().isoformat()
+    context["max_date"] = (date.today() + timedelta(days=MAX_PLAN_DAYS)).isoformat()
+    context["max_days"] = MAX_PLAN_DAYS
     return render(request, "plan.html", **context)
