@@ -17,7 +17,8 @@ STORY_KEYS = {"id", "title", "source", "situation", "task", "action", "result", 
 def test_pack_json_contract(tpm_pack) -> None:  # type: ignore[no-untyped-def]
     d = json.loads(json.dumps(tpm_pack.to_dict()))
     assert set(d) >= {"stories", "questions", "coverage", "priorities", "resume"}
-    assert 6 <= len(d["stories"]) <= 8
+    assert len(d["stories"]) >= 12  # a story for every achievement of the résumé
+    assert [b["text"][:12] for b in d["to_strengthen"]][:2] == ["Tracked deli", "Responsible "]
     for s in d["stories"]:
         assert set(s) >= STORY_KEYS
         assert s["draft"] is True
