@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from loopcoach.content.library import RolePack
+from loopcoach.prep.achievements import LANGUAGE_NAMES, language_of
 from loopcoach.prep.history import WorkHistory
 from loopcoach.prep.matching import (
     GOOD,
@@ -56,6 +57,9 @@ class PrepPack:
     resume: ResumeScore
     pitch: dict[str, Any]
     embedder: dict[str, Any]
+    imported: dict[str, int] | None = None  # what the import did to the bank
+    pack_id: int | None = None  # set once saved
+    saved_at: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         questions = []
@@ -93,6 +97,10 @@ class PrepPack:
             "resume": self.resume.to_dict(),
             "to_strengthen": to_strengthen(self.history),
             "pitch": self.pitch,
+            "language": language_notice(self.history),
+            "imported": self.imported,
+            "pack_id": self.pack_id,
+            "saved_at": self.saved_at,
             "embedder": self.embedder,
             "good_match": GOOD,
         }
@@ -158,6 +166,7 @@ def build_pack(
     stories: Sequence[Story] | None = None,
     resume: ResumeScore | None = None,
     today: date | None = None,
+    imported: dict[str, int] | None = None,
 ) -> PrepPack:
     """The whole pack. `stories` defaults to drafts from the history (then nothing is stored)."""
     resume = resume or score_resume(history, role)
@@ -179,4 +188,18 @@ def build_pack(
         resume=resume,
         pitch=pitch(history, role, stories, today=today),
         embedder={"name": emb.name, "degraded": emb.degraded, "reason": emb.reason},
+        imported=imported,
     )
+
+
+def language_notice(history: WorkHistory) -> dict[str, Any]:
+    """The résumé's language, and a plain word when matching cannot serve it well."""
+    code = language_of(history.text)
+    if code == "en":
+        return {"code": "en", "name": "English", "notice": ""}
+    name = LANGUAGE_NAMES.get(code, code)
+    return {"code": code, "name": name, "notice": (
+        f"This résumé looks {name}. Stories are still drafted from it, but matching them to "
+        "questions is English-only (the questions and the embedding model are English), so "
+        "matches will be weak or missing: add English versions of your stories with "
+        "`loopcoach stories add` or edit the drafts in English.")}
