@@ -483,6 +483,27 @@ def test_web_prep_pages_build_download_and_edit(live_server: str) -> None:
     assert post(live_server, "/prep", data={"role": "tpm"}).status_code == 400
 
 
+def test_web_prep_saved_packs_and_story_match(live_server: str) -> None:
+    text = (RESUMES / "tpm.md").read_text(encoding="utf-8")
+    built = post(live_server, "/api/v1/prep", json={"role": "tpm", "text": text,
+                                                    "name": "cv.md"}).json()
+    pid = built["pack_id"]
+    assert get(live_server, f"/api/v1/prep/packs/{pid}").json() == built
+    assert pid in [p["id"] for p in get(live_server, "/api/v1/prep/packs").json()]
+    page = get(live_server, f"/prep/packs/{pid}")
+    assert page.status_code == 200 and f'href="/prep/{pid}/pack.md"' in page.text
+    assert get(live_server, f"/prep/{pid}/pack.md").text.startswith("#")
+    r = post(live_server, f"/prep/packs/{pid}/rebuild", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/prep/packs/")
+    assert get(live_server, "/prep/packs/999999").status_code == 404
+    found = post(live_server, "/api/v1/stories/match",
+                 json={"question": "Tell me about a conflict between two engineering leads",
+                       "role": "tpm"}).json()
+    assert found and set(found[0]) == {"story", "score", "why"}
+    page = get(live_server, "/prep/match", params={"q": "a conflict between two leads"})
+    assert page.status_code == 200 and 'id="matches"' in page.text
+
+
 def test_web_api_analyze_keeps_the_attempt_unless_told_not_to(live_server: str) -> None:
     def attempts() -> int:
         return int(get(live_server, "/api/v1/progress").json()["attempts"])
