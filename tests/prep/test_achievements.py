@@ -118,3 +118,12 @@ def test_achievements_language() -> None:
           "bei den Kunden mit der Abteilung begleitet.")
     assert language_of(de) == "de"
     assert language_of(BILLING + ". " + MIGRATION + ". " + PERSUADED) == "en"
+
+
+def test_achievements_deep_dive_keeps_numbers_with_units() -> None:
+    entry = Entry(title="TPM", company="Brightline", start="2016", end="2021")
+    s = draft_story(1, "Cut p99 checkout latency from 1.4 s to 620 ms with 7 engineers across "
+                       "2 teams, lifting conversion 3%.", entry)
+    deep = s.deep_dive()
+    assert deep[1].startswith("Teams and dependencies: 7 engineers, 2 teams;")
+    assert deep[-1] == ("Numbers to have ready: from 1.4 s to 620 ms, 7 engineers, 2 teams, 3%")

@@ -38,13 +38,14 @@ from loopcoach.prep.stories import Story, clean
 
 F32 = npt.NDArray[np.float32]
 
-WEIGHTS = {"points": 0.75, "outline": 0.25, "pointers": 0.5, "cues": 0.7, "prompt": 0.3}
+WEIGHTS = {"points": 0.75, "outline": 0.25, "pointers": 0.5, "cues": 0.7, "prompt": 0.3,
+           "about": 0.25}
 BEHAVIOURAL_BONUS = 0.03
 THEME_BONUS = 0.02  # per shared competency, at most two
 MAX_THEMES = 3
 THEME_FROM = 5  # themes come from the competencies of a story's best-matching questions
 # raw signal sum -> 0-100: FLOOR maps to 0 and CEIL to 100 (the lexical fallback is compressed)
-SCALE = {"minilm": (0.40, 1.10), "lexical": (0.15, 0.75)}
+SCALE = {"minilm": (0.44, 1.21), "lexical": (0.18, 0.82)}
 GOOD = 50  # a story you can tell for the question
 SHOWN = 25  # weaker matches are not listed
 MAX_MATCHES = 3
@@ -133,6 +134,7 @@ class Matcher:
             pointers=whole[1],
             cues=[[phrase_stems(c.lower()) for c in tp.cues] for tp in q.talking_points],
             prompt=[(x, idf.get(x, 0.0)) for x in prompt_stems],
+            prompt_vec=self.vectors([q.prompt])[0],
         )
         self._questions[key] = feats
         return feats
@@ -156,6 +158,7 @@ class QuestionFeatures:
     pointers: F32
     cues: list[list[tuple[str, ...]]]
     prompt: list[tuple[str, float]]  # prompt stems with their rarity
+    prompt_vec: F32 | None = None  # the question itself: what it is about
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,9 @@ def signals(sf: StoryFeatures, qf: QuestionFeatures) -> dict[str, float]:
         "pointers": float(sf.whole @ qf.pointers),
         "cues": float(sum(w for w, c in zip(qf.weights, covered, strict=True) if c)) / total,
         "prompt": sum(w for x, w in qf.prompt if x in sf.stem_set) / rare,
+        # what the question is about against what the story is about (its situation, action
+        # and outcome): a migration question wants a migration story, not a planning one
+        "about": float(sf.whole @ qf.prompt_vec) if qf.prompt_vec is not None else 0.0,
         "best_point": float(np.argmax(best)),
     }
 
