@@ -127,3 +127,25 @@ def test_achievements_deep_dive_keeps_numbers_with_units() -> None:
     deep = s.deep_dive()
     assert deep[1].startswith("Teams and dependencies: 7 engineers, 2 teams;")
     assert deep[-1] == ("Numbers to have ready: from 1.4 s to 620 ms, 7 engineers, 2 teams, 3%")
+
+
+def test_achievements_non_english_resume_is_read_and_told_matching_is_english_only() -> None:
+    from loopcoach.content.library import load_library
+    from loopcoach.prep.pack import language_notice
+    from loopcoach.prep.resume_score import score_resume
+    from loopcoach.prep.stories import candidate_stories, to_strengthen
+
+    de = """Jana Schmidt
+
+Berufserfahrung
+Senior TPM, Nordwerk GmbH, 03/2021 – heute
+- Leitete die Migration von 140 Diensten in die Cloud mit 8 Teams; die Kosten sanken um 31 %.
+- Verantwortlich für die wöchentlichen Statusberichte an die Geschäftsführung.
+- Überzeugte den CTO, die Einführung eines Anbieters zu stoppen, und sparte 1,2 Mio. €.
+"""
+    h = parse_history(de.encode(), "lebenslauf.md")
+    stories = candidate_stories(h, score_resume(h, load_library().role("tpm")))
+    assert len(stories) == 2 and len(to_strengthen(h)) == 1
+    notice = language_notice(h)
+    assert notice["code"] == "de" and "matching them to questions is English-only" in (
+        notice["notice"])

@@ -166,9 +166,17 @@ _UPKEEP = re.compile(
 )
 
 
-def classify(text: str) -> LineKind:
-    """Achievement, duty or other (a heading, a skills list, a fragment)."""
+def classify(text: str, lang: str = "en") -> LineKind:
+    """Achievement, duty or other (a heading, a skills list, a fragment). For a line in
+    another language the grammar is not known: a line of five words or more that carries a
+    number with a unit or a change (%, from-to, money) counts as an achievement."""
     t = text.strip()
+    if lang != "en":
+        n_words = len(re.findall(r"[^\W\d_]+", t))
+        numbers = bool(CHANGE_NUMBER.search(t) or sized(t) or re.search(r"\d", t))
+        kind = "achievement" if n_words >= 5 and numbers else "duty" if n_words >= 5 else "other"
+        return LineKind(kind, False, bool(CHANGE_NUMBER.search(t)), numbers,
+                        "a line with numbers (not English: read by its numbers only)")
     words = _words(t)
     action = opens_with_action(t)
     change = bool(CHANGE.search(t) or CHANGE_NUMBER.search(t) or _PERSUADED.match(t))

@@ -24,7 +24,8 @@ _DATE = (
     rf"(?:{_MONTH},?\s+{_YEAR}|\d{{1,2}}[/.]{_YEAR}|{_YEAR}-\d{{2}}(?:-\d{{2}})?|"
     rf"(?:spring|summer|autumn|fall|winter|q[1-4]|h[12])\s+{_YEAR}|{_YEAR})"
 )
-_END = rf"(?:{_DATE}|present|current|now|today|ongoing|date)"
+_END = (rf"(?:{_DATE}|present|current|now|today|ongoing|date|heute|aktuell|jetzt|"
+        r"aujourd'hui|présent|actuel|hoy|actualidad|presente|oggi|heden|atual)")
 RANGE = re.compile(
     rf"(?<![\w/])(?P<start>{_DATE})\s*(?:-|–|—|to|until|till|→)\s*(?P<end>{_END})\b\.?",
     re.IGNORECASE,
@@ -42,7 +43,9 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "history": (
         "experience", "work experience", "professional experience", "employment",
         "employment history", "work history", "career history", "career", "relevant experience",
-        "selected experience", "experience highlights",
+        "selected experience", "experience highlights", "berufserfahrung", "erfahrung",
+        "beruflicher werdegang", "expérience", "expérience professionnelle", "experiencia",
+        "experiencia profesional", "esperienza", "werkervaring",
     ),
     "projects": ("projects", "selected projects", "key projects", "side projects", "programs"),
     "summary": ("summary", "profile", "about", "about me", "professional summary", "objective"),
@@ -50,7 +53,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "education", "skills", "technical skills", "certifications", "certificates", "languages",
         "interests", "awards", "publications", "contact", "references", "volunteering",
         "courses", "training", "tools", "core skills", "competencies", "hobbies", "links",
-        "skills and tools", "education and certifications",
+        "skills and tools", "education and certifications", "ausbildung", "kenntnisse",
+        "sprachen", "formation", "compétences", "langues", "formación", "idiomas",
     ),
 }
 _SECTION_NAMES = {name: kind for kind, names in SECTIONS.items() for name in names}
@@ -165,7 +169,7 @@ class _Draft:
 
 
 def _section(line: str) -> str | None:
-    key = re.sub(r"[^a-z ]+", " ", line.lower().lstrip("# ")).strip()
+    key = re.sub(r"[^a-zà-ÿ ]+", " ", line.lower().lstrip("# ")).strip()
     key = re.sub(r"\s+", " ", key)
     if not key or len(key.split()) > 4:
         return None

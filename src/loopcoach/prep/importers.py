@@ -161,11 +161,18 @@ def _with_limits(history: WorkHistory, name: str) -> WorkHistory:
             "keep the roles of the last 10-15 years and try again",
         )
     if not history.bullets:
+        from loopcoach.prep.achievements import LANGUAGE_NAMES, language_of
+
+        lang = language_of(history.text)
+        note = (f" (this résumé looks {LANGUAGE_NAMES.get(lang, lang)}: loopcoach reads roles "
+                "best in English, and matching to questions is English-only)"
+                if lang != "en" else "")
         raise fail(
             "resume-no-history",
             name,
             "found no roles or achievements; put each role on its own line with its dates "
-            "(e.g. 'Mar 2021 – Present') and each achievement on a line starting with '- '",
+            "(e.g. 'Mar 2021 – Present') and each achievement on a line starting with '- '"
+            + note,
         )
     return history
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from loopcoach.errors import LoopcoachError
-from loopcoach.prep.achievements import classify, quantities, scale_of
+from loopcoach.prep.achievements import classify, language_of, quantities, scale_of
 from loopcoach.prep.history import Entry, WorkHistory
 from loopcoach.prep.resume_score import (
     OUTCOME,
@@ -371,10 +371,11 @@ def candidate_stories(
     50). Duties are left out: `to_strengthen` reports them."""
     out: list[tuple[Story, int]] = []
     seen: set[str] = set()
+    lang = language_of(history.text)
     for s in resume.bullets:
         if s.score < min_score or history.entries[s.bullet.entry].kind == "project":
             continue
-        if not classify(s.bullet.text).achievement:
+        if not classify(s.bullet.text, lang).achievement:
             continue
         entry = history.entries[s.bullet.entry]
         story = draft_story(len(out) + 1, s.bullet.text, entry)
@@ -389,10 +390,11 @@ def candidate_stories(
 def to_strengthen(history: WorkHistory) -> list[dict[str, Any]]:
     """Bullets that are duties, not achievements: what each lacks, to rewrite it as one."""
     out = []
+    lang = language_of(history.text)
     for b in history.bullets:
         if history.entries[b.entry].kind == "project":
             continue
-        k = classify(b.text)
+        k = classify(b.text, lang)
         if k.kind != "duty":
             continue
         missing = "what you did and what changed" if not k.action else \
