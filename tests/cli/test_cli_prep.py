@@ -201,6 +201,6 @@ def test_cli_prep_refuses_garbage(capsys: pytest.CaptureFixture[str], tmp_path: 
     before = run_json(capsys, "stories", "list")
     path = tmp_path / "cv.txt"
     path.write_bytes(data)
-    code, out, err = run(capsys, "prep", "--history", str(path), "--role", "tpm")
+    code, _, err = run(capsys, "prep", "--history", str(path), "--role", "tpm")
     assert code == 1 and says in err and err.count("\n") == 1, err
     assert run_json(capsys, "stories", "list") == before

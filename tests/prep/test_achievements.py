@@ -65,10 +65,10 @@ LAYOUT = {
 \section*{Experience}
 \resumeSubheading{Tallyho}{Mar 2021 -- Present}{Senior TPM}{Berlin}
 \begin{itemize}
-\item %s.
+\item BILLING.
 \item \textbf{Persuaded} the CTO to pause a vendor rollout, avoiding a \$2M write-off.
 \end{itemize}
-\end{document}""" % BILLING.replace("%", r"\%"),
+\end{document}""".replace("BILLING", BILLING.replace("%", r"\%")),
     "cv.md": f"""# Jo Park
 
 ## Experience

@@ -137,12 +137,14 @@ def test_store_stories_migration_keeps_existing_data(tmp_path: Path) -> None:
         conn.execute(text(
             "INSERT INTO stories (id, uuid, user_id, draft_key, origin, edited, title, situation,"
             " task, action, result, themes, source, context, version, created_at, updated_at) "
-            "VALUES (7, 'u-7', (SELECT id FROM users WHERE name = 'local'), 'k7', 'drafted', 1, 'Cut costs', '', '', 'I cut costs.', "
+            "VALUES (7, 'u-7', (SELECT id FROM users WHERE name = 'local'), 'k7', 'drafted', 1, "
+            "'Cut costs', '', '', 'I cut costs.', "
             "'Costs fell 30%.', '[\"risk-management\"]', 'Cut costs by 30%.', '', 2, :t, :t)"),
             {"t": T0})
         conn.execute(text(
             "INSERT INTO prep_imports (user_id, source, format, role, stories, pitch, created_at)"
-            " VALUES ((SELECT id FROM users WHERE name = 'local'), 'cv.md', 'markdown', 'tpm', 1, 'I am Jo.', :t)"), {"t": T0})
+            " VALUES ((SELECT id FROM users WHERE name = 'local'), 'cv.md', 'markdown', 'tpm', 1,"
+            " 'I am Jo.', :t)"), {"t": T0})
     upgrade(e)
     with e.connect() as conn:
         [s] = S.all_stories(conn)

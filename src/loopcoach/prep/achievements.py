@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 # English irregular past tenses (grammar, not a list of achievement verbs).
-_IRREGULAR_PAST = frozenset("""
+_IRREGULAR_PAST_WORDS = """
     ran led built drove won made set wrote took grew brought sold bought began began became
     cut put kept held found gave got went saw told thought taught caught fought sought stood
     understood spoke broke chose rose fell shook undertook oversaw overcame withstood
@@ -32,12 +32,14 @@ _IRREGULAR_PAST = frozenset("""
     slid slit stuck stung strove swore bore beat bent bet bid bit bled bred burnt dug fed
     fled flung forbade forecast foresaw hung hurt let lit lost sat slept stole upset woke
     won rethought reset recast reshaped
-""".split())
-_NOT_ACTIONS = frozenset("""
+"""
+_IRREGULAR_PAST = frozenset(_IRREGULAR_PAST_WORDS.split())
+_NOT_ACTION_WORDS = """
     experienced seasoned skilled talented dedicated motivated accomplished detail-oriented
     results-driven certified qualified interested based located focused passionate
     proven licensed registered required preferred selected
-""".split())
+"""
+_NOT_ACTIONS = frozenset(_NOT_ACTION_WORDS.split())
 DUTY_OPENER = re.compile(
     r"^(?:responsible for|responsibilities|responsibility|helped|helping|assisted|assisting|"
     r"worked on|working on|involved in|participated|participating|tasked with|duties|"
@@ -94,15 +96,17 @@ SCALE_NOUNS = re.compile(
     r"sprints?|budget|million|billion)\b",
     re.IGNORECASE,
 )
-_STOP_TAIL = frozenset("""
+_STOP_TAIL_WORDS = """
     of in across to from for with and or on at by per over under versus vs a an the into
     while within than that which who after before during using via through as is was were
     are be been but so if
-""".split())
-_UNITS = frozenset("ms s sec secs min mins h hrs hours tb gb pb mb kb rps qps tps fte ftes "
-                   "pts pp bps".split())
-_WORDNUM = frozenset("one two three four five six seven eight nine ten eleven twelve fifteen "
-                     "twenty thirty forty fifty hundred dozen dozens hundreds thousands".split())
+"""
+_STOP_TAIL = frozenset(_STOP_TAIL_WORDS.split())
+_UNIT_WORDS = "ms s sec secs min mins h hrs hours tb gb pb mb kb rps qps tps fte ftes pts pp bps"
+_UNITS = frozenset(_UNIT_WORDS.split())
+_WORDNUM_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen twenty "
+                  "thirty forty fifty hundred dozen dozens hundreds thousands")
+_WORDNUM = frozenset(_WORDNUM_WORDS.split())
 
 
 @dataclass(frozen=True)
@@ -216,7 +220,7 @@ def quantities(text: str) -> list[str]:
     'from 1.4 s to 620 ms', '0.03%', '$1.2M'. Years and bare digits glued to words are skipped."""
     out: list[str] = []
     for m in _QTY.finditer(text):
-        start, end = m.span()
+        end = m.end()
         core = m.group(0)
         if m.group("n") is not None:
             raw = m.group("n")

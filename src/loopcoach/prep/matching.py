@@ -494,8 +494,9 @@ def _lower(text: str) -> str:
 
 # --- a question in the user's own words -------------------------------------------------------
 
-_WORDS_OF_NUMBERS = frozenset("one two three four five six seven eight nine ten eleven twelve "
-                              "fifteen twenty thirty forty fifty hundred dozen".split())
+_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen "
+                 "twenty thirty forty fifty hundred dozen")
+_WORDS_OF_NUMBERS = frozenset(_NUMBER_WORDS.split())
 ABOUT_SCALE = {"minilm": (0.10, 0.70), "lexical": (0.05, 0.55)}
 
 

@@ -21,7 +21,6 @@ from loopcoach.prep.achievements import LANGUAGE_NAMES, language_of
 from loopcoach.prep.history import WorkHistory
 from loopcoach.prep.matching import (
     GOOD,
-    STORY_KINDS,
     Matcher,
     MatchTable,
     StoryFeatures,
@@ -39,6 +38,7 @@ from loopcoach.prep.stories import (
     draft_stories,
     to_strengthen,
 )
+
 NOTICE = (
     "Stories marked draft were assembled from your own résumé lines: edit them in your words "
     "(loopcoach stories edit ID) and fill every [add: ...] prompt before you rehearse."

@@ -14,6 +14,7 @@ from typing import Any
 from loopcoach.analysis.text import phrase_in
 from loopcoach.content.library import RolePack
 from loopcoach.content.schema import Question, TalkingPoint
+from loopcoach.prep.achievements import quantities
 from loopcoach.prep.history import WorkHistory
 from loopcoach.prep.matching import (
     GOOD,
@@ -23,7 +24,6 @@ from loopcoach.prep.matching import (
     QuestionFeatures,
     StoryFeatures,
 )
-from loopcoach.prep.achievements import quantities
 from loopcoach.prep.stories import Story, clean
 
 COVERED = {"minilm": 0.45, "lexical": 0.35}  # a story sentence this close makes the point
