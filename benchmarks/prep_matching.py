@@ -6,6 +6,17 @@ precision@3: share of stories with a question it answers among the first three (
 the issue defines it). Targets: >= 0.8 and >= 0.95.
 
     python benchmarks/prep_matching.py [--lexical] [--misses]
+
+With --resumes [DIR] (default benchmarks/resumes/, an evaluation set of labelled résumés written
+independently of the code: each FILE has FILE-stem.labels.json with "achievements", "duties" and
+"matches": [{"question_id", "best", "acceptable"}]) it imports every résumé as `loopcoach prep`
+does and prints, per format:
+
+    achievement recall   labelled achievements that became a story
+    story precision      stories that are labelled achievements (not duties, not noise)
+    pack p@1 / p@3       for each labelled question, the pack's best story (p@1), or one of
+                         its best three (p@3), is the labelled best or an acceptable one
+    match p@1 / p@3      the same with `stories match "PROMPT" --role R` (free-text matching)
 """
 
 from __future__ import annotations
@@ -59,7 +70,128 @@ def evaluate(matcher, library, items) -> dict[str, object]:  # type: ignore[no-u
     return {"n": n, "p1": hits1 / n, "p3": hits3 / n, "misses": misses}
 
 
+RESUMES = ROOT / "benchmarks" / "resumes"
+
+
+def _norm(text: str) -> list[str]:
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").lower()
+    text = re.sub(r"-\s+", "", text)  # words hyphenated across PDF lines
+    return re.findall(r"[^\W_]+", text)
+
+
+def same_line(a: str, b: str) -> bool:
+    """The same résumé line, allowing for what import does to it (PDF wrapping, bullets)."""
+    x, y = _norm(a), _norm(b)
+    if not x or not y:
+        return False
+    if x == y:
+        return True
+    sx, sy = set(x), set(y)
+    return len(sx & sy) / len(sx | sy) >= 0.8
+
+
+def evaluate_resumes(matcher, library, folder: Path) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    import json
+
+    from loopcoach.prep.importers import parse_history
+    from loopcoach.prep.pack import build_pack, draft_for
+
+    try:
+        from loopcoach.prep.matching import match_question
+    except ImportError:  # an older loopcoach, for a baseline: no free-text matching
+        match_question = None
+
+    rows = []
+    for lf in sorted(folder.glob("*.labels.json")):
+        lab = json.loads(lf.read_text(encoding="utf-8"))
+        path = folder / lab["file"]
+        role = library.role(lab["role"])
+        row: dict[str, object] = {"file": lab["file"], "format": path.suffix.lstrip(".")}
+        try:
+            history = parse_history(path.read_bytes(), path.name)
+        except Exception as exc:  # a refused résumé counts as nothing found
+            row.update(error=str(exc), ach=len(lab["achievements"]), found=0, stories=0,
+                       true_stories=0, q=len(lab["matches"]), p1=0, p3=0, m1=0, m3=0)
+            rows.append(row)
+            continue
+        resume, stories = draft_for(history, role, matcher)
+        ach = lab["achievements"]
+        found = sum(any(same_line(a, s.source) for s in stories) for a in ach)
+        true_stories = sum(any(same_line(a, s.source) for a in ach) for s in stories)
+        pack = build_pack(history, role, matcher=matcher, stories=stories, resume=resume)
+        qids = [q.id for q in role.questions]
+        p1 = p3 = m1 = m3 = 0
+        misses = []
+        for m in lab["matches"]:
+            good = [m["best"], *m["acceptable"]]
+            if m["question_id"] not in qids:
+                misses.append(f"{m['question_id']}: not a question of the role")
+                continue
+            qi = qids.index(m["question_id"])
+            order = sorted(range(len(pack.stories)),
+                           key=lambda si, qi=qi: (-pack.table.scores[qi, si],
+                                                  -pack.table.meaning[qi, si]))
+            top = [pack.stories[si].source for si in order[:3]]
+            hit = [any(same_line(g, t) for g in good) for t in top]
+            p1 += bool(hit[:1] and hit[0])
+            p3 += any(hit)
+            if not (hit[:1] and hit[0]):
+                misses.append(f"{m['question_id']}: pack first '{(top or [''])[0][:50]}'")
+            if match_question is None:
+                continue
+            found_q = match_question(matcher, role.questions[qi].prompt, pack.stories, role=role)
+            topm = [f["story"]["source"] for f in found_q[:3]]
+            hitm = [any(same_line(g, t) for g in good) for t in topm]
+            m1 += bool(hitm[:1] and hitm[0])
+            m3 += any(hitm)
+        row.update(ach=len(ach), found=found, stories=len(stories), true_stories=true_stories,
+                   q=len(lab["matches"]), p1=p1, p3=p3, m1=m1, m3=m3, misses=misses)
+        rows.append(row)
+    return rows
+
+
+def report_resumes(rows: list[dict[str, object]]) -> None:
+    def figures(group: list[dict[str, object]]) -> str:
+        def total(k: str) -> int:
+            return sum(int(r[k]) for r in group)  # type: ignore[call-overload]
+
+        def ratio(a: str, b: str) -> str:
+            return f"{total(a) / total(b):.2f}" if total(b) else "  - "
+
+        return (f"recall {ratio('found', 'ach')} ({total('found')}/{total('ach')})  "
+                f"precision {ratio('true_stories', 'stories')} "
+                f"({total('true_stories')}/{total('stories')})  "
+                f"pack p@1 {ratio('p1', 'q')} p@3 {ratio('p3', 'q')}  "
+                f"match p@1 {ratio('m1', 'q')} p@3 {ratio('m3', 'q')}  (n={total('q')} q)")
+
+    print(f"labelled résumés: {len(rows)}")
+    for r in rows:
+        print(f"  {r['file']:<28} " + figures([r]) + (f"  ERROR {r['error']}" if "error" in r
+                                                      else ""))
+    for fmt in sorted({str(r["format"]) for r in rows}):
+        print(f"format {fmt:<5} " + figures([r for r in rows if r["format"] == fmt]))
+    print("all          " + figures(rows))
+    if "--misses" in sys.argv:
+        for r in rows:
+            for m in r.get("misses", []):  # type: ignore[union-attr]
+                print(f"  miss {r['file']}: {m}")
+
+
 def main() -> int:
+    if "--resumes" in sys.argv:
+        from loopcoach.analysis.embeddings import load_embedder
+        from loopcoach.content.library import load_library
+        from loopcoach.prep.matching import Matcher
+
+        i = sys.argv.index("--resumes")
+        folder = Path(sys.argv[i + 1]) if len(sys.argv) > i + 1 and not sys.argv[
+            i + 1].startswith("--") else RESUMES
+        embedder = load_embedder()
+        report_resumes(evaluate_resumes(Matcher(embedder), load_library(), folder))
+        return 0
     if "--lexical" in sys.argv:
         os.environ["LOOPCOACH_EMBEDDER"] = "lexical"
     from loopcoach.analysis.embeddings import load_embedder

@@ -7,6 +7,7 @@ not pass one.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -40,8 +41,12 @@ class PrepCoach:
         return score_resume(self.history(data, name), rp)
 
     def build(self, data: bytes, name: str, *, role: str, now: datetime | None = None,
-              store: bool = True) -> PrepPack:
-        """Import a résumé, store its drafted stories (keeping the user's), build the pack."""
+              store: bool = True, rebuilt_from: int | None = None) -> PrepPack:
+        """Import a résumé into the story bank and build and save its pack.
+
+        The bank only grows: new achievements are added, untouched drafts refreshed, the user's
+        edits kept, nothing deleted. The pack holds this résumé's stories (as the user has them)
+        and the stories the user added by hand, never the edited stories of another résumé."""
         from loopcoach.store import stories as S
 
         rp = self.coach.library.role(role)
@@ -52,12 +57,64 @@ class PrepCoach:
             return build_pack(history, rp, matcher=self.matcher, stories=drafts, resume=resume,
                               today=now.date())
         with self.coach.engine.begin() as conn:
-            bank = S.replace_drafts(conn, drafts, now=now)
-            pack = build_pack(history, rp, matcher=self.matcher, stories=bank, resume=resume,
-                              today=now.date())
+            mine, counts = S.import_drafts(conn, drafts, now=now)
+            added_by_hand = [s for s in S.all_stories(conn) if s.origin == "user"]
+            pack = build_pack(history, rp, matcher=self.matcher, stories=mine + added_by_hand,
+                              resume=resume, today=now.date(), imported=counts)
+            before = {x.id: x for x in [*mine, *added_by_hand]}
+            for st in pack.stories:
+                old = before[st.id]
+                if not dict(old.themes_by_role).get(rp.id) and not old.themes:
+                    S.set_role_themes(conn, st.id, rp.id, st.themes, by_user=False, now=now)
             S.record_import(conn, source=history.source, fmt=history.fmt, role=rp.id,
                             count=len(drafts), pitch=pack.pitch["text"], now=now)
-        return pack
+            d = pack.to_dict()
+            pid = S.save_pack(conn, role=rp.id, source=history.source, fmt=history.fmt,
+                              data=data, story_keys=[x.key for x in drafts], pack=d, now=now,
+                              rebuilt_from=rebuilt_from)
+        return replace(pack, pack_id=pid, saved_at=d["saved_at"])
+
+    def packs(self) -> list[dict[str, Any]]:
+        """Saved prep packs, newest first."""
+        from loopcoach.store import stories as S
+
+        with self.coach.engine.connect() as conn:
+            return S.list_packs(conn)
+
+    def saved_pack(self, pack_id: int) -> dict[str, Any]:
+        """A saved pack exactly as it was built (the dict `prep --json` printed)."""
+        from loopcoach.store import stories as S
+
+        with self.coach.engine.connect() as conn:
+            return dict(S.get_pack(conn, pack_id)["pack"])
+
+    def rebuild(self, pack_id: int, *, now: datetime | None = None) -> PrepPack:
+        """Build a saved pack again from its stored résumé, with the bank as it is now."""
+        from loopcoach.store import stories as S
+
+        with self.coach.engine.connect() as conn:
+            saved = S.get_pack(conn, pack_id)
+        return self.build(saved["input"], saved["source"], role=saved["role"], now=now,
+                          rebuilt_from=pack_id)
+
+    def match(self, question: str, *, role: str | None = None,
+              limit: int = 5) -> list[dict[str, Any]]:
+        """The bank's stories that best answer a question in your own words, best first."""
+        from loopcoach.prep.matching import match_question
+
+        rp = self.coach.library.role(role) if role else None
+        stories = self.stories()
+        if rp is not None:
+            stories = [replace(s, themes=s.themes_for(rp.id)) for s in stories]
+        roles = list(self.coach.library.roles.values())
+        found = match_question(self.matcher, question, stories, role=rp, roles=roles)
+        return found[:limit]
+
+    def delete(self, story_id: int) -> Story:
+        from loopcoach.store import stories as S
+
+        with self.coach.engine.begin() as conn:
+            return S.delete_story(conn, story_id)
 
     def stories(self) -> list[Story]:
         from loopcoach.store import stories as S
@@ -81,11 +138,24 @@ class PrepCoach:
         with self.coach.engine.begin() as conn:
             return S.add_story(conn, story, now=now)
 
-    def edit(self, story_id: int, inp: StoryInput, *, now: datetime | None = None) -> Story:
+    def edit(self, story_id: int, inp: StoryInput, *, now: datetime | None = None,
+             role: str | None = None) -> Story:
+        """Change a story. With `role`, the themes given are that role's only; without, they
+        are the story's themes for every role."""
         from loopcoach.store import stories as S
 
         now = now or datetime.now(UTC)
+        rp = self.coach.library.role(role) if role else None
         with self.coach.engine.begin() as conn:
             before = S.get_story(conn, story_id)
+            if rp is not None and inp.themes is not None:
+                themes = StoryInput(themes=inp.themes).changes()["themes"]
+                S.set_role_themes(conn, story_id, rp.id, themes, by_user=True, now=now)
+                inp = replace(inp, themes=None)
+                if not inp.changes():
+                    return S.get_story(conn, story_id)
             after = edit_story(before, inp, now=now.isoformat(timespec="seconds"))
+            if inp.themes is not None:
+                S.clear_tagged_themes(conn, story_id)  # the user's themes hold for every role
             return S.save_edit(conn, before, after, now=now)
+

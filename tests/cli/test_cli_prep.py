@@ -131,3 +131,65 @@ def test_cli_stories_errors(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "prep", "--history", str(RESUMES / "tpm.md"), "--role", "tpm",
                        "--out", "pack.docx")
     assert code == 1 and "pack.md, pack.html or pack.pdf" in err
+
+
+def test_cli_story_bank_is_the_users(capsys: pytest.CaptureFixture[str]) -> None:
+    tpm, tpo = str(RESUMES / "tpm.md"), str(RESUMES / "tpo.md")
+    first = run_json(capsys, "prep", "--history", tpm, "--role", "tpm")
+    bank1 = run_json(capsys, "stories", "list")
+    assert first["imported"]["added"] == len(bank1) == len(first["stories"])
+    # re-importing the same résumé changes nothing
+    again = run_json(capsys, "prep", "--history", tpm, "--role", "tpm")
+    assert again["imported"]["added"] == again["imported"]["refreshed"] == 0
+    assert run_json(capsys, "stories", "list") == bank1
+    # a saved pack reopens identical
+    assert run_json(capsys, "prep", "--open", str(first["pack_id"])) == first
+    listed = run_json(capsys, "prep", "--list")
+    assert [p["id"] for p in listed] == [again["pack_id"], first["pack_id"]]
+    # a TPO pack of the same résumé leaves the TPM themes alone
+    run_json(capsys, "prep", "--history", tpm, "--role", "tpo")
+    bank2 = {s["id"]: s for s in run_json(capsys, "stories", "list")}
+    for s in bank1:
+        assert bank2[s["id"]]["themes_by_role"]["tpm"] == s["themes_by_role"]["tpm"]
+        assert "tpo" in bank2[s["id"]]["themes_by_role"]
+    # edit one, import a second résumé: every id and edit kept, no mixing into the other pack
+    sid = bank1[0]["id"]
+    run_json(capsys, "stories", "edit", str(sid), "--result", "Costs fell 31%.")
+    other = run_json(capsys, "prep", "--history", tpo, "--role", "tpo")
+    bank3 = {s["id"]: s for s in run_json(capsys, "stories", "list")}
+    assert set(bank2) <= set(bank3)
+    assert bank3[sid]["result"] == "Costs fell 31%." and bank3[sid]["version"] == 2
+    assert sid not in {s["id"] for s in other["stories"]}
+    code, out, _ = run(capsys, "stories", "show", str(sid))
+    assert code == 0 and "Costs fell 31%." in out
+    # rebuild a saved pack: the edit shows, the ids are the same
+    rebuilt = run_json(capsys, "prep", "--rebuild", str(first["pack_id"]))
+    assert [s["id"] for s in rebuilt["stories"]] == [s["id"] for s in first["stories"]]
+    assert next(s for s in rebuilt["stories"] if s["id"] == sid)["result"] == "Costs fell 31%."
+
+
+def test_cli_stories_match(capsys: pytest.CaptureFixture[str]) -> None:
+    run_json(capsys, "prep", "--history", str(RESUMES / "tpm.md"), "--role", "tpm")
+    found = run_json(capsys, "stories", "match", "You're managing a platform migration "
+                     "involving six engineering teams across three time zones", "--role", "tpm")
+    assert found and set(found[0]) == {"story", "score", "why"}
+    assert [m["score"] for m in found] == sorted((m["score"] for m in found), reverse=True)
+    assert "move of 140 services" in found[0]["story"]["title"] and found[0]["why"]
+    code, out, _ = run(capsys, "stories", "match", "Tell me about a conflict between teams")
+    assert code == 0 and "score" in out
+
+
+@pytest.mark.parametrize(("data", "says"), [
+    (bytes(range(1, 256)) * 20, "binary, not text"),
+    ("Senior TPM, Acme, 2020 - Present\n- Cut costs by 30% für 4 Teams".encode("cp1252"),
+     "not valid UTF-8 (byte 0xfc at byte offset 53)"),
+])
+def test_cli_prep_refuses_garbage(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                  data: bytes, says: str) -> None:
+    run_json(capsys, "prep", "--history", str(RESUMES / "tpm.md"), "--role", "tpm")
+    before = run_json(capsys, "stories", "list")
+    path = tmp_path / "cv.txt"
+    path.write_bytes(data)
+    code, _, err = run(capsys, "prep", "--history", str(path), "--role", "tpm")
+    assert code == 1 and says in err and err.count("\n") == 1, err
+    assert run_json(capsys, "stories", "list") == before

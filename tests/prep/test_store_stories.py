@@ -1,4 +1,5 @@
-"""The story bank in the store: drafts replaced on re-import, edits and added stories kept."""
+"""The story bank in the store: imports add and refresh by content key, never delete; ids are
+stable; themes kept per role; packs saved with their inputs."""
 
 from __future__ import annotations
 
@@ -30,37 +31,70 @@ def drafts(*texts: str):  # type: ignore[no-untyped-def]
     return [draft_story(i + 1, t, ENTRY) for i, t in enumerate(texts)]
 
 
-def test_store_stories_reimport_keeps_edits_and_replaces_drafts(engine: Engine) -> None:
+def bank(conn, texts, now=T0):  # type: ignore[no-untyped-def]
+    return S.import_drafts(conn, drafts(*texts), now=now)
+
+
+def test_store_stories_reimport_keeps_edits_ids_and_never_deletes(engine: Engine) -> None:
     with engine.begin() as conn:
-        bank = S.replace_drafts(conn, drafts("Cut costs by 30% across 4 teams.",
-                                             "Shipped the API to 3 partners."), now=T0)
-    assert [s.origin for s in bank] == ["drafted", "drafted"]
-    first = bank[0]
+        mine, counts = bank(conn, ["Cut costs by 30% across 4 teams.",
+                                   "Shipped the API to 3 partners."])
+    assert counts == {"added": 2, "refreshed": 0, "unchanged": 0, "kept_edits": 0}
+    first = mine[0]
     with engine.begin() as conn:
         S.save_edit(conn, first, edit_story(first, StoryInput(task="Halve the bill."),
                                             now=T1.isoformat()), now=T1)
         added = S.add_story(conn, new_story(StoryInput(title="Mine"), now=T1.isoformat()), now=T1)
-    with engine.begin() as conn:  # re-import: same first bullet, a new second one
-        bank = S.replace_drafts(conn, drafts("Cut costs by 30% across 4 teams.",
-                                             "Ran planning for 6 squads."), now=T1)
-    by_title = {s.title: s for s in bank}
-    assert by_title[first.title].task == "Halve the bill." and by_title[first.title].edited
-    assert "Mine" in by_title and by_title["Mine"].id == added.id
-    assert "Shipped the API to 3 partners" not in by_title
-    assert any(s.title.startswith("Ran planning") for s in bank)
-    assert len(bank) == 3
+    with engine.begin() as conn:  # a second résumé: same first bullet, a new second one
+        mine2, counts = bank(conn, ["Cut costs by 30% across 4 teams.",
+                                    "Ran planning for 6 squads."], now=T1)
+        everything = S.all_stories(conn)
+    assert counts["kept_edits"] == 1 and counts["added"] == 1
+    assert mine2[0].id == first.id and mine2[0].task == "Halve the bill." and mine2[0].edited
+    by_title = {s.title: s for s in everything}
+    assert by_title["Mine"].id == added.id
+    assert "Shipped the API to 3 partners" in by_title  # never deleted by an import
+    assert len(everything) == 4
 
 
-def test_store_stories_same_import_keeps_ids(engine: Engine) -> None:
+def test_store_stories_same_import_changes_nothing(engine: Engine) -> None:
     with engine.begin() as conn:
-        a = S.replace_drafts(conn, drafts("Cut costs by 30%.", "Shipped X."), now=T0)
-        b = S.replace_drafts(conn, drafts("Cut costs by 30%.", "Shipped X."), now=T1)
+        a, _ = bank(conn, ["Cut costs by 30%.", "Shipped X to 3 partners."])
+        before = S.all_stories(conn)
+        b, counts = bank(conn, ["Cut costs by 30%.", "Shipped X to 3 partners."], now=T1)
+        after = S.all_stories(conn)
     assert [s.id for s in a] == [s.id for s in b]
+    assert before == after
+    assert counts == {"added": 0, "refreshed": 0, "unchanged": 2, "kept_edits": 0}
+
+
+def test_store_stories_themes_per_role(engine: Engine) -> None:
+    with engine.begin() as conn:
+        [s], _ = bank(conn, ["Cut costs by 30%."])
+        S.set_role_themes(conn, s.id, "tpm", ["risk-management"], by_user=False, now=T0)
+        S.set_role_themes(conn, s.id, "tpo", ["prioritisation"], by_user=False, now=T0)
+        S.set_role_themes(conn, s.id, "tpm", ["influence"], by_user=True, now=T1)
+        assert not S.set_role_themes(conn, s.id, "tpm", ["metrics"], by_user=False, now=T1)
+        got = S.get_story(conn, s.id)
+    assert got.themes_for("tpm") == ("influence",)
+    assert got.themes_for("tpo") == ("prioritisation",)
+
+
+def test_store_stories_saved_pack_reopens_identical(engine: Engine) -> None:
+    pack = {"stories": [{"id": 1, "title": "x"}], "score": 0.5, "text": "naïve – ok"}
+    with engine.begin() as conn:
+        pid = S.save_pack(conn, role="tpm", source="cv.md", fmt="markdown", data=b"# cv",
+                          story_keys=["k"], pack=pack, now=T0)
+        again = S.get_pack(conn, pid)
+        listed = S.list_packs(conn)
+    assert again["pack"] == pack and pack["pack_id"] == pid
+    assert again["input"] == b"# cv" and again["source"] == "cv.md"
+    assert listed[0]["id"] == pid
 
 
 def test_store_stories_versions_and_practice_view(engine: Engine) -> None:
     with engine.begin() as conn:
-        [s] = S.replace_drafts(conn, drafts("Cut costs by 30%."), now=T0)
+        [s], _ = S.import_drafts(conn, drafts("Cut costs by 30%."), now=T0)
         S.save_edit(conn, s, edit_story(s, StoryInput(result="Saved $1M."), now="x"), now=T1)
     with engine.connect() as conn:
         history = S.versions(conn, s.id)
@@ -74,7 +108,7 @@ def test_store_stories_backup_round_trip(
     engine: Engine, new_database: Callable[[str], str]
 ) -> None:
     with engine.begin() as conn:
-        S.replace_drafts(conn, drafts("Cut costs by 30%.", "Shipped X."), now=T0)
+        S.import_drafts(conn, drafts("Cut costs by 30%.", "Shipped X."), now=T0)
         rows = S.dump_stories(conn)
         S.record_import(conn, source="cv.md", fmt="markdown", role="tpm", count=2,
                         pitch="I'm Jo.", now=T0)
@@ -92,3 +126,32 @@ def test_store_stories_unknown_id(engine: Engine) -> None:
 
     with engine.connect() as conn, pytest.raises(NotFound):
         S.get_story(conn, 99)
+
+
+def test_store_stories_migration_keeps_existing_data(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from loopcoach.store.migrate import alembic_config
+
+    e = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    command.upgrade(alembic_config(e), "0003")  # the bank as it was before 0006
+    with e.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO stories (id, uuid, user_id, draft_key, origin, edited, title, situation,"
+            " task, action, result, themes, source, context, version, created_at, updated_at) "
+            "VALUES (7, 'u-7', (SELECT id FROM users WHERE name = 'local'), 'k7', 'drafted', 1, "
+            "'Cut costs', '', '', 'I cut costs.', "
+            "'Costs fell 30%.', '[\"risk-management\"]', 'Cut costs by 30%.', '', 2, :t, :t)"),
+            {"t": T0})
+        conn.execute(text(
+            "INSERT INTO prep_imports (user_id, source, format, role, stories, pitch, created_at)"
+            " VALUES ((SELECT id FROM users WHERE name = 'local'), 'cv.md', 'markdown', 'tpm', 1,"
+            " 'I am Jo.', :t)"), {"t": T0})
+    upgrade(e)
+    with e.connect() as conn:
+        [s] = S.all_stories(conn)
+        assert S.get_pitch(conn) == "I am Jo."
+    assert (s.id, s.title, s.result, s.version, s.edited) == (7, "Cut costs", "Costs fell 30%.",
+                                                             2, True)
+    assert s.themes == () and s.themes_for("tpm") == ("risk-management",)

@@ -79,16 +79,11 @@ class BrowserClient(TestClient):
 
     def post(self, url: Any, **kw: Any) -> Any:  # type: ignore[override]
         data = kw.get("data")
-        if isinstance(data, dict) and "csrf_token" not in data and not str(url).startswith(
-            "/api/"
-        ):
+        form = not str(url).startswith("/api/") and kw.get("json") is None
+        if form and (data is None or (isinstance(data, dict) and "csrf_token" not in data)):
             if "loopcoach_csrf" not in self.cookies:
                 self.get("/")
-            kw["data"] = {**data, "csrf_token": self.cookies.get("loopcoach_csrf", "")}
-        elif kw.get("files") is not None and data is None and not str(url).startswith("/api/"):
-            if "loopcoach_csrf" not in self.cookies:
-                self.get("/")
-            kw["data"] = {"csrf_token": self.cookies.get("loopcoach_csrf", "")}
+            kw["data"] = {**(data or {}), "csrf_token": self.cookies.get("loopcoach_csrf", "")}
         return super().post(url, **kw)
 
 

@@ -473,6 +473,27 @@ def test_web_prep_pack_pdf_download(client: TestClient) -> None:
     assert get(client, f"/prep/{token}/pack.pdf").content[:4] == b"%PDF"
 
 
+def test_web_prep_saved_packs_and_story_match(client: TestClient) -> None:
+    text = (RESUMES / "tpm.md").read_text(encoding="utf-8")
+    built = post(client, "/api/v1/prep", json={"role": "tpm", "text": text,
+                                                    "name": "cv.md"}).json()
+    pid = built["pack_id"]
+    assert get(client, f"/api/v1/prep/packs/{pid}").json() == built
+    assert pid in [p["id"] for p in get(client, "/api/v1/prep/packs").json()]
+    page = get(client, f"/prep/packs/{pid}")
+    assert page.status_code == 200 and f'href="/prep/{pid}/pack.md"' in page.text
+    assert get(client, f"/prep/{pid}/pack.md").text.startswith("#")
+    r = post(client, f"/prep/packs/{pid}/rebuild", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/prep/packs/")
+    assert get(client, "/prep/packs/999999").status_code == 404
+    found = post(client, "/api/v1/stories/match",
+                 json={"question": "Tell me about a conflict between two engineering leads",
+                       "role": "tpm"}).json()
+    assert found and set(found[0]) == {"story", "score", "why"}
+    page = get(client, "/prep/match", params={"q": "a conflict between two leads"})
+    assert page.status_code == 200 and 'id="matches"' in page.text
+
+
 def test_web_api_analyze_keeps_the_attempt_unless_told_not_to(client: TestClient) -> None:
     def attempts() -> int:
         return int(get(client, "/api/v1/progress").json()["attempts"])

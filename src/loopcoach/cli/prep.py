@@ -52,21 +52,50 @@ def read_resume(path: Path) -> bytes:
 
 def prep(
     ctx: typer.Context,
-    history: Annotated[Path, typer.Option("--history", help="Résumé or work history: "
-                                          ".pdf, .docx, .md, .txt or JSON Resume .json.")],
-    role: RoleOpt,
+    history: Annotated[Path | None, typer.Option("--history", help="Résumé or work history: "
+                                                 ".pdf, .docx, .md, .txt, .tex or JSON Resume "
+                                                 ".json.")] = None,
+    role: Annotated[str | None, typer.Option(
+        "--role", help="Role id (see `loopcoach roles`).")] = None,
     as_json: JsonOpt = False,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Also write the pack: pack.md, pack.html or pack.pdf.")] = None,
+    list_packs: Annotated[bool, typer.Option("--list", help="List your saved packs.")] = False,
+    open_id: Annotated[int | None, typer.Option(
+        "--open", help="Reopen a saved pack as it was built (see --list).")] = None,
+    rebuild_id: Annotated[int | None, typer.Option(
+        "--rebuild", help="Build a saved pack again from its résumé, with your stories as "
+        "they are now; saved as a new pack.")] = None,
 ) -> None:
-    """Build your prep pack: stories from your history, matched to the role's questions."""
+    """Build your prep pack: stories from your history, matched to the role's questions.
+
+    Every pack is saved with the résumé it came from: `--list` shows them, `--open ID` reopens
+    one (add --out to download it), `--rebuild ID` builds it again."""
     coach: Coach = ctx.obj
     if out is not None and out.suffix.lower() not in (".md", ".html", ".pdf"):
         raise LoopcoachError("export-format", f"{out}: the pack can be written as .md, .html or "
                              ".pdf; name the file pack.md, pack.html or pack.pdf")
-    data = read_resume(history)
-    pack = coach.prep.build(data, history.name, role=role)
-    result = pack.to_dict()
+    if list_packs:
+        found = coach.prep.packs()
+        if as_json:
+            print_json(found)
+        elif not found:
+            line("No saved packs yet: run `loopcoach prep --history FILE --role ROLE`.")
+        else:
+            table("Saved prep packs", ["id", "role", "résumé", "built", "rebuilt from"],
+                  [[p["id"], p["role"], p["source"], p["created_at"], p["rebuilt_from"] or ""]
+                   for p in found])
+        return
+    if open_id is not None:
+        result = coach.prep.saved_pack(open_id)
+    elif rebuild_id is not None:
+        result = coach.prep.rebuild(rebuild_id).to_dict()
+    else:
+        if history is None or role is None:
+            raise LoopcoachError("missing-input", "give --history FILE and --role ROLE (or "
+                                 "--list, --open ID, --rebuild ID for saved packs)")
+        data = read_resume(history)
+        result = coach.prep.build(data, history.name, role=role).to_dict()
     if out is not None:
         from loopcoach.export.prep import write_pack
 
@@ -81,7 +110,16 @@ def prep(
 
 def show_pack(pack: dict[str, Any]) -> None:
     hist = pack["history"]
-    heading(f"Prep pack: {pack['role']['name']}, from {hist['source']}")
+    saved = f" (saved as pack {pack['pack_id']})" if pack.get("pack_id") else ""
+    heading(f"Prep pack: {pack['role']['name']}, from {hist['source']}{saved}")
+    lang = pack.get("language") or {}
+    if lang.get("notice"):
+        line(lang["notice"])
+    imported = pack.get("imported")
+    if imported:
+        line(f"Story bank: {imported['added']} new, {imported['refreshed']} drafts refreshed, "
+             f"{imported['unchanged']} unchanged, {imported['kept_edits']} kept as you edited "
+             "them; nothing deleted.")
     if pack["embedder"]["degraded"]:
         line(f"degraded: {pack['embedder']['reason']}")
     line(pack["notice"])
@@ -105,7 +143,12 @@ def show_pack(pack: dict[str, Any]) -> None:
         for b in pack["priorities"]["probe"][:3]:
             line(f"  “{b['text']}”")
             bullets(b["questions"], indent=4)
-    heading("45-second pitch (draft)")
+    if pack.get("to_strengthen"):
+        heading("Bullets to strengthen (duties, not stories yet)")
+        for b in pack["to_strengthen"][:6]:
+            line(f"  “{b['text']}”: {b['fix']}")
+    heading(f"45-second pitch (draft, {pack['pitch']['words']} words, "
+            f"about {pack['pitch']['seconds']} s)")
     line(pack["pitch"]["text"])
     line(f"Résumé score {pack['resume']['score']}/100: {pack['resume']['fix_first'][0]}")
 
@@ -132,9 +175,22 @@ ThemesOpt = Annotated[str | None, typer.Option(
     "--themes", help="Comma-separated competency ids, e.g. influence,risk-management.")]
 
 
+RoleFilter = Annotated[str | None, typer.Option(
+    "--role", help="Show (or set) the themes for this role only; each role keeps its own.")]
+
+
+def _themes_text(s: Story, role: str | None) -> str:
+    if role:
+        return ", ".join(s.themes_for(role))
+    parts = [f"{r}: {', '.join(t)}" for r, t in s.themes_by_role if t]
+    if s.themes:
+        parts.insert(0, ", ".join(s.themes))
+    return "; ".join(parts)
+
+
 @stories_app.command("list")
-def stories_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Your stories: drafted from résumés, edited or added by you."""
+def stories_list(ctx: typer.Context, role: RoleFilter = None, as_json: JsonOpt = False) -> None:
+    """Your stories: drafted from résumés, edited or added by you. Ids never change."""
     coach: Coach = ctx.obj
     found = coach.prep.stories()
     if as_json:
@@ -145,7 +201,47 @@ def stories_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
              "`loopcoach stories add --title ...`")
         return
     table("Stories", ["id", "title", "themes", "status", "version"],
-          [[s.id, s.title, ", ".join(s.themes), _status(s), s.version] for s in found])
+          [[s.id, s.title, _themes_text(s, role), _status(s), s.version] for s in found])
+
+
+@stories_app.command("match")
+def stories_match(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="The question, in your words.")],
+    role: Annotated[str | None, typer.Option("--role", help="Role id: use its questions and "
+                                             "themes to judge the match.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=50)] = 5,
+    as_json: JsonOpt = False,
+) -> None:
+    """Your stories that best answer a question, best first, each with a one-line why."""
+    coach: Coach = ctx.obj
+    if not question.strip():
+        raise LoopcoachError("missing-input", "give the question in quotes")
+    found = coach.prep.match(question, role=role, limit=limit)
+    if as_json:
+        print_json(found)
+        return
+    if not found:
+        line("No stories yet: run `loopcoach prep --history FILE --role ROLE` first.")
+        return
+    table("Best stories", ["score", "id", "story", "why"],
+          [[m["score"], m["story"]["id"], m["story"]["title"], m["why"]] for m in found])
+
+
+@stories_app.command("delete")
+def stories_delete(
+    ctx: typer.Context,
+    story_id: IdArg,
+    yes: Annotated[bool, typer.Option("--yes", help="Delete without asking.")] = False,
+) -> None:
+    """Delete a story from the bank (asks first). Imports never delete stories."""
+    coach: Coach = ctx.obj
+    story, _ = coach.prep.story(story_id)
+    if not yes and not typer.confirm(f"Delete story {story.id} '{story.title}'?"):
+        line("Nothing deleted.")
+        return
+    coach.prep.delete(story_id)
+    line(f"Deleted story {story.id}.")
 
 
 def _status(s: Story) -> str:
@@ -168,8 +264,13 @@ def stories_show(ctx: typer.Context, story_id: IdArg, as_json: JsonOpt = False) 
 def show_story(s: Story) -> None:
     d = s.to_dict()
     heading(f"{s.id}. {s.title} ({_status(s)})")
-    if s.themes:
-        line(f"Themes: {', '.join(s.themes)}")
+    if s.themes or s.themes_by_role:
+        line(f"Themes: {_themes_text(s, None)}")
+    where = " · ".join(x for x in (s.position, s.company, s.dates) if x)
+    if where:
+        line(f"Role: {where}")
+    if s.scale:
+        line(f"Scale: {', '.join(s.scale)}")
     if s.source:
         line(f"From: “{s.source}”")
     for slot in ("situation", "task", "action", "result"):
@@ -192,11 +293,14 @@ def stories_edit(
     action: ActionOpt = None,
     result: ResultOpt = None,
     themes: ThemesOpt = None,
+    role: RoleFilter = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change a story; the previous text is kept as a version, and re-imports keep your edit."""
+    """Change a story; the previous text is kept as a version, and re-imports keep your edit.
+    With --role, --themes are that role's themes only."""
     coach: Coach = ctx.obj
-    story = coach.prep.edit(story_id, _input(title, situation, task, action, result, themes))
+    story = coach.prep.edit(story_id, _input(title, situation, task, action, result, themes),
+                            role=role)
     if as_json:
         print_json(story.to_dict())
         return

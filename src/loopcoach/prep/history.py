@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from loopcoach.analysis.text import normalise, sentences
+from loopcoach.prep.achievements import classify
 
 _YEAR = r"(?:19|20)\d{2}"
 _MONTH = (
@@ -23,7 +24,8 @@ _DATE = (
     rf"(?:{_MONTH},?\s+{_YEAR}|\d{{1,2}}[/.]{_YEAR}|{_YEAR}-\d{{2}}(?:-\d{{2}})?|"
     rf"(?:spring|summer|autumn|fall|winter|q[1-4]|h[12])\s+{_YEAR}|{_YEAR})"
 )
-_END = rf"(?:{_DATE}|present|current|now|today|ongoing|date)"
+_END = (rf"(?:{_DATE}|present|current|now|today|ongoing|date|heute|aktuell|jetzt|"
+        r"aujourd'hui|présent|actuel|hoy|actualidad|presente|oggi|heden|atual)")
 RANGE = re.compile(
     rf"(?<![\w/])(?P<start>{_DATE})\s*(?:-|–|—|to|until|till|→)\s*(?P<end>{_END})\b\.?",
     re.IGNORECASE,
@@ -41,7 +43,9 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "history": (
         "experience", "work experience", "professional experience", "employment",
         "employment history", "work history", "career history", "career", "relevant experience",
-        "selected experience", "experience highlights",
+        "selected experience", "experience highlights", "berufserfahrung", "erfahrung",
+        "beruflicher werdegang", "expérience", "expérience professionnelle", "experiencia",
+        "experiencia profesional", "esperienza", "werkervaring",
     ),
     "projects": ("projects", "selected projects", "key projects", "side projects", "programs"),
     "summary": ("summary", "profile", "about", "about me", "professional summary", "objective"),
@@ -49,7 +53,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "education", "skills", "technical skills", "certifications", "certificates", "languages",
         "interests", "awards", "publications", "contact", "references", "volunteering",
         "courses", "training", "tools", "core skills", "competencies", "hobbies", "links",
-        "skills and tools", "education and certifications",
+        "skills and tools", "education and certifications", "ausbildung", "kenntnisse",
+        "sprachen", "formation", "compétences", "langues", "formación", "idiomas",
     ),
 }
 _SECTION_NAMES = {name: kind for kind, names in SECTIONS.items() for name in names}
@@ -164,7 +169,7 @@ class _Draft:
 
 
 def _section(line: str) -> str | None:
-    key = re.sub(r"[^a-z ]+", " ", line.lower().lstrip("# ")).strip()
+    key = re.sub(r"[^a-zà-ÿ ]+", " ", line.lower().lstrip("# ")).strip()
     key = re.sub(r"\s+", " ", key)
     if not key or len(key.split()) > 4:
         return None
@@ -211,7 +216,7 @@ def _is_shortline(line: str) -> bool:
 
 
 def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistory:
-    lines = [ln.rstrip() for ln in normalise_lines(text)]
+    lines = expand_tables([ln.rstrip() for ln in normalise_lines(text)])
     section = "preamble"
     preamble: list[str] = []
     summary: list[str] = []
@@ -300,6 +305,34 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
                    headline=headline, summary=summary_text)
 
 
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def expand_tables(lines: list[str]) -> list[str]:
+    """Table rows ('| Senior TPM | Acme | 2021 – Present | Led the... |') become the lines a
+    list would give: a header line with the short cells and a bullet per long cell."""
+    out: list[str] = []
+    for line in lines:
+        s = line.strip()
+        if not (s.startswith("|") and s.count("|") >= 2):
+            out.append(line)
+            continue
+        if _TABLE_RULE.match(s):
+            continue
+        cells = [c.strip() for c in s.strip("|").split("|")]
+        parts = [p.strip(" -•*") for c in cells for p in re.split(r"\s*<br\s*/?>\s*|\n", c)]
+        parts = [p for p in parts if p]
+        long = [p for p in parts if len(p.split()) >= 6]
+        short = [p for p in parts if len(p.split()) < 6]
+        dated = any(RANGE.search(p) or SINCE.search(p) for p in short)
+        if dated:
+            out.append(" | ".join(short))
+        elif not long:
+            continue  # a header row ("Role | Company | Dates") or a row of labels
+        out += [f"- {p}" for p in long]
+    return out
+
+
 def normalise_lines(text: str) -> list[str]:
     out = []
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
@@ -350,6 +383,13 @@ def _finish(
         if not texts and description:
             texts = [s for s in sentences(description) if len(s.split()) >= 4]
             description = ""
+        elif description:
+            # prose next to bullets: its achievement sentences are achievements too
+            prose = sentences(description)
+            found = [x for x in prose if classify(x).achievement]
+            if found:
+                texts = found + texts
+                description = " ".join(x for x in prose if x not in found)
         if not texts and not d.title:
             continue
         idx = len(entries)

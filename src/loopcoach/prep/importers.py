@@ -35,8 +35,10 @@ FORMATS = {
     ".txt": "text",
     ".text": "text",
     ".json": "json-resume",
+    ".tex": "latex",
+    ".latex": "latex",
 }
-SUFFIX_HINT = ".pdf, .docx, .md, .txt or .json (JSON Resume)"
+SUFFIX_HINT = ".pdf, .docx, .md, .txt, .tex or .json (JSON Resume)"
 _OLD_FORMATS = {
     ".doc": "an old Word .doc file; save it as .docx or PDF",
     ".pages": "a Pages file; export it as PDF or .docx",
@@ -76,11 +78,13 @@ def check_size(size: int, name: str) -> None:
 
 
 def parse_history(data: bytes, name: str) -> WorkHistory:
-    """Parse a résumé's bytes; `name` (the file name) picks the format and appears in errors."""
+    """Parse a résumé's bytes. The content decides how it is read (PDF, DOCX, JSON, LaTeX, text);
+    `name` (the file name) tells Markdown from plain text and appears in errors."""
     fmt = format_of(name)
     check_size(len(data), name)
     if not data.strip():
         raise fail("resume-empty", name, "the file is empty; save your résumé into it and retry")
+    fmt = sniff(data, name, fmt)
     if fmt == "pdf":
         text, pages = pdf_text(data, name)
     elif fmt == "docx":
@@ -90,12 +94,61 @@ def parse_history(data: bytes, name: str) -> WorkHistory:
         pages = 0
         if fmt == "json-resume":
             return _with_limits(from_json_resume(_load_json(text, name), source=name), name)
-        if fmt == "markdown":
+        if fmt == "latex":
+            text = latex_text(text)
+        elif fmt == "markdown":
             text = strip_markdown(text)
     text = text.replace("\x00", "")  # PDF and DOCX text may carry NULs; a database refuses them
     if not text.strip():
         raise fail("resume-empty", name, "the file holds no text; save your résumé into it")
     return _with_limits(from_text(text, source=name, fmt=fmt, pages=pages), name)
+
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"MZ", "a Windows program"),
+    (b"\x7fELF", "a Linux program"),
+    (b"\xcf\xfa\xed\xfe", "a macOS program"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\xd0\xcf\x11\xe0", "an old Word .doc (or other Office 97) file"),
+    (b"{\\rtf", "an RTF file"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"SQLite format 3", "a SQLite database"),
+)
+
+
+def sniff(data: bytes, name: str, claimed: str) -> str:
+    """The format the content really is; refuses content that is none of the formats read."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        if claimed == "docx":
+            raise fail("resume-format", name, "this is a PDF, not a .docx file; rename it to "
+                       ".pdf or save it again as .docx")
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        if claimed not in ("docx", "pdf") and b"word/" not in data[:65536]:
+            raise fail("resume-format", name, "the content is a zip archive, not a résumé; "
+                       f"save the résumé as {SUFFIX_HINT}")
+        return "docx" if claimed != "pdf" else "pdf"  # pdf_text explains the mismatch
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise fail("resume-format", name, f"the content is not text but {what}; "
+                       f"save the résumé as {SUFFIX_HINT}")
+    if claimed in ("pdf", "docx"):
+        return claimed  # pdf_text and docx_text say what is wrong with it
+    text = decode_text(data, name)
+    body = text.lstrip("\ufeff \t\r\n")
+    if body.startswith("{") and claimed in ("json-resume", "text"):
+        return "json-resume"
+    if claimed == "json-resume":
+        return claimed  # _load_json says what is wrong
+    if re.search(r"\\documentclass|\\begin\{document\}|\\begin\{itemize\}", text) or (
+            len(re.findall(r"\\item\b|\\resumeItem\b", text)) >= 2):
+        return "latex"
+    return claimed
 
 
 def _with_limits(history: WorkHistory, name: str) -> WorkHistory:
@@ -108,11 +161,18 @@ def _with_limits(history: WorkHistory, name: str) -> WorkHistory:
             "keep the roles of the last 10-15 years and try again",
         )
     if not history.bullets:
+        from loopcoach.prep.achievements import LANGUAGE_NAMES, language_of
+
+        lang = language_of(history.text)
+        note = (f" (this résumé looks {LANGUAGE_NAMES.get(lang, lang)}: loopcoach reads roles "
+                "best in English, and matching to questions is English-only)"
+                if lang != "en" else "")
         raise fail(
             "resume-no-history",
             name,
             "found no roles or achievements; put each role on its own line with its dates "
-            "(e.g. 'Mar 2021 – Present') and each achievement on a line starting with '- '",
+            "(e.g. 'Mar 2021 – Present') and each achievement on a line starting with '- '"
+            + note,
         )
     return history
 
@@ -120,7 +180,14 @@ def _with_limits(history: WorkHistory, name: str) -> WorkHistory:
 # --- bytes to text ---------------------------------------------------------------------------
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd\ufffe\uffff]")
+
+
 def decode_text(data: bytes, name: str) -> str:
+    """Text from bytes: UTF-8 (or UTF-16 with its byte-order mark), and nothing else.
+
+    Invalid UTF-8 is an error naming the byte offset; content that decodes but is mostly
+    control characters is binary and refused."""
     if data[:2] in (b"MZ", b"\x7fE") or data[:4] in (b"%PDF", b"PK\x03\x04"):
         raise fail(
             "resume-format",
@@ -129,15 +196,43 @@ def decode_text(data: bytes, name: str) -> str:
             f"save the résumé as {SUFFIX_HINT}",
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data[:4096]:
-        raise fail(
-            "resume-format", name, "the content is binary, not text; paste the text instead"
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise fail("resume-encoding", name, f"invalid UTF-16 at byte offset {exc.start}; "
+                       "save the file as UTF-8 text") from None
+    else:
+        if b"\x00" in data[:4096]:
+            raise fail(
+                "resume-format", name, "the content is binary, not text; paste the text instead"
+            )
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            if _looks_binary(data):
+                raise fail("resume-format", name, "the content is binary, not text; save the "
+                           f"résumé as {SUFFIX_HINT}") from None
+            bad = data[exc.start : exc.start + 1].hex()
+            raise fail(
+                "resume-encoding",
+                name,
+                f"not valid UTF-8 (byte 0x{bad} at byte offset {exc.start}); save the file as "
+                "UTF-8 text (in most editors: Save As, encoding UTF-8)",
+            ) from None
+    sample = text[:20000]
+    controls = len(_CONTROL.findall(sample))
+    if sample and controls / len(sample) > 0.01:
+        raise fail("resume-format", name, f"the content is binary, not text ({controls} control "
+                   f"characters); save the résumé as {SUFFIX_HINT}")
+    return text
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Random bytes: many control bytes, or high bytes that are mostly not UTF-8 sequences."""
+    sample = data[:8192]
+    ctrl = sum(1 for b in sample if b < 9 or 13 < b < 32 or b == 127)
+    high = sum(1 for b in sample if b >= 0x80)
+    return ctrl / len(sample) > 0.01 or high / len(sample) > 0.3
 
 
 def _load_json(text: str, name: str) -> dict[str, object]:
@@ -289,25 +384,39 @@ def docx_text(data: bytes, name: str) -> tuple[str, int]:
             name,
             "the .docx file cannot be read; save it again or paste the text into a .txt file",
         ) from None
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     lines: list[str] = []
-    for para in doc.paragraphs:
-        text = para.text.strip()
-        if not text:
-            continue
-        style = (para.style.name if para.style is not None else "") or ""
-        numbered = para._p.pPr is not None and para._p.pPr.numPr is not None
-        if style.lower().startswith(("heading", "title")):
-            lines.append("# " + text)
-        elif "list" in style.lower() or numbered:
-            lines.append("- " + text)
-        else:
-            lines.append(text)
-    for table in doc.tables:
-        for row in table.rows:
-            cells = [c.text.strip() for c in row.cells if c.text.strip()]
-            if cells:
-                lines.append(" | ".join(dict.fromkeys(cells)))
+    body = doc.element.body
+    for child in body.iterchildren():  # paragraphs and tables in document order
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            _docx_paragraph(Paragraph(child, doc), lines)
+        elif tag == "tbl":
+            for row in Table(child, doc).rows:
+                cells = [" <br> ".join(p.strip() for p in c.text.split("\n") if p.strip())
+                         for c in row.cells]
+                cells = list(dict.fromkeys(c for c in cells if c))
+                if cells:
+                    lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines), 0
+
+
+def _docx_paragraph(para: object, lines: list[str]) -> None:
+    text = para.text.strip()  # type: ignore[attr-defined]
+    if not text:
+        return
+    style_obj = para.style  # type: ignore[attr-defined]
+    style = (style_obj.name if style_obj is not None else "") or ""
+    ppr = para._p.pPr  # type: ignore[attr-defined]
+    numbered = ppr is not None and ppr.numPr is not None
+    if style.lower().startswith(("heading", "title")):
+        lines.append("# " + text)
+    elif "list" in style.lower() or numbered:
+        lines.append("- " + text)
+    else:
+        lines.append(text)
 
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -326,3 +435,42 @@ def strip_markdown(text: str) -> str:
             continue  # horizontal rule or setext underline
         out.append(line.replace("\\", ""))
     return "\n".join(out)
+
+
+# --- LaTeX ------------------------------------------------------------------------------------
+
+_TEX_SECTION = re.compile(r"\\(?:sub)*section\*?\{([^{}]*)\}")
+_TEX_KEEP_ARG = re.compile(
+    r"\\(?:textbf|textit|emph|underline|textsc|small|large|Large|huge|mbox|textnormal|"
+    r"text|uppercase|MakeUppercase|scshape|bfseries)\*?\{([^{}]*)\}")
+_TEX_HREF = re.compile(r"\\href\{[^{}]*\}\{([^{}]*)\}")
+_TEX_ITEM_MACRO = re.compile(r"\\(?:resumeItem|cvitem|item)\*?(?:\[[^\]]*\])?\s*"
+                             r"(?:\{((?:[^{}]|\{[^{}]*\})*)\})?")
+_TEX_MULTI = re.compile(r"\\[A-Za-z]+\*?((?:\s*\{(?:[^{}]|\{[^{}]*\})*\}){2,})")
+
+
+def latex_text(text: str) -> str:
+    """LaTeX to plain lines: sections become '# ' headings, \\item and \\resumeItem become
+    bullets, a macro with several arguments (\\resumeSubheading{Acme}{2021 -- Present}{TPM})
+    becomes one ' | '-separated header line, table cells become ' | ' cells."""
+    m = re.search(r"\\begin\{document\}(.*?)(?:\\end\{document\}|$)", text, re.S)
+    if m:
+        text = m.group(1)
+    text = re.sub(r"(?<!\\)%.*", "", text)
+    for _ in range(3):
+        text = _TEX_HREF.sub(r"\1", text)
+        text = _TEX_KEEP_ARG.sub(r"\1", text)
+    text = _TEX_SECTION.sub(lambda m: "\n# " + m.group(1) + "\n", text)
+    text = _TEX_MULTI.sub(
+        lambda m: "\n" + " | ".join(a.strip() for a in re.findall(
+            r"\{((?:[^{}]|\{[^{}]*\})*)\}", m.group(1)) if a.strip()) + "\n", text)
+    text = _TEX_ITEM_MACRO.sub(lambda m: "\n- " + (m.group(1) or ""), text)
+    text = re.sub(r"\\(?:begin|end)\{[^{}]*\}(?:\{[^{}]*\}|\[[^\]]*\])*", "\n", text)
+    text = text.replace("\\\\", "\n")
+    text = re.sub(r"\\([%$&#_{}])", r"\1", text)
+    text = re.sub(r"(?<!\\)&", " | ", text)
+    text = text.replace("---", "—").replace("--", "–").replace("~", " ")
+    text = re.sub(r"\\[A-Za-z]+\*?(?:\[[^\]]*\])?", " ", text)  # other commands
+    text = text.replace("{", "").replace("}", "")
+    lines = [re.sub(r"[ \t]+", " ", ln).strip() for ln in text.splitlines()]
+    return "\n".join(ln for ln in lines if ln and ln not in ("|", "-"))

@@ -28,22 +28,24 @@ import numpy as np
 import numpy.typing as npt
 
 from loopcoach.analysis.embeddings import Embedder, EmbeddingCache
-from loopcoach.analysis.text import phrase_in, phrase_stems, sentences, stems
+from loopcoach.analysis.text import phrase_in, phrase_stems, sentences, stem, stems
 from loopcoach.content.library import RolePack
 from loopcoach.content.schema import Question
+from loopcoach.prep.achievements import SCALE_NOUNS
 from loopcoach.prep.history import Bullet, WorkHistory
 from loopcoach.prep.resume_score import ResumeScore
-from loopcoach.prep.stories import Story
+from loopcoach.prep.stories import Story, clean
 
 F32 = npt.NDArray[np.float32]
 
-WEIGHTS = {"points": 0.75, "outline": 0.25, "pointers": 0.5, "cues": 0.7, "prompt": 0.3}
+WEIGHTS = {"points": 0.75, "outline": 0.25, "pointers": 0.5, "cues": 0.7, "prompt": 0.3,
+           "about": 0.25}
 BEHAVIOURAL_BONUS = 0.03
 THEME_BONUS = 0.02  # per shared competency, at most two
 MAX_THEMES = 3
 THEME_FROM = 5  # themes come from the competencies of a story's best-matching questions
 # raw signal sum -> 0-100: FLOOR maps to 0 and CEIL to 100 (the lexical fallback is compressed)
-SCALE = {"minilm": (0.40, 1.10), "lexical": (0.15, 0.75)}
+SCALE = {"minilm": (0.44, 1.21), "lexical": (0.18, 0.82)}
 GOOD = 50  # a story you can tell for the question
 SHOWN = 25  # weaker matches are not listed
 MAX_MATCHES = 3
@@ -132,6 +134,7 @@ class Matcher:
             pointers=whole[1],
             cues=[[phrase_stems(c.lower()) for c in tp.cues] for tp in q.talking_points],
             prompt=[(x, idf.get(x, 0.0)) for x in prompt_stems],
+            prompt_vec=self.vectors([q.prompt])[0],
         )
         self._questions[key] = feats
         return feats
@@ -155,6 +158,7 @@ class QuestionFeatures:
     pointers: F32
     cues: list[list[tuple[str, ...]]]
     prompt: list[tuple[str, float]]  # prompt stems with their rarity
+    prompt_vec: F32 | None = None  # the question itself: what it is about
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,9 @@ def signals(sf: StoryFeatures, qf: QuestionFeatures) -> dict[str, float]:
         "pointers": float(sf.whole @ qf.pointers),
         "cues": float(sum(w for w, c in zip(qf.weights, covered, strict=True) if c)) / total,
         "prompt": sum(w for x, w in qf.prompt if x in sf.stem_set) / rare,
+        # what the question is about against what the story is about (its situation, action
+        # and outcome): a migration question wants a migration story, not a planning one
+        "about": float(sf.whole @ qf.prompt_vec) if qf.prompt_vec is not None else 0.0,
         "best_point": float(np.argmax(best)),
     }
 
@@ -483,3 +490,193 @@ def priorities(
 
 def _lower(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+# --- a question in the user's own words -------------------------------------------------------
+
+_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen "
+                 "twenty thirty forty fifty hundred dozen")
+_WORDS_OF_NUMBERS = frozenset(_NUMBER_WORDS.split())
+ABOUT_SCALE = {"minilm": (0.10, 0.70), "lexical": (0.05, 0.55)}
+
+
+def story_about(story: Story) -> str:
+    """What a story is about: its situation, task and action, without prompts or the
+    role-and-dates line."""
+    text = clean(" ".join([story.situation, story.task, story.action]))
+    if story.context:
+        text = text.replace(f"I was {story.context}.", "").replace(
+            f"I worked on {story.context}.", "")
+    return " ".join(text.split()) or story.title
+
+
+def _story_sentences(story: Story) -> list[str]:
+    about = story_about(story)
+    parts = [*sentences(about), *sentences(clean(story.result))]
+    return [p for p in parts if len(p.split()) >= 3] or [about]
+
+
+_QUESTION_WORDS = frozenset(stems(
+    "across involving involve managing manage handle handled keep track you're you've "
+    "your yours situation imagine suppose approach would need needs going example times "
+    "make made get got run running"))
+
+
+def _content_stems(text: str) -> list[str]:
+    return [x for x in dict.fromkeys(stems(text))
+            if x not in _STOP and x not in _WORDS_OF_NUMBERS and len(x) > 2
+            and not x.isdigit() and x not in _QUESTION_WORDS]
+
+
+SAME_WORD = 0.6  # word cosine from which two words count as the same idea ("led" ~ "ran")
+
+
+def _content_words(text: str) -> list[str]:
+    words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]+", text)]
+    return list(dict.fromkeys(w for w in words if stem(w) in set(_content_stems(w))))
+
+
+def _close_words(matcher: Matcher, q_words: list[str],
+                 story_words: list[list[str]]) -> list[dict[str, float]]:
+    """For each story, each question word's closest word of the story (cosine; 1 if the same
+    stem). Word vectors come from the same embedding model."""
+    if not q_words:
+        return [{} for _ in story_words]
+    vocab = list(dict.fromkeys([*q_words, *(w for ws in story_words for w in ws)]))
+    vecs = matcher.vectors(vocab)
+    index = {w: i for i, w in enumerate(vocab)}
+    qv = vecs[[index[w] for w in q_words]]
+    out = []
+    for ws in story_words:
+        row: dict[str, float] = {}
+        if ws:
+            sims = qv @ vecs[[index[w] for w in ws]].T
+            st = {stem(w) for w in ws}
+            for i, w in enumerate(q_words):
+                row[w] = 1.0 if stem(w) in st else float(sims[i].max())
+        out.append(row)
+    return out
+
+
+def _word_weight(stem_: str) -> float:
+    """Words that size the work (teams, time zones) say less about what it was."""
+    return 0.3 if SCALE_NOUNS.search(stem_) or _SCALE_STEM.match(stem_) else 1.0
+
+
+_SCALE_STEM = re.compile(r"(?:team|squad|engineer|zone|time|countr|region|office|site|user|"
+                         r"customer|month|week|year|quarter|day|people|staff)")
+
+
+def match_question(
+    matcher: Matcher, question: str, stories: Sequence[Story], *,
+    role: RolePack | None = None, roles: Sequence[RolePack] = (),
+) -> list[dict[str, Any]]:
+    """Stories against a question in the user's words, by what each story is about.
+
+    Three signals: the question against the story's situation and action (meaning), against
+    its outcome (meaning), and the question's rarer words that the story uses (the bank's
+    stories decide which words are rare). When the question is close to one of the role's
+    questions (or, without a role, of any role's), the story's match to that question (its
+    talking points: what a strong answer covers) is added, and a story showing a competency it
+    tests gets a small bonus. Returns [{"story", "score", "why"}], best first."""
+    stories = [s for s in stories if story_text(s).strip()]
+    if not stories or not question.strip():
+        return []
+    abouts = [story_about(s) for s in stories]
+    outcomes = [clean(s.result) or story_about(s) for s in stories]
+    split = [_story_sentences(s) for s in stories]
+    flat = [x for xs in split for x in xs]
+    vecs = matcher.vectors([question, *abouts, *outcomes, *flat], remember=False)
+    qv = vecs[0]
+    n = len(stories)
+    about_cos = vecs[1 : 1 + n] @ qv
+    outcome_cos = vecs[1 + n : 1 + 2 * n] @ qv
+    sent_cos = vecs[1 + 2 * n :] @ qv
+    q_words = _content_words(question)
+    story_words = [_content_words(story_text(s)) for s in stories]
+    close = _close_words(matcher, q_words, story_words)  # [story][question word] -> cosine
+    df = Counter(w for row in close for w, c in row.items() if c >= SAME_WORD)
+    idf = {w: (math.log((n + 1) / (df[w] + 0.5)) + 0.3) * _word_weight(stem(w))
+           for w in q_words}
+    total = sum(idf.values()) or 1.0
+    comps: tuple[str, ...] = ()
+    names: dict[str, str] = {}
+    known: list[float] = [0.0] * n
+    known_weight = 0.0
+    like = ""
+    near = _closest_question(matcher, [role] if role is not None else list(roles), qv)
+    if near is not None:
+        rp, qi = near
+        names = {c.id: c.name for c in rp.competencies}
+        comps = tuple(rp.questions[qi].competencies)
+        table = match_stories(matcher, rp, stories)
+        known = [float(table.scores[qi, si]) / 100 for si in range(n)]
+        like = rp.questions[qi].prompt
+        # a behavioural question asks for a competency shown; a situational one for the
+        # situation itself, which the story's own words answer best
+        known_weight = 0.2 if rp.questions[qi].kind == "behavioural" else 0.05
+    lo, hi = ABOUT_SCALE[matcher.kind]
+    out = []
+    i = 0
+    for si, s in enumerate(stories):
+        sents = split[si]
+        best = int(np.argmax(sent_cos[i : i + len(sents)]))
+        best_cos = float(sent_cos[i + best])
+        i += len(sents)
+        shared_words = [w for w in q_words if close[si].get(w, 0.0) >= SAME_WORD]
+        lex = sum(idf[w] * close[si][w] for w in shared_words) / total
+        meaning = 0.5 * float(about_cos[si]) + 0.2 * float(outcome_cos[si]) + 0.3 * best_cos
+        shared_themes = tuple(c for c in comps if c in s.themes)
+        value = meaning + 0.2 * lex + known_weight * known[si] + 0.03 * min(2, len(shared_themes))
+        score = round(max(0.0, min(1.0, (value - lo) / (hi - lo))) * 100)
+        why = [f"about: '{_clip(sents[best])}' (meaning {meaning:.2f})"]
+        words = shared_words
+        if words:
+            why.append("shares " + ", ".join(f"'{w}'" for w in words[:4]))
+        if clean(s.result):
+            why.append(f"outcome: '{_clip(clean(s.result), 10)}'")
+        else:
+            why.append("no outcome yet")
+        if shared_themes:
+            why.append("shows " + " and ".join(names.get(t, t) for t in shared_themes))
+        if like and known[si] >= GOOD / 100:
+            why.append(f"a good answer to the close question '{_clip(like, 10)}'")
+        out.append({"story": s.to_dict(), "score": score, "why": "; ".join(why),
+                    "_raw": value})
+    out.sort(key=lambda m: (-m["score"], -m["_raw"], m["story"]["id"]))
+    for m in out:
+        del m["_raw"]
+    return out
+
+
+CLOSE_QUESTION = 0.5  # cosine from which a question in your words is "like" a pack question
+
+
+def _closest_question(matcher: Matcher, roles: Sequence[RolePack],
+                      qv: F32) -> tuple[RolePack, int] | None:
+    best: tuple[float, RolePack, int] | None = None
+    for rp in roles:
+        if not rp.questions:
+            continue
+        sims = matcher.vectors([q.prompt for q in rp.questions]) @ qv
+        i = int(np.argmax(sims))
+        if best is None or float(sims[i]) > best[0]:
+            best = (float(sims[i]), rp, i)
+    if best is None or best[0] < CLOSE_QUESTION:
+        return None
+    return best[1], best[2]
+
+
+def _clip(text: str, n: int = 12) -> str:
+    words = text.rstrip(".").split()
+    return " ".join(words[:n]) + ("…" if len(words) > n else "")
+
+
+def _shown_words(question: str, shared: list[str]) -> list[str]:
+    """The question's own words behind the shared stems."""
+    out = []
+    for w in re.findall(r"[A-Za-z][A-Za-z-]+", question):
+        st = stems(w)
+        if st and st[0] in shared and w.lower() not in out:
+            out.append(w.lower())
+    return out

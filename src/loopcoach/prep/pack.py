@@ -16,13 +16,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-import numpy as np
-
 from loopcoach.content.library import RolePack
+from loopcoach.prep.achievements import LANGUAGE_NAMES, language_of
 from loopcoach.prep.history import WorkHistory
 from loopcoach.prep.matching import (
     GOOD,
-    STORY_KINDS,
     Matcher,
     MatchTable,
     StoryFeatures,
@@ -35,17 +33,12 @@ from loopcoach.prep.matching import (
 from loopcoach.prep.resume_score import ResumeScore, score_resume
 from loopcoach.prep.scaffold import pitch, scaffolds
 from loopcoach.prep.stories import (
-    FALLBACK,
-    MAX_STORIES,
-    MIN_STORIES,
-    STRONG,
     Story,
     candidate_stories,
     draft_stories,
+    to_strengthen,
 )
 
-STRONG_FIRST = 4  # the strongest bullets always get a story
-PROMISING = 35  # when choosing drafts: a one-line draft this close is worth drafting
 NOTICE = (
     "Stories marked draft were assembled from your own résumé lines: edit them in your words "
     "(loopcoach stories edit ID) and fill every [add: ...] prompt before you rehearse."
@@ -64,6 +57,9 @@ class PrepPack:
     resume: ResumeScore
     pitch: dict[str, Any]
     embedder: dict[str, Any]
+    imported: dict[str, int] | None = None  # what the import did to the bank
+    pack_id: int | None = None  # set once saved
+    saved_at: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         questions = []
@@ -99,7 +95,12 @@ class PrepPack:
             "coverage": self.coverage,
             "priorities": self.priorities,
             "resume": self.resume.to_dict(),
+            "to_strengthen": to_strengthen(self.history),
             "pitch": self.pitch,
+            "language": language_notice(self.history),
+            "imported": self.imported,
+            "pack_id": self.pack_id,
+            "saved_at": self.saved_at,
             "embedder": self.embedder,
             "good_match": GOOD,
         }
@@ -108,8 +109,10 @@ class PrepPack:
 def draft_for(
     history: WorkHistory, role: RolePack, matcher: Matcher
 ) -> tuple[ResumeScore, list[Story]]:
-    """Score the résumé and draft its story bank: the strongest bullets first, then the
-    bullets that answer likely questions no chosen story answers yet (at most MAX_STORIES)."""
+    """Score the résumé and draft a story for every achievement in it, in résumé order.
+
+    Two lines that say the same thing (the same achievement in the summary and under its role,
+    cosine 0.93 or more with the embedding model) give one story, the more specific one."""
     resume = score_resume(history, role)
     pool = candidate_stories(history, resume)
     if not pool:
@@ -117,42 +120,21 @@ def draft_for(
     drafts = [s for s, _ in pool]
     strength = [score for _, score in pool]
     features = story_features(matcher, drafts)
-    table = match_stories(matcher, role, drafts, features=features)
-    chosen = choose(table, strength)
-    stories = [replace(drafts[i], id=n + 1) for n, i in enumerate(chosen)]
-    return resume, with_themes(matcher, role, stories, [features[i] for i in chosen])
+    keep = distinct(features, strength)
+    return resume, [replace(drafts[i], id=n + 1) for n, i in enumerate(keep)]
 
 
-def choose(table: MatchTable, strength: Sequence[int]) -> list[int]:
-    """Indices of the stories to keep, in résumé order."""
-    weights = [
-        (1.5 if q.kind == "behavioural" else 1.0) * (1.0 if q.priority == "core" else 0.5)
-        if q.kind in STORY_KINDS else 0.0
-        for q in table.role.questions
-    ]
-    good = table.scores >= PROMISING  # (questions, stories)
-    by_strength = sorted(range(len(strength)), key=lambda i: (-strength[i], i))
-    chosen = [i for i in by_strength if strength[i] >= STRONG][:STRONG_FIRST]
-    covered = good[:, chosen].any(axis=1) if chosen else np.zeros(len(weights), dtype=bool)
-    while len(chosen) < MAX_STORIES:
-        best, gain = -1, 0.0
-        for i in by_strength:
-            if i in chosen:
-                continue
-            fresh = good[:, i] & ~covered
-            g = float(sum(w for w, f in zip(weights, fresh.tolist(), strict=True) if f))
-            if g > gain:
-                best, gain = i, g
-        if best < 0:
-            break
-        chosen.append(best)
-        covered |= good[:, best]
-    for i in by_strength:  # top up with strong bullets if the questions are all covered
-        if len(chosen) >= MIN_STORIES:
-            break
-        if i not in chosen and strength[i] >= FALLBACK:
-            chosen.append(i)
-    return sorted(chosen)
+SAME_STORY = 0.93  # cosine of two drafts' whole text from which they are one achievement
+
+
+def distinct(features: Sequence[StoryFeatures], strength: Sequence[int]) -> list[int]:
+    """Indices of drafts to keep: of near-duplicates, the stronger (earlier on ties)."""
+    order = sorted(range(len(features)), key=lambda i: (-strength[i], i))
+    kept: list[int] = []
+    for i in order:
+        if all(float(features[i].whole @ features[j].whole) < SAME_STORY for j in kept):
+            kept.append(i)
+    return sorted(kept)
 
 
 def with_themes(
@@ -161,14 +143,18 @@ def with_themes(
     stories: Sequence[Story],
     features: Sequence[StoryFeatures] | None = None,
 ) -> list[Story]:
-    """Stories without themes get the role's competencies they show; others keep theirs."""
-    stories = list(stories)
+    """Each story as seen for this role: `themes` are its themes for the role (kept per role
+    in `themes_by_role`); stories without any get the role's competencies they show. Themes
+    the user gave, for this role or for all roles, are kept as they are."""
+    stories = [replace(s, themes=s.themes_for(role.id)) for s in stories]
     todo = [i for i, s in enumerate(stories) if not s.themes]
     if todo:
         feats = [features[i] for i in todo] if features is not None else None
         tags = tag_themes(matcher, role, [stories[i] for i in todo], features=feats)
         for i, t in zip(todo, tags, strict=True):
-            stories[i] = replace(stories[i], themes=t)
+            s = stories[i]
+            by_role = tuple((r, x) for r, x in s.themes_by_role if r != role.id)
+            stories[i] = replace(s, themes=t, themes_by_role=(*by_role, (role.id, t)))
     return stories
 
 
@@ -180,6 +166,7 @@ def build_pack(
     stories: Sequence[Story] | None = None,
     resume: ResumeScore | None = None,
     today: date | None = None,
+    imported: dict[str, int] | None = None,
 ) -> PrepPack:
     """The whole pack. `stories` defaults to drafts from the history (then nothing is stored)."""
     resume = resume or score_resume(history, role)
@@ -201,4 +188,18 @@ def build_pack(
         resume=resume,
         pitch=pitch(history, role, stories, today=today),
         embedder={"name": emb.name, "degraded": emb.degraded, "reason": emb.reason},
+        imported=imported,
     )
+
+
+def language_notice(history: WorkHistory) -> dict[str, Any]:
+    """The résumé's language, and a plain word when matching cannot serve it well."""
+    code = language_of(history.text)
+    if code == "en":
+        return {"code": "en", "name": "English", "notice": ""}
+    name = LANGUAGE_NAMES.get(code, code)
+    return {"code": code, "name": name, "notice": (
+        f"This résumé looks {name}. Stories are still drafted from it, but matching them to "
+        "questions is English-only (the questions and the embedding model are English), so "
+        "matches will be weak or missing: add English versions of your stories with "
+        "`loopcoach stories add` or edit the drafts in English.")}

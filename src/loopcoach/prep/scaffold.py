@@ -14,6 +14,7 @@ from typing import Any
 from loopcoach.analysis.text import phrase_in
 from loopcoach.content.library import RolePack
 from loopcoach.content.schema import Question, TalkingPoint
+from loopcoach.prep.achievements import quantities
 from loopcoach.prep.history import WorkHistory
 from loopcoach.prep.matching import (
     GOOD,
@@ -36,7 +37,6 @@ _SLOT_OF = (
                         r"responsib|success)", re.I)),
 )
 WORDS_PER_SECOND = 2.5  # about 150 words a minute
-PITCH_WORDS = 110  # about 45 seconds
 
 
 def slot_for(tp: TalkingPoint) -> str:
@@ -141,10 +141,50 @@ def _words(text: str, n: int) -> str:
     return text if len(words) <= n else " ".join(words[:n]).rstrip(",;:") + "…"
 
 
+PITCH_MIN, PITCH_MAX = 100, 125  # 40-50 seconds at 150 words a minute
+PROMPT_WORDS = 12  # what you will say for the closing [add: why this role] prompt
+
+
+def strength(story: Story) -> float:
+    """How strong a story is for a pitch: a result with numbers first, then the scale."""
+    result = clean(story.result)
+    return (3.0 * bool(result) + 1.5 * min(2, len(quantities(result)))
+            + 0.5 * min(3, len(story.scale)) + 1.0 * story.edited)
+
+
+def _fit(text: str, n: int) -> str:
+    """At most n words, cut at a clause boundary when there is one (numbers keep their
+    units)."""
+    words = text.split()
+    if len(words) <= n:
+        return text
+    head = " ".join(words[:n])
+    cut = max(head.rfind(", "), head.rfind("; "), head.rfind(" – "), head.rfind(" — "))
+    if cut > len(head) // 2:
+        return head[:cut]
+    return head.rstrip(",;:")
+
+
+def _told(story: Story, room: int) -> str:
+    """Action and result in at most `room` words: the action is shortened first."""
+    action = _lower(clean(story.action)).rstrip(".")
+    if action.startswith("I "):
+        action = action[2:]
+    result = _lower(clean(story.result)).rstrip(".")
+    if not result:
+        return _fit(action, room)
+    r = len(result.split())
+    if room - r < 8:
+        return _fit(f"{action}; {result}", room)
+    return f"{_fit(action, room - r)}; {result}"
+
+
 def pitch(
     history: WorkHistory, role: RolePack, stories: list[Story], *, today: date | None = None
 ) -> dict[str, Any]:
-    """A 45-second summary tying the history to the role, from the candidate's own facts."""
+    """A 45-second summary from the candidate's own facts: who they are, then their strongest
+    stories (the current role's first, then other roles'), fitted to 100-125 words (40-50 s at
+    150 words a minute), ending with a prompt to say why this role."""
     roles = [e for e in history.entries if e.kind == "role"]
     current = roles[0] if roles else None
     years = history.years(today.year if today else None)
@@ -155,32 +195,55 @@ def pitch(
     if years >= 2:
         opener += f" with {years} years of experience"
     parts = [opener.rstrip(".") + "."]
-    drafted = [s for s in stories if s.origin == "drafted"] or list(stories)
+    close = f"That is why this {role.info.name} role fits me: "
+    prompt = "[add: why this role, and what you want to own next]"
+    budget = (PITCH_MAX - len(clean(" ".join(parts)).split()) - len(close.split())
+              - PROMPT_WORDS)
+    ranked = sorted(stories, key=lambda s: -strength(s))
+    order: list[Story] = []
     if current is not None and current.company:
-        here = [s for s in drafted if current.company in s.context]
-        line = f"At {current.company}, as {current.title or 'part of the team'}, "
-        if here:
-            line += _words(_lower(clean(here[0].action)).rstrip("."), 26) + "; "
-            line += _words(_lower(clean(here[0].result)).rstrip("."), 18) or "[add: the result]"
+        order += [s for s in ranked if s.company == current.company][:1]
+    seen_companies = {s.company for s in order}
+    order += [s for s in ranked if s not in order and s.company not in seen_companies][:2]
+    order += [s for s in ranked if s not in order]
+    told = 0
+    last = ""
+    for s in order:
+        if budget < 12 or (told >= 2 and PITCH_MAX - budget >= PITCH_MIN):
+            break
+        if told and not clean(s.result):
+            continue  # after the first, only stories that say what changed
+        if told == 0 and s.company:
+            where = f"At {s.company}" + (f", as {s.position}" if s.position else "") + ", I "
+        elif s.company and s.company != last and current is not None and (
+                s.company != current.company):
+            where = f"Before that, at {s.company}, I "
         else:
-            line += "[add: your biggest result there, with a number]"
-        parts.append(_sentence(line))
-    if len(roles) > 1 and roles[1].company:
-        before = [s for s in drafted if roles[1].company in s.context]
-        if before:
-            parts.append(_sentence(f"Before that, at {roles[1].company}, I "
-                                   + _lower(before[0].title)))
-    parts.append(f"[add: why this {role.info.name} role, and what you want to own next]")
+            where = "I also "
+        last = s.company
+        room = budget - len(where.split())
+        sentence = _sentence(where + _told(s, room))
+        parts.append(sentence)
+        budget -= len(sentence.split())
+        told += 1
+    if not told:
+        parts.append("[add: your biggest result in your current role, with a number]")
+    parts.append(close + prompt)
     text = " ".join(parts)
-    words = len(clean(text).split())
+    words = len(clean(text).split()) + PROMPT_WORDS  # counting what you say for the prompt
+    seconds = round(words / WORDS_PER_SECOND)
+    fits = PITCH_MIN <= words <= PITCH_MAX
     return {
         "text": text,
         "words": words,
-        "seconds": round(words / WORDS_PER_SECOND),
+        "seconds": seconds,
         "target_seconds": 45,
         "draft": True,
-        "advice": "Read it aloud with a timer; cut until it fits in 45 seconds, keep one number."
-        if words > PITCH_WORDS else "Read it aloud with a timer and keep one number in it.",
+        "advice": "Read it aloud with a timer: at 150 words a minute it takes about "
+        f"{seconds} s; keep one number in each story."
+        if fits else f"At 150 words a minute this is about {seconds} s: add a result or a "
+        "story to reach 40-50 s." if words < PITCH_MIN else
+        f"At 150 words a minute this is about {seconds} s: cut until it fits in 50 s.",
     }
 
 

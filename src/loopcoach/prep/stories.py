@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from loopcoach.errors import LoopcoachError
+from loopcoach.prep.achievements import classify, language_of, quantities, scale_of
 from loopcoach.prep.history import Entry, WorkHistory
 from loopcoach.prep.resume_score import (
     OUTCOME,
@@ -50,6 +51,10 @@ class Story:
     context: str = ""  # "Senior TPM at Harbourline Freight (Mar 2021 – Present)"
     version: int = 1
     updated_at: str = ""
+    position: str = ""  # the role held: "Senior TPM"
+    employer: str = ""  # "Harbourline Freight"
+    dates: str = ""  # "Mar 2021 – Present"
+    themes_by_role: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (role id, themes), per role
 
     @property
     def draft(self) -> bool:
@@ -63,12 +68,33 @@ class Story:
 
     @property
     def numbers(self) -> list[str]:
-        return numbers_in(self.text)
+        """Every quantity the story states, with its unit ("7 engineers", "from 1.4 s to
+        620 ms")."""
+        return quantities(self.text)
+
+    @property
+    def scale(self) -> list[str]:
+        """The numbers that size the work (teams, users, services, duration)."""
+        return scale_of(clean(f"{self.situation} {self.action}"))
+
+    @property
+    def outcome(self) -> str:
+        """What changed because of the work (the result without prompts)."""
+        return clean(self.result)
 
     @property
     def company(self) -> str:
+        if self.employer:
+            return self.employer
         m = re.search(r" at (.+?)(?: \(|$)", self.context)
         return m.group(1) if m else ""
+
+    def themes_for(self, role: str) -> tuple[str, ...]:
+        """The themes this story shows for one role (each role's tags are kept apart)."""
+        for r, t in self.themes_by_role:
+            if r == role:
+                return t
+        return self.themes
 
     def headline(self) -> str:
         """The 30-second version: where, what you did, what changed (about 60 words)."""
@@ -91,7 +117,8 @@ class Story:
     def deep_dive(self) -> list[str]:
         """An outline for a 10-minute deep dive on this story."""
         nums = ", ".join(self.numbers[:6])
-        teams = [n for n in self.numbers if re.search(r"team|squad|engineer|zone|vendor", n)]
+        teams = [n for n in self.numbers if re.search(r"team|squad|engineer|zone|vendor", n)
+                 and not n.lower().startswith("from ")]
         return [
             "Objective and how success was measured: "
             + (clean(self.task) or "[add: the goal and the measure you agreed up front]"),
@@ -119,6 +146,12 @@ class Story:
             "themes": list(self.themes),
             "numbers": self.numbers,
             "context": self.context,
+            "position": self.position,
+            "employer": self.company,
+            "dates": self.dates,
+            "scale": self.scale,
+            "outcome": self.outcome,
+            "themes_by_role": {r: list(t) for r, t in self.themes_by_role},
             "origin": self.origin,
             "draft": self.draft,
             "edited": self.edited,
@@ -141,7 +174,10 @@ def clean(text: str) -> str:
 
 
 def story_key(source: str) -> str:
-    return hashlib.sha1(re.sub(r"\s+", " ", source.strip().lower()).encode()).hexdigest()[:16]
+    """The content key of a drafted story: its source line without case, punctuation or
+    spacing, so re-saving a résumé (or another format of it) finds the same story."""
+    norm = " ".join(re.findall(r"[^\W_]+", source.lower()))
+    return hashlib.sha1(norm.encode()).hexdigest()[:16]
 
 
 def _first_words(text: str, n: int) -> str:
@@ -277,6 +313,9 @@ def draft_story(index: int, text: str, entry: Entry, *, source: str = "") -> Sto
         result_text = "[add: what changed because of it, with a number]"
     return Story(
         id=index,
+        position=entry.title,
+        employer=entry.company,
+        dates=entry.dates,
         title=title_for(action),
         situation=" ".join(situation_bits),
         task=task,
@@ -326,26 +365,48 @@ def project_stories(history: WorkHistory, start: int) -> list[Story]:
 
 
 def candidate_stories(
-    history: WorkHistory, resume: ResumeScore, *, min_score: int = 20
+    history: WorkHistory, resume: ResumeScore, *, min_score: int = 0
 ) -> list[tuple[Story, int]]:
-    """Every bullet worth a story (with its bullet score), then every project (scored 50)."""
+    """A story for every achievement (with its bullet score), then every project (scored
+    50). Duties are left out: `to_strengthen` reports them."""
     out: list[tuple[Story, int]] = []
+    seen: set[str] = set()
+    lang = language_of(history.text)
     for s in resume.bullets:
         if s.score < min_score or history.entries[s.bullet.entry].kind == "project":
             continue
+        if not classify(s.bullet.text, lang).achievement:
+            continue
         entry = history.entries[s.bullet.entry]
-        out.append((draft_story(len(out) + 1, s.bullet.text, entry), s.score))
-    out += [(p, 50) for p in project_stories(history, len(out) + 1)]
+        story = draft_story(len(out) + 1, s.bullet.text, entry)
+        if story.key in seen:
+            continue
+        seen.add(story.key)
+        out.append((story, s.score))
+    out += [(p, 50) for p in project_stories(history, len(out) + 1) if p.key not in seen]
+    return out
+
+
+def to_strengthen(history: WorkHistory) -> list[dict[str, Any]]:
+    """Bullets that are duties, not achievements: what each lacks, to rewrite it as one."""
+    out = []
+    lang = language_of(history.text)
+    for b in history.bullets:
+        if history.entries[b.entry].kind == "project":
+            continue
+        k = classify(b.text, lang)
+        if k.kind != "duty":
+            continue
+        missing = "what you did and what changed" if not k.action else \
+            "what changed because of it, with a number"
+        out.append({"bullet": b.id, "text": b.text, "entry": history.entries[b.entry].label,
+                    "why": k.why, "fix": f"Rewrite it to say {missing}."})
     return out
 
 
 def draft_stories(history: WorkHistory, resume: ResumeScore) -> list[Story]:
-    """Candidate stories by bullet strength alone: one per strong bullet, one per project."""
-    stories: list[Story] = []
-    for s in pick_bullets(history, resume):
-        entry = history.entries[s.bullet.entry]
-        stories.append(draft_story(len(stories) + 1, s.bullet.text, entry))
-    return stories + project_stories(history, len(stories) + 1)[:2]
+    """A story for every achievement of the history, and one per project."""
+    return [s for s, _ in candidate_stories(history, resume)]
 
 
 THEME = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")

@@ -5,12 +5,16 @@ query is scoped to a user id (local mode has one user, `local`). Functions take 
 so the caller decides the transaction: a prep import stores its drafts in one transaction, after
 the file has been parsed, so a failed import stores nothing.
 
-Re-importing a résumé replaces the untouched drafts of the previous import; stories the user
-edited or added are never replaced or deleted.
+The bank belongs to the user: a story's id never changes. An import adds the achievements it
+has not seen (by content key), refreshes the untouched drafts it has, and never deletes or
+replaces anything (stories of an older résumé stay until the user deletes them). Themes are
+kept per role in `story_themes`, so a TPO pack never re-tags a story's TPM themes. Each prep
+pack is saved in `prep_packs` with the résumé it was built from, to reopen or rebuild later.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Callable, Sequence
@@ -25,6 +29,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -59,6 +64,9 @@ stories = Table(
     Column("version", Integer, nullable=False, default=1),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("position", String(300), nullable=False, default=""),
+    Column("employer", String(300), nullable=False, default=""),
+    Column("dates", String(80), nullable=False, default=""),
     UniqueConstraint("user_id", "draft_key", name="uq_stories_user_draft_key"),
     Index("ix_stories_user", "user_id"),
 )
@@ -88,6 +96,36 @@ prep_imports = Table(
 )
 
 
+story_themes = Table(
+    "story_themes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("story_id", Integer, ForeignKey("stories.id", ondelete="CASCADE"), nullable=False),
+    Column("role", String(80), nullable=False),
+    Column("themes", Text, nullable=False, default="[]"),
+    Column("by_user", Boolean, nullable=False, default=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("story_id", "role", name="uq_story_themes_role"),
+)
+
+prep_packs = Table(
+    "prep_packs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("role", String(80), nullable=False),
+    Column("source", String(300), nullable=False),
+    Column("format", String(20), nullable=False),
+    Column("input", LargeBinary, nullable=False),
+    Column("input_sha", String(64), nullable=False),
+    Column("story_keys", Text, nullable=False, default="[]"),
+    Column("pack", Text, nullable=False),
+    Column("rebuilt_from", Integer, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_prep_packs_user", "user_id"),
+)
+
+
 def user_id(conn: Connection, name: str = LOCAL_USER) -> int:
     uid = conn.execute(select(users.c.id).where(users.c.name == name)).scalar()
     if uid is None:
@@ -99,8 +137,12 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _story(row: Any) -> Story:
+def _story(row: Any, by_role: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> Story:
     return Story(
+        position=row.position,
+        employer=row.employer,
+        dates=row.dates,
+        themes_by_role=by_role,
         id=row.id,
         title=row.title,
         situation=row.situation,
@@ -128,7 +170,24 @@ def _fields(s: Story) -> dict[str, Any]:
         "themes": json.dumps(list(s.themes)),
         "source": s.source,
         "context": s.context[:400],
+        "position": s.position[:300],
+        "employer": s.employer[:300],
+        "dates": s.dates[:80],
     }
+
+
+def _role_themes(conn: Connection, ids: Sequence[int]
+                 ) -> dict[int, tuple[tuple[str, tuple[str, ...]], ...]]:
+    if not ids:
+        return {}
+    rows = conn.execute(
+        select(story_themes).where(story_themes.c.story_id.in_(list(ids)))
+        .order_by(story_themes.c.role)
+    ).all()
+    out: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
+    for r in rows:
+        out.setdefault(r.story_id, []).append((r.role, tuple(json.loads(r.themes or "[]"))))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def all_stories(conn: Connection, *, user: int | None = None) -> list[Story]:
@@ -136,7 +195,8 @@ def all_stories(conn: Connection, *, user: int | None = None) -> list[Story]:
     rows = conn.execute(
         select(stories).where(stories.c.user_id == uid).order_by(stories.c.id)
     ).all()
-    return [_story(r) for r in rows]
+    themes = _role_themes(conn, [r.id for r in rows])
+    return [_story(r, themes.get(r.id, ())) for r in rows]
 
 
 def list_stories(conn: Connection) -> list[dict[str, Any]]:
@@ -151,7 +211,7 @@ def get_story(conn: Connection, story_id: int, *, user: int | None = None) -> St
     ).first()
     if row is None:
         raise NotFound("story", str(story_id), "list your stories with `loopcoach stories list`")
-    return _story(row)
+    return _story(row, _role_themes(conn, [row.id]).get(row.id, ()))
 
 
 def versions(conn: Connection, story_id: int) -> list[dict[str, Any]]:
@@ -176,11 +236,15 @@ def _snapshot(conn: Connection, s: Story, *, now: datetime) -> None:
     ))
 
 
-def replace_drafts(
+def import_drafts(
     conn: Connection, drafts: Sequence[Story], *, now: datetime, user: int | None = None
-) -> list[Story]:
-    """Store an import's drafts: untouched drafts of earlier imports go, edited and added
-    stories stay, a draft whose bullet the user already edited is skipped. Returns the bank."""
+) -> tuple[list[Story], dict[str, int]]:
+    """Store an import's drafts in the bank by content key, never deleting anything.
+
+    A draft seen for the first time is added (its id is then fixed for good); one the bank has
+    as an untouched draft is refreshed in place (same id); one the user edited is left as the
+    user wrote it. Returns the bank's stories for these drafts, in the drafts' order, and the
+    counts {"added", "refreshed", "unchanged", "kept_edits"}."""
     uid = user if user is not None else user_id(conn)
     existing = {
         r.draft_key: r
@@ -188,24 +252,111 @@ def replace_drafts(
             select(stories).where(stories.c.user_id == uid, stories.c.draft_key.is_not(None))
         ).all()
     }
-    keys = {d.key for d in drafts}
+    counts = {"added": 0, "refreshed": 0, "unchanged": 0, "kept_edits": 0}
+    ids: list[int] = []
     for d in drafts:
         row = existing.get(d.key)
-        if row is not None and (row.edited or row.origin != "drafted"):
-            continue  # the user's version wins
-        if row is not None:
-            conn.execute(update(stories).where(stories.c.id == row.id).values(
-                **_fields(d), updated_at=now))
-        else:
-            conn.execute(insert(stories).values(
+        if row is None:
+            new_id = conn.execute(insert(stories).returning(stories.c.id).values(
                 uuid=str(uuid.uuid4()), user_id=uid, draft_key=d.key, origin="drafted",
-                edited=False, version=1, created_at=now, updated_at=now, **_fields(d),
-            ))
-    stale = [r.id for k, r in existing.items() if k not in keys
-             and r.origin == "drafted" and not r.edited]
-    if stale:
-        conn.execute(delete(stories).where(stories.c.id.in_(stale)))
-    return all_stories(conn, user=uid)
+                edited=False, version=1, created_at=now, updated_at=now,
+                **{**_fields(d), "themes": "[]"},
+            )).scalar_one()
+            existing[d.key] = conn.execute(select(stories).where(stories.c.id == new_id)).one()
+            ids.append(int(new_id))
+            counts["added"] += 1
+            continue
+        ids.append(row.id)
+        if row.edited or row.origin != "drafted":
+            counts["kept_edits"] += 1
+            continue
+        fresh = {k: v for k, v in _fields(d).items() if k != "themes"}
+        if all(getattr(row, k) == v for k, v in fresh.items()):
+            counts["unchanged"] += 1
+            continue
+        conn.execute(update(stories).where(stories.c.id == row.id).values(
+            **fresh, updated_at=now))
+        counts["refreshed"] += 1
+    bank = {s.id: s for s in all_stories(conn, user=uid)}
+    return [bank[i] for i in dict.fromkeys(ids)], counts
+
+
+def set_role_themes(conn: Connection, story_id: int, role: str, themes: Sequence[str], *,
+                    by_user: bool, now: datetime) -> bool:
+    """Keep a story's themes for one role. Tags of the user are never overwritten by tagging;
+    returns whether anything was stored."""
+    row = conn.execute(select(story_themes).where(
+        story_themes.c.story_id == story_id, story_themes.c.role == role)).first()
+    value = json.dumps(list(themes))
+    if row is None:
+        conn.execute(insert(story_themes).values(
+            story_id=story_id, role=role, themes=value, by_user=by_user, updated_at=now))
+        return True
+    if row.by_user and not by_user:
+        return False
+    if row.themes == value and bool(row.by_user) == by_user:
+        return False
+    conn.execute(update(story_themes).where(story_themes.c.id == row.id).values(
+        themes=value, by_user=by_user, updated_at=now))
+    return True
+
+
+def clear_tagged_themes(conn: Connection, story_id: int) -> None:
+    """Forget the themes tagging gave a story for each role (the user gave themes for all)."""
+    conn.execute(delete(story_themes).where(story_themes.c.story_id == story_id,
+                                            story_themes.c.by_user.is_(False)))
+
+
+def delete_story(conn: Connection, story_id: int, *, user: int | None = None) -> Story:
+    """Delete one story (the faces ask first); its id is never given to another story."""
+    story = get_story(conn, story_id, user=user)
+    conn.execute(delete(stories).where(stories.c.id == story.id))
+    return story
+
+
+# --- saved prep packs ---------------------------------------------------------------------------
+
+
+def save_pack(conn: Connection, *, role: str, source: str, fmt: str, data: bytes,
+              story_keys: Sequence[str], pack: dict[str, Any], now: datetime,
+              rebuilt_from: int | None = None, user: int | None = None) -> int:
+    """Store a built pack with its inputs; returns its id. `pack` is stored with its id."""
+    uid = user if user is not None else user_id(conn)
+    pid = conn.execute(insert(prep_packs).returning(prep_packs.c.id).values(
+        user_id=uid, role=role, source=source[:300], format=fmt, input=data,
+        input_sha=hashlib.sha256(data).hexdigest(), story_keys=json.dumps(list(story_keys)),
+        pack="{}", rebuilt_from=rebuilt_from, created_at=now,
+    )).scalar_one()
+    pack["pack_id"] = int(pid)
+    pack["saved_at"] = _utc(now).isoformat(timespec="seconds")
+    conn.execute(update(prep_packs).where(prep_packs.c.id == pid).values(
+        pack=json.dumps(pack, ensure_ascii=False)))
+    return int(pid)
+
+
+def list_packs(conn: Connection, *, user: int | None = None) -> list[dict[str, Any]]:
+    uid = user if user is not None else user_id(conn)
+    rows = conn.execute(
+        select(prep_packs.c.id, prep_packs.c.role, prep_packs.c.source, prep_packs.c.format,
+               prep_packs.c.created_at, prep_packs.c.rebuilt_from, prep_packs.c.input_sha)
+        .where(prep_packs.c.user_id == uid).order_by(prep_packs.c.id.desc())
+    ).all()
+    return [{"id": r.id, "role": r.role, "source": r.source, "format": r.format,
+             "created_at": _utc(r.created_at).isoformat(timespec="seconds"),
+             "rebuilt_from": r.rebuilt_from, "input_sha256": r.input_sha} for r in rows]
+
+
+def get_pack(conn: Connection, pack_id: int, *, user: int | None = None) -> dict[str, Any]:
+    """A saved pack as it was built, with its inputs: {"pack", "input", "source", "role"...}."""
+    uid = user if user is not None else user_id(conn)
+    row = conn.execute(select(prep_packs).where(
+        prep_packs.c.user_id == uid, prep_packs.c.id == pack_id)).first()
+    if row is None:
+        raise NotFound("prep pack", str(pack_id),
+                       "list your saved packs with `loopcoach prep --list`")
+    return {"id": row.id, "role": row.role, "source": row.source, "format": row.format,
+            "input": bytes(row.input), "story_keys": json.loads(row.story_keys or "[]"),
+            "pack": json.loads(row.pack), "rebuilt_from": row.rebuilt_from}
 
 
 def add_story(conn: Connection, story: Story, *, now: datetime,
@@ -263,11 +414,14 @@ def dump_stories(conn: Connection) -> list[dict[str, Any]]:
     rows = conn.execute(
         select(stories).where(stories.c.user_id == user_id(conn)).order_by(stories.c.id)
     ).all()
+    by_role = _role_themes(conn, [r.id for r in rows])
     out = []
     for r in rows:
         d = {k: getattr(r, k) for k in ("uuid", "draft_key", "origin", "edited", "version")}
-        d.update({k: getattr(r, k) for k in (*FIELDS, "source", "context")})
+        d.update({k: getattr(r, k) for k in (*FIELDS, "source", "context", "position",
+                                              "employer", "dates")})
         d["themes"] = json.loads(r.themes or "[]")
+        d["themes_by_role"] = {role: list(t) for role, t in by_role.get(r.id, ())}
         d["created_at"] = _utc(r.created_at).isoformat()
         d["updated_at"] = _utc(r.updated_at).isoformat()
         out.append(d)
@@ -280,7 +434,10 @@ def load_stories(conn: Connection, rows: list[Any]) -> int:
     changed = 0
     for i, d in enumerate(rows):
         try:
-            values = {k: str(d.get(k) or "") for k in (*FIELDS, "source", "context")}
+            values = {k: str(d.get(k) or "") for k in (*FIELDS, "source", "context",
+                                                          "position", "employer", "dates")}
+            role_themes = {str(k): [str(t) for t in v]
+                           for k, v in (d.get("themes_by_role") or {}).items()}
             if not values["title"]:
                 raise ValueError("a story needs a title")
             values["themes"] = json.dumps([str(t) for t in d.get("themes") or []])
@@ -294,11 +451,13 @@ def load_stories(conn: Connection, rows: list[Any]) -> int:
             ) from None
         row = conn.execute(select(stories).where(stories.c.uuid == key)).first()
         if row is None:
-            conn.execute(insert(stories).values(
+            sid = conn.execute(insert(stories).returning(stories.c.id).values(
                 uuid=key, user_id=uid, draft_key=d.get("draft_key"),
                 origin=str(d.get("origin") or "user"), edited=bool(d.get("edited")),
                 version=version, created_at=created, updated_at=updated, **values,
-            ))
+            )).scalar_one()
+            for role, themes in role_themes.items():
+                set_role_themes(conn, int(sid), role, themes, by_user=False, now=updated)
             changed += 1
         elif version > row.version:
             conn.execute(update(stories).where(stories.c.id == row.id).values(

@@ -5,8 +5,6 @@ and a pitch; edit stories; download the pack as Markdown or PDF. Calls `Coach.pr
 
 from __future__ import annotations
 
-import secrets
-from collections import OrderedDict
 from typing import Any
 
 from fastapi import File, Form, Request, UploadFile
@@ -25,30 +23,12 @@ pages = page_router()
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PASTE_CHARS = 200_000
-KEPT_PACKS = 32  # built packs kept in memory for their downloads
 FIELD_CHARS = 5_000
 
 
 def _coach(request: Request) -> Coach:
     coach: Coach = request.app.state.coach
     return coach
-
-
-def _packs(request: Request) -> OrderedDict[str, dict[str, Any]]:
-    packs: OrderedDict[str, dict[str, Any]] | None = getattr(request.app.state, "prep_packs", None)
-    if packs is None:
-        packs = OrderedDict()
-        request.app.state.prep_packs = packs
-    return packs
-
-
-def _keep(request: Request, pack: dict[str, Any]) -> str:
-    packs = _packs(request)
-    token = secrets.token_urlsafe(16)
-    packs[token] = pack
-    while len(packs) > KEPT_PACKS:
-        packs.popitem(last=False)
-    return token
 
 
 def _resume(upload: UploadFile | None, text: str) -> tuple[bytes, str]:
@@ -103,11 +83,69 @@ def stories_api(request: Request) -> list[dict[str, Any]]:
     return [s.to_dict() for s in _coach(request).prep.stories()]
 
 
+class MatchRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=1000)
+    role: str | None = Field(default=None, max_length=80)
+    limit: int = Field(default=5, ge=1, le=50)
+
+
+@api.post("/stories/match")
+def stories_match_api(request: Request, body: MatchRequest) -> list[dict[str, Any]]:
+    """Your best stories for a question, best first (as `loopcoach stories match --json`)."""
+    return _coach(request).prep.match(body.question, role=body.role or None, limit=body.limit)
+
+
+@api.get("/prep/packs")
+def packs_api(request: Request) -> list[dict[str, Any]]:
+    """Saved prep packs, newest first (as `loopcoach prep --list --json`)."""
+    return _coach(request).prep.packs()
+
+
+@api.get("/prep/packs/{pack_id}")
+def pack_api(request: Request, pack_id: str) -> dict[str, Any]:
+    """A saved pack exactly as it was built (as `loopcoach prep --open ID --json`)."""
+    return _coach(request).prep.saved_pack(_pack_id(pack_id))
+
+
+def _pack_id(raw: str) -> int:
+    if not raw.isdigit() or len(raw) > 9:
+        raise NotFound("prep pack", raw[:40], "see your saved packs on the prep page")
+    return int(raw)
+
+
 # --- pages ---------------------------------------------------------------------------------
+def _page(request: Request, pack: dict[str, Any] | None, **extra: Any) -> Response:
+    coach = _coach(request)
+    stories = [s.to_dict() for s in coach.prep.stories()]
+    extra.setdefault("matches", None)
+    if pack is not None:
+        return render(request, "prep.html", pack=pack, token=str(pack.get("pack_id") or ""),
+                      matrix=matrix(pack), stories=stories, packs=coach.prep.packs(), **extra)
+    return render(request, "prep.html", pack=None, stories=stories, packs=coach.prep.packs(),
+                  **extra)
+
+
 @pages.get("/prep", response_class=HTMLResponse)
 def prep_home(request: Request) -> Response:
-    return render(request, "prep.html", pack=None,
-                  stories=[s.to_dict() for s in _coach(request).prep.stories()])
+    return _page(request, None)
+
+
+@pages.get("/prep/match", response_class=HTMLResponse)
+def prep_match(request: Request, q: str = "", role: str = "") -> Response:
+    q = q[:1000]
+    found = _coach(request).prep.match(q, role=role[:80] or None) if q.strip() else None
+    return _page(request, None, matches=found, question=q, match_role=role[:80])
+
+
+@pages.get("/prep/packs/{pack_id}", response_class=HTMLResponse)
+def pack_page(request: Request, pack_id: str) -> Response:
+    return _page(request, _coach(request).prep.saved_pack(_pack_id(pack_id)))
+
+
+@pages.post("/prep/packs/{pack_id}/rebuild")
+def pack_rebuild(request: Request, pack_id: str) -> Response:
+    pack = _coach(request).prep.rebuild(_pack_id(pack_id))
+    return RedirectResponse(f"/prep/packs/{pack.pack_id}", status_code=303)
 
 
 @pages.post("/prep", response_class=HTMLResponse)
@@ -119,18 +157,15 @@ def prep_build(
 ) -> Response:
     data, name = _resume(file, text)
     pack = _coach(request).prep.build(data, name, role=role).to_dict()
-    token = _keep(request, pack)
-    return render(request, "prep.html", pack=pack, token=token, matrix=matrix(pack),
-                  stories=pack["stories"])
+    return _page(request, pack)
 
 
 @pages.get("/prep/{token}/pack.{ext}")
 def prep_download(request: Request, token: str, ext: str) -> Response:
+    """Download a saved pack (token: its id) as Markdown or PDF, any time later."""
     from loopcoach.export.prep import render_markdown, render_pdf
 
-    pack = _packs(request).get(token)
-    if pack is None:
-        raise NotFound("pack", token[:40], "packs are kept in memory for a while: build it again")
+    pack = _coach(request).prep.saved_pack(_pack_id(token))
     if ext == "md":
         body, media = render_markdown(pack).encode("utf-8"), "text/markdown; charset=utf-8"
     elif ext == "pdf":

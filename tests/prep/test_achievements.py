@@ -1,0 +1,151 @@
+"""Finding achievements whatever the verb or layout; duties reported, not drafted."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from loopcoach.prep.achievements import classify, language_of, quantities, scale_of
+from loopcoach.prep.history import Entry
+from loopcoach.prep.importers import parse_history
+from loopcoach.prep.stories import draft_story
+
+BILLING = ("Ran the replacement of our legacy billing provider for 1.2M subscriptions, using dual "
+           "writes and shadow reads for six weeks; renewals failed at 0.03% versus a 0.5% budget")
+PERSUADED = "Persuaded the CTO to pause a vendor rollout until the security review was done"
+MIGRATION = ("Led the migration of 140 microservices to Kubernetes across 8 engineering teams in "
+             "3 time zones")
+
+
+@pytest.mark.parametrize("text", [
+    BILLING, PERSUADED, MIGRATION,
+    "Cut p99 latency from 1.4 s to 620 ms with a team of 7 engineers",
+    "Hosting costs fell 31% after the move to AWS",
+    "Leading the rollout of SSO to 40,000 employees",
+    "I set up the risk register, and missed milestones fell from 9 to 2",
+    "Declined a director's request mid-sprint and scheduled it for the next sprint instead.",
+    "Orchestrated the sunset of three legacy CRMs, moving 2 million records with no data loss",
+])
+def test_achievements_found_whatever_the_verb(text: str) -> None:
+    assert classify(text).achievement, classify(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Responsible for weekly status reporting to leadership",
+    "Helped with vendor onboarding.",
+    "Managed the weekly status meeting",
+    "Tracked delivery of a 4G upgrade across 220 radio sites and wrote the weekly report.",
+])
+def test_achievements_duties_are_not_stories(text: str) -> None:
+    assert classify(text).kind == "duty"
+
+
+def test_achievements_quantities_keep_units() -> None:
+    q = quantities("Cut p99 latency from 1.4 s to 620 ms with a team of 7 engineers in 2021")
+    assert q == ["from 1.4 s to 620 ms", "7 engineers"]
+    assert quantities(MIGRATION) == ["140 microservices", "8 engineering teams", "3 time zones"]
+    assert scale_of(BILLING) == ["1.2M subscriptions", "six weeks"]
+
+
+def test_achievements_story_keeps_role_scale_and_outcome() -> None:
+    entry = Entry(title="Senior TPM", company="Tallyho", start="Mar 2021", end="Present")
+    s = draft_story(1, BILLING, entry)
+    d = s.to_dict()
+    assert (d["position"], d["employer"], d["dates"]) == ("Senior TPM", "Tallyho",
+                                                           "Mar 2021 – Present")
+    assert d["scale"] == ["1.2M subscriptions", "six weeks"]
+    assert d["outcome"] == "Renewals failed at 0.03% versus a 0.5% budget."
+    deep = " ".join(d["lengths"]["deep_dive"])
+    assert "1.2M subscriptions" in deep and "0.03%" in deep
+
+
+LAYOUT = {
+    "cv.tex": r"""\documentclass{article}\begin{document}
+\section*{Experience}
+\resumeSubheading{Tallyho}{Mar 2021 -- Present}{Senior TPM}{Berlin}
+\begin{itemize}
+\item BILLING.
+\item \textbf{Persuaded} the CTO to pause a vendor rollout, avoiding a \$2M write-off.
+\end{itemize}
+\end{document}""".replace("BILLING", BILLING.replace("%", r"\%")),
+    "cv.md": f"""# Jo Park
+
+## Experience
+
+| Role | Company | Dates | Achievements |
+|---|---|---|---|
+| Senior TPM | Tallyho | 2021 – Present | {BILLING} <br> {PERSUADED} |
+""",
+    "cv.json": '{"basics": {"name": "Jo Park"}, "work": [{"name": "Tallyho", "position": '
+               '"Senior TPM", "startDate": "2021-03", "summary": "' + PERSUADED + '.", '
+               '"highlights": ["' + BILLING + '"]}]}',
+    "cv.txt": f"""Jo Park
+
+Experience
+Senior TPM, Tallyho, Mar 2021 - Present
+{PERSUADED}. {BILLING}. I also attended the architecture forum.
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUT))
+def test_achievements_every_layout(name: str) -> None:
+    h = parse_history(LAYOUT[name].encode(), name)
+    found = [b.text for b in h.bullets if classify(b.text).achievement]
+    assert any(t.startswith("Ran the replacement") for t in found), found
+    assert any(t.startswith("Persuaded the CTO") for t in found), found
+    assert h.entries[0].company == "Tallyho"
+
+
+def test_achievements_docx_table() -> None:
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("Experience", level=1)
+    table = doc.add_table(rows=1, cols=3)
+    cells = table.rows[0].cells
+    cells[0].text, cells[1].text, cells[2].text = "Senior TPM, Tallyho", "2021 – Present", BILLING
+    buf = io.BytesIO()
+    doc.save(buf)
+    h = parse_history(buf.getvalue(), "cv.docx")
+    assert [b.text for b in h.bullets] == [BILLING]
+
+
+def test_achievements_language() -> None:
+    de = ("Ich habe die Migration von 140 Diensten in die Cloud geleitet und die Kosten um 31 "
+          "Prozent gesenkt. Wir haben das Team für die Plattform aufgebaut und die Einführung "
+          "bei den Kunden mit der Abteilung begleitet.")
+    assert language_of(de) == "de"
+    assert language_of(BILLING + ". " + MIGRATION + ". " + PERSUADED) == "en"
+
+
+def test_achievements_deep_dive_keeps_numbers_with_units() -> None:
+    entry = Entry(title="TPM", company="Brightline", start="2016", end="2021")
+    s = draft_story(1, "Cut p99 checkout latency from 1.4 s to 620 ms with 7 engineers across "
+                       "2 teams, lifting conversion 3%.", entry)
+    deep = s.deep_dive()
+    assert deep[1].startswith("Teams and dependencies: 7 engineers, 2 teams;")
+    assert deep[-1] == ("Numbers to have ready: from 1.4 s to 620 ms, 7 engineers, 2 teams, 3%")
+
+
+def test_achievements_non_english_resume_is_read_and_told_matching_is_english_only() -> None:
+    from loopcoach.content.library import load_library
+    from loopcoach.prep.pack import language_notice
+    from loopcoach.prep.resume_score import score_resume
+    from loopcoach.prep.stories import candidate_stories, to_strengthen
+
+    de = """Jana Schmidt
+
+Berufserfahrung
+Senior TPM, Nordwerk GmbH, 03/2021 – heute
+- Leitete die Migration von 140 Diensten in die Cloud mit 8 Teams; die Kosten sanken um 31 %.
+- Verantwortlich für die wöchentlichen Statusberichte an die Geschäftsführung.
+- Überzeugte den CTO, die Einführung eines Anbieters zu stoppen, und sparte 1,2 Mio. €.
+"""
+    h = parse_history(de.encode(), "lebenslauf.md")
+    stories = candidate_stories(h, score_resume(h, load_library().role("tpm")))
+    assert len(stories) == 2 and len(to_strengthen(h)) == 1
+    notice = language_notice(h)
+    assert notice["code"] == "de" and "matching them to questions is English-only" in (
+        notice["notice"])
