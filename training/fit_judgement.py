@@ -152,8 +152,9 @@ def fit(embedder: str, verbose: bool = True) -> J.Judgement:
                    0.0)
     if verbose:
         print(f"relevance: p = sigmoid({w_prompt:.2f} sim + {w_margin:.2f} margin + {bias:.2f}); "
-              f"off-topic below {threshold} or similarity under {floor}:\n  catches {caught:.3f} of {int((y == 0).sum())} "
-              f"misplaced answers; tangent similarity {tangent}")
+              f"off-topic below {threshold} or similarity under {floor}:\n  catches "
+              f"{caught:.3f} of {int((y == 0).sum())} misplaced answers; tangent similarity "
+              f"{tangent}")
     # --- caps from the graders -------------------------------------------------------------
     severe = [i.overall for i in items if i.grades["red_flags"] <= 1]
     weak = [i.overall for i in items if "weak" in i.traits]

@@ -50,25 +50,6 @@ def test_analysis_removing_result_lowers_structure(analyzer: Analyzer, story: st
     assert any("result" in tip.lower() for tip in cut.dimensions["structure"].advice)
 
 
-def test_analysis_letting_engineers_decide_is_a_red_flag(analyzer: Analyzer, story: str) -> None:
-    flagged = story + "\nTo be honest, I let the engineers handle the technical decisions."
-    a = analyzer.analyze("", flagged, question_id=QID)
-    ids = {f.id for f in a.red_flags}
-    assert "defers-technical-decisions" in ids
-    hit = next(f for f in a.red_flags if f.id == "defers-technical-decisions")
-    assert hit.evidence is not None and "engineers handle" in hit.evidence.sentence
-    assert dims(a)["red_flags"] < dims(analyzer.analyze("", story, question_id=QID))["red_flags"]
-
-
-def test_analysis_blaming_is_a_red_flag(analyzer: Analyzer, story: str) -> None:
-    a = analyzer.analyze(
-        "",
-        story + "\nHonestly the ledger team dropped the ball and it was their fault.",
-        question_id=QID,
-    )
-    assert "blames-others" in {f.id for f in a.red_flags}
-
-
 def test_analysis_numbers_raise_specificity(analyzer: Analyzer) -> None:
     vague = (
         "I worked with some teams on a migration. I made a plan and we moved the services. "

@@ -130,28 +130,6 @@ def test_tentative_actions_count_less_than_concrete_ones(analyzer: Analyzer) -> 
     assert any("actually do" in tip for tip in t.advice)
 
 
-def test_blaming_others_lowers_ownership(analyzer: Analyzer, story: str) -> None:
-    blamed = story + (
-        "\nThe real problem was that the product managers just don't understand how long "
-        "things take, and it was their commitment, not ours."
-    )
-    before = dim(analyzer, STORY_Q, story, "ownership")
-    o = analyzer.analyze("", blamed, question_id=STORY_Q).dimensions["ownership"]
-    assert o.score < before
-    assert "blaming others" in o.reason
-    assert any(e.note == "the fault put on others" for e in o.evidence)
-    assert any("own your part" in tip.lower() for tip in o.advice)
-
-
-def test_handing_the_judgement_to_others_lowers_ownership(
-    analyzer: Analyzer, story: str
-) -> None:
-    deferred = story + "\nOn the deep technical side I let the architects handle that."
-    o = analyzer.analyze("", deferred, question_id=STORY_Q).dimensions["ownership"]
-    assert o.score < dim(analyzer, STORY_Q, story, "ownership")
-    assert any(e.note == "the judgement handed to others" for e in o.evidence)
-
-
 def test_passive_decisions_are_not_personal_actions(analyzer: Analyzer) -> None:
     passive = (
         "The teams disagreed about the event design for three weeks.\n"
@@ -161,41 +139,10 @@ def test_passive_decisions_are_not_personal_actions(analyzer: Analyzer) -> None:
     )
     o = analyzer.analyze("", passive, question_id=STORY_Q).dimensions["ownership"]
     assert o.score <= 1
-    assert o.reason.startswith("0 first-person actions, 3 team actions")
+    assert o.reason.startswith("0 first-person actions")
 
 
 # --- red flags -------------------------------------------------------------------------------
-
-
-def test_blame_in_other_words_is_a_red_flag(analyzer: Analyzer, story: str) -> None:
-    for line in (
-        "Honestly, product managers just don't understand how long things take.",
-        "If the business had listened to the team earlier, it would never have slipped.",
-        "It was her commitment, not ours, so she had to reset expectations.",
-    ):
-        a = analyzer.analyze("", story + "\n" + line, question_id=STORY_Q)
-        hit = next((f for f in a.red_flags if f.id == "blames-others"), None)
-        assert hit is not None, line
-        assert hit.evidence is not None and hit.evidence.sentence == line
-
-
-def test_overwork_as_the_fix_is_heroics(analyzer: Analyzer, story: str) -> None:
-    line = "I had two engineers build it over two weekends and I stayed with them the whole time."
-    a = analyzer.analyze("", story + "\n" + line, question_id=STORY_Q)
-    assert "heroics" in {f.id for f in a.red_flags}
-
-
-def test_process_flag_does_not_fire_when_the_outcome_is_stated(analyzer: Analyzer) -> None:
-    rituals = (
-        "I set up daily standups and weekly syncs with every team lead.\n"
-        "I sent status reports every Friday and kept the tracker up to date.\n"
-        "I ran the steering committee each month with the sponsor."
-    )
-    outcome = "\nAs a result we cut the migration from nine months to five and saved $200k."
-    bare = analyzer.analyze("", rituals, question_id=STORY_Q)
-    landed = analyzer.analyze("", rituals + outcome, question_id=STORY_Q)
-    assert "process-over-outcome" in {f.id for f in bare.red_flags}
-    assert "process-over-outcome" not in {f.id for f in landed.red_flags}
 
 
 def test_denser_jargon_costs_more(analyzer: Analyzer) -> None:
@@ -322,18 +269,6 @@ def test_coverage_credit_rises_smoothly_with_similarity(analyzer: Analyzer) -> N
         ctx = _one_sentence_ctx(analyzer, HOW_Q, "Something happened there.", [sim])
         scores.append(coverage.score(ctx, coverage.points(ctx)).score)
     assert scores == sorted(scores) and len(set(scores)) == len(scores)
-
-
-def test_a_red_flag_sentence_only_touches_on_its_point(analyzer: Analyzer) -> None:
-    qid = "tpm-technical-risk-non-technical"
-    good = "I sit down with the engineers first to understand the risk: what could fail and how."
-    bad = "I let the engineers handle the technical risk, since they understand what could fail."
-    a_good = analyzer.analyze("", good, question_id=qid)
-    a_bad = analyzer.analyze("", bad, question_id=qid)
-    assert a_good.points_made and not a_good.red_flags
-    assert a_bad.red_flags and not a_bad.points_made
-    assert any(p.how == "partial" for p in a_bad.points_missed)
-    assert a_bad.dimensions["coverage"].score < a_good.dimensions["coverage"].score
 
 
 def test_an_on_topic_sentence_or_a_question_raises_no_flag_by_meaning(analyzer: Analyzer) -> None:

@@ -3,7 +3,6 @@ TestClient) with the app's own database: happy paths, limits and malformed input
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any

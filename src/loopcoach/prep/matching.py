@@ -643,7 +643,8 @@ def match_question(
             why.append(f"a good answer to the close question '{_clip(like, 10)}'")
         out.append({"story": s.to_dict(), "score": score, "why": "; ".join(why),
                     "_raw": value})
-    out.sort(key=lambda m: (-m["score"], -m["_raw"], m["story"]["id"]))
+    out.sort(key=lambda m: (-float(m["score"]), -float(m["_raw"]),  # type: ignore[arg-type]
+                            m["story"]["id"]))  # type: ignore[index]
     for m in out:
         del m["_raw"]
     return out

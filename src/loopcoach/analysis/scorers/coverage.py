@@ -62,9 +62,12 @@ def points(ctx: AnswerContext) -> list[PointResult]:
     weak = [_weak(ctx, i) for i in range(n)]
     # A sentence that raises a red flag ("I let the engineers manage the risk") does not make
     # the point it is about; it only touches on it.
+    local = {o: k for k, o in enumerate(ctx.origin)} if ctx.origin else None
     for hit in red_flags.find(ctx):
         if hit.evidence is not None:
-            weak[hit.evidence.index] = True
+            k = local.get(hit.evidence.index) if local is not None else hit.evidence.index
+            if k is not None and 0 <= k < n:
+                weak[k] = True
     firm = np.array([not w for w in weak], dtype=bool)
     if sims is not None:
         # By meaning, a sentence makes only the point it is closest to: a sentence that is

@@ -33,20 +33,21 @@ PLAN_KINDS = frozenset({"situational", "technical", "case", "competency", "cultu
 
 
 def _classify_by_stance(ctx: AnswerContext, idx: int) -> str:
-    """'mine', 'soft', 'team' or '' for one sentence: the stance model says whether it is an
-    action at all; its grammatical subject says whose."""
+    """'mine', 'soft', 'team' or '' for one sentence: the stance model hears hedging, filler and
+    actions; the grammatical subject says whose action it is."""
     st = ctx.stances[idx].stance
     low = ctx.lowered[idx]
+    acting = st in ("own_action", "team_action", "plan_step")
     if st == "hedge":
         return "soft" if _I.search(low) else ""
-    if st not in ("own_action", "team_action", "plan_step"):
+    if st == "filler":
         return ""
-    if _I.search(low):
+    if _I.search(low) and (acting or i_action(low)):
         return "mine"
-    if _WE.search(low):
+    if _WE.search(low) and (acting or L.WE_ACTION.search(low)):
         return "team"
     # no subject: an imperative step of the candidate's own plan
-    return "mine" if ctx.rubric.kind in PLAN_KINDS else ""
+    return "mine" if acting and ctx.rubric.kind in PLAN_KINDS else ""
 
 
 def score(ctx: AnswerContext) -> DimensionScore:
