@@ -7,6 +7,7 @@ embeddings of rubric text. Scoring itself is a function of the answer and the ru
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Sequence
 
@@ -294,6 +295,7 @@ class Analyzer:
         flag_hits = red_flags.find(ctx)
         # A sentence that carries a flaw earns nothing in the other dimensions.
         clean = ctx.subset([i for i, st in enumerate(ctx.stances) if st.flaw is None])
+        clean.notes["flag_hits"] = list(flag_hits)  # the same flags, found once
         found_points = coverage.points(clean)
         dims: dict[str, DimensionScore] = {
             "structure": structure.score(clean),
@@ -375,6 +377,7 @@ def _point_text(label: str, description: str) -> str:
     return f"{label}. {description}"
 
 
+@functools.lru_cache(maxsize=4096)
 def _squash(text: str) -> str:
     return " ".join(T.lower_words(text))
 
