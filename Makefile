@@ -59,11 +59,13 @@ run: install
 # mypy checks the core packages listed in pyproject.toml ([tool.mypy] files), strictly.
 test: install-test
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(TEST_SELECT)
 
 test-all: install-test
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 

@@ -106,7 +106,8 @@ def evaluate(analyzer: Analyzer, questions: list[CH.Question]) -> dict[str, obje
                     s for s in sentences(v.text) if any(s in f or f in s for f in flawed)
                 ]
                 on_sentence = [
-                    h for h in res.red_flags
+                    h
+                    for h in res.red_flags
                     if h.evidence is not None and h.evidence.sentence in flawed_sents
                 ]
                 recall.setdefault(v.kind, []).append(any(h.id in wanted for h in on_sentence))
@@ -164,10 +165,12 @@ def main() -> int:
     pairs: dict[str, dict[str, list[bool]]] = r["pairs"]  # type: ignore[assignment]
     base: dict[str, dict[str, list[bool]]] = r["baseline"]  # type: ignore[assignment]
     n_pairs = sum(len(x) for k in pairs.values() for x in k.values())
-    print(f"CHALLENGE SET: {len(questions)} questions "
-          f"({sum(q.in_pack for q in questions)} from the packs), {n_pairs} strong-vs-variant "
-          f"pairs; embedder {analyzer.embedder.name}"
-          f"{' (degraded)' if analyzer.embedder.degraded else ''}")
+    print(
+        f"CHALLENGE SET: {len(questions)} questions "
+        f"({sum(q.in_pack for q in questions)} from the packs), {n_pairs} strong-vs-variant "
+        f"pairs; embedder {analyzer.embedder.name}"
+        f"{' (degraded)' if analyzer.embedder.degraded else ''}"
+    )
     print(f"\n{'variant kind':<14}{'accuracy':>9}  {'95% interval':<15}{'length baseline':>16}")
     overall: dict[str, list[bool]] = {}
     overall_base: dict[str, list[bool]] = {}
@@ -193,25 +196,37 @@ def main() -> int:
     rec_any: dict[str, list[bool]] = r["recall_any"]  # type: ignore[assignment]
     all_rec = [x for xs in rec.values() for x in xs]
     for kind, xs in rec.items():
-        print(f"  {kind:<12}{sum(xs) / len(xs):>7.3f}{sum(rec_any[kind]) / len(xs):>8.3f}"
-              f"   ({len(xs)} answers)")
+        print(
+            f"  {kind:<12}{sum(xs) / len(xs):>7.3f}{sum(rec_any[kind]) / len(xs):>8.3f}"
+            f"   ({len(xs)} answers)"
+        )
     recall_all = sum(all_rec) / max(1, len(all_rec))
     print(f"  {'all':<12}{recall_all:>7.3f}   target >= 0.85")
     ff: list[bool] = r["false_flags"]  # type: ignore[assignment]
     fs: list[bool] = r["false_serious"]  # type: ignore[assignment]
-    print(f"false flags on strong answers: {sum(ff)}/{len(ff)} = {sum(ff) / len(ff):.3f}"
-          f" (target <= 0.05); capped by a serious flaw: {sum(fs)}/{len(fs)}")
+    print(
+        f"false flags on strong answers: {sum(ff)}/{len(ff)} = {sum(ff) / len(ff):.3f}"
+        f" (target <= 0.05); capped by a serious flaw: {sum(fs)}/{len(fs)}"
+    )
     gaps: list[float] = r["gaps"]  # type: ignore[assignment]
     gap = sum(gaps) / max(1, len(gaps))
-    print(f"imperative gap: mean {gap:.1f} points, max {max(gaps, default=0):.0f} over "
-          f"{len(gaps)} answers (target mean <= 5)")
+    print(
+        f"imperative gap: mean {gap:.1f} points, max {max(gaps, default=0):.0f} over "
+        f"{len(gaps)} answers (target mean <= 5)"
+    )
     pf = point_figures(questions, r["strong"])  # type: ignore[arg-type]
     if pf["points"]:
-        print(f"talking points (labelled sample, {pf['points']:.0f} points): precision "
-              f"{pf['precision']:.3f} (target >= 0.90), recall {pf['recall']:.3f} (target >= "
-              f"0.85), evidence sentence agrees {pf['evidence_precision']:.3f}")
-    out.update(flaw_recall=round(recall_all, 3), false_flags=round(sum(ff) / len(ff), 3),
-               imperative_gap=round(gap, 1), points=pf)
+        print(
+            f"talking points (labelled sample, {pf['points']:.0f} points): precision "
+            f"{pf['precision']:.3f} (target >= 0.90), recall {pf['recall']:.3f} (target >= "
+            f"0.85), evidence sentence agrees {pf['evidence_precision']:.3f}"
+        )
+    out.update(
+        flaw_recall=round(recall_all, 3),
+        false_flags=round(sum(ff) / len(ff), 3),
+        imperative_gap=round(gap, 1),
+        points=pf,
+    )
     if args.json:
         print(json.dumps(out, indent=2))
     return 0

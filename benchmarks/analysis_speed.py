@@ -33,9 +33,23 @@ def cold_start(item: C.Graded) -> float:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
         fh.write(item.text)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "loopcoach", "analyze", "--question", item.question,
-                    "--role", item.role, "--answer-file", fh.name, "--json"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loopcoach",
+            "analyze",
+            "--question",
+            item.question,
+            "--role",
+            item.role,
+            "--answer-file",
+            fh.name,
+            "--json",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - start
 
 
@@ -43,8 +57,10 @@ def main() -> None:
     items = C.load()
     sample = three_hundred_words(items) or items
     colds = [cold_start(sample[0]) for _ in range(3)]
-    print(f"cold start of `loopcoach analyze` (process start to JSON): median "
-          f"{statistics.median(colds):.2f} s (target <= 3 s)")
+    print(
+        f"cold start of `loopcoach analyze` (process start to JSON): median "
+        f"{statistics.median(colds):.2f} s (target <= 3 s)"
+    )
 
     embedder = load_embedder()
     analyzer = Analyzer(load_library(), embedder)
@@ -53,8 +69,9 @@ def main() -> None:
     analyzer.warm(analyzer.rubric_texts())
     for i in sample:
         analyzer.analyze(i.question, i.text, role=i.role)
-    print(f"embedder: {embedder.name}, answers in "
-          f"{getattr(embedder, 'answer_precision', 'float32')}")
+    print(
+        f"embedder: {embedder.name}, answers in {getattr(embedder, 'answer_precision', 'float32')}"
+    )
     times = []
     for _ in range(3):
         for i in sample:
@@ -63,23 +80,34 @@ def main() -> None:
             times.append((time.perf_counter() - t) * 1000)
     times.sort()
     p95 = times[int(0.95 * (len(times) - 1))]
-    print(f"warm, {len(sample)} answers of 250-350 words x3: median "
-          f"{statistics.median(times):.1f} ms, p95 {p95:.1f} ms (target p95 <= 50 ms)")
+    print(
+        f"warm, {len(sample)} answers of 250-350 words x3: median "
+        f"{statistics.median(times):.1f} ms, p95 {p95:.1f} ms (target p95 <= 50 ms)"
+    )
 
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as fh:
         for i in items:
-            fh.write(json.dumps({"id": i.id, "question": i.question, "answer": i.text,
-                                 "role": i.role}) + "\n")
+            fh.write(
+                json.dumps({"id": i.id, "question": i.question, "answer": i.text, "role": i.role})
+                + "\n"
+            )
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "loopcoach", "analyze", "--batch", fh.name, "--json"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "loopcoach", "analyze", "--batch", fh.name, "--json"],
+        check=True,
+        capture_output=True,
+    )
     elapsed = time.perf_counter() - start
-    print(f"batch of {len(items)} answers in one process: {len(items) / elapsed:.1f} answers/s "
-          f"including start-up (target >= 25)")
+    print(
+        f"batch of {len(items)} answers in one process: {len(items) / elapsed:.1f} answers/s "
+        f"including start-up (target >= 25)"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak memory: this process {peak:.0f} MB, largest CLI child {child:.0f} MB "
-          "(target <= 500 MB)")
+    print(
+        f"peak memory: this process {peak:.0f} MB, largest CLI child {child:.0f} MB "
+        "(target <= 500 MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -43,8 +43,13 @@ def run_once(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     command would take on an idle one."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "loopcoach", *args], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "loopcoach", *args],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -65,12 +70,17 @@ def main() -> int:
             runs = [run_once(args, env) for _ in range(opts.runs)]
             median = statistics.median(w for w, _ in runs)
             cpu = statistics.median(c for _, c in runs)
-            verdict = "" if target is None else (
-                f"<= {target:.1f} s " + ("ok" if median <= target else "SLOW"))
+            verdict = (
+                ""
+                if target is None
+                else (f"<= {target:.1f} s " + ("ok" if median <= target else "SLOW"))
+            )
             slow += target is not None and median > target
             shown = "loopcoach " + " ".join(a if " " not in a else repr(a) for a in args)
-            print(f"{shown:<40} {median:>6.2f}s {min(w for w, _ in runs):>5.2f}s "
-                  f"{cpu:>5.2f}s  {verdict}")
+            print(
+                f"{shown:<40} {median:>6.2f}s {min(w for w, _ in runs):>5.2f}s "
+                f"{cpu:>5.2f}s  {verdict}"
+            )
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     return 1 if slow else 0
 

@@ -188,8 +188,19 @@ PO_JSON = {
 
 
 def tpm_markdown() -> str:
-    lines = [f"# {TPM['name']}", "", TPM["headline"], TPM["contact"], "", "## Summary", "",
-             TPM["summary"], "", "## Experience", ""]
+    lines = [
+        f"# {TPM['name']}",
+        "",
+        TPM["headline"],
+        TPM["contact"],
+        "",
+        "## Summary",
+        "",
+        TPM["summary"],
+        "",
+        "## Experience",
+        "",
+    ]
     for r in TPM["roles"]:
         lines += [f"### {r['title']} — {r['company']}, {r['place']}", f"*{r['dates']}*", ""]
         lines += [f"- {b}" for b in r["bullets"]] + [""]
@@ -198,8 +209,17 @@ def tpm_markdown() -> str:
 
 
 def tpm_text() -> str:
-    lines = [TPM["name"].upper(), TPM["headline"], TPM["contact"], "", "SUMMARY",
-             TPM["summary"], "", "EXPERIENCE", ""]
+    lines = [
+        TPM["name"].upper(),
+        TPM["headline"],
+        TPM["contact"],
+        "",
+        "SUMMARY",
+        TPM["summary"],
+        "",
+        "EXPERIENCE",
+        "",
+    ]
     for r in TPM["roles"]:
         lines += [f"{r['title']}, {r['company']} ({r['place']})    {r['dates']}"]
         lines += [f"  • {b}" for b in r["bullets"]] + [""]
@@ -326,8 +346,11 @@ def write_all() -> None:
 
 
 def check() -> int:
-    stale = [n for n, make in TEXT_FIXTURES.items()
-             if not (OUT / n).exists() or (OUT / n).read_text(encoding="utf-8") != make()]
+    stale = [
+        n
+        for n, make in TEXT_FIXTURES.items()
+        if not (OUT / n).exists() or (OUT / n).read_text(encoding="utf-8") != make()
+    ]
     if stale:
         print(f"stale résumé fixtures: {', '.join(stale)}; run with --write")
         return 1

@@ -113,8 +113,18 @@ def evaluate_resumes(matcher, library, folder: Path) -> list[dict[str, object]]:
         try:
             history = parse_history(path.read_bytes(), path.name)
         except Exception as exc:  # a refused résumé counts as nothing found
-            row.update(error=str(exc), ach=len(lab["achievements"]), found=0, stories=0,
-                       true_stories=0, q=len(lab["matches"]), p1=0, p3=0, m1=0, m3=0)
+            row.update(
+                error=str(exc),
+                ach=len(lab["achievements"]),
+                found=0,
+                stories=0,
+                true_stories=0,
+                q=len(lab["matches"]),
+                p1=0,
+                p3=0,
+                m1=0,
+                m3=0,
+            )
             rows.append(row)
             continue
         resume, stories = draft_for(history, role, matcher)
@@ -131,9 +141,10 @@ def evaluate_resumes(matcher, library, folder: Path) -> list[dict[str, object]]:
                 misses.append(f"{m['question_id']}: not a question of the role")
                 continue
             qi = qids.index(m["question_id"])
-            order = sorted(range(len(pack.stories)),
-                           key=lambda si, qi=qi: (-pack.table.scores[qi, si],
-                                                  -pack.table.meaning[qi, si]))
+            order = sorted(
+                range(len(pack.stories)),
+                key=lambda si, qi=qi: (-pack.table.scores[qi, si], -pack.table.meaning[qi, si]),
+            )
             top = [pack.stories[si].source for si in order[:3]]
             hit = [any(same_line(g, t) for g in good) for t in top]
             p1 += bool(hit[:1] and hit[0])
@@ -147,8 +158,18 @@ def evaluate_resumes(matcher, library, folder: Path) -> list[dict[str, object]]:
             hitm = [any(same_line(g, t) for g in good) for t in topm]
             m1 += bool(hitm[:1] and hitm[0])
             m3 += any(hitm)
-        row.update(ach=len(ach), found=found, stories=len(stories), true_stories=true_stories,
-                   q=len(lab["matches"]), p1=p1, p3=p3, m1=m1, m3=m3, misses=misses)
+        row.update(
+            ach=len(ach),
+            found=found,
+            stories=len(stories),
+            true_stories=true_stories,
+            q=len(lab["matches"]),
+            p1=p1,
+            p3=p3,
+            m1=m1,
+            m3=m3,
+            misses=misses,
+        )
         rows.append(row)
     return rows
 
@@ -161,16 +182,19 @@ def report_resumes(rows: list[dict[str, object]]) -> None:
         def ratio(a: str, b: str) -> str:
             return f"{total(a) / total(b):.2f}" if total(b) else "  - "
 
-        return (f"recall {ratio('found', 'ach')} ({total('found')}/{total('ach')})  "
-                f"precision {ratio('true_stories', 'stories')} "
-                f"({total('true_stories')}/{total('stories')})  "
-                f"pack p@1 {ratio('p1', 'q')} p@3 {ratio('p3', 'q')}  "
-                f"match p@1 {ratio('m1', 'q')} p@3 {ratio('m3', 'q')}  (n={total('q')} q)")
+        return (
+            f"recall {ratio('found', 'ach')} ({total('found')}/{total('ach')})  "
+            f"precision {ratio('true_stories', 'stories')} "
+            f"({total('true_stories')}/{total('stories')})  "
+            f"pack p@1 {ratio('p1', 'q')} p@3 {ratio('p3', 'q')}  "
+            f"match p@1 {ratio('m1', 'q')} p@3 {ratio('m3', 'q')}  (n={total('q')} q)"
+        )
 
     print(f"labelled résumés: {len(rows)}")
     for r in rows:
-        print(f"  {r['file']:<28} " + figures([r]) + (f"  ERROR {r['error']}" if "error" in r
-                                                      else ""))
+        print(
+            f"  {r['file']:<28} " + figures([r]) + (f"  ERROR {r['error']}" if "error" in r else "")
+        )
     for fmt in sorted({str(r["format"]) for r in rows}):
         print(f"format {fmt:<5} " + figures([r for r in rows if r["format"] == fmt]))
     print("all          " + figures(rows))
@@ -187,8 +211,11 @@ def main() -> int:
         from loopcoach.prep.matching import Matcher
 
         i = sys.argv.index("--resumes")
-        folder = Path(sys.argv[i + 1]) if len(sys.argv) > i + 1 and not sys.argv[
-            i + 1].startswith("--") else RESUMES
+        folder = (
+            Path(sys.argv[i + 1])
+            if len(sys.argv) > i + 1 and not sys.argv[i + 1].startswith("--")
+            else RESUMES
+        )
         embedder = load_embedder()
         report_resumes(evaluate_resumes(Matcher(embedder), load_library(), folder))
         return 0
@@ -200,8 +227,10 @@ def main() -> int:
 
     embedder = load_embedder()
     result = evaluate(Matcher(embedder), load_library(), load_labelled())
-    print(f"prep matching on {result['n']} labelled stories ({embedder.name}"
-          f"{', degraded' if embedder.degraded else ''})")
+    print(
+        f"prep matching on {result['n']} labelled stories ({embedder.name}"
+        f"{', degraded' if embedder.degraded else ''})"
+    )
     print(f"  precision@1 {result['p1']:.3f}  (target >= 0.80)")
     print(f"  precision@3 {result['p3']:.3f}  (target >= 0.95)")
     if "--misses" in sys.argv:

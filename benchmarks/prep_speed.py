@@ -46,9 +46,11 @@ def main() -> int:
         build()
         runs.append(time.perf_counter() - t)
     warm = statistics.median(runs)
-    print(f"prep pack speed: {RESUME.name} ({pack.history.pages} pages, "
-          f"{len(pack.history.bullets)} bullets), {len(role.questions)} questions, "
-          f"{len(pack.stories)} stories, {matcher.embedder.name}")
+    print(
+        f"prep pack speed: {RESUME.name} ({pack.history.pages} pages, "
+        f"{len(pack.history.bullets)} bullets), {len(role.questions)} questions, "
+        f"{len(pack.stories)} stories, {matcher.embedder.name}"
+    )
     print(f"  model load {load_s:.2f} s, cold build {cold:.2f} s")
     print(f"  warm build {warm:.2f} s median of 5 (target < {TARGET_S:.0f} s)")
     return 0 if warm < TARGET_S else 1

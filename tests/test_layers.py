@@ -10,8 +10,19 @@ import pytest
 PKG = Path(__file__).parents[1] / "src" / "loopcoach"
 CORE = ["domain", "content", "analysis", "interview", "prep", "exercises", "practice"]
 FORBIDDEN_FOR_CORE = {
-    "loopcoach.store", "loopcoach.web", "loopcoach.cli", "loopcoach.export", "loopcoach.coach",
-    "loopcoach.llm", "sqlalchemy", "alembic", "fastapi", "starlette", "uvicorn", "typer", "rich",
+    "loopcoach.store",
+    "loopcoach.web",
+    "loopcoach.cli",
+    "loopcoach.export",
+    "loopcoach.coach",
+    "loopcoach.llm",
+    "sqlalchemy",
+    "alembic",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "typer",
+    "rich",
 }
 
 
@@ -33,7 +44,8 @@ def core_files() -> list[Path]:
 @pytest.mark.parametrize("path", core_files(), ids=lambda p: str(p.relative_to(PKG)))
 def test_layers_core_never_imports_edges_or_faces(path: Path) -> None:
     bad = {
-        name for name in imports_of(path)
+        name
+        for name in imports_of(path)
         if any(name == f or name.startswith(f + ".") for f in FORBIDDEN_FOR_CORE)
     }
     assert not bad, f"{path.relative_to(PKG)} imports {sorted(bad)}"
@@ -41,8 +53,11 @@ def test_layers_core_never_imports_edges_or_faces(path: Path) -> None:
 
 def test_layers_domain_imports_nothing_of_ours() -> None:
     for path in (PKG / "domain").rglob("*.py"):
-        ours = {n for n in imports_of(path) if n.startswith("loopcoach") and
-                not n.startswith("loopcoach.domain")}
+        ours = {
+            n
+            for n in imports_of(path)
+            if n.startswith("loopcoach") and not n.startswith("loopcoach.domain")
+        }
         assert not ours, f"{path.name} imports {ours}"
 
 

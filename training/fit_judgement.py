@@ -75,8 +75,9 @@ def fit(embedder: str, verbose: bool = True) -> J.Judgement:
     items = C.load()
     analyzer = Analyzer(load_library(), load_embedder(embedder))
     model = analyzer.stance_model
-    clean_held = [i for i in items if C.held_out(i) and i.grades["red_flags"] >= 4
-                  and i.overall >= 3]
+    clean_held = [
+        i for i in items if C.held_out(i) and i.grades["red_flags"] >= 4 and i.overall >= 3
+    ]
     answer_vectors = {}
     for item in items:
         sents = sentences(item.text)
@@ -90,29 +91,44 @@ def fit(embedder: str, verbose: bool = True) -> J.Judgement:
     for item in clean_held:
         sents, vecs = answer_vectors[item.id]
         _, p = model.read(sents, vecs)
-        clean_answers.append((p.tolist(), _cue_sentences(analyzer, item.question, item.role,
-                                                        item.text, sents, vecs)))
+        clean_answers.append(
+            (p.tolist(), _cue_sentences(analyzer, item.question, item.role, item.text, sents, vecs))
+        )
     for path in sorted((ROOT / "training" / "data").glob("answers-*.json")):
         for q in json.loads(path.read_text(encoding="utf-8")):
             sents = sentences(q["answer"])
             probs = [oof.get(s, 0.0) for s in sents]
             vecs = analyzer.embedder.embed_answer(sents)
-            clean_answers.append((probs, _cue_sentences(analyzer, q["question"], None,
-                                                        q["answer"], sents, vecs)))
+            clean_answers.append(
+                (probs, _cue_sentences(analyzer, q["question"], None, q["answer"], sents, vecs))
+            )
     grid = [round(0.5 + 0.005 * k, 3) for k in range(100)]
 
     def flagged(t: float, tc: float) -> float:
-        return float(np.mean([any(p >= t or (i in cues and p >= tc) for i, p in enumerate(ps))
-                              for ps, cues in clean_answers]))
+        return float(
+            np.mean(
+                [
+                    any(p >= t or (i in cues and p >= tc) for i, p in enumerate(ps))
+                    for ps, cues in clean_answers
+                ]
+            )
+        )
 
     flaw_threshold = next((t for t in grid if flagged(t, t) <= MAX_FALSE_FLAGS), 0.999)
-    cue_threshold = next((t for t in [round(0.05 * k, 2) for k in range(1, 20)] + grid
-                          if t <= flaw_threshold
-                          and flagged(flaw_threshold, t) <= MAX_FALSE_FLAGS), flaw_threshold)
+    cue_threshold = next(
+        (
+            t
+            for t in [round(0.05 * k, 2) for k in range(1, 20)] + grid
+            if t <= flaw_threshold and flagged(flaw_threshold, t) <= MAX_FALSE_FLAGS
+        ),
+        flaw_threshold,
+    )
     if verbose:
-        print(f"flaw threshold {flaw_threshold}, {cue_threshold} when the words match a flaw's "
-              f"cues: {flagged(flaw_threshold, cue_threshold):.3f} of {len(clean_answers)} clean "
-              "answers (training answers out of fold, held-out fixture answers) flagged")
+        print(
+            f"flaw threshold {flaw_threshold}, {cue_threshold} when the words match a flaw's "
+            f"cues: {flagged(flaw_threshold, cue_threshold):.3f} of {len(clean_answers)} clean "
+            "answers (training answers out of fold, held-out fixture answers) flagged"
+        )
     # --- relevance -------------------------------------------------------------------------
     files = sorted({i.file for i in items})
     by_file = {f: [i for i in items if i.file == f] for f in files}
@@ -135,8 +151,9 @@ def fit(embedder: str, verbose: bool = True) -> J.Judgement:
                 if label == 1 and len(vecs) >= 4:
                     c = vecs.mean(axis=0)
                     c /= float(np.linalg.norm(c)) or 1.0
-                    tangent_sims += list(zip((vecs @ pv).tolist(), (vecs @ c).tolist(),
-                                             strict=True))
+                    tangent_sims += list(
+                        zip((vecs @ pv).tolist(), (vecs @ c).tolist(), strict=True)
+                    )
     x = np.array(feats)
     y = np.array(labels, dtype=float)
     w_prompt, w_margin, bias = fit_logistic(x, y)
@@ -147,25 +164,41 @@ def fit(embedder: str, verbose: bool = True) -> J.Judgement:
     floor = float(np.floor(np.quantile(x[y == 1, 0], MAX_FALSE_OFF_TOPIC) * 1000) / 1000)
     caught = float(np.mean((p[y == 0] < threshold) | (x[y == 0, 0] < floor)))
     t_grid = [round(0.3 - 0.01 * k, 2) for k in range(31)]
-    tangent = next((t for t in t_grid if np.mean([a < t and b < t + 0.15
-                                                    for a, b in tangent_sims]) <= MAX_TANGENTS),
-                   0.0)
+    tangent = next(
+        (
+            t
+            for t in t_grid
+            if np.mean([a < t and b < t + 0.15 for a, b in tangent_sims]) <= MAX_TANGENTS
+        ),
+        0.0,
+    )
     if verbose:
-        print(f"relevance: p = sigmoid({w_prompt:.2f} sim + {w_margin:.2f} margin + {bias:.2f}); "
-              f"off-topic below {threshold} or similarity under {floor}:\n  catches "
-              f"{caught:.3f} of {int((y == 0).sum())} misplaced answers; tangent similarity "
-              f"{tangent}")
+        print(
+            f"relevance: p = sigmoid({w_prompt:.2f} sim + {w_margin:.2f} margin + {bias:.2f}); "
+            f"off-topic below {threshold} or similarity under {floor}:\n  catches "
+            f"{caught:.3f} of {int((y == 0).sum())} misplaced answers; tangent similarity "
+            f"{tangent}"
+        )
     # --- caps from the graders -------------------------------------------------------------
     severe = [i.overall for i in items if i.grades["red_flags"] <= 1]
     weak = [i.overall for i in items if "weak" in i.traits]
     serious_cap = round(25 * max(severe)) if severe else 50
     off_topic_cap = round(25 * max(weak)) if weak else 25
     if verbose:
-        print(f"caps: serious flaw {serious_cap} (highest grade of {len(severe)} answers with a "
-              f"severe red flag), off-topic {off_topic_cap} (highest of {len(weak)} weak answers)")
-    draft = J.Judgement(flaw_threshold, cue_threshold, 0.0, 100, off_topic_cap,
-                        R.RelevanceModel(round(w_prompt, 4), round(w_margin, 4), round(bias, 4),
-                                         threshold, tangent, floor))
+        print(
+            f"caps: serious flaw {serious_cap} (highest grade of {len(severe)} answers with a "
+            f"severe red flag), off-topic {off_topic_cap} (highest of {len(weak)} weak answers)"
+        )
+    draft = J.Judgement(
+        flaw_threshold,
+        cue_threshold,
+        0.0,
+        100,
+        off_topic_cap,
+        R.RelevanceModel(
+            round(w_prompt, 4), round(w_margin, 4), round(bias, 4), threshold, tangent, floor
+        ),
+    )
     # --- flaw penalty ----------------------------------------------------------------------
     analyzer.judgement = draft
     flawed = [r["text"] for r in _training_flaws()]
@@ -175,20 +208,27 @@ def fit(embedder: str, verbose: bool = True) -> J.Judgement:
         sents = sentences(item.text)
         for j in range(3):
             s = flawed[(7 * k + 13 * j) % len(flawed)]
-            text = " ".join([*sents[: len(sents) // 2], s, *sents[len(sents) // 2:]])
+            text = " ".join([*sents[: len(sents) // 2], s, *sents[len(sents) // 2 :]])
             res = analyzer.analyze(item.question, text, role=item.role)
-            if any(h.how == "stance" and h.evidence is not None and h.evidence.sentence == s
-                   for h in res.red_flags):
+            if any(
+                h.how == "stance" and h.evidence is not None and h.evidence.sentence == s
+                for h in res.red_flags
+            ):
                 drops.append(base.score - res.score)
-    penalty = next((float(v) for v in range(0, 31)
-                    if all(d + v >= 5 for d in drops)), 30.0)
+    penalty = next((float(v) for v in range(0, 31) if all(d + v >= 5 for d in drops)), 30.0)
     if verbose:
         print(f"flaw penalty {penalty}: from {len(drops)} detected insertions into clean answers")
     return dataclasses.replace(draft, flaw_penalty=penalty, serious_cap=serious_cap)
 
 
-def _cue_sentences(analyzer: Analyzer, question: str, role: str | None, text: str,
-                   sents: list[str], vecs: np.ndarray) -> set[int]:
+def _cue_sentences(
+    analyzer: Analyzer,
+    question: str,
+    role: str | None,
+    text: str,
+    sents: list[str],
+    vecs: np.ndarray,
+) -> set[int]:
     rubric, _ = analyzer.rubric_for(question, role=role)
     ctx = AnswerContext.build(rubric, text, vecs, sents)
     return set(red_flags.cue_flaws(ctx))

@@ -69,32 +69,59 @@ def load_rows() -> list[dict[str, object]]:
             row = json.loads(line)
             label = LABEL_MAP.get(row["label"])
             if label is not None:
-                rows.append({"text": row["text"].strip(), "label": label,
-                             "flaw": int(label in FLAWS), "author": author, "answer": ""})
+                rows.append(
+                    {
+                        "text": row["text"].strip(),
+                        "label": label,
+                        "flaw": int(label in FLAWS),
+                        "author": author,
+                        "answer": "",
+                    }
+                )
     for path in sorted(DATA.glob("answers-*.json")):
         author = path.stem.removeprefix("answers-")
         for k, q in enumerate(json.loads(path.read_text(encoding="utf-8"))):
             answer = f"{author}-{k}"
             for s in sentences(q["answer"]):
-                rows.append({"text": s, "label": "", "flaw": 0, "author": author,
-                             "answer": answer})
+                rows.append({"text": s, "label": "", "flaw": 0, "author": author, "answer": answer})
             for f in q["flawed"]:
                 label = LABEL_MAP.get(f["label"])
                 if label in FLAWS:
-                    rows.append({"text": f["text"].strip(), "label": label, "flaw": 1,
-                                 "author": author, "answer": ""})
+                    rows.append(
+                        {
+                            "text": f["text"].strip(),
+                            "label": label,
+                            "flaw": 1,
+                            "author": author,
+                            "answer": "",
+                        }
+                    )
             for h in q["hard_clean"]:
                 label = LABEL_MAP.get(h["label"])
                 if label is not None and label not in FLAWS:
-                    rows.append({"text": h["text"].strip(), "label": label, "flaw": 0,
-                                 "author": author, "answer": ""})
+                    rows.append(
+                        {
+                            "text": h["text"].strip(),
+                            "label": label,
+                            "flaw": 0,
+                            "author": author,
+                            "answer": "",
+                        }
+                    )
     for k, item in enumerate(C.load()):
         if C.held_out(item) or item.grades["red_flags"] < 4 or item.overall < 3:
             continue
         for s in sentences(item.text):
             if len(s.split()) >= 4:
-                rows.append({"text": s, "label": "", "flaw": 0, "author": "fixtures",
-                             "answer": f"fixture-{k}"})
+                rows.append(
+                    {
+                        "text": s,
+                        "label": "",
+                        "flaw": 0,
+                        "author": "fixtures",
+                        "answer": f"fixture-{k}",
+                    }
+                )
     return rows
 
 
@@ -104,8 +131,9 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return (x - mean) / scale, mean, scale
 
 
-def fit_softmax(x: np.ndarray, y: np.ndarray, n_classes: int,
-                lam: float) -> tuple[np.ndarray, np.ndarray]:
+def fit_softmax(
+    x: np.ndarray, y: np.ndarray, n_classes: int, lam: float
+) -> tuple[np.ndarray, np.ndarray]:
     xs, mean, scale = _standardise(x.astype(np.float64))
     n, d = xs.shape
     counts = np.bincount(y, minlength=n_classes).astype(np.float64)
@@ -163,8 +191,9 @@ def recall_at_answer_fp(prob: np.ndarray, rows: list[dict[str, object]]) -> tupl
     return float((flaws > threshold).mean()), threshold
 
 
-def train(embedder_kind: str, rows: list[dict[str, object]], verbose: bool,
-          search: bool = False) -> tuple[StanceModel, dict[str, float]]:
+def train(
+    embedder_kind: str, rows: list[dict[str, object]], verbose: bool, search: bool = False
+) -> tuple[StanceModel, dict[str, float]]:
     embedder = load_embedder("minilm-exact" if embedder_kind == "minilm" else "lexical")
     texts = [str(r["text"]) for r in rows]
     x = features(texts, embedder.embed(texts))
@@ -194,8 +223,10 @@ def train(embedder_kind: str, rows: list[dict[str, object]], verbose: bool,
         oof[fix] = _sigmoid(x[fix] @ wf + bf)
         recall, threshold = recall_at_answer_fp(oof, rows)
         if verbose:
-            print(f"  [{embedder_kind}] flaw head L2 {lam:<5} held-out author: recall {recall:.3f}"
-                  f" at the threshold ({threshold:.3f}) that flags <= 5% of clean answers")
+            print(
+                f"  [{embedder_kind}] flaw head L2 {lam:<5} held-out author: recall {recall:.3f}"
+                f" at the threshold ({threshold:.3f}) that flags <= 5% of clean answers"
+            )
         if recall > best:
             best, best_lam, best_oof = recall, lam, oof
     wf, bf = fit_binary(x, flaw, best_lam)
@@ -213,9 +244,11 @@ def train(embedder_kind: str, rows: list[dict[str, object]], verbose: bool,
             z = x[mask] @ ws.T + bs
             z -= z.max(axis=1, keepdims=True)
             e = np.exp(z)
-            mass[mask] = (e[:, flaw_cols].sum(axis=1) / e.sum(axis=1))
-        for name, combined in (("mean", (best_oof + mass) / 2),
-                               ("min", np.minimum(best_oof, mass))):
+            mass[mask] = e[:, flaw_cols].sum(axis=1) / e.sum(axis=1)
+        for name, combined in (
+            ("mean", (best_oof + mass) / 2),
+            ("min", np.minimum(best_oof, mass)),
+        ):
             recall, threshold = recall_at_answer_fp(combined, rows)
             if verbose:
                 print(f"  [{embedder_kind}] rule {name}: recall {recall:.3f} at {threshold:.3f}")
@@ -223,8 +256,15 @@ def train(embedder_kind: str, rows: list[dict[str, object]], verbose: bool,
                 best, rule, best_oof = recall, name, combined
     if verbose:
         print(f"  [{embedder_kind}] chosen L2 {best_lam}, rule {rule}; {len(rows)} sentences")
-    model = StanceModel(tuple(classes), w.astype(np.float32), b.astype(np.float32),  # type: ignore[arg-type]
-                        embedder_kind, wf.astype(np.float32), bf, rule)
+    model = StanceModel(
+        tuple(classes),
+        w.astype(np.float32),
+        b.astype(np.float32),  # type: ignore[arg-type]
+        embedder_kind,
+        wf.astype(np.float32),
+        bf,
+        rule,
+    )
     oof_map = {str(r["text"]): round(float(p), 4) for r, p in zip(rows, best_oof, strict=True)}
     return model, oof_map
 
@@ -236,19 +276,28 @@ def main() -> int:
     ap.add_argument("--search", action="store_true", help="choose the L2 strength again")
     args = ap.parse_args()
     rows = load_rows()
-    print(f"{len(rows)} training sentences ({sum(int(r['flaw']) for r in rows)} flawed) from "
-          f"{len({r['author'] for r in rows})} sources")
-    print("  by stance: " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(
-        str(r["label"]) or "(whole answers)" for r in rows).items())))
+    print(
+        f"{len(rows)} training sentences ({sum(int(r['flaw']) for r in rows)} flawed) from "
+        f"{len({r['author'] for r in rows})} sources"
+    )
+    print(
+        "  by stance: "
+        + ", ".join(
+            f"{k} {v}"
+            for k, v in sorted(Counter(str(r["label"]) or "(whole answers)" for r in rows).items())
+        )
+    )
     OUT.mkdir(parents=True, exist_ok=True)
     stale = []
     for kind in ("minilm", "lexical"):
         if args.only and kind != args.only:
             continue
         model, oof = train(kind, rows, verbose=True, search=args.search)
-        outputs = {OUT / model_file(kind): model.to_json(),
-                   ROOT / "training" / f"oof-{kind}.json":
-                   json.dumps(oof, sort_keys=True, indent=0) + "\n"}
+        outputs = {
+            OUT / model_file(kind): model.to_json(),
+            ROOT / "training" / f"oof-{kind}.json": json.dumps(oof, sort_keys=True, indent=0)
+            + "\n",
+        }
         for path, text in outputs.items():
             if args.check:
                 if not path.exists() or path.read_text(encoding="utf-8") != text:

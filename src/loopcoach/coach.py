@@ -76,9 +76,10 @@ class Coach:
         """Load the embedding model and the question index and score one short answer, so the
         user's first analysis, mock answer or prep pack does not wait for them (`loopcoach
         serve` runs this in a background thread). Nothing is stored."""
-        self.analyze("Tell me about a time you led a project across teams.",
-                     "I led the migration of 12 services with three teams and we cut costs by "
-                     "20%.")
+        self.analyze(
+            "Tell me about a time you led a project across teams.",
+            "I led the migration of 12 services with three teams and we cut costs by 20%.",
+        )
 
     def analyze(
         self,
@@ -132,7 +133,11 @@ class Coach:
 
         require_no_nul(answer, what="the answer")
         return self.practice.record_attempt(
-            analysis, source=source, session_id=session_id, at=at, answer=answer,
+            analysis,
+            source=source,
+            session_id=session_id,
+            at=at,
+            answer=answer,
             duration_seconds=duration_seconds,
         )
 
@@ -148,8 +153,13 @@ class Coach:
         return self.mock.start(role, **options)
 
     def mock_answer(
-        self, session_id: str, text: str, *, key: str | None = None,
-        duration: float | None = None, checkpoint: Checkpoint | None = None,
+        self,
+        session_id: str,
+        text: str,
+        *,
+        key: str | None = None,
+        duration: float | None = None,
+        checkpoint: Checkpoint | None = None,
     ) -> AnswerResult:
         """Store the answer, then analyse it and ask the next question (each step committed).
         `key` names the question answered; an answer already stored for it is not stored twice."""
@@ -158,8 +168,7 @@ class Coach:
         require_no_nul(text, what="the answer")
         if checkpoint is None:
             return self.mock.answer(session_id, text, key=key, duration=duration)
-        return self.mock.answer(session_id, text, key=key, duration=duration,
-                                checkpoint=checkpoint)
+        return self.mock.answer(session_id, text, key=key, duration=duration, checkpoint=checkpoint)
 
     def mock_resume(self, session_id: str) -> SessionState:
         """Finish any step a killed process left undone; the session then waits for an answer."""

@@ -90,13 +90,18 @@ class MockCoach:
             avoid = (
                 []
                 if allow_repeats
-                else store.recent_question_ids(conn, user=user, role=role,
-                                               sessions=RECENT_SESSIONS)
+                else store.recent_question_ids(conn, user=user, role=role, sessions=RECENT_SESSIONS)
             )
         for _ in range(5):
             started = S.start_session(
-                secrets.token_hex(4), pack, stages=tuple(stages), loop=loop, seed=seed,
-                now=self.clock(), avoid=avoid, feedback_until_end=feedback_until_end,
+                secrets.token_hex(4),
+                pack,
+                stages=tuple(stages),
+                loop=loop,
+                seed=seed,
+                now=self.clock(),
+                avoid=avoid,
+                feedback_until_end=feedback_until_end,
             )
             with self.coach.engine.begin() as conn:
                 if store.create_session(conn, started, user=user):
@@ -139,8 +144,9 @@ class MockCoach:
                 continue
             for key, analysis in analyses.items():
                 self._record_attempt(state, state.turn(key), analysis)
-            checkpoint("after-analysis-stored" if was == "awaiting-analysis" else
-                       "after-next-asked")
+            checkpoint(
+                "after-analysis-stored" if was == "awaiting-analysis" else "after-next-asked"
+            )
         return state
 
     def _record_attempt(self, state: SessionState, turn: Turn, analysis: Any) -> None:
@@ -150,8 +156,12 @@ class MockCoach:
         if record is None or turn.kind != "question":
             return
         record(
-            analysis, source="mock", session_id=state.session_id, at=turn.answered_at,
-            answer=turn.answer, duration_seconds=turn.duration_seconds,
+            analysis,
+            source="mock",
+            session_id=state.session_id,
+            at=turn.answered_at,
+            answer=turn.answer,
+            duration_seconds=turn.duration_seconds,
         )
 
     def answer(
@@ -179,8 +189,9 @@ class MockCoach:
         if state.status != "awaiting-answer":
             state = self.settle(state, checkpoint=checkpoint)
             if key is None or state.current is None or state.current.key != key:
-                raise self._moved_on(state, "it had an answer that was stored but not yet "
-                                            "scored; it is scored now")
+                raise self._moved_on(
+                    state, "it had an answer that was stored but not yet scored; it is scored now"
+                )
         turn = state.current
         assert turn is not None
         if key is not None and turn.key != key:
@@ -219,7 +230,8 @@ class MockCoach:
         current = state.current
         where = (
             f"the current question is {current.key}: “{current.prompt}”"
-            if current else "the session has ended"
+            if current
+            else "the session has ended"
         )
         sid = state.session_id
         return LoopcoachError(

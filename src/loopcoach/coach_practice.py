@@ -119,10 +119,18 @@ class PracticeCoach:
         at = as_utc(at or utcnow())
         q = analysis.question
         attempt = Attempt(
-            uuid=str(uuid.uuid4()), question_id=q.id, score=analysis.score,
+            uuid=str(uuid.uuid4()),
+            question_id=q.id,
+            score=analysis.score,
             dimensions={k: round(d.score, 3) for k, d in analysis.dimensions.items()},
-            created_at=at, source=source, role=q.role, prompt=q.prompt, rubric=q.rubric,
-            session_id=session_id, duration_seconds=duration_seconds, answer=answer,
+            created_at=at,
+            source=source,
+            role=q.role,
+            prompt=q.prompt,
+            rubric=q.rubric,
+            session_id=session_id,
+            duration_seconds=duration_seconds,
+            answer=answer,
         )
         with self.coach.engine.begin() as conn:
             user = self._user(conn)
@@ -131,15 +139,32 @@ class PracticeCoach:
                 return Recorded(attempt)
             key = C.question_key(q.id)
             rating = C.rating_for_score(analysis.score)
-            card = self._review(conn, user, key, q.role, q.prompt, rating, at,
-                                duration_seconds, attempt.uuid, {"score": analysis.score,
-                                                                 "source": source})
+            card = self._review(
+                conn,
+                user,
+                key,
+                q.role,
+                q.prompt,
+                rating,
+                at,
+                duration_seconds,
+                attempt.uuid,
+                {"score": analysis.score, "source": source},
+            )
         return Recorded(attempt, card, rating if card else None)
 
     def _review(
-        self, conn: Connection, user: int, key: str, role: str | None, title: str,
-        rating: Rating, at: datetime, duration_seconds: float | None,
-        attempt_uuid: str | None, detail: dict[str, Any],
+        self,
+        conn: Connection,
+        user: int,
+        key: str,
+        role: str | None,
+        title: str,
+        rating: Rating,
+        at: datetime,
+        duration_seconds: float | None,
+        attempt_uuid: str | None,
+        detail: dict[str, Any],
     ) -> Card | None:
         from loopcoach.store import practice as S
 
@@ -150,14 +175,18 @@ class PracticeCoach:
         ms = int(duration_seconds * 1000) if duration_seconds else None
         card, _ = C.review_rating(card, rating, at, duration_ms=ms)
         S.save_card(conn, card, user=user, key=key, role=role, title=title, now=at)
-        S.add_review(conn, ReviewRecord(str(uuid.uuid4()), key, int(rating), at, ms,
-                                        attempt_uuid, detail), user=user)
+        S.add_review(
+            conn,
+            ReviewRecord(str(uuid.uuid4()), key, int(rating), at, ms, attempt_uuid, detail),
+            user=user,
+        )
         return card
 
     # --- practising ---------------------------------------------------------------------
 
-    def queue(self, *, role: str | None, limit: int, now: datetime,
-              stages: Sequence[str] = ()) -> list[C.QueueEntry]:
+    def queue(
+        self, *, role: str | None, limit: int, now: datetime, stages: Sequence[str] = ()
+    ) -> list[C.QueueEntry]:
         from loopcoach.store import practice as S
 
         history = self.history(role=role)
@@ -167,14 +196,19 @@ class PracticeCoach:
         titles = {c.ref: c.title for c in stored.values() if c.kind == "story"}
         if not roles and not history.stories and not titles:
             raise LoopcoachError(
-                "no-role", "nothing to practise yet: choose a role, e.g. "
-                "`loopcoach practice --role tpm` (see `loopcoach roles`)"
+                "no-role",
+                "nothing to practise yet: choose a role, e.g. "
+                "`loopcoach practice --role tpm` (see `loopcoach roles`)",
             )
         items = practice_items(roles, history, now, stages=stages, story_titles=titles)
         return C.due_queue(items, history.cards, now, limit=limit)
 
     def answer(
-        self, entry: C.QueueEntry, answer: str, *, now: datetime,
+        self,
+        entry: C.QueueEntry,
+        answer: str,
+        *,
+        now: datetime,
         duration_seconds: float | None = None,
     ) -> tuple[Analysis, Recorded]:
         item = entry.item
@@ -182,22 +216,43 @@ class PracticeCoach:
 
         with self.coach.engine.begin() as conn:  # committed before anything analyses it
             pending = S.add_pending(
-                conn, user=self._user(conn), card_key=item.key, question_id=item.ref,
-                role=item.role, prompt=item.title, answer=answer,
-                duration_seconds=duration_seconds, at=as_utc(now))
-        return self._score_pending(pending, item.title, answer, role=item.role,
-                                   question_id=item.ref, now=now,
-                                   duration_seconds=duration_seconds)
+                conn,
+                user=self._user(conn),
+                card_key=item.key,
+                question_id=item.ref,
+                role=item.role,
+                prompt=item.title,
+                answer=answer,
+                duration_seconds=duration_seconds,
+                at=as_utc(now),
+            )
+        return self._score_pending(
+            pending,
+            item.title,
+            answer,
+            role=item.role,
+            question_id=item.ref,
+            now=now,
+            duration_seconds=duration_seconds,
+        )
 
     def _score_pending(
-        self, pending: int, prompt: str, answer: str, *, role: str | None, question_id: str,
-        now: datetime, duration_seconds: float | None,
+        self,
+        pending: int,
+        prompt: str,
+        answer: str,
+        *,
+        role: str | None,
+        question_id: str,
+        now: datetime,
+        duration_seconds: float | None,
     ) -> tuple[Analysis, Recorded]:
         from loopcoach.store import practice as S
 
         analysis = self.coach.analyze(prompt, answer, role=role, question_id=question_id)
-        rec = self.record_attempt(analysis, source="practice", at=now, answer=answer,
-                                  duration_seconds=duration_seconds)
+        rec = self.record_attempt(
+            analysis, source="practice", at=now, answer=answer, duration_seconds=duration_seconds
+        )
         with self.coach.engine.begin() as conn:
             S.drop_pending(conn, pending)
         return analysis, rec
@@ -210,20 +265,39 @@ class PracticeCoach:
             rows = S.list_pending(conn, user=self._user(conn))
         return [
             self._score_pending(
-                r["id"], r["prompt"], r["answer"], role=r["role"], question_id=r["question_id"],
-                now=as_utc(r["created_at"]), duration_seconds=r["duration_seconds"])
+                r["id"],
+                r["prompt"],
+                r["answer"],
+                role=r["role"],
+                question_id=r["question_id"],
+                now=as_utc(r["created_at"]),
+                duration_seconds=r["duration_seconds"],
+            )
             for r in rows
         ]
 
     def tell_story(
-        self, entry: C.QueueEntry, rating: Rating, *, length: str, now: datetime,
+        self,
+        entry: C.QueueEntry,
+        rating: Rating,
+        *,
+        length: str,
+        now: datetime,
         duration_seconds: float | None = None,
     ) -> Card | None:
         assert length in STORY_LENGTHS, length
         with self.coach.engine.begin() as conn:
             return self._review(
-                conn, self._user(conn), entry.item.key, None, entry.item.title, rating,
-                as_utc(now), duration_seconds, None, {"length": length, "self_rated": True},
+                conn,
+                self._user(conn),
+                entry.item.key,
+                None,
+                entry.item.title,
+                rating,
+                as_utc(now),
+                duration_seconds,
+                None,
+                {"length": length, "self_rated": True},
             )
 
     def story(self, story_id: str) -> PracticeStory | None:
@@ -245,19 +319,32 @@ class PracticeCoach:
             with self.coach.engine.connect() as conn:
                 stored = S.get_card(conn, key, user=self._user(conn))
             if story is None and stored is None:
-                raise LoopcoachError("story-not-found", f"unknown story '{ref}': list your "
-                                     "stories with the prep pack")
+                raise LoopcoachError(
+                    "story-not-found",
+                    f"unknown story '{ref}': list your stories with the prep pack",
+                )
             title = story.title if story else stored.title  # type: ignore[union-attr]
             item = C.PracticeItem(key, "story", ref, title)
         return C.QueueEntry(item, card, status)
 
     # --- views --------------------------------------------------------------------------
 
-    def plan(self, role: str, interview_date: date, *, today: date, hours_per_day: float,
-             stages: Sequence[str] = ()) -> StudyPlan:
+    def plan(
+        self,
+        role: str,
+        interview_date: date,
+        *,
+        today: date,
+        hours_per_day: float,
+        stages: Sequence[str] = (),
+    ) -> StudyPlan:
         return build_plan(
-            self.library.role(role), interview_date, today=today, hours_per_day=hours_per_day,
-            stages=stages, history=self.history(role=role),
+            self.library.role(role),
+            interview_date,
+            today=today,
+            hours_per_day=hours_per_day,
+            stages=stages,
+            history=self.history(role=role),
         )
 
     def progress(self, *, role: str | None, now: datetime, tz: tzinfo = UTC) -> Progress:
@@ -265,13 +352,16 @@ class PracticeCoach:
         return progress(history, roles=self._roles(role, history), now=now, role=role, tz=tz)
 
     def checklist(self, role: str, *, stages: Sequence[str] = ()) -> str:
-        return day_of_checklist(self.library.role(role), stages=stages,
-                                history=self.history(role=role))
+        return day_of_checklist(
+            self.library.role(role), stages=stages, history=self.history(role=role)
+        )
 
-    def calibration(self, role: str, *, stages: Sequence[str] = (),
-                    level: str | None = None) -> str:
-        return calibration_sheet(self.library.role(role), stages=stages,
-                                 history=self.history(role=role), level=level)
+    def calibration(
+        self, role: str, *, stages: Sequence[str] = (), level: str | None = None
+    ) -> str:
+        return calibration_sheet(
+            self.library.role(role), stages=stages, history=self.history(role=role), level=level
+        )
 
     # --- files --------------------------------------------------------------------------
 
@@ -279,8 +369,9 @@ class PracticeCoach:
         from loopcoach.export.anki import write_apkg
 
         pack = self.library.role(role)
-        return write_apkg(pack, path, stories=self.history(role=role).stories,
-                          timestamp=now.timestamp())
+        return write_apkg(
+            pack, path, stories=self.history(role=role).stories, timestamp=now.timestamp()
+        )
 
     def export_json(self, path: Path, *, now: datetime) -> dict[str, int]:
         from loopcoach.store.backup import export_file

@@ -40,8 +40,16 @@ class PrepCoach:
         rp = self.coach.library.role(role)
         return score_resume(self.history(data, name), rp)
 
-    def build(self, data: bytes, name: str, *, role: str, now: datetime | None = None,
-              store: bool = True, rebuilt_from: int | None = None) -> PrepPack:
+    def build(
+        self,
+        data: bytes,
+        name: str,
+        *,
+        role: str,
+        now: datetime | None = None,
+        store: bool = True,
+        rebuilt_from: int | None = None,
+    ) -> PrepPack:
         """Import a résumé into the story bank and build and save its pack.
 
         The bank only grows: new achievements are added, untouched drafts refreshed, the user's
@@ -54,24 +62,47 @@ class PrepCoach:
         resume, drafts = draft_for(history, rp, self.matcher)
         now = now or datetime.now(UTC)
         if not store:
-            return build_pack(history, rp, matcher=self.matcher, stories=drafts, resume=resume,
-                              today=now.date())
+            return build_pack(
+                history, rp, matcher=self.matcher, stories=drafts, resume=resume, today=now.date()
+            )
         with self.coach.engine.begin() as conn:
             mine, counts = S.import_drafts(conn, drafts, now=now)
             added_by_hand = [s for s in S.all_stories(conn) if s.origin == "user"]
-            pack = build_pack(history, rp, matcher=self.matcher, stories=mine + added_by_hand,
-                              resume=resume, today=now.date(), imported=counts)
+            pack = build_pack(
+                history,
+                rp,
+                matcher=self.matcher,
+                stories=mine + added_by_hand,
+                resume=resume,
+                today=now.date(),
+                imported=counts,
+            )
             before = {x.id: x for x in [*mine, *added_by_hand]}
             for st in pack.stories:
                 old = before[st.id]
                 if not dict(old.themes_by_role).get(rp.id) and not old.themes:
                     S.set_role_themes(conn, st.id, rp.id, st.themes, by_user=False, now=now)
-            S.record_import(conn, source=history.source, fmt=history.fmt, role=rp.id,
-                            count=len(drafts), pitch=pack.pitch["text"], now=now)
+            S.record_import(
+                conn,
+                source=history.source,
+                fmt=history.fmt,
+                role=rp.id,
+                count=len(drafts),
+                pitch=pack.pitch["text"],
+                now=now,
+            )
             d = pack.to_dict()
-            pid = S.save_pack(conn, role=rp.id, source=history.source, fmt=history.fmt,
-                              data=data, story_keys=[x.key for x in drafts], pack=d, now=now,
-                              rebuilt_from=rebuilt_from)
+            pid = S.save_pack(
+                conn,
+                role=rp.id,
+                source=history.source,
+                fmt=history.fmt,
+                data=data,
+                story_keys=[x.key for x in drafts],
+                pack=d,
+                now=now,
+                rebuilt_from=rebuilt_from,
+            )
         return replace(pack, pack_id=pid, saved_at=d["saved_at"])
 
     def packs(self) -> list[dict[str, Any]]:
@@ -94,11 +125,13 @@ class PrepCoach:
 
         with self.coach.engine.connect() as conn:
             saved = S.get_pack(conn, pack_id)
-        return self.build(saved["input"], saved["source"], role=saved["role"], now=now,
-                          rebuilt_from=pack_id)
+        return self.build(
+            saved["input"], saved["source"], role=saved["role"], now=now, rebuilt_from=pack_id
+        )
 
-    def match(self, question: str, *, role: str | None = None,
-              limit: int = 5) -> list[dict[str, Any]]:
+    def match(
+        self, question: str, *, role: str | None = None, limit: int = 5
+    ) -> list[dict[str, Any]]:
         """The bank's stories that best answer a question in your own words, best first."""
         from loopcoach.prep.matching import match_question
 
@@ -138,8 +171,14 @@ class PrepCoach:
         with self.coach.engine.begin() as conn:
             return S.add_story(conn, story, now=now)
 
-    def edit(self, story_id: int, inp: StoryInput, *, now: datetime | None = None,
-             role: str | None = None) -> Story:
+    def edit(
+        self,
+        story_id: int,
+        inp: StoryInput,
+        *,
+        now: datetime | None = None,
+        role: str | None = None,
+    ) -> Story:
         """Change a story. With `role`, the themes given are that role's only; without, they
         are the story's themes for every role."""
         from loopcoach.store import stories as S
@@ -158,4 +197,3 @@ class PrepCoach:
             if inp.themes is not None:
                 S.clear_tagged_themes(conn, story_id)  # the user's themes hold for every role
             return S.save_edit(conn, before, after, now=now)
-

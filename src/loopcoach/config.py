@@ -38,5 +38,6 @@ class Settings:
         url = env.get("LOOPCOACH_DATABASE_URL") or default_database_url(data_dir)
         packs = tuple(Path(p) for p in env.get("LOOPCOACH_PACKS", "").split(os.pathsep) if p)
         cache = Path(env.get("LOOPCOACH_CACHE_DIR") or data_dir / "cache")
-        return cls(data_dir=data_dir, database_url=url, pack_dirs=(*packs, *extra_packs),
-                   cache_dir=cache)
+        return cls(
+            data_dir=data_dir, database_url=url, pack_dirs=(*packs, *extra_packs), cache_dir=cache
+        )

@@ -63,22 +63,33 @@ def environment_error(exc: BaseException) -> LoopcoachError | None:
         text = str(cur).lower()
         number = cur.errno if isinstance(cur, OSError) else None
         if number == errno.ENOSPC or "disk is full" in text or "no space left" in text:
-            return LoopcoachError("disk-full", "the disk is full, so this was not saved; free "
-                                  "some space and try again")
+            return LoopcoachError(
+                "disk-full",
+                "the disk is full, so this was not saved; free some space and try again",
+            )
         if number == errno.EROFS or "readonly database" in text:
-            return LoopcoachError("read-only", "the data directory is read-only, so this was "
-                                  "not saved; make it writable or set LOOPCOACH_DATA_DIR")
+            return LoopcoachError(
+                "read-only",
+                "the data directory is read-only, so this was "
+                "not saved; make it writable or set LOOPCOACH_DATA_DIR",
+            )
         if number in (errno.EACCES, errno.EPERM):
             where = f" for {cur.filename}" if isinstance(cur, OSError) and cur.filename else ""
-            return LoopcoachError("permission-denied", f"permission denied{where}; check who "
-                                  "owns it, or set LOOPCOACH_DATA_DIR to a place you can write")
+            return LoopcoachError(
+                "permission-denied",
+                f"permission denied{where}; check who "
+                "owns it, or set LOOPCOACH_DATA_DIR to a place you can write",
+            )
         if isinstance(cur, RecursionError):
-            return LoopcoachError("too-deep", "the input is nested too deeply to read; flatten "
-                                  "it to a few levels")
+            return LoopcoachError(
+                "too-deep", "the input is nested too deeply to read; flatten it to a few levels"
+            )
         if isinstance(cur, MemoryError):
-            return LoopcoachError("too-large", "the input needs more memory than loopcoach "
-                                  "allows; use a smaller file")
+            return LoopcoachError(
+                "too-large", "the input needs more memory than loopcoach allows; use a smaller file"
+            )
         if "nul (0x00)" in text or "null character" in text:
-            return LoopcoachError("nul-byte", "the text contains a NUL character (\\0); remove "
-                                  "it and try again")
+            return LoopcoachError(
+                "nul-byte", "the text contains a NUL character (\\0); remove it and try again"
+            )
     return None

@@ -54,14 +54,20 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise LoopcoachError("yaml-alias", (
-                f"{self.source} line {event.start_mark.line + 1}: YAML aliases (*name) are not "
-                "accepted; write the value out in full"))
+            raise LoopcoachError(
+                "yaml-alias",
+                (
+                    f"{self.source} line {event.start_mark.line + 1}: YAML aliases (*name) are not "
+                    "accepted; write the value out in full"
+                ),
+            )
         self.depth += 1
         if self.depth > MAX_DEPTH:
             mark = self.peek_event().start_mark
-            raise LimitError(f"{self.source} line {mark.line + 1}: nested more than {MAX_DEPTH} "
-                             "levels deep; flatten the structure")
+            raise LimitError(
+                f"{self.source} line {mark.line + 1}: nested more than {MAX_DEPTH} "
+                "levels deep; flatten the structure"
+            )
         try:
             return super().compose_node(parent, index)
         finally:
@@ -130,19 +136,25 @@ def check_zip(data: bytes, *, source: str) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # not a readable archive: the format's own reader reports it as damaged
     if len(members) > MAX_ZIP_MEMBERS:
-        raise LimitError(f"{source}: the archive holds {len(members):,} files, over the limit "
-                         f"of {MAX_ZIP_MEMBERS:,}; save the document again or paste its text")
+        raise LimitError(
+            f"{source}: the archive holds {len(members):,} files, over the limit "
+            f"of {MAX_ZIP_MEMBERS:,}; save the document again or paste its text"
+        )
     total = sum(max(m.file_size, 0) for m in members)
     if total > MAX_ZIP_BYTES:
-        raise LimitError(f"{source}: it expands to {total / 2**20:,.0f} MB, over the "
-                         f"{MAX_ZIP_BYTES // 2**20} MB limit; remove images or paste the text")
+        raise LimitError(
+            f"{source}: it expands to {total / 2**20:,.0f} MB, over the "
+            f"{MAX_ZIP_BYTES // 2**20} MB limit; remove images or paste the text"
+        )
 
 
 # --- tables --------------------------------------------------------------------------------
 def check_rows(count: int, *, source: str, what: str = "rows") -> None:
     if count > MAX_ROWS:
-        raise LimitError(f"{source}: more than {MAX_ROWS:,} {what}; an exercise needs far "
-                         "fewer, keep the ones that matter")
+        raise LimitError(
+            f"{source}: more than {MAX_ROWS:,} {what}; an exercise needs far "
+            "fewer, keep the ones that matter"
+        )
 
 
 def check_lines(text: str, *, source: str) -> None:
@@ -152,12 +164,15 @@ def check_lines(text: str, *, source: str) -> None:
         return
     for number, line in enumerate(text.split("\n"), start=1):
         if len(line) > MAX_LINE_CHARS:
-            raise LimitError(f"{source} line {number}: {len(line):,} characters, over the "
-                             f"{MAX_LINE_CHARS:,} limit for one line; break it into lines")
+            raise LimitError(
+                f"{source} line {number}: {len(line):,} characters, over the "
+                f"{MAX_LINE_CHARS:,} limit for one line; break it into lines"
+            )
 
 
 def require_no_nul(text: str | None, *, what: str) -> None:
     """Text to be stored has no NUL character (PostgreSQL refuses one: refuse it first)."""
     if text is not None and "\x00" in text:
-        raise LoopcoachError("nul-byte", f"{what} contains a NUL character (\\0); remove it and "
-                             "try again")
+        raise LoopcoachError(
+            "nul-byte", f"{what} contains a NUL character (\\0); remove it and try again"
+        )

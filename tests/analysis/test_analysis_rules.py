@@ -59,9 +59,9 @@ def test_a_promised_date_is_not_a_result(analyzer: Analyzer) -> None:
     assert "missing: task, result" in without.dimensions["structure"].reason or (
         "result" in without.dimensions["structure"].reason.split("missing:")[-1]
     )
-    assert dim(analyzer, STORY_Q, base + outcome, "structure") > without.dimensions[
-        "structure"
-    ].score
+    assert (
+        dim(analyzer, STORY_Q, base + outcome, "structure") > without.dimensions["structure"].score
+    )
     assert "RESULT" in {e.note for e in with_result.dimensions["structure"].evidence}
 
 

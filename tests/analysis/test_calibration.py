@@ -58,8 +58,9 @@ def test_challenge_floors(path_analyzer: Analyzer) -> None:
 
 def test_training_fixture_floors(path_analyzer: Analyzer) -> None:
     items = C.load()
-    scores = {i.id: float(path_analyzer.analyze(i.question, i.text, role=i.role).score)
-              for i in items}
+    scores = {
+        i.id: float(path_analyzer.analyze(i.question, i.text, role=i.role).score) for i in items
+    }
     _, test = C.split(items)
     assert C.pairwise_accuracy(C.pairs(test), scores) >= 0.88
     assert C.spearman([scores[i.id] for i in test], [i.overall for i in test]) >= 0.80

@@ -93,11 +93,18 @@ def test_the_same_content_at_twice_the_length_scores_lower(
     assert len(not_lower) <= len(ANSWERS) // 20, f"2x did not lower the score: {not_lower[:5]}"
 
 
-def test_we_instead_of_i_lowers_ownership(
-    analyzer: Analyzer, baseline: dict[str, object]
-) -> None:
-    swap = {"i": "we", "my": "our", "me": "us", "myself": "ourselves", "i'd": "we'd",
-            "i've": "we've", "i'm": "we're", "i'll": "we'll", "mine": "ours"}
+def test_we_instead_of_i_lowers_ownership(analyzer: Analyzer, baseline: dict[str, object]) -> None:
+    swap = {
+        "i": "we",
+        "my": "our",
+        "me": "us",
+        "myself": "ourselves",
+        "i'd": "we'd",
+        "i've": "we've",
+        "i'm": "we're",
+        "i'll": "we'll",
+        "mine": "ours",
+    }
     pat = re.compile(r"\b(" + "|".join(map(re.escape, swap)) + r")\b", re.IGNORECASE)
     not_lower = []
     for aid, q, qid, text in ANSWERS:
@@ -156,8 +163,7 @@ def test_a_detected_flaw_always_costs_points_and_names_its_sentence(
         for s in flawed:
             mid = len(sents) // 2
             res = _analyse(analyzer, q, qid, " ".join([*sents[:mid], s, *sents[mid:]]))
-            hits = [h for h in res.red_flags if h.evidence is not None
-                    and h.evidence.sentence == s]
+            hits = [h for h in res.red_flags if h.evidence is not None and h.evidence.sentence == s]
             if not hits:
                 continue
             detected += 1

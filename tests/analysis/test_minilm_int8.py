@@ -132,7 +132,10 @@ def test_plain_and_fused_attention_graphs_agree(model: MiniLMEmbedder) -> None:
     out = []
     for fused in (True, False):
         graph = minilm_int8.build_graph(
-            model._layers, dim=model.dim, heads=model._heads, eps=model._eps,
+            model._layers,
+            dim=model.dim,
+            heads=model._heads,
+            eps=model._eps,
             fused_attention=fused,
         )
         session = ort.InferenceSession(graph, providers=["CPUExecutionProvider"])

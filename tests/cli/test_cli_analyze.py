@@ -57,8 +57,9 @@ def lc_process(*args: str, stdin: str | None = None) -> subprocess.CompletedProc
     )
 
 
-@pytest.mark.parametrize("run", [lc, pytest.param(lc_process, marks=pytest.mark.slow)],
-                         ids=["in-process", "process"])
+@pytest.mark.parametrize(
+    "run", [lc, pytest.param(lc_process, marks=pytest.mark.slow)], ids=["in-process", "process"]
+)
 def test_cli_analyze_json_from_file(run) -> None:  # type: ignore[no-untyped-def]
     r = run(
         "analyze",

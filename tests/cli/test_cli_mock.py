@@ -46,8 +46,7 @@ class Result:
 
 
 @pytest.fixture
-def lc(monkeypatch: pytest.MonkeyPatch,
-       capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+def lc(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
     """`loopcoach ARGS` in-process; its Coach uses the session's library and analyzer."""
 
     def run(*args: str, stdin: str = "") -> Result:
@@ -71,8 +70,9 @@ def words_seconds(text: str) -> str:
 
 
 def test_cli_mock_scripted_tpm_loop(lc, library: Library, tmp_path: Path) -> None:  # type: ignore
-    started = lc("mock", "start", "--role", "tpm", "--loop", "--seed", str(LOOP["seed"]),
-                 "--json").json()
+    started = lc(
+        "mock", "start", "--role", "tpm", "--loop", "--seed", str(LOOP["seed"]), "--json"
+    ).json()
     sid = started["session"]
     assert started["question"]["stage_opens"] and started["question"]["persona"]
     show = lc("mock", "show", sid, "--json").json()
@@ -87,8 +87,9 @@ def test_cli_mock_scripted_tpm_loop(lc, library: Library, tmp_path: Path) -> Non
         if turn["type"] == "question":
             text, secs = q["answer"], str(q.get("seconds") or words_seconds(q["answer"]))
         else:
-            text = (q.get("follow_ups") or {}).get(turn["trigger"]) or \
-                LOOP["follow_up_answers"][turn["trigger"]]
+            text = (q.get("follow_ups") or {}).get(turn["trigger"]) or LOOP["follow_up_answers"][
+                turn["trigger"]
+            ]
             secs = words_seconds(text)
         res = lc("mock", "answer", sid, "--duration", secs, "--json", stdin=text).json()
         assert res["answered"] == turn["key"] and res["analysis"]["score"] >= 0
@@ -130,8 +131,11 @@ def test_cli_mock_scripted_tpm_loop(lc, library: Library, tmp_path: Path) -> Non
     rows = {r["id"]: r for r in debrief["scorecard"]}
     levels = []
     for dim in role.dimensions:
-        keys = [t["key"] for t in mains
-                if set(library.question(t["question_id"])[1].competencies) & set(dim.competencies)]
+        keys = [
+            t["key"]
+            for t in mains
+            if set(library.question(t["question_id"])[1].competencies) & set(dim.competencies)
+        ]
         mean = sum(scores[k] for k in keys) / len(keys)
         assert rows[dim.id]["mean_score"] == round(mean, 1)
         assert rows[dim.id]["level"] == level_for(mean)
@@ -140,8 +144,11 @@ def test_cli_mock_scripted_tpm_loop(lc, library: Library, tmp_path: Path) -> Non
     flagged = sum(1 for t in mains if final[t["key"]]["analysis"]["red_flags"])
     mean = sum(scores.values()) / len(scores)
     rec = recommend(mean, levels, flagged, answers=len(scores))
-    assert debrief["recommendation"] == {"label": rec.label, "reason": rec.reason,
-                                         "mean_score": round(mean, 1)}
+    assert debrief["recommendation"] == {
+        "label": rec.label,
+        "reason": rec.reason,
+        "mean_score": round(mean, 1),
+    }
     assert debrief["recommendation"]["label"] in ("lean hire", "hire")
     # manager-solves-it was written in as a flaw: at least that answer is flagged
     assert flagged >= 1
@@ -155,8 +162,9 @@ def test_cli_mock_scripted_tpm_loop(lc, library: Library, tmp_path: Path) -> Non
     over = next(t for t in mains if t["question_id"] == "tpm-platform-migration-six-teams")
     assert over["overrun_seconds"] == 80 and over["time_box_expired"]
     assert "260 s against a 180 s target" in over["analysis"]["dimensions"]["delivery"]["reason"]
-    assert any(e["type"] == "time_box_expired" and e["data"]["key"] == over["key"]
-               for e in show["events"])
+    assert any(
+        e["type"] == "time_box_expired" and e["data"]["key"] == over["key"] for e in show["events"]
+    )
     assert debrief["counts"]["overruns"] == 1
 
     # exports and listing
@@ -182,8 +190,14 @@ def test_cli_mock_scripted_tpm_loop(lc, library: Library, tmp_path: Path) -> Non
 
 @pytest.mark.parametrize(
     "args",
-    [("answer", "nope"), ("show", "nope"), ("debrief", "nope"), ("skip", "nope"),
-     ("end", "nope"), ("resume", "nope", "--json")],
+    [
+        ("answer", "nope"),
+        ("show", "nope"),
+        ("debrief", "nope"),
+        ("skip", "nope"),
+        ("end", "nope"),
+        ("resume", "nope", "--json"),
+    ],
 )
 def test_cli_mock_unknown_session(lc, args: tuple[str, ...]) -> None:  # type: ignore
     r = lc("mock", *args, stdin="an answer")
@@ -207,8 +221,9 @@ def test_cli_mock_start_errors(lc, args: tuple[str, ...], message: str) -> None:
 
 
 def test_cli_mock_empty_answer_and_skip(lc) -> None:  # type: ignore[no-untyped-def]
-    sid = lc("mock", "start", "--role", "tpm", "--stage", "recruiter-screen", "--seed", "5",
-             "--json").json()["session"]
+    sid = lc(
+        "mock", "start", "--role", "tpm", "--stage", "recruiter-screen", "--seed", "5", "--json"
+    ).json()["session"]
     r = lc("mock", "answer", sid, stdin="  \n")
     assert r.code == 1 and "empty" in r.err and f"mock skip {sid}" in r.err
     skipped = lc("mock", "skip", sid, "--json").json()
@@ -220,8 +235,18 @@ def test_cli_mock_empty_answer_and_skip(lc) -> None:  # type: ignore[no-untyped-
 
 
 def test_cli_mock_no_feedback_until_end(lc) -> None:  # type: ignore[no-untyped-def]
-    sid = lc("mock", "start", "--role", "tpm", "--stage", "bar-raiser", "--seed", "2",
-             "--no-feedback-until-end", "--json").json()["session"]
+    sid = lc(
+        "mock",
+        "start",
+        "--role",
+        "tpm",
+        "--stage",
+        "bar-raiser",
+        "--seed",
+        "2",
+        "--no-feedback-until-end",
+        "--json",
+    ).json()["session"]
     res = lc("mock", "answer", sid, "--json", stdin=LOOP["follow_up_answers"]["deep-dive"])
     out = res.json()
     assert out["analysis"] is None and ("next" in out or "debrief" in out)
@@ -231,8 +256,18 @@ def test_cli_mock_no_feedback_until_end(lc) -> None:  # type: ignore[no-untyped-
 
 def test_cli_mock_recent_questions_are_not_repeated(lc) -> None:  # type: ignore
     def plan(*extra: str) -> list[str]:
-        sid = lc("mock", "start", "--role", "tpm", "--stage", "hiring-manager", "--seed", "4",
-                 *extra, "--json").json()["session"]
+        sid = lc(
+            "mock",
+            "start",
+            "--role",
+            "tpm",
+            "--stage",
+            "hiring-manager",
+            "--seed",
+            "4",
+            *extra,
+            "--json",
+        ).json()["session"]
         while "next" in lc("mock", "skip", sid, "--json").json():
             pass  # every question is asked (and skipped)
         return lc("mock", "show", sid, "--json").json()["plan"][0]["questions"]
@@ -247,14 +282,27 @@ def test_cli_mock_recent_questions_are_not_repeated(lc) -> None:  # type: ignore
 # --- real processes ------------------------------------------------------------------------------
 
 
-def spawn_answer(sid: str, answer: Path, pause: str = "", seconds: float = 60,
-                 to: str = "") -> subprocess.Popen:
-    env = dict(os.environ, LOOPCOACH_TEST_PAUSE_AT=pause,
-               LOOPCOACH_TEST_PAUSE_SECONDS=str(seconds))
+def spawn_answer(
+    sid: str, answer: Path, pause: str = "", seconds: float = 60, to: str = ""
+) -> subprocess.Popen:
+    env = dict(os.environ, LOOPCOACH_TEST_PAUSE_AT=pause, LOOPCOACH_TEST_PAUSE_SECONDS=str(seconds))
     return subprocess.Popen(
-        [sys.executable, "-m", "loopcoach", "mock", "answer", sid, "--answer-file", str(answer),
-         "--json", *(["--to", to] if to else [])],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "loopcoach",
+            "mock",
+            "answer",
+            sid,
+            "--answer-file",
+            str(answer),
+            "--json",
+            *(["--to", to] if to else []),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
 
 
@@ -288,8 +336,9 @@ def integrity_ok(data_dir: Path) -> None:
 
 @pytest.mark.slow  # a real process held mid-answer for seconds
 def test_cli_mock_concurrent_answer_is_refused(lc, tmp_path: Path) -> None:  # type: ignore
-    sid = lc("mock", "start", "--role", "tpm", "--stage", "execution", "--seed", "1",
-             "--json").json()["session"]
+    sid = lc(
+        "mock", "start", "--role", "tpm", "--stage", "execution", "--seed", "1", "--json"
+    ).json()["session"]
     mine = tmp_path / "a.txt"
     mine.write_text("First process: " + LOOP["follow_up_answers"]["no-metrics"])
     slow = spawn_answer(sid, mine, pause="before-answer-stored", seconds=4)
@@ -309,16 +358,16 @@ def test_cli_mock_concurrent_answer_is_refused(lc, tmp_path: Path) -> None:  # t
 
 @pytest.mark.slow  # real processes, killed
 def test_cli_mock_survives_sigkill(lc, tmp_path: Path, isolated_env: Path) -> None:  # type: ignore
-    sid = lc("mock", "start", "--role", "tpm", "--stage", "behavioural-panel", "--seed", "3",
-             "--json").json()["session"]
+    sid = lc(
+        "mock", "start", "--role", "tpm", "--stage", "behavioural-panel", "--seed", "3", "--json"
+    ).json()["session"]
     texts = [LOOP["questions"][q]["answer"].strip() for q in list(LOOP["questions"])[:12]]
 
     def current_key() -> str:
         return lc("mock", "show", sid, "--json").json()["current"]["key"]
 
     # killed at named points: the answer is stored intact, and sending it again resumes
-    for i, point in enumerate(["after-answer-stored", "after-analysis-stored",
-                               "after-next-asked"]):
+    for i, point in enumerate(["after-answer-stored", "after-analysis-stored", "after-next-asked"]):
         f = tmp_path / f"answer{i}.txt"
         f.write_text(texts[i])
         key = current_key()
@@ -336,8 +385,7 @@ def test_cli_mock_survives_sigkill(lc, tmp_path: Path, isolated_env: Path) -> No
             # a retry without --to is recognised too while the answer waits for its analysis
             again = lc("mock", "answer", sid, "--answer-file", str(f), "--json").json()
         else:
-            again = lc("mock", "answer", sid, "--answer-file", str(f), "--to", key,
-                       "--json").json()
+            again = lc("mock", "answer", sid, "--answer-file", str(f), "--to", key, "--json").json()
         assert again["replayed"] is True and again["answered"] == key
         assert again["analysis"]["score"] > 0 and ("next" in again or "debrief" in again)
         assert [a for _, a in answers_stored(lc, sid)].count(texts[i]) == 1
@@ -355,7 +403,7 @@ def test_cli_mock_survives_sigkill(lc, tmp_path: Path, isolated_env: Path) -> No
         p.wait(timeout=30)
         after = answers_stored(lc, sid)
         assert after[: len(before)] == before  # nothing earlier changed
-        assert after[len(before):] in ([], [(key, texts[i])])
+        assert after[len(before) :] in ([], [(key, texts[i])])
         resumed = lc("mock", "resume", sid, "--json").json()
         assert "next" in resumed or "debrief" in resumed
         again = lc("mock", "answer", sid, "--answer-file", str(f), "--to", key, "--json")
@@ -390,12 +438,18 @@ def play(child: pexpect.spawn, answers: list[str], stop_after: int | None = None
 @pytest.mark.slow  # real terminal processes
 def test_cli_mock_interactive_terminal(isolated_env: Path) -> None:
     env = dict(os.environ, COLUMNS="110")
-    answers = [LOOP["questions"]["tpm-why-tpm"]["answer"], LOOP["follow_up_answers"]["deep-dive"],
-               LOOP["questions"]["tpm-most-complex-program"]["answer"]]
+    answers = [
+        LOOP["questions"]["tpm-why-tpm"]["answer"],
+        LOOP["follow_up_answers"]["deep-dive"],
+        LOOP["questions"]["tpm-most-complex-program"]["answer"],
+    ]
     child = pexpect.spawn(
-        sys.executable, ["-m", "loopcoach", "mock", "--role", "tpm", "--stage",
-                         "recruiter-screen", "--seed", "5"],
-        env=env, encoding="utf-8", timeout=90, dimensions=(50, 110),
+        sys.executable,
+        ["-m", "loopcoach", "mock", "--role", "tpm", "--stage", "recruiter-screen", "--seed", "5"],
+        env=env,
+        encoding="utf-8",
+        timeout=90,
+        dimensions=(50, 110),
     )
     child.expect("Recruiter screen")
     child.expect("Interviewer: Hi, thanks for making the time")
@@ -411,16 +465,22 @@ def test_cli_mock_interactive_terminal(isolated_env: Path) -> None:
     child.sendline("Half of an answer")
     time.sleep(0.3)
     child.sendintr()
-    child.expect(r"Paused\. Everything you answered is saved\. Resume with: loopcoach mock "
-                 r"resume ([0-9a-f]+)")
+    child.expect(
+        r"Paused\. Everything you answered is saved\. Resume with: loopcoach mock "
+        r"resume ([0-9a-f]+)"
+    )
     sid = child.match.group(1)
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
 
     child = pexpect.spawn(
-        sys.executable, ["-m", "loopcoach", "mock", "resume", sid],
-        env=env, encoding="utf-8", timeout=90, dimensions=(50, 110),
+        sys.executable,
+        ["-m", "loopcoach", "mock", "resume", sid],
+        env=env,
+        encoding="utf-8",
+        timeout=90,
+        dimensions=(50, 110),
     )
     child.expect("Resuming")
     child.expect("your unfinished answer was kept: “Half of an answer”")
@@ -438,7 +498,10 @@ def test_cli_mock_interactive_terminal(isolated_env: Path) -> None:
 
     out = subprocess.run(
         [sys.executable, "-m", "loopcoach", "mock", "show", sid, "--json"],
-        capture_output=True, text=True, timeout=60, check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     show = json.loads(out.stdout)
     assert show["status"] == "ended"
@@ -450,11 +513,19 @@ def test_cli_mock_interactive_terminal(isolated_env: Path) -> None:
 def test_cli_mock_first_answers_count_as_practice_attempts(lc) -> None:  # type: ignore
     from loopcoach.config import Settings
 
-    start = lc("mock", "start", "--role", "tpm", "--stage", "execution", "--seed", "1",
-               "--json").json()
+    start = lc(
+        "mock", "start", "--role", "tpm", "--stage", "execution", "--seed", "1", "--json"
+    ).json()
     sid, qid = start["session"], start["question"]["question_id"]
-    res = lc("mock", "answer", sid, "--duration", "60", "--json",
-             stdin=LOOP["questions"]["tpm-key-dependency-delayed"]["answer"]).json()
+    res = lc(
+        "mock",
+        "answer",
+        sid,
+        "--duration",
+        "60",
+        "--json",
+        stdin=LOOP["questions"]["tpm-key-dependency-delayed"]["answer"],
+    ).json()
     if res.get("next", {}).get("type") == "follow-up":
         lc("mock", "answer", sid, "--json", stdin=LOOP["follow_up_answers"]["deep-dive"])
     attempts = Coach(Settings.from_env()).practice.history().attempts

@@ -33,8 +33,12 @@ def stories(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
     yield rows
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str | None = None,
-        monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[int, str, str]:
+def run(
+    capsys: pytest.CaptureFixture[str],
+    *argv: str,
+    stdin: str | None = None,
+    monkeypatch: pytest.MonkeyPatch | None = None,
+) -> tuple[int, str, str]:
     if stdin is not None:
         assert monkeypatch is not None
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
@@ -57,9 +61,22 @@ def test_cli_plan_writes_ics_markdown_and_json(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     ics, md = tmp_path / "plan.ics", tmp_path / "plan.md"
-    plan = ok_json(capsys, "plan", "--role", "tpm", "--interview-date", "2026-03-16",
-                   "--today", "2026-03-02", "--hours-per-day", "1.5", "--ics", str(ics),
-                   "--md", str(md))
+    plan = ok_json(
+        capsys,
+        "plan",
+        "--role",
+        "tpm",
+        "--interview-date",
+        "2026-03-16",
+        "--today",
+        "2026-03-02",
+        "--hours-per-day",
+        "1.5",
+        "--ics",
+        str(ics),
+        "--md",
+        str(md),
+    )
     assert len(plan["days"]) == 14 and plan["template"] == "tpm-two-week"
     assert plan["days"][0]["date"] == "2026-03-02" and plan["days"][-1]["date"] == "2026-03-15"
     events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
@@ -69,8 +86,16 @@ def test_cli_plan_writes_ics_markdown_and_json(
 
 
 def test_cli_plan_text_and_past_dates(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "plan", "--role", "po", "--interview-date", "2020-01-01",
-                         "--stages", "hiring-manager")
+    code, out, err = run(
+        capsys,
+        "plan",
+        "--role",
+        "po",
+        "--interview-date",
+        "2020-01-01",
+        "--stages",
+        "hiring-manager",
+    )
     assert code == 0, err
     assert "Interview tomorrow" in out and "today or past" in out
     code, out, err = run(capsys, "plan", "--role", "po", "--interview-date", "next week")
@@ -84,8 +109,18 @@ def test_cli_practice_interactive_from_piped_stdin(
 ) -> None:
     first = ok_json(capsys, "practice", "due", "--role", "tpm", "--limit", "2", "--at", T0)[0]
     stdin = STORY + "\n\n" + "\n"  # answer the first card, skip the second, then end of input
-    code, out, err = run(capsys, "practice", "--role", "tpm", "--limit", "3", "--at", T0,
-                         stdin=stdin, monkeypatch=monkeypatch)
+    code, out, err = run(
+        capsys,
+        "practice",
+        "--role",
+        "tpm",
+        "--limit",
+        "3",
+        "--at",
+        T0,
+        stdin=stdin,
+        monkeypatch=monkeypatch,
+    )
     assert code == 0, err
     assert f"1/3 · {first['key']} (new)" in out
     assert "Score " in out and "next due" in out and "skipped" in out
@@ -97,12 +132,21 @@ def test_cli_practice_interactive_from_piped_stdin(
 
 
 def test_cli_practice_story_at_a_chosen_length(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
     stories: list[dict[str, Any]],
 ) -> None:
     stdin = "1\nWe agreed one format; errors fell 40%.\n\nmaybe\n3\n"
-    code, out, err = run(capsys, "practice", "--card", "s:ledger-alignment", "--at", T0,
-                         stdin=stdin, monkeypatch=monkeypatch)
+    code, out, err = run(
+        capsys,
+        "practice",
+        "--card",
+        "s:ledger-alignment",
+        "--at",
+        T0,
+        stdin=stdin,
+        monkeypatch=monkeypatch,
+    )
     assert code == 0, err
     assert "Tell your story: Payments and ledger teams" in out
     assert "30-second headline" in out and "Your notes, to compare" in out
@@ -118,8 +162,9 @@ def test_cli_practice_answer_file_advances_the_card(
     one = ok_json(capsys, "practice", "--card", card, "--answer-file", str(answer), "--at", T0)
     assert one["status"] == "new" and one["rating"] in ("good", "easy")
     assert set(one["dimensions"]) >= {"structure", "coverage", "delivery"}
-    two = ok_json(capsys, "practice", "--card", card, "--answer-file", str(answer),
-                  "--at", one["next_due"])
+    two = ok_json(
+        capsys, "practice", "--card", card, "--answer-file", str(answer), "--at", one["next_due"]
+    )
     assert two["status"] == "due" and two["score"] == one["score"]  # same answer, same score
     assert two["next_due"] > one["next_due"]
     code, _, err = run(capsys, "practice", "--card", card, "--rate", "good")
@@ -129,8 +174,9 @@ def test_cli_practice_answer_file_advances_the_card(
 def test_cli_practice_rate_story_without_prompts(
     capsys: pytest.CaptureFixture[str], stories: list[dict[str, Any]]
 ) -> None:
-    out = ok_json(capsys, "practice", "--role", "tpm", "--rate", "easy", "--length", "deep",
-                  "--at", T0)
+    out = ok_json(
+        capsys, "practice", "--role", "tpm", "--rate", "easy", "--length", "deep", "--at", T0
+    )
     assert out["card"].startswith("s:") and out["rating"] == "easy" and out["length"] == "deep"
     code, _, err = run(capsys, "practice", "--rate", "7", "--card", "s:ledger-alignment")
     assert code == 1 and "1 again" in err
@@ -139,8 +185,9 @@ def test_cli_practice_rate_story_without_prompts(
 def fixture_backup(tmp_path: Path) -> Path:
     rows = json.loads((FIXTURES / "practice" / "attempts.json").read_text(encoding="utf-8"))
     path = tmp_path / "fixture-backup.json"
-    path.write_text(json.dumps({"format": "loopcoach-backup", "version": 1,
-                                "sections": {"attempts": rows}}))
+    path.write_text(
+        json.dumps({"format": "loopcoach-backup", "version": 1, "sections": {"attempts": rows}})
+    )
     return path
 
 
@@ -154,21 +201,24 @@ def test_cli_import_then_progress_and_charts(
     code, out, _ = run(capsys, "import", str(backup))
     assert "added or updated 0 rows" in out
     charts = tmp_path / "charts"
-    prog = ok_json(capsys, "progress", "--role", "tpm", "--at", "2026-03-06T20:00:00Z",
-                   "--charts", str(charts))
+    prog = ok_json(
+        capsys, "progress", "--role", "tpm", "--at", "2026-03-06T20:00:00Z", "--charts", str(charts)
+    )
     assert prog["attempts"] == 6 and prog["score"]["delta"] == 22.5
     assert prog["weakest_competencies"][0]["id"] == "ambiguity"
     assert sorted(p.name for p in charts.iterdir()) == [
-        "dimensions.png", "dimensions.svg", "score.png", "score.svg"]
+        "dimensions.png",
+        "dimensions.svg",
+        "score.png",
+        "score.svg",
+    ]
     code, out, err = run(capsys, "progress", "--role", "tpm", "--at", "2026-03-06T20:00:00Z")
     assert code == 0, err
     assert "6 scored answers on 4 days" in out and "streak 2 days" in out
     assert "▁" in out or "█" in out
 
 
-def test_cli_checklist_and_calibration(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_cli_checklist_and_calibration(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     md = tmp_path / "day-of.md"
     code, out, err = run(capsys, "checklist", "--role", "tpo", "--md", str(md))
     assert code == 0 and f"wrote {md}" in err
@@ -214,7 +264,9 @@ def test_cli_export_json_import_round_trip_in_another_database(
 
 
 def test_cli_practice_honours_database_url(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     isolated_env: Path,
 ) -> None:
     db = tmp_path / "elsewhere" / "coach.db"

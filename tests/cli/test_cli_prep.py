@@ -42,13 +42,23 @@ def test_cli_prep_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 # rendering the PDF takes seconds; tests/prep/test_export.py checks it in the fast loop
-@pytest.mark.parametrize("name", ["pack.md", "pack.html",
-                                  pytest.param("pack.pdf", marks=pytest.mark.slow)])
-def test_cli_prep_human_report_and_exports(capsys: pytest.CaptureFixture[str],
-                                           tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize(
+    "name", ["pack.md", "pack.html", pytest.param("pack.pdf", marks=pytest.mark.slow)]
+)
+def test_cli_prep_human_report_and_exports(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
+) -> None:
     out_file = tmp_path / name
-    code, out, err = run(capsys, "prep", "--history", str(RESUMES / "tpo.md"), "--role",
-                         "tpo", "--out", str(out_file))
+    code, out, err = run(
+        capsys,
+        "prep",
+        "--history",
+        str(RESUMES / "tpo.md"),
+        "--role",
+        "tpo",
+        "--out",
+        str(out_file),
+    )
     assert code == 0, err
     assert out_file.exists() and f"Wrote {out_file}" in out
     assert "Story bank" in out and "45-second pitch" in out
@@ -60,12 +70,26 @@ def test_cli_prep_edit_survives_reimport(capsys: pytest.CaptureFixture[str]) -> 
     history = str(RESUMES / "tpm.md")
     first = run_json(capsys, "prep", "--history", history, "--role", "tpm")
     sid = first["stories"][0]["id"]
-    edited = run_json(capsys, "stories", "edit", str(sid), "--result",
-                      "Hosting costs fell 31% and the cutover had zero customer impact.",
-                      "--themes", "execution,technical-fluency")
+    edited = run_json(
+        capsys,
+        "stories",
+        "edit",
+        str(sid),
+        "--result",
+        "Hosting costs fell 31% and the cutover had zero customer impact.",
+        "--themes",
+        "execution,technical-fluency",
+    )
     assert edited["version"] == 2 and edited["draft"] is False
-    added = run_json(capsys, "stories", "add", "--title", "Launch rescue at my first job",
-                     "--action", "I re-cut the scope with product into two releases.")
+    added = run_json(
+        capsys,
+        "stories",
+        "add",
+        "--title",
+        "Launch rescue at my first job",
+        "--action",
+        "I re-cut the scope with product into two releases.",
+    )
     again = run_json(capsys, "prep", "--history", history, "--role", "tpm")
     by_id = {s["id"]: s for s in again["stories"]}
     assert by_id[sid]["result"].startswith("Hosting costs fell 31% and the cutover")
@@ -82,8 +106,10 @@ def test_cli_prep_failed_import_stores_nothing(capsys: pytest.CaptureFixture[str
     before = run_json(capsys, "stories", "list")
     code, out, err = run(capsys, "prep", "--history", str(BROKEN / "locked.pdf"), "--role", "po")
     assert code == 1 and out == ""
-    assert err == ("error: locked.pdf: the PDF is password-protected; save an unprotected copy "
-                   "or paste the text instead\n")
+    assert err == (
+        "error: locked.pdf: the PDF is password-protected; save an unprotected copy "
+        "or paste the text instead\n"
+    )
     assert run_json(capsys, "stories", "list") == before
 
 
@@ -96,14 +122,16 @@ def test_cli_prep_failed_import_stores_nothing(capsys: pytest.CaptureFixture[str
         ("resume.exe", "not '.exe'"),
     ],
 )
-def test_cli_resume_score_broken_files(capsys: pytest.CaptureFixture[str], name: str,
-                                       says: str) -> None:
+def test_cli_resume_score_broken_files(
+    capsys: pytest.CaptureFixture[str], name: str, says: str
+) -> None:
     code, _, err = run(capsys, "resume", "score", str(BROKEN / name), "--role", "tpm")
     assert code == 1 and says in err and "Traceback" not in err and err.count("\n") == 1
 
 
-def test_cli_resume_score_oversize_and_missing(capsys: pytest.CaptureFixture[str],
-                                               tmp_path: Path) -> None:
+def test_cli_resume_score_oversize_and_missing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     big = tmp_path / "big.txt"
     with big.open("wb") as fh:
         fh.truncate(11 * 1024 * 1024)  # sparse: nothing is written or read
@@ -128,8 +156,9 @@ def test_cli_stories_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1 and "not a theme id" in err
     code, _, err = run(capsys, "prep", "--history", str(RESUMES / "tpm.md"), "--role", "nope")
     assert code == 1 and "unknown role 'nope'" in err
-    code, _, err = run(capsys, "prep", "--history", str(RESUMES / "tpm.md"), "--role", "tpm",
-                       "--out", "pack.docx")
+    code, _, err = run(
+        capsys, "prep", "--history", str(RESUMES / "tpm.md"), "--role", "tpm", "--out", "pack.docx"
+    )
     assert code == 1 and "pack.md, pack.html or pack.pdf" in err
 
 
@@ -170,8 +199,15 @@ def test_cli_story_bank_is_the_users(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_cli_stories_match(capsys: pytest.CaptureFixture[str]) -> None:
     run_json(capsys, "prep", "--history", str(RESUMES / "tpm.md"), "--role", "tpm")
-    found = run_json(capsys, "stories", "match", "You're managing a platform migration "
-                     "involving six engineering teams across three time zones", "--role", "tpm")
+    found = run_json(
+        capsys,
+        "stories",
+        "match",
+        "You're managing a platform migration "
+        "involving six engineering teams across three time zones",
+        "--role",
+        "tpm",
+    )
     assert found and set(found[0]) == {"story", "score", "why"}
     assert [m["score"] for m in found] == sorted((m["score"] for m in found), reverse=True)
     assert "move of 140 services" in found[0]["story"]["title"] and found[0]["why"]
@@ -179,13 +215,19 @@ def test_cli_stories_match(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "score" in out
 
 
-@pytest.mark.parametrize(("data", "says"), [
-    (bytes(range(1, 256)) * 20, "binary, not text"),
-    ("Senior TPM, Acme, 2020 - Present\n- Cut costs by 30% für 4 Teams".encode("cp1252"),
-     "not valid UTF-8 (byte 0xfc at byte offset 53)"),
-])
-def test_cli_prep_refuses_garbage(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                  data: bytes, says: str) -> None:
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (bytes(range(1, 256)) * 20, "binary, not text"),
+        (
+            "Senior TPM, Acme, 2020 - Present\n- Cut costs by 30% für 4 Teams".encode("cp1252"),
+            "not valid UTF-8 (byte 0xfc at byte offset 53)",
+        ),
+    ],
+)
+def test_cli_prep_refuses_garbage(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, data: bytes, says: str
+) -> None:
     run_json(capsys, "prep", "--history", str(RESUMES / "tpm.md"), "--role", "tpm")
     before = run_json(capsys, "stories", "list")
     path = tmp_path / "cv.txt"

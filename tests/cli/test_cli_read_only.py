@@ -40,18 +40,31 @@ def lc(data: Path, *args: str, as_owner: bool = False) -> subprocess.CompletedPr
     import loopcoach
 
     source = str(Path(loopcoach.__file__).resolve().parents[1])  # the tree under test
-    env = {**os.environ, "LOOPCOACH_DATA_DIR": str(data), "HOME": str(data.parent),
-           "PYTHONPATH": os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "LOOPCOACH_DATA_DIR": str(data),
+        "HOME": str(data.parent),
+        "PYTHONPATH": os.pathsep.join([source, os.environ.get("PYTHONPATH", "")]),
+    }
     env.pop("LOOPCOACH_DATABASE_URL", None)
     prefix = AS_NOBODY if os.geteuid() == 0 and not as_owner else []
-    return subprocess.run([*prefix, sys.executable, "-m", "loopcoach", *args], env=env,
-                          capture_output=True, text=True, timeout=120, cwd=str(data.parent))
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "loopcoach", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(data.parent),
+    )
 
 
-@pytest.mark.parametrize("args", [("mock", "list", "--json"), ("stories", "list", "--json"),
-                                  ("progress", "--json"), ("roles",)])
+@pytest.mark.parametrize(
+    "args",
+    [("mock", "list", "--json"), ("stories", "list", "--json"), ("progress", "--json"), ("roles",)],
+)
 def test_read_only_commands_work_in_a_read_only_data_directory(
-        read_only_data: Path, args: tuple[str, ...]) -> None:
+    read_only_data: Path, args: tuple[str, ...]
+) -> None:
     r = lc(read_only_data, *args)
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr

@@ -14,20 +14,38 @@ import typer
 
 from loopcoach.cli import app as cli_app
 
-HEAVY = ("numpy", "sqlalchemy", "pydantic", "yaml", "fastapi", "loopcoach.content.library",
-         "loopcoach.cli.browse", "loopcoach.cli.mock", "loopcoach.cli.prep",
-         "loopcoach.cli.practice", "loopcoach.cli.exercise")
+HEAVY = (
+    "numpy",
+    "sqlalchemy",
+    "pydantic",
+    "yaml",
+    "fastapi",
+    "loopcoach.content.library",
+    "loopcoach.cli.browse",
+    "loopcoach.cli.mock",
+    "loopcoach.cli.prep",
+    "loopcoach.cli.practice",
+    "loopcoach.cli.exercise",
+)
 
 
 def modules_after(args: list[str], tmp_path: Path) -> list[str]:
     """The loopcoach, and heavy, modules a fresh process has imported after running `args`."""
-    code = ("import sys, json\nfrom loopcoach.cli.app import main\n"
-            f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
-            "print(json.dumps(sorted(sys.modules)))")
+    code = (
+        "import sys, json\nfrom loopcoach.cli.app import main\n"
+        f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
     env = {**os.environ, "LOOPCOACH_DATA_DIR": str(tmp_path)}
     env.pop("LOOPCOACH_DATABASE_URL", None)
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True, timeout=120).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -49,8 +67,9 @@ def test_cli_help_table_matches_the_commands() -> None:
         cmd = cli_app.load_command(name)
         assert cmd is not None, name
         real = cmd.help or ""
-        assert " ".join(real.split()).startswith(short.rstrip(".")) or \
-            short.startswith(" ".join(real.split()).split(". ")[0]), (name, real, short)
+        assert " ".join(real.split()).startswith(short.rstrip(".")) or short.startswith(
+            " ".join(real.split()).split(". ")[0]
+        ), (name, real, short)
 
 
 def test_cli_every_registered_command_is_listed() -> None:

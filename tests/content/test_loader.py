@@ -170,8 +170,11 @@ def test_loader_not_utf8(mini_pack: Path) -> None:
 
 
 def test_loader_talking_point_part_must_be_a_story_part(mini_pack: Path) -> None:
-    edit(mini_pack / "questions.yaml", "        label: Names the goal\n",
-         "        label: Names the goal\n        part: ending\n")
+    edit(
+        mini_pack / "questions.yaml",
+        "        label: Names the goal\n",
+        "        label: Names the goal\n        part: ending\n",
+    )
     (msg,) = problems_of(mini_pack)
     assert "talking_points[0](goal).part" in msg
     assert "'result'" in msg and "got 'ending'" in msg

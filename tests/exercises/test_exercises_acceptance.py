@@ -66,31 +66,54 @@ def _without(*lines: str) -> str:
     return text
 
 
-@pytest.mark.parametrize("text,code", [
-    (_without("    When the PSP does not respond within 10 seconds\n",
-              "  Scenario: Provider does not answer in time\n",
-              "    And an alert is raised after 5 timeouts in a minute\n"), "no-timeout"),
-    (GOOD.replace("    Then the charge is retried once with the same idempotency key\n"
-                  "    And I am charged at most once\n",
-                  '    Then I see "Payment pending" and the order stays "pending"\n'),
-     "no-retry-idempotency"),
-    (_without('    And a "payment_succeeded" event is logged with the order id and no card '
-              'number\n', "    And an alert is raised after 5 timeouts in a minute\n"),
-     "no-observability"),
-    (GOOD.replace(" within 3 seconds for 95% of requests", ""), "no-performance"),
-    (_without("    Given I am signed in as a returning customer with a saved card\n",
-              "  Scenario: Card of another account\n",
-              "    When I try to pay with a card token that belongs to another account\n",
-              "    Then the request is rejected with status 403\n").replace(
-                  "a card token stored", "a card stored"), "no-security"),
-])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        (
+            _without(
+                "    When the PSP does not respond within 10 seconds\n",
+                "  Scenario: Provider does not answer in time\n",
+                "    And an alert is raised after 5 timeouts in a minute\n",
+            ),
+            "no-timeout",
+        ),
+        (
+            GOOD.replace(
+                "    Then the charge is retried once with the same idempotency key\n"
+                "    And I am charged at most once\n",
+                '    Then I see "Payment pending" and the order stays "pending"\n',
+            ),
+            "no-retry-idempotency",
+        ),
+        (
+            _without(
+                '    And a "payment_succeeded" event is logged with the order id and no card '
+                "number\n",
+                "    And an alert is raised after 5 timeouts in a minute\n",
+            ),
+            "no-observability",
+        ),
+        (GOOD.replace(" within 3 seconds for 95% of requests", ""), "no-performance"),
+        (
+            _without(
+                "    Given I am signed in as a returning customer with a saved card\n",
+                "  Scenario: Card of another account\n",
+                "    When I try to pay with a card token that belongs to another account\n",
+                "    Then the request is rejected with status 403\n",
+            ).replace("a card token stored", "a card stored"),
+            "no-security",
+        ),
+    ],
+)
 def test_acceptance_each_missing_criterion_is_found_alone(text: str, code: str) -> None:
     assert codes(text) == [code]
 
 
 def test_acceptance_vague_term_with_line() -> None:
-    text = GOOD.replace('Then I see "Your card was declined"',
-                        'Then I see a user-friendly message "Your card was declined"')
+    text = GOOD.replace(
+        'Then I see "Your card was declined"',
+        'Then I see a user-friendly message "Your card was declined"',
+    )
     found = lint(text).findings
     assert [(f.code, f.line) for f in found] == [("vague-term", 14)]
     assert "'user-friendly'" in found[0].message
@@ -101,11 +124,17 @@ def test_acceptance_quantified_speed_is_not_vague() -> None:
     assert codes(text) == []
 
 
-@pytest.mark.parametrize("then", ["Then it works", "Then the user is happy",
-                                  "Then everything works as expected",
-                                  "Then the payment is handled correctly"])
+@pytest.mark.parametrize(
+    "then",
+    [
+        "Then it works",
+        "Then the user is happy",
+        "Then everything works as expected",
+        "Then the payment is handled correctly",
+    ],
+)
 def test_acceptance_untestable_then(then: str) -> None:
-    text = GOOD.replace('Then the request is rejected with status 403', then)
+    text = GOOD.replace("Then the request is rejected with status 403", then)
     text = text.replace("Card of another account", "Another account is rejected")
     found = [f for f in lint(text).findings if f.code == "untestable-then"]
     assert [f.line for f in found] == [24]
@@ -121,10 +150,13 @@ def test_acceptance_multiple_behaviours_when_then_pairs_and_many_outcomes() -> N
     pairs = GOOD.replace(
         '    Then I see "Your card was declined" and the order stays "unpaid"\n',
         '    Then I see "Your card was declined" and the order stays "unpaid"\n'
-        '    When I try another card\n    Then the order is "paid"\n')
+        '    When I try another card\n    Then the order is "paid"\n',
+    )
     assert [(f.code, f.line) for f in lint(pairs).findings] == [("multiple-behaviours", 12)]
-    many = GOOD.replace("    And I am charged at most once\n",
-                        "    And I am charged at most once\n    And I see a banner\n")
+    many = GOOD.replace(
+        "    And I am charged at most once\n",
+        "    And I am charged at most once\n    And I see a banner\n",
+    )
     assert [(f.code, f.line) for f in lint(many).findings] == [("multiple-behaviours", 16)]
 
 
@@ -138,14 +170,24 @@ def test_acceptance_plain_text_criteria() -> None:
     result = lint((FIX / "criteria.txt").read_text(encoding="utf-8"))
     assert result.format == "plain" and result.scenarios == 6
     assert [(f.code, f.line) for f in result.findings] == [
-        ("vague-term", 6), ("vague-term", 6), ("untestable-then", 7)]
+        ("vague-term", 6),
+        ("vague-term", 6),
+        ("untestable-then", 7),
+    ]
 
 
 def test_acceptance_plain_text_missing_checks_and_several_behaviours() -> None:
-    text = "- The list shows 20 orders\n- When I sort then dates ascend, and when I filter " \
-           "then only paid orders show\n"
+    text = (
+        "- The list shows 20 orders\n- When I sort then dates ascend, and when I filter "
+        "then only paid orders show\n"
+    )
     found = lint(text).findings
-    assert {f.code for f in found} == {"no-unhappy-path", "no-observability", "no-performance",
-                                       "no-security", "multiple-behaviours"}
+    assert {f.code for f in found} == {
+        "no-unhappy-path",
+        "no-observability",
+        "no-performance",
+        "no-security",
+        "multiple-behaviours",
+    }
     assert [f.line for f in found if f.code == "multiple-behaviours"] == [2]
     assert "parse-error" not in {f.code for f in found}

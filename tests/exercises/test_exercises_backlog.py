@@ -28,8 +28,9 @@ FIX = Path(__file__).parents[1] / "fixtures" / "exercises"
 
 
 def load(name: str) -> list[backlog.BacklogItem]:
-    records = files.load_records(FIX / name, what="backlog", list_keys=backlog.LIST_KEYS,
-                                 aliases=backlog.ALIASES)
+    records = files.load_records(
+        FIX / name, what="backlog", list_keys=backlog.LIST_KEYS, aliases=backlog.ALIASES
+    )
     return backlog.items_from_records(records)
 
 
@@ -71,12 +72,15 @@ def test_backlog_full_tie_keeps_file_order() -> None:
     assert backlog.order_by(items, lambda i: i.wsjf) == list("qwerty")
 
 
-@pytest.mark.parametrize("candidate,tau,conc,disc", [
-    (["a", "b", "c", "d"], 1.0, 6, 0),
-    (["d", "c", "b", "a"], -1.0, 0, 6),
-    # b<->a and d<->c swapped: 4 pairs agree, 2 disagree -> (4 - 2) / 6
-    (["b", "a", "d", "c"], 1 / 3, 4, 2),
-])
+@pytest.mark.parametrize(
+    "candidate,tau,conc,disc",
+    [
+        (["a", "b", "c", "d"], 1.0, 6, 0),
+        (["d", "c", "b", "a"], -1.0, 0, 6),
+        # b<->a and d<->c swapped: 4 pairs agree, 2 disagree -> (4 - 2) / 6
+        (["b", "a", "d", "c"], 1 / 3, 4, 2),
+    ],
+)
 def test_backlog_kendall_tau_worked_examples(
     candidate: list[str], tau: float, conc: int, disc: int
 ) -> None:
@@ -94,7 +98,8 @@ def test_backlog_comparison_names_the_costliest_inversion() -> None:
     assert [(i.earlier.id, i.later.id) for i in comp.inversions] == [("A", "F"), ("A", "S")]
     assert comp.inversions[0].cost == pytest.approx(6.5)
     assert comp.inversions[0].message == (
-        "You put 'Audit log' (WSJF 2.0) before 'Fraud check' (WSJF 8.5)")
+        "You put 'Audit log' (WSJF 2.0) before 'Fraud check' (WSJF 8.5)"
+    )
     assert not comp.dependency_violations
 
 
@@ -104,7 +109,8 @@ def test_backlog_comparison_flags_a_broken_dependency() -> None:
     assert comp is not None
     assert comp.kendall_tau == pytest.approx(0.0)  # 5 agree, 5 disagree
     assert comp.dependency_violations == (
-        "You put 'Reports export' before 'Audit log', which it depends on",)
+        "You put 'Reports export' before 'Audit log', which it depends on",
+    )
     # R before S scores higher, so it costs nothing and is not listed
     assert ("R", "S") not in [(i.earlier.id, i.later.id) for i in comp.inversions]
 
@@ -114,11 +120,14 @@ def test_backlog_comparison_against_rice() -> None:
     assert result.comparison is not None and result.comparison.kendall_tau == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("order,words", [
-    (["A", "F", "S", "R"], "leaves out D"),
-    (["A", "F", "S", "R", "D", "A"], "more than once"),
-    (["A", "F", "S", "R", "Z"], "unknown id(s) Z"),
-])
+@pytest.mark.parametrize(
+    "order,words",
+    [
+        (["A", "F", "S", "R"], "leaves out D"),
+        (["A", "F", "S", "R", "D", "A"], "more than once"),
+        (["A", "F", "S", "R", "Z"], "unknown id(s) Z"),
+    ],
+)
 def test_backlog_bad_my_order_is_clear(order: list[str], words: str) -> None:
     with pytest.raises(LoopcoachError) as err:
         backlog.prioritise(load("backlog.csv"), my_order=order)
@@ -126,8 +135,10 @@ def test_backlog_bad_my_order_is_clear(order: list[str], words: str) -> None:
 
 
 def test_backlog_cycle_and_unknown_dependency_are_errors() -> None:
-    cyc = [backlog.BacklogItem("a", "A", 1, 1, 1, 1, depends_on=("b",)),
-           backlog.BacklogItem("b", "B", 1, 1, 1, 1, depends_on=("a",))]
+    cyc = [
+        backlog.BacklogItem("a", "A", 1, 1, 1, 1, depends_on=("b",)),
+        backlog.BacklogItem("b", "B", 1, 1, 1, 1, depends_on=("a",)),
+    ]
     with pytest.raises(LoopcoachError, match=r"cycle.*'a'.*'b'"):
         backlog.prioritise(cyc)
     ghost = [backlog.BacklogItem("a", "A", 1, 1, 1, 1, depends_on=("ghost",))]

@@ -43,7 +43,8 @@ def test_cli_exercise_backlog_json(capsys: pytest.CaptureFixture[str]) -> None:
     comp = data["comparison"]
     assert comp["kendall_tau"] == 0.6
     assert comp["inversions"][0]["message"] == (
-        "You put 'Audit log' (WSJF 2.0) before 'Fraud check' (WSJF 8.5)")
+        "You put 'Audit log' (WSJF 2.0) before 'Fraud check' (WSJF 8.5)"
+    )
 
 
 def test_cli_exercise_backlog_without_my_order_has_no_comparison(
@@ -58,8 +59,17 @@ def test_cli_exercise_backlog_case(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_exercise_forecast_json(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["forecast", "--velocities", "21,18,25", "--remaining", "100", "--seed", "5",
-            "--current-sprint", "10"]
+    argv = [
+        "forecast",
+        "--velocities",
+        "21,18,25",
+        "--remaining",
+        "100",
+        "--seed",
+        "5",
+        "--current-sprint",
+        "10",
+    ]
     data = run_json(capsys, *argv)
     assert data["range"] == {"optimistic": 4, "likely": 5, "pessimistic": 6}
     assert data["finish_sprint"]["optimistic"] == 13
@@ -103,14 +113,21 @@ def test_cli_exercise_slices_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["suggested_patterns"] == ["By box size", "By delivery channel"]
     good = run_json(capsys, "slices", fx("slices-good.yaml"))
     assert good["findings"] == []
-    assert {p["pattern"] for p in good["patterns"]} == {"data-variations", "interfaces",
-                                                         "happy-unhappy-path"}
+    assert {p["pattern"] for p in good["patterns"]} == {
+        "data-variations",
+        "interfaces",
+        "happy-unhappy-path",
+    }
 
 
 def test_cli_exercise_plan_json(capsys: pytest.CaptureFixture[str]) -> None:
     data = run_json(capsys, "plan", "exdrill-program", fx("plan-good.md"))
-    assert data["findings"] == [] and data["critical_path"] == ["design", "api", "integrate",
-                                                                "test"]
+    assert data["findings"] == [] and data["critical_path"] == [
+        "design",
+        "api",
+        "integrate",
+        "test",
+    ]
     thin = run_json(capsys, "plan", "exdrill-program", fx("plan-thin.md"))
     codes = {f["code"] for f in thin["findings"]}
     assert {"missing-rollback", "no-raci", "wrong-critical-path"} <= codes
@@ -119,17 +136,28 @@ def test_cli_exercise_plan_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_exercise_kano_json(capsys: pytest.CaptureFixture[str]) -> None:
     data = run_json(capsys, "kano", fx("kano.csv"))
     assert [(f["feature"], f["category"]) for f in data["features"]] == [
-        ("Saved cards", "M"), ("Chef videos", "A"), ("Social feed", "I")]
+        ("Saved cards", "M"),
+        ("Chef videos", "A"),
+        ("Social feed", "I"),
+    ]
     case = run_json(capsys, "kano", "--case", "exdrill-kano")
     assert case["features"][0]["counts"]["M"] == 1 and case["features"][0]["counts"]["O"] == 1
 
 
 def test_cli_exercise_list(capsys: pytest.CaptureFixture[str]) -> None:
     data = run_json(capsys, "list", "--role", "exdrill")
-    assert [p["id"] for p in data] == ["exdrill-backlog", "exdrill-kano", "exdrill-forecast",
-                                      "exdrill-program", "exdrill-slicing", "exdrill-ac"]
-    assert data[3]["commands"] == ["loopcoach exercise plan exdrill-program my-plan.md",
-                                   "loopcoach exercise critical-path --case exdrill-program"]
+    assert [p["id"] for p in data] == [
+        "exdrill-backlog",
+        "exdrill-kano",
+        "exdrill-forecast",
+        "exdrill-program",
+        "exdrill-slicing",
+        "exdrill-ac",
+    ]
+    assert data[3]["commands"] == [
+        "loopcoach exercise plan exdrill-program my-plan.md",
+        "loopcoach exercise critical-path --case exdrill-program",
+    ]
     code, out, _ = run(capsys, "exercise", "list")
     assert code == 0 and "exdrill-kano" in out
 
@@ -141,7 +169,7 @@ def test_cli_exercise_bundled_cases_all_run(capsys: pytest.CaptureFixture[str]) 
         for command in practice["commands"]:
             argv = command.split()[2:]
             if "--my-order" in argv:
-                argv = argv[:argv.index("--my-order")]
+                argv = argv[: argv.index("--my-order")]
             if any(a.startswith("my-") for a in argv):
                 continue  # needs the candidate's own file
             run_json(capsys, *argv)
@@ -149,20 +177,23 @@ def test_cli_exercise_bundled_cases_all_run(capsys: pytest.CaptureFixture[str]) 
     assert ran >= 5
 
 
-@pytest.mark.parametrize("argv,words", [
-    (["backlog", fx("backlog-missing-column.csv")], "missing column 'job_size'"),
-    (["backlog", fx("backlog.txt")], "not '.txt'"),
-    (["backlog"], "give a FILE or --case"),
-    (["backlog", fx("backlog.csv"), "--my-order", "A,F"], "leaves out"),
-    (["critical-path", fx("workstreams-cycle.yaml")], "dependency cycle"),
-    (["critical-path", fx("workstreams-unknown.csv")], "unknown 'ghost'"),
-    (["forecast", "--velocities", "21,x,25", "--remaining", "10"], "'x' is not a number"),
-    (["forecast"], "--velocities"),
-    (["plan", "exdrill-backlog", fx("plan-good.md")], "backlog case"),
-    (["plan", "no-such-case", fx("plan-good.md")], "unknown case 'no-such-case'"),
-    (["forecast", "--case", "exdrill-backlog"], "exercise forecast"),
-    (["ac", fx("backlog.csv")], "not '.csv'"),
-])
+@pytest.mark.parametrize(
+    "argv,words",
+    [
+        (["backlog", fx("backlog-missing-column.csv")], "missing column 'job_size'"),
+        (["backlog", fx("backlog.txt")], "not '.txt'"),
+        (["backlog"], "give a FILE or --case"),
+        (["backlog", fx("backlog.csv"), "--my-order", "A,F"], "leaves out"),
+        (["critical-path", fx("workstreams-cycle.yaml")], "dependency cycle"),
+        (["critical-path", fx("workstreams-unknown.csv")], "unknown 'ghost'"),
+        (["forecast", "--velocities", "21,x,25", "--remaining", "10"], "'x' is not a number"),
+        (["forecast"], "--velocities"),
+        (["plan", "exdrill-backlog", fx("plan-good.md")], "backlog case"),
+        (["plan", "no-such-case", fx("plan-good.md")], "unknown case 'no-such-case'"),
+        (["forecast", "--case", "exdrill-backlog"], "exercise forecast"),
+        (["ac", fx("backlog.csv")], "not '.csv'"),
+    ],
+)
 def test_cli_exercise_errors_are_one_line(
     capsys: pytest.CaptureFixture[str], argv: list[str], words: str
 ) -> None:
@@ -173,16 +204,29 @@ def test_cli_exercise_errors_are_one_line(
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("argv,words", [
-    (["backlog", fx("backlog.csv"), "--my-order", "A,F,S,R,D"], "Kendall tau 0.60"),
-    (["forecast", "--velocities", "21,18,25", "--remaining", "100", "--current-sprint", "10"],
-     "between sprint 13 and 15"),
-    (["critical-path", fx("workstreams.csv")], "Critical path (22 days)"),
-    (["ac", fx("bad.feature")], "untestable-then"),
-    (["slices", fx("slices-bad.md")], "horizontal"),
-    (["plan", "exdrill-program", fx("plan-thin.md")], "Plan elements"),
-    (["kano", fx("kano.csv")], "must-be"),
-])
+@pytest.mark.parametrize(
+    "argv,words",
+    [
+        (["backlog", fx("backlog.csv"), "--my-order", "A,F,S,R,D"], "Kendall tau 0.60"),
+        (
+            [
+                "forecast",
+                "--velocities",
+                "21,18,25",
+                "--remaining",
+                "100",
+                "--current-sprint",
+                "10",
+            ],
+            "between sprint 13 and 15",
+        ),
+        (["critical-path", fx("workstreams.csv")], "Critical path (22 days)"),
+        (["ac", fx("bad.feature")], "untestable-then"),
+        (["slices", fx("slices-bad.md")], "horizontal"),
+        (["plan", "exdrill-program", fx("plan-thin.md")], "Plan elements"),
+        (["kano", fx("kano.csv")], "must-be"),
+    ],
+)
 def test_cli_exercise_human_output(
     capsys: pytest.CaptureFixture[str], argv: list[str], words: str
 ) -> None:

@@ -27,8 +27,9 @@ FIX = Path(__file__).parents[1] / "fixtures" / "exercises"
 
 
 def load(name: str) -> list[cpm.Workstream]:
-    records = files.load_records(FIX / name, what="workstream list", list_keys=cpm.LIST_KEYS,
-                                 aliases=cpm.ALIASES)
+    records = files.load_records(
+        FIX / name, what="workstream list", list_keys=cpm.LIST_KEYS, aliases=cpm.ALIASES
+    )
     return cpm.workstreams_from_records(records)
 
 
@@ -40,14 +41,22 @@ def test_critical_path_parallel_branches_by_hand() -> None:
     assert data["slack"] == {"design": 0, "api": 0, "ui": 4, "data": 6, "integrate": 0, "test": 0}
     ui = sched.get("ui")
     assert (ui.earliest_start, ui.earliest_finish, ui.latest_start, ui.latest_finish) == (
-        5, 11, 9, 15)
+        5,
+        11,
+        9,
+        15,
+    )
     integrate = sched.get("integrate")
     assert (integrate.earliest_start, integrate.latest_finish) == (15, 19)
 
 
 def test_critical_path_two_tied_branches_are_both_critical() -> None:
-    ws = [cpm.Workstream("a", "A", 2), cpm.Workstream("b", "B", 3, ("a",)),
-          cpm.Workstream("c", "C", 3, ("a",)), cpm.Workstream("d", "D", 1, ("b", "c"))]
+    ws = [
+        cpm.Workstream("a", "A", 2),
+        cpm.Workstream("b", "B", 3, ("a",)),
+        cpm.Workstream("c", "C", 3, ("a",)),
+        cpm.Workstream("d", "D", 1, ("b", "c")),
+    ]
     sched = cpm.schedule(ws)
     assert sched.critical == ("a", "b", "c", "d")
     assert sched.critical_path == ("a", "b", "d")  # one chain; ties go to file order
@@ -76,7 +85,7 @@ def test_critical_path_duplicate_id_is_an_error() -> None:
 def test_critical_path_svg_highlights_critical_bars() -> None:
     sched = cpm.schedule(load("workstreams.csv"))
     svg = cpm.to_svg(sched, title="Checkout <rebuild>")
-    assert svg.startswith("<svg xmlns=\"http://www.w3.org/2000/svg\"")
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
     assert svg.count('class="critical"') == 4 and svg.count('class="workstream"') == 2
     assert "Checkout &lt;rebuild&gt;" in svg  # escaped
     assert svg.count(f'fill="{cpm.CRITICAL}"') >= 4

@@ -57,23 +57,32 @@ def test_forecast_percentile_nearest_rank() -> None:
     assert percentile(values, 85) == 17
 
 
-@pytest.mark.parametrize("velocities,remaining,words", [
-    ([21, 18], 100, "at least 3"),
-    ([21, -18, 25], 100, "0 or more"),
-    ([21, 18, 25], 0, "more than 0"),
-    ([0, 0, 0], 10, "0 points"),
-])
-def test_forecast_bad_input_is_clear(velocities: list[float], remaining: float,
-                                     words: str) -> None:
+@pytest.mark.parametrize(
+    "velocities,remaining,words",
+    [
+        ([21, 18], 100, "at least 3"),
+        ([21, -18, 25], 100, "0 or more"),
+        ([21, 18, 25], 0, "more than 0"),
+        ([0, 0, 0], 10, "0 points"),
+    ],
+)
+def test_forecast_bad_input_is_clear(velocities: list[float], remaining: float, words: str) -> None:
     with pytest.raises(LoopcoachError, match=words):
         forecast(velocities, remaining)
 
 
-@pytest.mark.parametrize("velocities,remaining", [
-    ([21, float("inf"), 25], 100), ([21, float("nan"), 25], 100), ([21, 18, 25], float("inf")),
-    ([21, 18, 25], float("nan")), ([21, 18, 25], 1e12),
-])
-def test_exercises_forecast_rejects_non_finite_numbers(velocities: list[float],
-                                                       remaining: float) -> None:
+@pytest.mark.parametrize(
+    "velocities,remaining",
+    [
+        ([21, float("inf"), 25], 100),
+        ([21, float("nan"), 25], 100),
+        ([21, 18, 25], float("inf")),
+        ([21, 18, 25], float("nan")),
+        ([21, 18, 25], 1e12),
+    ],
+)
+def test_exercises_forecast_rejects_non_finite_numbers(
+    velocities: list[float], remaining: float
+) -> None:
     with pytest.raises(LoopcoachError):
         forecast(velocities, remaining)

@@ -9,7 +9,8 @@ from loopcoach.exercises import program
 
 FIX = Path(__file__).parents[1] / "fixtures" / "exercises"
 CASE_WS = [
-    cpm.Workstream("design", "Design", 5), cpm.Workstream("api", "Build API", 10, ("design",)),
+    cpm.Workstream("design", "Design", 5),
+    cpm.Workstream("api", "Build API", 10, ("design",)),
     cpm.Workstream("ui", "Build UI", 6, ("design",)),
     cpm.Workstream("data", "Data migration", 8, ("design",)),
     cpm.Workstream("integrate", "Integrate", 4, ("api", "ui")),
@@ -19,13 +20,16 @@ CASE_WS = [
 
 def check(name: str, **kw: object) -> program.PlanResult:
     path = FIX / name
-    return program.check_plan(path.read_text(encoding="utf-8"), is_yaml=path.suffix == ".yaml",
-                              source=name, **kw)  # type: ignore[arg-type]
+    return program.check_plan(
+        path.read_text(encoding="utf-8"), is_yaml=path.suffix == ".yaml", source=name, **kw
+    )  # type: ignore[arg-type]
 
 
 def test_program_good_plan_has_no_findings() -> None:
-    result = check("plan-good.md", expected=["Phase gates with go/no-go criteria",
-                                             "A rollback path behind a feature flag"])
+    result = check(
+        "plan-good.md",
+        expected=["Phase gates with go/no-go criteria", "A rollback path behind a feature flag"],
+    )
     assert result.findings == ()
     assert all(line is not None for line in result.present.values())
     # the Markdown table of workstreams gives the schedule
@@ -35,11 +39,21 @@ def test_program_good_plan_has_no_findings() -> None:
 
 
 def test_program_thin_plan_findings() -> None:
-    result = check("plan-thin.md", case_workstreams=CASE_WS,
-                   expected=["A rollback path behind a feature flag"])
+    result = check(
+        "plan-thin.md", case_workstreams=CASE_WS, expected=["A rollback path behind a feature flag"]
+    )
     found = {f.code: f for f in result.findings}
-    for element in ("non-goals", "assumptions", "workstreams", "milestones", "dependencies",
-                    "metrics", "cadence", "rollback", "communication"):
+    for element in (
+        "non-goals",
+        "assumptions",
+        "workstreams",
+        "milestones",
+        "dependencies",
+        "metrics",
+        "cadence",
+        "rollback",
+        "communication",
+    ):
         assert f"missing-{element}" in found, element
     assert "missing-goals" not in found
     assert found["no-raci"].line == 6
@@ -57,7 +71,8 @@ def test_program_missing_critical_path_names_the_computed_one() -> None:
     result = program.check_plan("# Goals\nShip it.\n", case_workstreams=CASE_WS)
     found = {f.code: f for f in result.findings}
     assert "Design → Build API → Integrate → Test (22 days)" in (
-        found["missing-critical-path"].message)
+        found["missing-critical-path"].message
+    )
 
 
 def test_program_yaml_plan_checks_each_risk() -> None:
@@ -65,7 +80,8 @@ def test_program_yaml_plan_checks_each_risk() -> None:
     # YAML keys such as non_goals and phase_gates count as headings
     assert [(f.code, f.line) for f in result.findings] == [("risk-register-incomplete", 18)]
     assert "'Data migration slips' has no probability, owner, mitigation" in (
-        result.findings[0].message)
+        result.findings[0].message
+    )
     assert result.schedule is not None and result.schedule.critical_path == ("design", "build")
 
 

@@ -50,8 +50,9 @@ class Driver:
 
     def start(self, role: str = "tpm", **kw: object) -> S.SessionState:
         pack = self.library.role(role)
-        self.log = [S.start_session("sess0001", pack, now=self.clock(), seed=kw.pop("seed", 7),
-                                    **kw)]  # type: ignore[arg-type]
+        self.log = [
+            S.start_session("sess0001", pack, now=self.clock(), seed=kw.pop("seed", 7), **kw)
+        ]  # type: ignore[arg-type]
         return self.settle()
 
     def settle(self, on_event: Callable[[Event], None] | None = None) -> S.SessionState:
@@ -61,8 +62,9 @@ class Driver:
             if state.status == "awaiting-analysis":
                 req = S.analysis_request(state, self.library)
                 analyses[req.key] = self._analyze(req)
-            for ev in S.next_step(state, self.library, analyses, S.session_rng(state),
-                                  now=self.clock()):
+            for ev in S.next_step(
+                state, self.library, analyses, S.session_rng(state), now=self.clock()
+            ):
                 self.log.append(ev)
                 if on_event:
                     on_event(ev)

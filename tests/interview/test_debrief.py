@@ -21,22 +21,50 @@ def dims(**scores: tuple[float, str]) -> dict[str, Any]:
     out = {}
     for n in names:
         score, advice = scores.get(n, (4.0, ""))
-        out[n] = {"name": n, "score": score, "reason": "", "evidence": [],
-                  "advice": [advice] if advice else []}
+        out[n] = {
+            "name": n,
+            "score": score,
+            "reason": "",
+            "evidence": [],
+            "advice": [advice] if advice else [],
+        }
     return out
 
 
-def analysis(score: int, kind: str, flags: list[dict[str, Any]] | None = None,
-             point: str = "", **d: tuple[float, str]) -> dict[str, Any]:
-    made = [{"id": "p", "label": "A point", "made": True, "how": "cue", "similarity": 0.9,
-             "evidence": {"sentence": point, "index": 0, "note": ""}, "description": ""}]
-    return {"score": score, "question": {"kind": kind}, "dimensions": dims(**d),
-            "red_flags": flags or [], "points_made": made if point else []}
+def analysis(
+    score: int,
+    kind: str,
+    flags: list[dict[str, Any]] | None = None,
+    point: str = "",
+    **d: tuple[float, str],
+) -> dict[str, Any]:
+    made = [
+        {
+            "id": "p",
+            "label": "A point",
+            "made": True,
+            "how": "cue",
+            "similarity": 0.9,
+            "evidence": {"sentence": point, "index": 0, "note": ""},
+            "description": "",
+        }
+    ]
+    return {
+        "score": score,
+        "question": {"kind": kind},
+        "dimensions": dims(**d),
+        "red_flags": flags or [],
+        "points_made": made if point else [],
+    }
 
 
-FLAG = {"id": "hides-slip", "label": "Hides or sits on a slip", "source": "role",
-        "advice": "Say when you would raise the risk.",
-        "evidence": {"sentence": "I hoped we could recover.", "index": 1, "note": ""}}
+FLAG = {
+    "id": "hides-slip",
+    "label": "Hides or sits on a slip",
+    "source": "role",
+    "advice": "Say when you would raise the risk.",
+    "evidence": {"sentence": "I hoped we could recover.", "index": 1, "note": ""},
+}
 
 
 def session_log() -> list[E.Event]:
@@ -44,40 +72,90 @@ def session_log() -> list[E.Event]:
     plan = (("behavioural-panel", ("qa", "qb", "qc", "qd")),)
     log: list[E.Event] = [
         E.SessionStarted(at=next(t), session_id="s1", role="tpm", plan=plan, seed=1),
-        E.StageStarted(at=next(t), stage="behavioural-panel", name="Panel", interviewer="Panel",
-                       persona="Hi, I partner with our TPMs.", minutes=120),
+        E.StageStarted(
+            at=next(t),
+            stage="behavioural-panel",
+            name="Panel",
+            interviewer="Panel",
+            persona="Hi, I partner with our TPMs.",
+            minutes=120,
+        ),
     ]
 
     def ask(key: str, comps: tuple[str, ...], kind: str) -> None:
-        log.append(E.QuestionAsked(at=next(t), key=key, question_id=f"id-{key}",
-                                   stage="behavioural-panel", prompt=f"Prompt {key}?", kind=kind,
-                                   competencies=comps, time_box=150))
+        log.append(
+            E.QuestionAsked(
+                at=next(t),
+                key=key,
+                question_id=f"id-{key}",
+                stage="behavioural-panel",
+                prompt=f"Prompt {key}?",
+                kind=kind,
+                competencies=comps,
+                time_box=150,
+            )
+        )
 
     def answer(key: str, text: str, secs: float, a: dict[str, Any], over: float = 0) -> None:
-        log.append(E.AnswerSubmitted(at=next(t), key=key, text=text, duration_seconds=secs,
-                                     overrun_seconds=over))
-        log.append(E.AnalysisStored(at=next(t), key=key, question_id="x", score=a["score"],
-                                    summary="s", analysis=a))
+        log.append(
+            E.AnswerSubmitted(
+                at=next(t), key=key, text=text, duration_seconds=secs, overrun_seconds=over
+            )
+        )
+        log.append(
+            E.AnalysisStored(
+                at=next(t), key=key, question_id="x", score=a["score"], summary="s", analysis=a
+            )
+        )
 
     ask("q1", ("influence", "conflict-resolution"), "behavioural")
     answer("q1", "First answer.", 100, analysis(70, "behavioural", point="I set criteria."))
-    log.append(E.FollowUpAsked(at=next(t), key="q1.1", parent="q1", question_id="id-q1",
-                               trigger="missing-result", prompt="How did it end?", time_box=75))
-    answer("q1.1", "It shipped.", 40, analysis(90, "behavioural", point="I set criteria.",
-                                                coverage=(3.0, "Say who agreed.")))
+    log.append(
+        E.FollowUpAsked(
+            at=next(t),
+            key="q1.1",
+            parent="q1",
+            question_id="id-q1",
+            trigger="missing-result",
+            prompt="How did it end?",
+            time_box=75,
+        )
+    )
+    answer(
+        "q1.1",
+        "It shipped.",
+        40,
+        analysis(90, "behavioural", point="I set criteria.", coverage=(3.0, "Say who agreed.")),
+    )
     ask("q2", ("execution", "risk-management"), "situational")
-    answer("q2", "I would wait.", 200, analysis(
-        55, "situational", [FLAG], coverage=(1.0, "Cover the critical path."),
-        red_flags=(1.0, "Say when you would raise the risk."),
-        specificity=(2.0, "Add numbers."),
-    ), over=50)
+    answer(
+        "q2",
+        "I would wait.",
+        200,
+        analysis(
+            55,
+            "situational",
+            [FLAG],
+            coverage=(1.0, "Cover the critical path."),
+            red_flags=(1.0, "Say when you would raise the risk."),
+            specificity=(2.0, "Add numbers."),
+        ),
+        over=50,
+    )
     ask("q3", ("technical-fluency",), "technical")
     log.append(E.Skipped(at=next(t), key="q3"))
     ask("q4", ("communication",), "competency")
-    answer("q4", "I tailor the message.", 90, analysis(
-        65, "competency", structure=(2.0, "Signpost the steps."),
-        specificity=(1.5, "Name the systems."),
-    ))
+    answer(
+        "q4",
+        "I tailor the message.",
+        90,
+        analysis(
+            65,
+            "competency",
+            structure=(2.0, "Signpost the steps."),
+            specificity=(1.5, "Name the systems."),
+        ),
+    )
     log.append(E.Ended(at=next(t), reason="completed"))
     return log
 
@@ -90,7 +168,10 @@ def debrief(library: Library):  # type: ignore[no-untyped-def]
 def test_debrief_scorecard_levels_and_means(debrief) -> None:  # type: ignore[no-untyped-def]
     rows = {r.id: r for r in debrief.scorecard}
     assert [r.id for r in debrief.scorecard] == [
-        "program-structuring", "technical-fluency", "stakeholder-management", "influence",
+        "program-structuring",
+        "technical-fluency",
+        "stakeholder-management",
+        "influence",
         "execution",
     ]
     assert rows["program-structuring"].level is None  # no question tested it
@@ -99,7 +180,9 @@ def test_debrief_scorecard_levels_and_means(debrief) -> None:  # type: ignore[no
     # its only question was skipped: not assessed, so the skip alone decides nothing
     assert (rows["technical-fluency"].level, rows["technical-fluency"].mean_score) == (None, None)
     assert (rows["stakeholder-management"].level, rows["stakeholder-management"].mean_score) == (
-        3, 65.0)
+        3,
+        65.0,
+    )
     assert rows["influence"].questions == ("q1",)
     assert rows["influence"].level_text.startswith("Changes the direction")
 
@@ -119,13 +202,22 @@ def test_debrief_recommendation_and_counts(debrief) -> None:  # type: ignore[no-
     assert rec.label == "hire"
     assert rec.reason.startswith("mean question score 70")
     assert debrief.counts == {
-        "questions_planned": 4, "questions_asked": 4, "questions_answered": 3,
-        "questions_skipped": 1, "follow_ups_asked": 1, "answers": 4, "overruns": 1,
+        "questions_planned": 4,
+        "questions_asked": 4,
+        "questions_answered": 3,
+        "questions_skipped": 1,
+        "follow_ups_asked": 1,
+        "answers": 4,
+        "overruns": 1,
         "red_flag_answers": 1,
     }
     q1 = debrief.questions[0]
     assert (q1.first_score, q1.final_score, q1.duration_seconds, q1.time_box) == (
-        70, 90, 140.0, 225)
+        70,
+        90,
+        140.0,
+        225,
+    )
 
 
 def test_debrief_three_changes_from_the_weakest_dimensions(debrief) -> None:  # type: ignore
@@ -133,7 +225,9 @@ def test_debrief_three_changes_from_the_weakest_dimensions(debrief) -> None:  # 
     assert len(changes) == 3 and len({c.text for c in changes}) == 3
     # weakest first: technical fluency was skipped (nothing to advise), then execution...
     assert [c.dimension for c in changes] == [
-        "Execution and accountability", "Stakeholder management", "Influence without authority"
+        "Execution and accountability",
+        "Stakeholder management",
+        "Influence without authority",
     ]
     assert changes[0].text == "Cover the critical path." and changes[0].questions == ("q2",)
     assert changes[1].text == "Name the systems."  # specificity 1.5 costs more than structure 2
@@ -145,8 +239,14 @@ def test_debrief_transcript_and_renderers(debrief) -> None:  # type: ignore[no-u
     assert ("candidate", "(skipped)") in lines
     assert ("interviewer", "[follow-up: missing-result] How did it end?") in lines
     md = debrief_markdown(debrief)
-    for heading in ("## Recommendation", "## Scorecard", "## Three changes", "## Questions",
-                    "## Transcript", "**Hire**"):
+    for heading in (
+        "## Recommendation",
+        "## Scorecard",
+        "## Three changes",
+        "## Questions",
+        "## Transcript",
+        "**Hire**",
+    ):
         assert heading in md
     assert "| q1 | behavioural-panel | Prompt q1? | 70 → 90 | missing-result |" in md
     data = json.loads(json.dumps(debrief.to_dict()))
@@ -180,8 +280,9 @@ def test_debrief_no_answers_no_recommendation() -> None:
     assert recommend(None, [], 0).label is None
 
 
-@pytest.mark.parametrize(("score", "level"), [(100, 4), (80, 4), (79.9, 3), (60, 3), (40, 2),
-                                              (39, 1), (0, 1)])
+@pytest.mark.parametrize(
+    ("score", "level"), [(100, 4), (80, 4), (79.9, 3), (60, 3), (40, 2), (39, 1), (0, 1)]
+)
 def test_debrief_level_bands(score: float, level: int) -> None:
     assert level_for(score) == level
 

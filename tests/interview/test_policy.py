@@ -35,7 +35,11 @@ def first_follow_up(library: Library, analyzer: Analyzer, qid: str, text: str):
     a = analyzer.analyze(q, text, role="tpm")
     gaps = policy.find_gaps(a, q)
     choice = policy.choose_follow_up(
-        q, score=a.score, gaps=gaps, asked=[], rng=random.Random(1),
+        q,
+        score=a.score,
+        gaps=gaps,
+        asked=[],
+        rng=random.Random(1),
         generic=library.generic_rubric(q.kind),
     )
     return q, a, gaps, choice
@@ -56,9 +60,7 @@ def test_policy_missing_result_gets_the_missing_result_follow_up(
     assert choice.source == "question"
 
 
-def test_policy_red_flag_gets_its_own_follow_up_first(
-    library: Library, analyzer: Analyzer
-) -> None:
+def test_policy_red_flag_gets_its_own_follow_up_first(library: Library, analyzer: Analyzer) -> None:
     qid = "tpm-alignment-technical-disagreement"
     q, _, gaps, choice = first_follow_up(library, analyzer, qid, answer_for(qid))
     assert gaps[0].trigger == "red-flag" and gaps[0].target == "manager-solves-it"
@@ -69,9 +71,7 @@ def test_policy_red_flag_gets_its_own_follow_up_first(
     assert choice.reason.startswith("red flag:")
 
 
-def test_policy_we_voice_gets_the_ownership_follow_up(
-    library: Library, analyzer: Analyzer
-) -> None:
+def test_policy_we_voice_gets_the_ownership_follow_up(library: Library, analyzer: Analyzer) -> None:
     qid = "tpm-ambiguous-idea-to-launch"
     q, _, _, choice = first_follow_up(library, analyzer, qid, answer_for(qid))
     assert choice is not None and choice.trigger == "weak-ownership"
@@ -87,9 +87,7 @@ def test_policy_hypothetical_answer_is_asked_for_a_real_example(
     assert choice.prompt == pack_prompt(q, "missing-situation")
 
 
-@pytest.mark.parametrize(
-    "qid", ["tpm-slip-three-weeks", "tpm-decision-incomplete-information"]
-)
+@pytest.mark.parametrize("qid", ["tpm-slip-three-weeks", "tpm-decision-incomplete-information"])
 def test_policy_strong_answer_gets_no_follow_up(
     library: Library, analyzer: Analyzer, qid: str
 ) -> None:
@@ -110,8 +108,7 @@ def test_policy_at_most_two_follow_ups(library: Library) -> None:
     gaps = [Gap("missing-result"), Gap("weak-ownership"), Gap("missed-point", "options")]
     asked: list[tuple[str, str | None, str]] = []
     for _ in range(4):
-        choice = policy.choose_follow_up(q, score=50, gaps=gaps, asked=asked,
-                                         rng=random.Random(0))
+        choice = policy.choose_follow_up(q, score=50, gaps=gaps, asked=asked, rng=random.Random(0))
         if choice is None:
             break
         asked.append((choice.trigger, choice.target, choice.prompt))
@@ -125,7 +122,10 @@ def test_policy_does_not_repeat_a_follow_up(library: Library) -> None:
     first = policy.choose_follow_up(q, score=50, gaps=gaps, asked=[], rng=random.Random(0))
     assert first is not None
     again = policy.choose_follow_up(
-        q, score=50, gaps=gaps, asked=[(first.trigger, first.target, first.prompt)],
+        q,
+        score=50,
+        gaps=gaps,
+        asked=[(first.trigger, first.target, first.prompt)],
         rng=random.Random(0),
     )
     assert again is None or again.prompt != first.prompt
@@ -160,7 +160,11 @@ def test_policy_falls_back_to_the_generic_rubric(library: Library) -> None:
     assert not [fu for fu in q.follow_ups if fu.trigger == "missing-result"]
     generic = library.generic_rubric("behavioural")
     choice = policy.choose_follow_up(
-        q, score=50, gaps=[Gap("missing-result")], asked=[], rng=random.Random(0),
+        q,
+        score=50,
+        gaps=[Gap("missing-result")],
+        asked=[],
+        rng=random.Random(0),
         generic=generic,
     )
     assert choice is not None and choice.source == "generic"
@@ -198,7 +202,7 @@ def test_policy_plan_spreads_competencies(library: Library) -> None:
     role = library.role("tpm")
     stage = role.stage("behavioural-panel")
     for seed in range(5):
-        (_, qids), = policy.plan_questions(role, [stage], rng=random.Random(seed))
+        ((_, qids),) = policy.plan_questions(role, [stage], rng=random.Random(seed))
         comps = [c for q in qids for c in library.question(q)[1].competencies]
         assert len(set(comps)) >= 6  # six questions do not all test the same thing
 
@@ -225,16 +229,16 @@ def test_policy_same_seed_same_plan(library: Library) -> None:
 def test_policy_plan_avoids_recent_questions(library: Library) -> None:
     role = library.role("tpm")
     stage = role.stage("hiring-manager")
-    (_, first), = policy.plan_questions(role, [stage], rng=random.Random(1))
-    (_, second), = policy.plan_questions(role, [stage], rng=random.Random(1), avoid=set(first))
+    ((_, first),) = policy.plan_questions(role, [stage], rng=random.Random(1))
+    ((_, second),) = policy.plan_questions(role, [stage], rng=random.Random(1), avoid=set(first))
     assert not set(first) & set(second)
 
 
 def test_policy_plan_repeats_only_when_the_stage_would_run_short(library: Library) -> None:
     role = library.role("tpm")
     stage = role.stage("recruiter-screen")  # three questions are tagged for it
-    (_, first), = policy.plan_questions(role, [stage], rng=random.Random(1))
-    (_, again), = policy.plan_questions(role, [stage], rng=random.Random(1), avoid=set(first))
+    ((_, first),) = policy.plan_questions(role, [stage], rng=random.Random(1))
+    ((_, again),) = policy.plan_questions(role, [stage], rng=random.Random(1), avoid=set(first))
     assert sorted(again) == sorted(first)
 
 

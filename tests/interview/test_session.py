@@ -65,8 +65,7 @@ def test_session_start_asks_the_first_question(driver: Driver) -> None:
     assert state.seq == 3 and state.question_total == 3
 
 
-def test_session_answer_is_stored_before_it_is_analysed(driver: Driver,
-                                                        library: Library) -> None:
+def test_session_answer_is_stored_before_it_is_analysed(driver: Driver, library: Library) -> None:
     state = driver.start(stages=["hiring-manager"], seed=1)
     new = S.submit_answer(state, STORY, now=driver.clock(), duration=60)
     assert [e.type for e in new] == ["answer_submitted"]
@@ -138,8 +137,9 @@ def test_session_duration_defaults_to_time_since_asked(driver: Driver) -> None:
     turn = state.current
     assert turn is not None
     later = turn.asked_at.replace() + (driver.clock() - turn.asked_at) * 3
-    (ans, *_rest) = [e for e in S.submit_answer(state, STORY, now=later)
-                     if isinstance(e, AnswerSubmitted)]
+    (ans, *_rest) = [
+        e for e in S.submit_answer(state, STORY, now=later) if isinstance(e, AnswerSubmitted)
+    ]
     assert ans.duration_seconds == round((later - turn.asked_at).total_seconds(), 1)
 
 
@@ -150,8 +150,9 @@ def test_session_pasted_answer_is_not_timed(driver: Driver) -> None:
     assert not ans.timed and ans.overrun_seconds == 0  # 70 words in 2 s were not spoken
 
 
-def test_session_overrun_counts_in_delivery(driver: Driver, library: Library,
-                                            analyzer: Analyzer) -> None:
+def test_session_overrun_counts_in_delivery(
+    driver: Driver, library: Library, analyzer: Analyzer
+) -> None:
     scores = []
     for duration in (60.0, 400.0):
         d = Driver(library, analyzer)
@@ -229,8 +230,9 @@ def test_session_loop_opens_each_stage_once(driver: Driver) -> None:
 
 def test_session_stage_and_loop_are_exclusive(library: Library) -> None:
     with pytest.raises(LoopcoachError, match="not both"):
-        S.start_session("x", library.role("tpm"), stages=["execution"], loop=True, seed=1,
-                        now=Clock()())
+        S.start_session(
+            "x", library.role("tpm"), stages=["execution"], loop=True, seed=1, now=Clock()()
+        )
 
 
 def test_session_unknown_stage_names_the_stages(library: Library) -> None:

@@ -56,19 +56,35 @@ def with_stories(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 
 def make_analysis(
-    question_id: str, score: int, *, role: str = "tpm", rubric: str = "pack",
+    question_id: str,
+    score: int,
+    *,
+    role: str = "tpm",
+    rubric: str = "pack",
     dims: dict[str, float] | None = None,
 ) -> Analysis:
     """An Analysis built by hand: store tests need scores, not the embedding model."""
-    dims = dims or {"structure": 2.0, "coverage": 2.0, "specificity": 2.0, "ownership": 2.0,
-                    "red_flags": 4.0, "delivery": 2.0}
+    dims = dims or {
+        "structure": 2.0,
+        "coverage": 2.0,
+        "specificity": 2.0,
+        "ownership": 2.0,
+        "red_flags": 4.0,
+        "delivery": 2.0,
+    }
     return Analysis(
-        question=QuestionRef(question_id, f"prompt of {question_id}", "behavioural", role,
-                             "star", rubric),
+        question=QuestionRef(
+            question_id, f"prompt of {question_id}", "behavioural", role, "star", rubric
+        ),
         score=score,
         dimensions={k: DimensionScore(k, v, "") for k, v in dims.items()},
-        points_made=(), points_missed=(), red_flags=(), word_count=100,
-        estimated_seconds=40.0, target_seconds=120, sentences=(),
+        points_made=(),
+        points_missed=(),
+        red_flags=(),
+        word_count=100,
+        estimated_seconds=40.0,
+        target_seconds=120,
+        sentences=(),
     )
 
 

@@ -27,10 +27,14 @@ def make_coach(tmp_path: Path, new_database: Callable[[str], str]) -> MakeCoach:
     """`make_coach(name)`: a Coach on a fresh database of this test's backend."""
 
     def make(name: str) -> Coach:
-        return Coach(Settings.from_env({
-            "LOOPCOACH_DATA_DIR": str(tmp_path / name),
-            "LOOPCOACH_DATABASE_URL": new_database(name),
-        }))
+        return Coach(
+            Settings.from_env(
+                {
+                    "LOOPCOACH_DATA_DIR": str(tmp_path / name),
+                    "LOOPCOACH_DATABASE_URL": new_database(name),
+                }
+            )
+        )
 
     return make
 
@@ -38,11 +42,16 @@ def make_coach(tmp_path: Path, new_database: Callable[[str], str]) -> MakeCoach:
 @pytest.fixture
 def source(make_coach: MakeCoach, analysis_of: Any, with_stories: Any) -> Coach:
     coach = make_coach("source")
-    for i, (qid, score) in enumerate([("tpm-slip-three-weeks", 45), ("tpm-why-tpm", 80),
-                                      ("tpm-slip-three-weeks", 70)]):
-        coach.record_attempt(analysis_of(qid, score), source="mock" if i == 1 else "practice",
-                             session_id="s-1" if i == 1 else None, at=T0 + timedelta(days=i),
-                             answer=f"answer {i}")
+    for i, (qid, score) in enumerate(
+        [("tpm-slip-three-weeks", 45), ("tpm-why-tpm", 80), ("tpm-slip-three-weeks", 70)]
+    ):
+        coach.record_attempt(
+            analysis_of(qid, score),
+            source="mock" if i == 1 else "practice",
+            session_id="s-1" if i == 1 else None,
+            at=T0 + timedelta(days=i),
+            answer=f"answer {i}",
+        )
     entry = coach.practice.entry_for("s:ledger-alignment", now=T0)
     coach.practice.tell_story(entry, Rating.Good, length="2min", now=T0)
     return coach
@@ -83,8 +92,9 @@ def test_practice_backup_merges_and_keeps_the_newer_card(
     later = T0 + timedelta(days=20)
     target.record_attempt(analysis_of("tpm-slip-three-weeks", 90), at=later)
     target.practice.import_json(path)  # the older card in the file must not win
-    card = next(c for c in sections(target)["practice_cards"]
-                if c["key"] == "q:tpm-slip-three-weeks")
+    card = next(
+        c for c in sections(target)["practice_cards"] if c["key"] == "q:tpm-slip-three-weeks"
+    )
     assert card["fsrs"]["last_review"] == later.isoformat()
     assert len(sections(target)["attempts"]) == 4
 
@@ -94,12 +104,18 @@ def test_practice_backup_merges_and_keeps_the_newer_card(
     [
         ("{not json", "damaged or not JSON"),
         (json.dumps([1, 2]), "not a loopcoach backup"),
-        (json.dumps({"format": "loopcoach-backup", "version": 2, "sections": {}}),
-         "newer loopcoach"),
-        (json.dumps({"format": "loopcoach-backup", "version": 1,
-                     "sections": {"holograms": []}}), "holograms"),
-        (json.dumps({"format": "loopcoach-backup", "version": 1,
-                     "sections": {"attempts": {}}}), "not a list"),
+        (
+            json.dumps({"format": "loopcoach-backup", "version": 2, "sections": {}}),
+            "newer loopcoach",
+        ),
+        (
+            json.dumps({"format": "loopcoach-backup", "version": 1, "sections": {"holograms": []}}),
+            "holograms",
+        ),
+        (
+            json.dumps({"format": "loopcoach-backup", "version": 1, "sections": {"attempts": {}}}),
+            "not a list",
+        ),
     ],
 )
 def test_practice_backup_bad_files_are_refused(
@@ -124,9 +140,7 @@ def test_practice_backup_damaged_row_changes_nothing(
     assert all(sections(target)[k] == [] for k in MINE)
 
 
-def test_practice_backup_missing_file_is_clear(
-    make_coach: MakeCoach, tmp_path: Path
-) -> None:
+def test_practice_backup_missing_file_is_clear(make_coach: MakeCoach, tmp_path: Path) -> None:
     with pytest.raises(LoopcoachError, match="no such file"):
         make_coach("t").practice.import_json(tmp_path / "nope.json")
 

@@ -15,15 +15,25 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 @pytest.mark.parametrize(
     ("score", "rating"),
-    [(0, Rating.Again), (39, Rating.Again), (40, Rating.Hard), (59, Rating.Hard),
-     (60, Rating.Good), (84, Rating.Good), (85, Rating.Easy), (100, Rating.Easy)],
+    [
+        (0, Rating.Again),
+        (39, Rating.Again),
+        (40, Rating.Hard),
+        (59, Rating.Hard),
+        (60, Rating.Good),
+        (84, Rating.Good),
+        (85, Rating.Easy),
+        (100, Rating.Easy),
+    ],
 )
 def test_practice_cards_score_maps_to_rating(score: int, rating: Rating) -> None:
     assert C.rating_for_score(score) == rating
 
 
-@pytest.mark.parametrize(("text", "rating"), [("1", Rating.Again), ("hard", Rating.Hard),
-                                              ("G", Rating.Good), (" easy ", Rating.Easy)])
+@pytest.mark.parametrize(
+    ("text", "rating"),
+    [("1", Rating.Again), ("hard", Rating.Hard), ("G", Rating.Good), (" easy ", Rating.Easy)],
+)
 def test_practice_cards_parse_self_rating(text: str, rating: Rating) -> None:
     assert C.parse_rating(text) == rating
 
@@ -60,8 +70,11 @@ def test_practice_cards_a_poor_answer_brings_the_card_back_tomorrow() -> None:
 
 
 def test_practice_cards_replay_is_deterministic() -> None:
-    history = [(T0, Rating.Hard), (T0 + timedelta(days=1), Rating.Good),
-               (T0 + timedelta(days=4), Rating.Easy)]
+    history = [
+        (T0, Rating.Hard),
+        (T0 + timedelta(days=1), Rating.Good),
+        (T0 + timedelta(days=4), Rating.Easy),
+    ]
     a = C.replay("s:story", reversed(history))
     b = C.replay("s:story", history)
     assert a.to_dict() == b.to_dict()
@@ -79,16 +92,25 @@ def test_practice_cards_naive_and_non_utc_times_are_accepted() -> None:
 
 
 def test_practice_cards_due_queue_reviews_first_then_new_by_priority() -> None:
-    items = [C.PracticeItem(f"q:{n}", "question", n, n, "tpm", p)
-             for n, p in [("a", 1.0), ("b", 2.0), ("c", 1.5), ("d", 1.0), ("e", 1.0)]]
+    items = [
+        C.PracticeItem(f"q:{n}", "question", n, n, "tpm", p)
+        for n, p in [("a", 1.0), ("b", 2.0), ("c", 1.5), ("d", 1.0), ("e", 1.0)]
+    ]
     late, _ = C.review(C.new_card("q:d", T0 - timedelta(days=9)), 30, T0 - timedelta(days=9))
     soon, _ = C.review(C.new_card("q:e", T0 - timedelta(days=1)), 30, T0 - timedelta(days=1))
     future, _ = C.review(C.new_card("q:a", T0), 95, T0)
     cards = {"q:d": late, "q:e": soon, "q:a": future}
     q = C.due_queue(items, cards, T0, limit=4)
     assert [(e.item.ref, e.status) for e in q] == [
-        ("d", "due"), ("e", "due"), ("b", "new"), ("c", "new")]
+        ("d", "due"),
+        ("e", "due"),
+        ("b", "new"),
+        ("c", "new"),
+    ]
     assert [e.item.ref for e in C.due_queue(items, cards, T0, limit=4, new_limit=1)] == [
-        "d", "e", "b"]
+        "d",
+        "e",
+        "b",
+    ]
     assert C.next_due(cards) == ("q:d", late.due)
     assert C.next_due({}) is None

@@ -43,8 +43,12 @@ def test_practice_checklist_uses_the_pitch_or_drafts_one(
 
 def test_practice_calibration_without_history_is_a_frame(tpm: RolePack) -> None:
     md = calibration_sheet(tpm)
-    for heading in ("## Three examples I want to use", "## Two risks I expect to be tested on",
-                    "## My ambiguity story", "## My level story"):
+    for heading in (
+        "## Three examples I want to use",
+        "## Two risks I expect to be tested on",
+        "## My ambiguity story",
+        "## My level story",
+    ):
         assert heading in md
     assert md.count("______ (a story that shows") == 3
     assert "not practised yet" in md
@@ -54,8 +58,9 @@ def test_practice_calibration_without_history_is_a_frame(tpm: RolePack) -> None:
 def test_practice_calibration_from_stories_and_attempts(
     tpm: RolePack, stories: list[PracticeStory], attempts: list[Attempt]
 ) -> None:
-    md = calibration_sheet(tpm, history=History(tuple(attempts), tuple(stories)),
-                           level="senior-tpm")
+    md = calibration_sheet(
+        tpm, history=History(tuple(attempts), tuple(stories)), level="senior-tpm"
+    )
     examples = md.split("## Three examples")[1].split("##")[0]
     assert examples.count("**") == 6  # three named stories
     assert "1. **Handling ambiguity**: your answers average 40/100 over 2 attempts" in md

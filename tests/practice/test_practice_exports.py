@@ -115,7 +115,11 @@ def test_practice_charts_write_png_and_svg(
     prog = progress(History(attempts=tuple(attempts)), roles=[tpm], now=NOW, role="tpm")
     paths = write_charts(prog, tmp_path / "charts")
     assert sorted(p.name for p in paths) == [
-        "dimensions.png", "dimensions.svg", "score.png", "score.svg"]
+        "dimensions.png",
+        "dimensions.svg",
+        "score.png",
+        "score.svg",
+    ]
     for p in paths:
         data = p.read_bytes()
         if p.suffix == ".png":
@@ -142,12 +146,17 @@ def test_practice_chart_axes_are_days_for_any_history(
     import dataclasses
 
     first = attempts[0].created_at
-    spread = [dataclasses.replace(a, created_at=first + timedelta(days=i * (days - 1) // max(
-        1, len(attempts) - 1))) for i, a in enumerate(attempts)]
+    spread = [
+        dataclasses.replace(
+            a, created_at=first + timedelta(days=i * (days - 1) // max(1, len(attempts) - 1))
+        )
+        for i, a in enumerate(attempts)
+    ]
     if days == 1:
         spread = [dataclasses.replace(a, created_at=first) for a in attempts]
-    prog = progress(History(attempts=tuple(spread)), roles=[tpm], now=first + timedelta(
-        days=days), role="tpm")
+    prog = progress(
+        History(attempts=tuple(spread)), roles=[tpm], now=first + timedelta(days=days), role="tpm"
+    )
     write_charts(prog, tmp_path)
     labels = _tick_labels((tmp_path / "score.svg").read_bytes())
     assert not [t for t in labels if ":" in t and t[:1].isdigit()], labels  # no 00:00, 06:00

@@ -13,8 +13,10 @@ from loopcoach.store import practice as S
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 pytestmark = pytest.mark.usefixtures("database_url")  # SQLite; PostgreSQL too (tests/conftest.py)
 
-ANSWER = ("I asked the team why the date moved, mapped what it did to the critical path, and "
-          "took two options to the sponsor the same day; we cut one feature and kept the date.")
+ANSWER = (
+    "I asked the team why the date moved, mapped what it did to the critical path, and "
+    "took two options to the sponsor the same day; we cut one feature and kept the date."
+)
 
 
 def test_practice_answer_is_stored_before_analysis(monkeypatch: pytest.MonkeyPatch) -> None:

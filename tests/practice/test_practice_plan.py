@@ -118,8 +118,7 @@ def test_practice_plan_refuses_silly_hours(tpm: RolePack, hours: float) -> None:
 
 
 def test_practice_plan_stages_focus_questions_and_mocks(tpm: RolePack) -> None:
-    plan = build_plan(tpm, TODAY + timedelta(days=14), today=TODAY,
-                      stages=["technical-depth"])
+    plan = build_plan(tpm, TODAY + timedelta(days=14), today=TODAY, stages=["technical-depth"])
     qs = {q.id: q for q in tpm.questions}
     for d in plan.days:
         for q in d.questions:
@@ -134,8 +133,9 @@ def test_practice_plan_weighted_toward_weakest_competency(
     tpm: RolePack, attempts: list[Attempt]
 ) -> None:
     plain = build_plan(tpm, TODAY + timedelta(days=10), today=TODAY)
-    weighted = build_plan(tpm, TODAY + timedelta(days=10), today=TODAY,
-                          history=History(attempts=tuple(attempts)))
+    weighted = build_plan(
+        tpm, TODAY + timedelta(days=10), today=TODAY, history=History(attempts=tuple(attempts))
+    )
     assert weighted.weakest_competencies[0] == "ambiguity"
     assert weighted.weakest_dimensions[0] == "specificity"
     qs = {q.id: q for q in tpm.questions}
@@ -147,8 +147,9 @@ def test_practice_plan_weighted_toward_weakest_competency(
     assert ambiguity_rank(weighted) < ambiguity_rank(plain)
     assert any("specificity" in f for d in weighted.days for f in d.focus)
     assert not any(d.focus for d in plain.days)
-    reinforce = build_plan(tpm, TODAY + timedelta(days=20), today=TODAY,
-                           history=History(attempts=tuple(attempts)))
+    reinforce = build_plan(
+        tpm, TODAY + timedelta(days=20), today=TODAY, history=History(attempts=tuple(attempts))
+    )
     titles = [d.title for d in reinforce.days if d.title.startswith("Reinforce")]
     assert titles[0] == "Reinforce: Handling ambiguity"
 
@@ -156,8 +157,9 @@ def test_practice_plan_weighted_toward_weakest_competency(
 def test_practice_plan_story_days_name_stories_and_uncovered_themes(
     tpm: RolePack, stories: list[PracticeStory]
 ) -> None:
-    plan = build_plan(tpm, TODAY + timedelta(days=14), today=TODAY,
-                      history=History(stories=tuple(stories[:2])))
+    plan = build_plan(
+        tpm, TODAY + timedelta(days=14), today=TODAY, history=History(stories=tuple(stories[:2]))
+    )
     tasks = [s for d in plan.days for s in d.stories]
     assert {"ambiguity", "learning-from-failure"} <= set(plan.uncovered_themes)
     assert [t.theme for t in tasks if t.theme] == list(plan.uncovered_themes[:2])
@@ -165,8 +167,9 @@ def test_practice_plan_story_days_name_stories_and_uncovered_themes(
     assert any(t.story_id == "ledger-alignment" for t in tasks)
     assert "influence" not in plan.uncovered_themes  # the ledger story covers it
     assert any("do not cover yet" in n for n in plan.notes)
-    full = build_plan(tpm, TODAY + timedelta(days=14), today=TODAY,
-                      history=History(stories=tuple(stories)))
+    full = build_plan(
+        tpm, TODAY + timedelta(days=14), today=TODAY, history=History(stories=tuple(stories))
+    )
     named = {t.story_id for d in full.days for t in d.stories if t.story_id}
     assert named == {"ledger-alignment", "datacentre-exit"}
 

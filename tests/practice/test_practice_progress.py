@@ -21,19 +21,30 @@ def test_practice_progress_figures_from_fixture_attempts(
     p = progress(History(attempts=tuple(attempts)), roles=[tpm], now=NOW, role="tpm")
     assert p.attempts == 6
     assert [(d.date.isoformat(), d.attempts, d.score) for d in p.days] == [
-        ("2026-03-02", 2, 35.0), ("2026-03-03", 1, 60.0), ("2026-03-05", 2, 60.0),
-        ("2026-03-06", 1, 80.0)]
+        ("2026-03-02", 2, 35.0),
+        ("2026-03-03", 1, 60.0),
+        ("2026-03-05", 2, 60.0),
+        ("2026-03-06", 1, 80.0),
+    ]
     assert p.score is not None
     assert (p.score.first, p.score.last, p.score.delta) == (47.5, 70.0, 22.5)
     structure = next(t for t in p.dimensions if t.id == "structure")
     assert structure.series == (1.5, 3.0, 2.5, 4.0)
     assert (structure.first, structure.last) == (2.25, 3.25)
     assert [t.id for t in p.dimensions] == [
-        "structure", "coverage", "specificity", "ownership", "red_flags", "delivery"]
+        "structure",
+        "coverage",
+        "specificity",
+        "ownership",
+        "red_flags",
+        "delivery",
+    ]
     assert [(f.id, round(f.mean), f.n) for f in p.weakest_competencies] == [
-        ("ambiguity", 40, 2), ("scope-control", 50, 3), ("technical-fluency", 52, 5)]
-    assert [f.id for f in p.best_competencies] == ["communication", "execution",
-                                                   "risk-management"]
+        ("ambiguity", 40, 2),
+        ("scope-control", 50, 3),
+        ("technical-fluency", 52, 5),
+    ]
+    assert [f.id for f in p.best_competencies] == ["communication", "execution", "risk-management"]
     assert (p.streak, p.longest_streak) == (2, 2)
     data = p.to_dict()
     assert data["days_practised"] == 4 and data["score"]["delta"] == 22.5
@@ -61,8 +72,12 @@ def test_practice_progress_cards_stories_and_due(
     soon, _ = C.review(C.new_card("q:tpm-slip-three-weeks", t), 30, t)
     later, _ = C.review(C.new_card("s:ledger-alignment", t), 95, t)
     reviews = (ReviewRecord("r1", "s:ledger-alignment", 4, t),)
-    history = History(tuple(attempts), tuple(stories), reviews,
-                      {"q:tpm-slip-three-weeks": soon, "s:ledger-alignment": later})
+    history = History(
+        tuple(attempts),
+        tuple(stories),
+        reviews,
+        {"q:tpm-slip-three-weeks": soon, "s:ledger-alignment": later},
+    )
     p = progress(history, roles=[tpm], now=NOW, role="tpm")
     assert (p.cards, p.due_now, p.reviews) == (2, 1, 1)
     assert p.next_due == ("q:tpm-slip-three-weeks", soon.due)

@@ -55,8 +55,10 @@ def test_practice_store_same_attempts_same_schedule(
 ) -> None:
     results = []
     for name in ("a", "b"):
-        env = {"LOOPCOACH_DATA_DIR": str(tmp_path / name),
-               "LOOPCOACH_DATABASE_URL": new_database(name)}
+        env = {
+            "LOOPCOACH_DATA_DIR": str(tmp_path / name),
+            "LOOPCOACH_DATABASE_URL": new_database(name),
+        }
         c = Coach(Settings.from_env(env))
         for i, score in enumerate((50, 80, 65)):
             rec = c.record_attempt(analysis_of(QID, score), at=T0 + timedelta(days=3 * i))
@@ -70,8 +72,7 @@ def test_practice_store_late_or_generic_attempts_keep_the_schedule(
     first = coach.record_attempt(analysis_of(QID, 70), at=T0)
     late = coach.record_attempt(analysis_of(QID, 20), at=T0 - timedelta(days=2))
     assert late.card is None and late.rating is None
-    generic = coach.record_attempt(analysis_of("generic-behavioural", 50, rubric="generic"),
-                                   at=T0)
+    generic = coach.record_attempt(analysis_of("generic-behavioural", 50, rubric="generic"), at=T0)
     assert generic.card is None
     with coach.engine.connect() as conn:
         user = S.user_id(conn)

@@ -11,32 +11,44 @@ from loopcoach.prep.history import Entry
 from loopcoach.prep.importers import parse_history
 from loopcoach.prep.stories import draft_story
 
-BILLING = ("Ran the replacement of our legacy billing provider for 1.2M subscriptions, using dual "
-           "writes and shadow reads for six weeks; renewals failed at 0.03% versus a 0.5% budget")
+BILLING = (
+    "Ran the replacement of our legacy billing provider for 1.2M subscriptions, using dual "
+    "writes and shadow reads for six weeks; renewals failed at 0.03% versus a 0.5% budget"
+)
 PERSUADED = "Persuaded the CTO to pause a vendor rollout until the security review was done"
-MIGRATION = ("Led the migration of 140 microservices to Kubernetes across 8 engineering teams in "
-             "3 time zones")
+MIGRATION = (
+    "Led the migration of 140 microservices to Kubernetes across 8 engineering teams in "
+    "3 time zones"
+)
 
 
-@pytest.mark.parametrize("text", [
-    BILLING, PERSUADED, MIGRATION,
-    "Cut p99 latency from 1.4 s to 620 ms with a team of 7 engineers",
-    "Hosting costs fell 31% after the move to AWS",
-    "Leading the rollout of SSO to 40,000 employees",
-    "I set up the risk register, and missed milestones fell from 9 to 2",
-    "Declined a director's request mid-sprint and scheduled it for the next sprint instead.",
-    "Orchestrated the sunset of three legacy CRMs, moving 2 million records with no data loss",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        BILLING,
+        PERSUADED,
+        MIGRATION,
+        "Cut p99 latency from 1.4 s to 620 ms with a team of 7 engineers",
+        "Hosting costs fell 31% after the move to AWS",
+        "Leading the rollout of SSO to 40,000 employees",
+        "I set up the risk register, and missed milestones fell from 9 to 2",
+        "Declined a director's request mid-sprint and scheduled it for the next sprint instead.",
+        "Orchestrated the sunset of three legacy CRMs, moving 2 million records with no data loss",
+    ],
+)
 def test_achievements_found_whatever_the_verb(text: str) -> None:
     assert classify(text).achievement, classify(text)
 
 
-@pytest.mark.parametrize("text", [
-    "Responsible for weekly status reporting to leadership",
-    "Helped with vendor onboarding.",
-    "Managed the weekly status meeting",
-    "Tracked delivery of a 4G upgrade across 220 radio sites and wrote the weekly report.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Responsible for weekly status reporting to leadership",
+        "Helped with vendor onboarding.",
+        "Managed the weekly status meeting",
+        "Tracked delivery of a 4G upgrade across 220 radio sites and wrote the weekly report.",
+    ],
+)
 def test_achievements_duties_are_not_stories(text: str) -> None:
     assert classify(text).kind == "duty"
 
@@ -52,8 +64,11 @@ def test_achievements_story_keeps_role_scale_and_outcome() -> None:
     entry = Entry(title="Senior TPM", company="Tallyho", start="Mar 2021", end="Present")
     s = draft_story(1, BILLING, entry)
     d = s.to_dict()
-    assert (d["position"], d["employer"], d["dates"]) == ("Senior TPM", "Tallyho",
-                                                           "Mar 2021 – Present")
+    assert (d["position"], d["employer"], d["dates"]) == (
+        "Senior TPM",
+        "Tallyho",
+        "Mar 2021 – Present",
+    )
     assert d["scale"] == ["1.2M subscriptions", "six weeks"]
     assert d["outcome"] == "Renewals failed at 0.03% versus a 0.5% budget."
     deep = " ".join(d["lengths"]["deep_dive"])
@@ -78,8 +93,8 @@ LAYOUT = {
 | Senior TPM | Tallyho | 2021 – Present | {BILLING} <br> {PERSUADED} |
 """,
     "cv.json": '{"basics": {"name": "Jo Park"}, "work": [{"name": "Tallyho", "position": '
-               '"Senior TPM", "startDate": "2021-03", "summary": "' + PERSUADED + '.", '
-               '"highlights": ["' + BILLING + '"]}]}',
+    '"Senior TPM", "startDate": "2021-03", "summary": "' + PERSUADED + '.", '
+    '"highlights": ["' + BILLING + '"]}]}',
     "cv.txt": f"""Jo Park
 
 Experience
@@ -113,17 +128,23 @@ def test_achievements_docx_table() -> None:
 
 
 def test_achievements_language() -> None:
-    de = ("Ich habe die Migration von 140 Diensten in die Cloud geleitet und die Kosten um 31 "
-          "Prozent gesenkt. Wir haben das Team für die Plattform aufgebaut und die Einführung "
-          "bei den Kunden mit der Abteilung begleitet.")
+    de = (
+        "Ich habe die Migration von 140 Diensten in die Cloud geleitet und die Kosten um 31 "
+        "Prozent gesenkt. Wir haben das Team für die Plattform aufgebaut und die Einführung "
+        "bei den Kunden mit der Abteilung begleitet."
+    )
     assert language_of(de) == "de"
     assert language_of(BILLING + ". " + MIGRATION + ". " + PERSUADED) == "en"
 
 
 def test_achievements_deep_dive_keeps_numbers_with_units() -> None:
     entry = Entry(title="TPM", company="Brightline", start="2016", end="2021")
-    s = draft_story(1, "Cut p99 checkout latency from 1.4 s to 620 ms with 7 engineers across "
-                       "2 teams, lifting conversion 3%.", entry)
+    s = draft_story(
+        1,
+        "Cut p99 checkout latency from 1.4 s to 620 ms with 7 engineers across "
+        "2 teams, lifting conversion 3%.",
+        entry,
+    )
     deep = s.deep_dive()
     assert deep[1].startswith("Teams and dependencies: 7 engineers, 2 teams;")
     assert deep[-1] == ("Numbers to have ready: from 1.4 s to 620 ms, 7 engineers, 2 teams, 3%")
@@ -147,5 +168,7 @@ Senior TPM, Nordwerk GmbH, 03/2021 – heute
     stories = candidate_stories(h, score_resume(h, load_library().role("tpm")))
     assert len(stories) == 2 and len(to_strengthen(h)) == 1
     notice = language_notice(h)
-    assert notice["code"] == "de" and "matching them to questions is English-only" in (
-        notice["notice"])
+    assert (
+        notice["code"] == "de"
+        and "matching them to questions is English-only" in (notice["notice"])
+    )

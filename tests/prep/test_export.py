@@ -22,8 +22,13 @@ def test_export_markdown(pack_dict, tmp_path: Path) -> None:  # type: ignore[no-
     assert text.startswith("# Prep pack: Technical Program Manager")
     for s in pack_dict["stories"]:
         assert s["title"] in text
-    for heading in ("## Your 45-second pitch", "## Story bank", "## Coverage",
-                    "## Questions and your best stories", "## Résumé score"):
+    for heading in (
+        "## Your 45-second pitch",
+        "## Story bank",
+        "## Coverage",
+        "## Questions and your best stories",
+        "## Résumé score",
+    ):
         assert heading in text
     assert render_markdown(pack_dict) == text
 
@@ -38,8 +43,10 @@ def test_export_html_has_print_stylesheet(pack_dict, tmp_path: Path) -> None:  #
 
 
 def test_export_html_escapes_user_text(pack_dict) -> None:  # type: ignore[no-untyped-def]
-    stories = [{**pack_dict["stories"][0], "title": "<script>x</script>"},
-               *pack_dict["stories"][1:]]
+    stories = [
+        {**pack_dict["stories"][0], "title": "<script>x</script>"},
+        *pack_dict["stories"][1:],
+    ]
     html = render_html({**pack_dict, "stories": stories})
     assert "<script>x" not in html and "&lt;script&gt;" in html
 

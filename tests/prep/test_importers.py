@@ -134,8 +134,10 @@ def test_importers_plain_text_history_variants() -> None:
 
 
 def test_importers_narrative_without_bullets_becomes_achievements() -> None:
-    text = ("Sam Writer\n\nI led the move of our billing system to a new provider over two "
-            "quarters. I coordinated five teams and we cut failed renewals by a third.")
+    text = (
+        "Sam Writer\n\nI led the move of our billing system to a new provider over two "
+        "quarters. I coordinated five teams and we cut failed renewals by a third."
+    )
     h = from_text(text, source="x.txt", fmt="text")
     assert len(h.bullets) == 2
 

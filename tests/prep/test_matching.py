@@ -20,16 +20,19 @@ def test_matching_labelled_set_precision(library: Library, matcher: Matcher) -> 
     for role_id in ("tpm", "tpo", "po"):
         group = [it for it in items if it["role"] == role_id]
         role = library.role(role_id)
-        stories = [Story(id=i + 1, title=it["title"], action=it["text"])
-                   for i, it in enumerate(group)]
+        stories = [
+            Story(id=i + 1, title=it["title"], action=it["text"]) for i, it in enumerate(group)
+        ]
         feats = story_features(matcher, stories)
         themes = tag_themes(matcher, role, stories, features=feats)
         stories = [s.with_changes(themes=t) for s, t in zip(stories, themes, strict=True)]
         table = match_stories(matcher, role, stories, features=feats)
         ids = [q.id for q in role.questions]
         for si, it in enumerate(group):
-            ranked = sorted(range(len(ids)),
-                            key=lambda qi, si=si: (-table.scores[qi, si], -table.meaning[qi, si]))
+            ranked = sorted(
+                range(len(ids)),
+                key=lambda qi, si=si: (-table.scores[qi, si], -table.meaning[qi, si]),
+            )
             top = [ids[qi] for qi in ranked[:3]]
             hits1 += top[0] in it["answers"]
             hits3 += bool(set(top) & set(it["answers"]))
@@ -94,10 +97,13 @@ def test_matching_priorities(tpm_pack) -> None:  # type: ignore[no-untyped-def]
 
 def test_matching_overused_story_is_flagged(library: Library, matcher: Matcher) -> None:
     role = library.role("tpm")
-    one = Story(id=1, title="Everything program",
-                action="I drove alignment between two teams that disagreed on the design, "
-                "persuaded our VP to change direction, made a decision with incomplete data, "
-                "handled a three-week slip, and learned from a program that failed.")
+    one = Story(
+        id=1,
+        title="Everything program",
+        action="I drove alignment between two teams that disagreed on the design, "
+        "persuaded our VP to change direction, made a decision with incomplete data, "
+        "handled a three-week slip, and learned from a program that failed.",
+    )
     from tests.prep.resumes import load_resume
 
     from loopcoach.prep.matching import coverage, priorities
@@ -115,8 +121,9 @@ def test_matching_lexical_fallback_still_builds(library: Library) -> None:
     from loopcoach.analysis.embeddings import LexicalEmbedder
     from loopcoach.prep.pack import build_pack
 
-    pack = build_pack(load_resume("tpo.md"), library.role("tpo"),
-                      matcher=Matcher(LexicalEmbedder(reason="test")))
+    pack = build_pack(
+        load_resume("tpo.md"), library.role("tpo"), matcher=Matcher(LexicalEmbedder(reason="test"))
+    )
     d = pack.to_dict()
     assert d["embedder"]["degraded"] is True and d["stories"]
     assert any(q["matches"] for q in d["questions"])

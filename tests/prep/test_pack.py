@@ -40,8 +40,11 @@ def test_pack_sources_are_the_users_own_lines(tpm_pack) -> None:  # type: ignore
 
 
 def test_pack_scaffold_fills_slots_from_the_story(tpm_pack) -> None:  # type: ignore[no-untyped-def]
-    q = next(q for q in tpm_pack.to_dict()["questions"]
-             if q["id"] == "tpm-alignment-technical-disagreement")
+    q = next(
+        q
+        for q in tpm_pack.to_dict()["questions"]
+        if q["id"] == "tpm-alignment-technical-disagreement"
+    )
     sc = q["scaffold"]
     assert sc["story"] == q["matches"][0]["story"]
     assert "payments and ledger teams" in sc["slots"]["action"]["facts"]
@@ -76,16 +79,34 @@ def test_pack_pitch_fits_40_to_50_seconds_from_the_strongest_stories() -> None:
     before = Entry(title="TPM", company="Brightline", start="2016", end="2021")
     stories = [
         draft_story(1, "Wrote the weekly program update for 40 readers.", now),
-        draft_story(2, "Ran the replacement of our legacy billing provider for 1.2M "
-                       "subscriptions, using dual writes and shadow reads for six weeks; "
-                       "renewals failed at 0.03% versus a 0.5% budget.", now),
-        draft_story(3, "Cut p99 checkout latency from 1.4 s to 620 ms with 7 engineers "
-                       "across 2 teams, lifting conversion 3%.", before),
-        draft_story(4, "Persuaded the CTO to pause a vendor rollout until security signed "
-                       "off, avoiding a $2M write-off.", before),
+        draft_story(
+            2,
+            "Ran the replacement of our legacy billing provider for 1.2M "
+            "subscriptions, using dual writes and shadow reads for six weeks; "
+            "renewals failed at 0.03% versus a 0.5% budget.",
+            now,
+        ),
+        draft_story(
+            3,
+            "Cut p99 checkout latency from 1.4 s to 620 ms with 7 engineers "
+            "across 2 teams, lifting conversion 3%.",
+            before,
+        ),
+        draft_story(
+            4,
+            "Persuaded the CTO to pause a vendor rollout until security signed "
+            "off, avoiding a $2M write-off.",
+            before,
+        ),
     ]
-    history = WorkHistory(source="cv.md", fmt="markdown", entries=(now, before), name="Jo Park",
-                          headline="Senior TPM", text="2016 2021 Present")
+    history = WorkHistory(
+        source="cv.md",
+        fmt="markdown",
+        entries=(now, before),
+        name="Jo Park",
+        headline="Senior TPM",
+        text="2016 2021 Present",
+    )
     role = _role()
     p = pitch(history, role, stories)
     assert 100 <= p["words"] <= 125 and 40 <= p["seconds"] <= 50, p
@@ -100,12 +121,16 @@ def _role():  # type: ignore[no-untyped-def]
 
 
 def test_pack_users_own_stories_are_matched_too(library: Library, matcher: Matcher) -> None:
-    mine = Story(id=42, title="Post-incident review after a payments outage", origin="user",
-                 edited=True, themes=("incident-response",),
-                 action="After a two-hour payments outage I ran a blameless review within three "
-                 "days, built the timeline, and gave every action item an owner and a date.")
-    pack = build_pack(load_resume("tpm.md"), library.role("tpm"), matcher=matcher,
-                      stories=[mine])
+    mine = Story(
+        id=42,
+        title="Post-incident review after a payments outage",
+        origin="user",
+        edited=True,
+        themes=("incident-response",),
+        action="After a two-hour payments outage I ran a blameless review within three "
+        "days, built the timeline, and gave every action item an owner and a date.",
+    )
+    pack = build_pack(load_resume("tpm.md"), library.role("tpm"), matcher=matcher, stories=[mine])
     qm = next(q for q in pack.table.per_question if q.question.id == "tpm-post-incident-review")
     assert qm.matches[0].story == 42 and qm.good
     assert pack.stories[0].themes == ("incident-response",)  # the user's themes are kept

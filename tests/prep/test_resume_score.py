@@ -56,10 +56,19 @@ def test_resume_score_counts_the_roles_language(library: Library) -> None:
 
 
 def test_resume_score_scale_anchors(library: Library) -> None:
-    s = bullet_score(library, "Moved 2.3 TB and 40 services for 1.2 million users in 6 months, "
-                     "saving $400k with p95 under 200 ms across 5 teams.")
-    assert set(s.found["anchors"]) == {"teams", "duration", "users", "money", "latency",
-                                       "migration size"}
+    s = bullet_score(
+        library,
+        "Moved 2.3 TB and 40 services for 1.2 million users in 6 months, "
+        "saving $400k with p95 under 200 ms across 5 teams.",
+    )
+    assert set(s.found["anchors"]) == {
+        "teams",
+        "duration",
+        "users",
+        "money",
+        "latency",
+        "migration size",
+    }
 
 
 def test_resume_score_overall_and_fix_first(library: Library) -> None:

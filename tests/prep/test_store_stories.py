@@ -38,17 +38,23 @@ def bank(conn, texts, now=T0):  # type: ignore[no-untyped-def]
 
 def test_store_stories_reimport_keeps_edits_ids_and_never_deletes(engine: Engine) -> None:
     with engine.begin() as conn:
-        mine, counts = bank(conn, ["Cut costs by 30% across 4 teams.",
-                                   "Shipped the API to 3 partners."])
+        mine, counts = bank(
+            conn, ["Cut costs by 30% across 4 teams.", "Shipped the API to 3 partners."]
+        )
     assert counts == {"added": 2, "refreshed": 0, "unchanged": 0, "kept_edits": 0}
     first = mine[0]
     with engine.begin() as conn:
-        S.save_edit(conn, first, edit_story(first, StoryInput(task="Halve the bill."),
-                                            now=T1.isoformat()), now=T1)
+        S.save_edit(
+            conn,
+            first,
+            edit_story(first, StoryInput(task="Halve the bill."), now=T1.isoformat()),
+            now=T1,
+        )
         added = S.add_story(conn, new_story(StoryInput(title="Mine"), now=T1.isoformat()), now=T1)
     with engine.begin() as conn:  # a second résumé: same first bullet, a new second one
-        mine2, counts = bank(conn, ["Cut costs by 30% across 4 teams.",
-                                    "Ran planning for 6 squads."], now=T1)
+        mine2, counts = bank(
+            conn, ["Cut costs by 30% across 4 teams.", "Ran planning for 6 squads."], now=T1
+        )
         everything = S.all_stories(conn)
     assert counts["kept_edits"] == 1 and counts["added"] == 1
     assert mine2[0].id == first.id and mine2[0].task == "Halve the bill." and mine2[0].edited
@@ -84,8 +90,16 @@ def test_store_stories_themes_per_role(engine: Engine) -> None:
 def test_store_stories_saved_pack_reopens_identical(engine: Engine) -> None:
     pack = {"stories": [{"id": 1, "title": "x"}], "score": 0.5, "text": "naïve – ok"}
     with engine.begin() as conn:
-        pid = S.save_pack(conn, role="tpm", source="cv.md", fmt="markdown", data=b"# cv",
-                          story_keys=["k"], pack=pack, now=T0)
+        pid = S.save_pack(
+            conn,
+            role="tpm",
+            source="cv.md",
+            fmt="markdown",
+            data=b"# cv",
+            story_keys=["k"],
+            pack=pack,
+            now=T0,
+        )
         again = S.get_pack(conn, pid)
         listed = S.list_packs(conn)
     assert again["pack"] == pack and pack["pack_id"] == pid
@@ -111,8 +125,9 @@ def test_store_stories_backup_round_trip(
     with engine.begin() as conn:
         S.import_drafts(conn, drafts("Cut costs by 30%.", "Shipped X."), now=T0)
         rows = S.dump_stories(conn)
-        S.record_import(conn, source="cv.md", fmt="markdown", role="tpm", count=2,
-                        pitch="I'm Jo.", now=T0)
+        S.record_import(
+            conn, source="cv.md", fmt="markdown", role="tpm", count=2, pitch="I'm Jo.", now=T0
+        )
         assert S.get_pitch(conn) == "I'm Jo."
     other = make_engine(new_database("other"))
     upgrade(other)
@@ -138,21 +153,34 @@ def test_store_stories_migration_keeps_existing_data(tmp_path: Path) -> None:
     e = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     command.upgrade(alembic_config(e), "0003")  # the bank as it was before 0006
     with e.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO stories (id, uuid, user_id, draft_key, origin, edited, title, situation,"
-            " task, action, result, themes, source, context, version, created_at, updated_at) "
-            "VALUES (7, 'u-7', (SELECT id FROM users WHERE name = 'local'), 'k7', 'drafted', 1, "
-            "'Cut costs', '', '', 'I cut costs.', "
-            "'Costs fell 30%.', '[\"risk-management\"]', 'Cut costs by 30%.', '', 2, :t, :t)"),
-            {"t": T0})
-        conn.execute(text(
-            "INSERT INTO prep_imports (user_id, source, format, role, stories, pitch, created_at)"
-            " VALUES ((SELECT id FROM users WHERE name = 'local'), 'cv.md', 'markdown', 'tpm', 1,"
-            " 'I am Jo.', :t)"), {"t": T0})
+        conn.execute(
+            text(
+                "INSERT INTO stories (id, uuid, user_id, draft_key, origin, edited, title, "
+                "situation, task, action, result, themes, source, context, version, created_at, "
+                "updated_at) VALUES (7, 'u-7', (SELECT id FROM users WHERE name = 'local'), 'k7', "
+                "'drafted', 1, "
+                "'Cut costs', '', '', 'I cut costs.', "
+                "'Costs fell 30%.', '[\"risk-management\"]', 'Cut costs by 30%.', '', 2, :t, :t)"
+            ),
+            {"t": T0},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO prep_imports (user_id, source, format, role, stories, pitch, "
+                "created_at) VALUES ((SELECT id FROM users WHERE name = 'local'), 'cv.md', "
+                "'markdown', 'tpm', 1, 'I am Jo.', :t)"
+            ),
+            {"t": T0},
+        )
     upgrade(e)
     with e.connect() as conn:
         [s] = S.all_stories(conn)
         assert S.get_pitch(conn) == "I am Jo."
-    assert (s.id, s.title, s.result, s.version, s.edited) == (7, "Cut costs", "Costs fell 30%.",
-                                                             2, True)
+    assert (s.id, s.title, s.result, s.version, s.edited) == (
+        7,
+        "Cut costs",
+        "Costs fell 30%.",
+        2,
+        True,
+    )
     assert s.themes == () and s.themes_for("tpm") == ("risk-management",)

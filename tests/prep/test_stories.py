@@ -22,13 +22,22 @@ ENTRY = Entry(title="Senior TPM", company="Harbourline Freight", start="Mar 2021
 @pytest.mark.parametrize(
     ("bullet", "action", "result"),
     [
-        ("Led the move of 140 services to Kubernetes, coordinating nine teams; hosting costs "
-         "fell 31%.", "Led the move of 140 services to Kubernetes, coordinating nine teams",
-         "Hosting costs fell 31%"),
-        ("Set up a weekly dependency review, cutting blocker age from 11 days to 3.",
-         "Set up a weekly dependency review", "That cut blocker age from 11 days to 3"),
-        ("Wrote the launch checklist for the mobile app.",
-         "Wrote the launch checklist for the mobile app", ""),
+        (
+            "Led the move of 140 services to Kubernetes, coordinating nine teams; hosting costs "
+            "fell 31%.",
+            "Led the move of 140 services to Kubernetes, coordinating nine teams",
+            "Hosting costs fell 31%",
+        ),
+        (
+            "Set up a weekly dependency review, cutting blocker age from 11 days to 3.",
+            "Set up a weekly dependency review",
+            "That cut blocker age from 11 days to 3",
+        ),
+        (
+            "Wrote the launch checklist for the mobile app.",
+            "Wrote the launch checklist for the mobile app",
+            "",
+        ),
     ],
 )
 def test_stories_split_bullet(bullet: str, action: str, result: str) -> None:
@@ -48,8 +57,11 @@ def test_stories_draft_uses_only_the_bullet_and_marks_gaps() -> None:
 
 
 def test_stories_three_lengths() -> None:
-    s = draft_story(1, "Cut release time from 3 weeks to 4 days by introducing feature flags "
-                       "across 6 teams.", ENTRY)
+    s = draft_story(
+        1,
+        "Cut release time from 3 weeks to 4 days by introducing feature flags across 6 teams.",
+        ENTRY,
+    )
     d = s.to_dict()["lengths"]
     assert d["headline_30s"].startswith("At Harbourline Freight, I cut release time")
     assert len(d["headline_30s"].split()) <= 80
@@ -61,8 +73,11 @@ def test_stories_three_lengths() -> None:
 
 def test_stories_edit_makes_it_yours_and_bumps_the_version() -> None:
     s = draft_story(3, "Ran the quarterly planning for 4 squads.", ENTRY)
-    e = edit_story(s, StoryInput(result="Missed milestones fell from 9 to 2.",
-                                 themes=("execution", "Metrics")), now="2026-01-02T10:00:00")
+    e = edit_story(
+        s,
+        StoryInput(result="Missed milestones fell from 9 to 2.", themes=("execution", "Metrics")),
+        now="2026-01-02T10:00:00",
+    )
     assert e.id == 3 and e.version == 2 and e.edited and not e.draft
     assert e.result == "Missed milestones fell from 9 to 2."
     assert e.themes == ("execution", "metrics")

@@ -29,13 +29,15 @@ def db(new_database: Callable[[str], str]) -> Callable[[str], Engine]:
 
 
 def started(sid: str, at: datetime = T0) -> E.SessionStarted:
-    return E.SessionStarted(at=at, session_id=sid, role="tpm",
-                            plan=(("recruiter-screen", ("tpm-why-tpm",)),), seed=3)
+    return E.SessionStarted(
+        at=at, session_id=sid, role="tpm", plan=(("recruiter-screen", ("tpm-why-tpm",)),), seed=3
+    )
 
 
 def asked(key: str, qid: str, at: datetime = T0) -> E.QuestionAsked:
-    return E.QuestionAsked(at=at, key=key, question_id=qid, stage="recruiter-screen",
-                           prompt="Why?", kind="culture")
+    return E.QuestionAsked(
+        at=at, key=key, question_id=qid, stage="recruiter-screen", prompt="Why?", kind="culture"
+    )
 
 
 def test_store_sessions_appends_are_numbered_and_exclusive(db: Callable[[str], Engine]) -> None:

@@ -26,8 +26,13 @@ if TYPE_CHECKING:
     from tests.conftest import PostgresServer, Shared
 
 CHROMIUM = os.environ.get("LOOPCOACH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 # `make screenshots` sets this to docs/screenshots (shown in the README); otherwise the browser
 # tests take their screenshots into a temporary directory and the tracked files stay as they are.
 SCREENSHOTS_ENV = "LOOPCOACH_SCREENSHOTS"
@@ -46,7 +51,9 @@ def start_server(data: Path) -> tuple[subprocess.Popen[bytes], str]:
     env.pop("LOOPCOACH_DATABASE_URL", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "loopcoach", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -106,8 +113,9 @@ def client(
     coach.__dict__["library"] = shared.library
     coach.__dict__["analyzer"] = shared.analyzer
     # like httpx (and a browser's fetch of an API), redirects are not followed unless asked
-    with BrowserClient(create_app(coach), base_url=ORIGIN, headers={"Origin": ORIGIN},
-                       follow_redirects=False) as c:
+    with BrowserClient(
+        create_app(coach), base_url=ORIGIN, headers={"Origin": ORIGIN}, follow_redirects=False
+    ) as c:
         yield c
     if postgres is not None:
         coach.engine.dispose()

@@ -21,10 +21,12 @@ def expect(locator: Any) -> Any:
 
     return pw_expect(locator)
 
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-BREAKING_CHANGE = ("A platform API is used by 200 internal teams. How do you roll out a breaking "
-                   "change?")
+BREAKING_CHANGE = (
+    "A platform API is used by 200 internal teams. How do you roll out a breaking change?"
+)
 GOOD_ANSWER = (
     "I would first clarify why the change is needed and who depends on the API. "
     "I would version the API so the old and new versions run side by side for two quarters. "
@@ -60,8 +62,10 @@ def test_browser_analyze_shows_highlights(page: Any, live_server: str) -> None:
 
 
 def test_browser_xss_in_an_answer_renders_as_text(page: Any, live_server: str) -> None:
-    attack = ("I led it. <script>window.__pwned = 1</script> "
-              "<img src=x onerror=\"window.__pwned = 2\"> We cut latency by 20%.")
+    attack = (
+        "I led it. <script>window.__pwned = 1</script> "
+        '<img src=x onerror="window.__pwned = 2"> We cut latency by 20%.'
+    )
     page.goto(live_server + "/analyze")
     page.fill("#question", "Tell me about a time you drove alignment between teams.")
     page.fill("#answer", attack)
@@ -74,8 +78,17 @@ def test_browser_xss_in_an_answer_renders_as_text(page: Any, live_server: str) -
     assert "<img src=x onerror=" in text
 
 
-@pytest.mark.parametrize("path", ["/analyze", "/mock", "/prep", "/exercises",
-                                  "/plan?role=tpm&interview_date=2099-01-01", "/roles/tpm"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/analyze",
+        "/mock",
+        "/prep",
+        "/exercises",
+        "/plan?role=tpm&interview_date=2099-01-01",
+        "/roles/tpm",
+    ],
+)
 def test_browser_pages_are_readable_on_a_phone(phone: Any, live_server: str, path: str) -> None:
     if "2099" in path:
         from datetime import date, timedelta
@@ -98,7 +111,8 @@ def test_browser_every_input_has_a_label(page: Any, live_server: str) -> None:
         unlabelled = page.evaluate(
             "Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))"
             ".filter(function (el) { return !(el.labels && el.labels.length) &&"
-            " !el.getAttribute('aria-label'); }).map(function (el) { return el.id || el.name; })")
+            " !el.getAttribute('aria-label'); }).map(function (el) { return el.id || el.name; })"
+        )
         assert unlabelled == [], (path, unlabelled)
 
 
@@ -199,17 +213,21 @@ def test_browser_exercises_forecast_form(page: Any, live_server: str) -> None:
     screenshot(page, "exercises-forecast")
 
 
-def test_browser_exercise_upload_shows_progress(page: Any, live_server: str,
-                                                tmp_path: Any) -> None:
+def test_browser_exercise_upload_shows_progress(page: Any, live_server: str, tmp_path: Any) -> None:
     csv = tmp_path / "backlog.csv"
-    csv.write_text("id,title,business_value,time_criticality,risk_reduction,job_size\n"
-                   "A,Alpha,8,5,3,3\nB,Beta,13,8,8,5\nC,Gamma,3,2,1,1\n", encoding="utf-8")
+    csv.write_text(
+        "id,title,business_value,time_criticality,risk_reduction,job_size\n"
+        "A,Alpha,8,5,3,3\nB,Beta,13,8,8,5\nC,Gamma,3,2,1,1\n",
+        encoding="utf-8",
+    )
     page.goto(live_server + "/exercises")
     assert page.locator("#backlog-form .busy").is_hidden()
     page.set_input_files("#backlog-file", str(csv))
     # Hold the first submit in the page, to see the indicator before the page is replaced.
-    page.evaluate("document.getElementById('backlog-form').addEventListener('submit', "
-                  "function (e) { e.preventDefault(); }, {once: true})")
+    page.evaluate(
+        "document.getElementById('backlog-form').addEventListener('submit', "
+        "function (e) { e.preventDefault(); }, {once: true})"
+    )
     page.click("#backlog-form button[type=submit]")
     expect(page.locator("#backlog-form .busy")).to_be_visible()
     expect(page.locator("#backlog-form")).to_have_attribute("aria-busy", "true")
@@ -255,10 +273,18 @@ def test_browser_prep_upload_resume_and_download_pack(page: Any, live_server: st
 
 def test_browser_plan_progress_and_downloads(page: Any, live_server: str) -> None:
     same_origin = {"Origin": live_server}
-    started = httpx.post(live_server + "/api/v1/mock", timeout=60, headers=same_origin,
-                         json={"role": "tpm", "seed": 5, "allow_repeats": True}).json()
-    httpx.post(f"{live_server}/api/v1/mock/{started['session']}/answer", timeout=60,
-               headers=same_origin, json={"answer": GOOD_ANSWER}).raise_for_status()
+    started = httpx.post(
+        live_server + "/api/v1/mock",
+        timeout=60,
+        headers=same_origin,
+        json={"role": "tpm", "seed": 5, "allow_repeats": True},
+    ).json()
+    httpx.post(
+        f"{live_server}/api/v1/mock/{started['session']}/answer",
+        timeout=60,
+        headers=same_origin,
+        json={"answer": GOOD_ANSWER},
+    ).raise_for_status()
     page.goto(live_server + "/plan")
     page.select_option("#plan-role", "tpm")
     page.click("#plan-form button[type=submit]")

@@ -41,9 +41,13 @@ window.SpeechRecognition = window.webkitSpeechRecognition;
 
 
 def in_view(page: Any, selector: str) -> bool:
-    return bool(page.evaluate(
-        "(s) => { const r = document.querySelector(s).getBoundingClientRect();"
-        " return r.top >= -2 && r.top < window.innerHeight; }", selector))
+    return bool(
+        page.evaluate(
+            "(s) => { const r = document.querySelector(s).getBoundingClientRect();"
+            " return r.top >= -2 && r.top < window.innerHeight; }",
+            selector,
+        )
+    )
 
 
 def active_id(page: Any) -> str:
@@ -51,8 +55,9 @@ def active_id(page: Any) -> str:
 
 
 # --- speech -----------------------------------------------------------------------------------
-def test_browser_speech_is_opt_in_and_says_audio_goes_to_the_cloud(page: Any,
-                                                                    live_server: str) -> None:
+def test_browser_speech_is_opt_in_and_says_audio_goes_to_the_cloud(
+    page: Any, live_server: str
+) -> None:
     page.add_init_script(FAKE_SPEECH)
     page.goto(live_server + "/analyze")
     expect(page.locator("#speech")).to_be_visible()
@@ -152,9 +157,11 @@ def test_browser_mock_mismatched_stage_keeps_the_form(page: Any, live_server: st
     page.select_option("#mock-role", "po")
     page.fill("#mock-seed", "11")
     # A stale page or a crafted post: a TPM stage sent with the PO role.
-    page.evaluate("const o = document.createElement('option'); o.value = 'technical-depth';"
-                  "o.textContent = 'x'; document.getElementById('mock-stage').appendChild(o);"
-                  "document.getElementById('mock-stage').value = 'technical-depth';")
+    page.evaluate(
+        "const o = document.createElement('option'); o.value = 'technical-depth';"
+        "o.textContent = 'x'; document.getElementById('mock-stage').appendChild(o);"
+        "document.getElementById('mock-stage').value = 'technical-depth';"
+    )
     page.click("#mock-start-form button[type=submit]")
     page.wait_for_selector("#mock-start-error")
     message = page.inner_text("#mock-start-error")
@@ -166,8 +173,9 @@ def test_browser_mock_mismatched_stage_keeps_the_form(page: Any, live_server: st
 
 
 # --- forms survive errors ---------------------------------------------------------------------
-def test_browser_error_page_keeps_the_answer_and_goes_back_to_it(page: Any,
-                                                                  live_server: str) -> None:
+def test_browser_error_page_keeps_the_answer_and_goes_back_to_it(
+    page: Any, live_server: str
+) -> None:
     answer = "word " * 5001 + "the end"  # over the 5,000-word limit
     page.goto(live_server + "/analyze")
     page.fill("#question", BREAKING_CHANGE)
@@ -191,8 +199,12 @@ def test_browser_api_docs_are_offline(page: Any, live_server: str) -> None:
     page.wait_for_load_state("networkidle")
     assert set(hosts) <= {"127.0.0.1"}, hosts
     text = page.inner_text("#endpoints")
-    for endpoint in ("POST /api/v1/analyze", "POST /api/v1/mock", "GET /api/v1/plan",
-                     "POST /api/v1/exercises/backlog"):
+    for endpoint in (
+        "POST /api/v1/analyze",
+        "POST /api/v1/mock",
+        "GET /api/v1/plan",
+        "POST /api/v1/exercises/backlog",
+    ):
         assert endpoint in text
     assert page.locator("#model-AnalyzeRequest").is_visible()
     assert not csp_errors(page)
@@ -204,14 +216,24 @@ def test_browser_home_title_is_only_the_title(page: Any, live_server: str) -> No
     assert page.locator("main h2", has_text="What to do next").count() == 1
 
 
-CLI_ADVICE = re.compile(r"loopcoach (practice|analyze|calibration|checklist|role|roles|stories|"
-                        r"exercise|questions|question|mock|prep|plan|resume|search)\b")
+CLI_ADVICE = re.compile(
+    r"loopcoach (practice|analyze|calibration|checklist|role|roles|stories|"
+    r"exercise|questions|question|mock|prep|plan|resume|search)\b"
+)
 
 
 def test_browser_pages_give_no_command_line_advice(page: Any, live_server: str) -> None:
     soon = (date.today() + timedelta(days=9)).isoformat()
-    for path in ("/", "/analyze", "/mock", "/exercises", f"/plan?role=tpm&interview_date={soon}",
-                 "/roles/tpm", "/questions/nope", "/search?q=risk"):
+    for path in (
+        "/",
+        "/analyze",
+        "/mock",
+        "/exercises",
+        f"/plan?role=tpm&interview_date={soon}",
+        "/roles/tpm",
+        "/questions/nope",
+        "/search?q=risk",
+    ):
         page.goto(live_server + path)
         found = CLI_ADVICE.findall(page.inner_text("main"))
         assert not found, (path, found)
@@ -230,8 +252,12 @@ def test_browser_plan_words_limits_and_charts(page: Any, live_server: str) -> No
     assert "at most 60 days" in page.inner_text("#error-message")
     # Charts after one day of practice: day ticks, no hours.
     same_origin = {"Origin": live_server}
-    httpx.post(live_server + "/api/v1/analyze", timeout=60, headers=same_origin,
-               json={"question": BREAKING_CHANGE, "answer": GOOD_ANSWER}).raise_for_status()
+    httpx.post(
+        live_server + "/api/v1/analyze",
+        timeout=60,
+        headers=same_origin,
+        json={"question": BREAKING_CHANGE, "answer": GOOD_ANSWER},
+    ).raise_for_status()
     page.goto(live_server + "/plan/charts/score.svg")
     svg = page.content()
     labels = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
@@ -241,8 +267,10 @@ def test_browser_plan_words_limits_and_charts(page: Any, live_server: str) -> No
 
 # --- busy indicators --------------------------------------------------------------------------
 def test_browser_analyse_and_mock_show_they_are_working(page: Any, live_server: str) -> None:
-    hold = ("document.getElementById('{0}').addEventListener('submit', "
-            "function (e) {{ e.preventDefault(); }}, {{once: true}})")
+    hold = (
+        "document.getElementById('{0}').addEventListener('submit', "
+        "function (e) {{ e.preventDefault(); }}, {{once: true}})"
+    )
     page.goto(live_server + "/analyze")
     page.fill("#question", BREAKING_CHANGE)
     page.fill("#answer", GOOD_ANSWER)

@@ -39,8 +39,9 @@ def test_warm_up_and_a_request_share_one_analyzer(coach: Coach) -> None:
     assert len(seen) == 4 and all(a is seen[0] for a in seen)
 
 
-def test_warm_up_failure_is_not_fatal(coach: Coach, monkeypatch: pytest.MonkeyPatch,
-                                      caplog: pytest.LogCaptureFixture) -> None:
+def test_warm_up_failure_is_not_fatal(
+    coach: Coach, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     def broken() -> None:
         raise RuntimeError("no model")
 

@@ -73,26 +73,41 @@ def test_web_openapi_schema(client: TestClient) -> None:
 
 
 def test_web_api_analyze_matches_cli_shape(client: TestClient) -> None:
-    body = {"question": "A platform API is used by 200 internal teams. How do you roll out a "
-            "breaking change?", "answer": "I would version the API and give teams two quarters "
-            "to move, tracking each consumer on a dashboard.", "role": "tpm"}
+    body = {
+        "question": "A platform API is used by 200 internal teams. How do you roll out a "
+        "breaking change?",
+        "answer": "I would version the API and give teams two quarters "
+        "to move, tracking each consumer on a dashboard.",
+        "role": "tpm",
+    }
     r = client.post("/api/v1/analyze", json=body)
     assert r.status_code == 200, r.text
     data = r.json()
-    assert {"score", "dimensions", "points_made", "points_missed", "red_flags", "word_count",
-            "estimated_seconds", "matched_question"} <= set(data)
+    assert {
+        "score",
+        "dimensions",
+        "points_made",
+        "points_missed",
+        "red_flags",
+        "word_count",
+        "estimated_seconds",
+        "matched_question",
+    } <= set(data)
     assert data["matched_question"]["id"] == "tpm-breaking-api-change"
 
 
-@pytest.mark.parametrize("body", [
-    {"answer": "x"},
-    {"question": "Why?", "answer": 5},
-    {"question": "Why?"},
-    {"question": "Why?", "answer": "x" * 100_001},
-    {"question_id": "nope", "answer": "x"},
-    {"question": "Why?", "answer": "x", "role": "astronaut"},
-    [1, 2, 3],
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"answer": "x"},
+        {"question": "Why?", "answer": 5},
+        {"question": "Why?"},
+        {"question": "Why?", "answer": "x" * 100_001},
+        {"question_id": "nope", "answer": "x"},
+        {"question": "Why?", "answer": "x", "role": "astronaut"},
+        [1, 2, 3],
+    ],
+)
 def test_web_api_analyze_bad_input_is_4xx_json(client: TestClient, body: object) -> None:
     r = client.post("/api/v1/analyze", json=body)
     assert 400 <= r.status_code < 500, r.text
@@ -100,14 +115,17 @@ def test_web_api_analyze_bad_input_is_4xx_json(client: TestClient, body: object)
 
 
 def test_web_api_analyze_not_json(client: TestClient) -> None:
-    r = client.post("/api/v1/analyze", content=b"{not json",
-                   headers={"content-type": "application/json"})
+    r = client.post(
+        "/api/v1/analyze", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid-request"
 
 
 def test_web_analyze_page_escapes_the_answer(client: TestClient) -> None:
-    form = {"question": "Tell me about a time you drove alignment between teams.",
-            "answer": "I wrote <script>alert('x')</script> in the doc and we cut time by 20%."}
+    form = {
+        "question": "Tell me about a time you drove alignment between teams.",
+        "answer": "I wrote <script>alert('x')</script> in the doc and we cut time by 20%.",
+    }
     r = client.post("/analyze", data=form)
     assert r.status_code == 200
     assert "<script>alert" not in r.text and "&lt;script&gt;" in r.text

@@ -112,9 +112,13 @@ def check_limits(answer: str) -> None:
 class Analyzer:
     """Analyses answers against a library's rubrics with one embedder."""
 
-    def __init__(self, library: Library, embedder: Embedder,
-                 cache: EmbeddingCache | None = None,
-                 judgement: J.Judgement | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        embedder: Embedder,
+        cache: EmbeddingCache | None = None,
+        judgement: J.Judgement | None = None,
+    ) -> None:
         self.library = library
         self.embedder = embedder
         self.cache = cache
@@ -355,8 +359,11 @@ class Analyzer:
             return asked, np.zeros((0, self.embedder.dim), dtype=np.float32), []
         near = vecs @ asked
         own = {_squash(rubric.prompt), _squash(rubric.question.prompt)}
-        keep = [i for i, (_, q) in enumerate(items)
-                if near[i] < SAME_QUESTION and _squash(q.prompt) not in own]
+        keep = [
+            i
+            for i, (_, q) in enumerate(items)
+            if near[i] < SAME_QUESTION and _squash(q.prompt) not in own
+        ]
         return asked, vecs[keep], [items[i][1].prompt for i in keep]
 
 
@@ -367,8 +374,12 @@ def _asking(generic: Question, prompt: str) -> Question:
     """A generic rubric knows nothing of the question's subject, so the question itself becomes
     its heaviest talking point: an answer about something else cannot make it."""
     point = TalkingPoint.model_construct(
-        id=ASKED_POINT, label="Answers the question asked", cues=[], description=prompt,
-        weight=2.0, part=None,
+        id=ASKED_POINT,
+        label="Answers the question asked",
+        cues=[],
+        description=prompt,
+        weight=2.0,
+        part=None,
     )
     return generic.model_copy(update={"talking_points": [point, *generic.talking_points]})
 
@@ -382,8 +393,9 @@ def _squash(text: str) -> str:
     return " ".join(T.lower_words(text))
 
 
-def _limit(base: int, flaws: set[str], rel: relevance.Relevance | None,
-           jm: J.Judgement) -> tuple[int, list[str]]:
+def _limit(
+    base: int, flaws: set[str], rel: relevance.Relevance | None, jm: J.Judgement
+) -> tuple[int, list[str]]:
     """Serious flaws and off-topic answers cap the score; every flaw costs points. Says why."""
     value = float(base)
     limits: list[str] = []
@@ -394,18 +406,29 @@ def _limit(base: int, flaws: set[str], rel: relevance.Relevance | None,
         value = jm.serious_cap
     if serious:
         names = ", ".join(FLAW_WORDS[f] for f in serious)
-        limits.append(f"capped at {jm.serious_cap}: {names} would sink this answer in a real "
-                      "loop whatever else it does well")
+        limits.append(
+            f"capped at {jm.serious_cap}: {names} would sink this answer in a real "
+            "loop whatever else it does well"
+        )
     if rel is not None and rel.off_topic:
         value = min(value, jm.off_topic_cap)
-        limits.append(f"capped at {jm.off_topic_cap}: the answer does not address the question "
-                      "asked" + (f"; it reads as an answer to: {rel.nearest_other}"
-                                 if rel.nearest_other and rel.margin < 0 else ""))
+        limits.append(
+            f"capped at {jm.off_topic_cap}: the answer does not address the question "
+            "asked"
+            + (
+                f"; it reads as an answer to: {rel.nearest_other}"
+                if rel.nearest_other and rel.margin < 0
+                else ""
+            )
+        )
     return max(0, round(value)), limits
 
 
-FLAW_WORDS = {"blame": "putting the fault on others", "deferral": "handing the decision away",
-              "integrity": "hiding or dressing up bad news"}
+FLAW_WORDS = {
+    "blame": "putting the fault on others",
+    "deferral": "handing the decision away",
+    "integrity": "hiding or dressing up bad news",
+}
 
 
 def _summary(value: int, dims: dict[str, DimensionScore], limits: list[str] | None = None) -> str:

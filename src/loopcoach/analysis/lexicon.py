@@ -518,9 +518,11 @@ NO_POINT = re.compile(
 BUZZ = re.compile(r"\b(" + "|".join(re.escape(b) for b in BUZZWORDS) + r")\b")
 
 # --- Further anchors an answer can give (specificity) ----------------------------------------
-_NUM_WORD = (r"(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-             r"thirty|forty|fifty|sixty|ninety|hundred|a hundred|a dozen|dozen|half a|"
-             r"a few hundred)")
+_NUM_WORD = (
+    r"(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|sixty|ninety|hundred|a hundred|a dozen|dozen|half a|"
+    r"a few hundred)"
+)
 # "nine working days", "a two-week sprint", "twenty items", "ninety days"
 WORD_QUANTITY = re.compile(
     r"\b" + _NUM_WORD + r"[\s-](working |business |calendar )?(days?|weeks?|months?|quarters?|"
@@ -537,5 +539,7 @@ DATE_ANCHOR = re.compile(
     r"black friday|year[- ]end|end of (the )?(quarter|month|year))\b"
 )
 # A worked example, introduced as such
-EXAMPLE = re.compile(r"\b(for example|for instance|a (quick |concrete |real )?example|e\.g\.|"
-                     r"take (a|an|the) \w+|say,? (a|an|the|we|our))\b")
+EXAMPLE = re.compile(
+    r"\b(for example|for instance|a (quick |concrete |real )?example|e\.g\.|"
+    r"take (a|an|the) \w+|say,? (a|an|the|we|our))\b"
+)

@@ -137,14 +137,22 @@ def build_graph(
         if fused_attention:
             # ONNX Runtime's MultiHeadAttention: no transposes; q already carries the scale.
             q, k, v = node("Split", [qkv], 3, axis=-1, num_outputs=3)
-            ctx = node("MultiHeadAttention", [q, k, v, "", keep], domain="com.microsoft",
-                       num_heads=heads, scale=1.0)
+            ctx = node(
+                "MultiHeadAttention",
+                [q, k, v, "", keep],
+                domain="com.microsoft",
+                num_heads=heads,
+                scale=1.0,
+            )
         else:
             parts = node("Transpose", [node("Reshape", [qkv, split_shape])], perm=[2, 0, 3, 1, 4])
-            q, k, v = (node("Squeeze", [p, axis0])
-                       for p in node("Split", [parts], 3, axis=0, num_outputs=3))
-            scores = node("Add", [node("MatMul", [q, node("Transpose", [k], perm=[0, 1, 3, 2])]),
-                                  penalty])
+            q, k, v = (
+                node("Squeeze", [p, axis0])
+                for p in node("Split", [parts], 3, axis=0, num_outputs=3)
+            )
+            scores = node(
+                "Add", [node("MatMul", [q, node("Transpose", [k], perm=[0, 1, 3, 2])]), penalty]
+            )
             ctx = node("MatMul", [node("Softmax", [scores], axis=-1), v])
             ctx = node("Reshape", [node("Transpose", [ctx], perm=[0, 2, 1, 3]), merge_shape])
         attn = linear(ctx, layer.w_o, layer.b_o, f"l{i}.out")

@@ -13,8 +13,14 @@ DIMENSIONS = ("structure", "coverage", "specificity", "ownership", "red_flags", 
 # fit for comparison): coverage and specificity separate answers best; ownership matters most for
 # stories, half as much for designs and technical answers; delivery counts little on its own now
 # that structure also charges for rambling.
-DEFAULT = {"structure": 1.0, "coverage": 2.5, "specificity": 1.5, "ownership": 1.0,
-           "red_flags": 1.5, "delivery": 0.5}
+DEFAULT = {
+    "structure": 1.0,
+    "coverage": 2.5,
+    "specificity": 1.5,
+    "ownership": 1.0,
+    "red_flags": 1.5,
+    "delivery": 0.5,
+}
 WEIGHTS: dict[str, dict[str, float]] = {
     "behavioural": DEFAULT,
     "situational": DEFAULT,

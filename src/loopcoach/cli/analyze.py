@@ -60,8 +60,9 @@ def register(app: typer.Typer) -> None:
         ] = None,
         duration: Annotated[
             float | None,
-            typer.Option(help="Real speaking time in seconds, 1 to 7200 (for pace).", min=1,
-                         max=7200),
+            typer.Option(
+                help="Real speaking time in seconds, 1 to 7200 (for pace).", min=1, max=7200
+            ),
         ] = None,
         batch: Annotated[
             Path | None, typer.Option(help="JSONL file: one {id, question, answer} per line.")
@@ -91,9 +92,7 @@ def register(app: typer.Typer) -> None:
             question or "", answer, role=role, question_id=question_id, timing=timing
         )
         if save and result.word_count:
-            coach.record_attempt(
-                result, source="analyze", answer=answer, duration_seconds=duration
-            )
+            coach.record_attempt(result, source="analyze", answer=answer, duration_seconds=duration)
         if as_json:
             print_json(result.to_dict())
         else:
@@ -132,8 +131,11 @@ def batch_line(coach: Coach, line: str, n: int) -> dict[str, Any]:
         return {
             "id": None,
             "line": n,
-            "error": {"code": "bad-json", "message": f"line {n}: nested too deeply; give a "
-                      "flat {id, question, answer} object"},
+            "error": {
+                "code": "bad-json",
+                "message": f"line {n}: nested too deeply; give a "
+                "flat {id, question, answer} object",
+            },
         }
     if not isinstance(item, dict):
         return {

@@ -21,37 +21,57 @@ from loopcoach.errors import LoopcoachError, PackError, environment_error
 # tests/cli/test_cli_speed.py checks this table against the modules.
 COMMANDS: dict[str, tuple[str, str]] = {
     "roles": ("browse", "List the roles loopcoach knows (built-in and from your packs)."),
-    "role": ("browse", "Show one role: stages, formats, what is screened for, red flags, "
-             "scorecard."),
+    "role": (
+        "browse",
+        "Show one role: stages, formats, what is screened for, red flags, scorecard.",
+    ),
     "questions": ("browse", "List questions, filtered by role, kind, stage or competency."),
-    "question": ("browse", "Everything about one question: why it is asked, rubric, "
-                 "follow-ups."),
+    "question": ("browse", "Everything about one question: why it is asked, rubric, follow-ups."),
     "search": ("browse", "Search prompts, follow-ups, cases, questions to ask and guidance."),
-    "analyze": ("analyze", "Score an answer: structure, coverage, specificity, ownership, red "
-                "flags, delivery."),
+    "analyze": (
+        "analyze",
+        "Score an answer: structure, coverage, specificity, ownership, red flags, delivery.",
+    ),
     "serve": ("serve", "Start the web app (http://127.0.0.1:8000 by default)."),
-    "prep": ("prep", "Build your prep pack: stories from your history, matched to the role's "
-             "questions."),
-    "plan": ("practice", "A day-by-day study plan up to the interview, weighted toward your "
-             "weakest areas."),
-    "progress": ("practice", "Your practice over time: scores, dimension trends, competencies, "
-                 "stories, streak, due."),
-    "checklist": ("practice", "Day-of checklist, your 45-second pitch and the questions to ask "
-                  "each interviewer."),
-    "calibration": ("practice", "One-page calibration sheet: three examples, two risks, "
-                    "ambiguity and level stories."),
-    "import": ("practice", "Merge a JSON backup into this database; rows already here are left "
-               "alone."),
+    "prep": (
+        "prep",
+        "Build your prep pack: stories from your history, matched to the role's questions.",
+    ),
+    "plan": (
+        "practice",
+        "A day-by-day study plan up to the interview, weighted toward your weakest areas.",
+    ),
+    "progress": (
+        "practice",
+        "Your practice over time: scores, dimension trends, competencies, stories, streak, due.",
+    ),
+    "checklist": (
+        "practice",
+        "Day-of checklist, your 45-second pitch and the questions to ask each interviewer.",
+    ),
+    "calibration": (
+        "practice",
+        "One-page calibration sheet: three examples, two risks, ambiguity and level stories.",
+    ),
+    "import": (
+        "practice",
+        "Merge a JSON backup into this database; rows already here are left alone.",
+    ),
     "stories": ("prep", "Your STAR story bank: list, show, edit and add stories."),
     "resume": ("prep", "Score a résumé for a role."),
     "practice": ("practice", "Practise the cards due today: answer questions, tell stories."),
     "export": ("practice", "Write your data in formats other tools read."),
     "packs": ("packs", "List and validate role packs."),
-    "exercise": ("exercise", "Practise the loop's hands-on formats: backlog prioritisation, "
-                 "Kano, forecasts, story slicing, acceptance criteria, program plans and the "
-                 "critical path."),
-    "mock": ("mock", "Practise a mock interview: `loopcoach mock --role tpm [--stage ID | "
-             "--loop]`."),
+    "exercise": (
+        "exercise",
+        "Practise the loop's hands-on formats: backlog prioritisation, "
+        "Kano, forecasts, story slicing, acceptance criteria, program plans and the "
+        "critical path.",
+    ),
+    "mock": (
+        "mock",
+        "Practise a mock interview: `loopcoach mock --role tpm [--stage ID | --loop]`.",
+    ),
 }
 SUB_APPS = frozenset({"packs", "exercise", "mock"})  # modules with their own `app` Typer
 _loaded: dict[str, click.Command] = {}

@@ -40,8 +40,10 @@ def export_json(ctx: typer.Context, output: OutOpt, as_json: JsonOpt = False) ->
     if as_json:
         print_json({"file": str(output), "sections": counts})
         return
-    line(f"wrote {output}: " + ", ".join(f"{n} {name.replace('_', ' ')}"
-                                        for name, n in counts.items()))
+    line(
+        f"wrote {output}: "
+        + ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items())
+    )
 
 
 def import_backup(
@@ -56,8 +58,10 @@ def import_backup(
         print_json({"file": str(file), "added": counts})
         return
     added = sum(counts.values())
-    line(f"added or updated {added} rows: " + ", ".join(
-        f"{n} {name.replace('_', ' ')}" for name, n in counts.items()))
+    line(
+        f"added or updated {added} rows: "
+        + ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items())
+    )
 
 
 def register(app: typer.Typer) -> None:

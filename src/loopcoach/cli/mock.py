@@ -47,17 +47,26 @@ IdArg = Annotated[str, typer.Argument(metavar="ID", help="Session id (see `loopc
 
 
 def _start(
-    coach: Coach, role: str | None, stage: list[str] | None, loop: bool, seed: int | None,
-    quiet: bool, repeats: bool,
+    coach: Coach,
+    role: str | None,
+    stage: list[str] | None,
+    loop: bool,
+    seed: int | None,
+    quiet: bool,
+    repeats: bool,
 ) -> SessionState:
     if not role:
         roles = ", ".join(coach.library.roles)
         raise LoopcoachError(
-            "no-role", f"give the role to interview for, e.g. `loopcoach mock --role tpm` "
-            f"(roles: {roles})"
+            "no-role",
+            f"give the role to interview for, e.g. `loopcoach mock --role tpm` (roles: {roles})",
         )
     return coach.mock_start(
-        role, stages=tuple(stage or ()), loop=loop, seed=seed, feedback_until_end=quiet,
+        role,
+        stages=tuple(stage or ()),
+        loop=loop,
+        seed=seed,
+        feedback_until_end=quiet,
         allow_repeats=repeats,
     )
 
@@ -136,14 +145,20 @@ def answer(
     ] = None,
     duration: Annotated[
         float | None,
-        typer.Option(help="Real speaking time in seconds (1 to 7200); default: time since it "
-                     "was asked.", min=1, max=7200),
+        typer.Option(
+            help="Real speaking time in seconds (1 to 7200); default: time since it was asked.",
+            min=1,
+            max=7200,
+        ),
     ] = None,
     to: Annotated[
         str | None,
-        typer.Option("--to", metavar="KEY",
-                     help="The question key you answer (q3, q3.1); makes a retry after a crash "
-                     "safe: an answer already stored for it is not stored again."),
+        typer.Option(
+            "--to",
+            metavar="KEY",
+            help="The question key you answer (q3, q3.1); makes a retry after a crash "
+            "safe: an answer already stored for it is not stored again.",
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -155,8 +170,7 @@ def answer(
     coach: Coach = ctx.obj
     coach.mock_state(session_id)  # unknown ids fail before reading the answer
     text = read_answer(answer_file)
-    result = coach.mock_answer(session_id, text, key=to, duration=duration,
-                               checkpoint=_checkpoint)
+    result = coach.mock_answer(session_id, text, key=to, duration=duration, checkpoint=_checkpoint)
     state, turn = result.state, result.answered
     feedback = not state.feedback_until_end
     if as_json:
@@ -194,8 +208,10 @@ def _show_turn(state: SessionState) -> None:
         line(f"[{view['stage_name']} · {view['interviewer']}]")
         line(f"Interviewer: {view['persona']}")
     if t.kind == "question":
-        line(f"{t.key} ({view['number']} of {view['of']}, {t.question_kind}, time box "
-             f"{t.time_box // 60}:{t.time_box % 60:02d}): {t.prompt}")
+        line(
+            f"{t.key} ({view['number']} of {view['of']}, {t.question_kind}, time box "
+            f"{t.time_box // 60}:{t.time_box % 60:02d}): {t.prompt}"
+        )
     else:
         line(f"{t.key} follow-up ({t.reason}): {t.prompt}")
 
@@ -214,9 +230,11 @@ def show(ctx: typer.Context, session_id: IdArg, as_json: JsonOpt = False) -> Non
         print_json(data)
         return
     s = session_summary(state)
-    line(f"Session {state.session_id}: {state.role}, {', '.join(state.stages)} "
-         f"(seed {state.seed}), {s['status']}; {s['questions_answered']} of "
-         f"{s['questions_planned']} questions answered")
+    line(
+        f"Session {state.session_id}: {state.role}, {', '.join(state.stages)} "
+        f"(seed {state.seed}), {s['status']}; {s['questions_answered']} of "
+        f"{s['questions_planned']} questions answered"
+    )
     for t in state.turns:
         who = t.key if t.kind == "question" else f"{t.key} follow-up"
         line(f"\n{who}: {t.prompt}")
@@ -251,10 +269,15 @@ def list_(
         "Mock sessions",
         ["session", "role", "stages", "status", "answered", "mean", "started"],
         [
-            [r["session"], r["role"], ",".join(r["stages"]), r["status"],
-             f"{r['questions_answered']}/{r['questions_planned']}",
-             "" if r["mean_score"] is None else f"{r['mean_score']:.0f}",
-             r["started_at"][:16].replace("T", " ")]
+            [
+                r["session"],
+                r["role"],
+                ",".join(r["stages"]),
+                r["status"],
+                f"{r['questions_answered']}/{r['questions_planned']}",
+                "" if r["mean_score"] is None else f"{r['mean_score']:.0f}",
+                r["started_at"][:16].replace("T", " "),
+            ]
             for r in rows
         ],
     )

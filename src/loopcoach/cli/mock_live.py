@@ -138,16 +138,24 @@ def _show_turn(out: Console, state: SessionState, turn: Turn, shown_stage: str |
             out.print(Text(f"Interviewer: {main['persona']}", style="italic"))
     out.print()
     if turn.kind == "question":
-        head = (f"Question {view['number']} of {view['of']} · {turn.question_kind} · "
-                f"time box {clock(turn.time_box)}")
+        head = (
+            f"Question {view['number']} of {view['of']} · {turn.question_kind} · "
+            f"time box {clock(turn.time_box)}"
+        )
         out.print(Text(head, style="bold"))
     else:
-        out.print(Text(f"Follow-up · {turn.reason} · time box {clock(turn.time_box)}",
-                       style="bold"))
+        out.print(
+            Text(f"Follow-up · {turn.reason} · time box {clock(turn.time_box)}", style="bold")
+        )
     out.print(Text(turn.prompt))
     if turn.draft:
-        out.print(Text(f"(your unfinished answer was kept: “{turn.draft}”; type the rest, "
-                       "or /restart to drop it)", style="dim"))
+        out.print(
+            Text(
+                f"(your unfinished answer was kept: “{turn.draft}”; type the rest, "
+                "or /restart to drop it)",
+                style="dim",
+            )
+        )
 
 
 def _pause(out: Console, coach: Coach, state: SessionState, draft: str) -> int:
@@ -197,8 +205,9 @@ def run(coach: Coach, state: SessionState, *, resumed: bool = False) -> int:
             coach.mock_end(sid)
             break
         try:
-            result = coach.mock_answer(sid, entry.text, key=turn.key,
-                                       duration=round(entry.seconds, 1))
+            result = coach.mock_answer(
+                sid, entry.text, key=turn.key, duration=round(entry.seconds, 1)
+            )
         except KeyboardInterrupt:
             return _pause(out, coach, coach.mock_state(sid), "")
         answered = result.answered

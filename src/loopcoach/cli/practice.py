@@ -32,7 +32,8 @@ StagesOpt = Annotated[
 def register(app: typer.Typer) -> None:
     app.command()(plan)
     practice_app = typer.Typer(
-        invoke_without_command=True, no_args_is_help=False,
+        invoke_without_command=True,
+        no_args_is_help=False,
         help="Practise the cards due today: answer questions, tell stories.",
     )
     practice_app.callback()(practice)
@@ -57,8 +58,11 @@ def plan(
     coach: Coach = ctx.obj
     day0 = parse_date(today, "--today") if today else date.today()
     the_plan = coach.practice.plan(
-        role, parse_date(interview_date, "--interview-date"), today=day0,
-        hours_per_day=hours_per_day, stages=split_stages(stages),
+        role,
+        parse_date(interview_date, "--interview-date"),
+        today=day0,
+        hours_per_day=hours_per_day,
+        stages=split_stages(stages),
     )
     if ics:
         from loopcoach.export.ics import write_ics
@@ -111,8 +115,11 @@ def due(
     if as_json:
         print_json([e.to_dict() for e in entries])
         return
-    table("Due now", ["card", "status", "role", "title"],
-          [[e.item.key, e.status, e.item.role or "", e.item.title] for e in entries])
+    table(
+        "Due now",
+        ["card", "status", "role", "title"],
+        [[e.item.key, e.status, e.item.role or "", e.item.title] for e in entries],
+    )
 
 
 def practice(
@@ -120,12 +127,18 @@ def practice(
     role: RoleOpt = None,
     limit: Annotated[int, typer.Option(min=1, max=100, help="Cards this session.")] = 5,
     stages: StagesOpt = None,
-    card: Annotated[str | None, typer.Option(help="Practise this card: q:QUESTION_ID or "
-                                             "s:STORY_ID.")] = None,
-    answer_file: Annotated[Path | None, typer.Option(
-        help="Answer the next due question (or --card) with this file; no prompts.")] = None,
-    rate: Annotated[str | None, typer.Option(
-        help="Self-rate the next due story (or --card) without prompts: again|hard|good|easy.")
+    card: Annotated[
+        str | None, typer.Option(help="Practise this card: q:QUESTION_ID or s:STORY_ID.")
+    ] = None,
+    answer_file: Annotated[
+        Path | None,
+        typer.Option(help="Answer the next due question (or --card) with this file; no prompts."),
+    ] = None,
+    rate: Annotated[
+        str | None,
+        typer.Option(
+            help="Self-rate the next due story (or --card) without prompts: again|hard|good|easy."
+        ),
     ] = None,
     length: Annotated[str, typer.Option(help="Story length: 30s, 2min or deep.")] = "2min",
     at: Annotated[str | None, typer.Option(hidden=True)] = None,
@@ -137,21 +150,31 @@ def practice(
     coach: Coach = ctx.obj
     now = parse_when(at)
     for analysis, _ in coach.practice.recover_pending():
-        line(f"Recovered an answer saved before an interruption: {analysis.question.prompt} "
-             f"({analysis.score}/100)")
+        line(
+            f"Recovered an answer saved before an interruption: {analysis.question.prompt} "
+            f"({analysis.score}/100)"
+        )
     if length not in STORY_LENGTHS:
         raise LoopcoachError("bad-length", f"--length {length!r}: use 30s, 2min or deep")
     if answer_file is not None or rate is not None:
         from loopcoach.cli.practice_run import run_once
 
-        run_once(coach, role=role, card=card, answer_file=answer_file, rate=rate,
-                 length=length, now=now, as_json=as_json, stages=split_stages(stages))
+        run_once(
+            coach,
+            role=role,
+            card=card,
+            answer_file=answer_file,
+            rate=rate,
+            length=length,
+            now=now,
+            as_json=as_json,
+            stages=split_stages(stages),
+        )
         return
     if card:
         entries = [coach.practice.entry_for(card, now=now)]
     else:
-        entries = coach.practice.queue(role=role, limit=limit, now=now,
-                                       stages=split_stages(stages))
+        entries = coach.practice.queue(role=role, limit=limit, now=now, stages=split_stages(stages))
     if not entries:
         line("Nothing is due. Come back tomorrow, or see `loopcoach practice due`.")
         return
@@ -161,8 +184,9 @@ def practice(
 class Session:
     """The interactive loop: reads standard input line by line, so it can be piped."""
 
-    def __init__(self, coach: Coach, entries: list[QueueEntry],
-                 fixed_now: datetime | None = None) -> None:
+    def __init__(
+        self, coach: Coach, entries: list[QueueEntry], fixed_now: datetime | None = None
+    ) -> None:
         self.coach, self.entries, self.fixed_now = coach, entries, fixed_now
         self.out = console()
         self.done = 0
@@ -192,8 +216,9 @@ class Session:
     def run(self) -> None:
         total = len(self.entries)
         for i, entry in enumerate(self.entries, start=1):
-            self.out.print(f"\n[bold]{i}/{total} · {entry.item.key}[/bold] [dim]({entry.status})"
-                           "[/dim]")
+            self.out.print(
+                f"\n[bold]{i}/{total} · {entry.item.key}[/bold] [dim]({entry.status})[/dim]"
+            )
             go_on = self.question(entry) if entry.item.kind == "question" else self.story(entry)
             if not go_on:
                 break
@@ -202,8 +227,10 @@ class Session:
     def question(self, entry: QueueEntry) -> bool:
         _, q = self.coach.library.question(entry.item.ref)
         self.out.print(Text(q.prompt, style="bold"))
-        self.out.print(f"[dim]Aim for about {q.target_seconds} s spoken. Type your answer; finish "
-                       "with an empty line or Ctrl-D. An empty first line skips.[/dim]")
+        self.out.print(
+            f"[dim]Aim for about {q.target_seconds} s spoken. Type your answer; finish "
+            "with an empty line or Ctrl-D. An empty first line skips.[/dim]"
+        )
         start = time.monotonic()
         text, eof = self.read_block()
         took = time.monotonic() - start
@@ -213,15 +240,18 @@ class Session:
             self.out.print("[dim]skipped[/dim]")
             return True
         try:
-            analysis, rec = self.coach.practice.answer(entry, text, now=self.now(),
-                                                       duration_seconds=round(took, 1))
+            analysis, rec = self.coach.practice.answer(
+                entry, text, now=self.now(), duration_seconds=round(took, 1)
+            )
         except LoopcoachError as exc:  # e.g. an answer over the length limit: say so, go on
             self.out.print(f"[yellow]{exc}[/yellow]")
             return True
         colour = "green" if analysis.score >= 75 else "yellow" if analysis.score >= 50 else "red"
         rating = RATING_NAMES[rec.rating] if rec.rating else "not rescheduled"
-        self.out.print(f"[bold {colour}]Score {analysis.score}/100[/bold {colour}] → {rating}"
-                       f" · {took:.0f} s · {analysis.word_count} words")
+        self.out.print(
+            f"[bold {colour}]Score {analysis.score}/100[/bold {colour}] → {rating}"
+            f" · {took:.0f} s · {analysis.word_count} words"
+        )
         weakest = sorted(analysis.dimensions.values(), key=lambda d: d.score)[:2]
         for d in weakest:
             for tip in d.advice[:1]:
@@ -240,11 +270,16 @@ class Session:
         choice = self.ask(f"Length? {menu} [2]: ")
         if choice is None:
             return False
-        pick = keys[int(choice) - 1] if choice in ("1", "2", "3") else \
-            (choice if choice in keys else "2min")
+        pick = (
+            keys[int(choice) - 1]
+            if choice in ("1", "2", "3")
+            else (choice if choice in keys else "2min")
+        )
         label, seconds, hint = STORY_LENGTHS[pick]
-        self.out.print(f"[dim]{label}, about {seconds} s: {hint} Tell it aloud (or type it); "
-                       "an empty line when done.[/dim]")
+        self.out.print(
+            f"[dim]{label}, about {seconds} s: {hint} Tell it aloud (or type it); "
+            "an empty line when done.[/dim]"
+        )
         start = time.monotonic()
         _, eof = self.read_block()
         took = time.monotonic() - start
@@ -266,8 +301,9 @@ class Session:
             except LoopcoachError as exc:
                 self.out.print(f"[yellow]{exc}[/yellow]")
                 continue
-            card = self.coach.practice.tell_story(entry, rating, length=pick, now=self.now(),
-                                                  duration_seconds=round(took, 1))
+            card = self.coach.practice.tell_story(
+                entry, rating, length=pick, now=self.now(), duration_seconds=round(took, 1)
+            )
             if card:
                 self.out.print(f"[dim]next due {_when_due(card.due, self.now())}[/dim]")
             self.done += 1

@@ -21,8 +21,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 RoleOpt = Annotated[str, typer.Option("--role", help="Role id (see `loopcoach roles`).")]
 IdArg = Annotated[int, typer.Argument(help="Story id (see `loopcoach stories list`).")]
 
-stories_app = typer.Typer(help="Your STAR story bank: list, show, edit and add stories.",
-                          no_args_is_help=True)
+stories_app = typer.Typer(
+    help="Your STAR story bank: list, show, edit and add stories.", no_args_is_help=True
+)
 resume_app = typer.Typer(help="Score a résumé for a role.", no_args_is_help=True)
 
 
@@ -52,20 +53,33 @@ def read_resume(path: Path) -> bytes:
 
 def prep(
     ctx: typer.Context,
-    history: Annotated[Path | None, typer.Option("--history", help="Résumé or work history: "
-                                                 ".pdf, .docx, .md, .txt, .tex or JSON Resume "
-                                                 ".json.")] = None,
-    role: Annotated[str | None, typer.Option(
-        "--role", help="Role id (see `loopcoach roles`).")] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            "--history",
+            help="Résumé or work history: .pdf, .docx, .md, .txt, .tex or JSON Resume .json.",
+        ),
+    ] = None,
+    role: Annotated[
+        str | None, typer.Option("--role", help="Role id (see `loopcoach roles`).")
+    ] = None,
     as_json: JsonOpt = False,
-    out: Annotated[Path | None, typer.Option(
-        "--out", help="Also write the pack: pack.md, pack.html or pack.pdf.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write the pack: pack.md, pack.html or pack.pdf."),
+    ] = None,
     list_packs: Annotated[bool, typer.Option("--list", help="List your saved packs.")] = False,
-    open_id: Annotated[int | None, typer.Option(
-        "--open", help="Reopen a saved pack as it was built (see --list).")] = None,
-    rebuild_id: Annotated[int | None, typer.Option(
-        "--rebuild", help="Build a saved pack again from its résumé, with your stories as "
-        "they are now; saved as a new pack.")] = None,
+    open_id: Annotated[
+        int | None, typer.Option("--open", help="Reopen a saved pack as it was built (see --list).")
+    ] = None,
+    rebuild_id: Annotated[
+        int | None,
+        typer.Option(
+            "--rebuild",
+            help="Build a saved pack again from its résumé, with your stories as "
+            "they are now; saved as a new pack.",
+        ),
+    ] = None,
 ) -> None:
     """Build your prep pack: stories from your history, matched to the role's questions.
 
@@ -73,8 +87,11 @@ def prep(
     one (add --out to download it), `--rebuild ID` builds it again."""
     coach: Coach = ctx.obj
     if out is not None and out.suffix.lower() not in (".md", ".html", ".pdf"):
-        raise LoopcoachError("export-format", f"{out}: the pack can be written as .md, .html or "
-                             ".pdf; name the file pack.md, pack.html or pack.pdf")
+        raise LoopcoachError(
+            "export-format",
+            f"{out}: the pack can be written as .md, .html or "
+            ".pdf; name the file pack.md, pack.html or pack.pdf",
+        )
     if list_packs:
         found = coach.prep.packs()
         if as_json:
@@ -82,9 +99,14 @@ def prep(
         elif not found:
             line("No saved packs yet: run `loopcoach prep --history FILE --role ROLE`.")
         else:
-            table("Saved prep packs", ["id", "role", "résumé", "built", "rebuilt from"],
-                  [[p["id"], p["role"], p["source"], p["created_at"], p["rebuilt_from"] or ""]
-                   for p in found])
+            table(
+                "Saved prep packs",
+                ["id", "role", "résumé", "built", "rebuilt from"],
+                [
+                    [p["id"], p["role"], p["source"], p["created_at"], p["rebuilt_from"] or ""]
+                    for p in found
+                ],
+            )
         return
     if open_id is not None:
         result = coach.prep.saved_pack(open_id)
@@ -92,8 +114,11 @@ def prep(
         result = coach.prep.rebuild(rebuild_id).to_dict()
     else:
         if history is None or role is None:
-            raise LoopcoachError("missing-input", "give --history FILE and --role ROLE (or "
-                                 "--list, --open ID, --rebuild ID for saved packs)")
+            raise LoopcoachError(
+                "missing-input",
+                "give --history FILE and --role ROLE (or "
+                "--list, --open ID, --rebuild ID for saved packs)",
+            )
         data = read_resume(history)
         result = coach.prep.build(data, history.name, role=role).to_dict()
     if out is not None:
@@ -117,9 +142,11 @@ def show_pack(pack: dict[str, Any]) -> None:
         line(lang["notice"])
     imported = pack.get("imported")
     if imported:
-        line(f"Story bank: {imported['added']} new, {imported['refreshed']} drafts refreshed, "
-             f"{imported['unchanged']} unchanged, {imported['kept_edits']} kept as you edited "
-             "them; nothing deleted.")
+        line(
+            f"Story bank: {imported['added']} new, {imported['refreshed']} drafts refreshed, "
+            f"{imported['unchanged']} unchanged, {imported['kept_edits']} kept as you edited "
+            "them; nothing deleted."
+        )
     if pack["embedder"]["degraded"]:
         line(f"degraded: {pack['embedder']['reason']}")
     line(pack["notice"])
@@ -129,8 +156,10 @@ def show_pack(pack: dict[str, Any]) -> None:
     table(
         "Story bank",
         ["id", "story", "themes", "status"],
-        [[s["id"], s["title"], ", ".join(s["themes"]), "draft" if s["draft"] else "yours"]
-         for s in pack["stories"]],
+        [
+            [s["id"], s["title"], ", ".join(s["themes"]), "draft" if s["draft"] else "yours"]
+            for s in pack["stories"]
+        ],
     )
     rows = []
     for q in pack["questions"]:
@@ -147,8 +176,10 @@ def show_pack(pack: dict[str, Any]) -> None:
         heading("Bullets to strengthen (duties, not stories yet)")
         for b in pack["to_strengthen"][:6]:
             line(f"  “{b['text']}”: {b['fix']}")
-    heading(f"45-second pitch (draft, {pack['pitch']['words']} words, "
-            f"about {pack['pitch']['seconds']} s)")
+    heading(
+        f"45-second pitch (draft, {pack['pitch']['words']} words, "
+        f"about {pack['pitch']['seconds']} s)"
+    )
     line(pack["pitch"]["text"])
     line(f"Résumé score {pack['resume']['score']}/100: {pack['resume']['fix_first'][0]}")
 
@@ -160,10 +191,22 @@ def _themes(value: str | None) -> tuple[str, ...] | None:
     return None if value is None else tuple(t for t in value.split(",") if t.strip())
 
 
-def _input(title: str | None, situation: str | None, task: str | None, action: str | None,
-           result: str | None, themes: str | None) -> StoryInput:
-    return StoryInput(title=title, situation=situation, task=task, action=action, result=result,
-                      themes=_themes(themes))
+def _input(
+    title: str | None,
+    situation: str | None,
+    task: str | None,
+    action: str | None,
+    result: str | None,
+    themes: str | None,
+) -> StoryInput:
+    return StoryInput(
+        title=title,
+        situation=situation,
+        task=task,
+        action=action,
+        result=result,
+        themes=_themes(themes),
+    )
 
 
 TitleOpt = Annotated[str | None, typer.Option("--title", help="A short name for the story.")]
@@ -171,12 +214,20 @@ SituationOpt = Annotated[str | None, typer.Option("--situation", help="Context a
 TaskOpt = Annotated[str | None, typer.Option("--task", help="What you had to achieve.")]
 ActionOpt = Annotated[str | None, typer.Option("--action", help="What you did yourself.")]
 ResultOpt = Annotated[str | None, typer.Option("--result", help="What changed, with numbers.")]
-ThemesOpt = Annotated[str | None, typer.Option(
-    "--themes", help="Comma-separated competency ids, e.g. influence,risk-management.")]
+ThemesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--themes", help="Comma-separated competency ids, e.g. influence,risk-management."
+    ),
+]
 
 
-RoleFilter = Annotated[str | None, typer.Option(
-    "--role", help="Show (or set) the themes for this role only; each role keeps its own.")]
+RoleFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--role", help="Show (or set) the themes for this role only; each role keeps its own."
+    ),
+]
 
 
 def _themes_text(s: Story, role: str | None) -> str:
@@ -197,19 +248,26 @@ def stories_list(ctx: typer.Context, role: RoleFilter = None, as_json: JsonOpt =
         print_json([s.to_dict() for s in found])
         return
     if not found:
-        line("No stories yet: run `loopcoach prep --history FILE --role ROLE`, or add one with "
-             "`loopcoach stories add --title ...`")
+        line(
+            "No stories yet: run `loopcoach prep --history FILE --role ROLE`, or add one with "
+            "`loopcoach stories add --title ...`"
+        )
         return
-    table("Stories", ["id", "title", "themes", "status", "version"],
-          [[s.id, s.title, _themes_text(s, role), _status(s), s.version] for s in found])
+    table(
+        "Stories",
+        ["id", "title", "themes", "status", "version"],
+        [[s.id, s.title, _themes_text(s, role), _status(s), s.version] for s in found],
+    )
 
 
 @stories_app.command("match")
 def stories_match(
     ctx: typer.Context,
     question: Annotated[str, typer.Argument(help="The question, in your words.")],
-    role: Annotated[str | None, typer.Option("--role", help="Role id: use its questions and "
-                                             "themes to judge the match.")] = None,
+    role: Annotated[
+        str | None,
+        typer.Option("--role", help="Role id: use its questions and themes to judge the match."),
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=50)] = 5,
     as_json: JsonOpt = False,
 ) -> None:
@@ -224,8 +282,11 @@ def stories_match(
     if not found:
         line("No stories yet: run `loopcoach prep --history FILE --role ROLE` first.")
         return
-    table("Best stories", ["score", "id", "story", "why"],
-          [[m["score"], m["story"]["id"], m["story"]["title"], m["why"]] for m in found])
+    table(
+        "Best stories",
+        ["score", "id", "story", "why"],
+        [[m["score"], m["story"]["id"], m["story"]["title"], m["why"]] for m in found],
+    )
 
 
 @stories_app.command("delete")
@@ -299,8 +360,9 @@ def stories_edit(
     """Change a story; the previous text is kept as a version, and re-imports keep your edit.
     With --role, --themes are that role's themes only."""
     coach: Coach = ctx.obj
-    story = coach.prep.edit(story_id, _input(title, situation, task, action, result, themes),
-                            role=role)
+    story = coach.prep.edit(
+        story_id, _input(title, situation, task, action, result, themes), role=role
+    )
     if as_json:
         print_json(story.to_dict())
         return
@@ -346,5 +408,8 @@ def resume_score(
     heading(f"Résumé score for {role}: {scored.score}/100")
     heading("Fix first")
     bullets(list(scored.fix_first))
-    table("Bullets", ["score", "bullet", "fix"],
-          [[b.score, b.bullet.text, b.fix] for b in scored.bullets])
+    table(
+        "Bullets",
+        ["score", "bullet", "fix"],
+        [[b.score, b.bullet.text, b.fix] for b in scored.bullets],
+    )

@@ -34,8 +34,10 @@ def register(app: typer.Typer) -> None:
 def show_progress(
     ctx: typer.Context,
     role: Annotated[str | None, typer.Option(help="Only this role.")] = None,
-    charts: Annotated[Path | None, typer.Option(
-        help="Write score and dimension charts (PNG and SVG) to this directory.")] = None,
+    charts: Annotated[
+        Path | None,
+        typer.Option(help="Write score and dimension charts (PNG and SVG) to this directory."),
+    ] = None,
     at: Annotated[str | None, typer.Option(hidden=True)] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -65,20 +67,29 @@ def render_progress(p: Progress, names: Callable[[str], str] = str) -> None:
     heading(f"Progress{scope}")
     if not p.attempts and not p.reviews:
         line("No practice yet. Start with `loopcoach practice --role ROLE`.")
-    line(f"{_n(p.attempts, 'scored answer')} on {_n(len(p.days), 'day')} · "
-         f"{_n(p.reviews, 'review')} · streak {_n(p.streak, 'day')} (longest {p.longest_streak})")
+    line(
+        f"{_n(p.attempts, 'scored answer')} on {_n(len(p.days), 'day')} · "
+        f"{_n(p.reviews, 'review')} · streak {_n(p.streak, 'day')} (longest {p.longest_streak})"
+    )
     if p.score:
-        line(f"{'score':12} {sparkline(p.score.series, lo=0, hi=100):30} "
-             f"{p.score.first:5.1f} → {p.score.last:5.1f} ({p.score.delta:+.1f})")
+        line(
+            f"{'score':12} {sparkline(p.score.series, lo=0, hi=100):30} "
+            f"{p.score.first:5.1f} → {p.score.last:5.1f} ({p.score.delta:+.1f})"
+        )
     for t in p.dimensions:
-        line(f"{t.id.replace('_', ' '):12} {sparkline(t.series, lo=0, hi=4):30} "
-             f"{t.first:5.1f} → {t.last:5.1f} ({t.delta:+.1f})")
+        line(
+            f"{t.id.replace('_', ' '):12} {sparkline(t.series, lo=0, hi=4):30} "
+            f"{t.first:5.1f} → {t.last:5.1f} ({t.delta:+.1f})"
+        )
     if p.best_competencies:
-        line("strongest: " + ", ".join(f"{f.name} {f.mean:.0f} ({f.n})"
-                                       for f in p.best_competencies))
+        line(
+            "strongest: " + ", ".join(f"{f.name} {f.mean:.0f} ({f.n})" for f in p.best_competencies)
+        )
     if p.weakest_competencies:
-        line("weakest:   " + ", ".join(f"{f.name} {f.mean:.0f} ({f.n})"
-                                       for f in p.weakest_competencies))
+        line(
+            "weakest:   "
+            + ", ".join(f"{f.name} {f.mean:.0f} ({f.n})" for f in p.weakest_competencies)
+        )
     s = p.stories
     uncovered = ", ".join(names(t) for t in s.get("uncovered_themes", []))
     if s.get("total"):
@@ -116,8 +127,9 @@ def calibration(
     ctx: typer.Context,
     role: RoleReq,
     stages: StagesOpt = None,
-    level: Annotated[str | None, typer.Option(help="Level you aim for (see `loopcoach role`).")]
-    = None,
+    level: Annotated[
+        str | None, typer.Option(help="Level you aim for (see `loopcoach role`).")
+    ] = None,
     md: MdOpt = None,
 ) -> None:
     """One-page calibration sheet: three examples, two risks, ambiguity and level stories."""

@@ -35,12 +35,22 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         host: Annotated[str, typer.Option(help="Address to bind.")] = DEFAULT_HOST,
         port: Annotated[int, typer.Option(help="Port to listen on.")] = DEFAULT_PORT,
-        allow_host: Annotated[list[str] | None, typer.Option(
-            "--allow-host", help="Another host name the app answers to (repeatable), e.g. "
-            "this machine's name when serving on 0.0.0.0.")] = None,
-        warm: Annotated[bool, typer.Option(
-            "--warm/--no-warm", help="Load the embedding model in the background at start, so "
-            "the first analysis is quick.")] = True,
+        allow_host: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--allow-host",
+                help="Another host name the app answers to (repeatable), e.g. "
+                "this machine's name when serving on 0.0.0.0.",
+            ),
+        ] = None,
+        warm: Annotated[
+            bool,
+            typer.Option(
+                "--warm/--no-warm",
+                help="Load the embedding model in the background at start, so "
+                "the first analysis is quick.",
+            ),
+        ] = True,
     ) -> None:
         """Start the web app (http://127.0.0.1:8000 by default)."""
         import uvicorn

@@ -57,8 +57,16 @@ def cached_library(extra_dirs: Sequence[Path], cache_dir: Path | None) -> Librar
             found = pickle.load(fh)  # our own file, in the user's own cache directory
         if type(found).__name__ == "Library":
             return found  # type: ignore[no-any-return]
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-            TypeError, ValueError, IndexError):
+    except (
+        OSError,
+        EOFError,
+        pickle.UnpicklingError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+        IndexError,
+    ):
         pass
     library = load_library(extra_dirs)  # raises PackError for broken packs: nothing is stored
     _store(cache_dir, path, library)

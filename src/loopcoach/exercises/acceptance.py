@@ -36,8 +36,16 @@ from loopcoach.exercises.findings import Finding
 from loopcoach.limits import check_lines
 
 CODES = (
-    "parse-error", "no-unhappy-path", "no-timeout", "no-retry-idempotency", "no-observability",
-    "no-performance", "no-security", "vague-term", "untestable-then", "multiple-behaviours",
+    "parse-error",
+    "no-unhappy-path",
+    "no-timeout",
+    "no-retry-idempotency",
+    "no-observability",
+    "no-performance",
+    "no-security",
+    "vague-term",
+    "untestable-then",
+    "multiple-behaviours",
 )
 MAX_OUTCOMES = 3  # more Then/And outcomes than this in one scenario: split it
 
@@ -89,8 +97,10 @@ SECURITY = _rx(
     r"tokeni[sz]\w*|tokens?|(signed|logged|sign|log)[- ]in|access|consent|pci\w*|"
     r"passwords?|secrets?|cvv|csrf|xss|rate[- ]limit\w*|roles?|admins? only|40[13])\b"
 )
-QUANTITY = _rx(r"\d+(\.\d+)?\s*(ms|milliseconds|s|secs?|seconds?|minutes?|mins?|%|clicks?|"
-               r"steps?|taps?)\b|p9\d")
+QUANTITY = _rx(
+    r"\d+(\.\d+)?\s*(ms|milliseconds|s|secs?|seconds?|minutes?|mins?|%|clicks?|"
+    r"steps?|taps?)\b|p9\d"
+)
 VAGUE: dict[str, str] = {
     "fast": "say how fast, e.g. 'within 2 seconds for 95% of requests'",
     "quick": "give a time bound, e.g. 'within 500 ms'",
@@ -124,20 +134,41 @@ VAGUE: dict[str, str] = {
     "as needed": "say when exactly",
     "if possible": "say when it must happen and when not",
 }
-SPEED_TERMS = {"fast", "quick", "quickly", "slow", "responsive", "performant", "efficient",
-               "efficiently", "reasonable", "adequate", "sufficient", "scalable"}
-VAGUE_RX = _rx(r"(?<![\w-])(" + "|".join(sorted((re.escape(t) for t in VAGUE), key=len,
-                                                  reverse=True)) + r")(?![\w-])")
+SPEED_TERMS = {
+    "fast",
+    "quick",
+    "quickly",
+    "slow",
+    "responsive",
+    "performant",
+    "efficient",
+    "efficiently",
+    "reasonable",
+    "adequate",
+    "sufficient",
+    "scalable",
+}
+VAGUE_RX = _rx(
+    r"(?<![\w-])("
+    + "|".join(sorted((re.escape(t) for t in VAGUE), key=len, reverse=True))
+    + r")(?![\w-])"
+)
 UNTESTABLE = [
-    _rx(r"\b(it|everything|this|that|the (system|feature|app|application|page|flow|process))\s+"
-        r"(works?|is working|behaves|functions)\b"),
+    _rx(
+        r"\b(it|everything|this|that|the (system|feature|app|application|page|flow|process))\s+"
+        r"(works?|is working|behaves|functions)\b"
+    ),
     _rx(r"^\s*(it\s+)?works?(\s+(fine|well|correctly|properly|as expected))?\s*\.?\s*$"),
-    _rx(r"\b(users?|customers?|they|he|she|buyers?|subscribers?|admins?|everyone|stakeholders?|"
+    _rx(
+        r"\b(users?|customers?|they|he|she|buyers?|subscribers?|admins?|everyone|stakeholders?|"
         r"people)\s+(is |are |feels? |seems? |will be |should be )?(happy|satisfied|pleased|"
-        r"delighted|likes?|loves?|enjoys?|understands?|knows?|is confident|confident)\b"),
+        r"delighted|likes?|loves?|enjoys?|understands?|knows?|is confident|confident)\b"
+    ),
     _rx(r"\bas expected\b"),
-    _rx(r"\b(is|are) (handled|processed|managed|dealt with)( (correctly|properly|gracefully|"
-        r"appropriately|well))?\s*\.?\s*$"),
+    _rx(
+        r"\b(is|are) (handled|processed|managed|dealt with)( (correctly|properly|gracefully|"
+        r"appropriately|well))?\s*\.?\s*$"
+    ),
     _rx(r"\bno (problems|issues)\b"),
     _rx(r"\b(is|are|looks?) (better|improved|good|great|nice|fine|ok|okay|right)\s*\.?\s*$"),
     _rx(r"\bgood (experience|ux|user experience)\b"),
@@ -166,13 +197,18 @@ class AcResult:
     scenarios: int  # scenarios (Gherkin) or criteria (plain text)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"format": self.format, "scenarios": self.scenarios,
-                "findings": [f.to_dict() for f in self.findings]}
+        return {
+            "format": self.format,
+            "scenarios": self.scenarios,
+            "findings": [f.to_dict() for f in self.findings],
+        }
 
 
 GHERKIN_LINE = re.compile(
     r"^\s*(@\S+\s*)*(Feature|Scenario|Scenario Outline|Scenario Template|Example|Background|"
-    r"Rule|Examples)\s*:", re.IGNORECASE | re.MULTILINE)
+    r"Rule|Examples)\s*:",
+    re.IGNORECASE | re.MULTILINE,
+)
 FEATURE_LINE = re.compile(r"^\s*(@\S+\s*)*Feature\s*:", re.IGNORECASE | re.MULTILINE)
 
 
@@ -189,12 +225,12 @@ def lint(text: str, *, gherkin: bool | None = None, context: str = "") -> AcResu
         scenarios, errors = parse_gherkin(text)
         if errors:
             return AcResult("gherkin", tuple(errors), 0)
-        return AcResult("gherkin", tuple(_check(text, scenarios, context, gherkin=True)),
-                        len(scenarios))
+        return AcResult(
+            "gherkin", tuple(_check(text, scenarios, context, gherkin=True)), len(scenarios)
+        )
     criteria = plain_criteria(text)
     scenarios = [Scenario(c.text, c.line, (c,)) for c in criteria]
-    return AcResult("plain", tuple(_check(text, scenarios, context, gherkin=False)),
-                    len(criteria))
+    return AcResult("plain", tuple(_check(text, scenarios, context, gherkin=False)), len(criteria))
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -216,8 +252,14 @@ def parse_gherkin(text: str) -> tuple[list[Scenario], list[Finding]]:
         return [], [Finding("parse-error", f"Gherkin could not be parsed: {exc}")]
     feature = doc.get("feature")
     if not feature:
-        return [], [Finding("parse-error", "no 'Feature:' or 'Scenario:' found; start the "
-                            "file with 'Feature: <name>' and add scenarios", 1)]
+        return [], [
+            Finding(
+                "parse-error",
+                "no 'Feature:' or 'Scenario:' found; start the "
+                "file with 'Feature: <name>' and add scenarios",
+                1,
+            )
+        ]
     scenarios: list[Scenario] = []
     _collect(feature.get("children", []), [], scenarios, offset)
     return scenarios, []
@@ -229,8 +271,7 @@ def _parse_finding(exc: ParserException, offset: int) -> Finding:
     return Finding("parse-error", f"line {line}: {message}; fix the Gherkin syntax here", line)
 
 
-def _collect(children: list[Any], background: list[Step], out: list[Scenario],
-             offset: int) -> None:
+def _collect(children: list[Any], background: list[Step], out: list[Scenario], offset: int) -> None:
     bg = list(background)
     for child in children:
         if "background" in child:
@@ -240,12 +281,19 @@ def _collect(children: list[Any], background: list[Step], out: list[Scenario],
         elif "scenario" in child:
             sc = child["scenario"]
             examples = " ".join(
-                cell["value"] for ex in sc.get("examples", [])
+                cell["value"]
+                for ex in sc.get("examples", [])
                 for row in [ex.get("tableHeader") or {"cells": []}, *ex.get("tableBody", [])]
                 for cell in row["cells"]
             )
-            out.append(Scenario(sc.get("name", ""), sc["location"]["line"] - offset,
-                                tuple(bg + _steps(sc.get("steps", []), offset)), examples))
+            out.append(
+                Scenario(
+                    sc.get("name", ""),
+                    sc["location"]["line"] - offset,
+                    tuple(bg + _steps(sc.get("steps", []), offset)),
+                    examples,
+                )
+            )
 
 
 def _steps(raw: list[dict[str, Any]], offset: int) -> list[Step]:
@@ -290,8 +338,14 @@ def _check(text: str, scenarios: list[Scenario], context: str, *, gherkin: bool)
     findings: list[Finding] = []
     what = "scenario" if gherkin else "criterion"
     if not scenarios:
-        findings.append(Finding("untestable-then", f"no {what} found: write at least one "
-                                "'Given/When/Then' scenario or one criterion per line", None))
+        findings.append(
+            Finding(
+                "untestable-then",
+                f"no {what} found: write at least one "
+                "'Given/When/Then' scenario or one criterion per line",
+                None,
+            )
+        )
         return findings
     findings += _coverage(corpus, context, scenarios, what)
     findings += _vague(text)
@@ -304,34 +358,66 @@ def _check(text: str, scenarios: list[Scenario], context: str, *, gherkin: bool)
 
 def _coverage(corpus: str, context: str, scenarios: list[Scenario], what: str) -> list[Finding]:
     out = []
-    unhappy = any(UNHAPPY.search(f"{sc.name} {sc.examples}")
-                  or any(UNHAPPY.search(s.text) for s in sc.steps) for sc in scenarios)
+    unhappy = any(
+        UNHAPPY.search(f"{sc.name} {sc.examples}") or any(UNHAPPY.search(s.text) for s in sc.steps)
+        for sc in scenarios
+    )
     if not unhappy:
-        out.append(Finding("no-unhappy-path", f"every {what} is a happy path: add one for what "
-                           "goes wrong (invalid input, a declined or failed call, no permission)"))
+        out.append(
+            Finding(
+                "no-unhappy-path",
+                f"every {what} is a happy path: add one for what "
+                "goes wrong (invalid input, a declined or failed call, no permission)",
+            )
+        )
     both = corpus + "\n" + context
     external = EXTERNAL.search(both)
     waits = external or WAITS.search(both)
     if waits and not TIMEOUT.search(corpus):
         term = (external or waits).group(0).lower()
-        out.append(Finding("no-timeout", f"'{term}' means waiting on another system, but nothing "
-                           "says what happens when it does not answer in time: add a timeout "
-                           "and what the user sees then"))
+        out.append(
+            Finding(
+                "no-timeout",
+                f"'{term}' means waiting on another system, but nothing "
+                "says what happens when it does not answer in time: add a timeout "
+                "and what the user sees then",
+            )
+        )
     if external and not RETRY.search(corpus):
-        out.append(Finding("no-retry-idempotency", f"'{external.group(0).lower()}' involves an "
-                           "external call: say how a retry or a double submit is kept from "
-                           "happening twice (idempotency key, no duplicate charge)"))
+        out.append(
+            Finding(
+                "no-retry-idempotency",
+                f"'{external.group(0).lower()}' involves an "
+                "external call: say how a retry or a double submit is kept from "
+                "happening twice (idempotency key, no duplicate charge)",
+            )
+        )
     if not OBSERVABILITY.search(corpus):
-        out.append(Finding("no-observability", "nothing is logged, measured or alerted: add "
-                           "what is recorded and who is alerted when it fails"))
+        out.append(
+            Finding(
+                "no-observability",
+                "nothing is logged, measured or alerted: add "
+                "what is recorded and who is alerted when it fails",
+            )
+        )
     # a time limit on a call that hangs is a timeout, not a performance bound
     timed = "\n".join(ln for ln in corpus.splitlines() if not TIMEOUT.search(ln))
     if not PERFORMANCE.search(timed):
-        out.append(Finding("no-performance", "no latency or throughput bound: add one, e.g. "
-                           "'responds within 2 seconds for 95% of requests'"))
+        out.append(
+            Finding(
+                "no-performance",
+                "no latency or throughput bound: add one, e.g. "
+                "'responds within 2 seconds for 95% of requests'",
+            )
+        )
     if not SECURITY.search(corpus):
-        out.append(Finding("no-security", "nothing about who may do this or how personal data "
-                           "is protected: add an authorisation or privacy criterion"))
+        out.append(
+            Finding(
+                "no-security",
+                "nothing about who may do this or how personal data "
+                "is protected: add an authorisation or privacy criterion",
+            )
+        )
     return out
 
 
@@ -346,21 +432,35 @@ def _vague(text: str) -> list[Finding]:
             term = m.group(1).lower()
             if quantified and term in SPEED_TERMS:
                 continue
-            out.append(Finding("vague-term", f"line {n}: '{m.group(1)}' cannot be tested; "
-                               f"{VAGUE[term]}", n))
+            out.append(
+                Finding(
+                    "vague-term", f"line {n}: '{m.group(1)}' cannot be tested; {VAGUE[term]}", n
+                )
+            )
     return out
 
 
 def _untestable(sc: Scenario, gherkin: bool) -> list[Finding]:
     outcomes = [s for s in sc.steps if s.kind == "then"]
     if gherkin and not outcomes:
-        return [Finding("untestable-then", f"scenario '{sc.name or 'unnamed'}' has no Then "
-                        "step: add the outcome to check", sc.line)]
+        return [
+            Finding(
+                "untestable-then",
+                f"scenario '{sc.name or 'unnamed'}' has no Then step: add the outcome to check",
+                sc.line,
+            )
+        ]
     out = []
     for s in outcomes:
         if any(rx.search(s.text) for rx in UNTESTABLE):
-            out.append(Finding("untestable-then", f"line {s.line}: '{s.text}' cannot be observed "
-                               "or measured; name the state, message or number to check", s.line))
+            out.append(
+                Finding(
+                    "untestable-then",
+                    f"line {s.line}: '{s.text}' cannot be observed "
+                    "or measured; name the state, message or number to check",
+                    s.line,
+                )
+            )
     return out
 
 
@@ -371,17 +471,35 @@ def _multiple(sc: Scenario, gherkin: bool) -> list[Finding]:
     if not gherkin:
         step = sc.steps[0]
         if len(WHEN_THEN.findall(step.text)) >= 2:
-            return [Finding("multiple-behaviours", f"line {step.line}: this criterion describes "
-                            "several behaviours; write one criterion per behaviour", step.line)]
+            return [
+                Finding(
+                    "multiple-behaviours",
+                    f"line {step.line}: this criterion describes "
+                    "several behaviours; write one criterion per behaviour",
+                    step.line,
+                )
+            ]
         return []
     kinds = [s.kind for s in sc.steps]
     pairs = sum(1 for a, b in pairwise(kinds) if a == "then" and b == "when")
     outcomes = kinds.count("then")
     if pairs:
-        return [Finding("multiple-behaviours", f"scenario '{sc.name}' has {pairs + 1} When/Then "
-                        "pairs: split it into one scenario per behaviour", sc.line)]
+        return [
+            Finding(
+                "multiple-behaviours",
+                f"scenario '{sc.name}' has {pairs + 1} When/Then "
+                "pairs: split it into one scenario per behaviour",
+                sc.line,
+            )
+        ]
     if outcomes > MAX_OUTCOMES:
-        return [Finding("multiple-behaviours", f"scenario '{sc.name}' checks {outcomes} outcomes:"
-                        " keep the ones for one behaviour and move the rest to their own "
-                        "scenarios", sc.line)]
+        return [
+            Finding(
+                "multiple-behaviours",
+                f"scenario '{sc.name}' checks {outcomes} outcomes:"
+                " keep the ones for one behaviour and move the rest to their own "
+                "scenarios",
+                sc.line,
+            )
+        ]
     return []

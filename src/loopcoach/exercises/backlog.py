@@ -30,16 +30,35 @@ from loopcoach.limits import shown
 REQUIRED = ["id", "title", "business_value", "time_criticality", "risk_reduction", "job_size"]
 RICE_FIELDS = ("reach", "impact", "confidence", "effort")
 ALIASES = {
-    "item": "title", "name": "title", "value": "business_value", "user_business_value":
-    "business_value", "risk_reduction_opportunity_enablement": "risk_reduction", "rr_oe":
-    "risk_reduction", "opportunity_enablement": "risk_reduction", "size": "job_size",
-    "dependencies": "depends_on", "deps": "depends_on", "depends": "depends_on",
+    "item": "title",
+    "name": "title",
+    "value": "business_value",
+    "user_business_value": "business_value",
+    "risk_reduction_opportunity_enablement": "risk_reduction",
+    "rr_oe": "risk_reduction",
+    "opportunity_enablement": "risk_reduction",
+    "size": "job_size",
+    "dependencies": "depends_on",
+    "deps": "depends_on",
+    "depends": "depends_on",
 }
 LIST_KEYS = ("items", "backlog")
-MOSCOW = {"must": "must", "m": "must", "must have": "must", "should": "should", "s": "should",
-          "should have": "should", "could": "could", "c": "could", "could have": "could",
-          "won't": "won't", "wont": "won't", "w": "won't", "won't have": "won't",
-          "won't have this time": "won't"}
+MOSCOW = {
+    "must": "must",
+    "m": "must",
+    "must have": "must",
+    "should": "should",
+    "s": "should",
+    "should have": "should",
+    "could": "could",
+    "c": "could",
+    "could have": "could",
+    "won't": "won't",
+    "wont": "won't",
+    "w": "won't",
+    "won't have": "won't",
+    "won't have this time": "won't",
+}
 METHODS = ("wsjf", "rice")
 
 
@@ -86,30 +105,39 @@ def items_from_records(records: Sequence[Record]) -> list[BacklogItem]:
             moscow = MOSCOW.get(text_of(rec, "moscow").lower())
             if moscow is None:
                 raise LoopcoachError(
-                    "bad-value", f"{rec.where}, column 'moscow': "
+                    "bad-value",
+                    f"{rec.where}, column 'moscow': "
                     f"{shown(text_of(rec, 'moscow'))} is not must, should, could or won't",
                 )
         values = {k: number(rec, k, minimum=0) for k in REQUIRED[2:5]}
         job_size = number(rec, "job_size", above=0)
-        rice = {k: number(rec, k, required=False, minimum=0, percent=k == "confidence")
-                for k in RICE_FIELDS}
+        rice = {
+            k: number(rec, k, required=False, minimum=0, percent=k == "confidence")
+            for k in RICE_FIELDS
+        }
         if rice["effort"] is not None and rice["effort"] <= 0:
             raise LoopcoachError("bad-value", f"{rec.where}, column 'effort': must be more than 0")
         given = [k for k in RICE_FIELDS if rice[k] is not None]
         if given and len(given) < len(RICE_FIELDS):
             missing = [k for k in RICE_FIELDS if rice[k] is None]
             raise LoopcoachError(
-                "missing-column", f"{rec.where}: RICE needs {', '.join(RICE_FIELDS)}; "
+                "missing-column",
+                f"{rec.where}: RICE needs {', '.join(RICE_FIELDS)}; "
                 f"'{missing[0]}' is empty (fill all four or none)",
             )
-        items.append(BacklogItem(
-            id=text_of(rec, "id"), title=text_of(rec, "title"),
-            business_value=values["business_value"] or 0.0,
-            time_criticality=values["time_criticality"] or 0.0,
-            risk_reduction=values["risk_reduction"] or 0.0,
-            job_size=job_size or 1.0, moscow=moscow, depends_on=id_list(rec.get("depends_on")),
-            **rice,
-        ))
+        items.append(
+            BacklogItem(
+                id=text_of(rec, "id"),
+                title=text_of(rec, "title"),
+                business_value=values["business_value"] or 0.0,
+                time_criticality=values["time_criticality"] or 0.0,
+                risk_reduction=values["risk_reduction"] or 0.0,
+                job_size=job_size or 1.0,
+                moscow=moscow,
+                depends_on=id_list(rec.get("depends_on")),
+                **rice,
+            )
+        )
     check_graph(((i.id, i.depends_on) for i in items), what="backlog item")
     return items
 
@@ -173,12 +201,18 @@ class Inversion:
         m = self.method.upper()
         first = fmt_score(self.earlier.score(self.method) or 0.0)
         second = fmt_score(self.later.score(self.method) or 0.0)
-        return (f"You put '{self.earlier.title}' ({m} {first}) "
-                f"before '{self.later.title}' ({m} {second})")
+        return (
+            f"You put '{self.earlier.title}' ({m} {first}) "
+            f"before '{self.later.title}' ({m} {second})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"earlier": self.earlier.id, "later": self.later.id, "cost": plain(self.cost),
-                "message": self.message}
+        return {
+            "earlier": self.earlier.id,
+            "later": self.later.id,
+            "cost": plain(self.cost),
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True)
@@ -210,46 +244,72 @@ class Comparison:
         if self.kendall_tau is None:
             return "Only one item: nothing to compare."
         tau = self.kendall_tau
-        verdict = ("the same order" if tau >= 0.999 else "close" if tau >= 0.6 else
-                   "partly agrees" if tau >= 0.2 else "mostly different")
-        text = (f"Kendall tau {tau:.2f} against the {self.against.upper()} order ({verdict}): "
-                f"{self.concordant} pairs agree, {self.discordant} disagree.")
+        verdict = (
+            "the same order"
+            if tau >= 0.999
+            else "close"
+            if tau >= 0.6
+            else "partly agrees"
+            if tau >= 0.2
+            else "mostly different"
+        )
+        text = (
+            f"Kendall tau {tau:.2f} against the {self.against.upper()} order ({verdict}): "
+            f"{self.concordant} pairs agree, {self.discordant} disagree."
+        )
         if self.inversions:
             text += f" Costliest: {self.inversions[0].message}."
         return text
 
 
 def compare(
-    items: Sequence[BacklogItem], reference: Sequence[str], my_order: Sequence[str], *,
-    against: str = "wsjf", limit: int = 5,
+    items: Sequence[BacklogItem],
+    reference: Sequence[str],
+    my_order: Sequence[str],
+    *,
+    against: str = "wsjf",
+    limit: int = 5,
 ) -> Comparison:
     known = [i.id for i in items]
     mine = [x.strip() for x in my_order if x.strip()]
     unknown = [x for x in mine if x not in known]
     if unknown:
-        raise LoopcoachError("unknown-reference", f"your order names unknown id(s) "
-                             f"{', '.join(unknown)}; the backlog's ids are {', '.join(known)}")
+        raise LoopcoachError(
+            "unknown-reference",
+            f"your order names unknown id(s) "
+            f"{', '.join(unknown)}; the backlog's ids are {', '.join(known)}",
+        )
     dupes = sorted({x for x in mine if mine.count(x) > 1})
     if dupes:
-        raise LoopcoachError("duplicate-id", f"your order names {', '.join(dupes)} more than "
-                             "once; give each id once")
+        raise LoopcoachError(
+            "duplicate-id", f"your order names {', '.join(dupes)} more than once; give each id once"
+        )
     missing = [x for x in known if x not in mine]
     if missing:
-        raise LoopcoachError("missing-id", f"your order leaves out {', '.join(missing)}; "
-                             "rank every item of the backlog")
+        raise LoopcoachError(
+            "missing-id",
+            f"your order leaves out {', '.join(missing)}; rank every item of the backlog",
+        )
     by_id = {i.id: i for i in items}
     tau, conc, disc = kendall_tau(reference, mine)
     rank = {x: n for n, x in enumerate(reference)}
-    inversions = [Inversion(by_id[a], by_id[b], against)
-                  for n, a in enumerate(mine) for b in mine[n + 1:] if rank[a] > rank[b]]
+    inversions = [
+        Inversion(by_id[a], by_id[b], against)
+        for n, a in enumerate(mine)
+        for b in mine[n + 1 :]
+        if rank[a] > rank[b]
+    ]
     costly = sorted((i for i in inversions if i.cost > 0), key=lambda i: -i.cost)[:limit]
     position = {x: n for n, x in enumerate(mine)}
     violations = tuple(
         f"You put '{by_id[x].title}' before '{by_id[d].title}', which it depends on"
-        for x in mine for d in by_id[x].depends_on if position[d] > position[x]
+        for x in mine
+        for d in by_id[x].depends_on
+        if position[d] > position[x]
     )
-    return Comparison(against, tuple(reference), tuple(mine), tau, conc, disc, tuple(costly),
-                      violations)
+    return Comparison(
+        against, tuple(reference), tuple(mine), tau, conc, disc, tuple(costly), violations
+    )
 
 
 @dataclass(frozen=True)
@@ -262,17 +322,28 @@ class BacklogResult:
     def to_dict(self) -> dict[str, Any]:
         ranks = {m: {x: n + 1 for n, x in enumerate(o or [])} for m, o in self.orders.items()}
         return {
-            "items": [{
-                "id": i.id, "title": i.title, "wsjf": plain(i.wsjf), "rice": plain(i.rice),
-                "cost_of_delay": plain(i.cost_of_delay), "job_size": plain(i.job_size),
-                "business_value": plain(i.business_value),
-                "time_criticality": plain(i.time_criticality),
-                "risk_reduction": plain(i.risk_reduction),
-                "reach": plain(i.reach), "impact": plain(i.impact),
-                "confidence": plain(i.confidence), "effort": plain(i.effort),
-                "moscow": i.moscow, "depends_on": list(i.depends_on),
-                "rank_wsjf": ranks["wsjf"].get(i.id), "rank_rice": ranks["rice"].get(i.id),
-            } for i in self.items],
+            "items": [
+                {
+                    "id": i.id,
+                    "title": i.title,
+                    "wsjf": plain(i.wsjf),
+                    "rice": plain(i.rice),
+                    "cost_of_delay": plain(i.cost_of_delay),
+                    "job_size": plain(i.job_size),
+                    "business_value": plain(i.business_value),
+                    "time_criticality": plain(i.time_criticality),
+                    "risk_reduction": plain(i.risk_reduction),
+                    "reach": plain(i.reach),
+                    "impact": plain(i.impact),
+                    "confidence": plain(i.confidence),
+                    "effort": plain(i.effort),
+                    "moscow": i.moscow,
+                    "depends_on": list(i.depends_on),
+                    "rank_wsjf": ranks["wsjf"].get(i.id),
+                    "rank_rice": ranks["rice"].get(i.id),
+                }
+                for i in self.items
+            ],
             "orders": self.orders,
             "comparison": self.comparison.to_dict() if self.comparison else None,
             "notes": list(self.notes),
@@ -290,15 +361,20 @@ def prioritise(
     no_rice = [i.id for i in items if i.rice is None]
     if no_rice:
         orders["rice"] = None
-        notes.append("No RICE order: reach, impact, confidence and effort are missing for "
-                     + ", ".join(no_rice) + ".")
+        notes.append(
+            "No RICE order: reach, impact, confidence and effort are missing for "
+            + ", ".join(no_rice)
+            + "."
+        )
     else:
         orders["rice"] = order_by(items, lambda i: i.rice or 0.0)
     comparison = None
     if my_order is not None:
         reference = orders[against]
         if reference is None:
-            raise LoopcoachError("missing-column", "cannot compare against RICE: "
-                                 + notes[0].removeprefix("No RICE order: "))
+            raise LoopcoachError(
+                "missing-column",
+                "cannot compare against RICE: " + notes[0].removeprefix("No RICE order: "),
+            )
         comparison = compare(items, reference, my_order, against=against)
     return BacklogResult(tuple(items), orders, comparison, tuple(notes))

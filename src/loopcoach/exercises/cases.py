@@ -30,8 +30,14 @@ class Practice:
     commands: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.case_id, "role": self.role, "kind": self.kind, "title": self.title,
-                "minutes": self.minutes, "commands": list(self.commands)}
+        return {
+            "id": self.case_id,
+            "role": self.role,
+            "kind": self.kind,
+            "title": self.title,
+            "minutes": self.minutes,
+            "commands": list(self.commands),
+        }
 
 
 def commands_for(case: Case) -> tuple[str, ...]:
@@ -62,8 +68,9 @@ def practice_list(roles: Iterable[tuple[str, Iterable[Case]]]) -> list[Practice]
         for case in cases:
             commands = commands_for(case)
             if commands:
-                out.append(Practice(case.id, role_id, case.kind, case.title, case.minutes,
-                                    commands))
+                out.append(
+                    Practice(case.id, role_id, case.kind, case.title, case.minutes, commands)
+                )
     return out
 
 
@@ -91,7 +98,8 @@ def workstreams(case: Case) -> list[critical_path.Workstream]:
     if not isinstance(case.data.get("workstreams"), list):
         raise _wrong(case, "critical-path", "workstreams (data.workstreams)")
     return critical_path.workstreams_from_records(
-        _records(case, "workstreams", critical_path.ALIASES))
+        _records(case, "workstreams", critical_path.ALIASES)
+    )
 
 
 def forecast_inputs(case: Case) -> tuple[list[float], float, int | None]:
@@ -100,11 +108,16 @@ def forecast_inputs(case: Case) -> tuple[list[float], float, int | None]:
     if case.kind != "forecast" or not isinstance(velocities, list) or remaining is None:
         raise _wrong(case, "forecast", "sprint history (data.velocities, data.remaining_points)")
     try:
-        return ([float(v) for v in velocities], float(remaining),
-                int(data["current_sprint"]) if data.get("current_sprint") else None)
+        return (
+            [float(v) for v in velocities],
+            float(remaining),
+            int(data["current_sprint"]) if data.get("current_sprint") else None,
+        )
     except (TypeError, ValueError):
-        raise LoopcoachError("pack-invalid", f"case '{case.id}': velocities and "
-                             "remaining_points must be numbers; fix the pack") from None
+        raise LoopcoachError(
+            "pack-invalid",
+            f"case '{case.id}': velocities and remaining_points must be numbers; fix the pack",
+        ) from None
 
 
 def story_context(case: Case) -> str:
@@ -128,5 +141,6 @@ def require_program(case: Case) -> None:
 
 def _records(case: Case, key: str, aliases: dict[str, str]) -> list[Record]:
     source = f"case {case.id} data.{key}"
-    return records_from_data(find_list(case.data, (key,), source=source), source=source,
-                             aliases=aliases)
+    return records_from_data(
+        find_list(case.data, (key,), source=source), source=source, aliases=aliases
+    )

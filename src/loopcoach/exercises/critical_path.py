@@ -20,8 +20,12 @@ from loopcoach.exercises.files import Record, id_list, number, plain, require_co
 
 EPS = 1e-9
 ALIASES = {
-    "title": "name", "days": "duration", "duration_days": "duration",
-    "dependencies": "depends_on", "deps": "depends_on", "depends": "depends_on",
+    "title": "name",
+    "days": "duration",
+    "duration_days": "duration",
+    "dependencies": "depends_on",
+    "deps": "depends_on",
+    "depends": "depends_on",
     "predecessors": "depends_on",
 }
 LIST_KEYS = ("workstreams", "tasks", "activities")
@@ -111,8 +115,15 @@ def workstreams_from_records(records: Sequence[Record]) -> list[Workstream]:
         duration = number(rec, "duration", minimum=0)
         assert duration is not None
         ws_id = text_of(rec, "id")
-        out.append(Workstream(ws_id, text_of(rec, "name", ws_id), duration,
-                              id_list(rec.get("depends_on")), rec.line))
+        out.append(
+            Workstream(
+                ws_id,
+                text_of(rec, "name", ws_id),
+                duration,
+                id_list(rec.get("depends_on")),
+                rec.line,
+            )
+        )
     return out
 
 
@@ -134,8 +145,9 @@ def check_graph(nodes: Iterable[tuple[str, tuple[str, ...]]], *, what: str) -> l
         position[i] = n
     unknown = [(i, d) for i, deps in pairs for d in deps if d not in position]
     if unknown:
-        listed = "; ".join(f"'{_short(i)}' depends on unknown '{_short(d)}'"
-                           for i, d in unknown[:5])
+        listed = "; ".join(
+            f"'{_short(i)}' depends on unknown '{_short(d)}'" for i, d in unknown[:5]
+        )
         more = f" (and {len(unknown) - 5} more)" if len(unknown) > 5 else ""
         known = ", ".join(_short(i) for i in ids[:20]) + (", ..." if len(ids) > 20 else "")
         raise LoopcoachError(
@@ -166,8 +178,7 @@ def check_graph(nodes: Iterable[tuple[str, tuple[str, ...]]], *, what: str) -> l
             f"'{c}'" for c in shown_cycle[1:]
         )
         members = sorted(set(cycle))
-        named = ", ".join(_short(c) for c in members[:12]) + (", ..." if len(members) > 12
-                                                               else "")
+        named = ", ".join(_short(c) for c in members[:12]) + (", ..." if len(members) > 12 else "")
         raise LoopcoachError(
             "dependency-cycle",
             f"dependency cycle among {what}s {named}: {chain}; remove one of these dependencies",
@@ -204,7 +215,7 @@ def find_cycle(deps: dict[str, tuple[str, ...]]) -> list[str]:
             if step not in deps:
                 continue
             if state.get(step) == 1:
-                return [*stack[where[step]:], step]
+                return [*stack[where[step] :], step]
             if step not in state:
                 state[step] = 1
                 where[step] = len(stack)
@@ -301,17 +312,22 @@ def to_svg(sched: Schedule, *, title: str = "Workstreams and critical path") -> 
     axis_bottom = top + row_h * len(sched.items)
     day = 0
     while day <= total + EPS:
-        out.append(f'<line x1="{x(day)}" y1="{top - 6}" x2="{x(day)}" y2="{axis_bottom}" '
-                   'stroke="#ddd"/>')
-        out.append(f'<text x="{x(day)}" y="{top - 10}" text-anchor="middle" '
-                   f'fill="#555">{day}</text>')
+        out.append(
+            f'<line x1="{x(day)}" y1="{top - 6}" x2="{x(day)}" y2="{axis_bottom}" stroke="#ddd"/>'
+        )
+        out.append(
+            f'<text x="{x(day)}" y="{top - 10}" text-anchor="middle" fill="#555">{day}</text>'
+        )
         day += step
     for row, s in enumerate(sched.items):
         ws = s.workstream
         y = top + row * row_h + (row_h - bar_h) / 2
         colour = CRITICAL if s.critical else NORMAL
-        label = escape(_clip(ws.name, 37 - len(ws.id)) + f" ({ws.id})" if ws.name != ws.id
-                       else _clip(ws.id, 40))
+        label = escape(
+            _clip(ws.name, 37 - len(ws.id)) + f" ({ws.id})"
+            if ws.name != ws.id
+            else _clip(ws.id, 40)
+        )
         tip = escape(
             f"{ws.name}: days {plain(s.earliest_start)}–{plain(s.earliest_finish)}, "
             f"slack {plain(s.slack)}" + (", critical" if s.critical else "")
@@ -320,21 +336,29 @@ def to_svg(sched: Schedule, *, title: str = "Workstreams and critical path") -> 
         out.append(f"<title>{tip}</title>")
         out.append(f'<text x="{label_w - 8}" y="{y + bar_h - 5}" text-anchor="end">{label}</text>')
         width_bar = max(round(ws.duration * scale, 1), 1.0)
-        out.append(f'<rect x="{x(s.earliest_start)}" y="{y}" width="{width_bar}" '
-                   f'height="{bar_h}" rx="3" fill="{colour}"/>')
+        out.append(
+            f'<rect x="{x(s.earliest_start)}" y="{y}" width="{width_bar}" '
+            f'height="{bar_h}" rx="3" fill="{colour}"/>'
+        )
         if not s.critical:
-            out.append(f'<rect x="{x(s.earliest_finish)}" y="{y}" '
-                       f'width="{round(s.slack * scale, 1)}" height="{bar_h}" rx="3" '
-                       f'fill="none" stroke="{NORMAL}" stroke-dasharray="4 3"/>')
+            out.append(
+                f'<rect x="{x(s.earliest_finish)}" y="{y}" '
+                f'width="{round(s.slack * scale, 1)}" height="{bar_h}" rx="3" '
+                f'fill="none" stroke="{NORMAL}" stroke-dasharray="4 3"/>'
+            )
         out.append("</g>")
     legend_y = axis_bottom + 30
-    out.append(f'<rect x="{label_w}" y="{legend_y - 11}" width="14" height="12" '
-               f'fill="{CRITICAL}"/>')
+    out.append(
+        f'<rect x="{label_w}" y="{legend_y - 11}" width="14" height="12" fill="{CRITICAL}"/>'
+    )
     out.append(f'<text x="{label_w + 20}" y="{legend_y}">critical (no slack)</text>')
-    out.append(f'<rect x="{label_w + 160}" y="{legend_y - 11}" width="14" height="12" '
-               f'fill="{NORMAL}"/>')
+    out.append(
+        f'<rect x="{label_w + 160}" y="{legend_y - 11}" width="14" height="12" fill="{NORMAL}"/>'
+    )
     out.append(f'<text x="{label_w + 180}" y="{legend_y}">has slack (dashed)</text>')
-    out.append(f'<text x="{label_w + 320}" y="{legend_y}" fill="#555">days; total '
-               f"{plain(sched.duration)}</text>")
+    out.append(
+        f'<text x="{label_w + 320}" y="{legend_y}" fill="#555">days; total '
+        f"{plain(sched.duration)}</text>"
+    )
     out.append("</svg>")
     return "\n".join(out) + "\n"

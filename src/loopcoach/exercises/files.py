@@ -182,8 +182,9 @@ def parse_yaml_records(
 ) -> list[Record]:
     data = parse_yaml(text, source=source)
     items = find_list(data, list_keys, source=source)
-    return records_from_data(items, source=source, lines=item_lines(text, list_keys),
-                             aliases=aliases)
+    return records_from_data(
+        items, source=source, lines=item_lines(text, list_keys), aliases=aliases
+    )
 
 
 def find_list(data: Any, list_keys: Sequence[str], *, source: str) -> list[Any]:
@@ -282,7 +283,7 @@ def number(
     if minimum is not None and value < minimum:
         raise LoopcoachError(
             "bad-value",
-            f"{rec.where}, {field} '{column}': {text[:40]} is below {minimum:g}; fix it"
+            f"{rec.where}, {field} '{column}': {text[:40]} is below {minimum:g}; fix it",
         )
     if above is not None and value <= above:
         raise LoopcoachError(

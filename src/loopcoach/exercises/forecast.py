@@ -57,11 +57,15 @@ class Forecast:
 
     def explanation(self) -> str:
         window = ", ".join(f"{plain(v)}" for v in self.window)
-        text = (f"The last {len(self.window)} sprints ({window}) average {self.mean:.1f} points, "
-                f"so {plain(self.remaining)} points take about {self.likely} sprints")
+        text = (
+            f"The last {len(self.window)} sprints ({window}) average {self.mean:.1f} points, "
+            f"so {plain(self.remaining)} points take about {self.likely} sprints"
+        )
         if self.pessimistic is None:
-            text += f" ({self.optimistic} at the best pace; a sprint with 0 points means no " \
-                    "upper bound)."
+            text += (
+                f" ({self.optimistic} at the best pace; a sprint with 0 points means no "
+                "upper bound)."
+            )
         elif self.optimistic == self.pessimistic:
             text += "."
         else:
@@ -70,29 +74,41 @@ class Forecast:
         if self.p50 == self.p85:
             runs += f"85% of the runs finish within {self.p85} sprints."
         else:
-            runs += (f"half the runs finish within {self.p50} sprints and 85% within "
-                     f"{self.p85}.")
+            runs += f"half the runs finish within {self.p50} sprints and 85% within {self.p85}."
         text += runs
         if self.current_sprint is not None:
             low, likely = self.finish(self.optimistic), self.finish(self.likely)
             high = self.finish(self.pessimistic)
-            span = (f"from sprint {low} on (no upper bound)" if high is None else
-                    f"in sprint {low}" if low == high else f"between sprint {low} and {high}")
-            mc = (f"sprint {self.finish(self.p85)} at 85% confidence" if self.p50 == self.p85
-                  else f"sprint {self.finish(self.p50)} at 50% and sprint "
-                  f"{self.finish(self.p85)} at 85% confidence")
-            text += (f" Starting in sprint {self.current_sprint}, the work finishes {span} "
-                     f"(most likely sprint {likely}); the Monte Carlo says {mc}, so commit to "
-                     f"sprint {self.finish(self.p85)}.")
+            span = (
+                f"from sprint {low} on (no upper bound)"
+                if high is None
+                else f"in sprint {low}"
+                if low == high
+                else f"between sprint {low} and {high}"
+            )
+            mc = (
+                f"sprint {self.finish(self.p85)} at 85% confidence"
+                if self.p50 == self.p85
+                else f"sprint {self.finish(self.p50)} at 50% and sprint "
+                f"{self.finish(self.p85)} at 85% confidence"
+            )
+            text += (
+                f" Starting in sprint {self.current_sprint}, the work finishes {span} "
+                f"(most likely sprint {likely}); the Monte Carlo says {mc}, so commit to "
+                f"sprint {self.finish(self.p85)}."
+            )
         return text
 
     def to_dict(self) -> dict[str, Any]:
         finish = None
         if self.current_sprint is not None:
-            finish = {"optimistic": self.finish(self.optimistic),
-                      "likely": self.finish(self.likely),
-                      "pessimistic": self.finish(self.pessimistic),
-                      "p50": self.finish(self.p50), "p85": self.finish(self.p85)}
+            finish = {
+                "optimistic": self.finish(self.optimistic),
+                "likely": self.finish(self.likely),
+                "pessimistic": self.finish(self.pessimistic),
+                "p50": self.finish(self.p50),
+                "p85": self.finish(self.p85),
+            }
         return {
             "velocities": [plain(v) for v in self.velocities],
             "window": [plain(v) for v in self.window],
@@ -100,10 +116,17 @@ class Forecast:
             "mean": round(self.mean, 2),
             "min": plain(min(self.window)),
             "max": plain(max(self.window)),
-            "range": {"optimistic": self.optimistic, "likely": self.likely,
-                      "pessimistic": self.pessimistic},
-            "monte_carlo": {"seed": self.seed, "trials": self.trials, "p50": self.p50,
-                            "p85": self.p85},
+            "range": {
+                "optimistic": self.optimistic,
+                "likely": self.likely,
+                "pessimistic": self.pessimistic,
+            },
+            "monte_carlo": {
+                "seed": self.seed,
+                "trials": self.trials,
+                "p50": self.p50,
+                "p85": self.p85,
+            },
             "current_sprint": self.current_sprint,
             "finish_sprint": finish,
             "explanation": self.explanation(),
@@ -143,20 +166,25 @@ def forecast(
     vs = tuple(float(v) for v in velocities)
     if len(vs) < MIN_WINDOW:
         raise LoopcoachError(
-            "too-few-sprints", f"velocities: {len(vs)} sprint(s) given; give at least "
+            "too-few-sprints",
+            f"velocities: {len(vs)} sprint(s) given; give at least "
             f"{MIN_WINDOW} completed sprints, oldest first (e.g. 21,18,25)",
         )
     if any(v < 0 or not math.isfinite(v) for v in vs):
-        raise LoopcoachError("bad-value", "velocities: points per sprint must be finite numbers, "
-                             "0 or more")
+        raise LoopcoachError(
+            "bad-value", "velocities: points per sprint must be finite numbers, 0 or more"
+        )
     if not MIN_WINDOW <= window <= MAX_WINDOW:
         raise LoopcoachError("bad-value", f"window: {window} sprints; use 3, 4 or 5")
     if not math.isfinite(remaining) or remaining > 1e9:
-        raise LoopcoachError("bad-value", "remaining: give a finite number of points, "
-                             "at most 1,000,000,000")
+        raise LoopcoachError(
+            "bad-value", "remaining: give a finite number of points, at most 1,000,000,000"
+        )
     if remaining <= 0:
-        raise LoopcoachError("bad-value", f"remaining: {plain(remaining)} points; give the "
-                             "points still to do, more than 0")
+        raise LoopcoachError(
+            "bad-value",
+            f"remaining: {plain(remaining)} points; give the points still to do, more than 0",
+        )
     if not 1 <= trials <= 200_000:
         raise LoopcoachError("bad-value", f"trials: {trials}; use 1 to 200000")
     if current_sprint is not None and current_sprint < 1:
@@ -164,15 +192,24 @@ def forecast(
     last = vs[-window:]
     mean = sum(last) / len(last)
     if mean <= 0:
-        raise LoopcoachError("bad-value", f"velocities: the last {len(last)} sprints delivered "
-                             "0 points; a forecast needs some completed work")
+        raise LoopcoachError(
+            "bad-value",
+            f"velocities: the last {len(last)} sprints delivered "
+            "0 points; a forecast needs some completed work",
+        )
     likely = _sprints(remaining, mean)
     assert likely is not None
     counts = monte_carlo(vs, remaining, seed=seed, trials=trials)
     return Forecast(
-        velocities=vs, window=last, remaining=float(remaining),
-        optimistic=_sprints(remaining, max(last)), likely=likely,
+        velocities=vs,
+        window=last,
+        remaining=float(remaining),
+        optimistic=_sprints(remaining, max(last)),
+        likely=likely,
         pessimistic=_sprints(remaining, min(last)),
-        p50=percentile(counts, 50), p85=percentile(counts, 85), seed=seed, trials=trials,
+        p50=percentile(counts, 50),
+        p85=percentile(counts, 85),
+        seed=seed,
+        trials=trials,
         current_sprint=current_sprint,
     )

@@ -37,17 +37,35 @@ TABLE = {
     "dislike": ("R", "R", "R", "R", "Q"),
 }
 CATEGORIES = {
-    "A": "attractive", "O": "one-dimensional", "M": "must-be", "I": "indifferent",
-    "R": "reverse", "Q": "questionable",
+    "A": "attractive",
+    "O": "one-dimensional",
+    "M": "must-be",
+    "I": "indifferent",
+    "R": "reverse",
+    "Q": "questionable",
 }
 TIE_ORDER = "MOAIRQ"
 SYNONYMS = {
-    "i like it": "like", "like it": "like", "i like it that way": "like", "delighted": "like",
-    "must-be": "expect", "must be": "expect", "i expect it": "expect", "expected": "expect",
-    "it must be that way": "expect", "i am neutral": "neutral", "indifferent": "neutral",
-    "don't care": "neutral", "dont care": "neutral", "i don't care": "neutral",
-    "live with": "tolerate", "i can live with it": "tolerate", "i can tolerate it": "tolerate",
-    "live with it": "tolerate", "i dislike it": "dislike", "dislike it": "dislike",
+    "i like it": "like",
+    "like it": "like",
+    "i like it that way": "like",
+    "delighted": "like",
+    "must-be": "expect",
+    "must be": "expect",
+    "i expect it": "expect",
+    "expected": "expect",
+    "it must be that way": "expect",
+    "i am neutral": "neutral",
+    "indifferent": "neutral",
+    "don't care": "neutral",
+    "dont care": "neutral",
+    "i don't care": "neutral",
+    "live with": "tolerate",
+    "i can live with it": "tolerate",
+    "i can tolerate it": "tolerate",
+    "live with it": "tolerate",
+    "i dislike it": "dislike",
+    "dislike it": "dislike",
     "i dislike it that way": "dislike",
 }
 ADVICE = {
@@ -58,8 +76,11 @@ ADVICE = {
     "R": "some users would rather not have it: make it optional or rethink it",
     "Q": "answers contradict each other: re-ask or check the question wording",
 }
-ALIASES = {"name": "feature", "functional_answer": "functional",
-           "dysfunctional_answer": "dysfunctional"}
+ALIASES = {
+    "name": "feature",
+    "functional_answer": "functional",
+    "dysfunctional_answer": "dysfunctional",
+}
 LIST_KEYS = ("kano", "responses", "answers")
 
 
@@ -68,7 +89,8 @@ def answer(raw: str, where: str, column: str) -> str:
     text = SYNONYMS.get(text, text)
     if text not in ANSWERS:
         raise LoopcoachError(
-            "bad-value", f"{where}, column '{column}': {shown(raw)} is not a Kano answer; use "
+            "bad-value",
+            f"{where}, column '{column}': {shown(raw)} is not a Kano answer; use "
             "one of "
             f"{', '.join(ANSWERS)}",
         )

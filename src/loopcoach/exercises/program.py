@@ -51,56 +51,136 @@ class Element:
 
 
 ELEMENTS = (
-    Element("goals", "Goals", _rx(r"(?<!non[- ])(?<!non)\b(goals?|objectives?|outcomes?|aims?|"
-                                  r"purpose|why)\b"), None,
-            "state the outcome the program must reach, with a number and a date"),
-    Element("non-goals", "Non-goals", _rx(r"\b(non[- ]?goals?|out of scope|not in scope|scope)\b"),
-            _rx(r"\b(non[- ]?goals?|out of scope|not in scope)\b"),
-            "say what the program will not do, so scope cannot creep"),
-    Element("assumptions", "Assumptions", _rx(r"\bassumptions?\b"),
-            _rx(r"\bassum(e|es|ed|ing|ptions?)\b"),
-            "list what you take as given (budget, people, dates) and how you will check it"),
-    Element("stakeholders", "Stakeholders / RACI", _rx(r"\b(stakeholders?|raci|roles|"
-                                                       r"responsibilit\w*|ownership|owners)\b"),
-            _rx(r"\bstakeholders?\b|\braci\b"),
-            "name the stakeholders and who is responsible, accountable, consulted, informed"),
-    Element("workstreams", "Workstreams", _rx(r"\b(work ?streams?|tracks?|streams|work breakdown|"
-                                              r"wbs)\b"), _rx(r"\bwork ?streams?\b"),
-            "break the work into workstreams with an owner each"),
-    Element("milestones", "Milestones", _rx(r"\b(milestones?|timeline|schedule|roadmap|"
-                                            r"key dates)\b"), _rx(r"\bmilestones?\b"),
-            "set dated milestones that show progress"),
-    Element("phase-gates", "Phase gates", _rx(r"\b(phase gates?|gates?|go/no[- ]go|go[- ]no[- ]go|"
-                                              r"exit criteria|checkpoints?|decision points?)\b"),
-            _rx(r"\b(gates?|go/no[- ]go|go[- ]no[- ]go|exit criteria)\b"),
-            "add phase gates with go/no-go criteria before each irreversible step"),
-    Element("dependencies", "Dependencies", _rx(r"\bdependenc(y|ies)\b"),
-            _rx(r"\b(depends on|dependenc(y|ies)|depends_on|blocked by)\b"),
-            "list dependencies between workstreams and on other teams or vendors"),
-    Element("risks", "Risk register", _rx(r"\b(risks?|raid|risk register)\b"),
-            _rx(r"\brisks?\b"),
-            "keep a risk register: each risk with probability, impact, owner and mitigation"),
-    Element("metrics", "Metrics", _rx(r"\b(metrics?|kpis?|measures?|okrs?|measuring|"
-                                      r"success criteria)\b"), _rx(r"\b(metrics?|kpis?|okrs?)\b"),
-            "say how success and progress are measured (a baseline and a target)"),
-    Element("cadence", "Cadence", _rx(r"\b(cadence|rituals|meetings|operating rhythm|rhythm|"
-                                      r"governance)\b"),
-            _rx(r"\b(weekly|bi-?weekly|fortnightly|daily|monthly|every (week|two weeks|sprint|day|"
-                r"month)|stand-?ups?|steering (group|committee)|cadence)\b"),
-            "set the operating rhythm: stand-ups, weekly reviews, a steering group"),
-    Element("rollback", "Rollback", _rx(r"\b(roll ?-?back|back ?-?out|fallback|contingency)\b"),
-            _rx(r"\b(roll ?-?back|rolled back|back ?-?out|fall ?back|revert\w*|kill switch|"
-                r"feature flags?)\b"),
-            "say how each step is undone if it goes wrong (flags, reversible migrations)"),
-    Element("communication", "Communication", _rx(r"\b(communicat\w*|comms|status updates?|"
-                                                  r"reporting)\b"),
-            _rx(r"\b(communicat\w*|comms|newsletter|status (reports?|updates?|emails?)|"
-                r"slack channel|announce\w*|all-hands)\b"),
-            "say who hears what, how and how often"),
+    Element(
+        "goals",
+        "Goals",
+        _rx(
+            r"(?<!non[- ])(?<!non)\b(goals?|objectives?|outcomes?|aims?|"
+            r"purpose|why)\b"
+        ),
+        None,
+        "state the outcome the program must reach, with a number and a date",
+    ),
+    Element(
+        "non-goals",
+        "Non-goals",
+        _rx(r"\b(non[- ]?goals?|out of scope|not in scope|scope)\b"),
+        _rx(r"\b(non[- ]?goals?|out of scope|not in scope)\b"),
+        "say what the program will not do, so scope cannot creep",
+    ),
+    Element(
+        "assumptions",
+        "Assumptions",
+        _rx(r"\bassumptions?\b"),
+        _rx(r"\bassum(e|es|ed|ing|ptions?)\b"),
+        "list what you take as given (budget, people, dates) and how you will check it",
+    ),
+    Element(
+        "stakeholders",
+        "Stakeholders / RACI",
+        _rx(
+            r"\b(stakeholders?|raci|roles|"
+            r"responsibilit\w*|ownership|owners)\b"
+        ),
+        _rx(r"\bstakeholders?\b|\braci\b"),
+        "name the stakeholders and who is responsible, accountable, consulted, informed",
+    ),
+    Element(
+        "workstreams",
+        "Workstreams",
+        _rx(
+            r"\b(work ?streams?|tracks?|streams|work breakdown|"
+            r"wbs)\b"
+        ),
+        _rx(r"\bwork ?streams?\b"),
+        "break the work into workstreams with an owner each",
+    ),
+    Element(
+        "milestones",
+        "Milestones",
+        _rx(
+            r"\b(milestones?|timeline|schedule|roadmap|"
+            r"key dates)\b"
+        ),
+        _rx(r"\bmilestones?\b"),
+        "set dated milestones that show progress",
+    ),
+    Element(
+        "phase-gates",
+        "Phase gates",
+        _rx(
+            r"\b(phase gates?|gates?|go/no[- ]go|go[- ]no[- ]go|"
+            r"exit criteria|checkpoints?|decision points?)\b"
+        ),
+        _rx(r"\b(gates?|go/no[- ]go|go[- ]no[- ]go|exit criteria)\b"),
+        "add phase gates with go/no-go criteria before each irreversible step",
+    ),
+    Element(
+        "dependencies",
+        "Dependencies",
+        _rx(r"\bdependenc(y|ies)\b"),
+        _rx(r"\b(depends on|dependenc(y|ies)|depends_on|blocked by)\b"),
+        "list dependencies between workstreams and on other teams or vendors",
+    ),
+    Element(
+        "risks",
+        "Risk register",
+        _rx(r"\b(risks?|raid|risk register)\b"),
+        _rx(r"\brisks?\b"),
+        "keep a risk register: each risk with probability, impact, owner and mitigation",
+    ),
+    Element(
+        "metrics",
+        "Metrics",
+        _rx(
+            r"\b(metrics?|kpis?|measures?|okrs?|measuring|"
+            r"success criteria)\b"
+        ),
+        _rx(r"\b(metrics?|kpis?|okrs?)\b"),
+        "say how success and progress are measured (a baseline and a target)",
+    ),
+    Element(
+        "cadence",
+        "Cadence",
+        _rx(
+            r"\b(cadence|rituals|meetings|operating rhythm|rhythm|"
+            r"governance)\b"
+        ),
+        _rx(
+            r"\b(weekly|bi-?weekly|fortnightly|daily|monthly|every (week|two weeks|sprint|day|"
+            r"month)|stand-?ups?|steering (group|committee)|cadence)\b"
+        ),
+        "set the operating rhythm: stand-ups, weekly reviews, a steering group",
+    ),
+    Element(
+        "rollback",
+        "Rollback",
+        _rx(r"\b(roll ?-?back|back ?-?out|fallback|contingency)\b"),
+        _rx(
+            r"\b(roll ?-?back|rolled back|back ?-?out|fall ?back|revert\w*|kill switch|"
+            r"feature flags?)\b"
+        ),
+        "say how each step is undone if it goes wrong (flags, reversible migrations)",
+    ),
+    Element(
+        "communication",
+        "Communication",
+        _rx(
+            r"\b(communicat\w*|comms|status updates?|"
+            r"reporting)\b"
+        ),
+        _rx(
+            r"\b(communicat\w*|comms|newsletter|status (reports?|updates?|emails?)|"
+            r"slack channel|announce\w*|all-hands)\b"
+        ),
+        "say who hears what, how and how often",
+    ),
 )
 RACI = _rx(r"\braci\b|\bresponsible\b|\baccountable\b|\bconsulted\b")
-GATE_CRITERIA = _rx(r"\b(go/no[- ]go|go[- ]no[- ]go|criteria|go if|no[- ]go if|only if|"
-                    r"must (be|pass|hold|have)|threshold|below|above|under|at least)\b|\d")
+GATE_CRITERIA = _rx(
+    r"\b(go/no[- ]go|go[- ]no[- ]go|criteria|go if|no[- ]go if|only if|"
+    r"must (be|pass|hold|have)|threshold|below|above|under|at least)\b|\d"
+)
 RISK_FIELDS = {
     "probability": _rx(r"\b(probab\w*|likelihood|likely|prob|chance)\b"),
     "impact": _rx(r"\b(impact|severity)\b"),
@@ -109,14 +189,64 @@ RISK_FIELDS = {
 }
 OFF_PATH = _rx(r"\b(slack|float|buffer|not (on the )?critical|off the critical|non-critical)\b")
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-LABEL = re.compile(r"^(\s*)(?:[-*]\s+)?(?:\*\*|__)?([A-Za-z][\w /&()-]{0,40}?)(?:\*\*|__)?\s*:"
-                   r"(?:\*\*|__)?(\s|$)")
-STOP = frozenset((
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it",
-    "its", "of", "on", "or", "so", "that", "the", "their", "them", "then", "this", "to", "with",
-    "without", "each", "every", "which", "who", "what", "when", "how", "before", "after", "than",
-    "more", "most", "such", "per", "within", "over", "under", "not", "no", "one", "two", "three",
-))
+LABEL = re.compile(
+    r"^(\s*)(?:[-*]\s+)?(?:\*\*|__)?([A-Za-z][\w /&()-]{0,40}?)(?:\*\*|__)?\s*:"
+    r"(?:\*\*|__)?(\s|$)"
+)
+STOP = frozenset(
+    (
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "this",
+        "to",
+        "with",
+        "without",
+        "each",
+        "every",
+        "which",
+        "who",
+        "what",
+        "when",
+        "how",
+        "before",
+        "after",
+        "than",
+        "more",
+        "most",
+        "such",
+        "per",
+        "within",
+        "over",
+        "under",
+        "not",
+        "no",
+        "one",
+        "two",
+        "three",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -161,7 +291,7 @@ def sections(text: str) -> list[Section]:
             heads.append((n, 10 + len(label.group(1).expandtabs(4)), title))
     out = []
     for i, (n, level, title) in enumerate(heads):
-        end = next((m for m, lv, _ in heads[i + 1:] if lv <= level), len(lines))
+        end = next((m for m, lv, _ in heads[i + 1 :] if lv <= level), len(lines))
         out.append(Section(title, n + 1, level, "\n".join(lines[n:end])))
     return out
 
@@ -199,14 +329,24 @@ def check_plan(
             findings.append(Finding(f"missing-{e.key}", f"{e.label}: missing; {e.advice}"))
     stake = found["stakeholders"]
     if stake is not None and not RACI.search(text):
-        findings.append(Finding("no-raci", "stakeholders are listed without roles: say who is "
-                                "responsible, accountable, consulted and informed (RACI)",
-                                stake.line))
+        findings.append(
+            Finding(
+                "no-raci",
+                "stakeholders are listed without roles: say who is "
+                "responsible, accountable, consulted and informed (RACI)",
+                stake.line,
+            )
+        )
     gate = found["phase-gates"]
     if gate is not None and not GATE_CRITERIA.search(_strip_title(gate)):
-        findings.append(Finding("gate-without-criteria", "phase gates have no go/no-go "
-                                "criteria: write the measurable condition to pass each gate",
-                                gate.line))
+        findings.append(
+            Finding(
+                "gate-without-criteria",
+                "phase gates have no go/no-go "
+                "criteria: write the measurable condition to pass each gate",
+                gate.line,
+            )
+        )
     risk = found["risks"]
     if risk is not None:
         findings += _risk_findings(risk, data, text, source)
@@ -241,16 +381,26 @@ def _risk_findings(risk: Section, data: Any, text: str, source: str) -> list[Fin
             if missing:
                 name = item.get("risk") or item.get("title") or item.get("name") or f"risk {n}"
                 line = lines[n - 1] if n - 1 < len(lines) else risk.line
-                out.append(Finding("risk-register-incomplete", f"risk '{name}' has no "
-                                   f"{', '.join(missing)}: give every risk all four", line))
+                out.append(
+                    Finding(
+                        "risk-register-incomplete",
+                        f"risk '{name}' has no {', '.join(missing)}: give every risk all four",
+                        line,
+                    )
+                )
         return out
     body = _strip_title(risk) if risk.level != 99 else text
     missing = [f for f, rx in RISK_FIELDS.items() if not rx.search(body)]
     if not missing:
         return []
-    return [Finding("risk-register-incomplete", f"the risks have no {', '.join(missing)}: a "
-                    "register gives each risk probability, impact, owner and mitigation",
-                    risk.line)]
+    return [
+        Finding(
+            "risk-register-incomplete",
+            f"the risks have no {', '.join(missing)}: a "
+            "register gives each risk probability, impact, owner and mitigation",
+            risk.line,
+        )
+    ]
 
 
 def _risk_items(data: Any) -> list[Mapping[str, Any]]:
@@ -270,12 +420,19 @@ def _plan_workstreams(data: Any, text: str, source: str) -> list[cpm.Workstream]
     """Workstreams with durations from a YAML plan, or from a Markdown table."""
     if isinstance(data, Mapping):
         for key, value in data.items():
-            if normalise_key(key) in cpm.LIST_KEYS and isinstance(value, list) and value and all(
-                    isinstance(v, Mapping) and any(normalise_key(k) in ("duration", "days",
-                                                                        "duration_days")
-                                                   for k in v) for v in value):
-                records = records_from_data(value, source=source, aliases=cpm.ALIASES,
-                                            lines=item_lines(text, cpm.LIST_KEYS))
+            if (
+                normalise_key(key) in cpm.LIST_KEYS
+                and isinstance(value, list)
+                and value
+                and all(
+                    isinstance(v, Mapping)
+                    and any(normalise_key(k) in ("duration", "days", "duration_days") for k in v)
+                    for v in value
+                )
+            ):
+                records = records_from_data(
+                    value, source=source, aliases=cpm.ALIASES, lines=item_lines(text, cpm.LIST_KEYS)
+                )
                 return cpm.workstreams_from_records(records)
         return []
     return _table_workstreams(text, source)
@@ -302,8 +459,12 @@ def _ws_table(rows: list[tuple[int, list[str]]], source: str) -> list[cpm.Workst
     if "id" not in header or "duration" not in header:
         return []
     body = [(n, cells) for n, cells in rows[1:] if not all(set(c) <= set(":- ") for c in cells)]
-    records = [Record(dict(zip(header, cells, strict=False)), f"{source} line {n}", n, source,
-                      tabular=True) for n, cells in body]
+    records = [
+        Record(
+            dict(zip(header, cells, strict=False)), f"{source} line {n}", n, source, tabular=True
+        )
+        for n, cells in body
+    ]
     return cpm.workstreams_from_records(records)
 
 
@@ -321,13 +482,19 @@ def _mentions(ws: cpm.Workstream, text: str, others: Sequence[cpm.Workstream]) -
 def _critical_path_findings(schedule: cpm.Schedule, text: str) -> list[Finding]:
     names = " → ".join(schedule.get(i).workstream.name for i in schedule.critical_path)
     lines = text.splitlines()
-    where = next((n for n, ln in enumerate(lines) if re.search(r"critical[ _-]path", ln, re.I)),
-                 None)
+    where = next(
+        (n for n, ln in enumerate(lines) if re.search(r"critical[ _-]path", ln, re.I)), None
+    )
     if where is None:
-        return [Finding("missing-critical-path", f"the plan does not name its critical path; it "
-                        f"is {names} ({schedule.duration:g} days)")]
+        return [
+            Finding(
+                "missing-critical-path",
+                f"the plan does not name its critical path; it "
+                f"is {names} ({schedule.duration:g} days)",
+            )
+        ]
     block: list[str] = []
-    for ln in lines[where:where + 12]:
+    for ln in lines[where : where + 12]:
         if block and (not ln.strip() or MD_HEADING.match(ln.strip())):
             break
         block.append(ln)
@@ -335,20 +502,31 @@ def _critical_path_findings(schedule: cpm.Schedule, text: str) -> list[Finding]:
     sentences = re.split(r"(?<=[.;])\s+|\n", "\n".join(block))
     said = "\n".join(x for x in sentences if not OFF_PATH.search(x))
     all_ws = [s.workstream for s in schedule.items]
-    missed = [i for i in schedule.critical_path
-              if not _mentions(schedule.get(i).workstream, said, all_ws)]
-    extra = [s.workstream.id for s in schedule.items
-             if not s.critical and _mentions(s.workstream, said, all_ws)]
+    missed = [
+        i for i in schedule.critical_path if not _mentions(schedule.get(i).workstream, said, all_ws)
+    ]
+    extra = [
+        s.workstream.id
+        for s in schedule.items
+        if not s.critical and _mentions(s.workstream, said, all_ws)
+    ]
     if not missed and not extra:
         return []
     parts = []
     if missed:
         parts.append(f"leaves out {', '.join(missed)}")
     if extra:
-        parts.append(f"includes {', '.join(extra)}, which {'has' if len(extra) == 1 else 'have'} "
-                     "slack")
-    return [Finding("wrong-critical-path", f"your critical path {' and '.join(parts)}; the "
-                    f"computed one is {names} ({schedule.duration:g} days)", where + 1)]
+        parts.append(
+            f"includes {', '.join(extra)}, which {'has' if len(extra) == 1 else 'have'} slack"
+        )
+    return [
+        Finding(
+            "wrong-critical-path",
+            f"your critical path {' and '.join(parts)}; the "
+            f"computed one is {names} ({schedule.duration:g} days)",
+            where + 1,
+        )
+    ]
 
 
 def _words(text: str) -> list[str]:
@@ -361,12 +539,17 @@ def _expected_findings(expected: Sequence[str], text: str) -> list[Finding]:
     for item in expected:
         words = {w[:5] for w in _words(item) if len(w) >= 4}
         if words and len(words & stems) / len(words) < 0.5:
-            out.append(Finding("missing-expected", f"the case expects: '{item}'; your plan does "
-                               "not seem to cover it"))
+            out.append(
+                Finding(
+                    "missing-expected",
+                    f"the case expects: '{item}'; your plan does not seem to cover it",
+                )
+            )
     return out
 
 
 def workstreams_from_case(data: Mapping[str, Any], *, case_id: str) -> list[cpm.Workstream]:
     items = find_list(data, cpm.LIST_KEYS, source=f"case {case_id}")
     return cpm.workstreams_from_records(
-        records_from_data(items, source=f"case {case_id}", aliases=cpm.ALIASES))
+        records_from_data(items, source=f"case {case_id}", aliases=cpm.ALIASES)
+    )

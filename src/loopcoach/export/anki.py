@@ -40,11 +40,13 @@ QUESTION_MODEL = genanki.Model(
     stable_id("loopcoach question model v1"),
     "loopcoach question",
     fields=[{"name": "Id"}, {"name": "Prompt"}, {"name": "Meta"}, {"name": "Guidance"}],
-    templates=[{
-        "name": "Answer aloud",
-        "qfmt": "<div class=meta>{{Meta}}</div><p>{{Prompt}}</p>",
-        "afmt": "{{FrontSide}}<hr id=answer>{{Guidance}}",
-    }],
+    templates=[
+        {
+            "name": "Answer aloud",
+            "qfmt": "<div class=meta>{{Meta}}</div><p>{{Prompt}}</p>",
+            "afmt": "{{FrontSide}}<hr id=answer>{{Guidance}}",
+        }
+    ],
     css=CSS,
     sort_field_index=1,
 )
@@ -53,11 +55,13 @@ STORY_MODEL = genanki.Model(
     stable_id("loopcoach story model v1"),
     "loopcoach story",
     fields=[{"name": "Id"}, {"name": "Title"}, {"name": "Lengths"}, {"name": "Story"}],
-    templates=[{
-        "name": "Tell it",
-        "qfmt": "<div class=meta>Tell this story</div><p><b>{{Title}}</b></p>{{Lengths}}",
-        "afmt": "{{FrontSide}}<hr id=answer>{{Story}}",
-    }],
+    templates=[
+        {
+            "name": "Tell it",
+            "qfmt": "<div class=meta>Tell this story</div><p><b>{{Title}}</b></p>{{Lengths}}",
+            "afmt": "{{FrontSide}}<hr id=answer>{{Story}}",
+        }
+    ],
     css=CSS,
     sort_field_index=1,
 )
@@ -72,9 +76,11 @@ def _section(title: str, items: Sequence[str]) -> str:
 
 def question_guidance(q: Question) -> str:
     parts = [f"<h3>Why it is asked</h3><p>{escape(q.why)}</p>"]
-    parts.append(_section(
-        "What a strong answer covers", [f"{t.label}: {t.description}" for t in q.talking_points]
-    ))
+    parts.append(
+        _section(
+            "What a strong answer covers", [f"{t.label}: {t.description}" for t in q.talking_points]
+        )
+    )
     parts.append(_section("Outline", q.model_answer))
     parts.append(_section("Prep pointers", q.pointers))
     parts.append(_section("Avoid", [f"{f.label}: {f.advice}" for f in q.red_flags]))
@@ -95,11 +101,19 @@ def question_note(role: RolePack, q: Question) -> genanki.Note:
 
 
 def story_note(s: PracticeStory) -> genanki.Note:
-    lengths = "<ul>" + "".join(
-        f"<li>{escape(label)}: {escape(hint)}</li>" for label, _, hint in STORY_LENGTHS.values()
-    ) + "</ul>"
-    star = [("Situation", s.situation), ("Task", s.task), ("Action", s.action),
-            ("Result", s.result)]
+    lengths = (
+        "<ul>"
+        + "".join(
+            f"<li>{escape(label)}: {escape(hint)}</li>" for label, _, hint in STORY_LENGTHS.values()
+        )
+        + "</ul>"
+    )
+    star = [
+        ("Situation", s.situation),
+        ("Task", s.task),
+        ("Action", s.action),
+        ("Result", s.result),
+    ]
     body = "".join(f"<h3>{k}</h3><p>{escape(v)}</p>" for k, v in star if v)
     if s.themes:
         body += f"<p class=meta>Themes: {escape(', '.join(s.themes))}</p>"

@@ -15,8 +15,9 @@ from loopcoach.practice.progress import Progress
 BARS = "▁▂▃▄▅▆▇█"
 
 
-def sparkline(values: Sequence[float], *, lo: float | None = None, hi: float | None = None,
-              width: int = 30) -> str:
+def sparkline(
+    values: Sequence[float], *, lo: float | None = None, hi: float | None = None, width: int = 30
+) -> str:
     """One character per value (the last `width` values), scaled between lo and hi."""
     vals = list(values)[-width:]
     if not vals:

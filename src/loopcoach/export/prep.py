@@ -32,12 +32,23 @@ def render_markdown(pack: dict[str, Any]) -> str:
     by_id = {s["id"]: s for s in pack["stories"]}
     out = [f"# Prep pack: {role}", ""]
     who = f"{hist['name']}, " if hist["name"] else ""
-    out += [f"_{who}from {hist['source']} ({hist['format']}); {len(pack['stories'])} stories "
-            f"matched to {len(pack['questions'])} questions._", "", f"> {pack['notice']}", ""]
+    out += [
+        f"_{who}from {hist['source']} ({hist['format']}); {len(pack['stories'])} stories "
+        f"matched to {len(pack['questions'])} questions._",
+        "",
+        f"> {pack['notice']}",
+        "",
+    ]
     out += ["## What to do first", ""] + [f"1. {x}" for x in pack["priorities"]["first"]] + [""]
     p = pack["pitch"]
-    out += ["## Your 45-second pitch (draft)", "", p["text"], "",
-            f"_{p['words']} words, about {p['seconds']} s. {p['advice']}_", ""]
+    out += [
+        "## Your 45-second pitch (draft)",
+        "",
+        p["text"],
+        "",
+        f"_{p['words']} words, about {p['seconds']} s. {p['advice']}_",
+        "",
+    ]
     out += ["## Story bank", ""]
     for s in pack["stories"]:
         mark = " (draft)" if s["draft"] else ""
@@ -48,14 +59,23 @@ def render_markdown(pack: dict[str, Any]) -> str:
             out += [f"From your résumé: “{s['source']}”", ""]
         for slot in SLOTS:
             out.append(f"- **{slot.title()}:** {s[slot] or '—'}")
-        out += ["", f"**30-second headline:** {s['lengths']['headline_30s']}", "",
-                "**2-minute story:**", ""]
+        out += [
+            "",
+            f"**30-second headline:** {s['lengths']['headline_30s']}",
+            "",
+            "**2-minute story:**",
+            "",
+        ]
         out += [f"- {x}" for x in s["lengths"]["two_minute"]]
         out += ["", "**Deep-dive outline:**", ""]
         out += [f"- {x}" for x in s["lengths"]["deep_dive"]] + [""]
     cov = pack["coverage"]
-    out += ["## Coverage: stories × themes", "",
-            "● tagged with the theme · ○ answers a question that tests it", ""]
+    out += [
+        "## Coverage: stories × themes",
+        "",
+        "● tagged with the theme · ○ answers a question that tests it",
+        "",
+    ]
     out.append("| Story | " + " | ".join(_esc(t["name"]) for t in cov["themes"]) + " |")
     out.append("|---" * (len(cov["themes"]) + 1) + "|")
     for sid, row in zip(cov["stories"], cov["cells"], strict=True):
@@ -81,8 +101,10 @@ def render_markdown(pack: dict[str, Any]) -> str:
         out += [f"### {q['prompt']}", "", f"`{q['id']}` · {q['kind']}", ""]
         if q["matches"]:
             for m in q["matches"]:
-                out.append(f"- Story {m['story']} ({by_id[m['story']]['title']}): "
-                           f"{m['score']}/100, {m['why']}")
+                out.append(
+                    f"- Story {m['story']} ({by_id[m['story']]['title']}): "
+                    f"{m['score']}/100, {m['why']}"
+                )
         else:
             out.append("- No story matches yet.")
         sc = q["scaffold"]

@@ -29,8 +29,14 @@ from loopcoach.interview.transcript import Line, transcript
 LEVEL_BANDS = ((80, 4), (60, 3), (40, 2), (0, 1))
 RECOMMENDATIONS = ("strong no hire", "no hire", "lean no hire", "lean hire", "hire", "strong hire")
 # (minimum mean score, label), best first; see `recommend` for the caps
-THRESHOLDS = ((80, "strong hire"), (70, "hire"), (60, "lean hire"), (50, "lean no hire"),
-              (35, "no hire"), (0, "strong no hire"))
+THRESHOLDS = (
+    (80, "strong hire"),
+    (70, "hire"),
+    (60, "lean hire"),
+    (50, "lean no hire"),
+    (35, "no hire"),
+    (0, "strong no hire"),
+)
 CHANGES = 3
 RED_FLAG_SHARE = 0.25  # red flags in this share of answers (and at least two) mean lean no hire
 
@@ -165,15 +171,19 @@ def recommend(
     if 1 in levels:
         cap("lean no hire", "a dimension at level 1 caps the call at lean no hire")
     if red_flag_answers >= 2 and red_flag_answers >= RED_FLAG_SHARE * max(answers, 1):
-        cap("lean no hire", f"red flags in {red_flag_answers} of {answers} answers cap the call "
-            "at lean no hire")
+        cap(
+            "lean no hire",
+            f"red flags in {red_flag_answers} of {answers} answers cap the call at lean no hire",
+        )
     elif red_flag_answers >= 2:
         cap("lean hire", f"red flags in {red_flag_answers} answers cap the call at lean hire")
     elif red_flag_answers == 1:
         cap("hire", "a red flag in one answer rules out strong hire")
     if skipped and skipped * 2 >= skipped + answers:
-        cap("lean no hire", f"{skipped} of {skipped + answers} questions skipped caps the call "
-            "at lean no hire")
+        cap(
+            "lean no hire",
+            f"{skipped} of {skipped + answers} questions skipped caps the call at lean no hire",
+        )
     elif skipped:
         cap("hire", f"{skipped} skipped question(s) rule out strong hire")
     return Recommendation(label, "; ".join(why), round(mean, 1))
@@ -197,12 +207,22 @@ def _question_results(state: SessionState) -> list[QuestionResult]:
             counted = None
         out.append(
             QuestionResult(
-                key=main.key, question_id=main.question_id, stage=main.stage, prompt=main.prompt,
-                kind=main.question_kind, competencies=main.competencies, first_score=first,
-                final_score=final.score if final else None, counted_score=counted,
+                key=main.key,
+                question_id=main.question_id,
+                stage=main.stage,
+                prompt=main.prompt,
+                kind=main.question_kind,
+                competencies=main.competencies,
+                first_score=first,
+                final_score=final.score if final else None,
+                counted_score=counted,
                 follow_ups=tuple(
-                    {"key": t.key, "trigger": t.trigger, "prompt": t.prompt,
-                     "answered": t.answer is not None}
+                    {
+                        "key": t.key,
+                        "trigger": t.trigger,
+                        "prompt": t.prompt,
+                        "answered": t.answer is not None,
+                    }
                     for t in chain[1:]
                 ),
                 red_flags=flags,
@@ -293,19 +313,25 @@ def build_debrief(state: SessionState, role: RolePack) -> Debrief:
         row_changes[dim.id] = changes
         rows.append(
             ScoreRow(
-                id=dim.id, name=dim.name, description=dim.description, level=level,
-                mean_score=round(dim_mean, 1), questions=keys, level_text=dim.levels.get(level, ""),
+                id=dim.id,
+                name=dim.name,
+                description=dim.description,
+                level=level,
+                mean_score=round(dim_mean, 1),
+                questions=keys,
+                level_text=dim.levels.get(level, ""),
                 evidence=_quotes(keys, results, state),
                 advice=tuple(t for _, _, t, _ in changes[:2]),
             )
         )
     assessed = [r for r in rows if r.level is not None]
-    mean = (
-        sum(r.counted_score or 0 for r in counted.values()) / len(counted) if counted else None
-    )
+    mean = sum(r.counted_score or 0 for r in counted.values()) / len(counted) if counted else None
     red_flag_answers = sum(1 for r in counted.values() if r.red_flags)
     rec = recommend(
-        mean, [r.level for r in assessed if r.level], red_flag_answers, answers=len(counted),
+        mean,
+        [r.level for r in assessed if r.level],
+        red_flag_answers,
+        answers=len(counted),
         skipped=sum(1 for r in results.values() if r.skipped),
     )
     weakest = sorted(assessed, key=lambda r: (r.level or 0, r.mean_score or 0.0))

@@ -253,7 +253,8 @@ def _prompts_for(gap: Gap, question: Question, generic: Question | None) -> list
     if generic is None or gap.trigger == "missed-point":
         return []
     options = [
-        fu for fu in generic.follow_ups
+        fu
+        for fu in generic.follow_ups
         if fu.trigger == gap.trigger and (gap.trigger != "red-flag" or fu.flag == gap.target)
     ]
     return [(fu.prompt, "generic") for fu in options]
@@ -305,8 +306,11 @@ def choose_follow_up(
     dives = [fu for fu in question.follow_ups if fu.trigger == "deep-dive"]
     dives = [fu for fu in dives if fu.prompt not in done_prompts]
     if not dives and generic is not None:
-        dives = [fu for fu in generic.follow_ups
-                 if fu.trigger == "deep-dive" and fu.prompt not in done_prompts]
+        dives = [
+            fu
+            for fu in generic.follow_ups
+            if fu.trigger == "deep-dive" and fu.prompt not in done_prompts
+        ]
     if not dives or any(t == "deep-dive" for t, _, _ in asked):
         return None
     pick = dives[rng.randrange(len(dives))]

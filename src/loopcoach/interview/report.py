@@ -42,8 +42,12 @@ def debrief_markdown(d: Debrief) -> str:
         out += ["No recommendation yet: no answer has been scored.", ""]
     else:
         out += [f"**{rec.label.title()}** ({rec.reason}).", ""]
-    out += ["## Scorecard", "", "| Dimension | Level | Mean score | Questions |",
-            "|---|---|---|---|"]
+    out += [
+        "## Scorecard",
+        "",
+        "| Dimension | Level | Mean score | Questions |",
+        "|---|---|---|---|",
+    ]
     for row in d.scorecard:
         if row.level is None:
             out.append(f"| {_cell(row.name)} | not assessed | – | 0 |")
@@ -70,8 +74,13 @@ def debrief_markdown(d: Debrief) -> str:
             f"{i}. {c.text} ({c.dimension}; {c.analysis_dimension.replace('_', ' ')}: up to "
             f"+{c.gain:.0f} points on {', '.join(c.questions)})"
         )
-    out += ["", "## Questions", "", "| # | Stage | Question | Score | Follow-ups | Time |",
-            "|---|---|---|---|---|---|"]
+    out += [
+        "",
+        "## Questions",
+        "",
+        "| # | Stage | Question | Score | Follow-ups | Time |",
+        "|---|---|---|---|---|---|",
+    ]
     for q in d.questions:
         if q.skipped:
             score = "skipped (0)"
@@ -94,13 +103,15 @@ def debrief_markdown(d: Debrief) -> str:
         out += ["## Time by stage", ""]
         for s in d.stages:
             flag = " (over the stage's time)" if s.over else ""
-            out.append(
-                f"- {s.name}: {clock(s.used_seconds)} answering of {s.minutes} min{flag}"
-            )
+            out.append(f"- {s.name}: {clock(s.used_seconds)} answering of {s.minutes} min{flag}")
         out.append("")
     out += ["## Transcript", ""]
-    who = {"interviewer": "**Interviewer**", "candidate": "**You**", "coach": "_Coach_",
-           "clock": ""}
+    who = {
+        "interviewer": "**Interviewer**",
+        "candidate": "**You**",
+        "coach": "_Coach_",
+        "clock": "",
+    }
     for line in d.transcript:
         tag = f"[{line.key}] " if line.key and line.speaker == "interviewer" else ""
         if line.speaker == "clock":

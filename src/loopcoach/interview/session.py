@@ -145,13 +145,19 @@ def submit_answer(
         events.append(
             TimeBoxExpired(
                 at=min(now, turn.asked_at + timedelta(seconds=turn.time_box)),
-                key=turn.key, time_box=turn.time_box, elapsed_seconds=duration,
+                key=turn.key,
+                time_box=turn.time_box,
+                elapsed_seconds=duration,
             )
         )
     events.append(
         AnswerSubmitted(
-            at=now, key=turn.key, text=text.strip(), duration_seconds=duration,
-            overrun_seconds=overrun, timed=timed,
+            at=now,
+            key=turn.key,
+            text=text.strip(),
+            duration_seconds=duration,
+            overrun_seconds=overrun,
+            timed=timed,
         )
     )
     return events
@@ -258,8 +264,13 @@ def next_step(
         gaps = policy.find_gaps(analysis, question)
         return [
             AnalysisStored(
-                at=now, key=last.key, question_id=last.question_id, score=analysis.score,
-                summary=analysis.summary, gaps=tuple(gaps), analysis=analysis.to_dict(),
+                at=now,
+                key=last.key,
+                question_id=last.question_id,
+                score=analysis.score,
+                summary=analysis.summary,
+                gaps=tuple(gaps),
+                analysis=analysis.to_dict(),
             )
         ]
     # ready: a follow-up to the answer just analysed, or the next question
@@ -272,16 +283,26 @@ def next_step(
         except NotFound:
             generic = None
         choice = policy.choose_follow_up(
-            question, score=last.analysis.score, gaps=last.analysis.gaps, asked=asked,
-            rng=rng, generic=generic,
+            question,
+            score=last.analysis.score,
+            gaps=last.analysis.gaps,
+            asked=asked,
+            rng=rng,
+            generic=generic,
         )
         if choice is not None:
             n = len(asked) + 1
             return [
                 FollowUpAsked(
-                    at=now, key=f"{main.key}.{n}", parent=main.key, question_id=main.question_id,
-                    trigger=choice.trigger, target=choice.target, prompt=choice.prompt,
-                    reason=choice.reason, time_box=policy.follow_up_box(main.time_box),
+                    at=now,
+                    key=f"{main.key}.{n}",
+                    parent=main.key,
+                    question_id=main.question_id,
+                    trigger=choice.trigger,
+                    target=choice.target,
+                    prompt=choice.prompt,
+                    reason=choice.reason,
+                    time_box=policy.follow_up_box(main.time_box),
                 )
             ]
     nxt = state.next_planned()
@@ -294,15 +315,23 @@ def next_step(
     if opened != stage_id:
         events.append(
             StageStarted(
-                at=now, stage=stage.id, name=stage.name, interviewer=stage.interviewer,
-                persona=stage.persona, minutes=stage.minutes,
+                at=now,
+                stage=stage.id,
+                name=stage.name,
+                interviewer=stage.interviewer,
+                persona=stage.persona,
+                minutes=stage.minutes,
             )
         )
     question = find_question(library, state.role, qid)
     events.append(
         QuestionAsked(
-            at=now, key=f"q{index + 1}", question_id=qid, stage=stage_id,
-            prompt=question.prompt, kind=question.kind,
+            at=now,
+            key=f"q{index + 1}",
+            question_id=qid,
+            stage=stage_id,
+            prompt=question.prompt,
+            kind=question.kind,
             competencies=tuple(question.competencies),
             time_box=policy.time_box(question, role, stage),
         )

@@ -196,9 +196,15 @@ def replay(events: Iterable[Event]) -> SessionState:
             index[ev.key] = len(turns)
             turns.append(
                 Turn(
-                    key=ev.key, kind="question", question_id=ev.question_id, stage=ev.stage,
-                    prompt=ev.prompt, time_box=ev.time_box, asked_at=ev.at,
-                    question_kind=ev.kind, competencies=ev.competencies,
+                    key=ev.key,
+                    kind="question",
+                    question_id=ev.question_id,
+                    stage=ev.stage,
+                    prompt=ev.prompt,
+                    time_box=ev.time_box,
+                    asked_at=ev.at,
+                    question_kind=ev.kind,
+                    competencies=ev.competencies,
                 )
             )
         elif isinstance(ev, FollowUpAsked):
@@ -206,16 +212,30 @@ def replay(events: Iterable[Event]) -> SessionState:
             index[ev.key] = len(turns)
             turns.append(
                 Turn(
-                    key=ev.key, kind="follow-up", question_id=ev.question_id,
-                    stage=parent.stage, prompt=ev.prompt, time_box=ev.time_box, asked_at=ev.at,
-                    parent=ev.parent, trigger=ev.trigger, target=ev.target, reason=ev.reason,
-                    question_kind=parent.question_kind, competencies=parent.competencies,
+                    key=ev.key,
+                    kind="follow-up",
+                    question_id=ev.question_id,
+                    stage=parent.stage,
+                    prompt=ev.prompt,
+                    time_box=ev.time_box,
+                    asked_at=ev.at,
+                    parent=ev.parent,
+                    trigger=ev.trigger,
+                    target=ev.target,
+                    reason=ev.reason,
+                    question_kind=parent.question_kind,
+                    competencies=parent.competencies,
                 )
             )
         elif isinstance(ev, AnswerSubmitted):
             update(
-                ev.key, answer=ev.text, answered_at=ev.at, duration_seconds=ev.duration_seconds,
-                overrun_seconds=ev.overrun_seconds, timed=ev.timed, draft="",
+                ev.key,
+                answer=ev.text,
+                answered_at=ev.at,
+                duration_seconds=ev.duration_seconds,
+                overrun_seconds=ev.overrun_seconds,
+                timed=ev.timed,
+                draft="",
             )
         elif isinstance(ev, TimeBoxExpired):
             update(ev.key, expired=True)
@@ -229,8 +249,12 @@ def replay(events: Iterable[Event]) -> SessionState:
             ended = ev
         state = replace(state, updated_at=ev.at)
     return replace(
-        state, turns=tuple(turns), stages_started=tuple(stages), ended=ended,
-        stage_open=stage_open, seq=n,
+        state,
+        turns=tuple(turns),
+        stages_started=tuple(stages),
+        ended=ended,
+        stage_open=stage_open,
+        seq=n,
     )
 
 

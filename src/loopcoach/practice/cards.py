@@ -38,7 +38,10 @@ RATING_BOUNDS: tuple[tuple[int, Rating], ...] = (
     (0, Rating.Again),
 )
 RATING_NAMES = {
-    Rating.Again: "again", Rating.Hard: "hard", Rating.Good: "good", Rating.Easy: "easy"
+    Rating.Again: "again",
+    Rating.Hard: "hard",
+    Rating.Good: "good",
+    Rating.Easy: "easy",
 }
 MAX_INTERVAL_DAYS = 60
 
@@ -86,9 +89,7 @@ def split_key(key: str) -> tuple[str, str]:
     """("q" or "s", id) of a card key."""
     kind, sep, ref = key.partition(":")
     if not sep or kind not in (QUESTION, STORY) or not ref:
-        raise LoopcoachError(
-            "bad-card", f"'{key}' is not a card: use q:QUESTION_ID or s:STORY_ID"
-        )
+        raise LoopcoachError("bad-card", f"'{key}' is not a card: use q:QUESTION_ID or s:STORY_ID")
     return kind, ref
 
 

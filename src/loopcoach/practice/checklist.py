@@ -54,8 +54,14 @@ def strongest_stories(
     covers = {s.id: {t for t in themes if story_covers(s, t, role)} for s in stories}
     order = {s.id: i for i, s in enumerate(stories)}
     while pool and len(chosen) < n:
-        best = max(pool, key=lambda s: (len(covers[s.id] - covered),
-                                        bool(re.search(r"\d", s.result)), -order[s.id]))
+        best = max(
+            pool,
+            key=lambda s: (
+                len(covers[s.id] - covered),
+                bool(re.search(r"\d", s.result)),
+                -order[s.id],
+            ),
+        )
         pool.remove(best)
         chosen.append(best)
         covered |= covers[best.id]
@@ -71,8 +77,7 @@ def day_of_checklist(
     out += ["## Before you start", ""]
     out += [f"- [ ] {item}" for item in role.checklist]
     out += [
-        "- [ ] Read your calibration sheet once "
-        f"(`loopcoach calibration --role {role.id}`).",
+        f"- [ ] Read your calibration sheet once (`loopcoach calibration --role {role.id}`).",
         "",
         "## Your 45-second pitch",
         "",
@@ -80,8 +85,12 @@ def day_of_checklist(
     if history.pitch:
         out += [history.pitch.strip(), ""]
     elif history.stories:
-        out += ["A draft from your stories; make it yours:", "", draft_pitch(role, history.stories),
-                ""]
+        out += [
+            "A draft from your stories; make it yours:",
+            "",
+            draft_pitch(role, history.stories),
+            "",
+        ]
     else:
         out += [
             f"1. Who you are and the scale you work at. {BLANK}",
@@ -125,7 +134,9 @@ def _risks(role: RolePack, history: History, stages: Sequence[str]) -> list[str]
             for f in weak
         ]
     counts = Counter(
-        c for q in role.questions if not stages or set(q.stages) & set(stages)
+        c
+        for q in role.questions
+        if not stages or set(q.stages) & set(stages)
         for c in q.competencies
     )
     order = {c.id: i for i, c in enumerate(role.competencies)}
@@ -174,8 +185,9 @@ def calibration_sheet(
     if amb:
         out.append(f"**{amb[0].title}**: {_one_line(amb[0].situation or amb[0].result, 200)}")
     else:
-        out.append(f"{BLANK} (what was unclear, what you assumed, how you decided, what you "
-                   "would change)")
+        out.append(
+            f"{BLANK} (what was unclear, what you assumed, how you decided, what you would change)"
+        )
     q = ambiguity_question(role)
     if q:
         out += ["", f"It answers `{q.id}`: {q.prompt}"]
@@ -188,8 +200,9 @@ def calibration_sheet(
     if level:
         lv = next((x for x in role.levels if x.id == level), None)
         if lv is None:
-            raise NotFound("level", level, f"levels of {role.id}: "
-                           f"{', '.join(x.id for x in role.levels)}")
+            raise NotFound(
+                "level", level, f"levels of {role.id}: {', '.join(x.id for x in role.levels)}"
+            )
         out += ["", f"Target level **{lv.name}**: {lv.scope}"]
         out += [f"- {s}" for s in lv.signals]
     elif role.levels:

@@ -36,7 +36,11 @@ class DayBuilder:
     """Fills each day with concrete work; keeps the rotations so nothing repeats needlessly."""
 
     def __init__(
-        self, role: RolePack, history: History, stages: tuple[str, ...], hours: float,
+        self,
+        role: RolePack,
+        history: History,
+        stages: tuple[str, ...],
+        hours: float,
         now: datetime,
     ) -> None:
         self.role, self.history, self.stages = role, history, stages
@@ -56,8 +60,11 @@ class DayBuilder:
     def focus(self, kind: str) -> tuple[str, ...]:
         if kind in ("rest", "review", "research") or not self.weak_dims:
             return ()
-        return tuple(f"{d.replace('_', ' ')}: {DIMENSION_TIPS[d]}" for d in self.weak_dims
-                     if d in DIMENSION_TIPS)
+        return tuple(
+            f"{d.replace('_', ' ')}: {DIMENSION_TIPS[d]}"
+            for d in self.weak_dims
+            if d in DIMENSION_TIPS
+        )
 
     def day(self, number: int, when: date, group: list[tuple[int, PlanDay]]) -> DayPlan:
         if not group:
@@ -69,8 +76,15 @@ class DayBuilder:
         comps = tuple(dict.fromkeys(c for e in entries for c in e.competencies))
         tasks = self._template_tasks(entries)
         if kind == "rest":
-            return DayPlan(number, when, title, kind, tasks, minutes=0,
-                           template_days=tuple(d for d, _ in group))
+            return DayPlan(
+                number,
+                when,
+                title,
+                kind,
+                tasks,
+                minutes=0,
+                template_days=tuple(d for d, _ in group),
+            )
         used = len(tasks) * TASK_MINUTES
         mock = case = None
         if "mock" in kinds:
@@ -83,13 +97,27 @@ class DayBuilder:
         if "stories" in kinds:
             stories = self._stories(2 if len(entries) == 1 else 3)
             used += 15 * len(stories)
-        n = 0 if kind == "review" else max(1, min(MAX_QUESTIONS,
-                                                  (self.budget - used) // QUESTION_MINUTES))
+        n = (
+            0
+            if kind == "review"
+            else max(1, min(MAX_QUESTIONS, (self.budget - used) // QUESTION_MINUTES))
+        )
         questions = self._questions(n, comps)
         used += n * QUESTION_MINUTES
         return DayPlan(
-            number, when, title, kind, tasks, questions, stories, case, mock, comps,
-            self.focus(kind), used, tuple(d for d, _ in group),
+            number,
+            when,
+            title,
+            kind,
+            tasks,
+            questions,
+            stories,
+            case,
+            mock,
+            comps,
+            self.focus(kind),
+            used,
+            tuple(d for d, _ in group),
         )
 
     def _template_tasks(self, entries: list[PlanDay]) -> tuple[str, ...]:
@@ -102,8 +130,7 @@ class DayBuilder:
 
     def _questions(self, n: int, comps: Sequence[str]) -> tuple[QuestionTask, ...]:
         return tuple(
-            QuestionTask(q.id, q.prompt, tuple(q.competencies))
-            for q in self.picker.take(n, comps)
+            QuestionTask(q.id, q.prompt, tuple(q.competencies)) for q in self.picker.take(n, comps)
         )
 
     def _mock(self, room: int) -> StageTask | None:
@@ -128,20 +155,28 @@ class DayBuilder:
             if self.theme_queue and not tell:
                 theme = self.theme_queue.pop(0)
                 name = self.role.competency_name(theme)
-                why = "none of your stories covers it yet" if self.history.stories else \
-                    "a theme this loop tests"
+                why = (
+                    "none of your stories covers it yet"
+                    if self.history.stories
+                    else "a theme this loop tests"
+                )
                 out.append(StoryTask(f"Draft a STAR story for {name} ({why}).", theme=theme))
             elif self.story_queue:
                 s = self.story_queue[self.story_turn % len(self.story_queue)]
                 self.story_turn += 1
-                out.append(StoryTask(
-                    f"Tell '{s.title}' as a 30-second headline, a 2-minute story and a deep "
-                    "dive; check the result has a number.", story_id=s.id))
+                out.append(
+                    StoryTask(
+                        f"Tell '{s.title}' as a 30-second headline, a 2-minute story and a deep "
+                        "dive; check the result has a number.",
+                        story_id=s.id,
+                    )
+                )
         return tuple(dict.fromkeys(out))
 
     def reinforce(self, number: int, when: date) -> DayPlan:
-        weak = self.weak_comps or [c for c in dict.fromkeys(
-            c for q in self.picker.ranked for c in q.competencies)]
+        weak = self.weak_comps or [
+            c for c in dict.fromkeys(c for q in self.picker.ranked for c in q.competencies)
+        ]
         comp = weak[self.reinforce_turn % len(weak)] if weak else None
         self.reinforce_turn += 1
         name = self.role.competency_name(comp) if comp else "your weakest answers"
@@ -156,8 +191,18 @@ class DayBuilder:
         n = max(1, min(MAX_QUESTIONS, (self.budget - used) // QUESTION_MINUTES))
         questions = self._questions(n, comps)
         return DayPlan(
-            number, when, f"Reinforce: {name}", "practice", tasks, questions, (), case, None,
-            comps, self.focus("practice"), used + n * QUESTION_MINUTES,
+            number,
+            when,
+            f"Reinforce: {name}",
+            "practice",
+            tasks,
+            questions,
+            (),
+            case,
+            None,
+            comps,
+            self.focus("practice"),
+            used + n * QUESTION_MINUTES,
         )
 
     def tomorrow(self, when: date) -> DayPlan:
@@ -177,7 +222,16 @@ class DayBuilder:
             for s in self.history.stories[:3]
         )
         return DayPlan(
-            1, when, "Interview tomorrow: final run-through", "review", tasks,
-            self._questions(n, self.weak_comps), stories, None, None, tuple(self.weak_comps),
-            self.focus("practice"), used + n * QUESTION_MINUTES,
+            1,
+            when,
+            "Interview tomorrow: final run-through",
+            "review",
+            tasks,
+            self._questions(n, self.weak_comps),
+            stories,
+            None,
+            None,
+            tuple(self.weak_comps),
+            self.focus("practice"),
+            used + n * QUESTION_MINUTES,
         )

@@ -115,6 +115,7 @@ def _slug(text: str) -> str:
 def story_themes(role: RolePack, stages: Sequence[str] = ()) -> list[str]:
     """The competencies a story bank should cover: those the behavioural questions test most,
     a question's first-named competency counting most (1, then 1/2, 1/3...)."""
+
     def pick(kinds: set[str]) -> dict[str, float]:
         weights: dict[str, float] = defaultdict(float)
         for q in role.questions:

@@ -40,7 +40,13 @@ MAX_PLAN_DAYS = 60
 DEFAULT_HOURS = 2.0
 
 __all__ = [
-    "CaseTask", "DayPlan", "QuestionTask", "StageTask", "StoryTask", "StudyPlan", "build_plan",
+    "CaseTask",
+    "DayPlan",
+    "QuestionTask",
+    "StageTask",
+    "StoryTask",
+    "StudyPlan",
+    "build_plan",
     "pick_template",
 ]
 
@@ -86,11 +92,16 @@ def _fit(days: list[tuple[int, PlanDay]], n: int) -> list[list[tuple[int, PlanDa
 def _generic_template(role: RolePack) -> PrepPlan:
     """For packs without plans: a plain ten-day shape built from the role's own material."""
     shape = [
-        ("study", "What each stage checks"), ("study", "The questions you will meet"),
-        ("stories", "Draft your story bank"), ("stories", "Tell each story at three lengths"),
-        ("practice", "Hands-on exercise"), ("practice", "Timed answers"),
-        ("mock", "Mock stage"), ("research", "Research the company"),
-        ("mock", "Second mock stage"), ("review", "Light review"),
+        ("study", "What each stage checks"),
+        ("study", "The questions you will meet"),
+        ("stories", "Draft your story bank"),
+        ("stories", "Tell each story at three lengths"),
+        ("practice", "Hands-on exercise"),
+        ("practice", "Timed answers"),
+        ("mock", "Mock stage"),
+        ("research", "Research the company"),
+        ("mock", "Second mock stage"),
+        ("review", "Light review"),
     ]
     tasks = {
         "study": f"Read how the loop runs and what each stage checks: `loopcoach role {role.id}`.",
@@ -101,7 +112,9 @@ def _generic_template(role: RolePack) -> PrepPlan:
         "review": "Skim your notes and story headlines; learn nothing new today.",
     }
     return PrepPlan(
-        id=f"{role.id}-generic", name="Ten-day preparation", days=len(shape),
+        id=f"{role.id}-generic",
+        name="Ten-day preparation",
+        days=len(shape),
         description="A plain ten-day plan for packs without plan templates.",
         schedule=[
             PlanDay(day=i + 1, title=title, kind=kind, tasks=[tasks[kind]])  # type: ignore[arg-type]
@@ -125,8 +138,9 @@ def _rests(days: list[DayPlan], slots: list[list[tuple[int, PlanDay]]]) -> list[
         if d.kind == "rest":
             since = 0
         elif not slot and since >= 6 and not rest_soon:
-            d = DayPlan(d.number, d.date, "Rest", "rest",
-                        ("Take the day off; rested beats crammed.",))
+            d = DayPlan(
+                d.number, d.date, "Rest", "rest", ("Take the day off; rested beats crammed.",)
+            )
             since = 0
         else:
             since += 1
@@ -164,27 +178,41 @@ def build_plan(
 
     def finish(interview: date, mode: str, template: str | None, days: list[DayPlan]) -> StudyPlan:
         return StudyPlan(
-            role=role.id, role_name=role.info.name, interview_date=interview, today=today,
-            mode=mode, template=template, hours_per_day=hours_per_day, days=tuple(days),
-            stages=stages, notes=tuple(notes), weakest_competencies=tuple(b.weak_comps),
-            weakest_dimensions=tuple(b.weak_dims), uncovered_themes=tuple(b.uncovered),
+            role=role.id,
+            role_name=role.info.name,
+            interview_date=interview,
+            today=today,
+            mode=mode,
+            template=template,
+            hours_per_day=hours_per_day,
+            days=tuple(days),
+            stages=stages,
+            notes=tuple(notes),
+            weakest_competencies=tuple(b.weak_comps),
+            weakest_dimensions=tuple(b.weak_dims),
+            uncovered_themes=tuple(b.uncovered),
         )
 
     if left <= 1:
         if left < 1:
-            notes.append(f"The interview date {interview_date.isoformat()} is today or past; "
-                         "this is a plan for an interview tomorrow.")
+            notes.append(
+                f"The interview date {interview_date.isoformat()} is today or past; "
+                "this is a plan for an interview tomorrow."
+            )
         return finish(today + timedelta(days=1), "tomorrow", None, [b.tomorrow(today)])
     n = min(left, MAX_PLAN_DAYS)
     start = interview_date - timedelta(days=n)
     if left > MAX_PLAN_DAYS:
-        notes.append(f"The plan starts on {start.isoformat()}; until then, practise the cards "
-                     f"due each day with `loopcoach practice --role {role.id}`.")
+        notes.append(
+            f"The plan starts on {start.isoformat()}; until then, practise the cards "
+            f"due each day with `loopcoach practice --role {role.id}`."
+        )
     template = pick_template(role.plans, n) or _generic_template(role)
     expanded = _expand(template)
     slots = _fit(expanded, n)
-    mode = "template" if n == len(expanded) else ("compressed" if n < len(expanded)
-                                                   else "stretched")
+    mode = (
+        "template" if n == len(expanded) else ("compressed" if n < len(expanded) else "stretched")
+    )
     days = [b.day(i + 1, start + timedelta(days=i), slot) for i, slot in enumerate(slots)]
     if mode == "stretched":
         days = _rests(days, slots)

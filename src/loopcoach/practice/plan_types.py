@@ -60,8 +60,9 @@ class DayPlan:
             "title": self.title,
             "kind": self.kind,
             "tasks": list(self.tasks),
-            "questions": [asdict(q) | {"competencies": list(q.competencies)}
-                          for q in self.questions],
+            "questions": [
+                asdict(q) | {"competencies": list(q.competencies)} for q in self.questions
+            ],
             "stories": [asdict(s) for s in self.stories],
             "case": asdict(self.case) if self.case else None,
             "mock": asdict(self.mock) if self.mock else None,

@@ -94,7 +94,8 @@ class Progress:
             "due_now": self.due_now,
             "next_due": (
                 {"key": self.next_due[0], "due": self.next_due[1].isoformat()}
-                if self.next_due else None
+                if self.next_due
+                else None
             ),
             "stories": self.stories,
         }
@@ -115,11 +116,17 @@ def by_day(attempts: Sequence[Attempt], tz: tzinfo = UTC) -> list[DayPoint]:
         for a in items:
             for k, v in a.dimensions.items():
                 dims[k].append(v)
-        out.append(DayPoint(
-            d, len(items), sum(a.score for a in items) / len(items),
-            {k: sum(v) / len(v) for k, v in sorted(dims.items(),
-                                                   key=lambda kv: _dim_order(kv[0]))},
-        ))
+        out.append(
+            DayPoint(
+                d,
+                len(items),
+                sum(a.score for a in items) / len(items),
+                {
+                    k: sum(v) / len(v)
+                    for k, v in sorted(dims.items(), key=lambda kv: _dim_order(kv[0]))
+                },
+            )
+        )
     return out
 
 
@@ -175,31 +182,39 @@ def progress(
     today = local_date(now, tz)
     score = trend("score", [d.score for d in days])
     dims = [
-        t for name in DIMENSIONS
+        t
+        for name in DIMENSIONS
         if (t := trend(name, [d.dimensions[name] for d in days if name in d.dimensions]))
     ]
     comps = merged_competencies(attempts, roles)
     best = sorted(comps, key=lambda f: (-f.mean, -f.n, f.id))[:top]
-    weakest = [f for f in sorted(comps, key=lambda f: (f.mean, -f.n, f.id))
-               if f not in best][:top]
+    weakest = [f for f in sorted(comps, key=lambda f: (f.mean, -f.n, f.id)) if f not in best][:top]
     active = {local_date(a.created_at, tz) for a in attempts}
     active |= {local_date(r.reviewed_at, tz) for r in history.reviews}
     current, longest = streaks(active, today)
     cards = dict(history.cards)
     due_now = sum(1 for c in cards.values() if as_utc(c.due) <= as_utc(now))
     return Progress(
-        role=role, today=today, attempts=len(attempts), days=tuple(days), score=score,
-        dimensions=tuple(dims), best_competencies=tuple(best),
-        weakest_competencies=tuple(weakest), streak=current, longest_streak=longest,
-        reviews=len(history.reviews), cards=len(cards), due_now=due_now,
-        next_due=next_due(cards), stories=story_figures(history, roles if role else ()),
+        role=role,
+        today=today,
+        attempts=len(attempts),
+        days=tuple(days),
+        score=score,
+        dimensions=tuple(dims),
+        best_competencies=tuple(best),
+        weakest_competencies=tuple(weakest),
+        streak=current,
+        longest_streak=longest,
+        reviews=len(history.reviews),
+        cards=len(cards),
+        due_now=due_now,
+        next_due=next_due(cards),
+        stories=story_figures(history, roles if role else ()),
     )
 
 
 def story_figures(history: History, roles: Sequence[RolePack]) -> dict[str, Any]:
-    told = {
-        split_key(r.card_key)[1] for r in history.reviews if r.card_key.startswith(STORY + ":")
-    }
+    told = {split_key(r.card_key)[1] for r in history.reviews if r.card_key.startswith(STORY + ":")}
     out: dict[str, Any] = {
         "total": len(history.stories),
         "practised": sorted(s.id for s in history.stories if s.id in told),

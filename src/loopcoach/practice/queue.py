@@ -66,6 +66,10 @@ def story_notes(story: PracticeStory, length: str) -> list[str]:
         return list(story.two_minute)
     if length == "deep" and story.deep_dive:
         return list(story.deep_dive)
-    star = [("Situation", story.situation), ("Task", story.task), ("Action", story.action),
-            ("Result", story.result)]
+    star = [
+        ("Situation", story.situation),
+        ("Task", story.task),
+        ("Action", story.action),
+        ("Result", story.result),
+    ]
     return [f"{k}: {v}" for k, v in star if v]

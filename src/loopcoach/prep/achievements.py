@@ -50,12 +50,19 @@ DUTY_OPENER = re.compile(
 _DETERMINER = re.compile(
     r"^(?:the|a|an|our|my|its|their|all|every|each|two|three|four|five|six|seven|eight|nine|"
     r"ten|twelve|twenty|dozens|hundreds|end-to-end|company-wide|org-wide|"
-    r"new|weekly|quarterly|monthly|daily|annual)\b|^(?:\d|[$£€]|cross-|multi-)", re.IGNORECASE)
-_ADVERB = re.compile(r"^(?:successfully|personally|jointly|independently|single-handedly|"
-                     r"quickly|proactively|also|then|and)$", re.IGNORECASE)
-_NUMBER = (r"(?:[$£€]\s?)?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|x\b|k\b|m\b|bn\b|b\b|M\b|K\b))?|"
-           r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
-           r"twenty|thirty|forty|fifty|hundred|a dozen|dozens|hundreds|thousands)\b")
+    r"new|weekly|quarterly|monthly|daily|annual)\b|^(?:\d|[$£€]|cross-|multi-)",
+    re.IGNORECASE,
+)
+_ADVERB = re.compile(
+    r"^(?:successfully|personally|jointly|independently|single-handedly|"
+    r"quickly|proactively|also|then|and)$",
+    re.IGNORECASE,
+)
+_NUMBER = (
+    r"(?:[$£€]\s?)?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|x\b|k\b|m\b|bn\b|b\b|M\b|K\b))?|"
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"twenty|thirty|forty|fifty|hundred|a dozen|dozens|hundreds|thousands)\b"
+)
 # something changed: result verbs, a number that moved, a comparison with a baseline or budget
 CHANGE = re.compile(
     r"\b(?:cut|cutting|reduc\w*|increas\w*|improv\w*|sav(?:e|ed|es|ing)|grew|grow\w*|rais\w*|"
@@ -104,8 +111,10 @@ _STOP_TAIL_WORDS = """
 _STOP_TAIL = frozenset(_STOP_TAIL_WORDS.split())
 _UNIT_WORDS = "ms s sec secs min mins h hrs hours tb gb pb mb kb rps qps tps fte ftes pts pp bps"
 _UNITS = frozenset(_UNIT_WORDS.split())
-_WORDNUM_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen twenty "
-                  "thirty forty fifty hundred dozen dozens hundreds thousands")
+_WORDNUM_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve fifteen twenty "
+    "thirty forty fifty hundred dozen dozens hundreds thousands"
+)
 _WORDNUM = frozenset(_WORDNUM_WORDS.split())
 
 
@@ -146,11 +155,19 @@ def opens_with_action(text: str) -> bool:
         return True
     if re.fullmatch(r"(?:co-|re-|over|out|up)?[a-z-]{2,}(?:ed|ied)", low) and len(low) > 4:
         # "Seasoned TPM with..." is an adjective: a past verb is followed by an object
-        return not re.match(r"^(?:program|product|project|technical|engineering|manager|"
-                            r"professional|leader)\b", rest, re.IGNORECASE)
+        return not re.match(
+            r"^(?:program|product|project|technical|engineering|manager|"
+            r"professional|leader)\b",
+            rest,
+            re.IGNORECASE,
+        )
     # present tense or gerund: "Lead the...", "Drives 3...", "Leading the..."
-    return bool(re.fullmatch(r"[a-z-]{3,}(?:s|ing)?", low) and rest
-                and _DETERMINER.match(rest) and low not in _STOP_TAIL)
+    return bool(
+        re.fullmatch(r"[a-z-]{3,}(?:s|ing)?", low)
+        and rest
+        and _DETERMINER.match(rest)
+        and low not in _STOP_TAIL
+    )
 
 
 def sized(text: str) -> bool:
@@ -179,8 +196,13 @@ def classify(text: str, lang: str = "en") -> LineKind:
         n_words = len(re.findall(r"[^\W\d_]+", t))
         numbers = bool(CHANGE_NUMBER.search(t) or sized(t) or re.search(r"\d", t))
         kind = "achievement" if n_words >= 5 and numbers else "duty" if n_words >= 5 else "other"
-        return LineKind(kind, False, bool(CHANGE_NUMBER.search(t)), numbers,
-                        "a line with numbers (not English: read by its numbers only)")
+        return LineKind(
+            kind,
+            False,
+            bool(CHANGE_NUMBER.search(t)),
+            numbers,
+            "a line with numbers (not English: read by its numbers only)",
+        )
     words = _words(t)
     action = opens_with_action(t)
     change = bool(CHANGE.search(t) or CHANGE_NUMBER.search(t) or _PERSUADED.match(t))
@@ -189,21 +211,36 @@ def classify(text: str, lang: str = "en") -> LineKind:
         return LineKind("other", action, change, size, "too short to be an achievement")
     duty = bool(DUTY_OPENER.match(t))
     if duty and not (change and CHANGE_NUMBER.search(t)):
-        return LineKind("duty", action, change, size,
-                        "describes a remit, not something you did and what changed")
+        return LineKind(
+            "duty",
+            action,
+            change,
+            size,
+            "describes a remit, not something you did and what changed",
+        )
     if action and (change or (size and not _UPKEEP.match(t))):
-        return LineKind("achievement", action, change, size,
-                        "an action with a result" if change else "an action sized by numbers")
+        return LineKind(
+            "achievement",
+            action,
+            change,
+            size,
+            "an action with a result" if change else "an action sized by numbers",
+        )
     if not action and CHANGE_NUMBER.search(t) and change and len(words) >= 5:
         return LineKind("achievement", action, change, size, "a result with a number")
     if action:
-        return LineKind("duty", action, change, size,
-                        "says what you did but not what changed or how big it was")
-    if len(words) >= 6 and re.search(r"\b(?:i|we)\s+\w+(?:ed|t)\b", t, re.IGNORECASE) and (
-            change or size):
+        return LineKind(
+            "duty", action, change, size, "says what you did but not what changed or how big it was"
+        )
+    if (
+        len(words) >= 6
+        and re.search(r"\b(?:i|we)\s+\w+(?:ed|t)\b", t, re.IGNORECASE)
+        and (change or size)
+    ):
         return LineKind("achievement", True, change, size, "a sentence about your work")
-    return LineKind("duty" if len(words) >= 5 else "other", action, change, size,
-                    "no action and no result")
+    return LineKind(
+        "duty" if len(words) >= 5 else "other", action, change, size, "no action and no result"
+    )
 
 
 # --- quantities -------------------------------------------------------------------------------
@@ -226,10 +263,9 @@ def quantities(text: str) -> list[str]:
             raw = m.group("n")
             if re.fullmatch(r"(?:19|20)\d\d", raw):
                 continue  # a year
-            if raw.lower() in _WORDNUM | {"a dozen"} and not re.match(
-                    r"\s+[a-z]", text[end:]):
+            if raw.lower() in _WORDNUM | {"a dozen"} and not re.match(r"\s+[a-z]", text[end:]):
                 continue
-        if text[end:end + 1].isalpha() and not core[-1:].isalpha():
+        if text[end : end + 1].isalpha() and not core[-1:].isalpha():
             # glued unit: "1.2M", "620ms", "3x" are caught by _NUMBER; "p99" by the lookbehind
             tail = re.match(r"[A-Za-z]+", text[end:])
             if tail and tail.group(0).lower() in _UNITS:
@@ -254,8 +290,9 @@ def _with_unit(text: str, core: str, end: int) -> tuple[str, int]:
             break
         word = m.group(1)
         low = word.lower()
-        if low in _STOP_TAIL or (word[:1].isupper() and not taken and low not in _UNITS
-                                 and not word.isupper()):
+        if low in _STOP_TAIL or (
+            word[:1].isupper() and not taken and low not in _UNITS and not word.isupper()
+        ):
             break
         taken.append(word)
         pos = m.end()
@@ -269,8 +306,11 @@ def _with_unit(text: str, core: str, end: int) -> tuple[str, int]:
 
 def scale_of(text: str) -> list[str]:
     """The quantities that size the work (teams, users, services, duration, money)."""
-    return [q for q in quantities(text) if not CHANGE_NUMBER.fullmatch(q.strip())
-            and not q.lower().startswith("from ")]
+    return [
+        q
+        for q in quantities(text)
+        if not CHANGE_NUMBER.fullmatch(q.strip()) and not q.lower().startswith("from ")
+    ]
 
 
 # --- language ---------------------------------------------------------------------------------
@@ -278,7 +318,7 @@ def scale_of(text: str) -> list[str]:
 _STOPWORDS = {
     "en": "the and of to in for with on at by from was were is are our we i my as an a that",
     "de": "der die das und für mit von zu im den dem ein eine ist wir ich auf bei als des "
-          "aus sowie",
+    "aus sowie",
     "fr": "le la les et des du pour avec dans en un une est sur par au aux nous je de ses",
     "es": "el la los las y de para con en un una es por del al nos que se como",
     "nl": "de het en van voor met een op in is bij naar wij ik als aan",
@@ -286,8 +326,15 @@ _STOPWORDS = {
     "pt": "o a os as e de para com em um uma é do da dos no na que",
 }
 _STOPSETS = {k: frozenset(v.split()) for k, v in _STOPWORDS.items()}
-LANGUAGE_NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish",
-                  "nl": "Dutch", "it": "Italian", "pt": "Portuguese"}
+LANGUAGE_NAMES = {
+    "en": "English",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "nl": "Dutch",
+    "it": "Italian",
+    "pt": "Portuguese",
+}
 
 
 def language_of(text: str) -> str:

@@ -24,8 +24,10 @@ _DATE = (
     rf"(?:{_MONTH},?\s+{_YEAR}|\d{{1,2}}[/.]{_YEAR}|{_YEAR}-\d{{2}}(?:-\d{{2}})?|"
     rf"(?:spring|summer|autumn|fall|winter|q[1-4]|h[12])\s+{_YEAR}|{_YEAR})"
 )
-_END = (rf"(?:{_DATE}|present|current|now|today|ongoing|date|heute|aktuell|jetzt|"
-        r"aujourd'hui|présent|actuel|hoy|actualidad|presente|oggi|heden|atual)")
+_END = (
+    rf"(?:{_DATE}|present|current|now|today|ongoing|date|heute|aktuell|jetzt|"
+    r"aujourd'hui|présent|actuel|hoy|actualidad|presente|oggi|heden|atual)"
+)
 RANGE = re.compile(
     rf"(?<![\w/])(?P<start>{_DATE})\s*(?:-|–|—|to|until|till|→)\s*(?P<end>{_END})\b\.?",
     re.IGNORECASE,
@@ -41,24 +43,62 @@ _TITLE_WORDS = re.compile(
 _SEPARATORS = re.compile(r"\s+(?:\||—|–|-|·|•|@|at)\s+|\t+")
 SECTIONS: dict[str, tuple[str, ...]] = {
     "history": (
-        "experience", "work experience", "professional experience", "employment",
-        "employment history", "work history", "career history", "career", "relevant experience",
-        "selected experience", "experience highlights", "berufserfahrung", "erfahrung",
-        "beruflicher werdegang", "expérience", "expérience professionnelle", "experiencia",
-        "experiencia profesional", "esperienza", "werkervaring",
+        "experience",
+        "work experience",
+        "professional experience",
+        "employment",
+        "employment history",
+        "work history",
+        "career history",
+        "career",
+        "relevant experience",
+        "selected experience",
+        "experience highlights",
+        "berufserfahrung",
+        "erfahrung",
+        "beruflicher werdegang",
+        "expérience",
+        "expérience professionnelle",
+        "experiencia",
+        "experiencia profesional",
+        "esperienza",
+        "werkervaring",
     ),
     "projects": ("projects", "selected projects", "key projects", "side projects", "programs"),
     "summary": ("summary", "profile", "about", "about me", "professional summary", "objective"),
     "other": (
-        "education", "skills", "technical skills", "certifications", "certificates", "languages",
-        "interests", "awards", "publications", "contact", "references", "volunteering",
-        "courses", "training", "tools", "core skills", "competencies", "hobbies", "links",
-        "skills and tools", "education and certifications", "ausbildung", "kenntnisse",
-        "sprachen", "formation", "compétences", "langues", "formación", "idiomas",
+        "education",
+        "skills",
+        "technical skills",
+        "certifications",
+        "certificates",
+        "languages",
+        "interests",
+        "awards",
+        "publications",
+        "contact",
+        "references",
+        "volunteering",
+        "courses",
+        "training",
+        "tools",
+        "core skills",
+        "competencies",
+        "hobbies",
+        "links",
+        "skills and tools",
+        "education and certifications",
+        "ausbildung",
+        "kenntnisse",
+        "sprachen",
+        "formation",
+        "compétences",
+        "langues",
+        "formación",
+        "idiomas",
     ),
 }
 _SECTION_NAMES = {name: kind for kind, names in SECTIONS.items() for name in names}
-
 
 
 @dataclass(frozen=True)
@@ -286,8 +326,13 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
         if section == "preamble":
             preamble.append(line.lstrip("# "))
             continue
-        if (cur is not None and not cur.bullets and not pending and not cur.company
-                and _is_shortline(line)):
+        if (
+            cur is not None
+            and not cur.bullets
+            and not pending
+            and not cur.company
+            and _is_shortline(line)
+        ):
             cur.company = _clean(line.split(" | ")[0].lstrip("# "))
             continue
         if cur is not None and not cur.bullets and not _is_shortline(line):
@@ -301,8 +346,16 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
         preamble = preamble[:2] if drafts else preamble
     name, headline, extra = _preamble(preamble)
     summary_text = " ".join(summary) or extra
-    return _finish(drafts, source=source, fmt=fmt, pages=pages, text=text, name=name,
-                   headline=headline, summary=summary_text)
+    return _finish(
+        drafts,
+        source=source,
+        fmt=fmt,
+        pages=pages,
+        text=text,
+        name=name,
+        headline=headline,
+        summary=summary_text,
+    )
 
 
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -473,6 +526,14 @@ def from_json_resume(doc: Mapping[str, Any], *, source: str) -> WorkHistory:
     name = str(basics.get("name") or "")
     label = str(basics.get("label") or "")
     text = "\n".join([name, label, summary, *lines])
-    history = _finish(drafts, source=source, fmt="json-resume", pages=0, text=text,
-                      name=name, headline=label, summary=summary)
+    history = _finish(
+        drafts,
+        source=source,
+        fmt="json-resume",
+        pages=0,
+        text=text,
+        name=name,
+        headline=label,
+        summary=summary,
+    )
     return replace(history, text=text)

@@ -125,18 +125,27 @@ def sniff(data: bytes, name: str, claimed: str) -> str:
     head = data[:1024]
     if b"%PDF-" in head:
         if claimed == "docx":
-            raise fail("resume-format", name, "this is a PDF, not a .docx file; rename it to "
-                       ".pdf or save it again as .docx")
+            raise fail(
+                "resume-format",
+                name,
+                "this is a PDF, not a .docx file; rename it to .pdf or save it again as .docx",
+            )
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         if claimed not in ("docx", "pdf") and b"word/" not in data[:65536]:
-            raise fail("resume-format", name, "the content is a zip archive, not a résumé; "
-                       f"save the résumé as {SUFFIX_HINT}")
+            raise fail(
+                "resume-format",
+                name,
+                f"the content is a zip archive, not a résumé; save the résumé as {SUFFIX_HINT}",
+            )
         return "docx" if claimed != "pdf" else "pdf"  # pdf_text explains the mismatch
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            raise fail("resume-format", name, f"the content is not text but {what}; "
-                       f"save the résumé as {SUFFIX_HINT}")
+            raise fail(
+                "resume-format",
+                name,
+                f"the content is not text but {what}; save the résumé as {SUFFIX_HINT}",
+            )
     if claimed in ("pdf", "docx"):
         return claimed  # pdf_text and docx_text say what is wrong with it
     text = decode_text(data, name)
@@ -146,7 +155,8 @@ def sniff(data: bytes, name: str, claimed: str) -> str:
     if claimed == "json-resume":
         return claimed  # _load_json says what is wrong
     if re.search(r"\\documentclass|\\begin\{document\}|\\begin\{itemize\}", text) or (
-            len(re.findall(r"\\item\b|\\resumeItem\b", text)) >= 2):
+        len(re.findall(r"\\item\b|\\resumeItem\b", text)) >= 2
+    ):
         return "latex"
     return claimed
 
@@ -164,15 +174,17 @@ def _with_limits(history: WorkHistory, name: str) -> WorkHistory:
         from loopcoach.prep.achievements import LANGUAGE_NAMES, language_of
 
         lang = language_of(history.text)
-        note = (f" (this résumé looks {LANGUAGE_NAMES.get(lang, lang)}: loopcoach reads roles "
-                "best in English, and matching to questions is English-only)"
-                if lang != "en" else "")
+        note = (
+            f" (this résumé looks {LANGUAGE_NAMES.get(lang, lang)}: loopcoach reads roles "
+            "best in English, and matching to questions is English-only)"
+            if lang != "en"
+            else ""
+        )
         raise fail(
             "resume-no-history",
             name,
             "found no roles or achievements; put each role on its own line with its dates "
-            "(e.g. 'Mar 2021 – Present') and each achievement on a line starting with '- '"
-            + note,
+            "(e.g. 'Mar 2021 – Present') and each achievement on a line starting with '- '" + note,
         )
     return history
 
@@ -199,8 +211,11 @@ def decode_text(data: bytes, name: str) -> str:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise fail("resume-encoding", name, f"invalid UTF-16 at byte offset {exc.start}; "
-                       "save the file as UTF-8 text") from None
+            raise fail(
+                "resume-encoding",
+                name,
+                f"invalid UTF-16 at byte offset {exc.start}; save the file as UTF-8 text",
+            ) from None
     else:
         if b"\x00" in data[:4096]:
             raise fail(
@@ -210,8 +225,11 @@ def decode_text(data: bytes, name: str) -> str:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             if _looks_binary(data):
-                raise fail("resume-format", name, "the content is binary, not text; save the "
-                           f"résumé as {SUFFIX_HINT}") from None
+                raise fail(
+                    "resume-format",
+                    name,
+                    f"the content is binary, not text; save the résumé as {SUFFIX_HINT}",
+                ) from None
             bad = data[exc.start : exc.start + 1].hex()
             raise fail(
                 "resume-encoding",
@@ -222,8 +240,12 @@ def decode_text(data: bytes, name: str) -> str:
     sample = text[:20000]
     controls = len(_CONTROL.findall(sample))
     if sample and controls / len(sample) > 0.01:
-        raise fail("resume-format", name, f"the content is binary, not text ({controls} control "
-                   f"characters); save the résumé as {SUFFIX_HINT}")
+        raise fail(
+            "resume-format",
+            name,
+            f"the content is binary, not text ({controls} control "
+            f"characters); save the résumé as {SUFFIX_HINT}",
+        )
     return text
 
 
@@ -253,8 +275,11 @@ def _load_json(text: str, name: str) -> dict[str, object]:
             "or save the résumé as .md or .txt",
         )
     if _has_nul(doc):
-        raise fail("resume-json", name, "a value contains a NUL character (\\u0000); remove it "
-                   "and try again")
+        raise fail(
+            "resume-json",
+            name,
+            "a value contains a NUL character (\\u0000); remove it and try again",
+        )
     return doc
 
 
@@ -395,8 +420,10 @@ def docx_text(data: bytes, name: str) -> tuple[str, int]:
             _docx_paragraph(Paragraph(child, doc), lines)
         elif tag == "tbl":
             for row in Table(child, doc).rows:
-                cells = [" <br> ".join(p.strip() for p in c.text.split("\n") if p.strip())
-                         for c in row.cells]
+                cells = [
+                    " <br> ".join(p.strip() for p in c.text.split("\n") if p.strip())
+                    for c in row.cells
+                ]
                 cells = list(dict.fromkeys(c for c in cells if c))
                 if cells:
                     lines.append("| " + " | ".join(cells) + " |")
@@ -442,10 +469,13 @@ def strip_markdown(text: str) -> str:
 _TEX_SECTION = re.compile(r"\\(?:sub)*section\*?\{([^{}]*)\}")
 _TEX_KEEP_ARG = re.compile(
     r"\\(?:textbf|textit|emph|underline|textsc|small|large|Large|huge|mbox|textnormal|"
-    r"text|uppercase|MakeUppercase|scshape|bfseries)\*?\{([^{}]*)\}")
+    r"text|uppercase|MakeUppercase|scshape|bfseries)\*?\{([^{}]*)\}"
+)
 _TEX_HREF = re.compile(r"\\href\{[^{}]*\}\{([^{}]*)\}")
-_TEX_ITEM_MACRO = re.compile(r"\\(?:resumeItem|cvitem|item)\*?(?:\[[^\]]*\])?\s*"
-                             r"(?:\{((?:[^{}]|\{[^{}]*\})*)\})?")
+_TEX_ITEM_MACRO = re.compile(
+    r"\\(?:resumeItem|cvitem|item)\*?(?:\[[^\]]*\])?\s*"
+    r"(?:\{((?:[^{}]|\{[^{}]*\})*)\})?"
+)
 _TEX_MULTI = re.compile(r"\\[A-Za-z]+\*?((?:\s*\{(?:[^{}]|\{[^{}]*\})*\}){2,})")
 
 
@@ -462,8 +492,17 @@ def latex_text(text: str) -> str:
         text = _TEX_KEEP_ARG.sub(r"\1", text)
     text = _TEX_SECTION.sub(lambda m: "\n# " + m.group(1) + "\n", text)
     text = _TEX_MULTI.sub(
-        lambda m: "\n" + " | ".join(a.strip() for a in re.findall(
-            r"\{((?:[^{}]|\{[^{}]*\})*)\}", m.group(1)) if a.strip()) + "\n", text)
+        lambda m: (
+            "\n"
+            + " | ".join(
+                a.strip()
+                for a in re.findall(r"\{((?:[^{}]|\{[^{}]*\})*)\}", m.group(1))
+                if a.strip()
+            )
+            + "\n"
+        ),
+        text,
+    )
     text = _TEX_ITEM_MACRO.sub(lambda m: "\n- " + (m.group(1) or ""), text)
     text = re.sub(r"\\(?:begin|end)\{[^{}]*\}(?:\{[^{}]*\}|\[[^\]]*\])*", "\n", text)
     text = text.replace("\\\\", "\n")

@@ -38,8 +38,14 @@ from loopcoach.prep.stories import Story, clean
 
 F32 = npt.NDArray[np.float32]
 
-WEIGHTS = {"points": 0.75, "outline": 0.25, "pointers": 0.5, "cues": 0.7, "prompt": 0.3,
-           "about": 0.25}
+WEIGHTS = {
+    "points": 0.75,
+    "outline": 0.25,
+    "pointers": 0.5,
+    "cues": 0.7,
+    "prompt": 0.3,
+    "about": 0.25,
+}
 BEHAVIOURAL_BONUS = 0.03
 THEME_BONUS = 0.02  # per shared competency, at most two
 MAX_THEMES = 3
@@ -63,7 +69,8 @@ def story_text(story: Story) -> str:
     text = story.text
     if story.context:
         text = text.replace(f"I was {story.context}.", "").replace(
-            f"I worked on {story.context}.", "")
+            f"I worked on {story.context}.", ""
+        )
     return " ".join(text.split()) or story.title
 
 
@@ -318,20 +325,22 @@ def tag_themes(
             for k, comp in enumerate(role.questions[qi].competencies):
                 # a competency many questions test says less about this story
                 rarity = 1.0 / math.sqrt(tested[comp] or 1)
-                weight[comp] = (weight.get(comp, 0.0)
-                                + score * (1.0, 0.7, 0.5, 0.4)[min(k, 3)] * rarity)
+                weight[comp] = (
+                    weight.get(comp, 0.0) + score * (1.0, 0.7, 0.5, 0.4)[min(k, 3)] * rarity
+                )
         if not weight:
             out.append(())
             continue
         top = max(weight.values())
-        keep = sorted((c for c in weight if weight[c] >= top / 2),
-                      key=lambda c: (-weight[c], order.index(c) if c in order else 99))
+        keep = sorted(
+            (c for c in weight if weight[c] >= top / 2),
+            key=lambda c: (-weight[c], order.index(c) if c in order else 99),
+        )
         out.append(tuple(keep[:MAX_THEMES]))
     return out
 
 
-def _why(shared: tuple[str, ...], names: dict[str, str], sig: dict[str, float],
-         point: str) -> str:
+def _why(shared: tuple[str, ...], names: dict[str, str], sig: dict[str, float], point: str) -> str:
     parts = []
     if shared:
         parts.append("shares " + " and ".join(names.get(t, t) for t in shared))
@@ -368,8 +377,11 @@ def coverage(table: MatchTable) -> dict[str, Any]:
         "cells": cells,
         "counts": counts,
         "uncovered": [t for t in themes if counts[t] == 0 and t in story_themes],
-        "legend": {"2": "tagged with the theme", "1": "answers a question testing it",
-                   "0": "neither"},
+        "legend": {
+            "2": "tagged with the theme",
+            "1": "answers a question testing it",
+            "0": "neither",
+        },
     }
 
 
@@ -407,13 +419,15 @@ def probe_bullets(
     out = []
     for b, why in chosen[:limit]:
         entry = history.entries[b.entry]
-        out.append({
-            "bullet": b.id,
-            "text": b.text,
-            "entry": entry.label,
-            "why": why,
-            "questions": [p.format(short=_short(b.text)) for p in DEEP_DIVE],
-        })
+        out.append(
+            {
+                "bullet": b.id,
+                "text": b.text,
+                "entry": entry.label,
+                "why": why,
+                "questions": [p.format(short=_short(b.text)) for p in DEEP_DIVE],
+            }
+        )
     return out
 
 
@@ -431,21 +445,26 @@ def priorities(
             continue
         if qm.matches:
             top = qm.matches[0]
-            advice = (f"Story {top.story} ('{titles[top.story]}') is a start at {top.score}: "
-                      "fill in its [add: ...] prompts or find a closer story")
+            advice = (
+                f"Story {top.story} ('{titles[top.story]}') is a start at {top.score}: "
+                "fill in its [add: ...] prompts or find a closer story"
+            )
         else:
             advice = "Find a story that shows: " + "; ".join(
-                _lower(tp.label) for tp in q.talking_points[:3])
-        gaps.append({
-            "question": q.id,
-            "prompt": q.prompt,
-            "kind": q.kind,
-            "priority": q.priority,
-            "best": qm.best,
-            "themes": list(q.competencies),
-            "story": qm.matches[0].story if qm.matches else None,
-            "advice": advice,
-        })
+                _lower(tp.label) for tp in q.talking_points[:3]
+            )
+        gaps.append(
+            {
+                "question": q.id,
+                "prompt": q.prompt,
+                "kind": q.kind,
+                "priority": q.priority,
+                "best": qm.best,
+                "themes": list(q.competencies),
+                "story": qm.matches[0].story if qm.matches else None,
+                "advice": advice,
+            }
+        )
     gaps.sort(key=lambda g: (g["priority"] != "core", kind_rank[g["kind"]], g["best"]))
     best_for: dict[int, list[str]] = {s.id: [] for s in table.stories}
     for qm in table.per_question:
@@ -466,26 +485,40 @@ def priorities(
     ]
     names = {c.id: c.name for c in role.competencies}
     themes = [
-        {"theme": t, "name": names[t],
-         "questions": [q.id for q in role.questions if t in q.competencies]}
+        {
+            "theme": t,
+            "name": names[t],
+            "questions": [q.id for q in role.questions if t in q.competencies],
+        }
         for t in cov["uncovered"]
     ]
     probes = probe_bullets(history, resume)
     first: list[str] = []
     if gaps:
-        first.append(f"{len(gaps)} likely questions have no good story yet; start with: "
-                     f"{gaps[0]['prompt']}")
+        first.append(
+            f"{len(gaps)} likely questions have no good story yet; start with: {gaps[0]['prompt']}"
+        )
     if themes:
         first.append("No story shows " + ", ".join(t["name"] for t in themes[:4]))
     for o in overused[:1]:
-        first.append(f"'{o['title']}' is the best story for {len(o['questions'])} questions: "
-                     "prepare a second one")
+        first.append(
+            f"'{o['title']}' is the best story for {len(o['questions'])} questions: "
+            "prepare a second one"
+        )
     if probes:
-        first.append(f"Prepare the deep dive on {len(probes)} résumé bullets, starting with "
-                     f"'{_short(probes[0]['text'])}'")
+        first.append(
+            f"Prepare the deep dive on {len(probes)} résumé bullets, starting with "
+            f"'{_short(probes[0]['text'])}'"
+        )
     first += list(resume.fix_first[:1])
-    return {"first": first, "gaps": gaps, "themes": themes, "overused": overused,
-            "probe": probes, "resume": list(resume.fix_first)}
+    return {
+        "first": first,
+        "gaps": gaps,
+        "themes": themes,
+        "overused": overused,
+        "probe": probes,
+        "resume": list(resume.fix_first),
+    }
 
 
 def _lower(text: str) -> str:
@@ -494,8 +527,10 @@ def _lower(text: str) -> str:
 
 # --- a question in the user's own words -------------------------------------------------------
 
-_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen "
-                 "twenty thirty forty fifty hundred dozen")
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve fifteen "
+    "twenty thirty forty fifty hundred dozen"
+)
 _WORDS_OF_NUMBERS = frozenset(_NUMBER_WORDS.split())
 ABOUT_SCALE = {"minilm": (0.10, 0.70), "lexical": (0.05, 0.55)}
 
@@ -506,7 +541,8 @@ def story_about(story: Story) -> str:
     text = clean(" ".join([story.situation, story.task, story.action]))
     if story.context:
         text = text.replace(f"I was {story.context}.", "").replace(
-            f"I worked on {story.context}.", "")
+            f"I worked on {story.context}.", ""
+        )
     return " ".join(text.split()) or story.title
 
 
@@ -516,16 +552,25 @@ def _story_sentences(story: Story) -> list[str]:
     return [p for p in parts if len(p.split()) >= 3] or [about]
 
 
-_QUESTION_WORDS = frozenset(stems(
-    "across involving involve managing manage handle handled keep track you're you've "
-    "your yours situation imagine suppose approach would need needs going example times "
-    "make made get got run running"))
+_QUESTION_WORDS = frozenset(
+    stems(
+        "across involving involve managing manage handle handled keep track you're you've "
+        "your yours situation imagine suppose approach would need needs going example times "
+        "make made get got run running"
+    )
+)
 
 
 def _content_stems(text: str) -> list[str]:
-    return [x for x in dict.fromkeys(stems(text))
-            if x not in _STOP and x not in _WORDS_OF_NUMBERS and len(x) > 2
-            and not x.isdigit() and x not in _QUESTION_WORDS]
+    return [
+        x
+        for x in dict.fromkeys(stems(text))
+        if x not in _STOP
+        and x not in _WORDS_OF_NUMBERS
+        and len(x) > 2
+        and not x.isdigit()
+        and x not in _QUESTION_WORDS
+    ]
 
 
 SAME_WORD = 0.6  # word cosine from which two words count as the same idea ("led" ~ "ran")
@@ -536,8 +581,9 @@ def _content_words(text: str) -> list[str]:
     return list(dict.fromkeys(w for w in words if stem(w) in set(_content_stems(w))))
 
 
-def _close_words(matcher: Matcher, q_words: list[str],
-                 story_words: list[list[str]]) -> list[dict[str, float]]:
+def _close_words(
+    matcher: Matcher, q_words: list[str], story_words: list[list[str]]
+) -> list[dict[str, float]]:
     """For each story, each question word's closest word of the story (cosine; 1 if the same
     stem). Word vectors come from the same embedding model."""
     if not q_words:
@@ -563,13 +609,19 @@ def _word_weight(stem_: str) -> float:
     return 0.3 if SCALE_NOUNS.search(stem_) or _SCALE_STEM.match(stem_) else 1.0
 
 
-_SCALE_STEM = re.compile(r"(?:team|squad|engineer|zone|time|countr|region|office|site|user|"
-                         r"customer|month|week|year|quarter|day|people|staff)")
+_SCALE_STEM = re.compile(
+    r"(?:team|squad|engineer|zone|time|countr|region|office|site|user|"
+    r"customer|month|week|year|quarter|day|people|staff)"
+)
 
 
 def match_question(
-    matcher: Matcher, question: str, stories: Sequence[Story], *,
-    role: RolePack | None = None, roles: Sequence[RolePack] = (),
+    matcher: Matcher,
+    question: str,
+    stories: Sequence[Story],
+    *,
+    role: RolePack | None = None,
+    roles: Sequence[RolePack] = (),
 ) -> list[dict[str, Any]]:
     """Stories against a question in the user's words, by what each story is about.
 
@@ -596,8 +648,7 @@ def match_question(
     story_words = [_content_words(story_text(s)) for s in stories]
     close = _close_words(matcher, q_words, story_words)  # [story][question word] -> cosine
     df = Counter(w for row in close for w, c in row.items() if c >= SAME_WORD)
-    idf = {w: (math.log((n + 1) / (df[w] + 0.5)) + 0.3) * _word_weight(stem(w))
-           for w in q_words}
+    idf = {w: (math.log((n + 1) / (df[w] + 0.5)) + 0.3) * _word_weight(stem(w)) for w in q_words}
     total = sum(idf.values()) or 1.0
     comps: tuple[str, ...] = ()
     names: dict[str, str] = {}
@@ -641,10 +692,12 @@ def match_question(
             why.append("shows " + " and ".join(names.get(t, t) for t in shared_themes))
         if like and known[si] >= GOOD / 100:
             why.append(f"a good answer to the close question '{_clip(like, 10)}'")
-        out.append({"story": s.to_dict(), "score": score, "why": "; ".join(why),
-                    "_raw": value})
-    out.sort(key=lambda m: (-float(m["score"]), -float(m["_raw"]),  # type: ignore[arg-type]
-                            m["story"]["id"]))  # type: ignore[index]
+        out.append({"story": s.to_dict(), "score": score, "why": "; ".join(why), "_raw": value})
+
+    def rank(m: dict[str, Any]) -> tuple[float, float, Any]:
+        return (-float(m["score"]), -float(m["_raw"]), m["story"]["id"])
+
+    out.sort(key=rank)
     for m in out:
         del m["_raw"]
     return out
@@ -653,8 +706,9 @@ def match_question(
 CLOSE_QUESTION = 0.5  # cosine from which a question in your words is "like" a pack question
 
 
-def _closest_question(matcher: Matcher, roles: Sequence[RolePack],
-                      qv: F32) -> tuple[RolePack, int] | None:
+def _closest_question(
+    matcher: Matcher, roles: Sequence[RolePack], qv: F32
+) -> tuple[RolePack, int] | None:
     best: tuple[float, RolePack, int] | None = None
     for rp in roles:
         if not rp.questions:

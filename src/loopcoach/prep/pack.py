@@ -65,16 +65,18 @@ class PrepPack:
         questions = []
         for qm, sc in zip(self.table.per_question, self.scaffolds, strict=True):
             q = qm.question
-            questions.append({
-                "id": q.id,
-                "prompt": q.prompt,
-                "kind": q.kind,
-                "priority": q.priority,
-                "competencies": list(q.competencies),
-                "matches": [m.to_dict() for m in qm.matches],
-                "covered": qm.good,
-                "scaffold": sc,
-            })
+            questions.append(
+                {
+                    "id": q.id,
+                    "prompt": q.prompt,
+                    "kind": q.kind,
+                    "priority": q.priority,
+                    "competencies": list(q.competencies),
+                    "matches": [m.to_dict() for m in qm.matches],
+                    "covered": qm.good,
+                    "scaffold": sc,
+                }
+            )
         return {
             "role": {"id": self.role.id, "name": self.role.info.name},
             "history": {
@@ -84,8 +86,13 @@ class PrepPack:
                 "headline": self.history.headline,
                 "pages": self.history.pages,
                 "entries": [
-                    {"title": e.title, "company": e.company, "dates": e.dates, "kind": e.kind,
-                     "bullets": len(e.bullets)}
+                    {
+                        "title": e.title,
+                        "company": e.company,
+                        "dates": e.dates,
+                        "kind": e.kind,
+                        "bullets": len(e.bullets),
+                    }
                     for e in self.history.entries
                 ],
             },
@@ -198,8 +205,13 @@ def language_notice(history: WorkHistory) -> dict[str, Any]:
     if code == "en":
         return {"code": "en", "name": "English", "notice": ""}
     name = LANGUAGE_NAMES.get(code, code)
-    return {"code": code, "name": name, "notice": (
-        f"This résumé looks {name}. Stories are still drafted from it, but matching them to "
-        "questions is English-only (the questions and the embedding model are English), so "
-        "matches will be weak or missing: add English versions of your stories with "
-        "`loopcoach stories add` or edit the drafts in English.")}
+    return {
+        "code": code,
+        "name": name,
+        "notice": (
+            f"This résumé looks {name}. Stories are still drafted from it, but matching them to "
+            "questions is English-only (the questions and the embedding model are English), so "
+            "matches will be weak or missing: add English versions of your stories with "
+            "`loopcoach stories add` or edit the drafts in English."
+        ),
+    }

@@ -28,8 +28,10 @@ from loopcoach.analysis.text import lower_words, phrase_in, phrase_stems, stems
 from loopcoach.content.library import RolePack
 from loopcoach.prep.history import Bullet, WorkHistory
 
-_N = r"(?:\d[\d,.]*\+?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|" \
-     r"fifteen|twenty|thirty|forty|fifty|a dozen|dozens of|hundreds of|thousands of)"
+_N = (
+    r"(?:\d[\d,.]*\+?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|a dozen|dozens of|hundreds of|thousands of)"
+)
 OUTCOME = re.compile(
     r"\b(cut|cutting|reduc\w*|increas\w*|improv\w*|sav(?:e|ed|es|ing)|grew|grow\w*|rais\w*|"
     r"lift\w*|boost\w*|doubl\w*|halv\w*|tripl\w*|dropp\w*|fell|rose|went live|launch\w*|"
@@ -61,8 +63,9 @@ ANCHORS: dict[str, re.Pattern[str]] = {
         r"subscribers?|accounts?|households?|brokers?|drivers?|sellers?|buyers?)\b",
         re.IGNORECASE,
     ),
-    "money": re.compile(L.MONEY.pattern + r"|\b\d[\d,.]*\s?(?:k|m|bn)\b(?= in| of| per|$)",
-                        re.IGNORECASE),
+    "money": re.compile(
+        L.MONEY.pattern + r"|\b\d[\d,.]*\s?(?:k|m|bn)\b(?= in| of| per|$)", re.IGNORECASE
+    ),
     "latency": re.compile(
         r"\bp(?:50|90|95|99)\b|\b\d+(?:\.\d+)?\s?(?:ms|s)\b|\b\d[\d,]*\s?(?:rps|qps|tps)\b|"
         r"\buptime\b|\b99\.\d+\s?%",
@@ -76,15 +79,27 @@ ANCHORS: dict[str, re.Pattern[str]] = {
     ),
 }
 ANCHOR_HINTS: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(r"migrat|move|moving|re-?platform|consolidat", re.I), "migration size",
-     "how much moved (services, records or data)"),
-    (re.compile(r"program|coordinat|cross-|alignment|teams|partner", re.I), "teams",
-     "how many teams"),
-    (re.compile(r"launch|roll|release|adopt|users|customers|portal|app\b", re.I), "users",
-     "how many users or customers"),
+    (
+        re.compile(r"migrat|move|moving|re-?platform|consolidat", re.I),
+        "migration size",
+        "how much moved (services, records or data)",
+    ),
+    (
+        re.compile(r"program|coordinat|cross-|alignment|teams|partner", re.I),
+        "teams",
+        "how many teams",
+    ),
+    (
+        re.compile(r"launch|roll|release|adopt|users|customers|portal|app\b", re.I),
+        "users",
+        "how many users or customers",
+    ),
     (re.compile(r"cost|budget|spend|sav|revenue|price", re.I), "money", "the money involved"),
-    (re.compile(r"latenc|performance|speed|slow|fast|load|traffic", re.I), "latency",
-     "the latency or load before and after"),
+    (
+        re.compile(r"latenc|performance|speed|slow|fast|load|traffic", re.I),
+        "latency",
+        "the latency or load before and after",
+    ),
 )
 DUTY_OPENER = re.compile(
     r"^(responsible for|responsibilities|helped|helping|assisted|assisting|worked on|working on|"
@@ -225,8 +240,9 @@ def score_bullet(
     low = text.lower()
     specifics = specifics_in(text, low)
     numeric = numbers_in(text)
-    names = [x for x in specifics if not any(ch.isdigit() for ch in x)
-             and not L.WORD_NUMBER.fullmatch(x)]
+    names = [
+        x for x in specifics if not any(ch.isdigit() for ch in x) and not L.WORD_NUMBER.fullmatch(x)
+    ]
     anchors = {k: [m.group(0) for m in p.finditer(text)] for k, p in ANCHORS.items()}
     anchors = {k: v for k, v in anchors.items() if v}
     outcome_hits = [m.group(0) for m in OUTCOME.finditer(text)]
@@ -235,8 +251,11 @@ def score_bullet(
     n_words = len(text.split())
 
     parts = {
-        "outcome": 25 if outcome_hits and (result_numbers or numeric) else
-        15 if outcome_hits else 0,
+        "outcome": 25
+        if outcome_hits and (result_numbers or numeric)
+        else 15
+        if outcome_hits
+        else 0,
         "metric": 25 if len(numeric) >= 2 else 15 if numeric else 0,
         "scale": {0: 0, 1: 10, 2: 16}.get(len(anchors), 20),
         "technical": 15 if len(names) >= 2 else 10 if names else 0,
@@ -249,8 +268,9 @@ def score_bullet(
     if duty:
         codes.append("duty")
         issues.append(f"opens with a duty ('{duty.group(0)}'), not something you did")
-        fixes.append("start with what you did ('Led', 'Cut', 'Shipped') instead of "
-                     f"'{duty.group(0)}'")
+        fixes.append(
+            f"start with what you did ('Led', 'Cut', 'Shipped') instead of '{duty.group(0)}'"
+        )
     if not anchors:
         codes.append("scale")
         hint = next((h for p, _, h in ANCHOR_HINTS if p.search(text)), "how many teams")
@@ -314,8 +334,15 @@ _ISSUE_ADVICE = {
     "long": "{n} of {t} bullets run over 40 words: trim each to one line",
 }
 
-_IMPORTANCE = {"outcome": 3.0, "scale": 2.0, "duty": 2.0, "result-number": 1.5, "role": 1.2,
-               "technical": 1.0, "long": 1.0}
+_IMPORTANCE = {
+    "outcome": 3.0,
+    "scale": 2.0,
+    "duty": 2.0,
+    "result-number": 1.5,
+    "role": 1.2,
+    "technical": 1.0,
+    "long": 1.0,
+}
 
 
 def score_resume(history: WorkHistory, role: RolePack) -> ResumeScore:
@@ -337,8 +364,11 @@ def score_resume(history: WorkHistory, role: RolePack) -> ResumeScore:
     recent = [s for s in scored if s.bullet.entry == min(x.bullet.entry for x in scored)]
     weakest = min(recent, key=lambda s: (s.score, s.bullet.id))
     if weakest.score < 60:
-        short = weakest.bullet.text if len(weakest.bullet.text) < 70 else (
-            weakest.bullet.text[:67].rstrip() + "…")
+        short = (
+            weakest.bullet.text
+            if len(weakest.bullet.text) < 70
+            else (weakest.bullet.text[:67].rstrip() + "…")
+        )
         fix_first.append(f"Rewrite '{short}' (scores {weakest.score}): {weakest.fix}")
     if not fix_first:
         fix_first.append("The bullets are strong; prepare to go deeper on each of them")

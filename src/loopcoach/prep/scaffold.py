@@ -29,12 +29,30 @@ from loopcoach.prep.stories import Story, clean
 COVERED = {"minilm": 0.45, "lexical": 0.35}  # a story sentence this close makes the point
 SLOTS = ("situation", "task", "action", "result")
 _SLOT_OF = (
-    ("result", re.compile(r"\b(result|outcome|learn|lesson|impact|measur|metric|what changed|"
-                          r"follow[- ]?up|afterwards|retro|reflect|differently)", re.I)),
-    ("situation", re.compile(r"\b(stakes|context|situation|background|problem|why it mattered|"
-                             r"sets? up|what happened|disagreement)", re.I)),
-    ("task", re.compile(r"\b(goal|role|owns?|task|criteria|scope|objective|defin|deadline|"
-                        r"responsib|success)", re.I)),
+    (
+        "result",
+        re.compile(
+            r"\b(result|outcome|learn|lesson|impact|measur|metric|what changed|"
+            r"follow[- ]?up|afterwards|retro|reflect|differently)",
+            re.I,
+        ),
+    ),
+    (
+        "situation",
+        re.compile(
+            r"\b(stakes|context|situation|background|problem|why it mattered|"
+            r"sets? up|what happened|disagreement)",
+            re.I,
+        ),
+    ),
+    (
+        "task",
+        re.compile(
+            r"\b(goal|role|owns?|task|criteria|scope|objective|defin|deadline|"
+            r"responsib|success)",
+            re.I,
+        ),
+    ),
 )
 WORDS_PER_SECOND = 2.5  # about 150 words a minute
 
@@ -148,8 +166,12 @@ PROMPT_WORDS = 12  # what you will say for the closing [add: why this role] prom
 def strength(story: Story) -> float:
     """How strong a story is for a pitch: a result with numbers first, then the scale."""
     result = clean(story.result)
-    return (3.0 * bool(result) + 1.5 * min(2, len(quantities(result)))
-            + 0.5 * min(3, len(story.scale)) + 1.0 * story.edited)
+    return (
+        3.0 * bool(result)
+        + 1.5 * min(2, len(quantities(result)))
+        + 0.5 * min(3, len(story.scale))
+        + 1.0 * story.edited
+    )
 
 
 def _fit(text: str, n: int) -> str:
@@ -197,8 +219,7 @@ def pitch(
     parts = [opener.rstrip(".") + "."]
     close = f"That is why this {role.info.name} role fits me: "
     prompt = "[add: why this role, and what you want to own next]"
-    budget = (PITCH_MAX - len(clean(" ".join(parts)).split()) - len(close.split())
-              - PROMPT_WORDS)
+    budget = PITCH_MAX - len(clean(" ".join(parts)).split()) - len(close.split()) - PROMPT_WORDS
     ranked = sorted(stories, key=lambda s: -strength(s))
     order: list[Story] = []
     if current is not None and current.company:
@@ -215,8 +236,12 @@ def pitch(
             continue  # after the first, only stories that say what changed
         if told == 0 and s.company:
             where = f"At {s.company}" + (f", as {s.position}" if s.position else "") + ", I "
-        elif s.company and s.company != last and current is not None and (
-                s.company != current.company):
+        elif (
+            s.company
+            and s.company != last
+            and current is not None
+            and (s.company != current.company)
+        ):
             where = f"Before that, at {s.company}, I "
         else:
             where = "I also "
@@ -241,9 +266,11 @@ def pitch(
         "draft": True,
         "advice": "Read it aloud with a timer: at 150 words a minute it takes about "
         f"{seconds} s; keep one number in each story."
-        if fits else f"At 150 words a minute this is about {seconds} s: add a result or a "
-        "story to reach 40-50 s." if words < PITCH_MIN else
-        f"At 150 words a minute this is about {seconds} s: cut until it fits in 50 s.",
+        if fits
+        else f"At 150 words a minute this is about {seconds} s: add a result or a "
+        "story to reach 40-50 s."
+        if words < PITCH_MIN
+        else f"At 150 words a minute this is about {seconds} s: cut until it fits in 50 s.",
     }
 
 

@@ -117,8 +117,12 @@ class Story:
     def deep_dive(self) -> list[str]:
         """An outline for a 10-minute deep dive on this story."""
         nums = ", ".join(self.numbers[:6])
-        teams = [n for n in self.numbers if re.search(r"team|squad|engineer|zone|vendor", n)
-                 and not n.lower().startswith("from ")]
+        teams = [
+            n
+            for n in self.numbers
+            if re.search(r"team|squad|engineer|zone|vendor", n)
+            and not n.lower().startswith("from ")
+        ]
         return [
             "Objective and how success was measured: "
             + (clean(self.task) or "[add: the goal and the measure you agreed up front]"),
@@ -203,19 +207,38 @@ _STRONG_BOUNDARY = r";\s+|\s+[—–]\s+|:\s+|,?\s+(?=(?:which|resulting in|lead
 _BOUNDARY = re.compile(_STRONG_BOUNDARY + r"|,\s+(?=(?:and |so )?[a-z]+ing\b)|,\s+and\s+")
 _PURPOSE = re.compile(r"\b(?:in order to|so as to|aiming to|with the goal of)\s+([^,;.]+)", re.I)
 _CONTEXT = re.compile(r"\b((?:when|while|during|amid|because)\b[^,;.]+)", re.I)
-_DEADLINE = re.compile(r"\b((?:before|ahead of|by) the [^,;.]*(?:deadline|date|audit|launch)"
-                       r"[^,;.]*)", re.I)
-_TITLE_CUT = re.compile(r"\s+(?:from|across|by|with|over|using|for|after|because|through|so|"
-                        r"used|that|which)\s+")
+_DEADLINE = re.compile(
+    r"\b((?:before|ahead of|by) the [^,;.]*(?:deadline|date|audit|launch)"
+    r"[^,;.]*)",
+    re.I,
+)
+_TITLE_CUT = re.compile(
+    r"\s+(?:from|across|by|with|over|using|for|after|because|through|so|"
+    r"used|that|which)\s+"
+)
 _TRAILING_WORDS = "a an the and or of to for with on in at by from into"
 _TRAILING = frozenset(_TRAILING_WORDS.split())
 _PAST = {
-    "cutting": "cut", "reducing": "reduced", "saving": "saved", "raising": "raised",
-    "increasing": "increased", "improving": "improved", "lifting": "lifted",
-    "halving": "halved", "doubling": "doubled", "bringing": "brought",
-    "delivering": "delivered", "enabling": "enabled", "surfacing": "surfaced",
-    "closing": "closed", "retiring": "retired", "lowering": "lowered", "removing": "removed",
-    "shortening": "shortened", "freeing": "freed", "avoiding": "avoided",
+    "cutting": "cut",
+    "reducing": "reduced",
+    "saving": "saved",
+    "raising": "raised",
+    "increasing": "increased",
+    "improving": "improved",
+    "lifting": "lifted",
+    "halving": "halved",
+    "doubling": "doubled",
+    "bringing": "brought",
+    "delivering": "delivered",
+    "enabling": "enabled",
+    "surfacing": "surfaced",
+    "closing": "closed",
+    "retiring": "retired",
+    "lowering": "lowered",
+    "removing": "removed",
+    "shortening": "shortened",
+    "freeing": "freed",
+    "avoiding": "avoided",
 }
 
 
@@ -397,10 +420,20 @@ def to_strengthen(history: WorkHistory) -> list[dict[str, Any]]:
         k = classify(b.text, lang)
         if k.kind != "duty":
             continue
-        missing = "what you did and what changed" if not k.action else \
-            "what changed because of it, with a number"
-        out.append({"bullet": b.id, "text": b.text, "entry": history.entries[b.entry].label,
-                    "why": k.why, "fix": f"Rewrite it to say {missing}."})
+        missing = (
+            "what you did and what changed"
+            if not k.action
+            else "what changed because of it, with a number"
+        )
+        out.append(
+            {
+                "bullet": b.id,
+                "text": b.text,
+                "entry": history.entries[b.entry].label,
+                "why": k.why,
+                "fix": f"Rewrite it to say {missing}.",
+            }
+        )
     return out
 
 

@@ -99,8 +99,8 @@ def export_file(engine: Engine, path: Path, *, now: datetime) -> dict[str, int]:
 def _check(data: Any, reg: Registry, where: str) -> dict[str, list[Any]]:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise LoopcoachError(
-            "backup-invalid", f"{where} is not a loopcoach backup (make one with "
-            "`loopcoach export json -o FILE`)"
+            "backup-invalid",
+            f"{where} is not a loopcoach backup (make one with `loopcoach export json -o FILE`)",
         )
     version = data.get("version")
     if not isinstance(version, int) or version < 1:
@@ -127,8 +127,9 @@ def _check(data: Any, reg: Registry, where: str) -> dict[str, list[Any]]:
     return sections
 
 
-def load(engine: Engine, data: Any, *, where: str = "the file",
-         reg: Registry | None = None) -> dict[str, int]:
+def load(
+    engine: Engine, data: Any, *, where: str = "the file", reg: Registry | None = None
+) -> dict[str, int]:
     """Merge a backup into the database in one transaction; rows added or changed per section."""
     reg = reg or registry()
     sections = _check(data, reg, where)

@@ -58,12 +58,16 @@ def make_engine(url: str) -> Engine:
         # made; opened immutable, read-only commands work and any write fails with a message.
         target = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
         kwargs["creator"] = lambda: sqlite3.connect(
-            target, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            target, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
     try:
         engine = create_engine(parsed, **kwargs)
     except ImportError as exc:  # the database's driver is not installed
-        hint = ("pip install 'loopcoach[postgres]'" if parsed.get_backend_name() == "postgresql"
-                else f"install the {parsed.drivername} driver")
+        hint = (
+            "pip install 'loopcoach[postgres]'"
+            if parsed.get_backend_name() == "postgresql"
+            else f"install the {parsed.drivername} driver"
+        )
         raise LoopcoachError(
             "database-driver",
             f"LOOPCOACH_DATABASE_URL needs the Python driver for {parsed.drivername}, which is "

@@ -106,20 +106,41 @@ pending_answers = Table(
 )
 
 
-def add_pending(conn: Connection, *, user: int, card_key: str, question_id: str,
-                role: str | None, prompt: str, answer: str, duration_seconds: float | None,
-                at: datetime) -> int:
-    result = conn.execute(pending_answers.insert().values(
-        user_id=user, card_key=card_key, question_id=question_id, role=role, prompt=prompt,
-        answer=answer, duration_seconds=duration_seconds, created_at=at))
+def add_pending(
+    conn: Connection,
+    *,
+    user: int,
+    card_key: str,
+    question_id: str,
+    role: str | None,
+    prompt: str,
+    answer: str,
+    duration_seconds: float | None,
+    at: datetime,
+) -> int:
+    result = conn.execute(
+        pending_answers.insert().values(
+            user_id=user,
+            card_key=card_key,
+            question_id=question_id,
+            role=role,
+            prompt=prompt,
+            answer=answer,
+            duration_seconds=duration_seconds,
+            created_at=at,
+        )
+    )
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
 
 
 def list_pending(conn: Connection, *, user: int) -> list[dict[str, Any]]:
-    rows = conn.execute(pending_answers.select().where(pending_answers.c.user_id == user)
-                        .order_by(pending_answers.c.id))
+    rows = conn.execute(
+        pending_answers.select()
+        .where(pending_answers.c.user_id == user)
+        .order_by(pending_answers.c.id)
+    )
     return [dict(r._mapping) for r in rows]
 
 
@@ -185,36 +206,50 @@ class StoredCard:
 
 def _stored(row: Any) -> StoredCard:
     return StoredCard(
-        key=row.key, kind=row.kind, ref=row.ref, role=row.role, title=row.title,
-        card=card_from_dict(row.fsrs), updated_at=as_utc(row.updated_at),
+        key=row.key,
+        kind=row.kind,
+        ref=row.ref,
+        role=row.role,
+        title=row.title,
+        card=card_from_dict(row.fsrs),
+        updated_at=as_utc(row.updated_at),
     )
 
 
 def list_cards(conn: Connection, *, user: int) -> dict[str, StoredCard]:
     rows = conn.execute(
-        select(practice_cards).where(practice_cards.c.user_id == user).order_by(
-            practice_cards.c.key)
+        select(practice_cards)
+        .where(practice_cards.c.user_id == user)
+        .order_by(practice_cards.c.key)
     )
     return {r.key: _stored(r) for r in rows}
 
 
 def get_card(conn: Connection, key: str, *, user: int) -> StoredCard | None:
     row = conn.execute(
-        select(practice_cards).where(
-            practice_cards.c.user_id == user, practice_cards.c.key == key
-        )
+        select(practice_cards).where(practice_cards.c.user_id == user, practice_cards.c.key == key)
     ).first()
     return _stored(row) if row else None
 
 
 def save_card(
-    conn: Connection, card: Card, *, user: int, key: str, role: str | None, title: str,
+    conn: Connection,
+    card: Card,
+    *,
+    user: int,
+    key: str,
+    role: str | None,
+    title: str,
     now: datetime,
 ) -> None:
     kind, ref = split_key(key)
     values = {
-        "kind": KINDS[kind], "ref": ref, "role": role, "title": title,
-        "fsrs": card_to_dict(card), "due": as_utc(card.due),
+        "kind": KINDS[kind],
+        "ref": ref,
+        "role": role,
+        "title": title,
+        "fsrs": card_to_dict(card),
+        "due": as_utc(card.due),
         "last_review": as_utc(card.last_review) if card.last_review else None,
         "updated_at": as_utc(now),
     }
@@ -246,8 +281,9 @@ def add_review(conn: Connection, record: ReviewRecord, *, user: int) -> bool:
 
 def list_reviews(conn: Connection, *, user: int) -> list[ReviewRecord]:
     rows = conn.execute(
-        select(review_logs).where(review_logs.c.user_id == user).order_by(
-            review_logs.c.reviewed_at, review_logs.c.id)
+        select(review_logs)
+        .where(review_logs.c.user_id == user)
+        .order_by(review_logs.c.reviewed_at, review_logs.c.id)
     ).mappings()
     return [ReviewRecord.from_dict(dict(r)) for r in rows]
 
@@ -309,8 +345,9 @@ def dump_attempts(conn: Connection) -> list[dict[str, Any]]:
 
 def load_attempts(conn: Connection, rows: list[Any]) -> int:
     user = user_id(conn)
-    return sum(add_attempt(conn, a, user=user) for a in _parsed("attempts", rows,
-                                                                 Attempt.from_dict))
+    return sum(
+        add_attempt(conn, a, user=user) for a in _parsed("attempts", rows, Attempt.from_dict)
+    )
 
 
 def dump_cards(conn: Connection) -> list[dict[str, Any]]:
@@ -320,8 +357,12 @@ def dump_cards(conn: Connection) -> list[dict[str, Any]]:
 def _card_row(d: dict[str, Any]) -> StoredCard:
     kind, ref = split_key(str(d["key"]))
     return StoredCard(
-        key=str(d["key"]), kind=KINDS[kind], ref=ref, role=d.get("role"),
-        title=str(d.get("title") or ""), card=card_from_dict(d["fsrs"]),
+        key=str(d["key"]),
+        kind=KINDS[kind],
+        ref=ref,
+        role=d.get("role"),
+        title=str(d.get("title") or ""),
+        card=card_from_dict(d["fsrs"]),
         updated_at=as_utc(d["updated_at"]),
     )
 
@@ -333,15 +374,17 @@ def load_cards(conn: Connection, rows: list[Any]) -> int:
         ours = get_card(conn, c.key, user=user)
         if ours is not None and _reviewed(ours.card) >= _reviewed(c.card):
             continue
-        save_card(conn, c.card, user=user, key=c.key, role=c.role, title=c.title,
-                  now=c.updated_at)
+        save_card(conn, c.card, user=user, key=c.key, role=c.role, title=c.title, now=c.updated_at)
         changed += 1
     return changed
 
 
 def _reviewed(card: Card) -> datetime:
-    return as_utc(card.last_review) if card.last_review else datetime.min.replace(
-        tzinfo=as_utc(card.due).tzinfo)
+    return (
+        as_utc(card.last_review)
+        if card.last_review
+        else datetime.min.replace(tzinfo=as_utc(card.due).tzinfo)
+    )
 
 
 def dump_reviews(conn: Connection) -> list[dict[str, Any]]:
@@ -350,8 +393,9 @@ def dump_reviews(conn: Connection) -> list[dict[str, Any]]:
 
 def load_reviews(conn: Connection, rows: list[Any]) -> int:
     user = user_id(conn)
-    return sum(add_review(conn, r, user=user) for r in _parsed("review_logs", rows,
-                                                                ReviewRecord.from_dict))
+    return sum(
+        add_review(conn, r, user=user) for r in _parsed("review_logs", rows, ReviewRecord.from_dict)
+    )
 
 
 def register_backup(register: Callable[..., None]) -> None:

@@ -52,7 +52,9 @@ mock_events = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column(
-        "session_id", String(32), ForeignKey("mock_sessions.id", ondelete="CASCADE"),
+        "session_id",
+        String(32),
+        ForeignKey("mock_sessions.id", ondelete="CASCADE"),
         nullable=False,
     ),
     Column("seq", Integer, nullable=False),
@@ -99,14 +101,24 @@ def create_session(conn: Connection, started: SessionStarted, *, user: int) -> b
     at = as_utc(started.at)
     conn.execute(
         mock_sessions.insert().values(
-            id=started.session_id, user_id=user, role=started.role, mode=started.mode,
-            stages=list(started.stages), seed=started.seed, status="active", last_seq=1,
-            created_at=at, updated_at=at,
+            id=started.session_id,
+            user_id=user,
+            role=started.role,
+            mode=started.mode,
+            stages=list(started.stages),
+            seed=started.seed,
+            status="active",
+            last_seq=1,
+            created_at=at,
+            updated_at=at,
         )
     )
     conn.execute(
         mock_events.insert().values(
-            session_id=started.session_id, seq=1, type=started.type, data=started.to_dict(),
+            session_id=started.session_id,
+            seq=1,
+            type=started.type,
+            data=started.to_dict(),
             at=at,
         )
     )
@@ -129,7 +141,10 @@ def append_event(conn: Connection, session_id: str, seq: int, event: Event) -> N
     try:
         conn.execute(
             mock_events.insert().values(
-                session_id=session_id, seq=seq, type=event.type, data=event.to_dict(),
+                session_id=session_id,
+                seq=seq,
+                type=event.type,
+                data=event.to_dict(),
                 at=as_utc(event.at),
             )
         )
@@ -162,12 +177,12 @@ def event_rows(conn: Connection, session_id: str, *, user: int) -> list[dict[str
     """The raw log: seq, type, at and data, for `mock show`."""
     _owned(conn, session_id, user)
     rows = conn.execute(
-        select(mock_events).where(mock_events.c.session_id == session_id).order_by(
-            mock_events.c.seq)
+        select(mock_events)
+        .where(mock_events.c.session_id == session_id)
+        .order_by(mock_events.c.seq)
     ).mappings()
     return [
-        {"seq": r["seq"], "type": r["type"], "at": as_utc(r["at"]).isoformat(),
-         "data": r["data"]}
+        {"seq": r["seq"], "type": r["type"], "at": as_utc(r["at"]).isoformat(), "data": r["data"]}
         for r in rows
     ]
 
@@ -197,17 +212,21 @@ def list_sessions(
         q = q.limit(limit)
     return [
         SessionRow(
-            id=r.id, role=r.role, mode=r.mode, stages=tuple(r.stages or ()), seed=r.seed,
-            status=r.status, events=r.last_seq, created_at=as_utc(r.created_at),
+            id=r.id,
+            role=r.role,
+            mode=r.mode,
+            stages=tuple(r.stages or ()),
+            seed=r.seed,
+            status=r.status,
+            events=r.last_seq,
+            created_at=as_utc(r.created_at),
             updated_at=as_utc(r.updated_at),
         )
         for r in conn.execute(q)
     ]
 
 
-def recent_question_ids(
-    conn: Connection, *, user: int, role: str, sessions: int
-) -> list[str]:
+def recent_question_ids(conn: Connection, *, user: int, role: str, sessions: int) -> list[str]:
     """Question ids asked in the user's `sessions` most recent sessions of a role."""
     recent = [s.id for s in list_sessions(conn, user=user, role=role, limit=sessions)]
     if not recent:
@@ -227,8 +246,9 @@ def dump_sessions(conn: Connection) -> list[dict[str, Any]]:
     user = user_id(conn)
     out = []
     for s in reversed(list_sessions(conn, user=user)):
-        out.append({"id": s.id, "events": [e.to_dict() for e in load_events(conn, s.id,
-                                                                             user=user)]})
+        out.append(
+            {"id": s.id, "events": [e.to_dict() for e in load_events(conn, s.id, user=user)]}
+        )
     return out
 
 

@@ -176,12 +176,14 @@ def _fields(s: Story) -> dict[str, Any]:
     }
 
 
-def _role_themes(conn: Connection, ids: Sequence[int]
-                 ) -> dict[int, tuple[tuple[str, tuple[str, ...]], ...]]:
+def _role_themes(
+    conn: Connection, ids: Sequence[int]
+) -> dict[int, tuple[tuple[str, tuple[str, ...]], ...]]:
     if not ids:
         return {}
     rows = conn.execute(
-        select(story_themes).where(story_themes.c.story_id.in_(list(ids)))
+        select(story_themes)
+        .where(story_themes.c.story_id.in_(list(ids)))
         .order_by(story_themes.c.role)
     ).all()
     out: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
@@ -221,8 +223,11 @@ def versions(conn: Connection, story_id: int) -> list[dict[str, Any]]:
         .order_by(story_versions.c.version)
     ).all()
     return [
-        {"version": r.version, "at": _utc(r.created_at).isoformat(timespec="seconds"),
-         **json.loads(r.fields)}
+        {
+            "version": r.version,
+            "at": _utc(r.created_at).isoformat(timespec="seconds"),
+            **json.loads(r.fields),
+        }
         for r in rows
     ]
 
@@ -230,10 +235,14 @@ def versions(conn: Connection, story_id: int) -> list[dict[str, Any]]:
 def _snapshot(conn: Connection, s: Story, *, now: datetime) -> None:
     fields = {name: getattr(s, name) for name in FIELDS}
     fields["themes"] = list(s.themes)
-    conn.execute(insert(story_versions).values(
-        story_id=s.id, version=s.version, fields=json.dumps(fields, ensure_ascii=False),
-        created_at=now,
-    ))
+    conn.execute(
+        insert(story_versions).values(
+            story_id=s.id,
+            version=s.version,
+            fields=json.dumps(fields, ensure_ascii=False),
+            created_at=now,
+        )
+    )
 
 
 def import_drafts(
@@ -257,11 +266,21 @@ def import_drafts(
     for d in drafts:
         row = existing.get(d.key)
         if row is None:
-            new_id = conn.execute(insert(stories).returning(stories.c.id).values(
-                uuid=str(uuid.uuid4()), user_id=uid, draft_key=d.key, origin="drafted",
-                edited=False, version=1, created_at=now, updated_at=now,
-                **{**_fields(d), "themes": "[]"},
-            )).scalar_one()
+            new_id = conn.execute(
+                insert(stories)
+                .returning(stories.c.id)
+                .values(
+                    uuid=str(uuid.uuid4()),
+                    user_id=uid,
+                    draft_key=d.key,
+                    origin="drafted",
+                    edited=False,
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                    **{**_fields(d), "themes": "[]"},
+                )
+            ).scalar_one()
             existing[d.key] = conn.execute(select(stories).where(stories.c.id == new_id)).one()
             ids.append(int(new_id))
             counts["added"] += 1
@@ -274,37 +293,53 @@ def import_drafts(
         if all(getattr(row, k) == v for k, v in fresh.items()):
             counts["unchanged"] += 1
             continue
-        conn.execute(update(stories).where(stories.c.id == row.id).values(
-            **fresh, updated_at=now))
+        conn.execute(update(stories).where(stories.c.id == row.id).values(**fresh, updated_at=now))
         counts["refreshed"] += 1
     bank = {s.id: s for s in all_stories(conn, user=uid)}
     return [bank[i] for i in dict.fromkeys(ids)], counts
 
 
-def set_role_themes(conn: Connection, story_id: int, role: str, themes: Sequence[str], *,
-                    by_user: bool, now: datetime) -> bool:
+def set_role_themes(
+    conn: Connection,
+    story_id: int,
+    role: str,
+    themes: Sequence[str],
+    *,
+    by_user: bool,
+    now: datetime,
+) -> bool:
     """Keep a story's themes for one role. Tags of the user are never overwritten by tagging;
     returns whether anything was stored."""
-    row = conn.execute(select(story_themes).where(
-        story_themes.c.story_id == story_id, story_themes.c.role == role)).first()
+    row = conn.execute(
+        select(story_themes).where(story_themes.c.story_id == story_id, story_themes.c.role == role)
+    ).first()
     value = json.dumps(list(themes))
     if row is None:
-        conn.execute(insert(story_themes).values(
-            story_id=story_id, role=role, themes=value, by_user=by_user, updated_at=now))
+        conn.execute(
+            insert(story_themes).values(
+                story_id=story_id, role=role, themes=value, by_user=by_user, updated_at=now
+            )
+        )
         return True
     if row.by_user and not by_user:
         return False
     if row.themes == value and bool(row.by_user) == by_user:
         return False
-    conn.execute(update(story_themes).where(story_themes.c.id == row.id).values(
-        themes=value, by_user=by_user, updated_at=now))
+    conn.execute(
+        update(story_themes)
+        .where(story_themes.c.id == row.id)
+        .values(themes=value, by_user=by_user, updated_at=now)
+    )
     return True
 
 
 def clear_tagged_themes(conn: Connection, story_id: int) -> None:
     """Forget the themes tagging gave a story for each role (the user gave themes for all)."""
-    conn.execute(delete(story_themes).where(story_themes.c.story_id == story_id,
-                                            story_themes.c.by_user.is_(False)))
+    conn.execute(
+        delete(story_themes).where(
+            story_themes.c.story_id == story_id, story_themes.c.by_user.is_(False)
+        )
+    )
 
 
 def delete_story(conn: Connection, story_id: int, *, user: int | None = None) -> Story:
@@ -317,62 +352,123 @@ def delete_story(conn: Connection, story_id: int, *, user: int | None = None) ->
 # --- saved prep packs ---------------------------------------------------------------------------
 
 
-def save_pack(conn: Connection, *, role: str, source: str, fmt: str, data: bytes,
-              story_keys: Sequence[str], pack: dict[str, Any], now: datetime,
-              rebuilt_from: int | None = None, user: int | None = None) -> int:
+def save_pack(
+    conn: Connection,
+    *,
+    role: str,
+    source: str,
+    fmt: str,
+    data: bytes,
+    story_keys: Sequence[str],
+    pack: dict[str, Any],
+    now: datetime,
+    rebuilt_from: int | None = None,
+    user: int | None = None,
+) -> int:
     """Store a built pack with its inputs; returns its id. `pack` is stored with its id."""
     uid = user if user is not None else user_id(conn)
-    pid = conn.execute(insert(prep_packs).returning(prep_packs.c.id).values(
-        user_id=uid, role=role, source=source[:300], format=fmt, input=data,
-        input_sha=hashlib.sha256(data).hexdigest(), story_keys=json.dumps(list(story_keys)),
-        pack="{}", rebuilt_from=rebuilt_from, created_at=now,
-    )).scalar_one()
+    pid = conn.execute(
+        insert(prep_packs)
+        .returning(prep_packs.c.id)
+        .values(
+            user_id=uid,
+            role=role,
+            source=source[:300],
+            format=fmt,
+            input=data,
+            input_sha=hashlib.sha256(data).hexdigest(),
+            story_keys=json.dumps(list(story_keys)),
+            pack="{}",
+            rebuilt_from=rebuilt_from,
+            created_at=now,
+        )
+    ).scalar_one()
     pack["pack_id"] = int(pid)
     pack["saved_at"] = _utc(now).isoformat(timespec="seconds")
-    conn.execute(update(prep_packs).where(prep_packs.c.id == pid).values(
-        pack=json.dumps(pack, ensure_ascii=False)))
+    conn.execute(
+        update(prep_packs)
+        .where(prep_packs.c.id == pid)
+        .values(pack=json.dumps(pack, ensure_ascii=False))
+    )
     return int(pid)
 
 
 def list_packs(conn: Connection, *, user: int | None = None) -> list[dict[str, Any]]:
     uid = user if user is not None else user_id(conn)
     rows = conn.execute(
-        select(prep_packs.c.id, prep_packs.c.role, prep_packs.c.source, prep_packs.c.format,
-               prep_packs.c.created_at, prep_packs.c.rebuilt_from, prep_packs.c.input_sha)
-        .where(prep_packs.c.user_id == uid).order_by(prep_packs.c.id.desc())
+        select(
+            prep_packs.c.id,
+            prep_packs.c.role,
+            prep_packs.c.source,
+            prep_packs.c.format,
+            prep_packs.c.created_at,
+            prep_packs.c.rebuilt_from,
+            prep_packs.c.input_sha,
+        )
+        .where(prep_packs.c.user_id == uid)
+        .order_by(prep_packs.c.id.desc())
     ).all()
-    return [{"id": r.id, "role": r.role, "source": r.source, "format": r.format,
-             "created_at": _utc(r.created_at).isoformat(timespec="seconds"),
-             "rebuilt_from": r.rebuilt_from, "input_sha256": r.input_sha} for r in rows]
+    return [
+        {
+            "id": r.id,
+            "role": r.role,
+            "source": r.source,
+            "format": r.format,
+            "created_at": _utc(r.created_at).isoformat(timespec="seconds"),
+            "rebuilt_from": r.rebuilt_from,
+            "input_sha256": r.input_sha,
+        }
+        for r in rows
+    ]
 
 
 def get_pack(conn: Connection, pack_id: int, *, user: int | None = None) -> dict[str, Any]:
     """A saved pack as it was built, with its inputs: {"pack", "input", "source", "role"...}."""
     uid = user if user is not None else user_id(conn)
-    row = conn.execute(select(prep_packs).where(
-        prep_packs.c.user_id == uid, prep_packs.c.id == pack_id)).first()
+    row = conn.execute(
+        select(prep_packs).where(prep_packs.c.user_id == uid, prep_packs.c.id == pack_id)
+    ).first()
     if row is None:
-        raise NotFound("prep pack", str(pack_id),
-                       "list your saved packs with `loopcoach prep --list`")
-    return {"id": row.id, "role": row.role, "source": row.source, "format": row.format,
-            "input": bytes(row.input), "story_keys": json.loads(row.story_keys or "[]"),
-            "pack": json.loads(row.pack), "rebuilt_from": row.rebuilt_from}
+        raise NotFound(
+            "prep pack", str(pack_id), "list your saved packs with `loopcoach prep --list`"
+        )
+    return {
+        "id": row.id,
+        "role": row.role,
+        "source": row.source,
+        "format": row.format,
+        "input": bytes(row.input),
+        "story_keys": json.loads(row.story_keys or "[]"),
+        "pack": json.loads(row.pack),
+        "rebuilt_from": row.rebuilt_from,
+    }
 
 
-def add_story(conn: Connection, story: Story, *, now: datetime,
-              user: int | None = None) -> Story:
+def add_story(conn: Connection, story: Story, *, now: datetime, user: int | None = None) -> Story:
     uid = user if user is not None else user_id(conn)
-    new_id = conn.execute(insert(stories).returning(stories.c.id).values(
-        uuid=str(uuid.uuid4()), user_id=uid, draft_key=None, origin="user", edited=True,
-        version=1, created_at=now, updated_at=now, **_fields(story),
-    )).scalar_one()
+    new_id = conn.execute(
+        insert(stories)
+        .returning(stories.c.id)
+        .values(
+            uuid=str(uuid.uuid4()),
+            user_id=uid,
+            draft_key=None,
+            origin="user",
+            edited=True,
+            version=1,
+            created_at=now,
+            updated_at=now,
+            **_fields(story),
+        )
+    ).scalar_one()
     saved = get_story(conn, int(new_id), user=uid)
     _snapshot(conn, saved, now=now)
     return saved
 
 
-def save_edit(conn: Connection, before: Story, after: Story, *, now: datetime,
-              user: int | None = None) -> Story:
+def save_edit(
+    conn: Connection, before: Story, after: Story, *, now: datetime, user: int | None = None
+) -> Story:
     """Store an edited story as a new version, keeping the previous text in its history."""
     uid = user if user is not None else user_id(conn)
     has_first = conn.execute(
@@ -380,20 +476,39 @@ def save_edit(conn: Connection, before: Story, after: Story, *, now: datetime,
     ).first()
     if has_first is None:
         _snapshot(conn, before, now=now)
-    conn.execute(update(stories).where(stories.c.id == before.id, stories.c.user_id == uid)
-                 .values(**_fields(after), edited=True, version=after.version, updated_at=now))
+    conn.execute(
+        update(stories)
+        .where(stories.c.id == before.id, stories.c.user_id == uid)
+        .values(**_fields(after), edited=True, version=after.version, updated_at=now)
+    )
     saved = get_story(conn, before.id, user=uid)
     _snapshot(conn, saved, now=now)
     return saved
 
 
-def record_import(conn: Connection, *, source: str, fmt: str, role: str, count: int,
-                  pitch: str, now: datetime, user: int | None = None) -> None:
+def record_import(
+    conn: Connection,
+    *,
+    source: str,
+    fmt: str,
+    role: str,
+    count: int,
+    pitch: str,
+    now: datetime,
+    user: int | None = None,
+) -> None:
     uid = user if user is not None else user_id(conn)
-    conn.execute(insert(prep_imports).values(
-        user_id=uid, source=source[:300], format=fmt, role=role, stories=count, pitch=pitch,
-        created_at=now,
-    ))
+    conn.execute(
+        insert(prep_imports).values(
+            user_id=uid,
+            source=source[:300],
+            format=fmt,
+            role=role,
+            stories=count,
+            pitch=pitch,
+            created_at=now,
+        )
+    )
 
 
 def get_pitch(conn: Connection) -> str | None:
@@ -418,8 +533,12 @@ def dump_stories(conn: Connection) -> list[dict[str, Any]]:
     out = []
     for r in rows:
         d = {k: getattr(r, k) for k in ("uuid", "draft_key", "origin", "edited", "version")}
-        d.update({k: getattr(r, k) for k in (*FIELDS, "source", "context", "position",
-                                              "employer", "dates")})
+        d.update(
+            {
+                k: getattr(r, k)
+                for k in (*FIELDS, "source", "context", "position", "employer", "dates")
+            }
+        )
         d["themes"] = json.loads(r.themes or "[]")
         d["themes_by_role"] = {role: list(t) for role, t in by_role.get(r.id, ())}
         d["created_at"] = _utc(r.created_at).isoformat()
@@ -434,10 +553,13 @@ def load_stories(conn: Connection, rows: list[Any]) -> int:
     changed = 0
     for i, d in enumerate(rows):
         try:
-            values = {k: str(d.get(k) or "") for k in (*FIELDS, "source", "context",
-                                                          "position", "employer", "dates")}
-            role_themes = {str(k): [str(t) for t in v]
-                           for k, v in (d.get("themes_by_role") or {}).items()}
+            values = {
+                k: str(d.get(k) or "")
+                for k in (*FIELDS, "source", "context", "position", "employer", "dates")
+            }
+            role_themes = {
+                str(k): [str(t) for t in v] for k, v in (d.get("themes_by_role") or {}).items()
+            }
             if not values["title"]:
                 raise ValueError("a story needs a title")
             values["themes"] = json.dumps([str(t) for t in d.get("themes") or []])
@@ -451,17 +573,30 @@ def load_stories(conn: Connection, rows: list[Any]) -> int:
             ) from None
         row = conn.execute(select(stories).where(stories.c.uuid == key)).first()
         if row is None:
-            sid = conn.execute(insert(stories).returning(stories.c.id).values(
-                uuid=key, user_id=uid, draft_key=d.get("draft_key"),
-                origin=str(d.get("origin") or "user"), edited=bool(d.get("edited")),
-                version=version, created_at=created, updated_at=updated, **values,
-            )).scalar_one()
+            sid = conn.execute(
+                insert(stories)
+                .returning(stories.c.id)
+                .values(
+                    uuid=key,
+                    user_id=uid,
+                    draft_key=d.get("draft_key"),
+                    origin=str(d.get("origin") or "user"),
+                    edited=bool(d.get("edited")),
+                    version=version,
+                    created_at=created,
+                    updated_at=updated,
+                    **values,
+                )
+            ).scalar_one()
             for role, themes in role_themes.items():
                 set_role_themes(conn, int(sid), role, themes, by_user=False, now=updated)
             changed += 1
         elif version > row.version:
-            conn.execute(update(stories).where(stories.c.id == row.id).values(
-                version=version, edited=bool(d.get("edited")), updated_at=updated, **values))
+            conn.execute(
+                update(stories)
+                .where(stories.c.id == row.id)
+                .values(version=version, edited=bool(d.get("edited")), updated_at=updated, **values)
+            )
             changed += 1
     return changed
 

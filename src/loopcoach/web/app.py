@@ -20,8 +20,9 @@ from loopcoach.web.text import plural, web_advice
 HERE = Path(__file__).parent
 
 
-def create_app(coach: Coach, *, host: str | None = None, extra_hosts: Iterable[str] = ()
-               ) -> FastAPI:
+def create_app(
+    coach: Coach, *, host: str | None = None, extra_hosts: Iterable[str] = ()
+) -> FastAPI:
     """The app; it answers only to the loopback names, `host` (the bound address) and
     `extra_hosts` (`loopcoach serve --allow-host`)."""
     # No Swagger UI or ReDoc: they load from a CDN. /api/docs is a page of our own (pages.py).

@@ -44,8 +44,14 @@ def error_response(request: Request, status: int, code: str, message: str) -> Re
     return error_page(request, status, message)
 
 
-ENVIRONMENT_STATUS = {"disk-full": 507, "read-only": 503, "permission-denied": 503,
-                      "too-deep": 400, "too-large": 413, "nul-byte": 400}
+ENVIRONMENT_STATUS = {
+    "disk-full": 507,
+    "read-only": 503,
+    "permission-denied": 503,
+    "too-deep": 400,
+    "too-large": 413,
+    "nul-byte": 400,
+}
 
 
 def describe(exc: BaseException) -> tuple[int, str, str]:
@@ -53,8 +59,14 @@ def describe(exc: BaseException) -> tuple[int, str, str]:
     known = environment_error(exc)
     if known is not None:
         return ENVIRONMENT_STATUS.get(known.code, 500), known.code, known.message
-    return 500, "internal", (f"loopcoach hit an unexpected problem ({type(exc).__name__}); "
-                             "try again, and report it with the server log if it happens again")
+    return (
+        500,
+        "internal",
+        (
+            f"loopcoach hit an unexpected problem ({type(exc).__name__}); "
+            "try again, and report it with the server log if it happens again"
+        ),
+    )
 
 
 class ErrorBoundary:
@@ -88,8 +100,7 @@ class ErrorBoundary:
                 return
             status, code, message = describe(exc)
             if status >= 500:
-                log.error("%s %s failed", scope.get("method"), scope.get("path"),
-                          exc_info=exc)
+                log.error("%s %s failed", scope.get("method"), scope.get("path"), exc_info=exc)
             response = _safe_response(Request(scope), status, code, message)
             await response(scope, receive, with_headers)
 
@@ -100,8 +111,10 @@ def _safe_response(request: Request, status: int, code: str, message: str) -> Re
     except Exception:  # the templates themselves may be what failed
         from html import escape
 
-        return HTMLResponse(f"<!doctype html><title>{status}</title><h1>{status}</h1>"
-                            f"<p>{escape(message)}</p>", status_code=status)
+        return HTMLResponse(
+            f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{escape(message)}</p>",
+            status_code=status,
+        )
 
 
 def install(app: FastAPI) -> None:
@@ -124,7 +137,9 @@ def install(app: FastAPI) -> None:
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = str(exc.detail)
         if message == "There was an error parsing the body":  # FastAPI's words for it
-            message = ("the request body could not be read: it is not UTF-8 JSON or form data, "
-                       f"or it is nested more than {MAX_DEPTH} levels deep; send a flat JSON "
-                       "object")
+            message = (
+                "the request body could not be read: it is not UTF-8 JSON or form data, "
+                f"or it is nested more than {MAX_DEPTH} levels deep; send a flat JSON "
+                "object"
+            )
         return error_response(request, exc.status_code, f"http-{exc.status_code}", message)

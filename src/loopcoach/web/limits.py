@@ -25,12 +25,13 @@ def too_large(path: str) -> Response:
     if path.startswith("/api/"):
         return JSONResponse({"error": {"code": "too-large", "message": message}}, status_code=413)
     return HTMLResponse(
-        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Too large · loopcoach"
-        "</title><link rel=\"stylesheet\" href=\"/static/style.css\"><main id=\"main\">"
-        f"<h1>413: too large</h1><p class=\"error\" id=\"error-message\">{message}</p>"
-        "<p><a href=\"/\" id=\"back-to-form\">Back to your form</a> <span class=\"meta\">"
+        '<!doctype html><html lang="en"><meta charset="utf-8"><title>Too large · loopcoach'
+        '</title><link rel="stylesheet" href="/static/style.css"><main id="main">'
+        f'<h1>413: too large</h1><p class="error" id="error-message">{message}</p>'
+        '<p><a href="/" id="back-to-form">Back to your form</a> <span class="meta">'
         "(your browser's Back button keeps what you typed)</span></p></main>"
-        "<script src=\"/static/app.js\"></script></html>", status_code=413,
+        '<script src="/static/app.js"></script></html>',
+        status_code=413,
     )
 
 
@@ -100,8 +101,15 @@ class _TooLarge(Exception):
 # --- text and timing at the edge -------------------------------------------------------------
 MIN_SECONDS = 1.0
 MAX_SECONDS = 7200.0
-Seconds = Annotated[float, Field(ge=MIN_SECONDS, le=MAX_SECONDS, allow_inf_nan=False,
-                                 description="Real speaking time in seconds, 1 to 7200.")]
+Seconds = Annotated[
+    float,
+    Field(
+        ge=MIN_SECONDS,
+        le=MAX_SECONDS,
+        allow_inf_nan=False,
+        description="Real speaking time in seconds, 1 to 7200.",
+    ),
+]
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 
 
@@ -114,14 +122,18 @@ def form_seconds(raw: str, field: str = "duration_seconds") -> float | None:
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or not MIN_SECONDS <= value <= MAX_SECONDS:
-        raise LoopcoachError("bad-duration", f"{field}: {raw.strip()[:20]!r} is not a speaking "
-                             "time; give seconds from 1 to 7200, or leave it empty")
+        raise LoopcoachError(
+            "bad-duration",
+            f"{field}: {raw.strip()[:20]!r} is not a speaking "
+            "time; give seconds from 1 to 7200, or leave it empty",
+        )
     return value
 
 
 def nul_error(where: str) -> LoopcoachError:
-    return LoopcoachError("nul-byte", f"{where}: contains a NUL character (\\0); remove it and "
-                          "send the text again")
+    return LoopcoachError(
+        "nul-byte", f"{where}: contains a NUL character (\\0); remove it and send the text again"
+    )
 
 
 async def check_json_body(request: Request) -> None:

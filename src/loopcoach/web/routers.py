@@ -15,9 +15,14 @@ from loopcoach.web.security import keep_form_input, require_form_token
 def page_router() -> APIRouter:
     """An HTML router: posts must carry the form token (checked first) and plain text; what
     was typed is kept for the error page, so an error never loses it."""
-    return APIRouter(include_in_schema=False,
-                     dependencies=[Depends(require_form_token), Depends(keep_form_input),
-                                   Depends(reject_nul_form)])
+    return APIRouter(
+        include_in_schema=False,
+        dependencies=[
+            Depends(require_form_token),
+            Depends(keep_form_input),
+            Depends(reject_nul_form),
+        ],
+    )
 
 
 def api_router(**options: Any) -> APIRouter:

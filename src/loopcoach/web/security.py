@@ -79,8 +79,13 @@ def _refusal(path: str, status: int, code: str, message: str) -> Response:
     from html import escape
 
     return HTMLResponse(
-        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>" + str(status)
-        + "</title><h1>" + str(status) + "</h1><p>" + escape(message) + "</p></html>",
+        '<!doctype html><html lang="en"><meta charset="utf-8"><title>'
+        + str(status)
+        + "</title><h1>"
+        + str(status)
+        + "</h1><p>"
+        + escape(message)
+        + "</p></html>",
         status_code=status,
     )
 
@@ -102,16 +107,28 @@ class SiteGuard:
         host = headers.get("host", "")
         if host_name(host) not in self.hosts:
             shown = host[:60] or "no Host header"
-            await _refusal(path, 400, "bad-host", (
-                f"this server does not answer to '{shown}'; open it as http://127.0.0.1 "
-                "(or start it with --allow-host NAME)"))(scope, receive, send)
+            await _refusal(
+                path,
+                400,
+                "bad-host",
+                (
+                    f"this server does not answer to '{shown}'; open it as http://127.0.0.1 "
+                    "(or start it with --allow-host NAME)"
+                ),
+            )(scope, receive, send)
             return
         if scope["method"] not in SAFE_METHODS:
             source = request_source(headers)
             if source is not None and source != host.lower():
-                await _refusal(path, 403, "cross-site", (
-                    "refused: this request came from another web site; use loopcoach's own "
-                    "pages (reload the page and submit again)"))(scope, receive, send)
+                await _refusal(
+                    path,
+                    403,
+                    "cross-site",
+                    (
+                        "refused: this request came from another web site; use loopcoach's own "
+                        "pages (reload the page and submit again)"
+                    ),
+                )(scope, receive, send)
                 return
         token = _cookie_token(headers)
         fresh = token is None
@@ -158,16 +175,31 @@ async def require_form_token(request: Request) -> None:
     cookie = _cookie_token(request.headers)
     form = await request.form()
     sent = form.get(CSRF_FIELD)
-    if cookie is None or not isinstance(sent, str) or not secrets.compare_digest(
-            sent.encode("utf-8", "replace"), cookie.encode("ascii")):
+    if (
+        cookie is None
+        or not isinstance(sent, str)
+        or not secrets.compare_digest(sent.encode("utf-8", "replace"), cookie.encode("ascii"))
+    ):
         raise CrossSiteError(
             "this form is out of date or was sent from another site; reload the page and "
-            "submit it again")
+            "submit it again"
+        )
 
 
-
-KEPT_FIELDS_SKIPPED = frozenset({CSRF_FIELD, "duration_seconds", "key", "save", "loop", "format",
-                                 "against", "role", "case_id", "question_id"})
+KEPT_FIELDS_SKIPPED = frozenset(
+    {
+        CSRF_FIELD,
+        "duration_seconds",
+        "key",
+        "save",
+        "loop",
+        "format",
+        "against",
+        "role",
+        "case_id",
+        "question_id",
+    }
+)
 MAX_KEPT_CHARS = 100_000
 
 
@@ -177,6 +209,9 @@ async def keep_form_input(request: Request) -> None:
     if request.method in SAFE_METHODS:
         return
     form = await request.form()  # cached on the request by the token check
-    kept = [(name, value[:MAX_KEPT_CHARS]) for name, value in form.multi_items()
-            if isinstance(value, str) and value.strip() and name not in KEPT_FIELDS_SKIPPED]
+    kept = [
+        (name, value[:MAX_KEPT_CHARS])
+        for name, value in form.multi_items()
+        if isinstance(value, str) and value.strip() and name not in KEPT_FIELDS_SKIPPED
+    ]
     request.state.form_input = kept

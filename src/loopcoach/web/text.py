@@ -6,14 +6,23 @@ from __future__ import annotations
 import re
 
 _WEB_ADVICE: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"Score them: `loopcoach practice[^`]*` or `loopcoach analyze[^`]*`\."),
-     "Score them on the Analyse an answer page."),
-    (re.compile(r"`loopcoach exercise list` shows which cases `exercise [\w-]+` can use"),
-     "each exercise's case list on the Exercises page shows the cases it can use"),
+    (
+        re.compile(r"Score them: `loopcoach practice[^`]*` or `loopcoach analyze[^`]*`\."),
+        "Score them on the Analyse an answer page.",
+    ),
+    (
+        re.compile(r"`loopcoach exercise list` shows which cases `exercise [\w-]+` can use"),
+        "each exercise's case list on the Exercises page shows the cases it can use",
+    ),
     (re.compile(r"\s*\(\s*(?:see\s+|with\s+)?`loopcoach [^`]*`\s*\)"), ""),
     (re.compile(r"\s*\(loopcoach [a-z][^)]*\)"), ""),
-    (re.compile(r"[:;,]?\s*(?:list \w+ with|see|run|with|use)?\s*`loopcoach [^`]*`"
-                r"(?:\s*\(see `loopcoach [^`]*`\))?"), ""),
+    (
+        re.compile(
+            r"[:;,]?\s*(?:list \w+ with|see|run|with|use)?\s*`loopcoach [^`]*`"
+            r"(?:\s*\(see `loopcoach [^`]*`\))?"
+        ),
+        "",
+    ),
 ]
 
 

@@ -12,22 +12,30 @@ EVIL = "http://evil.example"
 
 def test_same_origin_form_post_with_token_works(client: TestClient) -> None:
     token = form_token(client)
-    r = client.post("/mock", data={"role": "tpm", "seed": "1", "csrf_token": token},
-                    follow_redirects=False)
+    r = client.post(
+        "/mock", data={"role": "tpm", "seed": "1", "csrf_token": token}, follow_redirects=False
+    )
     assert r.status_code == 303, r.text
     assert client.get(r.headers["location"]).status_code == 200
 
 
-@pytest.mark.parametrize("headers", [{"Origin": EVIL}, {"Origin": "null"},
-                                     {"Origin": "", "Referer": EVIL + "/attack.html"},
-                                     {"Origin": "http://127.0.0.1:9999"}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": EVIL},
+        {"Origin": "null"},
+        {"Origin": "", "Referer": EVIL + "/attack.html"},
+        {"Origin": "http://127.0.0.1:9999"},
+    ],
+)
 def test_cross_origin_form_post_is_refused(client: TestClient, headers: dict[str, str]) -> None:
     token = form_token(client)
     if headers.get("Origin") == "":
         client.headers.pop("Origin")
         headers = {"Referer": headers["Referer"]}
-    r = client.post("/mock", data={"role": "tpm", "csrf_token": token}, headers=headers,
-                    follow_redirects=False)
+    r = client.post(
+        "/mock", data={"role": "tpm", "csrf_token": token}, headers=headers, follow_redirects=False
+    )
     assert r.status_code == 403, r.text
     assert r.headers["content-type"].startswith("text/html")
     assert "another" in r.text and r.headers["x-frame-options"] == "DENY"
@@ -38,8 +46,7 @@ def test_form_post_without_the_token_is_refused(client: TestClient) -> None:
     form_token(client)
     r = client.post("/mock", data={"role": "tpm"}, follow_redirects=False)
     assert r.status_code == 403
-    r = client.post("/mock", data={"role": "tpm", "csrf_token": "x" * 43},
-                    follow_redirects=False)
+    r = client.post("/mock", data={"role": "tpm", "csrf_token": "x" * 43}, follow_redirects=False)
     assert r.status_code == 403
 
 
@@ -55,12 +62,19 @@ def test_form_post_without_origin_still_needs_the_token(app: object) -> None:
 def test_cross_origin_upload_is_refused(client: TestClient) -> None:
     token = form_token(client, "/exercises")
     files = {"file": ("w.csv", b"id,name,duration\na,A,1\n", "text/csv")}
-    r = client.post("/exercises/critical-path", data={"csrf_token": token}, files=files,
-                    headers={"Origin": EVIL})
+    r = client.post(
+        "/exercises/critical-path",
+        data={"csrf_token": token},
+        files=files,
+        headers={"Origin": EVIL},
+    )
     assert r.status_code == 403
-    r = client.post("/api/v1/prep/upload", data={"role": "tpm"},
-                    files={"file": ("cv.txt", b"I led things.", "text/plain")},
-                    headers={"Origin": EVIL})
+    r = client.post(
+        "/api/v1/prep/upload",
+        data={"role": "tpm"},
+        files={"file": ("cv.txt", b"I led things.", "text/plain")},
+        headers={"Origin": EVIL},
+    )
     assert r.status_code == 403 and r.json()["error"]["code"] == "cross-site"
     r = client.post("/exercises/critical-path", data={"csrf_token": token}, files=files)
     assert r.status_code == 200, r.text
@@ -79,8 +93,16 @@ def test_cross_origin_story_edit_is_refused(client: TestClient) -> None:
     assert r.status_code == 403
 
 
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example",
-                                  "localhost.evil.example:8000", ""])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example",
+        "evil.example:8000",
+        "127.0.0.1.evil.example",
+        "localhost.evil.example:8000",
+        "",
+    ],
+)
 def test_foreign_host_is_refused(client: TestClient, host: str) -> None:
     r = client.get("/", headers={"Host": host})
     assert r.status_code == 400

@@ -22,21 +22,41 @@ def assert_secured(r: Any) -> None:
 def broken(exc: BaseException) -> Any:
     def fail(*_a: object, **_k: object) -> None:
         raise exc
+
     return fail
 
 
-@pytest.mark.parametrize("exc,status,code,words", [
-    (RuntimeError("boom"), 500, "internal", "unexpected problem"),
-    (OSError(errno.ENOSPC, "No space left on device"), 507, "disk-full", "disk is full"),
-    (OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full")),
-     507, "disk-full", "disk is full"),
-    (OperationalError("INSERT", {}, sqlite3.OperationalError(
-        "attempt to write a readonly database")), 503, "read-only", "read-only"),
-    (RecursionError("maximum recursion depth exceeded"), 400, "too-deep", "nested"),
-])
+@pytest.mark.parametrize(
+    "exc,status,code,words",
+    [
+        (RuntimeError("boom"), 500, "internal", "unexpected problem"),
+        (OSError(errno.ENOSPC, "No space left on device"), 507, "disk-full", "disk is full"),
+        (
+            OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full")),
+            507,
+            "disk-full",
+            "disk is full",
+        ),
+        (
+            OperationalError(
+                "INSERT", {}, sqlite3.OperationalError("attempt to write a readonly database")
+            ),
+            503,
+            "read-only",
+            "read-only",
+        ),
+        (RecursionError("maximum recursion depth exceeded"), 400, "too-deep", "nested"),
+    ],
+)
 def test_unexpected_errors_end_as_json_or_the_error_page(
-        client: TestClient, app: Any, monkeypatch: pytest.MonkeyPatch, exc: BaseException,
-        status: int, code: str, words: str) -> None:
+    client: TestClient,
+    app: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    exc: BaseException,
+    status: int,
+    code: str,
+    words: str,
+) -> None:
     monkeypatch.setattr(app.state.coach, "search", broken(exc))
     r = client.get("/api/v1/search", params={"q": "risk"})
     assert r.status_code == status
@@ -58,8 +78,11 @@ def test_user_errors_and_limits_carry_the_headers(client: TestClient) -> None:
     r = client.get("/questions/nope")
     assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
     assert_secured(r)
-    r = client.post("/api/v1/exercises/ac", content=b"{" + b" " * (10 * 2**20 + 1),
-                    headers={"content-type": "application/json"})
+    r = client.post(
+        "/api/v1/exercises/ac",
+        content=b"{" + b" " * (10 * 2**20 + 1),
+        headers={"content-type": "application/json"},
+    )
     assert r.status_code == 413 and r.json()["error"]["code"] == "too-large"
     assert_secured(r)
     r = client.post("/api/v1/mock", content=b"{nope", headers={"content-type": "application/json"})

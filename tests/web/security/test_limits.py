@@ -14,11 +14,16 @@ from fastapi.testclient import TestClient
 from tests.web.security.conftest import assert_alive, form_token
 
 # The 482-byte "billion laughs": nine levels of nine aliases each.
-ALIAS_BOMB = "\n".join(
-    ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    + [f"{c}: &{c} [{','.join(['*' + p] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi",
-                                                                strict=True)]
-) + "\n"
+ALIAS_BOMB = (
+    "\n".join(
+        ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+        + [
+            f"{c}: &{c} [{','.join(['*' + p] * 9)}]"
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+        ]
+    )
+    + "\n"
+)
 TABLE_EXERCISES = ["kano", "backlog", "critical-path"]
 BUDGET = 30.0  # seconds: generous, only a runaway (minutes, or forever) fails it
 
@@ -47,16 +52,21 @@ def test_alias_bomb_is_refused_by_the_table_exercises(client: TestClient, exerci
 def test_alias_bomb_is_refused_by_slices_and_plan(client: TestClient) -> None:
     r = client.post("/api/v1/exercises/slices", json={"text": ALIAS_BOMB, "format": "yaml"})
     assert_4xx(r, "alias")
-    r = client.post("/api/v1/exercises/plan", json={"text": ALIAS_BOMB, "format": "yaml",
-                                                    "case_id": "tpm-case-passkeys"})
+    r = client.post(
+        "/api/v1/exercises/plan",
+        json={"text": ALIAS_BOMB, "format": "yaml", "case_id": "tpm-case-passkeys"},
+    )
     assert_4xx(r, "alias")
     assert_alive(client)
 
 
 def test_alias_bomb_upload_is_refused(client: TestClient) -> None:
     token = form_token(client, "/exercises")
-    r = client.post("/exercises/kano", data={"csrf_token": token},
-                    files={"file": ("bomb.yaml", ALIAS_BOMB.encode(), "application/yaml")})
+    r = client.post(
+        "/exercises/kano",
+        data={"csrf_token": token},
+        files={"file": ("bomb.yaml", ALIAS_BOMB.encode(), "application/yaml")},
+    )
     assert_4xx(r, "alias")
     assert r.headers["content-type"].startswith("text/html")
     assert_alive(client)
@@ -76,22 +86,30 @@ def test_deeply_nested_yaml_is_refused(client: TestClient, exercise: str) -> Non
 # --- JSON ------------------------------------------------------------------------------------
 def test_deeply_nested_json_body_is_refused(client: TestClient) -> None:
     deep = b"[" * 50_000 + b"]" * 50_000
-    r = client.post("/api/v1/exercises/backlog", content=deep,
-                    headers={"content-type": "application/json"})
+    r = client.post(
+        "/api/v1/exercises/backlog", content=deep, headers={"content-type": "application/json"}
+    )
     assert_4xx(r)
-    r = client.post("/api/v1/mock", content=b'{"role": ' + b"{" * 50_000 + b"}" * 50_000
-                    + b"}", headers={"content-type": "application/json"})
+    r = client.post(
+        "/api/v1/mock",
+        content=b'{"role": ' + b"{" * 50_000 + b"}" * 50_000 + b"}",
+        headers={"content-type": "application/json"},
+    )
     assert_4xx(r)
     assert_alive(client)
 
 
 def test_deeply_nested_json_resume_is_refused(client: TestClient) -> None:
     deep = '{"basics": {"name": "A"}, "work": ' + "[" * 50_000 + "]" * 50_000 + "}"
-    r = client.post("/api/v1/prep/upload", data={"role": "tpm"},
-                    files={"file": ("cv.json", deep.encode(), "application/json")})
+    r = client.post(
+        "/api/v1/prep/upload",
+        data={"role": "tpm"},
+        files={"file": ("cv.json", deep.encode(), "application/json")},
+    )
     assert_4xx(r, "nested")
-    r = client.post("/api/v1/prep", json={"role": "tpm", "name": "cv.json", "text": deep[:150_000]
-                                          + "]" * 10})
+    r = client.post(
+        "/api/v1/prep", json={"role": "tpm", "name": "cv.json", "text": deep[:150_000] + "]" * 10}
+    )
     assert_4xx(r)
     assert_alive(client)
 
@@ -113,14 +131,20 @@ def test_docx_zip_bomb_is_refused_before_expanding(client: TestClient) -> None:
     bomb = docx_bomb()
     assert len(bomb) < 1024 * 1024
     start = time.monotonic()
-    r = client.post("/api/v1/prep/upload", data={"role": "tpm"},
-                    files={"file": ("cv.docx", bomb, "application/octet-stream")})
+    r = client.post(
+        "/api/v1/prep/upload",
+        data={"role": "tpm"},
+        files={"file": ("cv.docx", bomb, "application/octet-stream")},
+    )
     assert_4xx(r, "mb")
     assert r.status_code == 413
     assert time.monotonic() - start < BUDGET
     token = form_token(client, "/prep")
-    r = client.post("/prep", data={"role": "tpm", "csrf_token": token},
-                    files={"file": ("cv.docx", bomb, "application/octet-stream")})
+    r = client.post(
+        "/prep",
+        data={"role": "tpm", "csrf_token": token},
+        files={"file": ("cv.docx", bomb, "application/octet-stream")},
+    )
     assert_4xx(r)
     assert_alive(client)
 
@@ -130,8 +154,11 @@ def test_docx_with_thousands_of_members_is_refused(client: TestClient) -> None:
     with zipfile.ZipFile(buf, "w") as z:
         for n in range(5_000):
             z.writestr(f"word/m{n}.xml", "")
-    r = client.post("/api/v1/prep/upload", data={"role": "tpm"},
-                    files={"file": ("cv.docx", buf.getvalue(), "application/octet-stream")})
+    r = client.post(
+        "/api/v1/prep/upload",
+        data={"role": "tpm"},
+        files={"file": ("cv.docx", buf.getvalue(), "application/octet-stream")},
+    )
     assert_4xx(r, "files")
     assert_alive(client)
 
@@ -147,10 +174,14 @@ def test_huge_dependency_chain_is_refused_quickly(client: TestClient) -> None:
     start = time.monotonic()
     r = client.post("/api/v1/exercises/critical-path", json={"text": chain_csv(4_000)})
     assert_4xx(r, "1,000")
-    r = client.post("/api/v1/exercises/backlog", json={"text": "id,title,business_value,"
-                    "time_criticality,risk_reduction,job_size,depends_on\n" + "\n".join(
-                        f"b{n},B{n},1,1,1,1,{'b' + str(n - 1) if n else ''}"
-                        for n in range(4_000))})
+    r = client.post(
+        "/api/v1/exercises/backlog",
+        json={
+            "text": "id,title,business_value,"
+            "time_criticality,risk_reduction,job_size,depends_on\n"
+            + "\n".join(f"b{n},B{n},1,1,1,1,{'b' + str(n - 1) if n else ''}" for n in range(4_000))
+        },
+    )
     assert_4xx(r, "1,000")
     assert time.monotonic() - start < BUDGET
     assert_alive(client)
@@ -174,8 +205,9 @@ def test_a_long_cycle_is_named_without_recursion_or_quadratic_time() -> None:
     with pytest.raises(LoopcoachError) as err:
         check_graph(nodes, what="workstream")
     assert err.value.code == "dependency-cycle" and len(str(err.value)) < 2_000
-    order = check_graph([(f"w{i}", (f"w{i - 1}",) if i else ()) for i in range(n)],
-                        what="workstream")
+    order = check_graph(
+        [(f"w{i}", (f"w{i - 1}",) if i else ()) for i in range(n)], what="workstream"
+    )
     assert order[:2] == ["w0", "w1"] and len(order) == n
     assert time.monotonic() - start < BUDGET
 
@@ -184,13 +216,19 @@ def test_a_long_cycle_is_named_without_recursion_or_quadratic_time() -> None:
 MEGA_LINE = "As a buyer I want " + "x" * 999_000
 
 
-@pytest.mark.parametrize("path,body", [
-    ("/api/v1/exercises/ac", {"text": MEGA_LINE}),
-    ("/api/v1/exercises/slices", {"text": "# Epic: E\n## Slices\n- " + MEGA_LINE}),
-    ("/api/v1/exercises/kano", {"text": "feature,functional,dysfunctional\n" + MEGA_LINE}),
-    ("/api/v1/exercises/critical-path", {"text": "id,duration\n" + MEGA_LINE, "format": "yaml"}),
-    ("/api/v1/exercises/plan", {"text": MEGA_LINE, "case_id": "tpm-case-passkeys"}),
-])
+@pytest.mark.parametrize(
+    "path,body",
+    [
+        ("/api/v1/exercises/ac", {"text": MEGA_LINE}),
+        ("/api/v1/exercises/slices", {"text": "# Epic: E\n## Slices\n- " + MEGA_LINE}),
+        ("/api/v1/exercises/kano", {"text": "feature,functional,dysfunctional\n" + MEGA_LINE}),
+        (
+            "/api/v1/exercises/critical-path",
+            {"text": "id,duration\n" + MEGA_LINE, "format": "yaml"},
+        ),
+        ("/api/v1/exercises/plan", {"text": MEGA_LINE, "case_id": "tpm-case-passkeys"}),
+    ],
+)
 def test_megabyte_lines_are_refused(client: TestClient, path: str, body: dict) -> None:
     start = time.monotonic()
     r = client.post(path, json=body)
@@ -202,8 +240,11 @@ def test_megabyte_lines_are_refused(client: TestClient, path: str, body: dict) -
 def test_megabyte_line_upload_is_refused(client: TestClient) -> None:
     token = form_token(client, "/exercises")
     data = ("id,name,duration\n" + MEGA_LINE + "\n").encode()
-    r = client.post("/exercises/critical-path", data={"csrf_token": token},
-                    files={"file": ("w.csv", data, "text/csv")})
+    r = client.post(
+        "/exercises/critical-path",
+        data={"csrf_token": token},
+        files={"file": ("w.csv", data, "text/csv")},
+    )
     assert_4xx(r, "line")
     assert_alive(client)
 
@@ -226,8 +267,11 @@ def test_nul_in_a_mock_answer_is_refused_before_it_is_stored(client: TestClient)
 
 def test_nul_in_uploads_and_pasted_text_is_refused(client: TestClient) -> None:
     token = form_token(client, "/exercises")
-    r = client.post("/exercises/backlog", data={"csrf_token": token},
-                    files={"file": ("b.csv", b"id,title\nA,\0B\n", "text/csv")})
+    r = client.post(
+        "/exercises/backlog",
+        data={"csrf_token": token},
+        files={"file": ("b.csv", b"id,title\nA,\0B\n", "text/csv")},
+    )
     assert_4xx(r, "nul")
     r = client.post("/api/v1/exercises/ac", json={"text": "Given\u0000 a user"})
     assert_4xx(r, "nul")
@@ -238,15 +282,23 @@ def test_nul_in_uploads_and_pasted_text_is_refused(client: TestClient) -> None:
 
 def test_invalid_utf8_is_refused(client: TestClient) -> None:
     token = form_token(client, "/exercises")
-    r = client.post("/exercises/kano", data={"csrf_token": token},
-                    files={"file": ("k.csv", b"feature,functional\n\xff\xfe\xfa,like\n",
-                                    "text/csv")})
+    r = client.post(
+        "/exercises/kano",
+        data={"csrf_token": token},
+        files={"file": ("k.csv", b"feature,functional\n\xff\xfe\xfa,like\n", "text/csv")},
+    )
     assert_4xx(r, "utf-8")
-    r = client.post("/api/v1/exercises/ac", content=b'{"text": "Given \xff\xfe"}',
-                    headers={"content-type": "application/json"})
+    r = client.post(
+        "/api/v1/exercises/ac",
+        content=b'{"text": "Given \xff\xfe"}',
+        headers={"content-type": "application/json"},
+    )
     assert_4xx(r)
-    r = client.post("/api/v1/mock", content=b'{"role": "\xc3\x28"}',
-                    headers={"content-type": "application/json"})
+    r = client.post(
+        "/api/v1/mock",
+        content=b'{"role": "\xc3\x28"}',
+        headers={"content-type": "application/json"},
+    )
     assert_4xx(r)
     assert_alive(client)
 
@@ -254,12 +306,20 @@ def test_invalid_utf8_is_refused(client: TestClient) -> None:
 # --- speaking time ---------------------------------------------------------------------------
 @pytest.mark.parametrize("seconds", [5e-324, 0.5, 0, -1, 1e308])
 def test_impossible_speaking_times_are_refused(client: TestClient, seconds: float) -> None:
-    r = client.post("/api/v1/analyze", json={"question": "Why?", "answer": "Because I led it.",
-                                             "duration_seconds": seconds, "save": False})
+    r = client.post(
+        "/api/v1/analyze",
+        json={
+            "question": "Why?",
+            "answer": "Because I led it.",
+            "duration_seconds": seconds,
+            "save": False,
+        },
+    )
     assert_4xx(r)
     sid = client.post("/api/v1/mock", json={"role": "po", "seed": 1}).json()["session"]
-    r = client.post(f"/api/v1/mock/{sid}/answer",
-                    json={"answer": "I led it.", "duration_seconds": seconds})
+    r = client.post(
+        f"/api/v1/mock/{sid}/answer", json={"answer": "I led it.", "duration_seconds": seconds}
+    )
     assert_4xx(r)
     assert_alive(client)
 
@@ -267,8 +327,15 @@ def test_impossible_speaking_times_are_refused(client: TestClient, seconds: floa
 @pytest.mark.parametrize("raw", ["5e-324", "nan", "inf", "0.2", "99999"])
 def test_impossible_speaking_times_in_forms_are_refused(client: TestClient, raw: str) -> None:
     token = form_token(client, "/analyze")
-    r = client.post("/analyze", data={"question": "Why?", "answer": "I led it.",
-                                      "duration_seconds": raw, "csrf_token": token})
+    r = client.post(
+        "/analyze",
+        data={
+            "question": "Why?",
+            "answer": "I led it.",
+            "duration_seconds": raw,
+            "csrf_token": token,
+        },
+    )
     assert_4xx(r, "seconds")
     assert_alive(client)
 
@@ -279,7 +346,10 @@ def test_plain_json_stays_valid_json(client: TestClient) -> None:
 
 
 def test_json_body_deeper_than_the_limit_is_refused(client: TestClient) -> None:
-    r = client.post("/api/v1/mock", content=b'{"role": "tpm", "stages": ' + b"[" * 200
-                    + b"]" * 200 + b"}", headers={"content-type": "application/json"})
+    r = client.post(
+        "/api/v1/mock",
+        content=b'{"role": "tpm", "stages": ' + b"[" * 200 + b"]" * 200 + b"}",
+        headers={"content-type": "application/json"},
+    )
     assert_4xx(r, "nested")
     assert_alive(client)

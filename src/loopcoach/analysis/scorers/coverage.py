@@ -98,22 +98,57 @@ def points(ctx: AnswerContext) -> list[PointResult]:
         part_i = next((i for i in parts.get(tp.part or "", []) if not weak[i]), None)
         if cue_i is not None and not weak[cue_i]:
             credit[tp.id] = 1.0
-            out.append(PointResult(tp.id, tp.label, True, "cue", round(best, 3),
-                                   ctx.evidence(cue_i, tp.label), tp.description))
+            out.append(
+                PointResult(
+                    tp.id,
+                    tp.label,
+                    True,
+                    "cue",
+                    round(best, 3),
+                    ctx.evidence(cue_i, tp.label),
+                    tp.description,
+                )
+            )
         elif part_i is not None:
             credit[tp.id] = 1.0
-            out.append(PointResult(tp.id, tp.label, True, "story", round(best, 3),
-                                   ctx.evidence(part_i, f"{tp.label} (the story's {tp.part})"),
-                                   tp.description))
+            out.append(
+                PointResult(
+                    tp.id,
+                    tp.label,
+                    True,
+                    "story",
+                    round(best, 3),
+                    ctx.evidence(part_i, f"{tp.label} (the story's {tp.part})"),
+                    tp.description,
+                )
+            )
         elif own_best >= made_t:
             credit[tp.id] = max(meaning, touched)
-            out.append(PointResult(tp.id, tp.label, True, "meaning", round(own_best, 3),
-                                   ctx.evidence(own_i, tp.label), tp.description))
+            out.append(
+                PointResult(
+                    tp.id,
+                    tp.label,
+                    True,
+                    "meaning",
+                    round(own_best, 3),
+                    ctx.evidence(own_i, tp.label),
+                    tp.description,
+                )
+            )
         elif cue_i is not None or best >= partial_t:
             credit[tp.id] = max(meaning, touched)
             i = cue_i if cue_i is not None else best_i
-            out.append(PointResult(tp.id, tp.label, False, "partial", round(best, 3),
-                                   ctx.evidence(i, f"touches on: {tp.label}"), tp.description))
+            out.append(
+                PointResult(
+                    tp.id,
+                    tp.label,
+                    False,
+                    "partial",
+                    round(best, 3),
+                    ctx.evidence(i, f"touches on: {tp.label}"),
+                    tp.description,
+                )
+            )
         else:
             credit[tp.id] = 0.0
             out.append(

@@ -60,8 +60,7 @@ def score(ctx: AnswerContext) -> DimensionScore:
             kind = _classify_by_stance(ctx, idx)
             if kind == "mine" and len(L.BUZZ.findall(s)) >= 2:
                 kind = "soft"  # a sentence of buzzwords ("I'd leverage best-in-class tooling")
-            {"mine": i_actions, "soft": soft, "team": we_actions}.get(kind, [])\
-                .append(idx)
+            {"mine": i_actions, "soft": soft, "team": we_actions}.get(kind, []).append(idx)
         elif L.SOFT_ACTION.search(s):
             # a plan held loosely ("I'd probably think about") says less than an action
             soft.append(idx)
@@ -83,11 +82,7 @@ def score(ctx: AnswerContext) -> DimensionScore:
             defer.append(idx)
     mine = len(i_actions) + 0.5 * len(soft)
     acts = mine + len(we_actions)
-    ratio = (
-        mine / acts
-        if acts
-        else (i_refs / (i_refs + we_refs) if i_refs + we_refs else 0.0)
-    )
+    ratio = mine / acts if acts else (i_refs / (i_refs + we_refs) if i_refs + we_refs else 0.0)
     value = 4.0 * min(1.0, ratio / 0.7) * min(1.0, (mine + 1) / 4)
     if soft:  # mostly tentative: the listener cannot tell what you would really do
         value *= 0.6 + 0.4 * len(i_actions) / (len(i_actions) + len(soft))
@@ -99,8 +94,11 @@ def score(ctx: AnswerContext) -> DimensionScore:
     evidence = [ctx.evidence(i, "your action") for i in i_actions[:3]]
     evidence += [ctx.evidence(i, "your decision") for i in decisions[:1] if i not in i_actions[:3]]
     evidence += [ctx.evidence(i, "'we' with no personal role") for i in we_actions[:2]]
-    evidence += [ctx.evidence(i, "a tentative or abstract action") for i in soft[:1]
-                 if len(soft) > len(i_actions)]
+    evidence += [
+        ctx.evidence(i, "a tentative or abstract action")
+        for i in soft[:1]
+        if len(soft) > len(i_actions)
+    ]
     evidence += [ctx.evidence(i, "the fault put on others") for i in blame[:2]]
     evidence += [ctx.evidence(i, "the judgement handed to others") for i in defer[:1]]
     advice = []

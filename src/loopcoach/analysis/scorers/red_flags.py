@@ -37,8 +37,14 @@ def _contradicted(flag_id: str, ctx: AnswerContext) -> bool:
     if flag_id in ("process-over-outcome", "process-over-outcomes", "status-theater"):
         return any(_RESULT_STATED.search(s) for s in ctx.lowered)
     if flag_id == "no-scale-anchors":
-        return sum(1 for s in ctx.lowered if L.NUMBER_UNIT.search(s) or L.WORD_NUMBER.search(s)
-                   or L.MONEY.search(s)) >= 2
+        return (
+            sum(
+                1
+                for s in ctx.lowered
+                if L.NUMBER_UNIT.search(s) or L.WORD_NUMBER.search(s) or L.MONEY.search(s)
+            )
+            >= 2
+        )
     if flag_id == "unstructured-ramble":
         return structure.rambling(ctx)[0] == 0.0
     return False
@@ -109,8 +115,7 @@ STANCE_FLAGS: dict[str, tuple[str, str, str]] = {
     "process_over_outcome": (
         "process-over-outcome",
         "Process for its own sake",
-        "Tie each ceremony or document to the outcome it protected, with the result it "
-        "produced.",
+        "Tie each ceremony or document to the outcome it protected, with the result it produced.",
     ),
 }
 SAME_AS: dict[str, tuple[str, ...]] = {
@@ -204,13 +209,18 @@ def _find(ctx: AnswerContext) -> list[FlagHit]:
         if _contradicted(flag.id, ctx):
             continue
         i = _cue_hit(list(flag.cues), ctx)
-        if i is not None and ctx.stances and ctx.stances[i].flaw is None \
-                and ctx.stances[i].flaw_p < 0.2:
+        if (
+            i is not None
+            and ctx.stances
+            and ctx.stances[i].flaw is None
+            and ctx.stances[i].flaw_p < 0.2
+        ):
             continue  # the cue's words, but the sentence reads as clean ("I never hid it")
         if i is not None:
             hits.append(
-                FlagHit(flag.id, flag.label, source, flag.advice, ctx.evidence(i, flag.label),
-                        "cue")
+                FlagHit(
+                    flag.id, flag.label, source, flag.advice, ctx.evidence(i, flag.label), "cue"
+                )
             )
             seen.add(flag.id)
     return hits

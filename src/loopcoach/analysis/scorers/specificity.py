@@ -66,8 +66,9 @@ def _is_numeric(x: str) -> bool:
 
 
 def score(ctx: AnswerContext) -> DimensionScore:
-    per_sentence = [answer_specifics(s, lw)
-                    for s, lw in zip(ctx.sentences, ctx.lowered, strict=True)]
+    per_sentence = [
+        answer_specifics(s, lw) for s, lw in zip(ctx.sentences, ctx.lowered, strict=True)
+    ]
     # the question's own numbers and names ("six teams in three time zones") add nothing
     given = set(T.stems(ctx.rubric.prompt + " " + ctx.rubric.question.prompt))
     per_sentence = [[x for x in xs if not set(T.stems(x)) <= given] for xs in per_sentence]
@@ -82,8 +83,9 @@ def score(ctx: AnswerContext) -> DimensionScore:
     buzz = sum(len(L.BUZZ.findall(s)) for s in ctx.lowered)
     if buzz / max(ctx.word_count / 100, 0.5) >= 2.5:
         name_cap = 0.8  # framework names in a buzzword answer are labels, not substance
-    value = min(4.0, min(name_cap, 0.4 * len(names)) + 0.7 * min(len(numeric), 4)
-                + 0.35 * min(len(bare), 2))
+    value = min(
+        4.0, min(name_cap, 0.4 * len(names)) + 0.7 * min(len(numeric), 4) + 0.35 * min(len(bare), 2)
+    )
     if ctx.word_count > 250 and n / (ctx.word_count / 100) < 1.0:
         value = max(0.0, value - 0.7)  # long and thin
     ranked = sorted(range(len(per_sentence)), key=lambda i: -len(per_sentence[i]))

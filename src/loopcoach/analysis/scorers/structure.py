@@ -52,8 +52,10 @@ STEP_LABELS = {
     "fit": "why it fits this team",
 }
 FRAMEWORK_NAMES = {
-    "decision": "a decision answer", "program-plan": "a program plan",
-    "system-design": "a system design", "explain": "an explanation",
+    "decision": "a decision answer",
+    "program-plan": "a program plan",
+    "system-design": "a system design",
+    "explain": "an explanation",
     "opinion": "an opinion answer",
 }
 SEQUENCE = re.compile(
@@ -88,13 +90,11 @@ def _result_sentence(low: str, i: int, n: int) -> bool:
 
     "We'd launch by the end of Q3" in the opening is the situation, not the result; a
     percentage in the first half ("drove 70% of bookings") is context, not a change."""
-    if L.UNREALISED.search(low) and not re.search(r"\b(as a result|the (outcome|result) was)",
-                                                  low):
+    if L.UNREALISED.search(low) and not re.search(r"\b(as a result|the (outcome|result) was)", low):
         return False
     if L.RESULT.search(low):
         return i >= n // 3 or bool(
-            re.search(r"\b(as a result|result(ed)? (was|in)|the (outcome|result|impact) was)",
-                      low)
+            re.search(r"\b(as a result|result(ed)? (was|in)|the (outcome|result|impact) was)", low)
         )
     return bool(L.RESULT_NUMBER.search(low) and L.RESULT_CHANGE.search(low) and i >= n // 2)
 
@@ -108,7 +108,8 @@ def _is_result(ctx: AnswerContext, i: int, n: int) -> bool:
     if st == "result":
         return i >= n // 3 or n <= 3
     return st not in ("promise", "scale_only", "hedge", "filler") and _result_sentence(
-        ctx.lowered[i], i, n)
+        ctx.lowered[i], i, n
+    )
 
 
 def star_parts(ctx: AnswerContext) -> dict[str, list[int]]:
@@ -195,8 +196,9 @@ def rambling(ctx: AnswerContext) -> tuple[float, list[str], list[int]]:
     return min(2.5, penalty), found, list(dict.fromkeys(show))
 
 
-def _finish(ctx: AnswerContext, value: float, evidence: list[Evidence],
-            advice: list[str], reason: str) -> DimensionScore:
+def _finish(
+    ctx: AnswerContext, value: float, evidence: list[Evidence], advice: list[str], reason: str
+) -> DimensionScore:
     """Apply what every kind of answer shares: rambling costs, and a very short answer
     cannot show a whole structure."""
     penalty, found, show = rambling(ctx)
@@ -214,10 +216,13 @@ def _finish(ctx: AnswerContext, value: float, evidence: list[Evidence],
         if value > cap:
             value = cap
             reason += f"; only {words} words"
-            advice.append("Give each step a sentence or two: at this length the structure "
-                          "cannot come through.")
-    return DimensionScore("structure", round(max(0.0, min(4.0, value)), 2), reason,
-                          tuple(evidence), tuple(advice))
+            advice.append(
+                "Give each step a sentence or two: at this length the structure "
+                "cannot come through."
+            )
+    return DimensionScore(
+        "structure", round(max(0.0, min(4.0, value)), 2), reason, tuple(evidence), tuple(advice)
+    )
 
 
 def _star(ctx: AnswerContext) -> DimensionScore:
@@ -258,12 +263,22 @@ def walkthrough(ctx: AnswerContext) -> tuple[list[int], int | None]:
         if ctx.stances and ctx.stance(i) in ("own_action", "plan_step", "team_action"):
             steps.append(i)
             continue
-        if (own.i_action(s) or SEQUENCE.search(s) or _OPENER.search(s)
-                or any(m.group(1) not in L.NOT_ACTION for m in L.WE_VERB.finditer(s))):
+        if (
+            own.i_action(s)
+            or SEQUENCE.search(s)
+            or _OPENER.search(s)
+            or any(m.group(1) not in L.NOT_ACTION for m in L.WE_VERB.finditer(s))
+        ):
             steps.append(i)
     n = len(ctx.lowered)
-    close = next((i for i in range(n - 1, max(-1, n - 3), -1)
-                  if _CLOSE.search(ctx.lowered[i]) or L.RESULT.search(ctx.lowered[i])), None)
+    close = next(
+        (
+            i
+            for i in range(n - 1, max(-1, n - 3), -1)
+            if _CLOSE.search(ctx.lowered[i]) or L.RESULT.search(ctx.lowered[i])
+        ),
+        None,
+    )
     return steps, close
 
 
@@ -282,8 +297,11 @@ def _framework(ctx: AnswerContext, framework: str) -> DimensionScore:
     walk, close = walkthrough(ctx)
     # enough concrete steps, and most sentences being steps rather than commentary
     density = len(walk) / len(ctx.sentences)
-    walk_score = min(4.0, 3.4 * min(1.0, len(walk) / 5) * min(1.0, 0.4 + density)
-                     + (0.6 if close is not None else 0.0))
+    walk_score = min(
+        4.0,
+        3.4 * min(1.0, len(walk) / 5) * min(1.0, 0.4 + density)
+        + (0.6 if close is not None else 0.0),
+    )
     score = MIX * max(fw_score, walk_score) + (1 - MIX) * min(fw_score, walk_score)
     if len(ctx.sentences) <= 1:
         score = min(score, 1.0)

@@ -28,8 +28,11 @@ class AnalyzeRequest(BaseModel):
     answer: str = Field(max_length=MAX_ANSWER_CHARS)
     role: str | None = Field(default=None, max_length=80)
     duration_seconds: Seconds | None = None
-    save: bool = Field(default=True, description="Keep the scored attempt for progress and "
-                       "practice (as `loopcoach analyze`; false for --no-save).")
+    save: bool = Field(
+        default=True,
+        description="Keep the scored attempt for progress and "
+        "practice (as `loopcoach analyze`; false for --no-save).",
+    )
 
 
 def _coach(request: Request) -> Coach:
@@ -37,15 +40,24 @@ def _coach(request: Request) -> Coach:
     return coach
 
 
-def run(coach: Coach, question: str, answer: str, *, role: str | None,
-        question_id: str | None, duration: float | None, save: bool = False) -> Analysis:
+def run(
+    coach: Coach,
+    question: str,
+    answer: str,
+    *,
+    role: str | None,
+    question_id: str | None,
+    duration: float | None,
+    save: bool = False,
+) -> Analysis:
     from loopcoach.errors import LoopcoachError
 
     if not question.strip() and not question_id:
         raise LoopcoachError("no-question", "give the question text or pick a question")
     timing = Timing(duration) if duration else None
-    result = coach.analyze(question, answer, role=role or None,
-                           question_id=question_id or None, timing=timing)
+    result = coach.analyze(
+        question, answer, role=role or None, question_id=question_id or None, timing=timing
+    )
     if save and result.word_count:
         coach.record_attempt(result, source="analyze", answer=answer, duration_seconds=duration)
     return result
@@ -54,8 +66,15 @@ def run(coach: Coach, question: str, answer: str, *, role: str | None,
 @api.post("/analyze")
 def analyze_api(request: Request, body: AnalyzeRequest) -> dict[str, Any]:
     """Score an answer; returns the same Analysis JSON as `loopcoach analyze --json`."""
-    result = run(_coach(request), body.question or "", body.answer, role=body.role,
-                 question_id=body.question_id, duration=body.duration_seconds, save=body.save)
+    result = run(
+        _coach(request),
+        body.question or "",
+        body.answer,
+        role=body.role,
+        question_id=body.question_id,
+        duration=body.duration_seconds,
+        save=body.save,
+    )
     return result.to_dict()
 
 
@@ -68,18 +87,34 @@ def highlights(a: Analysis) -> list[dict[str, Any]]:
     for f in a.red_flags:
         if f.evidence is not None:
             notes.setdefault(f.evidence.index, []).append(("flag", f.label))
-    return [{"text": s, "notes": notes.get(i, []),
-             "kind": "flag" if any(k == "flag" for k, _ in notes.get(i, []))
-             else "point" if i in notes else ""}
-            for i, s in enumerate(a.sentences)]
+    return [
+        {
+            "text": s,
+            "notes": notes.get(i, []),
+            "kind": "flag"
+            if any(k == "flag" for k, _ in notes.get(i, []))
+            else "point"
+            if i in notes
+            else "",
+        }
+        for i, s in enumerate(a.sentences)
+    ]
 
 
 @pages.get("/analyze", response_class=HTMLResponse)
 def analyze_form(request: Request, question_id: str = "", role: str = "") -> Response:
     coach = _coach(request)
     chosen = coach.library.question(question_id)[1] if question_id else None
-    return render(request, "analyze.html", chosen=chosen, role_filter=role, result=None,
-                  answer="", question_text=chosen.prompt if chosen else "", save=True)
+    return render(
+        request,
+        "analyze.html",
+        chosen=chosen,
+        role_filter=role,
+        result=None,
+        answer="",
+        question_text=chosen.prompt if chosen else "",
+        save=True,
+    )
 
 
 @pages.post("/analyze", response_class=HTMLResponse)
@@ -94,9 +129,24 @@ def analyze_submit(
 ) -> Response:
     coach = _coach(request)
     duration = form_seconds(duration_seconds)
-    result = run(coach, question, answer, role=role, question_id=question_id, duration=duration,
-                 save=bool(save))
+    result = run(
+        coach,
+        question,
+        answer,
+        role=role,
+        question_id=question_id,
+        duration=duration,
+        save=bool(save),
+    )
     chosen = coach.library.question(question_id)[1] if question_id else None
-    return render(request, "analyze.html", chosen=chosen, role_filter=role, result=result,
-                  answer=answer, question_text=question, sentences=highlights(result),
-                  save=bool(save))
+    return render(
+        request,
+        "analyze.html",
+        chosen=chosen,
+        role_filter=role,
+        result=result,
+        answer=answer,
+        question_text=question,
+        sentences=highlights(result),
+        save=bool(save),
+    )

@@ -75,12 +75,15 @@ def list_api(request: Request, role: str | None = None) -> list[dict[str, Any]]:
 def start_api(request: Request, body: StartRequest) -> dict[str, Any]:
     """Start a session; returns its id and first question (as `loopcoach mock start --json`)."""
     state = _coach(request).mock_start(
-        body.role, stages=tuple(body.stages), loop=body.loop, seed=body.seed,
-        feedback_until_end=body.feedback_until_end, allow_repeats=body.allow_repeats,
+        body.role,
+        stages=tuple(body.stages),
+        loop=body.loop,
+        seed=body.seed,
+        feedback_until_end=body.feedback_until_end,
+        allow_repeats=body.allow_repeats,
     )
     current = state.current
-    return {"session": state.session_id,
-            "question": turn_view(state, current) if current else None}
+    return {"session": state.session_id, "question": turn_view(state, current) if current else None}
 
 
 @api.post("/{session_id}/answer")
@@ -88,8 +91,9 @@ def answer_api(request: Request, session_id: str, body: AnswerRequest) -> dict[s
     """Answer the current question; returns the note, then the next turn or the debrief."""
     coach = _coach(request)
     coach.mock_state(_require_id(session_id))
-    result = coach.mock_answer(session_id, body.answer, key=body.key,
-                               duration=body.duration_seconds)
+    result = coach.mock_answer(
+        session_id, body.answer, key=body.key, duration=body.duration_seconds
+    )
     state, turn = result.state, result.answered
     out: dict[str, Any] = {
         "session": session_id,
@@ -118,16 +122,27 @@ def debrief_api(request: Request, session_id: str) -> dict[str, Any]:
 # --- pages ---------------------------------------------------------------------------------
 def _stage_groups(coach: Coach) -> list[dict[str, Any]]:
     """Each role's stages, in loop order: the start form offers only the chosen role's."""
-    return [{"role": r.id, "name": r.info.name,
-             "stages": [{"value": s.id, "label": s.name} for s in r.stages]}
-            for r in coach.library.roles.values()]
+    return [
+        {
+            "role": r.id,
+            "name": r.info.name,
+            "stages": [{"value": s.id, "label": s.name} for s in r.stages],
+        }
+        for r in coach.library.roles.values()
+    ]
 
 
 def _start_page(request: Request, status: int = 200, **form: Any) -> Response:
     coach = _coach(request)
     sessions = [session_summary(s) for s in coach.mock_list()]
-    return render(request, "mock_start.html", status=status, stage_groups=_stage_groups(coach),
-                  sessions=sessions, form=form)
+    return render(
+        request,
+        "mock_start.html",
+        status=status,
+        stage_groups=_stage_groups(coach),
+        sessions=sessions,
+        form=form,
+    )
 
 
 @pages.get("/mock", response_class=HTMLResponse)
@@ -143,15 +158,24 @@ def _check_start(coach: Coach, role: str, stage: str, seed: str) -> int | None:
     pack = coach.library.roles.get(role)
     if pack is None:
         names = ", ".join(r.info.name for r in coach.library.roles.values())
-        raise LoopcoachError("unknown-role", f"there is no role '{role[:80]}'; pick one of: "
-                             f"{names}")
+        raise LoopcoachError(
+            "unknown-role", f"there is no role '{role[:80]}'; pick one of: {names}"
+        )
     if stage and stage not in {s.id for s in pack.stages}:
         names = "; ".join(s.name for s in pack.stages)
-        other = next((f" (it is a stage of the {r.info.name} loop)"
-                      for r in coach.library.roles.values()
-                      if any(s.id == stage for s in r.stages)), "")
-        raise LoopcoachError("unknown-stage", f"'{stage[:80]}' is not a stage of the "
-                             f"{pack.info.name} loop{other}; pick one of: {names}")
+        other = next(
+            (
+                f" (it is a stage of the {r.info.name} loop)"
+                for r in coach.library.roles.values()
+                if any(s.id == stage for s in r.stages)
+            ),
+            "",
+        )
+        raise LoopcoachError(
+            "unknown-stage",
+            f"'{stage[:80]}' is not a stage of the "
+            f"{pack.info.name} loop{other}; pick one of: {names}",
+        )
     try:
         seed_value = int(seed) if seed.strip() else None
     except ValueError:
@@ -174,10 +198,19 @@ def mock_start(
     try:
         seed_value = _check_start(coach, role, "" if whole_loop else stage, seed)
     except LoopcoachError as exc:  # the form again, as it was sent, with what to change
-        return _start_page(request, status=400, role=role, stage=stage, loop=whole_loop,
-                           seed=seed, error=exc.message)
+        return _start_page(
+            request,
+            status=400,
+            role=role,
+            stage=stage,
+            loop=whole_loop,
+            seed=seed,
+            error=exc.message,
+        )
     state = coach.mock_start(
-        role, stages=() if whole_loop or not stage else (stage,), loop=whole_loop,
+        role,
+        stages=() if whole_loop or not stage else (stage,),
+        loop=whole_loop,
         seed=seed_value,
     )
     return RedirectResponse(f"/mock/{state.session_id}", status_code=303)
@@ -191,8 +224,13 @@ def mock_session(request: Request, session_id: str) -> Response:
     notes = {t.key: analysis_short(t) for t in state.turns if t.answer is not None}
     if state.feedback_until_end:
         notes = {}
-    return render(request, "mock_session.html", s=view, notes=notes,
-                  answered=[t for t in view["turns"] if t["answer"] is not None or t["skipped"]])
+    return render(
+        request,
+        "mock_session.html",
+        s=view,
+        notes=notes,
+        answered=[t for t in view["turns"] if t["answer"] is not None or t["skipped"]],
+    )
 
 
 @pages.post("/mock/{session_id}/answer", response_class=HTMLResponse)
@@ -207,8 +245,9 @@ def mock_answer(
     coach.mock_state(_require_id(session_id))
     duration = form_seconds(duration_seconds)
     result = coach.mock_answer(session_id, answer, key=key or None, duration=duration)
-    target = (f"/mock/{session_id}#current" if result.state.current
-              else f"/mock/{session_id}/debrief")
+    target = (
+        f"/mock/{session_id}#current" if result.state.current else f"/mock/{session_id}/debrief"
+    )
     return RedirectResponse(target, status_code=303)
 
 

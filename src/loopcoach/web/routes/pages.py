@@ -24,17 +24,30 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> Re
     templates = request.app.state.templates
     roles = list(_coach(request).library.roles.values())
     return templates.TemplateResponse(
-        request, name, {"all_roles": roles, "csrf_token": csrf_token(request), **context},
+        request,
+        name,
+        {"all_roles": roles, "csrf_token": csrf_token(request), **context},
         status_code=status,
     )
 
 
-FIELD_LABELS = {"answer": "Your answer", "question": "The question", "text": "Your text",
-                "my_order": "Your order", "velocities": "Velocities",
-                "remaining": "Remaining points",
-                "current_sprint": "Current sprint", "seed": "Seed", "stage": "Stage",
-                "title": "Title", "situation": "Situation", "task": "Task", "action": "Action",
-                "result": "Result", "themes": "Themes"}
+FIELD_LABELS = {
+    "answer": "Your answer",
+    "question": "The question",
+    "text": "Your text",
+    "my_order": "Your order",
+    "velocities": "Velocities",
+    "remaining": "Remaining points",
+    "current_sprint": "Current sprint",
+    "seed": "Seed",
+    "stage": "Stage",
+    "title": "Title",
+    "situation": "Situation",
+    "task": "Task",
+    "action": "Action",
+    "result": "Result",
+    "themes": "Themes",
+}
 
 
 def _back_link(request: Request) -> str:
@@ -49,13 +62,26 @@ def _back_link(request: Request) -> str:
 
 
 def error_page(request: Request, status: int, message: str) -> Response:
-    kept = [{"name": name, "label": FIELD_LABELS.get(name, name.replace("_", " ").capitalize()),
-             "value": value}
-            for name, value in getattr(request.state, "form_input", None) or ()]
+    kept = [
+        {
+            "name": name,
+            "label": FIELD_LABELS.get(name, name.replace("_", " ").capitalize()),
+            "value": value,
+        }
+        for name, value in getattr(request.state, "form_input", None) or ()
+    ]
     back = _back_link(request)
     try:
-        return render(request, "error.html", status=status, status_code=status, message=message,
-                      kept=kept, back=back, posted=request.method == "POST")
+        return render(
+            request,
+            "error.html",
+            status=status,
+            status_code=status,
+            message=message,
+            kept=kept,
+            back=back,
+            posted=request.method == "POST",
+        )
     except Exception:  # the library itself may be what failed
         return HTMLResponse(f"<h1>{status}</h1>", status_code=status)
 
@@ -72,27 +98,54 @@ def api_docs(request: Request) -> Response:
     endpoints = []
     for path, methods in schema.get("paths", {}).items():
         for method, op in methods.items():
-            params = [{"name": p["name"], "where": p["in"], "required": p.get("required", False),
-                       "description": p.get("description", "")}
-                      for p in op.get("parameters", [])]
+            params = [
+                {
+                    "name": p["name"],
+                    "where": p["in"],
+                    "required": p.get("required", False),
+                    "description": p.get("description", ""),
+                }
+                for p in op.get("parameters", [])
+            ]
             body = op.get("requestBody", {}).get("content", {})
             body_ref = next((c.get("schema", {}).get("$ref", "") for c in body.values()), "")
-            endpoints.append({
-                "method": method.upper(), "path": path, "id": op.get("operationId", ""),
-                "summary": op.get("summary", ""), "description": op.get("description", ""),
-                "tag": (op.get("tags") or ["other"])[0], "params": params,
-                "body": body_ref.rsplit("/", 1)[-1], "responses": sorted(op.get("responses", {})),
-            })
+            endpoints.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "id": op.get("operationId", ""),
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "tag": (op.get("tags") or ["other"])[0],
+                    "params": params,
+                    "body": body_ref.rsplit("/", 1)[-1],
+                    "responses": sorted(op.get("responses", {})),
+                }
+            )
     schemas = schema.get("components", {}).get("schemas", {})
-    models = [{"name": name, "fields": [
-                  {"name": f, "type": _type_name(spec),
-                   "required": f in model.get("required", []),
-                   "description": spec.get("description", "")}
-                  for f, spec in model.get("properties", {}).items()]}
-              for name, model in sorted(schemas.items())
-              if any(e["body"] == name for e in endpoints)]
-    return render(request, "api_docs.html", endpoints=endpoints, models=models,
-                  version=schema.get("info", {}).get("version", ""))
+    models = [
+        {
+            "name": name,
+            "fields": [
+                {
+                    "name": f,
+                    "type": _type_name(spec),
+                    "required": f in model.get("required", []),
+                    "description": spec.get("description", ""),
+                }
+                for f, spec in model.get("properties", {}).items()
+            ],
+        }
+        for name, model in sorted(schemas.items())
+        if any(e["body"] == name for e in endpoints)
+    ]
+    return render(
+        request,
+        "api_docs.html",
+        endpoints=endpoints,
+        models=models,
+        version=schema.get("info", {}).get("version", ""),
+    )
 
 
 def _type_name(spec: dict[str, Any]) -> str:

@@ -47,17 +47,25 @@ def matrix(pack: dict[str, Any]) -> list[dict[str, Any]]:
     """Rows of the coverage matrix: each story with its cell per theme."""
     cov = pack["coverage"]
     titles = {s["id"]: s["title"] for s in pack["stories"]}
-    return [{"story": sid, "title": titles.get(sid, ""), "cells": cells}
-            for sid, cells in zip(cov["stories"], cov["cells"], strict=False)]
+    return [
+        {"story": sid, "title": titles.get(sid, ""), "cells": cells}
+        for sid, cells in zip(cov["stories"], cov["cells"], strict=False)
+    ]
 
 
 # --- API -----------------------------------------------------------------------------------
 class PrepRequest(BaseModel):
     role: str = Field(min_length=1, max_length=80)
-    text: str = Field(min_length=1, max_length=MAX_PASTE_CHARS,
-                      description="The résumé as plain text or Markdown.")
-    name: str = Field(default="resume.txt", max_length=200,
-                      description="A file name whose suffix says the format: .txt, .md, .json")
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_PASTE_CHARS,
+        description="The résumé as plain text or Markdown.",
+    )
+    name: str = Field(
+        default="resume.txt",
+        max_length=200,
+        description="A file name whose suffix says the format: .txt, .md, .json",
+    )
 
 
 @api.post("/prep")
@@ -65,13 +73,15 @@ def prep_api(request: Request, body: PrepRequest) -> dict[str, Any]:
     """Build the prep pack from pasted text (as `loopcoach prep --json`)."""
     if body.name.lower().rsplit(".", 1)[-1] in ("pdf", "docx"):
         raise LoopcoachError("resume-format", "upload PDF and DOCX with /api/v1/prep/upload")
-    return _coach(request).prep.build(body.text.encode("utf-8"), body.name,
-                                      role=body.role).to_dict()
+    return (
+        _coach(request).prep.build(body.text.encode("utf-8"), body.name, role=body.role).to_dict()
+    )
 
 
 @api.post("/prep/upload")
-def prep_upload_api(request: Request, role: str = Form(..., max_length=80),
-                          file: UploadFile = File(...)) -> dict[str, Any]:
+def prep_upload_api(
+    request: Request, role: str = Form(..., max_length=80), file: UploadFile = File(...)
+) -> dict[str, Any]:
     """Build the prep pack from an uploaded résumé (.pdf, .docx, .md, .txt, JSON Resume)."""
     data, name = _resume(file, "")
     return _coach(request).prep.build(data, name, role=role).to_dict()
@@ -119,10 +129,19 @@ def _page(request: Request, pack: dict[str, Any] | None, **extra: Any) -> Respon
     stories = [s.to_dict() for s in coach.prep.stories()]
     extra.setdefault("matches", None)
     if pack is not None:
-        return render(request, "prep.html", pack=pack, token=str(pack.get("pack_id") or ""),
-                      matrix=matrix(pack), stories=stories, packs=coach.prep.packs(), **extra)
-    return render(request, "prep.html", pack=None, stories=stories, packs=coach.prep.packs(),
-                  **extra)
+        return render(
+            request,
+            "prep.html",
+            pack=pack,
+            token=str(pack.get("pack_id") or ""),
+            matrix=matrix(pack),
+            stories=stories,
+            packs=coach.prep.packs(),
+            **extra,
+        )
+    return render(
+        request, "prep.html", pack=None, stories=stories, packs=coach.prep.packs(), **extra
+    )
 
 
 @pages.get("/prep", response_class=HTMLResponse)
@@ -172,8 +191,11 @@ def prep_download(request: Request, token: str, ext: str) -> Response:
         body, media = render_pdf(pack), "application/pdf"
     else:
         raise NotFound("download", f"pack.{ext[:10]}", "the pack downloads as pack.md or pack.pdf")
-    return Response(body, media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="prep-pack.{ext}"'})
+    return Response(
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="prep-pack.{ext}"'},
+    )
 
 
 def _story_id(raw: str) -> int:
@@ -200,9 +222,15 @@ def story_save(
     themes: str = Form("", max_length=1_000),
 ) -> Response:
     sid = _story_id(story_id)
-    _coach(request).prep.edit(sid, StoryInput(
-        title=title or None, situation=situation or None, task=task or None,
-        action=action or None, result=result or None,
-        themes=tuple(t.strip() for t in themes.split(",") if t.strip()) or None,
-    ))
+    _coach(request).prep.edit(
+        sid,
+        StoryInput(
+            title=title or None,
+            situation=situation or None,
+            task=task or None,
+            action=action or None,
+            result=result or None,
+            themes=tuple(t.strip() for t in themes.split(",") if t.strip()) or None,
+        ),
+    )
     return RedirectResponse(f"/prep/stories/{sid}?saved=1", status_code=303)

@@ -50,7 +50,9 @@ def upgrade() -> None:
         "story_versions",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column(
-            "story_id", sa.Integer, sa.ForeignKey("stories.id", ondelete="CASCADE"),
+            "story_id",
+            sa.Integer,
+            sa.ForeignKey("stories.id", ondelete="CASCADE"),
             nullable=False,
         ),
         sa.Column("version", sa.Integer, nullable=False),

@@ -17,8 +17,9 @@ def upgrade() -> None:
     op.create_table(
         "pending_answers",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"),
-                  nullable=False),
+        sa.Column(
+            "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("card_key", sa.String(240), nullable=False),
         sa.Column("question_id", sa.String(200), nullable=False),
         sa.Column("role", sa.String(80), nullable=True),

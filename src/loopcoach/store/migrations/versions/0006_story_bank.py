@@ -20,16 +20,15 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("stories") as batch:
-        batch.add_column(sa.Column("position", sa.String(300), nullable=False,
-                                   server_default=""))
-        batch.add_column(sa.Column("employer", sa.String(300), nullable=False,
-                                   server_default=""))
+        batch.add_column(sa.Column("position", sa.String(300), nullable=False, server_default=""))
+        batch.add_column(sa.Column("employer", sa.String(300), nullable=False, server_default=""))
         batch.add_column(sa.Column("dates", sa.String(80), nullable=False, server_default=""))
     op.create_table(
         "story_themes",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("story_id", sa.Integer, sa.ForeignKey("stories.id", ondelete="CASCADE"),
-                  nullable=False),
+        sa.Column(
+            "story_id", sa.Integer, sa.ForeignKey("stories.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("role", sa.String(80), nullable=False),
         sa.Column("themes", sa.Text, nullable=False, server_default="[]"),
         sa.Column("by_user", sa.Boolean, nullable=False, server_default=sa.false()),
@@ -39,8 +38,9 @@ def upgrade() -> None:
     op.create_table(
         "prep_packs",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"),
-                  nullable=False),
+        sa.Column(
+            "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("role", sa.String(80), nullable=False),
         sa.Column("source", sa.String(300), nullable=False),
         sa.Column("format", sa.String(20), nullable=False),
@@ -54,19 +54,26 @@ def upgrade() -> None:
     op.create_index("ix_prep_packs_user", "prep_packs", ["user_id"])
     # themes tagged by earlier imports belong to the role of the last import
     conn = op.get_bind()
-    rows = conn.execute(sa.text(
-        "SELECT s.id, s.user_id, s.themes, s.updated_at FROM stories s "
-        "WHERE s.themes IS NOT NULL AND s.themes NOT IN ('', '[]')")).all()
+    rows = conn.execute(
+        sa.text(
+            "SELECT s.id, s.user_id, s.themes, s.updated_at FROM stories s "
+            "WHERE s.themes IS NOT NULL AND s.themes NOT IN ('', '[]')"
+        )
+    ).all()
     for story_id, user_id, themes, updated in rows:
-        role = conn.execute(sa.text(
-            "SELECT role FROM prep_imports WHERE user_id = :u ORDER BY id DESC LIMIT 1"),
-            {"u": user_id}).scalar()
+        role = conn.execute(
+            sa.text("SELECT role FROM prep_imports WHERE user_id = :u ORDER BY id DESC LIMIT 1"),
+            {"u": user_id},
+        ).scalar()
         if role is None:
             continue  # never imported: the themes were the user's, for every role
-        conn.execute(sa.text(
-            "INSERT INTO story_themes (story_id, role, themes, by_user, updated_at) "
-            "VALUES (:s, :r, :t, :b, :w)"),
-            {"s": story_id, "r": role, "t": themes, "b": False, "w": updated})
+        conn.execute(
+            sa.text(
+                "INSERT INTO story_themes (story_id, role, themes, by_user, updated_at) "
+                "VALUES (:s, :r, :t, :b, :w)"
+            ),
+            {"s": story_id, "r": role, "t": themes, "b": False, "w": updated},
+        )
         conn.execute(sa.text("UPDATE stories SET themes = '[]' WHERE id = :s"), {"s": story_id})
 
 
