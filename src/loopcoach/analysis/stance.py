@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -45,24 +45,7 @@ Stance = Literal[
     "status_only",
     "process_over_outcome",
 ]
-STANCES: tuple[Stance, ...] = (
-    "own_action",
-    "team_action",
-    "context",
-    "plan_step",
-    "result",
-    "scale_only",
-    "promise",
-    "hedge",
-    "filler",
-    "blame",
-    "deferral",
-    "integrity",
-    "heroics",
-    "override",
-    "status_only",
-    "process_over_outcome",
-)
+STANCES: tuple[Stance, ...] = get_args(Stance)  # in the order the model's classes use
 FLAWS: tuple[Stance, ...] = (
     "blame",
     "deferral",
