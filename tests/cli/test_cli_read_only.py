@@ -1,6 +1,9 @@
 """A read-only data directory: read-only commands work, writes fail with one line, no traceback.
 
-As root, permissions do not bind, so the commands run as `nobody` through `setpriv`."""
+As root, permissions do not bind, so the commands run with the data directory bind-mounted
+read-only in a private mount namespace (`unshare -m`), which binds root too and works wherever the
+checkout lives; where that is not allowed, as `nobody` through `setpriv` (which needs a checkout
+that `nobody` can read)."""
 
 from __future__ import annotations
 
@@ -16,12 +19,27 @@ from pathlib import Path
 import pytest
 
 AS_NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+READ_ONLY_MOUNT = 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" "$0" && exec "$@"'
+
+
+def _can_mount() -> bool:
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", READ_ONLY_MOUNT, "/tmp", "true"],
+        capture_output=True,
+        timeout=30,
+    )
+    return probe.returncode == 0
+
+
+CAN_MOUNT = _can_mount()
 
 
 @pytest.fixture()
 def read_only_data() -> Iterator[Path]:
-    if os.geteuid() == 0 and shutil.which("setpriv") is None:
-        pytest.skip("running as root without setpriv: permissions cannot be tested")
+    if os.geteuid() == 0 and not CAN_MOUNT and shutil.which("setpriv") is None:
+        pytest.skip("running as root without unshare or setpriv: permissions cannot be tested")
     root = Path(tempfile.mkdtemp(prefix="loopcoach-ro-"))
     root.chmod(0o755)
     data = root / "data"
@@ -47,7 +65,11 @@ def lc(data: Path, *args: str, as_owner: bool = False) -> subprocess.CompletedPr
         "PYTHONPATH": os.pathsep.join([source, os.environ.get("PYTHONPATH", "")]),
     }
     env.pop("LOOPCOACH_DATABASE_URL", None)
-    prefix = AS_NOBODY if os.geteuid() == 0 and not as_owner else []
+    prefix: list[str] = []
+    if os.geteuid() == 0 and not as_owner:
+        prefix = (
+            ["unshare", "-m", "sh", "-c", READ_ONLY_MOUNT, str(data)] if CAN_MOUNT else AS_NOBODY
+        )
     return subprocess.run(
         [*prefix, sys.executable, "-m", "loopcoach", *args],
         env=env,
