@@ -485,6 +485,7 @@ def plan_cmd(
     """
     from loopcoach.exercises import cases, critical_path, files, program
 
+    coach: Coach = ctx.obj
     case = _case(ctx, case_id)
     cases.require_program(case)
     text = files.read_text(
@@ -498,6 +499,7 @@ def plan_cmd(
         case_id=case.id,
         expected=case.expected,
         case_workstreams=ws,
+        embedder=coach.analyzer.embedder,
     )
     if svg is not None and result.schedule is not None:
         _write_svg(svg, critical_path.to_svg(result.schedule, title=case.title))

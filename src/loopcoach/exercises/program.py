@@ -10,8 +10,8 @@ plus:
   item in YAML, for the section in Markdown);
 - missing-critical-path / wrong-critical-path: when workstreams with durations are known (from
   the plan, or the case's `data.workstreams`), the plan should name the computed critical path;
-- missing-expected: an element the case expects that the plan does not seem to mention (a
-  lexical check: at least half of its content words must appear).
+- missing-expected / partly-expected: what the case expects that no line of the plan says, read
+  as the expectation's parts and found by meaning (``exercises/expectations.py``).
 
 Pure: works on the plan's text.
 """
@@ -23,8 +23,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from loopcoach.analysis.embeddings import Embedder
 from loopcoach.errors import LoopcoachError
 from loopcoach.exercises import critical_path as cpm
+from loopcoach.exercises import expectations
 from loopcoach.exercises.files import (
     Record,
     find_list,
@@ -316,6 +318,7 @@ def check_plan(
     case_id: str | None = None,
     expected: Sequence[str] = (),
     case_workstreams: Sequence[cpm.Workstream] | None = None,
+    embedder: Embedder | None = None,
 ) -> PlanResult:
     if not text.strip():
         raise LoopcoachError("file-empty", f"{source}: the plan is empty; write your plan first")
@@ -358,7 +361,8 @@ def check_plan(
         schedule, origin = cpm.schedule(case_workstreams), "case"
     if schedule is not None:
         findings += _critical_path_findings(schedule, text)
-    findings += _expected_findings(expected, text)
+    titles = [(sec.line, sec.title) for sec in secs if sec.level <= 6]  # Markdown headings
+    findings += expectations.check(expected, text, titles, embedder=embedder)
     present = {k: (s.line if s else None) for k, s in found.items()}
     return PlanResult(case_id, present, tuple(findings), schedule, origin)
 
@@ -531,21 +535,6 @@ def _critical_path_findings(schedule: cpm.Schedule, text: str) -> list[Finding]:
 
 def _words(text: str) -> list[str]:
     return [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP and len(w) > 2]
-
-
-def _expected_findings(expected: Sequence[str], text: str) -> list[Finding]:
-    stems = {w[:5] for w in _words(text)}
-    out = []
-    for item in expected:
-        words = {w[:5] for w in _words(item) if len(w) >= 4}
-        if words and len(words & stems) / len(words) < 0.5:
-            out.append(
-                Finding(
-                    "missing-expected",
-                    f"the case expects: '{item}'; your plan does not seem to cover it",
-                )
-            )
-    return out
 
 
 def workstreams_from_case(data: Mapping[str, Any], *, case_id: str) -> list[cpm.Workstream]:

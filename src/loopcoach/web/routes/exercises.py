@@ -270,6 +270,7 @@ def run_plan(
         case_id=case.id,
         expected=case.expected,
         case_workstreams=ws,
+        embedder=coach.analyzer.embedder,
     )
     out = result.to_dict()
     out["title"] = case.title
