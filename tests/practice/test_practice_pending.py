@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from loopcoach.coach import Coach
+from loopcoach.app import Coach
 from loopcoach.config import Settings
 from loopcoach.store import practice as S
 
@@ -27,7 +27,7 @@ def test_practice_answer_is_stored_before_analysis(monkeypatch: pytest.MonkeyPat
         raise KeyboardInterrupt  # the process dies while the answer is being analysed
 
     with monkeypatch.context() as m:
-        m.setattr(coach, "analyze", crash)
+        m.setattr(coach.analysis, "analyze", crash)
         with pytest.raises(KeyboardInterrupt):
             coach.practice.answer(entry, ANSWER, now=NOW)
     with coach.engine.connect() as conn:
