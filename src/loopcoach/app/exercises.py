@@ -52,8 +52,8 @@ class CriticalPath:
         return to_svg(self.schedule, title=self.title)
 
     def extras(self) -> dict[str, Any]:
-        """What the web adds for its page: the summary line and the diagram."""
-        return {"summary": self.schedule.summary(), "svg": self.svg()}
+        """What the web adds: the diagram."""
+        return {"svg": self.svg()}
 
 
 @dataclass(frozen=True)

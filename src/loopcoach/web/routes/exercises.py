@@ -236,7 +236,7 @@ def critical_path_page(
 ) -> Response:
     table = read_upload(coach, file)
     found = coach.exercises.critical_path(table=table, case_id=None if table else case_id or None)
-    result = {**found.to_dict(), "summary": found.schedule.summary()}
+    result = found.to_dict()
     return _page(request, path_result=result, path_svg=_svg_uri(found.svg()), chosen_case=case_id)
 
 
