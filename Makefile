@@ -56,7 +56,7 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/loopcoach serve --host $(HOST) --port $(PORT)
 
-# mypy checks the core packages listed in pyproject.toml ([tool.mypy] files), strictly;
+# mypy checks the app and core packages listed in pyproject.toml ([tool.mypy] files), strictly;
 # lint-imports checks the layer contracts in pyproject.toml ([tool.importlinter]).
 test: install-test
 	$(BIN)/ruff check src tests benchmarks

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from fsrs import Card, Rating
 
 from loopcoach.domain.analysis import Analysis
-from loopcoach.domain.practice import ATTEMPT_SOURCES, Attempt, ReviewRecord, as_utc
+from loopcoach.domain.clock import as_utc
+from loopcoach.domain.practice import ATTEMPT_SOURCES, Attempt, ReviewRecord
 from loopcoach.limits import require_no_nul
 from loopcoach.practice import cards as C
 

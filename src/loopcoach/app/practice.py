@@ -17,7 +17,8 @@ from loopcoach.app.analysis import AnalysisService
 from loopcoach.app.attempts import Attempts, Recorded
 from loopcoach.content.library import Library, RolePack
 from loopcoach.domain.analysis import Analysis
-from loopcoach.domain.practice import PracticeStory, as_utc
+from loopcoach.domain.clock import as_utc
+from loopcoach.domain.practice import PracticeStory
 from loopcoach.errors import LoopcoachError
 from loopcoach.practice import cards as C
 from loopcoach.practice.checklist import calibration_sheet, day_of_checklist
