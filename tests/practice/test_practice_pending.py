@@ -35,13 +35,13 @@ def test_practice_answer_is_stored_before_analysis(monkeypatch: pytest.MonkeyPat
     assert [p["answer"] for p in pending] == [ANSWER]
 
     fresh = Coach(Settings.from_env())  # the next start scores what was left
-    recovered = fresh.practice.recover_pending()
+    recovered = fresh.analysis.recover()
     assert len(recovered) == 1 and recovered[0][0].question.id == "tpm-slip-three-weeks"
     with fresh.engine.connect() as conn:
         assert S.list_pending(conn, user=S.user_id(conn)) == []
         attempts = S.list_attempts(conn, user=S.user_id(conn))
     assert [a.answer for a in attempts] == [ANSWER]
-    assert fresh.practice.recover_pending() == []
+    assert fresh.analysis.recover() == []
 
 
 def test_practice_normal_answer_leaves_nothing_pending() -> None:
@@ -74,7 +74,7 @@ def test_analysed_answer_is_stored_first_and_a_crash_loses_nothing(
         (question, ANSWER, 80)
     ]
 
-    recovered = Coach(Settings.from_env()).practice.recover_pending()
+    recovered = Coach(Settings.from_env()).analysis.recover()
     assert len(recovered) == 1
     with coach.engine.connect() as conn:
         assert S.list_pending(conn, user=S.user_id(conn)) == []

@@ -1,4 +1,4 @@
-"""Stored attempts drive the FSRS cards: record_attempt, the queue, stories from the prep pack."""
+"""Stored attempts drive the FSRS cards: attempts.record, the queue, stories from the prep pack."""
 
 from __future__ import annotations
 

@@ -87,28 +87,6 @@ class PracticeService:
         except LoopcoachError:
             return ""
 
-    # --- recording ---------------------------------------------------------------------
-
-    def record_attempt(
-        self,
-        analysis: Analysis,
-        *,
-        source: str = "analyze",
-        session_id: str | None = None,
-        at: datetime | None = None,
-        answer: str | None = None,
-        duration_seconds: float | None = None,
-    ) -> Recorded:
-        """Store a scored answer and, for a pack question, reschedule its practice card."""
-        return self._attempts.record(
-            analysis,
-            source=source,
-            session_id=session_id,
-            at=at,
-            answer=answer,
-            duration_seconds=duration_seconds,
-        )
-
     # --- practising ---------------------------------------------------------------------
 
     def queue(
@@ -152,10 +130,6 @@ class PracticeService:
         )
         assert rec is not None  # practice answers are always recorded
         return analysis, rec
-
-    def recover_pending(self) -> list[tuple[Analysis, Recorded | None]]:
-        """Score answers a crash left stored but unanalysed; returns what was recovered."""
-        return self._analysis.recover()
 
     def tell_story(
         self,

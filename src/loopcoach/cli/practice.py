@@ -148,7 +148,7 @@ def practice(
         return
     coach: Coach = ctx.obj
     now = parse_when(at)
-    for analysis, _ in coach.practice.recover_pending():
+    for analysis, _ in coach.analysis.recover():
         line(
             f"Recovered an answer saved before an interruption: {analysis.question.prompt} "
             f"({analysis.score}/100)"
