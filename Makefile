@@ -56,17 +56,20 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/loopcoach serve --host $(HOST) --port $(PORT)
 
-# mypy checks the core packages listed in pyproject.toml ([tool.mypy] files), strictly.
+# mypy checks the app and core packages listed in pyproject.toml ([tool.mypy] files), strictly;
+# lint-imports checks the layer contracts in pyproject.toml ([tool.importlinter]).
 test: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(TEST_SELECT)
 
 test-all: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # Retake the README's screenshots (docs/screenshots/) with the browser tests; needs Chromium.
@@ -76,6 +79,7 @@ screenshots: install-test
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check src tests benchmarks
 
 bench: install-test

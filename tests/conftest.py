@@ -178,11 +178,11 @@ def isolated_env(
 def shared_coach(shared: Shared, monkeypatch: pytest.MonkeyPatch) -> None:
     """A Coach on the built-in packs and the session's embedder uses the shared library and
     analyzer; any other (extra packs, another embedder kind) builds its own as in the app."""
-    from loopcoach.coach import Coach
-    from loopcoach.coach_prep import PrepCoach
+    from loopcoach.app import Coach
 
     own_library = Coach.__dict__["library"].func
     own_analyzer = Coach.__dict__["analyzer"].func
+    own_matcher = Coach.__dict__["matcher"].func
 
     def library(self: Coach) -> Library:
         """The built-in packs: the session's library; with extra packs, one library per set of
@@ -199,19 +199,13 @@ def shared_coach(shared: Shared, monkeypatch: pytest.MonkeyPatch) -> None:
             return shared.analyzer
         return own_analyzer(self)
 
-    for name, func in (("library", library), ("analyzer", analyzer)):
+    def matcher(self: Coach) -> Matcher:
+        return shared.matcher if self.analyzer is shared.analyzer else own_matcher(self)
+
+    for name, func in (("library", library), ("analyzer", analyzer), ("matcher", matcher)):
         prop = cached_property(func)
         prop.__set_name__(Coach, name)
         monkeypatch.setattr(Coach, name, prop)
-
-    own_matcher = PrepCoach.__dict__["matcher"].func
-
-    def matcher(self: PrepCoach) -> Matcher:
-        return shared.matcher if self.coach.analyzer is shared.analyzer else own_matcher(self)
-
-    prop = cached_property(matcher)
-    prop.__set_name__(PrepCoach, "matcher")
-    monkeypatch.setattr(PrepCoach, "matcher", prop)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -25,8 +25,8 @@ import pexpect
 import pytest
 import yaml
 
+from loopcoach.app import Coach
 from loopcoach.cli.app import main
-from loopcoach.coach import Coach
 from loopcoach.content.library import Library
 from loopcoach.interview.debrief import level_for, recommend
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fsrs import Rating
 
-from loopcoach.coach import Coach
+from loopcoach.app import Coach
 from loopcoach.config import Settings
 from loopcoach.errors import LoopcoachError
 from loopcoach.store import backup
@@ -45,7 +45,7 @@ def source(make_coach: MakeCoach, analysis_of: Any, with_stories: Any) -> Coach:
     for i, (qid, score) in enumerate(
         [("tpm-slip-three-weeks", 45), ("tpm-why-tpm", 80), ("tpm-slip-three-weeks", 70)]
     ):
-        coach.record_attempt(
+        coach.attempts.record(
             analysis_of(qid, score),
             source="mock" if i == 1 else "practice",
             session_id="s-1" if i == 1 else None,
@@ -66,15 +66,15 @@ def test_practice_backup_round_trip_loses_nothing(
     make_coach: MakeCoach, source: Coach, tmp_path: Path
 ) -> None:
     path = tmp_path / "backup.json"
-    counts = source.practice.export_json(path, now=T0)
+    counts = source.exports.export_json(path, now=T0)
     assert {k: counts[k] for k in MINE} == {"attempts": 3, "practice_cards": 3, "review_logs": 4}
     data = json.loads(path.read_text())
     assert data["format"] == "loopcoach-backup" and data["version"] == 1
     target = make_coach("target")
-    first = target.practice.import_json(path)
+    first = target.exports.import_json(path)
     assert {k: first[k] for k in MINE} == {k: counts[k] for k in MINE}
     assert sections(target) == sections(source)
-    again = target.practice.import_json(path)
+    again = target.exports.import_json(path)
     assert {k: again[k] for k in MINE} == {k: 0 for k in MINE}  # twice: nothing new
     assert sections(target) == sections(source)
     attempts = sections(target)["attempts"]
@@ -86,12 +86,12 @@ def test_practice_backup_merges_and_keeps_the_newer_card(
     make_coach: MakeCoach, source: Coach, tmp_path: Path, analysis_of: Any
 ) -> None:
     path = tmp_path / "backup.json"
-    source.practice.export_json(path, now=T0)
+    source.exports.export_json(path, now=T0)
     target = make_coach("target")
-    target.practice.import_json(path)
+    target.exports.import_json(path)
     later = T0 + timedelta(days=20)
-    target.record_attempt(analysis_of("tpm-slip-three-weeks", 90), at=later)
-    target.practice.import_json(path)  # the older card in the file must not win
+    target.attempts.record(analysis_of("tpm-slip-three-weeks", 90), at=later)
+    target.exports.import_json(path)  # the older card in the file must not win
     card = next(
         c for c in sections(target)["practice_cards"] if c["key"] == "q:tpm-slip-three-weeks"
     )
@@ -124,7 +124,7 @@ def test_practice_backup_bad_files_are_refused(
     path = tmp_path / "bad.json"
     path.write_text(content)
     with pytest.raises(LoopcoachError, match=message):
-        make_coach("t").practice.import_json(path)
+        make_coach("t").exports.import_json(path)
 
 
 def test_practice_backup_damaged_row_changes_nothing(
@@ -136,13 +136,13 @@ def test_practice_backup_damaged_row_changes_nothing(
     path.write_text(json.dumps(data))
     target = make_coach("target")
     with pytest.raises(LoopcoachError, match="review_logs', row 4: missing field 'rating'"):
-        target.practice.import_json(path)
+        target.exports.import_json(path)
     assert all(sections(target)[k] == [] for k in MINE)
 
 
 def test_practice_backup_missing_file_is_clear(make_coach: MakeCoach, tmp_path: Path) -> None:
     with pytest.raises(LoopcoachError, match="no such file"):
-        make_coach("t").practice.import_json(tmp_path / "nope.json")
+        make_coach("t").exports.import_json(tmp_path / "nope.json")
 
 
 def test_practice_backup_registry_skips_absent_features() -> None:

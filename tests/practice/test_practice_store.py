@@ -1,4 +1,4 @@
-"""Stored attempts drive the FSRS cards: record_attempt, the queue, stories from the prep pack."""
+"""Stored attempts drive the FSRS cards: attempts.record, the queue, stories from the prep pack."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from fsrs import Rating, State
 from sqlalchemy import text
 
-from loopcoach.coach import Coach
+from loopcoach.app import Coach
 from loopcoach.config import Settings
 from loopcoach.errors import LoopcoachError
 from loopcoach.practice import cards as C
@@ -30,7 +30,7 @@ def coach(database_url: str) -> Coach:
 def test_practice_store_attempts_advance_the_card(coach: Coach, analysis_of: Any) -> None:
     now, dues = T0, []
     for score in (35, 55, 75, 90):
-        rec = coach.record_attempt(analysis_of(QID, score), source="practice", at=now)
+        rec = coach.attempts.record(analysis_of(QID, score), source="practice", at=now)
         assert rec.card is not None and rec.rating == C.rating_for_score(score)
         dues.append(rec.card.due)
         now = rec.card.due
@@ -61,7 +61,7 @@ def test_practice_store_same_attempts_same_schedule(
         }
         c = Coach(Settings.from_env(env))
         for i, score in enumerate((50, 80, 65)):
-            rec = c.record_attempt(analysis_of(QID, score), at=T0 + timedelta(days=3 * i))
+            rec = c.attempts.record(analysis_of(QID, score), at=T0 + timedelta(days=3 * i))
         results.append(rec.card.to_dict())  # type: ignore[union-attr]
     assert results[0] == results[1]
 
@@ -69,10 +69,10 @@ def test_practice_store_same_attempts_same_schedule(
 def test_practice_store_late_or_generic_attempts_keep_the_schedule(
     coach: Coach, analysis_of: Any
 ) -> None:
-    first = coach.record_attempt(analysis_of(QID, 70), at=T0)
-    late = coach.record_attempt(analysis_of(QID, 20), at=T0 - timedelta(days=2))
+    first = coach.attempts.record(analysis_of(QID, 70), at=T0)
+    late = coach.attempts.record(analysis_of(QID, 20), at=T0 - timedelta(days=2))
     assert late.card is None and late.rating is None
-    generic = coach.record_attempt(analysis_of("generic-behavioural", 50, rubric="generic"), at=T0)
+    generic = coach.attempts.record(analysis_of("generic-behavioural", 50, rubric="generic"), at=T0)
     assert generic.card is None
     with coach.engine.connect() as conn:
         user = S.user_id(conn)
@@ -83,7 +83,7 @@ def test_practice_store_late_or_generic_attempts_keep_the_schedule(
 
 
 def test_practice_store_times_round_trip_as_utc(coach: Coach, analysis_of: Any) -> None:
-    coach.record_attempt(analysis_of(QID, 70), at=datetime(2026, 3, 2, 10, 0))  # naive = UTC
+    coach.attempts.record(analysis_of(QID, 70), at=datetime(2026, 3, 2, 10, 0))  # naive = UTC
     with coach.engine.connect() as conn:
         (a,) = S.list_attempts(conn, user=S.user_id(conn))
         raw = conn.execute(text("SELECT created_at FROM attempts")).scalar()
@@ -92,7 +92,7 @@ def test_practice_store_times_round_trip_as_utc(coach: Coach, analysis_of: Any) 
 
 
 def test_practice_store_queue_serves_due_cards_before_new(coach: Coach, analysis_of: Any) -> None:
-    coach.record_attempt(analysis_of(QID, 20), at=T0)
+    coach.attempts.record(analysis_of(QID, 20), at=T0)
     same_day = coach.practice.queue(role="tpm", limit=3, now=T0 + timedelta(hours=1))
     assert all(e.status == "new" for e in same_day)
     assert QID not in [e.item.ref for e in same_day]

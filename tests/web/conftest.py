@@ -101,7 +101,7 @@ def client(
     """The web app in-process, one for the session (like one server), with its own database:
     a SQLite file, or a PostgreSQL database when LOOPCOACH_TEST_DATABASE_URL is set. It shares
     the session's library and analyzer (tests/conftest.py)."""
-    from loopcoach.coach import Coach
+    from loopcoach.app import Coach
     from loopcoach.config import Settings
     from loopcoach.web.app import create_app
 
@@ -112,6 +112,7 @@ def client(
     coach = Coach(Settings.from_env(env))
     coach.__dict__["library"] = shared.library
     coach.__dict__["analyzer"] = shared.analyzer
+    coach.__dict__["matcher"] = shared.matcher
     # like httpx (and a browser's fetch of an API), redirects are not followed unless asked
     with BrowserClient(
         create_app(coach), base_url=ORIGIN, headers={"Origin": ORIGIN}, follow_redirects=False

@@ -245,11 +245,15 @@ def test_browser_plan_words_limits_and_charts(page: Any, live_server: str) -> No
     assert ", 1 day to " in page.inner_text("#plan-title")
     assert not re.search(r"\b1 days\b", page.inner_text("main"))
     limit = page.get_attribute("#plan-date", "max")
-    assert limit == (date.today() + timedelta(days=60)).isoformat()
-    far = (date.today() + timedelta(days=100)).isoformat()
+    assert limit == (date.today() + timedelta(days=365)).isoformat()  # one year, as the CLI
+    later = (date.today() + timedelta(days=100)).isoformat()  # a 60-day plan that says so
+    response = page.goto(f"{live_server}/plan?role=po&interview_date={later}")
+    assert response is not None and response.status == 200
+    assert "starts on" in page.inner_text("main")
+    far = (date.today() + timedelta(days=366)).isoformat()
     response = page.goto(f"{live_server}/plan?role=po&interview_date={far}")
     assert response is not None and response.status == 400
-    assert "at most 60 days" in page.inner_text("#error-message")
+    assert f"pick a date up to {limit}" in page.inner_text("#error-message")
     # Charts after one day of practice: day ticks, no hours.
     same_origin = {"Origin": live_server}
     httpx.post(

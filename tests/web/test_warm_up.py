@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from loopcoach.app import Coach
 from loopcoach.cli.serve import start_warm_up
-from loopcoach.coach import Coach
 from loopcoach.config import Settings
 
 

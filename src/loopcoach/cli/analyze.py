@@ -11,9 +11,9 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from loopcoach.app import Coach
 from loopcoach.cli.render import console, print_json
-from loopcoach.coach import Coach
-from loopcoach.domain.analysis import Analysis, Timing
+from loopcoach.domain.analysis import Analysis
 from loopcoach.errors import LoopcoachError
 
 MAX_FILE_BYTES = 100_000
@@ -87,12 +87,9 @@ def register(app: typer.Typer) -> None:
                 "--question-id ID (see `loopcoach questions`)",
             )
         answer = read_answer(answer_file)
-        timing = Timing(duration) if duration else None
-        result = coach.analyze(
-            question or "", answer, role=role, question_id=question_id, timing=timing
+        result, _ = coach.analysis.submit(
+            question or "", answer, role=role, question_id=question_id, duration=duration, save=save
         )
-        if save and result.word_count:
-            coach.record_attempt(result, source="analyze", answer=answer, duration_seconds=duration)
         if as_json:
             print_json(result.to_dict())
         else:
@@ -115,7 +112,7 @@ def run_batch(coach: Coach, path: Path) -> None:
             result = batch_line(coach, line, n)
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
             out.flush()
-    coach.analyzer.flush()
+    coach.analysis.flush()
 
 
 def batch_line(coach: Coach, line: str, n: int) -> dict[str, Any]:
@@ -157,7 +154,7 @@ def batch_line(coach: Coach, line: str, n: int) -> dict[str, Any]:
         if not q and not qid:
             raise LoopcoachError("bad-line", f"line {n}: give 'question' or 'question_id'")
         role = item.get("role")
-        result = coach.analyze(
+        result = coach.analysis.analyze(
             q, answer, role=role if isinstance(role, str) else None, question_id=qid, flush=False
         )
     except LoopcoachError as exc:

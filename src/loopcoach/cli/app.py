@@ -11,7 +11,7 @@ import typer
 from typer import _click as click  # Typer's own copy of click: its commands are these
 from typer.core import TyperCommand, TyperGroup
 
-from loopcoach.coach import Coach
+from loopcoach.app import Coach
 from loopcoach.config import Settings
 from loopcoach.errors import LoopcoachError, PackError, environment_error
 

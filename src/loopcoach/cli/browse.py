@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
+from loopcoach.app import Coach
 from loopcoach.cli.render import bullets, heading, line, print_json, table
-from loopcoach.coach import Coach
 from loopcoach.content.schema import QUESTION_KINDS
 from loopcoach.content.serialize import question_dict, role_dict, role_summary
 from loopcoach.errors import LoopcoachError

@@ -1,7 +1,8 @@
 """`loopcoach exercise ...`: the loop's hands-on formats, on your files or on bundled cases.
 
-Each command reads its input (a file, or `--case CASE_ID` from the packs), calls one function of
-`loopcoach.exercises` and prints a table, or JSON with `--json`.
+Each command reads its input (a file, through `coach.uploads`, or `--case CASE_ID` from the
+packs), calls `coach.exercises` (the same service the web app calls) and prints a table, or its
+result's JSON with `--json`.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from loopcoach.app import Coach
 from loopcoach.cli.render import bullets, heading, line, print_json, table
-from loopcoach.coach import Coach
 from loopcoach.errors import LoopcoachError
 
 if TYPE_CHECKING:  # the exercise modules load when their command runs, not for --help
-    from loopcoach.content.schema import Case
+    from collections.abc import Mapping
+
+    from loopcoach.app.uploads import Document
     from loopcoach.exercises.findings import Finding
 
 app = typer.Typer(
@@ -41,9 +44,15 @@ FileArg = Annotated[
 ]
 
 
-def _case(ctx: typer.Context, case_id: str) -> Case:
+def _read(ctx: typer.Context, file: Path, formats: Mapping[str, str], what: str) -> Document:
     coach: Coach = ctx.obj
-    return coach.library.case(case_id)[1]
+    return coach.uploads.exercise_file(file, formats, what=what)
+
+
+def _table(ctx: typer.Context, file: Path | None, what: str) -> Document | None:
+    from loopcoach.app.uploads import TABLE_FORMATS
+
+    return None if file is None else _read(ctx, file, TABLE_FORMATS, what)
 
 
 def _one_input(file: Path | None, case_id: str | None, command: str) -> None:
@@ -75,13 +84,10 @@ def list_cases(
     as_json: JsonOpt = False,
 ) -> None:
     """List the bundled practice cases and the command that practises each."""
-    from loopcoach.exercises import cases
-
     coach: Coach = ctx.obj
-    roles = [coach.library.role(role)] if role else list(coach.library.roles.values())
-    found = cases.practice_list((r.id, r.cases) for r in roles)
+    found = coach.exercises.practice_list(role)
     if as_json:
-        print_json([p.to_dict() for p in found])
+        print_json(found)
         return
     if not found:
         line("no practice cases in these packs")
@@ -89,7 +95,7 @@ def list_cases(
     table(
         f"{len(found)} practice cases",
         ["id", "role", "kind", "title", "try"],
-        [[p.case_id, p.role, p.kind, p.title, "\n".join(p.commands)] for p in found],
+        [[p["id"], p["role"], p["kind"], p["title"], "\n".join(p["commands"])] for p in found],
     )
     line("`loopcoach search CASE_ID` or `loopcoach role ROLE` shows a case's prompt.")
 
@@ -114,19 +120,14 @@ def backlog_cmd(
     job_size; optional reach, impact, confidence, effort, moscow, depends_on (ids separated by
     ';'). YAML: a list of items, or 'items:' holding one.
     """
-    from loopcoach.exercises import backlog, cases, files
+    from loopcoach.exercises import backlog
 
+    coach: Coach = ctx.obj
     _one_input(file, case_id, "backlog")
-    if file is not None:
-        records = files.load_records(
-            file, what="backlog", list_keys=backlog.LIST_KEYS, aliases=backlog.ALIASES
-        )
-        items = backlog.items_from_records(records)
-    else:
-        assert case_id is not None
-        items = cases.backlog_items(_case(ctx, case_id))
     order = my_order.split(",") if my_order is not None else None
-    result = backlog.prioritise(items, my_order=order, against=against)
+    result = coach.exercises.backlog(
+        table=_table(ctx, file, "backlog"), case_id=case_id, my_order=order, against=against
+    )
     if as_json:
         print_json(result.to_dict())
         return
@@ -173,17 +174,9 @@ def kano_cmd(
     FILE is CSV or YAML with one row per respondent and feature: feature, functional,
     dysfunctional; answers are like, expect, neutral, tolerate or dislike.
     """
-    from loopcoach.exercises import cases, files, kano
-
+    coach: Coach = ctx.obj
     _one_input(file, case_id, "kano")
-    if file is not None:
-        records = files.load_records(
-            file, what="Kano survey", list_keys=kano.LIST_KEYS, aliases=kano.ALIASES
-        )
-    else:
-        assert case_id is not None
-        records = cases.kano_records(_case(ctx, case_id))
-    results = kano.classify(records)
+    results = coach.exercises.kano(table=_table(ctx, file, "Kano survey"), case_id=case_id)
     if as_json:
         print_json({"features": [r.to_dict() for r in results]})
         return
@@ -205,22 +198,6 @@ def kano_cmd(
     )
 
 
-def _numbers(raw: str, option: str) -> list[float]:
-    out = []
-    for part in raw.split(","):
-        if not part.strip():
-            continue
-        try:
-            out.append(float(part))
-        except ValueError:
-            raise LoopcoachError(
-                "not-a-number",
-                f"{option}: {part.strip()!r} is not a number; "
-                "give points per sprint, e.g. 21,18,25",
-            ) from None
-    return out
-
-
 @app.command("forecast")
 def forecast_cmd(
     ctx: typer.Context,
@@ -237,29 +214,26 @@ def forecast_cmd(
         typer.Option(help="Number of the first sprint that works on the remaining points."),
     ] = None,
     window: Annotated[int, typer.Option(help="Recent sprints for the mean: 3, 4 or 5.")] = 5,
-    trials: Annotated[int, typer.Option(help="Monte Carlo trials.")] = 10_000,
+    trials: Annotated[int, typer.Option(help="Monte Carlo trials, 1 to 20000.")] = 10_000,
     case_id: CaseOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Forecast how many sprints the remaining points take: a range and a Monte Carlo."""
-    from loopcoach.exercises import cases
+    from loopcoach.app.exercises import parse_points
 
-    if case_id is not None:
-        vs, rem, current = cases.forecast_inputs(_case(ctx, case_id))
-        if velocities is not None:
-            vs = _numbers(velocities, "--velocities")
-        rem = remaining if remaining is not None else rem
-        current = current_sprint if current_sprint is not None else current
-    else:
-        if velocities is None or remaining is None:
-            raise LoopcoachError(
-                "missing-input", "give --velocities 21,18,25 and --remaining N (or --case CASE_ID)"
-            )
-        vs, rem, current = _numbers(velocities, "--velocities"), remaining, current_sprint
-    from loopcoach.exercises import forecast as forecasting
-
-    result = forecasting.forecast(
-        vs, rem, window=window, seed=seed, trials=trials, current_sprint=current
+    coach: Coach = ctx.obj
+    if case_id is None and (velocities is None or remaining is None):
+        raise LoopcoachError(
+            "missing-input", "give --velocities 21,18,25 and --remaining N (or --case CASE_ID)"
+        )
+    result = coach.exercises.forecast(
+        case_id=case_id,
+        velocities=None if velocities is None else parse_points(velocities, "--velocities"),
+        remaining=remaining,
+        current_sprint=current_sprint,
+        seed=seed,
+        window=window,
+        trials=trials,
     )
     if as_json:
         print_json(result.to_dict())
@@ -301,28 +275,16 @@ def critical_path_cmd(
     FILE is CSV or YAML with id, name, duration (days), depends_on (ids separated by ';').
     YAML: a list, or 'workstreams:' holding one.
     """
-    from loopcoach.exercises import cases, critical_path, files
-
+    coach: Coach = ctx.obj
     _one_input(file, case_id, "critical-path")
-    if file is not None:
-        records = files.load_records(
-            file,
-            what="workstream list",
-            list_keys=critical_path.LIST_KEYS,
-            aliases=critical_path.ALIASES,
-        )
-        ws = critical_path.workstreams_from_records(records)
-        title = f"Critical path: {file.name}"
-    else:
-        assert case_id is not None
-        case = _case(ctx, case_id)
-        ws = cases.workstreams(case)
-        title = case.title
-    sched = critical_path.schedule(ws)
+    found = coach.exercises.critical_path(
+        table=_table(ctx, file, "workstream list"), case_id=case_id
+    )
+    sched = found.schedule
     if svg is not None:
-        _write_svg(svg, critical_path.to_svg(sched, title=title))
+        _write_svg(svg, found.svg())
     if as_json:
-        data = sched.to_dict()
+        data = found.to_dict()
         if svg is not None:
             data["svg"] = str(svg)
         print_json(data)
@@ -379,14 +341,12 @@ def ac_cmd(
     one criterion per line or bullet. With --case, the case's story decides which checks apply
     (a payment makes retries and idempotency matter).
     """
-    from loopcoach.exercises import acceptance, cases, files
+    from loopcoach.app.uploads import CRITERIA_FORMATS
 
-    text = files.read_text(
-        file, suffixes=(".feature", ".txt", ".md", ".markdown"), what="acceptance criteria file"
-    )
-    context = cases.story_context(_case(ctx, case_id)) if case_id else ""
-    gherkin = True if file.suffix.lower() == ".feature" else None
-    result = acceptance.lint(text, gherkin=gherkin, context=context)
+    coach: Coach = ctx.obj
+    doc = _read(ctx, file, CRITERIA_FORMATS, "acceptance criteria file")
+    gherkin = True if doc.fmt == "gherkin" else None
+    result = coach.exercises.acceptance(doc.text, case_id=case_id, gherkin=gherkin)
     if as_json:
         print_json(result.to_dict())
         return
@@ -425,19 +385,13 @@ def slices_cmd(
         - indented bullets are the slice's acceptance criteria
     With --case the epic comes from the case and may be left out of the file.
     """
-    from loopcoach.exercises import cases, files, slicing
+    from loopcoach.app.uploads import DOC_FORMATS
+    from loopcoach.exercises import slicing
 
-    text = files.read_text(
-        epic_file, suffixes=(".yaml", ".yml", ".md", ".markdown", ".txt"), what="slices file"
-    )
-    epic, stories = slicing.parse(
-        text, source=epic_file.name, is_yaml=epic_file.suffix.lower() in (".yaml", ".yml")
-    )
-    suggested: tuple[str, ...] = ()
-    if case_id:
-        case_epic, suggested = cases.slicing_epic(_case(ctx, case_id))
-        epic = epic or case_epic
-    result = slicing.check_slices(epic, stories, suggested_patterns=suggested)
+    coach: Coach = ctx.obj
+    doc = _read(ctx, epic_file, DOC_FORMATS, "slices file")
+    result = coach.exercises.slices(doc, case_id=case_id)
+    epic, suggested = result.epic, result.suggested_patterns
     if as_json:
         print_json(result.to_dict())
         return
@@ -483,26 +437,17 @@ def plan_cmd(
     Workstreams with id, duration and depends_on (a YAML list or a Markdown table) give the
     critical path; otherwise the case's workstreams are used.
     """
-    from loopcoach.exercises import cases, critical_path, files, program
+    from loopcoach.app.uploads import DOC_FORMATS
+    from loopcoach.exercises import program
 
     coach: Coach = ctx.obj
-    case = _case(ctx, case_id)
-    cases.require_program(case)
-    text = files.read_text(
-        plan_file, suffixes=(".md", ".markdown", ".txt", ".yaml", ".yml"), what="plan"
-    )
-    ws = cases.workstreams(case) if case.data.get("workstreams") else None
-    result = program.check_plan(
-        text,
-        is_yaml=plan_file.suffix.lower() in (".yaml", ".yml"),
-        source=plan_file.name,
-        case_id=case.id,
-        expected=case.expected,
-        case_workstreams=ws,
-        embedder=coach.analyzer.embedder,
-    )
-    if svg is not None and result.schedule is not None:
-        _write_svg(svg, critical_path.to_svg(result.schedule, title=case.title))
+    coach.exercises.require_program(case_id)  # a wrong case fails before the file is read
+    doc = _read(ctx, plan_file, DOC_FORMATS, "plan")
+    found = coach.exercises.plan(case_id, doc)
+    result, case = found.result, found.case
+    diagram = found.svg()
+    if svg is not None and diagram is not None:
+        _write_svg(svg, diagram)
     if as_json:
         print_json(result.to_dict())
         return

@@ -6,14 +6,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from loopcoach.app import Coach
 from loopcoach.cli.render import line, print_json
-from loopcoach.coach import Coach
 
 export_app = typer.Typer(no_args_is_help=True, help="Write your data in formats other tools read.")
 OutOpt = Annotated[Path, typer.Option("--output", "-o", help="File to write.")]
@@ -28,7 +27,7 @@ def export_anki(
 ) -> None:
     """An Anki deck: the role's questions with guidance on the back, and your stories."""
     coach: Coach = ctx.obj
-    summary = coach.practice.write_anki(role, output, now=datetime.now(UTC))
+    summary = coach.exports.write_anki(role, output)
     line(f"wrote {output}: {summary.questions} questions, {summary.stories} stories")
 
 
@@ -36,7 +35,7 @@ def export_anki(
 def export_json(ctx: typer.Context, output: OutOpt, as_json: JsonOpt = False) -> None:
     """Everything you have stored, as one JSON file for backup or moving machines."""
     coach: Coach = ctx.obj
-    counts = coach.practice.export_json(output, now=datetime.now(UTC))
+    counts = coach.exports.export_json(output)
     if as_json:
         print_json({"file": str(output), "sections": counts})
         return
@@ -53,7 +52,7 @@ def import_backup(
 ) -> None:
     """Merge a JSON backup into this database; rows already here are left alone."""
     coach: Coach = ctx.obj
-    counts = coach.practice.import_json(file)
+    counts = coach.exports.import_json(file)
     if as_json:
         print_json({"file": str(file), "added": counts})
         return

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from loopcoach.app import Coach
 from loopcoach.cli.render import console, line, print_json, table
-from loopcoach.coach import Coach
 from loopcoach.errors import LoopcoachError
 
 if TYPE_CHECKING:  # the interview engine loads when a command runs, not for --help
@@ -61,7 +61,7 @@ def _start(
             "no-role",
             f"give the role to interview for, e.g. `loopcoach mock --role tpm` (roles: {roles})",
         )
-    return coach.mock_start(
+    return coach.mock.start(
         role,
         stages=tuple(stage or ()),
         loop=loop,
@@ -125,17 +125,6 @@ def _checkpoint(point: str) -> None:
         time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV, "30")))
 
 
-def _after(coach: Coach, state: SessionState) -> dict[str, Any]:
-    from loopcoach.interview.debrief import build_debrief
-    from loopcoach.interview.views import turn_view
-
-    current = state.current
-    if current is not None:
-        return {"next": turn_view(state, current)}
-    debrief = build_debrief(state, coach.library.role(state.role))
-    return {"debrief": debrief.to_dict()}
-
-
 @app.command()
 def answer(
     ctx: typer.Context,
@@ -168,9 +157,9 @@ def answer(
     from loopcoach.interview.views import analysis_short
 
     coach: Coach = ctx.obj
-    coach.mock_state(session_id)  # unknown ids fail before reading the answer
+    coach.mock.state(session_id)  # unknown ids fail before reading the answer
     text = read_answer(answer_file)
-    result = coach.mock_answer(session_id, text, key=to, duration=duration, checkpoint=_checkpoint)
+    result = coach.mock.answer(session_id, text, key=to, duration=duration, checkpoint=_checkpoint)
     state, turn = result.state, result.answered
     feedback = not state.feedback_until_end
     if as_json:
@@ -181,7 +170,7 @@ def answer(
         }
         if result.replayed:
             out["replayed"] = True
-        out.update(_after(coach, state))
+        out.update(coach.mock.after(state))
         print_json(out)
         return
     if result.replayed:
@@ -223,10 +212,10 @@ def show(ctx: typer.Context, session_id: IdArg, as_json: JsonOpt = False) -> Non
     from loopcoach.interview.views import session_summary, state_view
 
     coach: Coach = ctx.obj
-    state = coach.mock_state(session_id)
+    state = coach.mock.state(session_id)
     if as_json:
         data = state_view(state)
-        data["events"] = coach.mock_events(session_id)
+        data["events"] = coach.mock.event_rows(session_id)
         print_json(data)
         return
     s = session_summary(state)
@@ -261,7 +250,7 @@ def list_(
     from loopcoach.interview.views import session_summary
 
     coach: Coach = ctx.obj
-    rows = [session_summary(s) for s in coach.mock_list(role=role)]
+    rows = [session_summary(s) for s in coach.mock.list(role=role)]
     if as_json:
         print_json(rows)
         return
@@ -289,9 +278,9 @@ def resume(ctx: typer.Context, session_id: IdArg, as_json: JsonOpt = False) -> N
     from loopcoach.cli import mock_live
 
     coach: Coach = ctx.obj
-    state = coach.mock_resume(session_id)
+    state = coach.mock.resume(session_id)
     if as_json:
-        print_json({"session": session_id, **_after(coach, state)})
+        print_json({"session": session_id, **coach.mock.after(state)})
         return
     raise typer.Exit(mock_live.run(coach, state, resumed=True))
 
@@ -309,7 +298,7 @@ def debrief(
     coach: Coach = ctx.obj
     if fmt not in ("md", "json"):
         raise LoopcoachError("bad-format", f"unknown format '{fmt}': use --format md or json")
-    d = coach.mock_debrief(session_id)
+    d = coach.mock.debrief(session_id)
     if fmt == "json":
         import json
 
@@ -330,11 +319,11 @@ def debrief(
 def skip(ctx: typer.Context, session_id: IdArg, as_json: JsonOpt = False) -> None:
     """Skip the current question or follow-up (a skipped question scores 0 in the debrief)."""
     coach: Coach = ctx.obj
-    before = coach.mock_resume(session_id)
+    before = coach.mock.resume(session_id)
     key = before.current.key if before.current else None
-    state = coach.mock_skip(session_id)
+    state = coach.mock.skip(session_id)
     if as_json:
-        print_json({"session": session_id, "skipped": key, **_after(coach, state)})
+        print_json({"session": session_id, "skipped": key, **coach.mock.after(state)})
         return
     line(f"Skipped {key}.")
     if state.current is not None:
@@ -347,8 +336,8 @@ def skip(ctx: typer.Context, session_id: IdArg, as_json: JsonOpt = False) -> Non
 def end(ctx: typer.Context, session_id: IdArg, as_json: JsonOpt = False) -> None:
     """End a session now; the debrief covers the answers given so far."""
     coach: Coach = ctx.obj
-    state = coach.mock_end(session_id)
+    state = coach.mock.end(session_id)
     if as_json:
-        print_json({"session": session_id, "status": state.status, **_after(coach, state)})
+        print_json({"session": session_id, "status": state.status, **coach.mock.after(state)})
         return
     line(f"Session {session_id} ended. Debrief: loopcoach mock debrief {session_id}")

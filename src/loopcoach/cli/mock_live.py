@@ -18,9 +18,8 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.text import Text
 
+from loopcoach.app import Coach
 from loopcoach.cli.render import console
-from loopcoach.coach import Coach
-from loopcoach.interview.debrief import build_debrief
 from loopcoach.interview.report import debrief_markdown
 from loopcoach.interview.session import SessionState, Turn
 from loopcoach.interview.transcript import clock, timer_line
@@ -160,7 +159,7 @@ def _show_turn(out: Console, state: SessionState, turn: Turn, shown_stage: str |
 
 def _pause(out: Console, coach: Coach, state: SessionState, draft: str) -> int:
     if draft and state.current is not None:
-        coach.mock_save_draft(state.session_id, draft)
+        coach.mock.save_draft(state.session_id, draft)
     out.print()
     out.print(
         f"Paused. Everything you answered is saved. Resume with: loopcoach mock resume "
@@ -185,9 +184,9 @@ def run(coach: Coach, state: SessionState, *, resumed: bool = False) -> int:
     sid = state.session_id
     while True:
         try:
-            state = coach.mock_resume(sid)
+            state = coach.mock.resume(sid)
         except KeyboardInterrupt:
-            return _pause(out, coach, coach.mock_state(sid), "")
+            return _pause(out, coach, coach.mock.state(sid), "")
         turn = state.current
         if turn is None:
             break
@@ -198,25 +197,24 @@ def run(coach: Coach, state: SessionState, *, resumed: bool = False) -> int:
         except Paused as p:
             return _pause(out, coach, state, str(p))
         if entry.command == "skip":
-            coach.mock_skip(sid)
+            coach.mock.skip(sid)
             out.print(f"(skipped {turn.key})", style="dim")
             continue
         if entry.command == "end":
-            coach.mock_end(sid)
+            coach.mock.end(sid)
             break
         try:
-            result = coach.mock_answer(
+            result = coach.mock.answer(
                 sid, entry.text, key=turn.key, duration=round(entry.seconds, 1)
             )
         except KeyboardInterrupt:
-            return _pause(out, coach, coach.mock_state(sid), "")
+            return _pause(out, coach, coach.mock.state(sid), "")
         answered = result.answered
         out.print(timer_line(answered), style="cyan", markup=False)
         short = analysis_short(answered)
         if short and not result.state.feedback_until_end:
             out.print(Text(f"Note: {short['note']}", style="magenta"))
-    state = coach.mock_state(sid)
-    debrief = build_debrief(state, role)
+    debrief = coach.mock.debrief(sid)
     out.print()
     out.rule("Debrief", style="blue")
     text = debrief_markdown(debrief)

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
+from loopcoach.app import Coach
 from loopcoach.cli.render import line, print_json, table
-from loopcoach.coach import Coach
 from loopcoach.content.library import build_library
 from loopcoach.content.loader import load_all
 from loopcoach.errors import PackError

@@ -13,10 +13,11 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from loopcoach.app import Coach
+from loopcoach.app.practice import DEFAULT_HOURS
 from loopcoach.cli import exports, progress
 from loopcoach.cli.practice_opts import note, parse_date, parse_when, split_stages, write_text
 from loopcoach.cli.render import console, heading, line, print_json, table
-from loopcoach.coach import Coach
 from loopcoach.errors import LoopcoachError
 from loopcoach.practice.cards import RATING_NAMES, QueueEntry, parse_rating
 from loopcoach.practice.queue import STORY_LENGTHS, story_notes
@@ -48,7 +49,9 @@ def plan(
     role: Annotated[str, typer.Option(help="Role id (see `loopcoach roles`).")],
     interview_date: Annotated[str, typer.Option(help="Interview date, YYYY-MM-DD.")],
     stages: StagesOpt = None,
-    hours_per_day: Annotated[float, typer.Option(help="Time you have each day.")] = 2.0,
+    hours_per_day: Annotated[
+        float, typer.Option(help="Time you have each day, in hours (0.25 to 16).")
+    ] = DEFAULT_HOURS,
     ics: Annotated[Path | None, typer.Option(help="Also write an iCalendar file.")] = None,
     md: Annotated[Path | None, typer.Option(help="Also write a Markdown file.")] = None,
     today: Annotated[str | None, typer.Option(help="Plan as if today were YYYY-MM-DD.")] = None,
@@ -65,14 +68,10 @@ def plan(
         stages=split_stages(stages),
     )
     if ics:
-        from loopcoach.export.ics import write_ics
-
-        events = write_ics(the_plan, ics, now=datetime.now(UTC))
+        events = coach.exports.write_ics(the_plan, ics)
         note(f"wrote {events} calendar events to {ics}")
     if md:
-        from loopcoach.practice.render import plan_markdown
-
-        write_text(md, plan_markdown(the_plan))
+        write_text(md, coach.exports.plan_markdown(the_plan))
         note(f"wrote the plan to {md}")
     if as_json:
         print_json(the_plan.to_dict())
@@ -149,7 +148,7 @@ def practice(
         return
     coach: Coach = ctx.obj
     now = parse_when(at)
-    for analysis, _ in coach.practice.recover_pending():
+    for analysis, _ in coach.analysis.recover():
         line(
             f"Recovered an answer saved before an interruption: {analysis.question.prompt} "
             f"({analysis.score}/100)"

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from loopcoach.app import Coach
 from loopcoach.cli.analyze import read_answer
 from loopcoach.cli.render import line, print_json
-from loopcoach.coach import Coach
 from loopcoach.errors import LoopcoachError
 from loopcoach.practice.cards import RATING_NAMES, QueueEntry, parse_rating
 

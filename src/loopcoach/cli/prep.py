@@ -11,10 +11,9 @@ from typing import Annotated, Any
 
 import typer
 
+from loopcoach.app import Coach
 from loopcoach.cli.render import bullets, heading, line, print_json, table
-from loopcoach.coach import Coach
 from loopcoach.errors import LoopcoachError
-from loopcoach.prep.importers import check_size, format_of
 from loopcoach.prep.stories import Story, StoryInput
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -31,24 +30,6 @@ def register(app: typer.Typer) -> None:
     app.command("prep")(prep)
     app.add_typer(stories_app, name="stories")
     app.add_typer(resume_app, name="resume")
-
-
-def read_resume(path: Path) -> bytes:
-    """The bytes of the résumé the user named, after checking its name and size."""
-    format_of(path.name)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise LoopcoachError("file-not-found", f"{path}: no such file; check the path") from None
-    if path.is_dir():
-        raise LoopcoachError("file-not-found", f"{path}: is a directory; give the résumé file")
-    check_size(size, path.name)
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise LoopcoachError(
-            "file-unreadable", f"{path}: cannot read it ({exc.strerror})"
-        ) from None
 
 
 def prep(
@@ -119,12 +100,10 @@ def prep(
                 "give --history FILE and --role ROLE (or "
                 "--list, --open ID, --rebuild ID for saved packs)",
             )
-        data = read_resume(history)
-        result = coach.prep.build(data, history.name, role=role).to_dict()
+        data, name = coach.uploads.resume_file(history)
+        result = coach.prep.build(data, name, role=role).to_dict()
     if out is not None:
-        from loopcoach.export.prep import write_pack
-
-        write_pack(result, out)
+        coach.exports.write_pack(result, out)
     if as_json:
         print_json(result)
         return
@@ -401,7 +380,8 @@ def resume_score(
 ) -> None:
     """Score each bullet 0-100 for the role, with what to fix first."""
     coach: Coach = ctx.obj
-    scored = coach.prep.score_resume(read_resume(file), file.name, role=role)
+    data, name = coach.uploads.resume_file(file)
+    scored = coach.prep.score_resume(data, name, role=role)
     if as_json:
         print_json(scored.to_dict())
         return

@@ -11,10 +11,10 @@ from typing import Annotated
 import typer
 from rich.markdown import Markdown
 
+from loopcoach.app import Coach
+from loopcoach.app.exports import sparkline
 from loopcoach.cli.practice_opts import note, parse_when, split_stages, write_text
 from loopcoach.cli.render import console, heading, line, print_json
-from loopcoach.coach import Coach
-from loopcoach.export.charts import sparkline
 from loopcoach.practice.progress import Progress
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -48,9 +48,7 @@ def show_progress(
     prog = coach.practice.progress(role=role, now=now, tz=tz)
     names = coach.library.role(role).competency_name if role else str
     if charts:
-        from loopcoach.export.charts import write_charts
-
-        paths = write_charts(prog, charts)
+        paths = coach.exports.write_charts(prog, charts)
         note("wrote " + ", ".join(str(p) for p in paths))
     if as_json:
         print_json(prog.to_dict())

@@ -11,7 +11,7 @@ import typer
 from loopcoach.config import DEFAULT_HOST, DEFAULT_PORT
 
 if TYPE_CHECKING:
-    from loopcoach.coach import Coach
+    from loopcoach.app import Coach
 
 
 def start_warm_up(coach: Coach) -> threading.Thread:

@@ -4,8 +4,10 @@
 (docs/practice.md):
 
 - The plan runs from `today` to the day before the interview (at most `MAX_PLAN_DAYS` days; a later
-  interview starts the plan later). The template is the role's plan whose length is closest to
-  the days left (ties go to the longer one: the 2-week template from 12 days, else the 10-day one).
+  interview starts the plan later, and says so in its notes). An interview more than
+  `MAX_PLAN_AHEAD_DAYS` (one year) ahead is refused with the latest date allowed, never cut.
+  The template is the role's plan whose length is closest to the days left (ties go to the
+  longer one: the 2-week template from 12 days, else the 10-day one).
 - Fewer days than the template: rest days go first, then neighbouring days are merged.
 - More days: extra "reinforce" days are spread between the template days (one in seven becomes a
   rest day), and the template's last day stays the last day.
@@ -36,8 +38,9 @@ from loopcoach.practice.plan_types import (
     StudyPlan,
 )
 
-MAX_PLAN_DAYS = 60
-DEFAULT_HOURS = 2.0
+MAX_PLAN_DAYS = 60  # the longest plan; a later interview starts it later
+MAX_PLAN_AHEAD_DAYS = 365  # the furthest interview date a plan is made for
+DEFAULT_HOURS = 2.0  # study time a day when none is given (every face)
 
 __all__ = [
     "CaseTask",
@@ -130,6 +133,17 @@ def _validate(hours_per_day: float) -> None:
         )
 
 
+def _check_ahead(interview_date: date, today: date) -> None:
+    ahead = (interview_date - today).days
+    if ahead > MAX_PLAN_AHEAD_DAYS:
+        latest = today + timedelta(days=MAX_PLAN_AHEAD_DAYS)
+        raise LoopcoachError(
+            "date-too-far",
+            f"interview date {interview_date.isoformat()} is {ahead} days away; plans reach at "
+            f"most one year ahead: pick a date up to {latest.isoformat()}",
+        )
+
+
 def _rests(days: list[DayPlan], slots: list[list[tuple[int, PlanDay]]]) -> list[DayPlan]:
     """In a stretched plan, turn an extra day into rest when six days have passed without one."""
     out, since = [], 0
@@ -169,6 +183,7 @@ def build_plan(
 ) -> StudyPlan:
     """A day-by-day plan from `today` to the day before `interview_date`."""
     _validate(hours_per_day)
+    _check_ahead(interview_date, today)
     stages = stage_filter(role, stages)
     history = (history or History()).for_role(role.id)
     now = datetime.combine(today, time(12), tzinfo=UTC)

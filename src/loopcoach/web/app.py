@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from loopcoach import __version__
-from loopcoach.coach import Coach
+from loopcoach.app import Coach
 from loopcoach.web import errors
 from loopcoach.web.limits import BodyLimit
 from loopcoach.web.routes import analyze, api, exercises, mock, pages, plan, prep

@@ -22,7 +22,7 @@ def app_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def app(app_data: Path) -> Any:
-    from loopcoach.coach import Coach
+    from loopcoach.app import Coach
     from loopcoach.config import Settings
     from loopcoach.web.app import create_app
 

@@ -118,7 +118,7 @@ def test_loopback_hosts_are_served(client: TestClient, host: str) -> None:
 
 
 def test_configured_and_allowed_hosts_are_served(app_data: object) -> None:
-    from loopcoach.coach import Coach
+    from loopcoach.app import Coach
     from loopcoach.config import Settings
     from loopcoach.web.app import create_app
 

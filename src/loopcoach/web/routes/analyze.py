@@ -9,8 +9,9 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from loopcoach.coach import Coach
-from loopcoach.domain.analysis import Analysis, Timing
+from loopcoach.app import Coach
+from loopcoach.domain.analysis import Analysis
+from loopcoach.web.deps import CoachDep
 from loopcoach.web.limits import Seconds, form_seconds
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.pages import render
@@ -35,11 +36,6 @@ class AnalyzeRequest(BaseModel):
     )
 
 
-def _coach(request: Request) -> Coach:
-    coach: Coach = request.app.state.coach
-    return coach
-
-
 def run(
     coach: Coach,
     question: str,
@@ -54,20 +50,22 @@ def run(
 
     if not question.strip() and not question_id:
         raise LoopcoachError("no-question", "give the question text or pick a question")
-    timing = Timing(duration) if duration else None
-    result = coach.analyze(
-        question, answer, role=role or None, question_id=question_id or None, timing=timing
+    result, _ = coach.analysis.submit(
+        question,
+        answer,
+        role=role or None,
+        question_id=question_id or None,
+        duration=duration,
+        save=save,
     )
-    if save and result.word_count:
-        coach.record_attempt(result, source="analyze", answer=answer, duration_seconds=duration)
     return result
 
 
 @api.post("/analyze")
-def analyze_api(request: Request, body: AnalyzeRequest) -> dict[str, Any]:
+def analyze_api(coach: CoachDep, body: AnalyzeRequest) -> dict[str, Any]:
     """Score an answer; returns the same Analysis JSON as `loopcoach analyze --json`."""
     result = run(
-        _coach(request),
+        coach,
         body.question or "",
         body.answer,
         role=body.role,
@@ -102,8 +100,9 @@ def highlights(a: Analysis) -> list[dict[str, Any]]:
 
 
 @pages.get("/analyze", response_class=HTMLResponse)
-def analyze_form(request: Request, question_id: str = "", role: str = "") -> Response:
-    coach = _coach(request)
+def analyze_form(
+    request: Request, coach: CoachDep, question_id: str = "", role: str = ""
+) -> Response:
     chosen = coach.library.question(question_id)[1] if question_id else None
     return render(
         request,
@@ -120,6 +119,7 @@ def analyze_form(request: Request, question_id: str = "", role: str = "") -> Res
 @pages.post("/analyze", response_class=HTMLResponse)
 def analyze_submit(
     request: Request,
+    coach: CoachDep,
     answer: str = Form("", max_length=MAX_ANSWER_CHARS),
     question: str = Form("", max_length=MAX_QUESTION_CHARS),
     question_id: str = Form("", max_length=200),
@@ -127,7 +127,6 @@ def analyze_submit(
     duration_seconds: str = Form("", max_length=20),
     save: str = Form("", max_length=10),
 ) -> Response:
-    coach = _coach(request)
     duration = form_seconds(duration_seconds)
     result = run(
         coach,

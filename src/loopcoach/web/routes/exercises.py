@@ -1,14 +1,15 @@
 """Exercises: backlog ordering (WSJF/RICE), Kano, forecast, story slicing, acceptance-criteria
 linter, program-plan check and critical path.
 
-Pages take an uploaded file, pasted text or a bundled case; the API takes JSON. Both call the
-same `loopcoach.exercises` functions as `loopcoach exercise ...`.
+Pages take an uploaded file, pasted text or a bundled case; the API takes JSON. Both call
+`coach.exercises`, as `loopcoach exercise ...` does, and return its result's `to_dict()` (the
+critical path and the plan check add their summary and diagram for the page).
 """
 
 from __future__ import annotations
 
 import base64
-import math
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from fastapi import File, Form, Request, UploadFile
@@ -16,275 +17,38 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from loopcoach.coach import Coach
-from loopcoach.errors import LoopcoachError
-from loopcoach.exercises import (
-    acceptance,
-    backlog,
-    cases,
-    critical_path,
-    files,
-    kano,
-    program,
-    slicing,
+from loopcoach.app import Coach
+from loopcoach.app.exercises import (
+    DEFAULT_SEED,
+    DEFAULT_TRIALS,
+    MAX_POINTS,
+    MAX_SEED,
+    MAX_SPRINT_NUMBER,
+    MAX_SPRINTS_GIVEN,
+    MAX_TRIALS,
+    parse_point,
+    parse_points,
 )
-from loopcoach.exercises import forecast as forecasting
-from loopcoach.exercises.files import Record
+from loopcoach.app.uploads import DOC_FORMATS, TABLE_FORMATS, Document
+from loopcoach.errors import LoopcoachError
+from loopcoach.web.deps import CoachDep, get_coach
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.pages import render
 
 api = api_router(prefix="/api/v1/exercises", tags=["exercises"])
 pages = page_router()
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_TEXT_CHARS = 1_000_000
-TABLE_FORMATS = {".csv": "csv", ".yaml": "yaml", ".yml": "yaml"}
-# Slices and plans: Markdown or YAML, as `loopcoach exercise slices|plan` accept.
-DOC_FORMATS = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".txt": "markdown",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-}
-MAX_SEED = 2**63
-MAX_POINTS = 1e9
-MAX_TRIALS = 20_000  # the CLI allows more; the web keeps a request's Monte Carlo short
-
-
-def _coach(request: Request) -> Coach:
-    coach: Coach = request.app.state.coach
-    return coach
-
-
-def records(
-    text: str,
-    fmt: str,
-    *,
-    source: str,
-    what: str,
-    list_keys: tuple[str, ...],
-    aliases: dict[str, str],
-) -> list[Record]:
-    if fmt == "csv":
-        return files.parse_csv(text, source=source, aliases=aliases)
-    if fmt == "yaml":
-        return files.parse_yaml_records(text, source=source, list_keys=list_keys, aliases=aliases)
-    raise LoopcoachError("file-type", f"{source}: the {what} is CSV or YAML")
 
 
 def read_upload(
-    upload: UploadFile | None, formats: dict[str, str] = TABLE_FORMATS
-) -> tuple[str, str, str] | None:
-    """(text, format, file name) of an uploaded file, or None when no file was chosen.
-    Synchronous: the routes that call it are plain `def`, run in the threadpool."""
+    coach: Coach, upload: UploadFile | None, formats: Mapping[str, str] = TABLE_FORMATS
+) -> Document | None:
+    """The uploaded file, or None when no file was chosen. Synchronous: the routes that call
+    it are plain `def`, run in the threadpool."""
     if upload is None or not upload.filename:
         return None
-    name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix not in formats:
-        allowed = ", ".join(formats)
-        raise LoopcoachError("file-type", f"{name}: upload a file ending in {allowed}")
-    data = upload.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise LoopcoachError("too-large", f"{name} is larger than 10 MB")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LoopcoachError(
-            "bad-encoding",
-            f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8 and upload it again",
-        ) from None
-    if "\x00" in text:
-        raise LoopcoachError(
-            "nul-byte",
-            f"{name}: contains a NUL character (\\0), so it is not "
-            "a text file; save it as UTF-8 text",
-        )
-    return text, formats[suffix], name
-
-
-def _practice(coach: Coach) -> list[dict[str, Any]]:
-    found = cases.practice_list((r.id, r.cases) for r in coach.library.roles.values())
-    return [p.to_dict() for p in found]
-
-
-def _cases_for(coach: Coach, command: str) -> list[dict[str, Any]]:
-    return [p for p in _practice(coach) if any(f"exercise {command} " in c for c in p["commands"])]
-
-
-# --- the three exercises, shared by page and API --------------------------------------------
-def run_backlog(
-    coach: Coach,
-    *,
-    case_id: str | None,
-    table: tuple[str, str, str] | None,
-    my_order: list[str] | None,
-    against: str,
-) -> dict[str, Any]:
-    if table is not None:
-        text, fmt, name = table
-        items = backlog.items_from_records(
-            records(
-                text,
-                fmt,
-                source=name,
-                what="backlog",
-                list_keys=backlog.LIST_KEYS,
-                aliases=backlog.ALIASES,
-            )
-        )
-    elif case_id:
-        items = cases.backlog_items(coach.library.case(case_id)[1])
-    else:
-        raise LoopcoachError("missing-input", "upload a CSV/YAML backlog or pick a bundled case")
-    return backlog.prioritise(items, my_order=my_order, against=against).to_dict()
-
-
-def run_critical_path(
-    coach: Coach, *, case_id: str | None, table: tuple[str, str, str] | None
-) -> dict[str, Any]:
-    if table is not None:
-        text, fmt, name = table
-        ws = critical_path.workstreams_from_records(
-            records(
-                text,
-                fmt,
-                source=name,
-                what="workstream list",
-                list_keys=critical_path.LIST_KEYS,
-                aliases=critical_path.ALIASES,
-            )
-        )
-        title = f"Critical path: {name}"
-    elif case_id:
-        case = coach.library.case(case_id)[1]
-        ws = cases.workstreams(case)
-        title = case.title
-    else:
-        raise LoopcoachError("missing-input", "upload a CSV/YAML workstream list or pick a case")
-    sched = critical_path.schedule(ws)
-    out = sched.to_dict()
-    out["summary"] = sched.summary()
-    out["svg"] = critical_path.to_svg(sched, title=title)
-    return out
-
-
-def run_ac(coach: Coach, *, text: str, case_id: str | None, gherkin: bool | None) -> dict[str, Any]:
-    if not text.strip():
-        raise LoopcoachError("missing-input", "paste acceptance criteria: Gherkin or one per line")
-    context = cases.story_context(coach.library.case(case_id)[1]) if case_id else ""
-    return acceptance.lint(text, gherkin=gherkin, context=context).to_dict()
-
-
-def run_forecast(
-    coach: Coach,
-    *,
-    case_id: str | None,
-    velocities: list[float] | None,
-    remaining: float | None,
-    current_sprint: int | None,
-    seed: int = 42,
-    window: int = 5,
-    trials: int = 10_000,
-) -> dict[str, Any]:
-    """As `loopcoach exercise forecast`: a case's history, overridden by what is given."""
-    if case_id:
-        vs, rem, current = cases.forecast_inputs(coach.library.case(case_id)[1])
-        vs = velocities if velocities is not None else vs
-        rem = remaining if remaining is not None else rem
-        current = current_sprint if current_sprint is not None else current
-    elif velocities is None or remaining is None:
-        raise LoopcoachError(
-            "missing-input",
-            "give velocities (e.g. 21,18,25) and the remaining "
-            "points, or pick a bundled forecast case",
-        )
-    else:
-        vs, rem, current = velocities, remaining, current_sprint
-    try:
-        result = forecasting.forecast(
-            vs, rem, window=window, seed=seed, trials=trials, current_sprint=current
-        )
-    except (OverflowError, ValueError):  # e.g. 1e9 points at 1e-300 points a sprint
-        raise LoopcoachError(
-            "bad-value",
-            "the velocities and remaining points are too far "
-            "apart to forecast; give points per sprint as whole numbers",
-        ) from None
-    return result.to_dict()
-
-
-def run_kano(
-    coach: Coach, *, case_id: str | None, table: tuple[str, str, str] | None
-) -> dict[str, Any]:
-    if table is not None:
-        text, fmt, name = table
-        recs = records(
-            text,
-            fmt,
-            source=name,
-            what="Kano survey",
-            list_keys=kano.LIST_KEYS,
-            aliases=kano.ALIASES,
-        )
-    elif case_id:
-        recs = cases.kano_records(coach.library.case(case_id)[1])
-    else:
-        raise LoopcoachError(
-            "missing-input", "upload or paste a CSV/YAML Kano survey, or pick a bundled case"
-        )
-    return {"features": [r.to_dict() for r in kano.classify(recs)]}
-
-
-def run_slices(
-    coach: Coach, *, text: str, fmt: str, case_id: str | None, source: str = "slices"
-) -> dict[str, Any]:
-    if not text.strip() and not case_id:
-        raise LoopcoachError(
-            "missing-input",
-            "paste the epic and its slices (Markdown or YAML), or pick a bundled slicing case",
-        )
-    epic, stories = slicing.parse(text, source=source, is_yaml=fmt == "yaml")
-    suggested: tuple[str, ...] = ()
-    if case_id:
-        case_epic, suggested = cases.slicing_epic(coach.library.case(case_id)[1])
-        epic = epic or case_epic
-    return slicing.check_slices(epic, stories, suggested_patterns=suggested).to_dict()
-
-
-def run_plan(
-    coach: Coach, *, case_id: str, text: str, fmt: str, source: str = "plan"
-) -> dict[str, Any]:
-    if not case_id:
-        raise LoopcoachError("missing-input", "pick the program-plan case your plan answers")
-    case = coach.library.case(case_id)[1]
-    cases.require_program(case)
-    if not text.strip():
-        raise LoopcoachError("missing-input", "paste or upload your plan (Markdown or YAML)")
-    ws = cases.workstreams(case) if case.data.get("workstreams") else None
-    result = program.check_plan(
-        text,
-        is_yaml=fmt == "yaml",
-        source=source,
-        case_id=case.id,
-        expected=case.expected,
-        case_workstreams=ws,
-        embedder=coach.analyzer.embedder,
-    )
-    out = result.to_dict()
-    out["title"] = case.title
-    out["present"] = [
-        {"key": e.key, "label": e.label, "line": result.present.get(e.key)}
-        for e in program.ELEMENTS
-    ]
-    out["summary"] = result.schedule.summary() if result.schedule is not None else None
-    out["svg"] = (
-        critical_path.to_svg(result.schedule, title=case.title)
-        if result.schedule is not None
-        else None
-    )
-    return out
+    return coach.uploads.exercise_upload(upload.filename, upload.file, formats)
 
 
 def lines_with_findings(text: str, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -325,13 +89,15 @@ Finite = Annotated[float, Field(allow_inf_nan=False, ge=0, le=MAX_POINTS)]
 class ForecastRequest(BaseModel):
     case_id: str | None = Field(default=None, max_length=120)
     velocities: list[Finite] | None = Field(
-        default=None, max_length=1000, description="Completed points per sprint, oldest first."
+        default=None,
+        max_length=MAX_SPRINTS_GIVEN,
+        description="Completed points per sprint, oldest first.",
     )
     remaining: Finite | None = Field(default=None, description="Points left to do.")
-    current_sprint: int | None = Field(default=None, ge=1, le=1_000_000)
-    seed: int = Field(default=42, ge=-MAX_SEED, le=MAX_SEED)
+    current_sprint: int | None = Field(default=None, ge=1, le=MAX_SPRINT_NUMBER)
+    seed: int = Field(default=DEFAULT_SEED, ge=-MAX_SEED, le=MAX_SEED)
     window: int = Field(default=5, ge=3, le=5)
-    trials: int = Field(default=10_000, ge=1, le=MAX_TRIALS)
+    trials: int = Field(default=DEFAULT_TRIALS, ge=1, le=MAX_TRIALS)
 
 
 class DocInput(BaseModel):
@@ -348,45 +114,45 @@ class PlanRequest(DocInput):
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
 
 
-def _table(body: TableInput) -> tuple[str, str, str] | None:
-    return (body.text, body.format, f"input.{body.format}") if body.text is not None else None
+def _table(body: TableInput) -> Document | None:
+    if body.text is None:
+        return None
+    return Document(body.text, body.format, f"input.{body.format}")
 
 
 @api.get("")
-def list_api(request: Request) -> list[dict[str, Any]]:
+def list_api(coach: CoachDep) -> list[dict[str, Any]]:
     """The bundled practice cases (as `loopcoach exercise list --json`)."""
-    return _practice(_coach(request))
+    return coach.exercises.practice_list()
 
 
 @api.post("/backlog")
-def backlog_api(request: Request, body: BacklogRequest) -> dict[str, Any]:
+def backlog_api(coach: CoachDep, body: BacklogRequest) -> dict[str, Any]:
     """WSJF and RICE orders of a backlog, and how your own order compares."""
-    return run_backlog(
-        _coach(request),
-        case_id=body.case_id,
-        table=_table(body),
-        my_order=body.my_order,
-        against=body.against,
-    )
+    return coach.exercises.backlog(
+        table=_table(body), case_id=body.case_id, my_order=body.my_order, against=body.against
+    ).to_dict()
 
 
 @api.post("/critical-path")
-def critical_path_api(request: Request, body: TableInput) -> dict[str, Any]:
+def critical_path_api(coach: CoachDep, body: TableInput) -> dict[str, Any]:
     """Earliest/latest start and finish, slack, the critical path and an SVG diagram."""
-    return run_critical_path(_coach(request), case_id=body.case_id, table=_table(body))
+    found = coach.exercises.critical_path(table=_table(body), case_id=body.case_id)
+    return {**found.to_dict(), **found.extras()}
 
 
 @api.post("/ac")
-def ac_api(request: Request, body: AcRequest) -> dict[str, Any]:
+def ac_api(coach: CoachDep, body: AcRequest) -> dict[str, Any]:
     """Acceptance-criteria findings (as `loopcoach exercise ac --json`)."""
-    return run_ac(_coach(request), text=body.text, case_id=body.case_id, gherkin=body.gherkin)
+    return coach.exercises.acceptance(
+        body.text, case_id=body.case_id, gherkin=body.gherkin
+    ).to_dict()
 
 
 @api.post("/forecast")
-def forecast_api(request: Request, body: ForecastRequest) -> dict[str, Any]:
+def forecast_api(coach: CoachDep, body: ForecastRequest) -> dict[str, Any]:
     """Sprints left as a range and a seeded Monte Carlo (as `loopcoach exercise forecast`)."""
-    return run_forecast(
-        _coach(request),
+    return coach.exercises.forecast(
         case_id=body.case_id,
         velocities=body.velocities,
         remaining=body.remaining,
@@ -394,41 +160,44 @@ def forecast_api(request: Request, body: ForecastRequest) -> dict[str, Any]:
         seed=body.seed,
         window=body.window,
         trials=body.trials,
-    )
+    ).to_dict()
 
 
 @api.post("/kano")
-def kano_api(request: Request, body: TableInput) -> dict[str, Any]:
+def kano_api(coach: CoachDep, body: TableInput) -> dict[str, Any]:
     """Each feature's Kano category and answer counts (as `loopcoach exercise kano --json`)."""
-    return run_kano(_coach(request), case_id=body.case_id, table=_table(body))
+    found = coach.exercises.kano(table=_table(body), case_id=body.case_id)
+    return {"features": [r.to_dict() for r in found]}
 
 
 @api.post("/slices")
-def slices_api(request: Request, body: SlicesRequest) -> dict[str, Any]:
+def slices_api(coach: CoachDep, body: SlicesRequest) -> dict[str, Any]:
     """INVEST signals, patterns and findings of story slices (`loopcoach exercise slices`)."""
-    return run_slices(_coach(request), text=body.text, fmt=body.format, case_id=body.case_id)
+    doc = Document(body.text, body.format, "slices")
+    return coach.exercises.slices(doc, case_id=body.case_id).to_dict()
 
 
 @api.post("/plan")
-def plan_api(request: Request, body: PlanRequest) -> dict[str, Any]:
+def plan_api(coach: CoachDep, body: PlanRequest) -> dict[str, Any]:
     """Findings on a plan for a program case, and its critical path with an SVG diagram."""
-    return run_plan(_coach(request), case_id=body.case_id, text=body.text, fmt=body.format)
+    found = coach.exercises.plan(body.case_id, Document(body.text, body.format, "plan"))
+    return {**found.to_dict(), **found.extras()}
 
 
 # --- pages ---------------------------------------------------------------------------------
 def _page(request: Request, **context: Any) -> Response:
-    coach = _coach(request)
+    exercises = get_coach(request).exercises
     return render(
         request,
         "exercises.html",
-        practice=_practice(coach),
-        backlog_cases=_cases_for(coach, "backlog"),
-        path_cases=_cases_for(coach, "critical-path"),
-        ac_cases=_cases_for(coach, "ac"),
-        forecast_cases=_cases_for(coach, "forecast"),
-        kano_cases=_cases_for(coach, "kano"),
-        slices_cases=_cases_for(coach, "slices"),
-        plan_cases=_cases_for(coach, "plan"),
+        practice=exercises.practice_list(),
+        backlog_cases=exercises.cases_for("backlog"),
+        path_cases=exercises.cases_for("critical-path"),
+        ac_cases=exercises.cases_for("ac"),
+        forecast_cases=exercises.cases_for("forecast"),
+        kano_cases=exercises.cases_for("kano"),
+        slices_cases=exercises.cases_for("slices"),
+        plan_cases=exercises.cases_for("plan"),
         **context,
     )
 
@@ -441,49 +210,44 @@ def exercises_home(request: Request) -> Response:
 @pages.post("/exercises/backlog", response_class=HTMLResponse)
 def backlog_page(
     request: Request,
+    coach: CoachDep,
     case_id: str = Form("", max_length=120),
     my_order: str = Form("", max_length=20_000),
     against: Literal["wsjf", "rice"] = Form("wsjf"),
     file: UploadFile | None = File(None),
 ) -> Response:
-    table = read_upload(file)
+    table = read_upload(coach, file)
     order = [x.strip() for x in my_order.split(",") if x.strip()] or None
-    result = run_backlog(
-        _coach(request),
-        case_id=None if table else case_id or None,
+    result = coach.exercises.backlog(
         table=table,
+        case_id=None if table else case_id or None,
         my_order=order,
         against=against,
-    )
+    ).to_dict()
     return _page(request, backlog_result=result, chosen_case=case_id, my_order=my_order)
 
 
 @pages.post("/exercises/critical-path", response_class=HTMLResponse)
 def critical_path_page(
     request: Request,
+    coach: CoachDep,
     case_id: str = Form("", max_length=120),
     file: UploadFile | None = File(None),
 ) -> Response:
-    table = read_upload(file)
-    result = run_critical_path(
-        _coach(request), case_id=None if table else case_id or None, table=table
-    )
-    svg = base64.b64encode(result.pop("svg").encode("utf-8")).decode("ascii")
-    return _page(
-        request,
-        path_result=result,
-        path_svg=f"data:image/svg+xml;base64,{svg}",
-        chosen_case=case_id,
-    )
+    table = read_upload(coach, file)
+    found = coach.exercises.critical_path(table=table, case_id=None if table else case_id or None)
+    result = found.to_dict()
+    return _page(request, path_result=result, path_svg=_svg_uri(found.svg()), chosen_case=case_id)
 
 
 @pages.post("/exercises/ac", response_class=HTMLResponse)
 def ac_page(
     request: Request,
+    coach: CoachDep,
     text: str = Form("", max_length=MAX_TEXT_CHARS),
     case_id: str = Form("", max_length=120),
 ) -> Response:
-    result = run_ac(_coach(request), text=text, case_id=case_id or None, gherkin=None)
+    result = coach.exercises.acceptance(text, case_id=case_id or None).to_dict()
     return _page(
         request,
         ac_result=result,
@@ -496,27 +260,6 @@ def ac_page(
 
 def _svg_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-
-
-def _form_numbers(raw: str, what: str) -> list[float] | None:
-    """Comma-separated points per sprint, or None when the field is empty."""
-    out = [_form_float(part, what) for part in raw.split(",") if part.strip()]
-    return [x for x in out if x is not None] or None
-
-
-def _form_float(raw: str, what: str) -> float | None:
-    if not raw.strip():
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or not 0 <= value <= MAX_POINTS:
-        raise LoopcoachError(
-            "not-a-number",
-            f"{what}: {raw.strip()[:40]!r} is not a number of points; give e.g. 21,18,25",
-        )
-    return value
 
 
 def _form_int(raw: str, what: str, low: int, high: int) -> int | None:
@@ -533,13 +276,14 @@ def _form_int(raw: str, what: str, low: int, high: int) -> int | None:
     return value
 
 
-def _pasted(text: str, fmt: str, name: str) -> tuple[str, str, str] | None:
-    return (text, fmt, name) if text.strip() else None
+def _pasted(text: str, fmt: str, name: str) -> Document | None:
+    return Document(text, fmt, name) if text.strip() else None
 
 
 @pages.post("/exercises/forecast", response_class=HTMLResponse)
 def forecast_page(
     request: Request,
+    coach: CoachDep,
     case_id: str = Form("", max_length=120),
     velocities: str = Form("", max_length=20_000),
     remaining: str = Form("", max_length=40),
@@ -547,14 +291,13 @@ def forecast_page(
     seed: str = Form("", max_length=40),
 ) -> Response:
     seed_value = _form_int(seed, "seed", -MAX_SEED, MAX_SEED)
-    result = run_forecast(
-        _coach(request),
+    result = coach.exercises.forecast(
         case_id=case_id or None,
-        velocities=_form_numbers(velocities, "velocities"),
-        remaining=_form_float(remaining, "remaining points"),
-        current_sprint=_form_int(current_sprint, "current sprint", 1, 1_000_000),
-        seed=42 if seed_value is None else seed_value,
-    )
+        velocities=parse_points(velocities, "velocities") or None,
+        remaining=parse_point(remaining, "remaining points"),
+        current_sprint=_form_int(current_sprint, "current sprint", 1, MAX_SPRINT_NUMBER),
+        seed=DEFAULT_SEED if seed_value is None else seed_value,
+    ).to_dict()
     form = {
         "velocities": velocities,
         "remaining": remaining,
@@ -567,13 +310,15 @@ def forecast_page(
 @pages.post("/exercises/kano", response_class=HTMLResponse)
 def kano_page(
     request: Request,
+    coach: CoachDep,
     case_id: str = Form("", max_length=120),
     text: str = Form("", max_length=MAX_TEXT_CHARS),
     format: Literal["csv", "yaml"] = Form("csv"),
     file: UploadFile | None = File(None),
 ) -> Response:
-    table = read_upload(file) or _pasted(text, format, f"pasted.{format}")
-    result = run_kano(_coach(request), case_id=None if table else case_id or None, table=table)
+    table = read_upload(coach, file) or _pasted(text, format, f"pasted.{format}")
+    found = coach.exercises.kano(table=table, case_id=None if table else case_id or None)
+    result = {"features": [r.to_dict() for r in found]}
     return _page(
         request, kano_result=result, kano_text=text, kano_format=format, chosen_case=case_id
     )
@@ -582,18 +327,21 @@ def kano_page(
 @pages.post("/exercises/slices", response_class=HTMLResponse)
 def slices_page(
     request: Request,
+    coach: CoachDep,
     case_id: str = Form("", max_length=120),
     text: str = Form("", max_length=MAX_TEXT_CHARS),
     format: Literal["markdown", "yaml"] = Form("markdown"),
 ) -> Response:
-    result = run_slices(_coach(request), text=text, fmt=format, case_id=case_id or None)
-    labels = {k: v[0] for k, v in slicing.PATTERNS.items()}
+    from loopcoach.exercises.slicing import PATTERNS
+
+    doc = Document(text, format, "slices")
+    result = coach.exercises.slices(doc, case_id=case_id or None).to_dict()
     return _page(
         request,
         slices_result=result,
         slices_text=text,
         slices_format=format,
-        pattern_labels=labels,
+        pattern_labels={k: v[0] for k, v in PATTERNS.items()},
         chosen_case=case_id,
     )
 
@@ -601,20 +349,22 @@ def slices_page(
 @pages.post("/exercises/plan", response_class=HTMLResponse)
 def plan_page(
     request: Request,
+    coach: CoachDep,
     case_id: str = Form("", max_length=120),
     text: str = Form("", max_length=MAX_TEXT_CHARS),
     format: Literal["markdown", "yaml"] = Form("markdown"),
     file: UploadFile | None = File(None),
 ) -> Response:
-    upload = read_upload(file, DOC_FORMATS)
-    plan_text, fmt, name = upload or (text, format, "plan")
-    result = run_plan(_coach(request), case_id=case_id, text=plan_text, fmt=fmt, source=name)
+    upload = read_upload(coach, file, DOC_FORMATS)
+    doc = upload or Document(text, format, "plan")
+    found = coach.exercises.plan(case_id, doc)
+    result = {**found.to_dict(), **found.extras()}
     svg = result.pop("svg")
     return _page(
         request,
         plan_result=result,
         plan_svg=_svg_uri(svg) if svg else None,
-        plan_text=text if upload is None else plan_text,
-        plan_format=fmt,
+        plan_text=text if upload is None else doc.text,
+        plan_format=doc.fmt,
         chosen_case=case_id,
     )

@@ -1,7 +1,7 @@
 """Mock interview: start a stage or the loop, answer with a clock, follow-ups, debrief, resume.
 
 Pages use plain form posts (they work without JavaScript); the API mirrors `loopcoach mock
-start/answer/show/debrief --json`. Every call goes through the `Coach.mock_*` facade.
+start/answer/show/debrief --json`. Every call goes through `coach.mock` (the mock service).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from loopcoach.coach import Coach
+from loopcoach.app import Coach
 from loopcoach.errors import LoopcoachError
-from loopcoach.interview.session import SessionState
 from loopcoach.interview.views import analysis_short, session_summary, state_view, turn_view
+from loopcoach.web.deps import CoachDep, get_coach
 from loopcoach.web.limits import Seconds, form_seconds
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.analyze import MAX_ANSWER_CHARS
@@ -29,24 +29,12 @@ SESSION_ID = r"^[A-Za-z0-9_-]{1,64}$"
 MAX_SEED = 2**31 - 1
 
 
-def _coach(request: Request) -> Coach:
-    coach: Coach = request.app.state.coach
-    return coach
-
-
 def _require_id(session_id: str) -> str:
     import re
 
     if not re.match(SESSION_ID, session_id):
         raise LoopcoachError("bad-session-id", "a session id is letters, digits, - or _")
     return session_id
-
-
-def _after(coach: Coach, state: SessionState) -> dict[str, Any]:
-    current = state.current
-    if current is not None:
-        return {"next": turn_view(state, current)}
-    return {"debrief": coach.mock_debrief(state.session_id).to_dict()}
 
 
 # --- API -----------------------------------------------------------------------------------
@@ -66,15 +54,15 @@ class AnswerRequest(BaseModel):
 
 
 @api.get("")
-def list_api(request: Request, role: str | None = None) -> list[dict[str, Any]]:
+def list_api(coach: CoachDep, role: str | None = None) -> list[dict[str, Any]]:
     """Your sessions, newest first (as `loopcoach mock list --json`)."""
-    return [session_summary(s) for s in _coach(request).mock_list(role=role or None)]
+    return [session_summary(s) for s in coach.mock.list(role=role or None)]
 
 
 @api.post("", status_code=201)
-def start_api(request: Request, body: StartRequest) -> dict[str, Any]:
+def start_api(coach: CoachDep, body: StartRequest) -> dict[str, Any]:
     """Start a session; returns its id and first question (as `loopcoach mock start --json`)."""
-    state = _coach(request).mock_start(
+    state = coach.mock.start(
         body.role,
         stages=tuple(body.stages),
         loop=body.loop,
@@ -87,11 +75,10 @@ def start_api(request: Request, body: StartRequest) -> dict[str, Any]:
 
 
 @api.post("/{session_id}/answer")
-def answer_api(request: Request, session_id: str, body: AnswerRequest) -> dict[str, Any]:
+def answer_api(coach: CoachDep, session_id: str, body: AnswerRequest) -> dict[str, Any]:
     """Answer the current question; returns the note, then the next turn or the debrief."""
-    coach = _coach(request)
-    coach.mock_state(_require_id(session_id))
-    result = coach.mock_answer(
+    coach.mock.state(_require_id(session_id))
+    result = coach.mock.answer(
         session_id, body.answer, key=body.key, duration=body.duration_seconds
     )
     state, turn = result.state, result.answered
@@ -102,21 +89,21 @@ def answer_api(request: Request, session_id: str, body: AnswerRequest) -> dict[s
     }
     if result.replayed:
         out["replayed"] = True
-    out.update(_after(coach, state))
+    out.update(coach.mock.after(state))
     return out
 
 
 @api.get("/{session_id}")
-def show_api(request: Request, session_id: str) -> dict[str, Any]:
+def show_api(coach: CoachDep, session_id: str) -> dict[str, Any]:
     """The session: status, current question and every turn (as `loopcoach mock show --json`)."""
-    state = _coach(request).mock_resume(_require_id(session_id))
+    state = coach.mock.resume(_require_id(session_id))
     return state_view(state)
 
 
 @api.get("/{session_id}/debrief")
-def debrief_api(request: Request, session_id: str) -> dict[str, Any]:
+def debrief_api(coach: CoachDep, session_id: str) -> dict[str, Any]:
     """Scorecard, recommendation, three changes and transcript."""
-    return _coach(request).mock_debrief(_require_id(session_id)).to_dict()
+    return coach.mock.debrief(_require_id(session_id)).to_dict()
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -133,8 +120,8 @@ def _stage_groups(coach: Coach) -> list[dict[str, Any]]:
 
 
 def _start_page(request: Request, status: int = 200, **form: Any) -> Response:
-    coach = _coach(request)
-    sessions = [session_summary(s) for s in coach.mock_list()]
+    coach = get_coach(request)
+    sessions = [session_summary(s) for s in coach.mock.list()]
     return render(
         request,
         "mock_start.html",
@@ -188,12 +175,12 @@ def _check_start(coach: Coach, role: str, stage: str, seed: str) -> int | None:
 @pages.post("/mock", response_class=HTMLResponse)
 def mock_start(
     request: Request,
+    coach: CoachDep,
     role: str = Form("", max_length=80),
     stage: str = Form("", max_length=80),
     loop: str = Form("", max_length=10),
     seed: str = Form("", max_length=12),
 ) -> Response:
-    coach = _coach(request)
     whole_loop = bool(loop)
     try:
         seed_value = _check_start(coach, role, "" if whole_loop else stage, seed)
@@ -207,7 +194,7 @@ def mock_start(
             seed=seed,
             error=exc.message,
         )
-    state = coach.mock_start(
+    state = coach.mock.start(
         role,
         stages=() if whole_loop or not stage else (stage,),
         loop=whole_loop,
@@ -217,9 +204,8 @@ def mock_start(
 
 
 @pages.get("/mock/{session_id}", response_class=HTMLResponse)
-def mock_session(request: Request, session_id: str) -> Response:
-    coach = _coach(request)
-    state = coach.mock_resume(_require_id(session_id))
+def mock_session(request: Request, coach: CoachDep, session_id: str) -> Response:
+    state = coach.mock.resume(_require_id(session_id))
     view = state_view(state)
     notes = {t.key: analysis_short(t) for t in state.turns if t.answer is not None}
     if state.feedback_until_end:
@@ -235,16 +221,15 @@ def mock_session(request: Request, session_id: str) -> Response:
 
 @pages.post("/mock/{session_id}/answer", response_class=HTMLResponse)
 def mock_answer(
-    request: Request,
+    coach: CoachDep,
     session_id: str,
     answer: str = Form(..., min_length=1, max_length=MAX_ANSWER_CHARS),
     key: str = Form("", max_length=20),
     duration_seconds: str = Form("", max_length=20),
 ) -> Response:
-    coach = _coach(request)
-    coach.mock_state(_require_id(session_id))
+    coach.mock.state(_require_id(session_id))
     duration = form_seconds(duration_seconds)
-    result = coach.mock_answer(session_id, answer, key=key or None, duration=duration)
+    result = coach.mock.answer(session_id, answer, key=key or None, duration=duration)
     target = (
         f"/mock/{session_id}#current" if result.state.current else f"/mock/{session_id}/debrief"
     )
@@ -252,19 +237,19 @@ def mock_answer(
 
 
 @pages.post("/mock/{session_id}/skip", response_class=HTMLResponse)
-def mock_skip(request: Request, session_id: str) -> Response:
-    state = _coach(request).mock_skip(_require_id(session_id))
+def mock_skip(coach: CoachDep, session_id: str) -> Response:
+    state = coach.mock.skip(_require_id(session_id))
     target = f"/mock/{session_id}#current" if state.current else f"/mock/{session_id}/debrief"
     return RedirectResponse(target, status_code=303)
 
 
 @pages.post("/mock/{session_id}/end", response_class=HTMLResponse)
-def mock_end(request: Request, session_id: str) -> Response:
-    _coach(request).mock_end(_require_id(session_id))
+def mock_end(coach: CoachDep, session_id: str) -> Response:
+    coach.mock.end(_require_id(session_id))
     return RedirectResponse(f"/mock/{session_id}/debrief", status_code=303)
 
 
 @pages.get("/mock/{session_id}/debrief", response_class=HTMLResponse)
-def mock_debrief(request: Request, session_id: str) -> Response:
-    d = _coach(request).mock_debrief(_require_id(session_id)).to_dict()
+def mock_debrief(request: Request, coach: CoachDep, session_id: str) -> Response:
+    d = coach.mock.debrief(_require_id(session_id)).to_dict()
     return render(request, "mock_debrief.html", d=d)

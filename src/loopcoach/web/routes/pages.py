@@ -8,21 +8,16 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
-from loopcoach.coach import Coach
+from loopcoach.web.deps import CoachDep, get_coach
 from loopcoach.web.routers import page_router
 from loopcoach.web.security import csrf_token
 
 router = page_router()
 
 
-def _coach(request: Request) -> Coach:
-    coach: Coach = request.app.state.coach
-    return coach
-
-
 def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
     templates = request.app.state.templates
-    roles = list(_coach(request).library.roles.values())
+    roles = list(get_coach(request).library.roles.values())
     return templates.TemplateResponse(
         request,
         name,
@@ -163,19 +158,19 @@ def _type_name(spec: dict[str, Any]) -> str:
 
 
 @router.get("/roles/{role_id}", response_class=HTMLResponse)
-def role_page(request: Request, role_id: str) -> Response:
-    role = _coach(request).library.role(role_id)
+def role_page(request: Request, coach: CoachDep, role_id: str) -> Response:
+    role = coach.library.role(role_id)
     return render(request, "role.html", role=role)
 
 
 @router.get("/questions/{question_id}", response_class=HTMLResponse)
-def question_page(request: Request, question_id: str) -> Response:
-    role, q = _coach(request).library.question(question_id)
+def question_page(request: Request, coach: CoachDep, question_id: str) -> Response:
+    role, q = coach.library.question(question_id)
     return render(request, "question.html", role=role, q=q)
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, q: str = "", role: str = "") -> Response:
+def search_page(request: Request, coach: CoachDep, q: str = "", role: str = "") -> Response:
     text = q[:500]
-    hits = _coach(request).search(text, role=role or None, limit=30) if text.strip() else []
+    hits = coach.search(text, role=role or None, limit=30) if text.strip() else []
     return render(request, "search.html", query=text, hits=hits, role_filter=role)

@@ -1,6 +1,6 @@
 """Prep pack: upload a résumé (or paste it), get stories, coverage matrix, priorities, scaffolds
-and a pitch; edit stories; download the pack as Markdown or PDF. Calls `Coach.prep` (as
-`loopcoach prep` and `loopcoach stories` do) and `loopcoach.export.prep`.
+and a pitch; edit stories; download the pack as Markdown or PDF. Calls `coach.prep` (as
+`loopcoach prep` and `loopcoach stories` do), `coach.uploads` and `coach.exports`.
 """
 
 from __future__ import annotations
@@ -12,35 +12,24 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from loopcoach.coach import Coach
+from loopcoach.app import Coach
 from loopcoach.errors import LoopcoachError, NotFound
 from loopcoach.prep.stories import StoryInput
+from loopcoach.web.deps import CoachDep, get_coach
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.pages import render
 
 api = api_router(prefix="/api/v1", tags=["prep pack"])
 pages = page_router()
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PASTE_CHARS = 200_000
 FIELD_CHARS = 5_000
 
 
-def _coach(request: Request) -> Coach:
-    coach: Coach = request.app.state.coach
-    return coach
-
-
-def _resume(upload: UploadFile | None, text: str) -> tuple[bytes, str]:
+def _resume(coach: Coach, upload: UploadFile | None, text: str) -> tuple[bytes, str]:
     if upload is not None and upload.filename:
-        name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
-        data = upload.file.read(MAX_UPLOAD_BYTES + 1)
-        if len(data) > MAX_UPLOAD_BYTES:
-            raise LoopcoachError("resume-too-big", f"{name}: over the 10 MB limit")
-        return data, name
-    if text.strip():
-        return text.encode("utf-8"), "pasted-resume.txt"
-    raise LoopcoachError("missing-input", "upload your résumé or paste its text")
+        return coach.uploads.resume_upload(upload.filename, upload.file)
+    return coach.uploads.resume_text(text)
 
 
 def matrix(pack: dict[str, Any]) -> list[dict[str, Any]]:
@@ -69,28 +58,26 @@ class PrepRequest(BaseModel):
 
 
 @api.post("/prep")
-def prep_api(request: Request, body: PrepRequest) -> dict[str, Any]:
+def prep_api(coach: CoachDep, body: PrepRequest) -> dict[str, Any]:
     """Build the prep pack from pasted text (as `loopcoach prep --json`)."""
     if body.name.lower().rsplit(".", 1)[-1] in ("pdf", "docx"):
         raise LoopcoachError("resume-format", "upload PDF and DOCX with /api/v1/prep/upload")
-    return (
-        _coach(request).prep.build(body.text.encode("utf-8"), body.name, role=body.role).to_dict()
-    )
+    return coach.prep.build(body.text.encode("utf-8"), body.name, role=body.role).to_dict()
 
 
 @api.post("/prep/upload")
 def prep_upload_api(
-    request: Request, role: str = Form(..., max_length=80), file: UploadFile = File(...)
+    coach: CoachDep, role: str = Form(..., max_length=80), file: UploadFile = File(...)
 ) -> dict[str, Any]:
     """Build the prep pack from an uploaded résumé (.pdf, .docx, .md, .txt, JSON Resume)."""
-    data, name = _resume(file, "")
-    return _coach(request).prep.build(data, name, role=role).to_dict()
+    data, name = _resume(coach, file, "")
+    return coach.prep.build(data, name, role=role).to_dict()
 
 
 @api.get("/stories")
-def stories_api(request: Request) -> list[dict[str, Any]]:
+def stories_api(coach: CoachDep) -> list[dict[str, Any]]:
     """Your story bank (as `loopcoach stories list --json`)."""
-    return [s.to_dict() for s in _coach(request).prep.stories()]
+    return [s.to_dict() for s in coach.prep.stories()]
 
 
 class MatchRequest(BaseModel):
@@ -100,21 +87,21 @@ class MatchRequest(BaseModel):
 
 
 @api.post("/stories/match")
-def stories_match_api(request: Request, body: MatchRequest) -> list[dict[str, Any]]:
+def stories_match_api(coach: CoachDep, body: MatchRequest) -> list[dict[str, Any]]:
     """Your best stories for a question, best first (as `loopcoach stories match --json`)."""
-    return _coach(request).prep.match(body.question, role=body.role or None, limit=body.limit)
+    return coach.prep.match(body.question, role=body.role or None, limit=body.limit)
 
 
 @api.get("/prep/packs")
-def packs_api(request: Request) -> list[dict[str, Any]]:
+def packs_api(coach: CoachDep) -> list[dict[str, Any]]:
     """Saved prep packs, newest first (as `loopcoach prep --list --json`)."""
-    return _coach(request).prep.packs()
+    return coach.prep.packs()
 
 
 @api.get("/prep/packs/{pack_id}")
-def pack_api(request: Request, pack_id: str) -> dict[str, Any]:
+def pack_api(coach: CoachDep, pack_id: str) -> dict[str, Any]:
     """A saved pack exactly as it was built (as `loopcoach prep --open ID --json`)."""
-    return _coach(request).prep.saved_pack(_pack_id(pack_id))
+    return coach.prep.saved_pack(_pack_id(pack_id))
 
 
 def _pack_id(raw: str) -> int:
@@ -125,7 +112,7 @@ def _pack_id(raw: str) -> int:
 
 # --- pages ---------------------------------------------------------------------------------
 def _page(request: Request, pack: dict[str, Any] | None, **extra: Any) -> Response:
-    coach = _coach(request)
+    coach = get_coach(request)
     stories = [s.to_dict() for s in coach.prep.stories()]
     extra.setdefault("matches", None)
     if pack is not None:
@@ -150,45 +137,45 @@ def prep_home(request: Request) -> Response:
 
 
 @pages.get("/prep/match", response_class=HTMLResponse)
-def prep_match(request: Request, q: str = "", role: str = "") -> Response:
+def prep_match(request: Request, coach: CoachDep, q: str = "", role: str = "") -> Response:
     q = q[:1000]
-    found = _coach(request).prep.match(q, role=role[:80] or None) if q.strip() else None
+    found = coach.prep.match(q, role=role[:80] or None) if q.strip() else None
     return _page(request, None, matches=found, question=q, match_role=role[:80])
 
 
 @pages.get("/prep/packs/{pack_id}", response_class=HTMLResponse)
-def pack_page(request: Request, pack_id: str) -> Response:
-    return _page(request, _coach(request).prep.saved_pack(_pack_id(pack_id)))
+def pack_page(request: Request, coach: CoachDep, pack_id: str) -> Response:
+    return _page(request, coach.prep.saved_pack(_pack_id(pack_id)))
 
 
 @pages.post("/prep/packs/{pack_id}/rebuild")
-def pack_rebuild(request: Request, pack_id: str) -> Response:
-    pack = _coach(request).prep.rebuild(_pack_id(pack_id))
+def pack_rebuild(coach: CoachDep, pack_id: str) -> Response:
+    pack = coach.prep.rebuild(_pack_id(pack_id))
     return RedirectResponse(f"/prep/packs/{pack.pack_id}", status_code=303)
 
 
 @pages.post("/prep", response_class=HTMLResponse)
 def prep_build(
     request: Request,
+    coach: CoachDep,
     role: str = Form(..., max_length=80),
     text: str = Form("", max_length=MAX_PASTE_CHARS),
     file: UploadFile | None = File(None),
 ) -> Response:
-    data, name = _resume(file, text)
-    pack = _coach(request).prep.build(data, name, role=role).to_dict()
+    data, name = _resume(coach, file, text)
+    pack = coach.prep.build(data, name, role=role).to_dict()
     return _page(request, pack)
 
 
 @pages.get("/prep/{token}/pack.{ext}")
-def prep_download(request: Request, token: str, ext: str) -> Response:
+def prep_download(coach: CoachDep, token: str, ext: str) -> Response:
     """Download a saved pack (token: its id) as Markdown or PDF, any time later."""
-    from loopcoach.export.prep import render_markdown, render_pdf
-
-    pack = _coach(request).prep.saved_pack(_pack_id(token))
+    pack = coach.prep.saved_pack(_pack_id(token))
     if ext == "md":
-        body, media = render_markdown(pack).encode("utf-8"), "text/markdown; charset=utf-8"
+        body = coach.exports.pack_markdown(pack).encode("utf-8")
+        media = "text/markdown; charset=utf-8"
     elif ext == "pdf":
-        body, media = render_pdf(pack), "application/pdf"
+        body, media = coach.exports.pack_pdf(pack), "application/pdf"
     else:
         raise NotFound("download", f"pack.{ext[:10]}", "the pack downloads as pack.md or pack.pdf")
     return Response(
@@ -205,14 +192,14 @@ def _story_id(raw: str) -> int:
 
 
 @pages.get("/prep/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: str) -> Response:
-    story, versions = _coach(request).prep.story(_story_id(story_id))
+def story_page(request: Request, coach: CoachDep, story_id: str) -> Response:
+    story, versions = coach.prep.story(_story_id(story_id))
     return render(request, "story.html", story=story.to_dict(), versions=versions)
 
 
 @pages.post("/prep/stories/{story_id}", response_class=HTMLResponse)
 def story_save(
-    request: Request,
+    coach: CoachDep,
     story_id: str,
     title: str = Form("", max_length=200),
     situation: str = Form("", max_length=FIELD_CHARS),
@@ -222,7 +209,7 @@ def story_save(
     themes: str = Form("", max_length=1_000),
 ) -> Response:
     sid = _story_id(story_id)
-    _coach(request).prep.edit(
+    coach.prep.edit(
         sid,
         StoryInput(
             title=title or None,

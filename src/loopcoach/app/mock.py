@@ -1,4 +1,4 @@
-"""Mock interviews for the facade: the pure session engine, the analyzer and the event store.
+"""Mock interviews: the pure session engine (`interview/`), the analyzer and the event store.
 
 The rule that keeps sessions safe: every event is committed (one transaction per event) before
 anything acts on it. An answer is stored before it is analysed; the analysis is stored as its own
@@ -6,7 +6,7 @@ event before the interviewer's next move is decided; that move is stored before 
 process killed anywhere leaves a log that `settle` completes: the same analysis, the same choice
 (the session's RNG is seeded by its seed and position in the log).
 
-`Coach.mock_*` delegate here; the faces never call this module directly.
+Both faces reach it as `coach.mock`; neither calls `interview/` to move a session on.
 """
 
 from __future__ import annotations
@@ -17,16 +17,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from loopcoach.app.attempts import Attempts
 from loopcoach.errors import LoopcoachError
 from loopcoach.interview import policy
 from loopcoach.interview import session as S
 from loopcoach.interview.debrief import Debrief, build_debrief
 from loopcoach.interview.events import Event
 from loopcoach.interview.session import SessionState, Turn
+from loopcoach.interview.views import turn_view
+from loopcoach.limits import require_no_nul
 from loopcoach.store import sessions as store
 
 if TYPE_CHECKING:
-    from loopcoach.coach import Coach
+    from sqlalchemy import Engine
+
+    from loopcoach.analysis.engine import Analyzer
+    from loopcoach.content.library import Library
 
 RECENT_SESSIONS = 5  # questions asked in this many recent sessions of a role are not repeated
 Checkpoint = Callable[[str], None]
@@ -45,18 +51,29 @@ class AnswerResult:
     replayed: bool = False  # the same answer was sent again; it was stored once
 
 
-class MockCoach:
-    def __init__(self, coach: Coach, *, clock: Callable[[], datetime] | None = None) -> None:
-        self.coach = coach
-        self.clock = clock or (lambda: datetime.now(UTC))
+class MockService:
+    def __init__(
+        self,
+        library: Callable[[], Library],
+        analyzer: Callable[[], Analyzer],
+        engine: Callable[[], Engine],
+        attempts: Attempts,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._library = library
+        self._analyzer = analyzer
+        self._engine = engine
+        self._attempts = attempts
+        self.clock = clock
 
     # --- the log -------------------------------------------------------------------------------
     def _user(self) -> int:
-        with self.coach.engine.connect() as conn:
+        with self._engine().connect() as conn:
             return store.user_id(conn)
 
     def events(self, session_id: str) -> list[Event]:
-        with self.coach.engine.connect() as conn:
+        with self._engine().connect() as conn:
             return store.load_events(conn, session_id, user=store.user_id(conn))
 
     def state(self, session_id: str) -> SessionState:
@@ -66,7 +83,7 @@ class MockCoach:
         """Commit each event in its own transaction, then fold it in."""
         log = list(self.events(state.session_id)) if events else []
         for ev in events:
-            with self.coach.engine.begin() as conn:
+            with self._engine().begin() as conn:
                 store.append_event(conn, state.session_id, state.seq + 1, ev)
             log.append(ev)
             state = S.replay(log)
@@ -83,9 +100,9 @@ class MockCoach:
         feedback_until_end: bool = False,
         allow_repeats: bool = False,
     ) -> SessionState:
-        pack = self.coach.library.role(role)
+        pack = self._library().role(role)
         seed = secrets.randbelow(2**31) if seed is None else seed
-        with self.coach.engine.connect() as conn:
+        with self._engine().connect() as conn:
             user = store.user_id(conn)
             avoid = (
                 []
@@ -103,7 +120,7 @@ class MockCoach:
                 avoid=avoid,
                 feedback_until_end=feedback_until_end,
             )
-            with self.coach.engine.begin() as conn:
+            with self._engine().begin() as conn:
                 if store.create_session(conn, started, user=user):
                     break
         else:  # pragma: no cover - five 32-bit collisions in a row
@@ -121,8 +138,8 @@ class MockCoach:
         while state.status in ("awaiting-analysis", "ready"):
             analyses: dict[str, Any] = {}
             if state.status == "awaiting-analysis":
-                req = S.analysis_request(state, self.coach.library)
-                analysis = self.coach.analyzer.analyze(
+                req = S.analysis_request(state, self._library())
+                analysis = self._analyzer().analyze(
                     req.question, req.text, role=req.role, timing=req.timing
                 )
                 turn = state.turn(req.key)
@@ -130,12 +147,12 @@ class MockCoach:
                     # judged on its own too: a non-answer or an off-topic follow-up never
                     # raises the question's score
                     previous = _previous_score(state, turn)
-                    alone = self.coach.analyzer.analyze(req.question, turn.answer, role=req.role)
+                    alone = self._analyzer().analyze(req.question, turn.answer, role=req.role)
                     analysis = policy.hold_score(analysis, previous, alone)
                 analyses[req.key] = analysis
             was = state.status
             step = S.next_step(
-                state, self.coach.library, analyses, S.session_rng(state), now=self.clock()
+                state, self._library(), analyses, S.session_rng(state), now=self.clock()
             )
             try:
                 state = self._append(state, step)
@@ -152,10 +169,9 @@ class MockCoach:
     def _record_attempt(self, state: SessionState, turn: Turn, analysis: Any) -> None:
         """A question's first answer counts as a practice attempt (follow-up answers are
         analysed together with it, so they would count it twice)."""
-        record = getattr(self.coach, "record_attempt", None)
-        if record is None or turn.kind != "question":
+        if turn.kind != "question":
             return
-        record(
+        self._attempts.record(
             analysis,
             source="mock",
             session_id=state.session_id,
@@ -178,6 +194,7 @@ class MockCoach:
         (a retry after a crash) stores nothing and finishes its step."""
         from loopcoach.analysis.engine import check_limits
 
+        require_no_nul(text, what="the answer")
         state = self.state(session_id)
         text = text.strip()
         retried = self._retried(state, key, text)
@@ -255,23 +272,34 @@ class MockCoach:
         state = self.settle(session_id)
         return self._append(state, S.end(state, now=self.clock()))
 
+    def resume(self, session_id: str) -> SessionState:
+        """Finish any step a killed process left undone; the session then waits for an answer."""
+        return self.settle(session_id)
+
     # --- reading -------------------------------------------------------------------------------
     def event_rows(self, session_id: str) -> list[dict[str, Any]]:
-        with self.coach.engine.connect() as conn:
+        with self._engine().connect() as conn:
             return store.event_rows(conn, session_id, user=store.user_id(conn))
 
     def list(self, *, role: str | None = None, limit: int | None = None) -> list[SessionState]:
-        with self.coach.engine.connect() as conn:
+        with self._engine().connect() as conn:
             user = store.user_id(conn)
             rows = store.list_sessions(conn, user=user, role=role, limit=limit)
             return [S.replay(store.load_events(conn, r.id, user=user)) for r in rows]
 
-    def debrief(self, session_id: str) -> Debrief:
-        state = self.state(session_id)
-        return build_debrief(state, self.coach.library.role(state.role))
+    def debrief(self, session_id: str | SessionState) -> Debrief:
+        state = self.state(session_id) if isinstance(session_id, str) else session_id
+        return build_debrief(state, self._library().role(state.role))
+
+    def after(self, state: SessionState) -> dict[str, Any]:
+        """What follows a move: {"next": the current turn} or, once over, {"debrief": ...}."""
+        current = state.current
+        if current is not None:
+            return {"next": turn_view(state, current)}
+        return {"debrief": self.debrief(state).to_dict()}
 
 
-__all__ = ["RECENT_SESSIONS", "AnswerResult", "Checkpoint", "MockCoach"]
+__all__ = ["RECENT_SESSIONS", "AnswerResult", "Checkpoint", "MockService"]
 
 
 def _previous_score(state: SessionState, turn: Turn) -> int | None:

@@ -1,15 +1,15 @@
-"""The prep part of the facade: résumé import, story bank, prep pack (reached as `coach.prep`).
+"""Prep: résumé import, story bank, prep pack (reached as `coach.prep`).
 
-Wires the pure `prep/` core to the embedder and the store. The faces read files and pass their
+Wires the pure `prep/` core to the prep matcher and the store. The faces read files and pass their
 bytes; a failed import raises before anything is stored. Reads the clock only where a face did
 not pass one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from loopcoach.prep.history import WorkHistory
@@ -20,24 +20,34 @@ from loopcoach.prep.resume_score import ResumeScore, score_resume
 from loopcoach.prep.stories import Story, StoryInput, edit_story, new_story
 
 if TYPE_CHECKING:
-    from loopcoach.coach import Coach
+    from sqlalchemy import Engine
+
+    from loopcoach.content.library import Library
 
 
-class PrepCoach:
-    def __init__(self, coach: Coach) -> None:
-        self.coach = coach
+class PrepService:
+    def __init__(
+        self,
+        library: Callable[[], Library],
+        matcher: Callable[[], Matcher],
+        engine: Callable[[], Engine],
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._library = library
+        self._matcher = matcher
+        self._engine = engine
+        self._clock = clock
 
-    @cached_property
+    @property
     def matcher(self) -> Matcher:
-        """Shares the analyzer's embedder and its disk cache (pack text only is cached)."""
-        analyzer = self.coach.analyzer
-        return Matcher(analyzer.embedder, cache=analyzer.cache)
+        return self._matcher()
 
     def history(self, data: bytes, name: str) -> WorkHistory:
         return parse_history(data, name)
 
     def score_resume(self, data: bytes, name: str, *, role: str) -> ResumeScore:
-        rp = self.coach.library.role(role)
+        rp = self._library().role(role)
         return score_resume(self.history(data, name), rp)
 
     def build(
@@ -57,15 +67,15 @@ class PrepCoach:
         and the stories the user added by hand, never the edited stories of another résumé."""
         from loopcoach.store import stories as S
 
-        rp = self.coach.library.role(role)
+        rp = self._library().role(role)
         history = self.history(data, name)  # raises on a bad file: nothing stored
         resume, drafts = draft_for(history, rp, self.matcher)
-        now = now or datetime.now(UTC)
+        now = now or self._clock()
         if not store:
             return build_pack(
                 history, rp, matcher=self.matcher, stories=drafts, resume=resume, today=now.date()
             )
-        with self.coach.engine.begin() as conn:
+        with self._engine().begin() as conn:
             mine, counts = S.import_drafts(conn, drafts, now=now)
             added_by_hand = [s for s in S.all_stories(conn) if s.origin == "user"]
             pack = build_pack(
@@ -109,21 +119,21 @@ class PrepCoach:
         """Saved prep packs, newest first."""
         from loopcoach.store import stories as S
 
-        with self.coach.engine.connect() as conn:
+        with self._engine().connect() as conn:
             return S.list_packs(conn)
 
     def saved_pack(self, pack_id: int) -> dict[str, Any]:
         """A saved pack exactly as it was built (the dict `prep --json` printed)."""
         from loopcoach.store import stories as S
 
-        with self.coach.engine.connect() as conn:
+        with self._engine().connect() as conn:
             return dict(S.get_pack(conn, pack_id)["pack"])
 
     def rebuild(self, pack_id: int, *, now: datetime | None = None) -> PrepPack:
         """Build a saved pack again from its stored résumé, with the bank as it is now."""
         from loopcoach.store import stories as S
 
-        with self.coach.engine.connect() as conn:
+        with self._engine().connect() as conn:
             saved = S.get_pack(conn, pack_id)
         return self.build(
             saved["input"], saved["source"], role=saved["role"], now=now, rebuilt_from=pack_id
@@ -135,40 +145,40 @@ class PrepCoach:
         """The bank's stories that best answer a question in your own words, best first."""
         from loopcoach.prep.matching import match_question
 
-        rp = self.coach.library.role(role) if role else None
+        rp = self._library().role(role) if role else None
         stories = self.stories()
         if rp is not None:
             stories = [replace(s, themes=s.themes_for(rp.id)) for s in stories]
-        roles = list(self.coach.library.roles.values())
+        roles = list(self._library().roles.values())
         found = match_question(self.matcher, question, stories, role=rp, roles=roles)
         return found[:limit]
 
     def delete(self, story_id: int) -> Story:
         from loopcoach.store import stories as S
 
-        with self.coach.engine.begin() as conn:
+        with self._engine().begin() as conn:
             return S.delete_story(conn, story_id)
 
     def stories(self) -> list[Story]:
         from loopcoach.store import stories as S
 
-        with self.coach.engine.connect() as conn:
+        with self._engine().connect() as conn:
             return S.all_stories(conn)
 
     def story(self, story_id: int) -> tuple[Story, list[dict[str, Any]]]:
         """A story and its stored versions, oldest first."""
         from loopcoach.store import stories as S
 
-        with self.coach.engine.connect() as conn:
+        with self._engine().connect() as conn:
             story = S.get_story(conn, story_id)
             return story, S.versions(conn, story_id)
 
     def add(self, inp: StoryInput, *, now: datetime | None = None) -> Story:
         from loopcoach.store import stories as S
 
-        now = now or datetime.now(UTC)
+        now = now or self._clock()
         story = new_story(inp, now=now.isoformat(timespec="seconds"))
-        with self.coach.engine.begin() as conn:
+        with self._engine().begin() as conn:
             return S.add_story(conn, story, now=now)
 
     def edit(
@@ -183,9 +193,9 @@ class PrepCoach:
         are the story's themes for every role."""
         from loopcoach.store import stories as S
 
-        now = now or datetime.now(UTC)
-        rp = self.coach.library.role(role) if role else None
-        with self.coach.engine.begin() as conn:
+        now = now or self._clock()
+        rp = self._library().role(role) if role else None
+        with self._engine().begin() as conn:
             before = S.get_story(conn, story_id)
             if rp is not None and inp.themes is not None:
                 themes = StoryInput(themes=inp.themes).changes()["themes"]
@@ -197,3 +207,6 @@ class PrepCoach:
             if inp.themes is not None:
                 S.clear_tagged_themes(conn, story_id)  # the user's themes hold for every role
             return S.save_edit(conn, before, after, now=now)
+
+
+__all__ = ["PrepService"]
