@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from loopcoach import __version__
 from loopcoach.coach import Coach
 from loopcoach.web import errors
+from loopcoach.web.budget import WorkBudget
 from loopcoach.web.limits import BodyLimit
 from loopcoach.web.routes import analyze, api, exercises, mock, pages, plan, prep
 from loopcoach.web.security import SiteGuard, allowed_hosts
@@ -33,7 +34,9 @@ def create_app(
     templates.env.filters["plural"] = plural
     app.state.templates = templates
     # Added innermost first: ErrorBoundary wraps everything, so every answer (a refusal, a
-    # 413, an unexpected error) carries the security headers.
+    # 413, an unexpected error) carries the security headers. WorkBudget stops a request's
+    # work after its time budget or once its client has gone.
+    app.add_middleware(WorkBudget)
     app.add_middleware(BodyLimit)
     app.add_middleware(SiteGuard, hosts=allowed_hosts(host, extra_hosts))
     app.add_middleware(errors.ErrorBoundary)
