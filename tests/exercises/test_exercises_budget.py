@@ -1,7 +1,7 @@
 """Every exercise stops when its work budget is spent: at the largest input the limits allow,
 each one, run under a budget that is already up, raises OverBudget instead of finishing. (The
 web app gives each request a budget and cancels it when the client leaves; see
-tests/web/security/test_request_budget.py.) Plans with a quarter of a million headings are linear."""
+tests/web/security/test_request_budget.py.) A plan of 250,000 headings is read in linear time."""
 
 from __future__ import annotations
 

@@ -90,3 +90,12 @@ def test_the_limits_hold_through_parse_history() -> None:
     with pytest.raises(LoopcoachError) as err:
         parse_history(H.flate_bomb(), "resume.pdf")
     assert err.value.message.startswith("resume.pdf: ")
+
+
+@pytest.mark.parametrize("name", ["cv.txt", "cv.pdf"])
+def test_reading_a_resume_stops_when_the_budget_is_spent(name: str) -> None:
+    from loopcoach.budget import OverBudget, within
+
+    data = H.normal(3) if name.endswith(".pdf") else b"Acme, TPM, 2020 - 2024\n- Led it\n" * 2000
+    with within(0.0), pytest.raises(OverBudget):
+        parse_history(data, name)

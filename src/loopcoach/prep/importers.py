@@ -543,7 +543,9 @@ def docx_text(data: bytes, name: str) -> tuple[str, int]:
 
     lines: list[str] = []
     body = doc.element.body
-    for child in body.iterchildren():  # paragraphs and tables in document order
+    for n, child in enumerate(body.iterchildren()):  # paragraphs and tables in document order
+        if n % 256 == 0:
+            checkpoint(f"{name}: reading the document")
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             _docx_paragraph(Paragraph(child, doc), lines)
