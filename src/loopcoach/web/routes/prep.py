@@ -118,7 +118,7 @@ def pack_api(request: Request, pack_id: str) -> dict[str, Any]:
 
 
 def _pack_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # not "¹" or "٣"
         raise NotFound("prep pack", raw[:40], "see your saved packs on the prep page")
     return int(raw)
 
@@ -199,7 +199,7 @@ def prep_download(request: Request, token: str, ext: str) -> Response:
 
 
 def _story_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # not "¹" or "٣"
         raise NotFound("story", raw[:20], "see your stories on the prep page")
     return int(raw)
 
