@@ -64,14 +64,24 @@ def one_page(content: bytes) -> bytes:
     return pages(1, content)
 
 
-def flate_bomb(expanded: int = 200_000_000) -> bytes:
-    """One page whose content stream is ~200 KB compressed and `expanded` bytes inflated."""
+def flate_bomb(expanded: int = 100_000_000) -> bytes:
+    """One page whose content stream is ~100 KB compressed and `expanded` bytes inflated."""
     return one_page(b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET\n" + b" " * expanded)
 
 
 def text_flood(lines: int = 40_000) -> bytes:
-    """One page (about 3 MB of content) whose text runs to millions of characters."""
+    """One page (about 3 MB of content, 11 KB compressed): 40,000 lines of text, 200,000
+    drawing operations."""
     return one_page(b"BT /F1 12 Tf 72 720 Td " + LINE * lines + b"ET")
+
+
+WIDE = b"(" + b"Led the move of forty services to a new platform. " * 8 + b") Tj 0 -14 Td "
+
+
+def text_pages(count: int = 20, lines: int = 3_000, line: bytes = WIDE) -> bytes:
+    """`count` pages, each within the per-page operation limit (5 a line), whose text together
+    runs past a million characters (400 a line)."""
+    return pages(count, b"BT /F1 12 Tf 72 720 Td " + line * lines + b"ET")
 
 
 def deep_page_tree(depth: int = 5_000) -> bytes:

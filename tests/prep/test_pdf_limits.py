@@ -34,8 +34,8 @@ def test_a_normal_pdf_reads() -> None:
 
 
 def test_flate_bomb_is_refused_before_it_expands() -> None:
-    data = H.flate_bomb(200_000_000)  # 195 KB that inflates to 200 MB
-    assert len(data) < 300_000
+    data = H.flate_bomb(100_000_000)  # 100 KB that inflates to 100 MB
+    assert len(data) < 150_000
     err, elapsed = refused(data)
     assert err.code == "too-large" and "expands past the 4 MB limit" in err.message
     assert getattr(err, "http_status", 400) == 413
@@ -70,17 +70,24 @@ def test_deeply_nested_arrays_are_refused_without_a_crash() -> None:
     assert elapsed < FAST
 
 
+def test_a_page_of_too_many_operations_is_refused() -> None:
+    data = H.text_flood(40_000)  # 11 KB of PDF, 3 MB of content, 200,000 operations
+    err, elapsed = refused(data)
+    assert err.code == "too-large" and "40,000 drawing operations" in err.message
+    assert elapsed < FAST
+
+
 def test_extracted_text_is_bounded() -> None:
-    data = H.text_flood(40_000)  # 11 KB of PDF, 3 MB of content, millions of characters
+    data = H.text_pages(20, 3_000)  # each page is legal; their text is not
     err, elapsed = refused(data)
     assert err.code == "too-large" and "1,000,000 characters" in err.message
-    assert elapsed < FAST
+    assert elapsed < 3 * FAST
 
 
 def test_wall_time_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     # every page is legal; together they take longer than the (shortened) budget
     monkeypatch.setattr(importers, "MAX_PDF_SECONDS", 0.2)
-    data = H.pages(40, b"BT /F1 12 Tf 72 720 Td " + H.LINE * 1_500 + b"ET")
+    data = H.text_pages(40, 600, H.LINE)
     err, elapsed = refused(data)
     assert err.code == "too-slow" and "took longer than 0.2 s" in err.message
     assert elapsed < 3.0

@@ -312,7 +312,7 @@ MAX_PDF_STREAM_BYTES = 8 * 1024 * 1024  # decompressed page content, all pages t
 MAX_PDF_STREAM_ONE = 4 * 1024 * 1024  # any one decompressed stream (content, font, image)
 MAX_PDF_TEXT_CHARS = 1_000_000  # extracted text, layout spaces included
 MAX_PDF_SECONDS = 15.0  # wall time for reading one PDF
-MAX_PDF_OPERATIONS = 300_000  # content-stream operators and operands, per stream
+MAX_PDF_OPERATIONS = 40_000  # content-stream operators and operands, per stream
 MAX_PDF_NESTING = 32  # levels of the page tree
 
 
@@ -334,7 +334,7 @@ def _pdf_configuration() -> dict[str, int]:
         "page_tree_maximum_depth": MAX_PDF_NESTING,
         "page_tree_maximum_page_entries": MAX_PAGES * 400,
         "outline_maximum_depth": MAX_PDF_NESTING,
-        "xform_maximum_invocations_per_extraction": 500,
+        "xform_maximum_invocations_per_extraction": 50,
         "xmp_maximum_input_length": 1024 * 1024,
     }
 
@@ -369,10 +369,10 @@ def _pypdf_limit(exc: Exception, name: str) -> LoopcoachError:
             f"it has more than {MAX_PAGES} pages (or pages nested more than "
             f"{MAX_PDF_NESTING} levels deep)"
         )
+    elif any(w in said for w in ("parsing", "operat", "token")):
+        detail = f"a page holds more than {MAX_PDF_OPERATIONS:,} drawing operations"
     elif any(w in said for w in ("decompress", "output", "length", "size", "buffer", "work")):
         detail = f"a compressed part expands past the {MAX_PDF_STREAM_ONE // 2**20} MB limit"
-    elif "parsing" in said or "operat" in said:
-        detail = f"a page holds more than {MAX_PDF_OPERATIONS:,} drawing operations"
     else:
         detail = "it is built in a way that would take too much memory or time to read"
     return _pdf_limit_error(name, detail)
