@@ -243,7 +243,9 @@ async def run_phase(
     base: str, clients: int, attackers: int, seconds: float, todo: list[Attack]
 ) -> Phase:
     phase = Phase()
-    limits = httpx.Limits(max_connections=clients + attackers + 2)
+    # idle connections are dropped after 2 s, before uvicorn closes them (5 s): no request is
+    # sent on a connection the server is closing at that moment
+    limits = httpx.Limits(max_connections=clients + attackers + 2, keepalive_expiry=2.0)
     headers = {"Origin": base}
     async with httpx.AsyncClient(limits=limits, timeout=120, headers=headers) as http:
         until = time.monotonic() + seconds
