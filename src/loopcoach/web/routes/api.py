@@ -19,7 +19,8 @@ def _coach(request: Request) -> Coach:
 
 
 @router.get("/health")
-def health() -> dict[str, str]:
+async def health() -> dict[str, str]:
+    """Answered on the event loop, not in the worker threads: it answers while they are busy."""
     return {"status": "ok"}
 
 
