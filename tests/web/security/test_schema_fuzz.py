@@ -67,6 +67,7 @@ def test_no_generated_request_gets_a_5xx(tmp_path: Path) -> None:
         while time.monotonic() < deadline:  # new examples each batch, until its time is up
             fuzz(operation, batch)
             batch += 1
+    print(f"schemathesis: {sum(statuses.values())} requests, statuses {sorted(statuses.items())}")
     assert sum(statuses.values()) > 200, statuses
     assert not failures, "\n".join(sorted(set(failures))[:30])
     assert not [s for s in statuses if s >= 500], statuses
