@@ -32,6 +32,7 @@ from gherkin.errors import CompositeParserException, ParserError, ParserExceptio
 from gherkin.parser import Parser
 from gherkin.token_scanner import TokenScanner
 
+from loopcoach.budget import checkpoint
 from loopcoach.exercises.findings import Finding
 from loopcoach.limits import check_lines
 
@@ -348,8 +349,11 @@ def _check(text: str, scenarios: list[Scenario], context: str, *, gherkin: bool)
         )
         return findings
     findings += _coverage(corpus, context, scenarios, what)
+    checkpoint("the acceptance criteria")
     findings += _vague(text)
-    for sc in scenarios:
+    for n, sc in enumerate(scenarios):
+        if n % 256 == 0:
+            checkpoint("the acceptance criteria")
         findings += _untestable(sc, gherkin)
         findings += _multiple(sc, gherkin)
     unique = list(dict.fromkeys(findings))  # a Background step is in every scenario
@@ -424,6 +428,8 @@ def _coverage(corpus: str, context: str, scenarios: list[Scenario], what: str) -
 def _vague(text: str) -> list[Finding]:
     out = []
     for n, raw in enumerate(text.splitlines(), start=1):
+        if n % 1024 == 0:
+            checkpoint("the acceptance criteria")
         line = raw.strip()
         if not line or line.startswith(("#", "@")):
             continue

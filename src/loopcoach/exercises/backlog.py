@@ -18,10 +18,12 @@ Pure: works on `Record`s (from a file or a pack case) and returns data.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from loopcoach.budget import checkpoint
 from loopcoach.errors import LoopcoachError
 from loopcoach.exercises.critical_path import check_graph
 from loopcoach.exercises.files import Record, id_list, number, plain, require_columns, text_of
@@ -172,6 +174,7 @@ def kendall_tau(
     rank = {x: n for n, x in enumerate(reference)}
     concordant = discordant = 0
     for a in range(len(candidate)):
+        checkpoint("comparing your order")
         for b in range(a + 1, len(candidate)):
             if rank[candidate[a]] < rank[candidate[b]]:
                 concordant += 1
@@ -271,20 +274,22 @@ def compare(
     limit: int = 5,
 ) -> Comparison:
     known = [i.id for i in items]
+    known_set = set(known)
     mine = [x.strip() for x in my_order if x.strip()]
-    unknown = [x for x in mine if x not in known]
+    unknown = [x for x in mine if x not in known_set]
     if unknown:
         raise LoopcoachError(
             "unknown-reference",
             f"your order names unknown id(s) "
             f"{', '.join(unknown)}; the backlog's ids are {', '.join(known)}",
         )
-    dupes = sorted({x for x in mine if mine.count(x) > 1})
+    dupes = sorted(x for x, k in Counter(mine).items() if k > 1)
     if dupes:
         raise LoopcoachError(
             "duplicate-id", f"your order names {', '.join(dupes)} more than once; give each id once"
         )
-    missing = [x for x in known if x not in mine]
+    mine_set = set(mine)
+    missing = [x for x in known if x not in mine_set]
     if missing:
         raise LoopcoachError(
             "missing-id",
@@ -293,13 +298,18 @@ def compare(
     by_id = {i.id: i for i in items}
     tau, conc, disc = kendall_tau(reference, mine)
     rank = {x: n for n, x in enumerate(reference)}
-    inversions = [
-        Inversion(by_id[a], by_id[b], against)
-        for n, a in enumerate(mine)
-        for b in mine[n + 1 :]
-        if rank[a] > rank[b]
-    ]
-    costly = sorted((i for i in inversions if i.cost > 0), key=lambda i: -i.cost)[:limit]
+    score = {x: by_id[x].score(against) or 0.0 for x in mine}
+
+    def inverted() -> Iterator[tuple[str, str]]:  # pairs out of the reference's order
+        for n, a in enumerate(mine):
+            checkpoint("comparing your order")
+            for b in mine[n + 1 :]:
+                if rank[a] > rank[b] and score[b] - score[a] > 0:
+                    yield a, b
+
+    # the costliest `limit`, ties in your order (as a stable sort would keep them)
+    worst = heapq.nlargest(limit, inverted(), key=lambda p: score[p[1]] - score[p[0]])
+    costly = [Inversion(by_id[a], by_id[b], against) for a, b in worst]
     position = {x: n for n, x in enumerate(mine)}
     violations = tuple(
         f"You put '{by_id[x].title}' before '{by_id[d].title}', which it depends on"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
+from loopcoach.budget import checkpoint
 from loopcoach.errors import LoopcoachError
 from loopcoach.exercises.files import Record, id_list, number, plain, require_columns, text_of
 
@@ -196,7 +197,9 @@ def find_cycle(deps: dict[str, tuple[str, ...]]) -> list[str]:
     Iterative depth-first search, so a long chain cannot exhaust the recursion limit.
     """
     state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-    for root in deps:
+    for n, root in enumerate(deps):
+        if n % 256 == 0:
+            checkpoint("the dependencies")
         if root in state:
             continue
         stack: list[str] = [root]
@@ -230,6 +233,7 @@ def schedule(workstreams: Sequence[Workstream]) -> Schedule:
         raise LoopcoachError("file-empty", "no workstreams given; list at least one")
     by_id = {w.id: w for w in workstreams}
     order = check_graph(((w.id, w.depends_on) for w in workstreams), what="workstream")
+    checkpoint("the critical path")
     es: dict[str, float] = {}
     ef: dict[str, float] = {}
     for i in order:
@@ -242,6 +246,7 @@ def schedule(workstreams: Sequence[Workstream]) -> Schedule:
             successors[d].append(i)
     lf: dict[str, float] = {}
     ls: dict[str, float] = {}
+    checkpoint("the critical path")
     for i in reversed(order):
         lf[i] = min((ls[s] for s in successors[i]), default=total)
         ls[i] = lf[i] - by_id[i].duration

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from loopcoach.budget import checkpoint
 from loopcoach.errors import LoopcoachError
 from loopcoach.limits import check_lines, check_rows, shown, yaml_compose, yaml_load
 
@@ -118,6 +119,8 @@ def parse_csv(text: str, *, source: str, aliases: Mapping[str, str] | None = Non
     try:
         for row in reader:
             line_no = reader.line_num
+            if line_no % 1024 == 0:
+                checkpoint(f"reading {source}")
             if not any(cell.strip() for cell in row):
                 continue
             if header is None and row[0].lstrip().startswith("#"):

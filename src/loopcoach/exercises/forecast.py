@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from loopcoach.budget import checkpoint
 from loopcoach.errors import LoopcoachError
 from loopcoach.exercises.files import plain
 
@@ -142,10 +143,15 @@ def percentile(sorted_values: Sequence[int], p: float) -> int:
 def monte_carlo(
     velocities: Sequence[float], remaining: float, *, seed: int, trials: int
 ) -> list[int]:
-    """Sprints needed in each trial, ascending."""
+    """Sprints needed in each trial, ascending. Within the work budget: a trial that cannot
+    finish within MAX_SPRINTS even at the best velocity is not drawn at all."""
+    if not velocities or remaining - 1e-9 > MAX_SPRINTS * max(velocities):
+        return [MAX_SPRINTS] * trials  # every trial would stop at the cap
     rng = random.Random(seed)
     counts = []
-    for _ in range(trials):
+    for trial in range(trials):
+        if trial % 64 == 0:
+            checkpoint("the Monte Carlo forecast")
         done, sprints = 0.0, 0
         while done < remaining - 1e-9 and sprints < MAX_SPRINTS:
             done += rng.choice(velocities)

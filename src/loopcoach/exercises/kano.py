@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from loopcoach.budget import checkpoint
 from loopcoach.errors import LoopcoachError
 from loopcoach.exercises.files import Record, require_columns, text_of
 from loopcoach.limits import shown
@@ -142,7 +143,9 @@ def classify(records: Sequence[Record]) -> list[FeatureResult]:
     """One result per feature, in the order features first appear."""
     require_columns(records, ["feature", "functional", "dysfunctional"], what="Kano survey")
     counts: dict[str, Counter[str]] = {}
-    for rec in records:
+    for n, rec in enumerate(records):
+        if n % 256 == 0:
+            checkpoint("the Kano survey")
         f = answer(text_of(rec, "functional"), rec.where, "functional")
         d = answer(text_of(rec, "dysfunctional"), rec.where, "dysfunctional")
         counts.setdefault(text_of(rec, "feature"), Counter())[categorise(f, d)] += 1

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from loopcoach.analysis.embeddings import Embedder
+from loopcoach.budget import checkpoint
 from loopcoach.errors import LoopcoachError
 from loopcoach.exercises import critical_path as cpm
 from loopcoach.exercises import expectations
@@ -256,7 +257,14 @@ class Section:
     title: str
     line: int  # 1-based
     level: int
-    text: str  # the heading line and everything under it
+    lines: Sequence[str] = field(repr=False)  # the lines it is cut from (shared, not copied)
+    start: int = 0  # its heading's index in `lines`
+    end: int = 1  # the index after its last line
+
+    @property
+    def text(self) -> str:
+        """The heading line and everything under it (joined only when asked for)."""
+        return "\n".join(self.lines[self.start : self.end])
 
 
 @dataclass(frozen=True)
@@ -291,11 +299,20 @@ def sections(text: str) -> list[Section]:
         if label:
             title = label.group(2).replace("_", " ")  # YAML keys: phase_gates
             heads.append((n, 10 + len(label.group(1).expandtabs(4)), title))
-    out = []
-    for i, (n, level, title) in enumerate(heads):
-        end = next((m for m, lv, _ in heads[i + 1 :] if lv <= level), len(lines))
-        out.append(Section(title, n + 1, level, "\n".join(lines[n:end])))
-    return out
+    # A section ends at the next heading of its level or higher: one pass with a stack of the
+    # open sections (linear; a plan of 250,000 headings once took minutes here).
+    ends = [len(lines)] * len(heads)
+    open_heads: list[int] = []
+    for i, (n, level, _) in enumerate(heads):
+        if i % 1024 == 0:
+            checkpoint()
+        while open_heads and heads[open_heads[-1]][1] >= level:
+            ends[open_heads.pop()] = n
+        open_heads.append(i)
+    return [
+        Section(title, n + 1, level, lines, n, end)
+        for (n, level, title), end in zip(heads, ends, strict=True)
+    ]
 
 
 def _find(element: Element, secs: Sequence[Section], text: str) -> Section | None:
@@ -305,8 +322,10 @@ def _find(element: Element, secs: Sequence[Section], text: str) -> Section | Non
     if element.body is None:
         return None
     for n, raw in enumerate(text.splitlines(), start=1):
+        if n % 1024 == 0:
+            checkpoint("checking the plan")
         if element.body.search(raw):
-            return Section(element.label, n, 99, raw)
+            return Section(element.label, n, 99, (raw,))
     return None
 
 

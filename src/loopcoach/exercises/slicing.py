@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from loopcoach.budget import checkpoint
 from loopcoach.errors import LoopcoachError
 from loopcoach.exercises.acceptance import VAGUE_RX
 from loopcoach.exercises.files import item_lines, normalise_key, parse_yaml
@@ -548,7 +549,10 @@ FAILED = {
 def check_slices(
     epic: str, stories: Sequence[Story], *, suggested_patterns: Sequence[str] = ()
 ) -> SlicingResult:
-    checks = [check_story(s) for s in stories]
+    checks = []
+    for story in stories:
+        checkpoint("checking the slices")
+        checks.append(check_story(story))
     findings: list[Finding] = []
     if not stories:
         findings.append(

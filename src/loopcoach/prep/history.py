@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from loopcoach.analysis.text import normalise, sentences
+from loopcoach.budget import checkpoint
 from loopcoach.prep.achievements import classify
 
 _YEAR = r"(?:19|20)\d{2}"
@@ -271,7 +272,9 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
         drafts.append(cur)
         return cur
 
-    for raw in lines:
+    for number, raw in enumerate(lines):
+        if number % 512 == 0:
+            checkpoint(f"{source}: reading the résumé")
         line = raw.strip()
         if not line:
             continue

@@ -16,10 +16,11 @@ import logging
 import re
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
+from loopcoach.budget import Cancelled, checkpoint, within
 from loopcoach.errors import LoopcoachError
-from loopcoach.limits import check_zip, json_load
+from loopcoach.limits import LimitError, check_zip, json_load
 from loopcoach.prep.history import WorkHistory, from_json_resume, from_text
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -306,11 +307,99 @@ def _quiet(logger_name: str) -> Iterator[None]:
         logger.setLevel(level)
 
 
-def pdf_text(data: bytes, name: str) -> tuple[str, int]:
-    """Text of a PDF, keeping layout so bullets and their wrapped lines stay together."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError, PyPdfError
+# PDF limits: a résumé is a few pages of text. Each limit's error names it and says what to do.
+MAX_PDF_STREAM_BYTES = 8 * 1024 * 1024  # decompressed page content, all pages together
+MAX_PDF_STREAM_ONE = 4 * 1024 * 1024  # any one decompressed stream (content, font, image)
+MAX_PDF_TEXT_CHARS = 1_000_000  # extracted text, layout spaces included
+MAX_PDF_SECONDS = 15.0  # wall time for reading one PDF
+MAX_PDF_OPERATIONS = 40_000  # content-stream operators and operands, per stream
+MAX_PDF_NESTING = 32  # levels of the page tree
 
+
+def _pdf_configuration() -> dict[str, int]:
+    """pypdf's own resource limits, tightened from its defaults (75 MB a stream)."""
+    one = MAX_PDF_STREAM_ONE
+    return {
+        "maximum_declared_stream_length": MAX_BYTES,
+        "array_based_stream_maximum_output_length": one,
+        "jbig2_maximum_output_length": one,
+        "lzw_maximum_output_length": one,
+        "run_length_maximum_output_length": one,
+        "zlib_maximum_output_length": one,
+        "brotli_maximum_output_length": one,
+        "image_maximum_buffer_size": one,
+        "stream_decoding_work_maximum_length": 4 * one,
+        "stream_parsing_work_maximum_count": MAX_PDF_OPERATIONS,
+        "page_tree_maximum_entries": MAX_PAGES * 4,
+        "page_tree_maximum_depth": MAX_PDF_NESTING,
+        "page_tree_maximum_page_entries": MAX_PAGES * 400,
+        "outline_maximum_depth": MAX_PDF_NESTING,
+        "xform_maximum_invocations_per_extraction": 50,
+        "xmp_maximum_input_length": 1024 * 1024,
+    }
+
+
+def _pypdf_limits() -> AbstractContextManager[object]:
+    """pypdf's limits for this thread's reading (a context variable: other readers keep theirs);
+    the pypdf versions without `apply_configuration` keep their defaults."""
+    import dataclasses
+
+    import pypdf
+
+    apply = getattr(pypdf, "apply_configuration", None)
+    if apply is None:
+        return nullcontext()
+    known = {f.name for f in dataclasses.fields(pypdf.Configuration)}
+    return apply(**{k: v for k, v in _pdf_configuration().items() if k in known})  # type: ignore[no-any-return]
+
+
+def _pdf_limit_error(name: str, detail: str) -> LoopcoachError:
+    """A 413: the PDF is over a resource limit (not damaged: too big to read safely)."""
+    return LimitError(
+        f"{name}: {detail}; a résumé needs far less, so export the PDF again (text, no "
+        "embedded images) or paste the text into a .txt file"
+    )
+
+
+def _pypdf_limit(exc: Exception, name: str) -> LoopcoachError:
+    """A one-line message for pypdf's LimitReachedError, from what its message names."""
+    said = str(exc).lower()
+    if "page" in said:
+        detail = (
+            f"it has more than {MAX_PAGES} pages (or pages nested more than "
+            f"{MAX_PDF_NESTING} levels deep)"
+        )
+    elif any(w in said for w in ("parsing", "operat", "token")):
+        detail = f"a page holds more than {MAX_PDF_OPERATIONS:,} drawing operations"
+    elif any(w in said for w in ("decompress", "output", "length", "size", "buffer", "work")):
+        detail = f"a compressed part expands past the {MAX_PDF_STREAM_ONE // 2**20} MB limit"
+    else:
+        detail = "it is built in a way that would take too much memory or time to read"
+    return _pdf_limit_error(name, detail)
+
+
+def _content_bytes(page: object) -> int:
+    """Decompressed size of a page's content streams (pypdf caches the decoded data)."""
+    contents = page.get("/Contents")  # type: ignore[attr-defined]
+    if contents is None:
+        return 0
+    contents = contents.get_object()
+    parts = contents if isinstance(contents, list) else [contents]
+    total = 0
+    for part in parts:
+        stream = part.get_object()
+        get_data = getattr(stream, "get_data", None)
+        if get_data is not None:
+            total += len(get_data())
+    return total
+
+
+def pdf_text(data: bytes, name: str) -> tuple[str, int]:
+    """Text of a PDF, keeping layout so bullets and their wrapped lines stay together.
+
+    Within explicit limits: MAX_PAGES pages (and a bounded page tree), MAX_PDF_STREAM_BYTES of
+    decompressed page content, MAX_PDF_TEXT_CHARS of text and MAX_PDF_SECONDS of wall time;
+    each over-limit file gets a one-line error."""
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise fail(
             "resume-corrupt",
@@ -318,6 +407,18 @@ def pdf_text(data: bytes, name: str) -> tuple[str, int]:
             "this is not a PDF (the file is damaged or has the wrong extension); "
             "export the PDF again or paste the text into a .txt file",
         )
+    with (
+        _quiet("pypdf"),
+        _pypdf_limits(),
+        within(MAX_PDF_SECONDS, what=f"{name}: reading the PDF"),
+    ):
+        return _pdf_text(data, name)
+
+
+def _pdf_text(data: bytes, name: str) -> tuple[str, int]:
+    from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
+
     corrupt = fail(
         "resume-corrupt",
         name,
@@ -328,38 +429,66 @@ def pdf_text(data: bytes, name: str) -> tuple[str, int]:
         name,
         "the PDF is password-protected; save an unprotected copy or paste the text instead",
     )
-    with _quiet("pypdf"):
-        try:
-            reader = PdfReader(io.BytesIO(data))
-            if reader.is_encrypted:
-                try:
-                    if not reader.decrypt(""):
-                        raise locked
-                except (PyPdfError, NotImplementedError):
-                    raise locked from None
-            n = len(reader.pages)
-        except LoopcoachError:
-            raise
-        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, OSError):
-            raise corrupt from None
-        except Exception:  # pypdf raises many kinds on malformed input
-            raise corrupt from None
-        if n > MAX_PAGES:
-            raise fail(
-                "resume-too-long",
-                name,
-                f"the PDF has {n} pages; the limit is {MAX_PAGES}: keep the roles of the "
-                "last 10-15 years",
-            )
-        pages: list[str] = []
-        for page in reader.pages:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
             try:
-                pages.append(page.extract_text(extraction_mode="layout") or "")
+                if not reader.decrypt(""):
+                    raise locked
+            except (PyPdfError, NotImplementedError):
+                raise locked from None
+        n = len(reader.pages)  # the declared /Count: cheap, checked before the tree is read
+        if n <= MAX_PAGES:
+            n = len(list(reader.pages))  # the real count (a /Count may lie)
+    except (LoopcoachError, Cancelled):
+        raise
+    except LimitReachedError as exc:
+        raise _pypdf_limit(exc, name) from None
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError):
+        raise corrupt from None
+    except Exception:  # pypdf raises many kinds on malformed input
+        raise corrupt from None
+    if n > MAX_PAGES:
+        raise fail(
+            "resume-too-long",
+            name,
+            f"the PDF has {n:,} pages; the limit is {MAX_PAGES}: keep the roles of the "
+            "last 10-15 years",
+        )
+    pages: list[str] = []
+    content = chars = 0
+    for page in reader.pages:
+        checkpoint()
+        try:
+            content += _content_bytes(page)
+        except LimitReachedError as exc:
+            raise _pypdf_limit(exc, name) from None
+        except Exception:
+            raise corrupt from None
+        if content > MAX_PDF_STREAM_BYTES:
+            raise _pdf_limit_error(
+                name,
+                f"its pages expand to more than {MAX_PDF_STREAM_BYTES // 2**20} MB of content",
+            )
+        try:
+            text = page.extract_text(extraction_mode="layout") or ""
+        except LimitReachedError as exc:
+            raise _pypdf_limit(exc, name) from None
+        except Cancelled:
+            raise
+        except Exception:
+            try:
+                text = page.extract_text() or ""
+            except LimitReachedError as exc:
+                raise _pypdf_limit(exc, name) from None
             except Exception:
-                try:
-                    pages.append(page.extract_text() or "")
-                except Exception:
-                    raise corrupt from None
+                raise corrupt from None
+        chars += len(text)
+        if chars > MAX_PDF_TEXT_CHARS:
+            raise _pdf_limit_error(
+                name, f"its text runs past {MAX_PDF_TEXT_CHARS:,} characters (about 200 pages)"
+            )
+        pages.append(text)
     text = "\n".join(pages)
     if len(re.sub(r"\s+", "", text)) < MIN_PDF_CHARS:
         raise fail(
@@ -414,7 +543,9 @@ def docx_text(data: bytes, name: str) -> tuple[str, int]:
 
     lines: list[str] = []
     body = doc.element.body
-    for child in body.iterchildren():  # paragraphs and tables in document order
+    for n, child in enumerate(body.iterchildren()):  # paragraphs and tables in document order
+        if n % 256 == 0:
+            checkpoint(f"{name}: reading the document")
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             _docx_paragraph(Paragraph(child, doc), lines)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -12,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from loopcoach import __version__
 from loopcoach.app import Coach
 from loopcoach.web import errors
+from loopcoach.web.budget import WorkBudget
 from loopcoach.web.limits import BodyLimit
 from loopcoach.web.routes import analyze, api, exercises, mock, pages, plan, prep
 from loopcoach.web.security import SiteGuard, allowed_hosts
@@ -20,20 +22,42 @@ from loopcoach.web.text import plural, web_advice
 HERE = Path(__file__).parent
 
 
+WORKER_THREADS = 8  # sync routes at once; more only fight over the CPU and the GIL
+
+
+@asynccontextmanager
+async def _worker_threads(app: FastAPI) -> AsyncIterator[None]:
+    """At most WORKER_THREADS requests compute at once (anyio's default is 40): the others wait
+    their turn instead of slowing everyone, and the event loop (the health check, static files,
+    reading uploads) keeps getting the CPU."""
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
+
+
 def create_app(
     coach: Coach, *, host: str | None = None, extra_hosts: Iterable[str] = ()
 ) -> FastAPI:
     """The app; it answers only to the loopback names, `host` (the bound address) and
     `extra_hosts` (`loopcoach serve --allow-host`)."""
     # No Swagger UI or ReDoc: they load from a CDN. /api/docs is a page of our own (pages.py).
-    app = FastAPI(title="loopcoach", version=__version__, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="loopcoach",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=_worker_threads,
+    )
     app.state.coach = coach
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["web"] = web_advice
     templates.env.filters["plural"] = plural
     app.state.templates = templates
     # Added innermost first: ErrorBoundary wraps everything, so every answer (a refusal, a
-    # 413, an unexpected error) carries the security headers.
+    # 413, an unexpected error) carries the security headers. WorkBudget stops a request's
+    # work after its time budget or once its client has gone.
+    app.add_middleware(WorkBudget)
     app.add_middleware(BodyLimit)
     app.add_middleware(SiteGuard, hosts=allowed_hosts(host, extra_hosts))
     app.add_middleware(errors.ErrorBoundary)

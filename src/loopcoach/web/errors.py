@@ -54,6 +54,19 @@ ENVIRONMENT_STATUS = {
 }
 
 
+# A session that moved on under the request (another answer got there first, it has ended, it is
+# not waiting for an answer): the request conflicts with the session's state.
+CONFLICT_CODES = frozenset({"session-busy", "session-ended", "session-not-waiting"})
+
+
+def user_status(exc: LoopcoachError) -> int:
+    if isinstance(exc, NotFound):
+        return 404
+    if exc.code in CONFLICT_CODES:
+        return 409
+    return int(getattr(exc, "http_status", 400))
+
+
 def describe(exc: BaseException) -> tuple[int, str, str]:
     """(status, code, message) for an exception no route turned into a user error."""
     known = environment_error(exc)
@@ -122,8 +135,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(LoopcoachError)
     async def _user_error(request: Request, exc: LoopcoachError) -> Response:
-        status = 404 if isinstance(exc, NotFound) else int(getattr(exc, "http_status", 400))
-        return error_response(request, status, exc.code, exc.message)
+        return error_response(request, user_status(exc), exc.code, exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

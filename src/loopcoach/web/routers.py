@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
 
 from loopcoach.web.limits import check_json_body, reject_nul_form
 from loopcoach.web.security import keep_form_input, require_form_token
@@ -25,7 +26,33 @@ def page_router() -> APIRouter:
     )
 
 
+class ErrorDetail(BaseModel):
+    code: str = Field(description="A stable code, e.g. 'too-large' or 'question-not-found'.")
+    message: str = Field(description="One line that names the problem and what to do.")
+
+
+class ErrorBody(BaseModel):
+    """Every API error: `{"error": {"code", "message"}}`."""
+
+    error: ErrorDetail
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+# The errors any API route may answer, documented in /openapi.json once for all of them.
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _error("Bad input: the message names the field and what to do."),
+    403: _error("A cross-site request (its Origin is not this app)."),
+    404: _error("An unknown id."),
+    409: _error("The mock session moved on (answered elsewhere, ended, or not waiting)."),
+    413: _error("Over a limit: body size, nesting, rows, archive size or the time budget."),
+    422: _error("The request does not match the schema."),
+}
+
+
 def api_router(**options: Any) -> APIRouter:
     """A JSON API router (`prefix`, `tags`, ... as for `APIRouter`): bodies within the depth
-    limit and free of NUL characters."""
-    return APIRouter(dependencies=[Depends(check_json_body)], **options)
+    limit and free of NUL characters; the error answers documented."""
+    return APIRouter(dependencies=[Depends(check_json_body)], responses=API_ERRORS, **options)

@@ -8,9 +8,11 @@ import io
 import json
 import time
 import zipfile
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.prep import hostile_pdf as H
 from tests.web.security.conftest import assert_alive, form_token
 
 # The 482-byte "billion laughs": nine levels of nine aliases each.
@@ -160,6 +162,37 @@ def test_docx_with_thousands_of_members_is_refused(client: TestClient) -> None:
         files={"file": ("cv.docx", buf.getvalue(), "application/octet-stream")},
     )
     assert_4xx(r, "files")
+    assert_alive(client)
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda: H.flate_bomb(), ("expands past",)),
+        (lambda: H.pages(5_000), ("50 pages",)),
+        (lambda: H.deep_page_tree(5_000), ("nested",)),
+        (lambda: H.text_flood(40_000), ("operations",)),
+    ],
+    ids=["flate-bomb", "thousands-of-pages", "deep-page-tree", "operations-flood"],
+)
+def test_pdf_bombs_are_refused(client: TestClient, make: Any, words: tuple[str, ...]) -> None:
+    bomb = make()
+    start = time.monotonic()
+    r = client.post(
+        "/api/v1/prep/upload",
+        data={"role": "tpm"},
+        files={"file": ("cv.pdf", bomb, "application/pdf")},
+    )
+    assert_4xx(r, *words)
+    assert r.status_code == 413
+    assert time.monotonic() - start < BUDGET
+    token = form_token(client, "/prep")
+    r = client.post(
+        "/prep",
+        data={"role": "tpm", "csrf_token": token},
+        files={"file": ("cv.pdf", bomb, "application/pdf")},
+    )
+    assert_4xx(r, *words)
     assert_alive(client)
 
 

@@ -14,7 +14,8 @@ router = api_router(prefix="/api/v1", tags=["content"])
 
 
 @router.get("/health")
-def health() -> dict[str, str]:
+async def health() -> dict[str, str]:
+    """Answered on the event loop, not in the worker threads: it answers while they are busy."""
     return {"status": "ok"}
 
 

@@ -105,7 +105,7 @@ def pack_api(coach: CoachDep, pack_id: str) -> dict[str, Any]:
 
 
 def _pack_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # not "¹" or "٣"
         raise NotFound("prep pack", raw[:40], "see your saved packs on the prep page")
     return int(raw)
 
@@ -186,7 +186,7 @@ def prep_download(coach: CoachDep, token: str, ext: str) -> Response:
 
 
 def _story_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # not "¹" or "٣"
         raise NotFound("story", raw[:20], "see your stories on the prep page")
     return int(raw)
 
