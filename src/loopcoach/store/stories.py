@@ -44,6 +44,7 @@ from sqlalchemy import (
 )
 
 from loopcoach.errors import LoopcoachError, NotFound
+from loopcoach.prep.reconcile import pair_reworded
 from loopcoach.prep.stories import FIELDS, Story
 from loopcoach.store.tables import LOCAL_USER, metadata, users
 
@@ -255,19 +256,50 @@ def import_drafts(
 
     A draft seen for the first time is added (its id is then fixed for good); one the bank has
     as an untouched draft is refreshed in place (same id); one the user edited is left as the
-    user wrote it. Returns the bank's stories for these drafts, in the drafts' order, and the
-    counts {"added", "refreshed", "unchanged", "kept_edits"}."""
+    user wrote it. A draft whose line was reworded since the last import (same job, mostly the
+    same words: `prep.reconcile`) is that story, not a new one: an untouched draft takes the
+    new wording, an edited story keeps the user's words and only learns its new résumé line.
+    Returns the bank's stories for these drafts, in the drafts' order, and the counts
+    {"added", "refreshed", "unchanged", "kept_edits", "reworded", "reworded_kept_edits"}."""
     uid = user if user is not None else user_id(conn)
-    existing = {
-        r.draft_key: r
-        for r in conn.execute(
-            select(stories).where(stories.c.user_id == uid, stories.c.draft_key.is_not(None))
-        ).all()
+    rows = conn.execute(
+        select(stories).where(stories.c.user_id == uid, stories.c.draft_key.is_not(None))
+    ).all()
+    existing = {r.draft_key: r for r in rows}
+    counts = {
+        "added": 0,
+        "refreshed": 0,
+        "unchanged": 0,
+        "kept_edits": 0,
+        "reworded": 0,
+        "reworded_kept_edits": 0,
     }
-    counts = {"added": 0, "refreshed": 0, "unchanged": 0, "kept_edits": 0}
+    keys = {d.key for d in drafts}
+    unseen = [d for d in dict((d.key, d) for d in drafts).values() if d.key not in existing]
+    spare = [r for r in rows if r.draft_key not in keys and r.origin == "drafted"]
+    reworded = {
+        unseen[i].key: spare[j]
+        for i, j in pair_reworded(unseen, [_story(r) for r in spare]).items()
+    }
     ids: list[int] = []
     for d in drafts:
         row = existing.get(d.key)
+        if row is None and d.key in reworded:
+            row = reworded.pop(d.key)
+            existing[d.key] = row
+            ids.append(row.id)
+            if row.edited:
+                values: dict[str, Any] = {"source": d.source}
+                counts["reworded_kept_edits"] += 1
+            else:
+                values = {k: v for k, v in _fields(d).items() if k != "themes"}
+                counts["reworded"] += 1
+            conn.execute(
+                update(stories)
+                .where(stories.c.id == row.id)
+                .values(**values, draft_key=d.key, updated_at=now)
+            )
+            continue
         if row is None:
             new_id = conn.execute(
                 insert(stories)
