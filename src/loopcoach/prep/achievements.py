@@ -187,6 +187,19 @@ _UPKEEP = re.compile(
 )
 
 
+# Recurring ceremonies and paperwork: "Ran sprint planning for two teams" is a remit, however
+# many teams it names, until it says what changed.
+_ROUTINE = re.compile(
+    r"^(?:i\s+|we\s+)?\S+\s+(?:the\s+|our\s+|all\s+|their\s+)?"
+    r"(?:(?:weekly|daily|monthly|quarterly|fortnightly|regular|recurring|team|program|"
+    r"programme|project)\s+)?"
+    r"(?:sprint planning|backlog refinement|refinement|grooming|stand-?ups?|retrospectives?|"
+    r"retros|ceremonies|status (?:reports?|meetings?|updates?)|steering (?:meetings?|"
+    r"committees?)|meetings?|invoices?|timesheets?|minutes|budgets?|reporting)\b",
+    re.IGNORECASE,
+)
+
+
 def classify(text: str, lang: str = "en") -> LineKind:
     """Achievement, duty or other (a heading, a skills list, a fragment). For a line in
     another language the grammar is not known: a line of five words or more that carries a
@@ -218,7 +231,7 @@ def classify(text: str, lang: str = "en") -> LineKind:
             size,
             "describes a remit, not something you did and what changed",
         )
-    if action and (change or (size and not _UPKEEP.match(t))):
+    if action and (change or (size and not _UPKEEP.match(t) and not _ROUTINE.match(t))):
         return LineKind(
             "achievement",
             action,
