@@ -54,6 +54,26 @@ ENTRY = Entry(title="Senior TPM", company="Harbourline Freight", start="Mar 2021
             "That retired 3 servers and saved £180k a year",
         ),
         (
+            "Ran a pricing test across 5 markets that lifted basket size by 6%.",
+            "Ran a pricing test across 5 markets",
+            "That lifted basket size by 6%",
+        ),
+        (
+            "Generated release notes for 40 repos, freeing a day per release.",
+            "Generated release notes for 40 repos",
+            "That freed a day per release",
+        ),
+        (
+            "Cut onboarding from 21 days to 4 by automating document checks.",
+            "Cut onboarding from 21 days to 4 by automating document checks",
+            "Cut onboarding from 21 days to 4",
+        ),
+        (
+            "Coached 8 analysts; two of them were promoted within a year.",
+            "Coached 8 analysts",
+            "Two of them were promoted within a year",
+        ),
+        (
             "Led the move of 40 services; the program spanned 4 countries.",
             "Led the move of 40 services; the program spanned 4 countries",
             "",

@@ -224,6 +224,8 @@ _STRONG_BOUNDARY = r";\s+|\s+[—–]\s+|:\s+|,?\s+(?=(?:which|resulting in|lead
 _BOUNDARY = re.compile(
     _STRONG_BOUNDARY
     + r"|,\s+(?=(?:and |so )?[a-z]+ing\b)|,\s+and\s+|,\s+(?=so\b)|\s+(?=with (?:zero|no)\b)"
+    + r"|\s+(?=that\s+(?:cut|reduc\w*|increas\w*|improv\w*|lift\w*|rais\w*|halv\w*|doubl\w*|"
+    r"sav\w*|boost\w*|shorten\w*|lower\w*|eliminat\w*|prevent\w*|remov\w*|grew)\b)"
 )
 # a clause that by its form reports what followed: "which caught 14 defects", "so the first
 # slice went live"; or one with its own subject and verb after a semicolon or dash: "; every
@@ -232,7 +234,8 @@ _RESULT_LEAD = re.compile(
     r"(?:which|so|so that|resulting|leading|meaning|ending|thereby|and so)\b", re.IGNORECASE
 )
 _OWN_SUBJECT = re.compile(
-    r"^(?:the|every|each|all|our|no|both|its|their|this|these|a|an|[A-Z][a-z]+s?)\s+"
+    r"^(?:the|every|each|all|our|no|both|its|their|this|these|a|an|[A-Z][a-z]+s?|\d[\d,.]*|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|half|most|many)\s+"
     r"(?:[\w-]+\s+){0,4}?(?:was|were|has been|had been|got|\w+ed|\w+t|rose|fell|grew|won)\b"
 )
 _SCOPE_VERB = re.compile(r"\b(?:spanned|covered|included|involved|comprised|consisted)\b", re.I)
@@ -279,6 +282,8 @@ def _has_outcome(text: str) -> bool:
 
 def _is_result(clause: str, boundary: str) -> bool:
     """A later clause reports what followed the action (not another action, not scope)."""
+    if clause.split(" ", 1)[0].lower() in _PAST:  # "freeing a day per release"
+        return True
     if _RESULT_LEAD.match(clause) or _has_outcome(clause):
         return True
     return bool(
@@ -296,6 +301,12 @@ def split_bullet(text: str) -> tuple[str, str]:
     for m, end in zip(cuts, ends, strict=True):
         if _is_result(text[m.end() : end].strip(), m.group(0)):
             return text[: m.start()].strip(), _as_result(text[m.end() :].strip())
+    first = re.sub(r"^(?:I|We)\s+", "", text).split(" ", 1)[0]
+    if OUTCOME.fullmatch(first) and (RESULT_NUMBER.search(text) or CHANGE.search(text[1:])):
+        # "Cut onboarding from 21 days to 4 by automating checks": the main verb is the
+        # outcome; how it was done ("by automating...") stays with the action
+        means = re.search(r"\s+(?:by|through|via)\s+[a-z]+ing\b", text)
+        return text, _upper_first(text[: means.start()] if means else text)
     return text, ""
 
 
