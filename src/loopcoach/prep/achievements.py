@@ -78,7 +78,10 @@ CHANGE = re.compile(
     r"instead|rather than|reversed|turned around|rescued|clos(?:ed|ing)|peaked|"
     r"went (?:from|down|up)|fewer|less than|more than|faster|slower|cheaper|"
     r"signed|closed|secured|hired|grown|chosen|became|made it|"
-    r"now (?:used|runs|the)|still (?:in use|used|runs))\b",
+    r"now (?:used|runs|the)|still (?:in use|used|runs)|renewed|"
+    r"(?:was|were) (?:still |fully )?met|met (?:the|its|our|every|all) \w+|"
+    r"kept (?:its|the|their|our|every|all) (?:renewal|contract|customers?|clients?|date|"
+    r"deadline|launch date|sla|slas|commitments?))\b",
     re.IGNORECASE,
 )
 CHANGE_NUMBER = re.compile(
