@@ -67,3 +67,14 @@ def test_reconcile_one_to_one_closest_first_and_same_job_only() -> None:
     assert pair_reworded([draft_story(1, old[0].source, elsewhere)], old) == {}
     mine = old[0].with_changes(origin="user")  # stories the user wrote are never re-keyed
     assert pair_reworded([new[1]], [mine]) == {}
+    nowhere = Entry()  # no employer, no position: no telling it is the same job
+    assert pair_reworded([draft_story(1, old[0].source, nowhere)], old) == {}
+    assert (
+        pair_reworded(
+            [draft_story(1, old[0].source, nowhere)],
+            [old[0].with_changes(employer="", position="")],
+        )
+        == {}
+    )
+    same_title = Entry(title="Senior TPM")  # the employer missing on one side only
+    assert pair_reworded([draft_story(1, new[1].source, same_title)], old) == {0: 0}

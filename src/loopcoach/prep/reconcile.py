@@ -54,12 +54,14 @@ def _norm(text: str) -> str:
 
 def same_job(a: Story, b: Story) -> bool:
     """Both stories come from the same role: the same employer, or (one has none) the same
-    position; stories with neither are taken to be from the same résumé section."""
+    position. Without either there is no telling (another résumé, another person's section),
+    so the line is taken as new: at worst a duplicate the user can delete, never a story of
+    theirs overwritten."""
     ea, eb = _norm(a.employer), _norm(b.employer)
     if ea and eb:
         return ea == eb
     pa, pb = _norm(a.position), _norm(b.position)
-    return not (pa and pb) or pa == pb
+    return bool(pa and pa == pb)
 
 
 def pair_reworded(new: Sequence[Story], old: Sequence[Story]) -> dict[int, int]:
