@@ -235,3 +235,41 @@ def test_cli_prep_refuses_garbage(
     code, _, err = run(capsys, "prep", "--history", str(path), "--role", "tpm")
     assert code == 1 and says in err and err.count("\n") == 1, err
     assert run_json(capsys, "stories", "list") == before
+
+
+def test_cli_prep_reworded_resume_updates_stories_in_place(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = (RESUMES / "tpm.md").read_text(encoding="utf-8")
+    first = run_json(capsys, "prep", "--history", str(RESUMES / "tpm.md"), "--role", "tpm")
+    by_source = {s["source"]: s for s in first["stories"]}
+    moved = next(s for s in first["stories"] if "AWS" in s["source"])
+    rescued = next(s for s in first["stories"] if "Rescued" in s["source"])
+    run_json(capsys, "stories", "edit", str(rescued["id"]), "--task", "Save the launch date.")
+    edited = text.replace(
+        "Led the move of 140 services from our own data centre to AWS (EKS) with nine "
+        "engineering teams in nine months; hosting costs fell 31%",
+        "Led the move of 150 services from our data centre to AWS (EKS) with nine "
+        "engineering teams in eight months; hosting costs fell 33%",
+    ).replace("that was five weeks late", "that was six weeks late")
+    edited += "\n"  # and one new achievement under the first role
+    edited = edited.replace(
+        "- Persuaded the VP",
+        "- Cut the on-call pager load from 40 to 12 pages a week by fixing alert routing.\n"
+        "- Persuaded the VP",
+    )
+    assert edited.count("150 services") == 1 and "six weeks late" in edited
+    path = tmp_path / "tpm-v2.md"
+    path.write_text(edited, encoding="utf-8")
+    again = run_json(capsys, "prep", "--history", str(path), "--role", "tpm")
+    assert again["imported"]["added"] == 1
+    assert again["imported"]["reworded"] == 1 and again["imported"]["reworded_kept_edits"] == 1
+    ids = {s["id"] for s in again["stories"]}
+    assert {s["id"] for s in first["stories"]} < ids and len(ids) == len(by_source) + 1
+    new_move = next(s for s in again["stories"] if s["id"] == moved["id"])
+    assert "150 services" in new_move["source"] and "33%" in new_move["result"]
+    kept = next(s for s in again["stories"] if s["id"] == rescued["id"])
+    assert kept["task"] == "Save the launch date." and "six weeks" in kept["source"]
+    assert len(run_json(capsys, "stories", "list")) == len(ids)
+    code, out, _ = run(capsys, "prep", "--history", str(path), "--role", "tpm")
+    assert code == 0 and "Reworded lines" not in out  # the same file again: nothing reworded

@@ -172,3 +172,17 @@ Senior TPM, Nordwerk GmbH, 03/2021 – heute
         notice["code"] == "de"
         and "matching them to questions is English-only" in (notice["notice"])
     )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Ran sprint planning and backlog refinement for two teams.",
+        "Ran the weekly status meetings for 3 squads.",
+        "Managed the programme budget for 4 workstreams.",
+    ],
+)
+def test_achievements_routine_ceremonies_are_duties_however_sized(line: str) -> None:
+    assert classify(line).kind == "duty"
+    # the same verb with a result is an achievement
+    assert classify(line.rstrip(".") + ", cutting planning time by 40%.").achievement

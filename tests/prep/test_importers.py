@@ -148,6 +148,8 @@ def test_importers_narrative_without_bullets_becomes_achievements() -> None:
         ("Senior TPM — Acme, Berlin", ("Senior TPM", "Acme")),
         ("Acme Corp | Staff Program Manager", ("Staff Program Manager", "Acme Corp")),
         ("Product Owner at Lumen (Remote)", ("Product Owner", "Lumen")),
+        ("Senior TPM, Quillfield Payments — Berlin", ("Senior TPM", "Quillfield Payments")),
+        ("Director, Product Management — Acme", ("Director, Product Management", "Acme")),
     ],
 )
 def test_importers_split_header(header: str, expected: tuple[str, str]) -> None:

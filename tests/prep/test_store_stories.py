@@ -17,6 +17,7 @@ from loopcoach.store import stories as S
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 T1 = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
+NO_REWORDING = {"reworded": 0, "reworded_kept_edits": 0}
 ENTRY = Entry(title="TPM", company="Acme", start="2020", end="Present")
 
 
@@ -41,7 +42,7 @@ def test_store_stories_reimport_keeps_edits_ids_and_never_deletes(engine: Engine
         mine, counts = bank(
             conn, ["Cut costs by 30% across 4 teams.", "Shipped the API to 3 partners."]
         )
-    assert counts == {"added": 2, "refreshed": 0, "unchanged": 0, "kept_edits": 0}
+    assert counts == {"added": 2, "refreshed": 0, "unchanged": 0, "kept_edits": 0, **NO_REWORDING}
     first = mine[0]
     with engine.begin() as conn:
         S.save_edit(
@@ -72,7 +73,7 @@ def test_store_stories_same_import_changes_nothing(engine: Engine) -> None:
         after = S.all_stories(conn)
     assert [s.id for s in a] == [s.id for s in b]
     assert before == after
-    assert counts == {"added": 0, "refreshed": 0, "unchanged": 2, "kept_edits": 0}
+    assert counts == {"added": 0, "refreshed": 0, "unchanged": 2, "kept_edits": 0, **NO_REWORDING}
 
 
 def test_store_stories_themes_per_role(engine: Engine) -> None:
@@ -184,3 +185,68 @@ def test_store_stories_migration_keeps_existing_data(tmp_path: Path) -> None:
         True,
     )
     assert s.themes == () and s.themes_for("tpm") == ("risk-management",)
+
+
+def test_store_stories_reworded_bullet_updates_its_story(engine: Engine) -> None:
+    old = [
+        "Cut cloud costs by 30% across 4 teams by rightsizing clusters.",
+        "Shipped the partner API to 3 partners two weeks early.",
+        "Hired and onboarded 5 engineers in one quarter.",
+    ]
+    with engine.begin() as conn:
+        first, _ = bank(conn, old)
+        # the user edits the hiring story; the API story stays an untouched draft
+        hire = first[2]
+        S.save_edit(
+            conn, hire, edit_story(hire, StoryInput(task="Double the team."), now="x"), now=T1
+        )
+    new = [
+        "Reduced cloud spend 34% across five teams through cluster rightsizing.",
+        "Shipped the partner API to 3 partners two weeks early.",
+        "Hired and onboarded 6 engineers within a single quarter.",
+        "Ran the move of our billing provider for 1.2M subscriptions with no outage.",
+    ]
+    with engine.begin() as conn:
+        second, counts = bank(conn, new, now=T1)
+        everything = S.all_stories(conn)
+    assert counts == {
+        "added": 1,
+        "refreshed": 0,
+        "unchanged": 1,
+        "kept_edits": 0,
+        "reworded": 1,
+        "reworded_kept_edits": 1,
+    }
+    assert [s.id for s in second[:3]] == [s.id for s in first]  # same ids, no duplicates
+    assert len(everything) == 4
+    cost = second[0]
+    assert "34%" in cost.result + cost.action and cost.source == new[0] and cost.draft
+    hired = second[2]
+    assert hired.task == "Double the team." and hired.edited  # the user's words kept
+    assert hired.source == new[2]  # it knows its new résumé line
+    with engine.begin() as conn:  # importing the reworded résumé again changes nothing
+        _, again = bank(conn, new, now=T1)
+    assert again["added"] == again["reworded"] == again["reworded_kept_edits"] == 0
+
+
+def test_store_stories_new_bullet_in_the_same_job_is_a_new_story(engine: Engine) -> None:
+    with engine.begin() as conn:
+        bank(conn, ["Cut cloud costs by 30% across 4 teams by rightsizing clusters."])
+        _, counts = bank(
+            conn,
+            [
+                "Cut cloud costs by 30% across 4 teams by rightsizing clusters.",
+                "Cut release lead time from 3 days to 4 hours across 4 teams.",
+            ],
+            now=T1,
+        )
+        assert counts["added"] == 1 and counts["unchanged"] == 1
+        # a reworded line of another employer is another story
+        other = draft_story(
+            9,
+            "Cut cloud costs by 31% across 4 teams by rightsizing clusters.",
+            Entry(title="TPM", company="Brightwave"),
+        )
+        _, counts = S.import_drafts(conn, [other], now=T1)
+        assert counts["added"] == 1 and counts["reworded"] == 0
+        assert len(S.all_stories(conn)) == 3

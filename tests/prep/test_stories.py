@@ -34,6 +34,51 @@ ENTRY = Entry(title="Senior TPM", company="Harbourline Freight", start="Mar 2021
             "That cut blocker age from 11 days to 3",
         ),
         (
+            "Set up a test lab, which caught 14 critical defects before release.",
+            "Set up a test lab",
+            "That caught 14 critical defects before release",
+        ),
+        (
+            "Split the rewrite into 6 slices, so the first slice went live in 7 weeks.",
+            "Split the rewrite into 6 slices",
+            "The first slice went live in 7 weeks",
+        ),
+        (
+            "Led the response to a firmware fault; every unit was patched within 36 hours.",
+            "Led the response to a firmware fault",
+            "Every unit was patched within 36 hours",
+        ),
+        (
+            "Ran the sunset of the quoting engine, retiring 3 servers and saving £180k a year.",
+            "Ran the sunset of the quoting engine",
+            "That retired 3 servers and saved £180k a year",
+        ),
+        (
+            "Ran a pricing test across 5 markets that lifted basket size by 6%.",
+            "Ran a pricing test across 5 markets",
+            "That lifted basket size by 6%",
+        ),
+        (
+            "Generated release notes for 40 repos, freeing a day per release.",
+            "Generated release notes for 40 repos",
+            "That freed a day per release",
+        ),
+        (
+            "Cut onboarding from 21 days to 4 by automating document checks.",
+            "Cut onboarding from 21 days to 4 by automating document checks",
+            "Cut onboarding from 21 days to 4",
+        ),
+        (
+            "Coached 8 analysts; two of them were promoted within a year.",
+            "Coached 8 analysts",
+            "Two of them were promoted within a year",
+        ),
+        (
+            "Led the move of 40 services; the program spanned 4 countries.",
+            "Led the move of 40 services; the program spanned 4 countries",
+            "",
+        ),
+        (
             "Wrote the launch checklist for the mobile app.",
             "Wrote the launch checklist for the mobile app",
             "",
@@ -103,3 +148,15 @@ def test_stories_new_story_needs_a_title() -> None:
         new_story(StoryInput(action="I did it"), now="2026-01-01")
     s = new_story(StoryInput(title="Launch rescue", action="I re-cut scope."), now="2026-01-01")
     assert s.origin == "user" and not s.draft
+
+
+def test_stories_sentence_opening_with_its_circumstances() -> None:
+    text = (
+        "When the delivery partner failed at peak, I reprioritised two sprints to ship "
+        "click-and-collect, which kept 9,000 weekly orders."
+    )
+    s = draft_story(1, text, ENTRY)
+    assert "When the delivery partner failed at peak." in s.situation
+    assert s.action.startswith("I reprioritised two sprints")
+    assert s.result == "That kept 9,000 weekly orders."
+    assert s.title.startswith("Reprioritised two sprints")

@@ -675,3 +675,5 @@ def test_web_api_analyze_keeps_the_attempt_unless_told_not_to(client: TestClient
         data={"question": body.get("question", "Why?"), "answer": ANSWER, "save": "1"},
     )
     assert r.status_code == 200 and attempts() == before + 2
+    # the analyse page offers the story bank's matches for the same question
+    assert 'id="stories-for-question" href="/prep/match?q=' in r.text

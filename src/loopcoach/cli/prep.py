@@ -126,6 +126,12 @@ def show_pack(pack: dict[str, Any]) -> None:
             f"{imported['unchanged']} unchanged, {imported['kept_edits']} kept as you edited "
             "them; nothing deleted."
         )
+        if imported.get("reworded") or imported.get("reworded_kept_edits"):
+            line(
+                f"Reworded lines: {imported.get('reworded', 0)} drafts updated in place (same "
+                f"id), {imported.get('reworded_kept_edits', 0)} stories you edited kept in your "
+                "words: check their numbers against the new line (loopcoach stories show ID)."
+            )
     if pack["embedder"]["degraded"]:
         line(f"degraded: {pack['embedder']['reason']}")
     line(pack["notice"])

@@ -78,7 +78,10 @@ CHANGE = re.compile(
     r"instead|rather than|reversed|turned around|rescued|clos(?:ed|ing)|peaked|"
     r"went (?:from|down|up)|fewer|less than|more than|faster|slower|cheaper|"
     r"signed|closed|secured|hired|grown|chosen|became|made it|"
-    r"now (?:used|runs|the)|still (?:in use|used|runs))\b",
+    r"now (?:used|runs|the)|still (?:in use|used|runs)|renewed|"
+    r"(?:was|were) (?:still |fully )?met|met (?:the|its|our|every|all) \w+|"
+    r"kept (?:its|the|their|our|every|all) (?:renewal|contract|customers?|clients?|date|"
+    r"deadline|launch date|sla|slas|commitments?))\b",
     re.IGNORECASE,
 )
 CHANGE_NUMBER = re.compile(
@@ -187,6 +190,19 @@ _UPKEEP = re.compile(
 )
 
 
+# Recurring ceremonies and paperwork: "Ran sprint planning for two teams" is a remit, however
+# many teams it names, until it says what changed.
+_ROUTINE = re.compile(
+    r"^(?:i\s+|we\s+)?\S+\s+(?:the\s+|our\s+|all\s+|their\s+)?"
+    r"(?:(?:weekly|daily|monthly|quarterly|fortnightly|regular|recurring|team|program|"
+    r"programme|project)\s+)?"
+    r"(?:sprint planning|backlog refinement|refinement|grooming|stand-?ups?|retrospectives?|"
+    r"retros|ceremonies|status (?:reports?|meetings?|updates?)|steering (?:meetings?|"
+    r"committees?)|meetings?|invoices?|timesheets?|minutes|budgets?|reporting)\b",
+    re.IGNORECASE,
+)
+
+
 def classify(text: str, lang: str = "en") -> LineKind:
     """Achievement, duty or other (a heading, a skills list, a fragment). For a line in
     another language the grammar is not known: a line of five words or more that carries a
@@ -218,7 +234,7 @@ def classify(text: str, lang: str = "en") -> LineKind:
             size,
             "describes a remit, not something you did and what changed",
         )
-    if action and (change or (size and not _UPKEEP.match(t))):
+    if action and (change or (size and not _UPKEEP.match(t) and not _ROUTINE.match(t))):
         return LineKind(
             "achievement",
             action,

@@ -232,6 +232,10 @@ def split_header(text: str) -> tuple[str, str]:
     titled = [p for p in parts if _TITLE_WORDS.search(p)]
     title = titled[0] if titled else parts[0]
     rest = [p for p in parts if p != title]
+    head, comma, tail = title.partition(",")
+    if comma and tail.strip() and _TITLE_WORDS.search(head) and not _TITLE_WORDS.search(tail):
+        # "Senior TPM, Quillfield Payments — Berlin": the employer follows the comma
+        title, rest = head.strip(), [tail.strip(), *rest]
     company = rest[0].split(",")[0].strip() if rest else ""
     return title, company
 
@@ -378,8 +382,17 @@ def expand_tables(lines: list[str]) -> list[str]:
         cells = [c.strip() for c in s.strip("|").split("|")]
         parts = [p.strip(" -•*") for c in cells for p in re.split(r"\s*<br\s*/?>\s*|\n", c)]
         parts = [p for p in parts if p]
-        long = [p for p in parts if len(p.split()) >= 6]
-        short = [p for p in parts if len(p.split()) < 6]
+        # a cell that lists several lines ("a <br> b") holds bullets, short ones too
+        listed = {
+            p
+            for c in cells
+            if len(pieces := [x for x in re.split(r"\s*<br\s*/?>\s*|\n", c) if x.strip()]) > 1
+            for x in pieces
+            if len(x.split()) >= 3 and not (RANGE.search(x) or SINCE.search(x))
+            for p in [x.strip(" -•*")]
+        }
+        long = [p for p in parts if len(p.split()) >= 6 or p in listed]
+        short = [p for p in parts if p not in long]
         dated = any(RANGE.search(p) or SINCE.search(p) for p in short)
         if dated:
             out.append(" | ".join(short))
@@ -442,7 +455,8 @@ def _finish(
         elif description:
             # prose next to bullets: its achievement sentences are achievements too
             prose = sentences(description)
-            found = [x for x in prose if classify(x).achievement]
+            # (a scope line such as "Owned the platform used by 40 clinics" stays description)
+            found = [x for x in prose if (k := classify(x)).achievement and k.change]
             if found:
                 texts = found + texts
                 description = " ".join(x for x in prose if x not in found)

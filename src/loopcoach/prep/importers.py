@@ -618,6 +618,8 @@ def latex_text(text: str) -> str:
     if m:
         text = m.group(1)
     text = re.sub(r"(?<!\\)%.*", "", text)
+    text = re.sub(r"\\(?:pounds|textsterling)\b\s*(?:\{\})?\s*", "£", text)
+    text = re.sub(r"\\(?:euro|texteuro)\b\s*(?:\{\})?\s*", "€", text)
     for _ in range(3):
         text = _TEX_HREF.sub(r"\1", text)
         text = _TEX_KEEP_ARG.sub(r"\1", text)

@@ -34,6 +34,7 @@ from loopcoach.content.schema import Question
 from loopcoach.prep.achievements import SCALE_NOUNS
 from loopcoach.prep.history import Bullet, WorkHistory
 from loopcoach.prep.resume_score import ResumeScore
+from loopcoach.prep.situations import SITUATION_NAMES, shared_situation, situations
 from loopcoach.prep.stories import Story, clean
 
 F32 = npt.NDArray[np.float32]
@@ -47,6 +48,10 @@ WEIGHTS = {
     "about": 0.25,
 }
 BEHAVIOURAL_BONUS = 0.03
+# a situational question is about a situation: a story about the same one (prep.situations)
+# gets this much per share of the question's situations it shares
+SITUATION_WEIGHT = 0.2
+FREE_SITUATION_WEIGHT = 0.15
 THEME_BONUS = 0.02  # per shared competency, at most two
 MAX_THEMES = 3
 THEME_FROM = 5  # themes come from the competencies of a story's best-matching questions
@@ -142,6 +147,7 @@ class Matcher:
             cues=[[phrase_stems(c.lower()) for c in tp.cues] for tp in q.talking_points],
             prompt=[(x, idf.get(x, 0.0)) for x in prompt_stems],
             prompt_vec=self.vectors([q.prompt])[0],
+            situations=situations(q.prompt),
         )
         self._questions[key] = feats
         return feats
@@ -166,6 +172,7 @@ class QuestionFeatures:
     cues: list[list[tuple[str, ...]]]
     prompt: list[tuple[str, float]]  # prompt stems with their rarity
     prompt_vec: F32 | None = None  # the question itself: what it is about
+    situations: frozenset[str] = frozenset()  # the situations the question names
 
 
 @dataclass(frozen=True)
@@ -174,6 +181,7 @@ class StoryFeatures:
     sentences: F32
     stems: list[str]
     stem_set: frozenset[str]
+    situations: frozenset[str] = frozenset()
 
 
 def story_features(matcher: Matcher, stories: Sequence[Story]) -> list[StoryFeatures]:
@@ -186,7 +194,9 @@ def story_features(matcher: Matcher, stories: Sequence[Story]) -> list[StoryFeat
     i = 0
     for t, xs in zip(texts, split, strict=True):
         st = stems(t)
-        out.append(StoryFeatures(whole[len(out)], sent[i : i + len(xs)], st, frozenset(st)))
+        out.append(
+            StoryFeatures(whole[len(out)], sent[i : i + len(xs)], st, frozenset(st), situations(t))
+        )
         i += len(xs)
     return out
 
@@ -207,6 +217,7 @@ def signals(sf: StoryFeatures, qf: QuestionFeatures) -> dict[str, float]:
         # and outcome): a migration question wants a migration story, not a planning one
         "about": float(sf.whole @ qf.prompt_vec) if qf.prompt_vec is not None else 0.0,
         "best_point": float(np.argmax(best)),
+        "situation": shared_situation(qf.situations, sf.situations),
     }
 
 
@@ -280,6 +291,8 @@ def match_stories(
             shared = tuple(t for t in q.competencies if t in s.themes)
             value = sum(WEIGHTS[k] * sig[k] for k in WEIGHTS)
             value += BEHAVIOURAL_BONUS * (q.kind == "behavioural")
+            same = sorted(qf.situations & sf.situations) if q.kind == "situational" else []
+            value += SITUATION_WEIGHT * sig["situation"] * (q.kind == "situational")
             value += THEME_BONUS * min(2, len(shared))
             score = matcher.to_percent(value)
             scores[qi, si] = score
@@ -287,7 +300,8 @@ def match_stories(
             point = q.talking_points[int(sig["best_point"])].label
             closest[qi][si] = point
             if score >= SHOWN:
-                matches.append(Match(s.id, score, _why(shared, names, sig, point), shared, value))
+                why = _why(shared, names, sig, point, same)
+                matches.append(Match(s.id, score, why, shared, value))
         matches.sort(key=lambda m: (-m.score, -m.meaning, m.story))
         best = int(scores[qi].max()) if ns else 0
         per_question.append(QuestionMatches(q, tuple(matches[:MAX_MATCHES]), best))
@@ -340,14 +354,24 @@ def tag_themes(
     return out
 
 
-def _why(shared: tuple[str, ...], names: dict[str, str], sig: dict[str, float], point: str) -> str:
-    parts = []
+def _why(
+    shared: tuple[str, ...],
+    names: dict[str, str],
+    sig: dict[str, float],
+    point: str,
+    same: Sequence[str] = (),
+) -> str:
+    """One line a candidate reads: what of a strong answer the story covers, the situation it
+    shares with the question, and the competencies it shows that the question tests."""
+    why = f"It covers '{_lower(point)}', which a strong answer needs"
+    if same:
+        why += ", in the same situation (" + ", ".join(SITUATION_NAMES[x] for x in same) + ")"
     if shared:
-        parts.append("shares " + " and ".join(names.get(t, t) for t in shared))
-    parts.append(f"covers '{point}' best (meaning {sig['points']:.2f})")
-    if sig["cues"] > 0:
-        parts.append(f"uses the words of {sig['cues']:.0%} of the talking points")
-    return "; ".join(parts)
+        why += ", and shows " + " and ".join(names.get(t, t) for t in shared)
+        why += " (what this question tests)"
+    if sig["cues"] >= 0.5:
+        why += ", in the words interviewers listen for"
+    return why + "."
 
 
 # --- coverage and priorities -----------------------------------------------------------------
@@ -547,9 +571,17 @@ def story_about(story: Story) -> str:
 
 
 def _story_sentences(story: Story) -> list[str]:
-    about = story_about(story)
-    parts = [*sentences(about), *sentences(clean(story.result))]
-    return [p for p in parts if len(p.split()) >= 3] or [about]
+    """The story's sentences: what it is about (situation, task, action) first, then its
+    outcome."""
+    return _about_sentences(story) + _outcome_sentences(story) or [story_about(story)]
+
+
+def _about_sentences(story: Story) -> list[str]:
+    return [p for p in sentences(story_about(story)) if len(p.split()) >= 3]
+
+
+def _outcome_sentences(story: Story) -> list[str]:
+    return [p for p in sentences(clean(story.result)) if len(p.split()) >= 3]
 
 
 _QUESTION_WORDS = frozenset(
@@ -666,6 +698,7 @@ def match_question(
         # a behavioural question asks for a competency shown; a situational one for the
         # situation itself, which the story's own words answer best
         known_weight = 0.2 if rp.questions[qi].kind == "behavioural" else 0.05
+    q_situations = situations(question)
     lo, hi = ABOUT_SCALE[matcher.kind]
     out = []
     i = 0
@@ -673,26 +706,35 @@ def match_question(
         sents = split[si]
         best = int(np.argmax(sent_cos[i : i + len(sents)]))
         best_cos = float(sent_cos[i + best])
+        # the line says what the story is about with a sentence of its situation or action
+        n_about = len(_about_sentences(s)) if len(sents) > 1 else 0
+        about_at = int(np.argmax(sent_cos[i : i + n_about])) if n_about else best
+        if best < n_about or not n_about:
+            about_at = best
         i += len(sents)
         shared_words = [w for w in q_words if close[si].get(w, 0.0) >= SAME_WORD]
         lex = sum(idf[w] * close[si][w] for w in shared_words) / total
         meaning = 0.5 * float(about_cos[si]) + 0.2 * float(outcome_cos[si]) + 0.3 * best_cos
         shared_themes = tuple(c for c in comps if c in s.themes)
+        same = sorted(q_situations & situations(story_text(s)))
         value = meaning + 0.2 * lex + known_weight * known[si] + 0.03 * min(2, len(shared_themes))
+        value += FREE_SITUATION_WEIGHT * (len(same) / len(q_situations) if q_situations else 0)
         score = round(max(0.0, min(1.0, (value - lo) / (hi - lo))) * 100)
-        why = [f"about: '{_clip(sents[best])}' (meaning {meaning:.2f})"]
-        words = shared_words
-        if words:
-            why.append("shares " + ", ".join(f"'{w}'" for w in words[:4]))
-        if clean(s.result):
-            why.append(f"outcome: '{_clip(clean(s.result), 10)}'")
-        else:
-            why.append("no outcome yet")
-        if shared_themes:
-            why.append("shows " + " and ".join(names.get(t, t) for t in shared_themes))
-        if like and known[si] >= GOOD / 100:
-            why.append(f"a good answer to the close question '{_clip(like, 10)}'")
-        out.append({"story": s.to_dict(), "score": score, "why": "; ".join(why), "_raw": value})
+        out.append(
+            {
+                "story": s.to_dict(),
+                "score": score,
+                "why": _why_free(
+                    sents[about_at],
+                    [w for w in shared_words if _word_weight(stem(w)) == 1.0] or shared_words,
+                    clean(s.result),
+                    [names.get(t, t) for t in shared_themes],
+                    like if like and known[si] >= GOOD / 100 else "",
+                    same,
+                ),
+                "_raw": value,
+            }
+        )
 
     def rank(m: dict[str, Any]) -> tuple[float, float, Any]:
         return (-float(m["score"]), -float(m["_raw"]), m["story"]["id"])
@@ -701,6 +743,33 @@ def match_question(
     for m in out:
         del m["_raw"]
     return out
+
+
+def _why_free(
+    about: str,
+    words: list[str],
+    outcome: str,
+    shows: list[str],
+    like: str,
+    same: Sequence[str] = (),
+) -> str:
+    """One line: what the story is about (in its own words), what it shares with the
+    question (a situation, words), how it ends, and what else makes it a fit."""
+    lead = f"It is about '{_clip(_lower(about), 9)}'"
+    if same:
+        lead += " (" + ", ".join(SITUATION_NAMES[x] for x in same[:2]) + ", as the question)"
+    elif words:
+        lead += " (" + ", ".join(f"'{w}'" for w in words[:3]) + " as in the question)"
+    parts = [lead]
+    if outcome:
+        parts.append(f"it ends with '{_clip(_lower(outcome), 7)}'")
+    else:
+        parts.append("it has no outcome yet: add what changed")
+    if shows:
+        parts.append("it shows " + " and ".join(shows[:2]))
+    elif like:
+        parts.append(f"it answers the similar question '{_clip(like, 6)}' well")
+    return "; ".join(parts) + "."
 
 
 CLOSE_QUESTION = 0.5  # cosine from which a question in your words is "like" a pack question

@@ -14,7 +14,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from loopcoach.errors import LoopcoachError
-from loopcoach.prep.achievements import classify, language_of, quantities, scale_of
+from loopcoach.prep.achievements import (
+    CHANGE,
+    classify,
+    language_of,
+    quantities,
+    scale_of,
+)
 from loopcoach.prep.history import Entry, WorkHistory
 from loopcoach.prep.resume_score import (
     OUTCOME,
@@ -75,7 +81,18 @@ class Story:
     @property
     def scale(self) -> list[str]:
         """The numbers that size the work (teams, users, services, duration)."""
-        return scale_of(clean(f"{self.situation} {self.action}"))
+        result = clean(self.result)
+        sized_result = [
+            q
+            for q in scale_of(result)
+            if re.search(
+                rf"\b(?:for|across|over|among|covering|serving|affecting)\s+"
+                rf"{re.escape(q)}",
+                result,
+            )
+        ]
+        own = scale_of(clean(f"{self.situation} {self.action}"))
+        return list(dict.fromkeys([*own, *sized_result]))
 
     @property
     def outcome(self) -> str:
@@ -204,7 +221,24 @@ def _upper_first(text: str) -> str:
 # --- splitting a bullet into STAR parts ------------------------------------------------------
 
 _STRONG_BOUNDARY = r";\s+|\s+[—–]\s+|:\s+|,?\s+(?=(?:which|resulting in|leading to|so that)\b)"
-_BOUNDARY = re.compile(_STRONG_BOUNDARY + r"|,\s+(?=(?:and |so )?[a-z]+ing\b)|,\s+and\s+")
+_BOUNDARY = re.compile(
+    _STRONG_BOUNDARY
+    + r"|,\s+(?=(?:and |so )?[a-z]+ing\b)|,\s+and\s+|,\s+(?=so\b)|\s+(?=with (?:zero|no)\b)"
+    + r"|\s+(?=that\s+(?:cut|reduc\w*|increas\w*|improv\w*|lift\w*|rais\w*|halv\w*|doubl\w*|"
+    r"sav\w*|boost\w*|shorten\w*|lower\w*|eliminat\w*|prevent\w*|remov\w*|grew)\b)"
+)
+# a clause that by its form reports what followed: "which caught 14 defects", "so the first
+# slice went live"; or one with its own subject and verb after a semicolon or dash: "; every
+# unit was patched within 36 hours", "; the client renewed for 3 years"
+_RESULT_LEAD = re.compile(
+    r"(?:which|so|so that|resulting|leading|meaning|ending|thereby|and so)\b", re.IGNORECASE
+)
+_OWN_SUBJECT = re.compile(
+    r"^(?:the|every|each|all|our|no|both|its|their|this|these|a|an|[A-Z][a-z]+s?|\d[\d,.]*|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|half|most|many)\s+"
+    r"(?:[\w-]+\s+){0,4}?(?:was|were|has been|had been|got|\w+ed|\w+t|rose|fell|grew|won)\b"
+)
+_SCOPE_VERB = re.compile(r"\b(?:spanned|covered|included|involved|comprised|consisted)\b", re.I)
 _PURPOSE = re.compile(r"\b(?:in order to|so as to|aiming to|with the goal of)\s+([^,;.]+)", re.I)
 _CONTEXT = re.compile(r"\b((?:when|while|during|amid|because)\b[^,;.]+)", re.I)
 _DEADLINE = re.compile(
@@ -243,7 +277,20 @@ _PAST = {
 
 
 def _has_outcome(text: str) -> bool:
-    return bool(OUTCOME.search(text) or RESULT_NUMBER.search(text))
+    return bool(OUTCOME.search(text) or RESULT_NUMBER.search(text) or CHANGE.search(text))
+
+
+def _is_result(clause: str, boundary: str) -> bool:
+    """A later clause reports what followed the action (not another action, not scope)."""
+    if clause.split(" ", 1)[0].lower() in _PAST:  # "freeing a day per release"
+        return True
+    if _RESULT_LEAD.match(clause) or _has_outcome(clause):
+        return True
+    return bool(
+        boundary.strip(" ,") in (";", "—", "–", ":")
+        and _OWN_SUBJECT.match(clause)
+        and not _SCOPE_VERB.search(clause)
+    )
 
 
 def split_bullet(text: str) -> tuple[str, str]:
@@ -252,9 +299,29 @@ def split_bullet(text: str) -> tuple[str, str]:
     cuts = [m for m in _BOUNDARY.finditer(text) if len(text[: m.start()].split()) >= 3]
     ends = [m.start() for m in cuts[1:]] + [len(text)] if cuts else []
     for m, end in zip(cuts, ends, strict=True):
-        if _has_outcome(text[m.end() : end]):
+        if _is_result(text[m.end() : end].strip(), m.group(0)):
             return text[: m.start()].strip(), _as_result(text[m.end() :].strip())
+    first = re.sub(r"^(?:I|We)\s+", "", text).split(" ", 1)[0]
+    if OUTCOME.fullmatch(first) and (RESULT_NUMBER.search(text) or CHANGE.search(text[1:])):
+        # "Cut onboarding from 21 days to 4 by automating checks": the main verb is the
+        # outcome; how it was done ("by automating...") stays with the action
+        means = re.search(r"\s+(?:by|through|via)\s+[a-z]+ing\b", text)
+        return text, _upper_first(text[: means.start()] if means else text)
     return text, ""
+
+
+_LEAD_CONTEXT = re.compile(
+    r"^((?:when|while|during|after|before|amid|because|as|facing|following|once)\b[^;]*?),\s+"
+    r"((?:i|we)\s+\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def lead_context(text: str) -> tuple[str, str]:
+    """('When the partner failed', 'I reprioritised...') for a sentence that opens with its
+    circumstances; ('', text) otherwise."""
+    m = _LEAD_CONTEXT.match(text.strip())
+    return (m.group(1), m.group(2)) if m else ("", text)
 
 
 def _as_result(clause: str) -> str:
@@ -265,7 +332,15 @@ def _as_result(clause: str) -> str:
         return _as_result(rest)
     if low == "which":
         return f"That {rest}"
+    if low == "so" and rest.lower().startswith("that "):
+        return _upper_first(rest[5:])
     if low in _PAST:
+        # "retiring 3 servers and saving £180k" -> "That retired 3 servers and saved £180k"
+        rest = re.sub(
+            r"\b(and|while)\s+([a-z]+ing)\b",
+            lambda m: f"{m.group(1)} {_PAST.get(m.group(2), m.group(2))}",
+            rest,
+        )
         return f"That {_PAST[low]} {rest}".strip()
     if low in ("resulting", "leading"):
         return f"That {'resulted' if low == 'resulting' else 'led'} {rest}"
@@ -273,6 +348,7 @@ def _as_result(clause: str) -> str:
 
 
 def title_for(action: str) -> str:
+    action = _upper_first(re.sub(r"^(?:I|We)\s+(?=[a-z])", "", action.strip()))
     words = action.split()
     cut = _TITLE_CUT.search(action)
     if cut and len(action[: cut.start()].split()) >= 4:
@@ -283,9 +359,9 @@ def title_for(action: str) -> str:
     words = head.split()
     if len(words) > 12:
         words = words[:9]
-        while len(words) > 4 and words[-1].lower() in _TRAILING:
-            words.pop()
-        head = " ".join(words).strip(" ,;:(")
+    while len(words) > 4 and words[-1].lower() in _TRAILING:
+        words.pop()
+    head = " ".join(words).strip(" ,;:(")
     return _upper_first(head)
 
 
@@ -305,7 +381,8 @@ def _context_line(entry: Entry) -> str:
 
 def draft_story(index: int, text: str, entry: Entry, *, source: str = "") -> Story:
     """A STAR draft from one bullet (or a project's bullets joined)."""
-    action, result = split_bullet(text)
+    circumstances, body = lead_context(text)
+    action, result = split_bullet(body)
     ctx = _context_line(entry)
     situation_bits = []
     if ctx:
@@ -314,7 +391,9 @@ def draft_story(index: int, text: str, entry: Entry, *, source: str = "") -> Sto
     if entry.description:
         situation_bits.append(entry.description.split(". ")[0].rstrip(".") + ".")
     c = _CONTEXT.search(action)
-    if c and len(c.group(1).split()) >= 3:
+    if circumstances:
+        situation_bits.append(_upper_first(circumstances).rstrip(".") + ".")
+    elif c and len(c.group(1).split()) >= 3:
         situation_bits.append(_upper_first(c.group(1)).rstrip(".") + ".")
     situation_bits.append("[add: what was at stake, and why it mattered then]")
     purpose = _PURPOSE.search(text)

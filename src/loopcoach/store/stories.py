@@ -14,6 +14,8 @@ pack is saved in `prep_packs` with the résumé it was built from, to reopen or 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import uuid
@@ -37,10 +39,12 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    text,
     update,
 )
 
 from loopcoach.errors import LoopcoachError, NotFound
+from loopcoach.prep.reconcile import pair_reworded
 from loopcoach.prep.stories import FIELDS, Story
 from loopcoach.store.tables import LOCAL_USER, metadata, users
 
@@ -252,19 +256,50 @@ def import_drafts(
 
     A draft seen for the first time is added (its id is then fixed for good); one the bank has
     as an untouched draft is refreshed in place (same id); one the user edited is left as the
-    user wrote it. Returns the bank's stories for these drafts, in the drafts' order, and the
-    counts {"added", "refreshed", "unchanged", "kept_edits"}."""
+    user wrote it. A draft whose line was reworded since the last import (same job, mostly the
+    same words: `prep.reconcile`) is that story, not a new one: an untouched draft takes the
+    new wording, an edited story keeps the user's words and only learns its new résumé line.
+    Returns the bank's stories for these drafts, in the drafts' order, and the counts
+    {"added", "refreshed", "unchanged", "kept_edits", "reworded", "reworded_kept_edits"}."""
     uid = user if user is not None else user_id(conn)
-    existing = {
-        r.draft_key: r
-        for r in conn.execute(
-            select(stories).where(stories.c.user_id == uid, stories.c.draft_key.is_not(None))
-        ).all()
+    rows = conn.execute(
+        select(stories).where(stories.c.user_id == uid, stories.c.draft_key.is_not(None))
+    ).all()
+    existing = {r.draft_key: r for r in rows}
+    counts = {
+        "added": 0,
+        "refreshed": 0,
+        "unchanged": 0,
+        "kept_edits": 0,
+        "reworded": 0,
+        "reworded_kept_edits": 0,
     }
-    counts = {"added": 0, "refreshed": 0, "unchanged": 0, "kept_edits": 0}
+    keys = {d.key for d in drafts}
+    unseen = [d for d in dict((d.key, d) for d in drafts).values() if d.key not in existing]
+    spare = [r for r in rows if r.draft_key not in keys and r.origin == "drafted"]
+    reworded = {
+        unseen[i].key: spare[j]
+        for i, j in pair_reworded(unseen, [_story(r) for r in spare]).items()
+    }
     ids: list[int] = []
     for d in drafts:
         row = existing.get(d.key)
+        if row is None and d.key in reworded:
+            row = reworded.pop(d.key)
+            existing[d.key] = row
+            ids.append(row.id)
+            if row.edited:
+                values: dict[str, Any] = {"source": d.source}
+                counts["reworded_kept_edits"] += 1
+            else:
+                values = {k: v for k, v in _fields(d).items() if k != "themes"}
+                counts["reworded"] += 1
+            conn.execute(
+                update(stories)
+                .where(stories.c.id == row.id)
+                .values(**values, draft_key=d.key, updated_at=now)
+            )
+            continue
         if row is None:
             new_id = conn.execute(
                 insert(stories)
@@ -523,43 +558,106 @@ def get_pitch(conn: Connection) -> str | None:
 
 
 # --- backup -----------------------------------------------------------------------------------
+#
+# Three sections: "stories" (with their edit history and themes per role), "prep_packs" (each
+# saved pack with the résumé it was built from, base64) and "prep_imports" (the pitch the
+# practice feature reads). Loading is idempotent: stories match on uuid, packs and imports on
+# what they were built from and when. A story or pack keeps its id when the target database
+# does not use it yet (a fresh machine), so `stories show 3` and `/prep/packs/2` still work.
+
+_STORY_TEXT = (*FIELDS, "source", "context", "position", "employer", "dates")
+MAX_PACK_INPUT = 10 * 1024 * 1024  # a résumé import's own limit
 
 
 def dump_stories(conn: Connection) -> list[dict[str, Any]]:
     rows = conn.execute(
         select(stories).where(stories.c.user_id == user_id(conn)).order_by(stories.c.id)
     ).all()
-    by_role = _role_themes(conn, [r.id for r in rows])
+    ids = [r.id for r in rows]
+    by_role = _role_themes(conn, ids)
+    mine = {
+        (r.story_id, r.role)
+        for r in conn.execute(
+            select(story_themes.c.story_id, story_themes.c.role).where(
+                story_themes.c.story_id.in_(ids), story_themes.c.by_user.is_(True)
+            )
+        ).all()
+    }
     out = []
     for r in rows:
-        d = {k: getattr(r, k) for k in ("uuid", "draft_key", "origin", "edited", "version")}
-        d.update(
-            {
-                k: getattr(r, k)
-                for k in (*FIELDS, "source", "context", "position", "employer", "dates")
-            }
-        )
+        d = {k: getattr(r, k) for k in ("id", "uuid", "draft_key", "origin", "edited", "version")}
+        d.update({k: getattr(r, k) for k in _STORY_TEXT})
         d["themes"] = json.loads(r.themes or "[]")
         d["themes_by_role"] = {role: list(t) for role, t in by_role.get(r.id, ())}
+        d["themes_by_user"] = sorted(role for sid, role in mine if sid == r.id)
         d["created_at"] = _utc(r.created_at).isoformat()
         d["updated_at"] = _utc(r.updated_at).isoformat()
+        d["versions"] = versions(conn, r.id)
         out.append(d)
     return out
 
 
+def _free_id(conn: Connection, table: Table, wanted: object) -> int | None:
+    """`wanted` when it is a positive id no row of `table` has, else None (a new id is given)."""
+    if not isinstance(wanted, int) or isinstance(wanted, bool) or wanted < 1:
+        return None
+    taken = conn.execute(select(table.c.id).where(table.c.id == wanted)).first()
+    return None if taken is not None else wanted
+
+
+def _bump_sequence(conn: Connection, table: Table) -> None:
+    """PostgreSQL hands out serial ids from a sequence that explicit ids do not advance."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"(SELECT COALESCE(MAX(id), 1) FROM {table.name}))"
+            )
+        )
+
+
+def _load_versions(conn: Connection, story_id: int, rows: object) -> None:
+    if not isinstance(rows, list):
+        raise ValueError("'versions' is not a list")
+    have = set(
+        conn.execute(
+            select(story_versions.c.version).where(story_versions.c.story_id == story_id)
+        ).scalars()
+    )
+    for v in rows:
+        if not isinstance(v, dict):
+            raise ValueError("a version is not an object")
+        number = int(v["version"])
+        if number in have:
+            continue
+        fields = {k: v.get(k, "") for k in FIELDS}
+        fields["themes"] = [str(t) for t in v.get("themes") or []]
+        conn.execute(
+            insert(story_versions).values(
+                story_id=story_id,
+                version=number,
+                fields=json.dumps(fields, ensure_ascii=False),
+                created_at=_utc(datetime.fromisoformat(str(v["at"]))),
+            )
+        )
+        have.add(number)
+
+
 def load_stories(conn: Connection, rows: list[Any]) -> int:
-    """Merge backed-up stories by uuid: new ones are added, newer versions replace older."""
+    """Merge backed-up stories by uuid: new ones are added (with their id when it is free),
+    newer versions replace older; edit history and themes per role come along."""
     uid = user_id(conn)
     changed = 0
+    explicit = False
     for i, d in enumerate(rows):
         try:
-            values = {
-                k: str(d.get(k) or "")
-                for k in (*FIELDS, "source", "context", "position", "employer", "dates")
-            }
+            if not isinstance(d, dict):
+                raise ValueError("not an object")
+            values = {k: str(d.get(k) or "") for k in _STORY_TEXT}
             role_themes = {
                 str(k): [str(t) for t in v] for k, v in (d.get("themes_by_role") or {}).items()
             }
+            by_user = {str(r) for r in d.get("themes_by_user") or []}
             if not values["title"]:
                 raise ValueError("a story needs a title")
             values["themes"] = json.dumps([str(t) for t in d.get("themes") or []])
@@ -567,39 +665,225 @@ def load_stories(conn: Connection, rows: list[Any]) -> int:
             created = _utc(datetime.fromisoformat(str(d["created_at"])))
             updated = _utc(datetime.fromisoformat(str(d["updated_at"])))
             key = str(d["uuid"])
-        except (KeyError, ValueError, TypeError) as exc:
+            row = conn.execute(select(stories).where(stories.c.uuid == key)).first()
+            draft_key = d.get("draft_key")
+            twin = (
+                conn.execute(
+                    select(stories).where(
+                        stories.c.user_id == uid, stories.c.draft_key == str(draft_key)
+                    )
+                ).first()
+                if row is None and draft_key
+                else None
+            )
+            if twin is not None:
+                # the same résumé line drafted on both sides: one story, the user's words win
+                theirs = {k: getattr(twin, k) for k in values}
+                if theirs == values or (twin.edited and not d.get("edited")):
+                    continue
+                if twin.edited:  # edited on both sides, differently: keep both
+                    draft_key = None
+                else:
+                    row = twin
+            if row is None:
+                keep = _free_id(conn, stories, d.get("id"))
+                explicit = explicit or keep is not None
+                sid = conn.execute(
+                    insert(stories)
+                    .returning(stories.c.id)
+                    .values(
+                        **({"id": keep} if keep is not None else {}),
+                        uuid=key,
+                        user_id=uid,
+                        draft_key=str(draft_key) if draft_key else None,
+                        origin=str(d.get("origin") or "user"),
+                        edited=bool(d.get("edited")),
+                        version=version,
+                        created_at=created,
+                        updated_at=updated,
+                        **values,
+                    )
+                ).scalar_one()
+                for role, themes in role_themes.items():
+                    set_role_themes(
+                        conn, int(sid), role, themes, by_user=role in by_user, now=updated
+                    )
+                _load_versions(conn, int(sid), d.get("versions") or [])
+                changed += 1
+            elif version > row.version or row.uuid != key:
+                conn.execute(
+                    update(stories)
+                    .where(stories.c.id == row.id)
+                    .values(
+                        version=version, edited=bool(d.get("edited")), updated_at=updated, **values
+                    )
+                )
+                _load_versions(conn, row.id, d.get("versions") or [])
+                changed += 1
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise LoopcoachError(
                 "backup-invalid", f"backup section 'stories', row {i + 1}: {exc}"
             ) from None
-        row = conn.execute(select(stories).where(stories.c.uuid == key)).first()
-        if row is None:
-            sid = conn.execute(
-                insert(stories)
-                .returning(stories.c.id)
+    if explicit:
+        _bump_sequence(conn, stories)
+    return changed
+
+
+def dump_packs(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(prep_packs).where(prep_packs.c.user_id == user_id(conn)).order_by(prep_packs.c.id)
+    ).all()
+    return [
+        {
+            "id": r.id,
+            "role": r.role,
+            "source": r.source,
+            "format": r.format,
+            "input_base64": base64.b64encode(bytes(r.input)).decode("ascii"),
+            "input_sha256": r.input_sha,
+            "story_keys": json.loads(r.story_keys or "[]"),
+            "pack": json.loads(r.pack),
+            "rebuilt_from": r.rebuilt_from,
+            "created_at": _utc(r.created_at).isoformat(),
+        }
+        for r in rows
+    ]
+
+
+def load_packs(conn: Connection, rows: list[Any]) -> int:
+    """Merge backed-up prep packs: a pack already here (same role, résumé and time) is left
+    alone; others are added, keeping their id when it is free."""
+    uid = user_id(conn)
+    changed = 0
+    explicit = False
+    new_ids: dict[int, int] = {}
+    for i, d in enumerate(rows):
+        try:
+            if not isinstance(d, dict):
+                raise ValueError("not an object")
+            role, source, fmt = str(d["role"]), str(d["source"]), str(d["format"])
+            encoded = str(d["input_base64"])
+            if len(encoded) > MAX_PACK_INPUT * 4 // 3 + 4:
+                raise ValueError("the résumé is over 10 MB")
+            data = base64.b64decode(encoded, validate=True)
+            sha = hashlib.sha256(data).hexdigest()
+            if sha != str(d.get("input_sha256") or sha):
+                raise ValueError("the résumé does not match its checksum")
+            pack = d["pack"]
+            if not isinstance(pack, dict):
+                raise ValueError("'pack' is not an object")
+            keys = [str(k) for k in d.get("story_keys") or []]
+            created = _utc(datetime.fromisoformat(str(d["created_at"])))
+            old_id = d.get("id")
+            same = conn.execute(
+                select(prep_packs.c.id, prep_packs.c.created_at).where(
+                    prep_packs.c.user_id == uid,
+                    prep_packs.c.role == role,
+                    prep_packs.c.input_sha == sha,
+                )
+            ).all()
+            here = next((r.id for r in same if _utc(r.created_at) == created), None)
+            if here is not None:
+                if isinstance(old_id, int):
+                    new_ids[old_id] = here
+                continue
+            keep = _free_id(conn, prep_packs, old_id)
+            explicit = explicit or keep is not None
+            parent = d.get("rebuilt_from")
+            parent = new_ids.get(parent, parent) if isinstance(parent, int) else None
+            pid = conn.execute(
+                insert(prep_packs)
+                .returning(prep_packs.c.id)
                 .values(
-                    uuid=key,
+                    **({"id": keep} if keep is not None else {}),
                     user_id=uid,
-                    draft_key=d.get("draft_key"),
-                    origin=str(d.get("origin") or "user"),
-                    edited=bool(d.get("edited")),
-                    version=version,
+                    role=role[:80],
+                    source=source[:300],
+                    format=fmt[:20],
+                    input=data,
+                    input_sha=sha,
+                    story_keys=json.dumps(keys),
+                    pack="{}",
+                    rebuilt_from=parent,
                     created_at=created,
-                    updated_at=updated,
-                    **values,
                 )
             ).scalar_one()
-            for role, themes in role_themes.items():
-                set_role_themes(conn, int(sid), role, themes, by_user=False, now=updated)
-            changed += 1
-        elif version > row.version:
+            if pid != old_id and "pack_id" in pack:
+                pack = {**pack, "pack_id": int(pid)}
             conn.execute(
-                update(stories)
-                .where(stories.c.id == row.id)
-                .values(version=version, edited=bool(d.get("edited")), updated_at=updated, **values)
+                update(prep_packs)
+                .where(prep_packs.c.id == pid)
+                .values(pack=json.dumps(pack, ensure_ascii=False))
+            )
+            if isinstance(old_id, int):
+                new_ids[old_id] = int(pid)
+            changed += 1
+        except (KeyError, ValueError, TypeError, binascii.Error) as exc:
+            raise LoopcoachError(
+                "backup-invalid", f"backup section 'prep_packs', row {i + 1}: {exc}"
+            ) from None
+    if explicit:
+        _bump_sequence(conn, prep_packs)
+    return changed
+
+
+def dump_imports(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(prep_imports)
+        .where(prep_imports.c.user_id == user_id(conn))
+        .order_by(prep_imports.c.id)
+    ).all()
+    return [
+        {
+            "source": r.source,
+            "format": r.format,
+            "role": r.role,
+            "stories": r.stories,
+            "pitch": r.pitch,
+            "created_at": _utc(r.created_at).isoformat(),
+        }
+        for r in rows
+    ]
+
+
+def load_imports(conn: Connection, rows: list[Any]) -> int:
+    """Merge the record of past imports (what `get_pitch` reads), by source, role and time."""
+    uid = user_id(conn)
+    changed = 0
+    for i, d in enumerate(rows):
+        try:
+            if not isinstance(d, dict):
+                raise ValueError("not an object")
+            created = _utc(datetime.fromisoformat(str(d["created_at"])))
+            source, role = str(d["source"])[:300], str(d["role"])[:80]
+            same = conn.execute(
+                select(prep_imports.c.created_at).where(
+                    prep_imports.c.user_id == uid,
+                    prep_imports.c.source == source,
+                    prep_imports.c.role == role,
+                )
+            ).scalars()
+            if any(_utc(t) == created for t in same):
+                continue
+            record_import(
+                conn,
+                source=source,
+                fmt=str(d["format"])[:20],
+                role=role,
+                count=int(d.get("stories") or 0),
+                pitch=str(d.get("pitch") or ""),
+                now=created,
+                user=uid,
             )
             changed += 1
+        except (KeyError, ValueError, TypeError) as exc:
+            raise LoopcoachError(
+                "backup-invalid", f"backup section 'prep_imports', row {i + 1}: {exc}"
+            ) from None
     return changed
 
 
 def register_backup(register: Callable[..., None]) -> None:
     register("stories", dump=dump_stories, load=load_stories)
+    register("prep_packs", dump=dump_packs, load=load_packs)
+    register("prep_imports", dump=dump_imports, load=load_imports)

@@ -1,0 +1,65 @@
+"""The situations interview questions ask about, found in a question and in a story. Pure.
+
+"A key dependency from another team is delayed" and "When the identity team's SSO work slipped
+by a month" share no word and embed far apart, yet a coach sees the same situation: another
+team's work running late. This is a small lexicon of the situations behavioural and situational
+questions are built on (a delay, a conflict, an incident, an estimate that grew...), each a
+pattern over the words people use for it; a story whose situation matches the question's gets a
+bonus when matching.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SITUATIONS: dict[str, str] = {
+    "delay": r"delay\w*|late\b|slip\w*|slipp\w*|behind schedule|overr[au]n\w*|"
+    r"missed (?:the |a |our )?(?:date|deadline|milestone|launch)|push(?:ed)? back",
+    "dependency": r"dependenc\w*|depend(?:s|ed|ing)? on|blocked|waiting on|another team|"
+    r"other teams?\b|upstream|\w+ team's|their (?:work|part|api|service|connector|component)",
+    "conflict": r"disagree\w*|dispute\w*|conflict\w*|clash\w*|argu(?:e|ed|ing|ment)\w*|"
+    r"tension\w*|at odds|could not agree|couldn't agree|mediat\w*",
+    "incident": r"incident\w*|outage\w*|sev-?\d|production (?:issue|bug|fault|flaw)|"
+    r"data[- ]loss|firmware (?:bug|fault)|critical (?:bug|fault|defect)",
+    "estimate": r"estimat\w*|bigger than|larger than|twice as (?:big|large|long)|"
+    r"underestimat\w*|grew mid-sprint",
+    "migration": r"migrat\w*|cut-?over|re-?platform\w*|move (?:of|to) (?:a |the )?new|"
+    r"moved (?:\w+ ){0,4}(?:to|onto|off)\b",
+    "scope": r"scope|descop\w*|split the release|phased|mvp|cut features?",
+    "bypass": r"bypass\w*|straight to (?:my|the|our|your) (?:engineers|developers|team)|"
+    r"directly to (?:my|the|our|your|one of) \w+|side requests?|around the backlog",
+    "overcommit": r"over-?commit\w*|velocity|carry-?over|spill-?over",
+    "backlog": r"backlog of \d+|inherit\w* (?:a |the |an )?backlog|\d+ (?:open )?(?:tickets|items)",
+    "refactor": r"refactor\w*|tech(?:nical)? debt|rewrite|foundational|platform work",
+    "persuade": r"persuad\w*|convinc\w*|talked \w+ (?:\w+ )?into|won (?:over|support|buy-in)|"
+    r"buy-in|sceptic\w*|skeptic\w*",
+    "failure": r"mistake|went wrong|lessons? learn\w*|my fault|owned the miss",
+    "priorities": r"prioriti[sz]\w*|trade-?offs?|urgent|competing",
+}
+SITUATION_NAMES = {
+    "delay": "a delay",
+    "dependency": "another team's work",
+    "conflict": "a disagreement",
+    "incident": "an incident",
+    "estimate": "an estimate that grew",
+    "migration": "a migration",
+    "scope": "scope",
+    "bypass": "work going around the backlog",
+    "overcommit": "over-commitment",
+    "backlog": "a large backlog",
+    "refactor": "technical work",
+    "persuade": "winning someone over",
+    "failure": "something that went wrong",
+    "priorities": "competing priorities",
+}
+_PATTERNS = {k: re.compile(rf"\b(?:{v})", re.IGNORECASE) for k, v in _SITUATIONS.items()}
+
+
+def situations(text: str) -> frozenset[str]:
+    """The situations a text speaks of (see _SITUATIONS)."""
+    return frozenset(k for k, p in _PATTERNS.items() if p.search(text))
+
+
+def shared_situation(question: frozenset[str], story: frozenset[str]) -> float:
+    """Share of the question's situations the story is about (0 when the question names none)."""
+    return len(question & story) / len(question) if question else 0.0
