@@ -110,6 +110,7 @@ def test_every_expectation_said_in_its_own_words_is_covered(library: Library) ->
             assert left == [], (case.id, left)
 
 
+@pytest.mark.slow  # 90 plans embedded by the model: about 40 s
 def test_removing_the_lines_for_an_expectation_reports_it(
     library: Library, remembering: Remembering
 ) -> None:
