@@ -169,7 +169,7 @@ class AccountsService:
         engine: Callable[[], Engine],
         *,
         clock: Callable[[], datetime],
-        hasher: Callable[[], PasswordHasher] = default_hasher,
+        hasher: Callable[[], PasswordHasher] | None = None,
     ) -> None:
         self._engine = engine
         self._clock = clock
@@ -177,7 +177,7 @@ class AccountsService:
 
     @cached_property
     def _hasher(self) -> PasswordHasher:
-        return self._make_hasher()
+        return (self._make_hasher or default_hasher)()
 
     @cached_property
     def _dummy_hash(self) -> str:
