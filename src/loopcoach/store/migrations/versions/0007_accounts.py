@@ -29,23 +29,25 @@ def _user(ondelete: str = "CASCADE", nullable: bool = False) -> sa.Column:
     )
 
 
+def _user_columns() -> list[sa.Column]:
+    return [
+        sa.Column("email", sa.String(254), nullable=True),
+        sa.Column("display_name", sa.String(200), nullable=False, server_default=""),
+        sa.Column("role", sa.String(16), nullable=True),
+        sa.Column("password_hash", sa.String(255), nullable=True),
+        sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
+        _when("locked_until", nullable=True),
+    ]
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("email", sa.String(254), nullable=True))
-        batch.add_column(
-            sa.Column("display_name", sa.String(200), nullable=False, server_default="")
-        )
-        batch.add_column(sa.Column("role", sa.String(16), nullable=True))
-        batch.add_column(sa.Column("password_hash", sa.String(255), nullable=True))
-        batch.add_column(
-            sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false())
-        )
-        batch.add_column(sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"))
-        batch.add_column(_when("locked_until", nullable=True))
-        batch.create_index("uq_users_email", ["email"], unique=True)
-        batch.create_check_constraint(
-            "ck_users_role", "role IS NULL OR role IN ('learner', 'coach', 'admin')"
-        )
+    # Plain ALTER TABLE ... ADD COLUMN, never a batch copy of `users`: on SQLite a batch
+    # recreates the table, and dropping the old one with foreign keys on would cascade-delete
+    # every row the users own. Roles are checked by the application (app/accounts.py ROLES).
+    for column in _user_columns():
+        op.add_column("users", column)
+    op.create_index("uq_users_email", "users", ["email"], unique=True)
     op.create_table(
         "cohorts",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -110,16 +112,7 @@ def downgrade() -> None:
     op.drop_index("ix_cohort_members_user", table_name="cohort_members")
     op.drop_table("cohort_members")
     op.drop_table("cohorts")
-    with op.batch_alter_table("users") as batch:
-        batch.drop_constraint("ck_users_role", type_="check")
-        batch.drop_index("uq_users_email")
-        for name in (
-            "locked_until",
-            "failed_logins",
-            "disabled",
-            "password_hash",
-            "role",
-            "display_name",
-            "email",
-        ):
-            batch.drop_column(name)
+    op.drop_index("uq_users_email", table_name="users")
+    for column in reversed(_user_columns()):
+        # SQLite (3.35+) drops a column in place; a batch copy would cascade-delete (above)
+        op.execute(sa.text(f"ALTER TABLE users DROP COLUMN {column.name}"))
