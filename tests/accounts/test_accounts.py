@@ -379,3 +379,13 @@ def test_accounts_cohort_rules(accounts: AccountsService) -> None:
     assert err.value.code == "cohort-exists"
     accounts.invite("a@example.org", "Spring")
     assert accounts.cohorts_of(accounts.user("a@example.org")) == [("Spring", "learner")]
+
+
+def test_accounts_longest_password_works_and_longer_never_matches(
+    accounts: AccountsService,
+) -> None:
+    longest = "p" * 1024
+    accounts.create_user("ann@example.org", longest)
+    assert accounts.authenticate("ann@example.org", longest)
+    with pytest.raises(LoginFailed):
+        accounts.authenticate("ann@example.org", longest + "extra")

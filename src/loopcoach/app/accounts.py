@@ -246,16 +246,18 @@ class AccountsService:
     def authenticate(self, email: str, password: str) -> SignedIn:
         """Check the password and open a session; LoginFailed (one message) otherwise."""
         at = self._clock()
+        dummy = self._dummy_hash  # made before any lookup, so no first failure costs more
         try:
             key = normalize_email(email)
         except LoopcoachError:
             key = ""
-        if len(password) > MAX_PASSWORD:
-            password = password[:MAX_PASSWORD]  # hashed at the usual cost, then refused below
+        too_long = len(password) > MAX_PASSWORD
+        if too_long:  # hashed at the usual cost (not the input's), and never accepted
+            password = password[:MAX_PASSWORD]
         with self._engine().begin() as conn:
             row = A.user_by_email(conn, key) if key else None
             stored = row.password_hash if row is not None and row.password_hash else ""
-            good = self._verify(stored or self._dummy_hash, password)
+            good = self._verify(stored or dummy, password) and not too_long
             if row is None:
                 self._audit(conn, None, "login-failed", key or shown(email), actor=key or "?")
                 raise_after = True
@@ -357,24 +359,26 @@ class AccountsService:
         check_password(new_password)
         hashed = token_hash(token.strip())
         at = self._clock()
+        # hashed before the transaction (it takes a while); only for a well-formed token
+        new_hash = self._hasher.hash(new_password) if hashed is not None else ""
+        row: A.UserRow | None = None
         with self._engine().begin() as conn:
             uid = A.use_reset(conn, hashed, at) if hashed is not None else None
-            if uid is None:
+            if uid is not None:  # spent and applied in one transaction, or neither
+                A.set_password_hash(conn, uid, new_hash)
+                A.clear_failures(conn, uid)
+                A.delete_user_sessions(conn, uid)
+                row = A.user_by_id(conn, uid)
+                who = row.email if row is not None else "?"
+                self._audit(conn, uid, "reset-used", who, actor=who)
+            else:
                 self._audit(conn, None, "reset-refused", "", actor="?")
-        if uid is None:
+        if row is None:
             raise LoopcoachError(
                 "bad-reset-token",
                 "this reset token is unknown, already used or expired: ask an admin for a new "
                 "one (`loopcoach admin reset-password EMAIL`)",
             )
-        new_hash = self._hasher.hash(new_password)
-        with self._engine().begin() as conn:
-            A.set_password_hash(conn, uid, new_hash)
-            A.clear_failures(conn, uid)
-            A.delete_user_sessions(conn, uid)
-            row = A.user_by_id(conn, uid)
-            assert row is not None
-            self._audit(conn, uid, "reset-used", row.email, actor=row.email)
         return _account(row)
 
     # --- cohorts and who reads what ----------------------------------------------------------
