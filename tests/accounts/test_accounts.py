@@ -389,3 +389,24 @@ def test_accounts_longest_password_works_and_longer_never_matches(
     assert accounts.authenticate("ann@example.org", longest)
     with pytest.raises(LoginFailed):
         accounts.authenticate("ann@example.org", longest + "extra")
+
+
+def test_accounts_reset_token_used_twice_at_once_works_once(accounts: AccountsService) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    accounts.create_user("ann@example.org", PASSWORD)
+    reset = accounts.issue_reset("ann@example.org")
+    passwords = [f"racing passphrase {i}" for i in range(4)]
+
+    def use(password: str) -> str | None:
+        try:
+            accounts.complete_reset(reset.token, password)
+        except LoopcoachError as exc:
+            assert exc.code == "bad-reset-token"
+            return None
+        return password
+
+    with ThreadPoolExecutor(4) as pool:
+        won = [p for p in pool.map(use, passwords) if p is not None]
+    assert len(won) == 1
+    accounts.authenticate("ann@example.org", won[0])
