@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the modules load on first use, so `loopcoach --help` starts
     from sqlalchemy import Engine
 
     from loopcoach.analysis.engine import Analyzer
+    from loopcoach.app.accounts import AccountsService
     from loopcoach.app.analysis import AnalysisService
     from loopcoach.app.attempts import Attempts
     from loopcoach.app.exercises import ExercisesService
@@ -163,6 +164,14 @@ class Coach:
         return ExportService(
             lambda: self.library, lambda: self.engine, self.practice, clock=self.clock
         )
+
+    @cached_property
+    def accounts(self) -> AccountsService:
+        """Users, sign-in, sessions, resets, cohorts, audit log: hosted mode's groundwork (local
+        mode never signs in; the CLI's `loopcoach admin` commands use it)."""
+        from loopcoach.app.accounts import AccountsService
+
+        return AccountsService(lambda: self.engine, clock=self.clock)
 
     @cached_property
     def uploads(self) -> Uploads:

@@ -72,8 +72,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "mock",
         "Practise a mock interview: `loopcoach mock --role tpm [--stage ID | --loop]`.",
     ),
+    "admin": (
+        "admin",
+        "Manage accounts for hosted mode: users, cohorts, password resets, the audit log.",
+    ),
 }
-SUB_APPS = frozenset({"packs", "exercise", "mock"})  # modules with their own `app` Typer
+SUB_APPS = frozenset({"packs", "exercise", "mock", "admin"})  # modules with their own `app` Typer
 _loaded: dict[str, click.Command] = {}
 
 
