@@ -3,8 +3,11 @@
 Everything comes from TRAINING data only: our graded fixture answers (tests/fixtures/answers) and
 the training sentences (training/data). The challenge set is never read here.
 
-- flaw_threshold: the lowest sentence flaw probability at which at most 5% of the clean, strong
-  or good fixture answers of the held-out half (not used to train the stance model) get a flag.
+- flaw_threshold: the lowest sentence flaw probability at which at most 5% of clean answers get
+  a flag: the strong or good fixture answers of the held-out half (not used to train the stance
+  model or the flaw tail) and the training answers scored out of fold. With MiniLM the flaw
+  probability is the flaw tail's (training/oof-ft.json from train_flaw.py --folds); without
+  the model, the lexical probe's (training/oof-lexical.json from train_stance.py).
 - relevance: a two-feature logistic model (similarity of the answer to the prompt, and its margin
   over the nearest other question) fitted on fixture answers under their own question (on topic)
   and under every other question of the same role (off topic; the on-topic case is weighted up
@@ -36,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import calibration as C  # noqa: E402
 
+from loopcoach.analysis import flaw_tail, stance  # noqa: E402
 from loopcoach.analysis import judgement as J  # noqa: E402
 from loopcoach.analysis import relevance as R  # noqa: E402
 from loopcoach.analysis.context import AnswerContext  # noqa: E402
@@ -79,20 +83,28 @@ def fit(embedder: str, verbose: bool = True) -> J.Judgement:
         i for i in items if C.held_out(i) and i.grades["red_flags"] >= 4 and i.overall >= 3
     ]
     answer_vectors = {}
+    readings = {}
     for item in items:
         sents = sentences(item.text)
-        answer_vectors[item.id] = (sents, analyzer.embedder.embed_answer(sents))
+        vecs, readings[item.id] = analyzer._read_answer(sents)
+        answer_vectors[item.id] = (sents, vecs)
     # --- flaw thresholds ------------------------------------------------------------------
     # Whole clean answers, each sentence scored by a model that never saw its author: the
-    # training answers (out-of-fold probabilities from train_stance.py) and the held-out half of
-    # the fixture answers (never used in training), with the words that look like a flaw.
-    oof = json.loads((ROOT / "training" / f"oof-{analyzer.embedder_kind}.json").read_text())
+    # training answers (out-of-fold probabilities: from train_flaw.py --folds when MiniLM's
+    # flaw tail reads the answers, else from train_stance.py) and the held-out half of the
+    # fixture answers (never used in training), with the words that look like a flaw.
+    tail_on = analyzer.embedder_kind == "minilm" and analyzer.use_flaw_tail and flaw_tail.load()
+    oof_name = "ft" if tail_on else analyzer.embedder_kind
+    oof = json.loads((ROOT / "training" / f"oof-{oof_name}.json").read_text())
     clean_answers: list[tuple[list[float], set[int]]] = []
     for item in clean_held:
         sents, vecs = answer_vectors[item.id]
-        _, p = model.read(sents, vecs)
+        read = stance.read(model, sents, vecs, tail=readings[item.id])
         clean_answers.append(
-            (p.tolist(), _cue_sentences(analyzer, item.question, item.role, item.text, sents, vecs))
+            (
+                [st.flaw_p for st in read],
+                _cue_sentences(analyzer, item.question, item.role, item.text, sents, vecs),
+            )
         )
     for path in sorted((ROOT / "training" / "data").glob("answers-*.json")):
         for q in json.loads(path.read_text(encoding="utf-8")):

@@ -17,7 +17,8 @@ from loopcoach.analysis import judgement as J
 from loopcoach.analysis import relevance, stance
 from loopcoach.analysis import text as T
 from loopcoach.analysis.context import AnswerContext, Rubric
-from loopcoach.analysis.embeddings import Embedder, EmbeddingCache
+from loopcoach.analysis.embeddings import Embedder, EmbeddingCache, MiniLMEmbedder
+from loopcoach.analysis.flaw_tail import TailReading
 from loopcoach.analysis.scorers import (
     coverage,
     delivery,
@@ -124,12 +125,23 @@ class Analyzer:
         self.cache = cache
         self.judgement = judgement or J.load(self.embedder_kind)
         self.stance_model = stance.load_model(self.embedder_kind)
+        # With MiniLM, the fine-tuned flaw tail (flaw_tail.py) reads each answer's sentences in
+        # the same pass as their vectors, and stance.read prefers its reading to the probe's.
+        self.use_flaw_tail = True
         self._vectors: dict[str, np.ndarray] = {}
         self._prompt_index: tuple[list[tuple[str | None, Question]], np.ndarray] | None = None
 
     @property
     def embedder_kind(self) -> str:
         return "lexical" if self.embedder.degraded else "minilm"
+
+    def _read_answer(self, sents: list[str]) -> tuple[np.ndarray, TailReading | None]:
+        """The answer's sentence vectors and, with MiniLM, the flaw tail's reading (one pass)."""
+        if not sents:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32), None
+        if self.use_flaw_tail and isinstance(self.embedder, MiniLMEmbedder):
+            return self.embedder.read_answer(sents)
+        return self.embedder.embed_answer(sents), None
 
     # --- embeddings of rubric text, memoised -------------------------------------------------
     def _embed_texts(self, texts: Sequence[str]) -> np.ndarray:
@@ -273,11 +285,7 @@ class Analyzer:
         matched: dict[str, object] | None = None,
     ) -> Analysis:
         sents = T.sentences(answer)
-        vectors = (
-            self.embedder.embed_answer(sents)
-            if sents
-            else np.zeros((0, self.embedder.dim), dtype=np.float32)
-        )
+        vectors, tail = self._read_answer(sents)
         q = rubric.question
         jm = self.judgement
         ctx = AnswerContext.build(rubric, answer, vectors, sents, timing)
@@ -286,7 +294,7 @@ class Analyzer:
             [_point_text(tp.label, tp.description) for tp in q.talking_points]
         )
         ctx.flag_vectors = self._embed_texts([f.description for _, f in ctx.flags])
-        ctx.stances = stance.read(self.stance_model, sents, vectors, jm.flaw_threshold)
+        ctx.stances = stance.read(self.stance_model, sents, vectors, jm.flaw_threshold, tail)
         prompt_vec, others, other_prompts = self._question_vectors(rubric)
         ctx.relevance = relevance.judge(jm.relevance, vectors, prompt_vec, others, other_prompts)
         ctx.total_words = ctx.word_count

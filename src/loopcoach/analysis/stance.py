@@ -27,6 +27,8 @@ from typing import Literal, get_args
 import numpy as np
 import numpy.typing as npt
 
+from loopcoach.analysis.flaw_tail import TailReading
+
 Stance = Literal[
     "own_action",
     "team_action",
@@ -284,16 +286,35 @@ class SentenceStance:
 FLAW_THRESHOLD = 0.5
 
 
+# Which of the flaw tail's readings (flaw_tail.py) replace the probe's when the tail ran: its
+# flaw probability, and its stance distribution (see training/experiments/finetune-RESULTS.md
+# for the held-out figures behind these choices).
+TAIL_FLAW = True
+TAIL_STANCE = True
+
+
 def read(
     model: StanceModel,
     sentences: Sequence[str],
     vectors: F32,
     flaw_threshold: float = FLAW_THRESHOLD,
+    tail: TailReading | None = None,
 ) -> list[SentenceStance]:
     """One :class:`SentenceStance` per sentence: the likeliest stance, and the flaw it carries
-    when the flaw head is at least ``flaw_threshold`` sure (its kind is the likeliest flaw
-    stance)."""
-    probs, flaw_p = model.read(sentences, vectors)
+    when the flaw probability is at least ``flaw_threshold`` (its kind is the likeliest flaw
+    stance). With ``tail`` (the fine-tuned flaw tail's reading of the same sentences), the
+    tail's flaw probability and stance distribution are used (``TAIL_FLAW``, ``TAIL_STANCE``)."""
+    if tail is not None:
+        if len(tail.flaw_p) != len(sentences) or tuple(model.classes) != STANCES:
+            raise ValueError("the flaw tail's reading does not match the sentences")
+        if TAIL_FLAW and TAIL_STANCE:
+            probs, flaw_p = tail.stance, tail.flaw_p
+        else:
+            probs, flaw_p = model.read(sentences, vectors)
+            flaw_p = tail.flaw_p if TAIL_FLAW else flaw_p
+            probs = tail.stance if TAIL_STANCE else probs
+    else:
+        probs, flaw_p = model.read(sentences, vectors)
     flaw_idx = [k for k, c in enumerate(model.classes) if c in FLAWS]
     out: list[SentenceStance] = []
     for row, fp in zip(probs, flaw_p, strict=True):
