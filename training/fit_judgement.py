@@ -39,11 +39,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import calibration as C  # noqa: E402
 
-from loopcoach.analysis import flaw_tail, stance  # noqa: E402
 from loopcoach.analysis import judgement as J  # noqa: E402
 from loopcoach.analysis import relevance as R  # noqa: E402
+from loopcoach.analysis import stance  # noqa: E402
 from loopcoach.analysis.context import AnswerContext  # noqa: E402
-from loopcoach.analysis.embeddings import load_embedder  # noqa: E402
+from loopcoach.analysis.embeddings import MiniLMEmbedder, load_embedder  # noqa: E402
 from loopcoach.analysis.engine import Analyzer  # noqa: E402
 from loopcoach.analysis.scorers import red_flags  # noqa: E402
 from loopcoach.analysis.stance import FLAWS  # noqa: E402
@@ -52,6 +52,8 @@ from loopcoach.content.library import load_library  # noqa: E402
 
 MODELS = ROOT / "src" / "loopcoach" / "analysis" / "models"
 MAX_FALSE_FLAGS = 0.05
+# MiniLM with the probe alone (the default), MiniLM with the flaw tail on, and the lexical fallback.
+KINDS = ("minilm", "minilm-tail", "lexical")
 MAX_FALSE_OFF_TOPIC = 0.02
 MAX_TANGENTS = 0.02
 
@@ -77,7 +79,13 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, steps: int = 3000) -> tuple[float
 
 def fit(embedder: str, verbose: bool = True) -> J.Judgement:
     items = C.load()
-    analyzer = Analyzer(load_library(), load_embedder(embedder))
+    if embedder == "minilm-tail":
+        analyzer = Analyzer(load_library(), MiniLMEmbedder(tail=True))
+        assert analyzer.use_flaw_tail, "the flaw tail is not shipped"
+    elif embedder == "minilm":
+        analyzer = Analyzer(load_library(), MiniLMEmbedder(tail=False))
+    else:
+        analyzer = Analyzer(load_library(), load_embedder(embedder))
     model = analyzer.stance_model
     clean_held = [
         i for i in items if C.held_out(i) and i.grades["red_flags"] >= 4 and i.overall >= 3
@@ -93,9 +101,14 @@ def fit(embedder: str, verbose: bool = True) -> J.Judgement:
     # training answers (out-of-fold probabilities: from train_flaw.py --folds when MiniLM's
     # flaw tail reads the answers, else from train_stance.py) and the held-out half of the
     # fixture answers (never used in training), with the words that look like a flaw.
-    tail_on = analyzer.embedder_kind == "minilm" and analyzer.use_flaw_tail and flaw_tail.load()
-    oof_name = "ft" if tail_on else analyzer.embedder_kind
-    oof = json.loads((ROOT / "training" / f"oof-{oof_name}.json").read_text())
+    tail_on = analyzer.use_flaw_tail
+    oof = json.loads((ROOT / "training" / f"oof-{analyzer.embedder_kind}.json").read_text())
+    if tail_on:  # the tail's out-of-fold probability, combined with the probe's as the engine does
+        ft = json.loads((ROOT / "training" / "oof-ft.json").read_text())
+        oof = {
+            t: float(stance.combine_flaw(np.float32(oof.get(t, p)), np.float32(p)))
+            for t, p in ft.items()
+        }
     clean_answers: list[tuple[list[float], set[int]]] = []
     for item in clean_held:
         sents, vecs = answer_vectors[item.id]
@@ -260,10 +273,10 @@ def _training_flaws() -> list[dict[str, str]]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true")
-    ap.add_argument("--only", choices=("minilm", "lexical"))
+    ap.add_argument("--only", choices=KINDS)
     args = ap.parse_args()
     stale = []
-    for kind in ("minilm", "lexical"):
+    for kind in KINDS:
         if args.only and kind != args.only:
             continue
         print(f"== {kind}")

@@ -481,6 +481,8 @@ def main() -> int:
     if stale:
         print(f"out of date: {', '.join(stale)}; run training/train_flaw.py", file=sys.stderr)
         return 1
+    if args.check:
+        print(f"{OUT.name} and {REFERENCE.name} are up to date (byte for byte)")
     return 0
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from loopcoach.analysis import flaw_tail, minilm, stance
+from loopcoach.analysis import flaw_tail, judgement, minilm, stance
 from loopcoach.analysis.embeddings import MiniLMEmbedder
 from loopcoach.analysis.engine import Analyzer
 from loopcoach.analysis.lexical import LexicalEmbedder
@@ -52,7 +52,7 @@ def test_the_shipped_tail_is_small_and_complete() -> None:
 
 def test_the_exact_path_reproduces_the_training_scripts_outputs(reference: dict) -> None:  # type: ignore[type-arg]
     _require_model()
-    model = MiniLMEmbedder(fast=False)
+    model = MiniLMEmbedder(fast=False, tail=True)
     vectors, reading = model.read_answer(reference["sentences"])
     assert reading is not None
     assert np.abs(reading.flaw_p - np.array(reference["flaw_p"])).max() < 1e-4
@@ -63,7 +63,7 @@ def test_the_exact_path_reproduces_the_training_scripts_outputs(reference: dict)
 
 def test_the_int8_path_stays_close_to_them(reference: dict) -> None:  # type: ignore[type-arg]
     _require_model()
-    model = MiniLMEmbedder()
+    model = MiniLMEmbedder(tail=True)
     vectors, reading = model.read_answer(reference["sentences"])
     assert model.answer_precision == "int8", model.fast_reason
     assert reading is not None
@@ -79,7 +79,7 @@ def test_the_int8_path_stays_close_to_them(reference: dict) -> None:  # type: ig
 
 def test_reading_an_empty_answer() -> None:
     _require_model()
-    vectors, reading = MiniLMEmbedder().read_answer([])
+    vectors, reading = MiniLMEmbedder(tail=True).read_answer([])
     assert vectors.shape == (0, 384)
     assert reading is not None and reading.flaw_p.shape == (0,)
 
@@ -93,10 +93,29 @@ def test_stance_read_takes_the_tails_reading() -> None:
     probs[1, stance.STANCES.index("own_action")] = 1.0
     tail = flaw_tail.TailReading(np.array([0.97, 0.02], dtype=np.float32), probs)
     read = stance.read(model, sents, vectors, 0.5, tail)
-    assert [r.flaw for r in read] == ["integrity", None]
-    assert [r.stance for r in read] == ["integrity", "own_action"]
+    _, probe = model.read(sents, vectors)
+    want = stance.combine_flaw(probe, tail.flaw_p)
+    assert np.allclose([r.flaw_p for r in read], want)
+    assert stance.TAIL_FLAW == "tail" or np.allclose(want, (probe + tail.flaw_p) / 2)
+    assert [r.stance for r in read] == ["integrity", "own_action"]  # the tail's stances
+    assert read[1].flaw is None
     with pytest.raises(ValueError, match="does not match"):
         stance.read(model, sents[:1], vectors[:1], 0.5, tail)
+
+
+def test_the_tail_is_off_unless_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    _require_model()
+    monkeypatch.delenv(flaw_tail.ENV_VAR, raising=False)
+    assert not MiniLMEmbedder().reads_flaws
+    assert MiniLMEmbedder().read_answer(["I met the lead."])[1] is None
+    monkeypatch.setenv(flaw_tail.ENV_VAR, "1")
+    model = MiniLMEmbedder()
+    assert model.reads_flaws
+    from loopcoach.content.library import load_library
+
+    analyzer = Analyzer(load_library(), model)
+    assert analyzer.use_flaw_tail
+    assert analyzer.judgement == judgement.load("minilm-tail")
 
 
 def test_the_lexical_path_keeps_its_probe(analyzer: Analyzer) -> None:

@@ -123,11 +123,14 @@ class Analyzer:
         self.library = library
         self.embedder = embedder
         self.cache = cache
-        self.judgement = judgement or J.load(self.embedder_kind)
+        # With MiniLM and the flaw tail on (flaw_tail.py), the tail reads each answer's sentences
+        # in the same pass as their vectors and stance.read combines its reading with the probe's;
+        # its judgement constants are fitted for that reading.
+        self.use_flaw_tail = isinstance(embedder, MiniLMEmbedder) and embedder.reads_flaws
+        self.judgement = judgement or J.load(
+            "minilm-tail" if self.use_flaw_tail else self.embedder_kind
+        )
         self.stance_model = stance.load_model(self.embedder_kind)
-        # With MiniLM, the fine-tuned flaw tail (flaw_tail.py) reads each answer's sentences in
-        # the same pass as their vectors, and stance.read prefers its reading to the probe's.
-        self.use_flaw_tail = True
         self._vectors: dict[str, np.ndarray] = {}
         self._prompt_index: tuple[list[tuple[str | None, Question]], np.ndarray] | None = None
 

@@ -12,6 +12,7 @@ for byte.
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +24,8 @@ import numpy.typing as npt
 F32 = npt.NDArray[np.float32]
 
 FILE = "flaw-tail.npz"
+# Off by default for now: LOOPCOACH_FLAW_TAIL=1 turns it on (see docs/analysis.md).
+ENV_VAR = "LOOPCOACH_FLAW_TAIL"
 LAYERS = (4, 5)  # zero-based: layers 5 and 6
 RANK = 16
 SCALE = 2.0  # LoRA alpha / rank
@@ -84,6 +87,12 @@ def from_bytes(data: bytes) -> FlawTail:
     with np.load(io.BytesIO(data), allow_pickle=False) as npz:
         arrays = {k: np.asarray(npz[k], dtype=np.float32) for k in npz.files}
     return FlawTail(arrays)
+
+
+def enabled() -> bool:
+    """Whether answers are read through the flaw tail: ``LOOPCOACH_FLAW_TAIL=1`` (read at each
+    call; the embedder decides when it is built)."""
+    return os.environ.get(ENV_VAR, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 @lru_cache(maxsize=1)

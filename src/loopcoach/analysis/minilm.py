@@ -260,12 +260,13 @@ class MiniLMEmbedder:
         *,
         max_length: int | None = None,
         fast: bool = True,
-        tail: bool = True,
+        tail: bool | None = None,
     ) -> None:
         directory = model_dir if model_dir is not None else locate_model_dir()
         self._directory = directory
-        # The flaw tail (flaw_tail.py) rides on answer passes when it ships and ``tail`` is on.
-        self._use_tail = tail
+        # The flaw tail (flaw_tail.py) rides on answer passes when it ships and ``tail`` is on
+        # (None: as LOOPCOACH_FLAW_TAIL says).
+        self._use_tail = flaw_tail.enabled() if tail is None else tail
         self._tail: tuple[FlawTail, list[_Layer]] | None = None
         self._tail_loaded = False
         # Answers go through the int8 graph (see minilm_int8) unless ``fast`` is off or it is
@@ -398,6 +399,11 @@ class MiniLMEmbedder:
             if tail_pooled is not None:
                 pooled[rows] = tail_pooled
         return out, None if tail is None else tail[0].read(pooled)
+
+    @property
+    def reads_flaws(self) -> bool:
+        """True when answer passes also run the flaw tail."""
+        return self._flaw_tail() is not None
 
     def _flaw_tail(self) -> tuple[FlawTail, list[_Layer]] | None:
         """The shipped flaw tail and its merged layers, built on first use (None if absent)."""
