@@ -18,7 +18,15 @@ ifeq ($(filter true TRUE True 1,$(CI)),)
 TEST_SELECT := -m "not slow and not browser"
 endif
 
-.PHONY: run test test-all screenshots lint bench install install-test lock clean
+.PHONY: run test test-all screenshots lint bench install install-test lock clean train-env
+
+# Training the flaw tail (training/train_flaw.py) needs torch (CPU); CI and the app never do.
+# .venv-train holds the app's locked packages plus requirements-train.lock: torch from a local
+# wheel folder if there is one, else PyTorch's CPU index.
+TRAIN_VENV := .venv-train
+TRAIN_LOCK := requirements-train.lock
+WHEELS ?= /opt/wheels
+TORCH_INDEX := https://download.pytorch.org/whl/cpu
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,5 +93,15 @@ lint: install-test
 bench: install-test
 	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
+train-env: $(TRAIN_VENV)/.installed
+
+$(TRAIN_VENV)/.installed: $(LOCK) $(TRAIN_LOCK) pyproject.toml
+	$(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/pip install --quiet --upgrade pip
+	$(TRAIN_VENV)/bin/pip install --quiet --no-deps --find-links $(WHEELS) \
+	  --extra-index-url $(TORCH_INDEX) -r $(LOCK) -r $(TRAIN_LOCK)
+	$(TRAIN_VENV)/bin/pip install --quiet --no-deps -e .
+	touch $@
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info
+	rm -rf $(VENV) $(TRAIN_VENV) build dist src/*.egg-info

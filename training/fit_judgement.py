@@ -3,8 +3,11 @@
 Everything comes from TRAINING data only: our graded fixture answers (tests/fixtures/answers) and
 the training sentences (training/data). The challenge set is never read here.
 
-- flaw_threshold: the lowest sentence flaw probability at which at most 5% of the clean, strong
-  or good fixture answers of the held-out half (not used to train the stance model) get a flag.
+- flaw_threshold: the lowest sentence flaw probability at which at most 5% of clean answers get
+  a flag: the strong or good fixture answers of the held-out half (not used to train the stance
+  model or the flaw tail) and the training answers scored out of fold. With MiniLM the flaw
+  probability is the flaw tail's (training/oof-ft.json from train_flaw.py --folds); without
+  the model, the lexical probe's (training/oof-lexical.json from train_stance.py).
 - relevance: a two-feature logistic model (similarity of the answer to the prompt, and its margin
   over the nearest other question) fitted on fixture answers under their own question (on topic)
   and under every other question of the same role (off topic; the on-topic case is weighted up
@@ -38,8 +41,9 @@ import calibration as C  # noqa: E402
 
 from loopcoach.analysis import judgement as J  # noqa: E402
 from loopcoach.analysis import relevance as R  # noqa: E402
+from loopcoach.analysis import stance  # noqa: E402
 from loopcoach.analysis.context import AnswerContext  # noqa: E402
-from loopcoach.analysis.embeddings import load_embedder  # noqa: E402
+from loopcoach.analysis.embeddings import MiniLMEmbedder, load_embedder  # noqa: E402
 from loopcoach.analysis.engine import Analyzer  # noqa: E402
 from loopcoach.analysis.scorers import red_flags  # noqa: E402
 from loopcoach.analysis.stance import FLAWS  # noqa: E402
@@ -48,6 +52,8 @@ from loopcoach.content.library import load_library  # noqa: E402
 
 MODELS = ROOT / "src" / "loopcoach" / "analysis" / "models"
 MAX_FALSE_FLAGS = 0.05
+# MiniLM with the probe alone (the default), MiniLM with the flaw tail on, and the lexical fallback.
+KINDS = ("minilm", "minilm-tail", "lexical")
 MAX_FALSE_OFF_TOPIC = 0.02
 MAX_TANGENTS = 0.02
 
@@ -73,26 +79,45 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, steps: int = 3000) -> tuple[float
 
 def fit(embedder: str, verbose: bool = True) -> J.Judgement:
     items = C.load()
-    analyzer = Analyzer(load_library(), load_embedder(embedder))
+    if embedder == "minilm-tail":
+        analyzer = Analyzer(load_library(), MiniLMEmbedder(tail=True))
+        assert analyzer.use_flaw_tail, "the flaw tail is not shipped"
+    elif embedder == "minilm":
+        analyzer = Analyzer(load_library(), MiniLMEmbedder(tail=False))
+    else:
+        analyzer = Analyzer(load_library(), load_embedder(embedder))
     model = analyzer.stance_model
     clean_held = [
         i for i in items if C.held_out(i) and i.grades["red_flags"] >= 4 and i.overall >= 3
     ]
     answer_vectors = {}
+    readings = {}
     for item in items:
         sents = sentences(item.text)
-        answer_vectors[item.id] = (sents, analyzer.embedder.embed_answer(sents))
+        vecs, readings[item.id] = analyzer._read_answer(sents)
+        answer_vectors[item.id] = (sents, vecs)
     # --- flaw thresholds ------------------------------------------------------------------
     # Whole clean answers, each sentence scored by a model that never saw its author: the
-    # training answers (out-of-fold probabilities from train_stance.py) and the held-out half of
-    # the fixture answers (never used in training), with the words that look like a flaw.
+    # training answers (out-of-fold probabilities: from train_flaw.py --folds when MiniLM's
+    # flaw tail reads the answers, else from train_stance.py) and the held-out half of the
+    # fixture answers (never used in training), with the words that look like a flaw.
+    tail_on = analyzer.use_flaw_tail
     oof = json.loads((ROOT / "training" / f"oof-{analyzer.embedder_kind}.json").read_text())
+    if tail_on:  # the tail's out-of-fold probability, combined with the probe's as the engine does
+        ft = json.loads((ROOT / "training" / "oof-ft.json").read_text())
+        oof = {
+            t: float(stance.combine_flaw(np.float32(oof.get(t, p)), np.float32(p)))
+            for t, p in ft.items()
+        }
     clean_answers: list[tuple[list[float], set[int]]] = []
     for item in clean_held:
         sents, vecs = answer_vectors[item.id]
-        _, p = model.read(sents, vecs)
+        read = stance.read(model, sents, vecs, tail=readings[item.id])
         clean_answers.append(
-            (p.tolist(), _cue_sentences(analyzer, item.question, item.role, item.text, sents, vecs))
+            (
+                [st.flaw_p for st in read],
+                _cue_sentences(analyzer, item.question, item.role, item.text, sents, vecs),
+            )
         )
     for path in sorted((ROOT / "training" / "data").glob("answers-*.json")):
         for q in json.loads(path.read_text(encoding="utf-8")):
@@ -248,10 +273,10 @@ def _training_flaws() -> list[dict[str, str]]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true")
-    ap.add_argument("--only", choices=("minilm", "lexical"))
+    ap.add_argument("--only", choices=KINDS)
     args = ap.parse_args()
     stale = []
-    for kind in ("minilm", "lexical"):
+    for kind in KINDS:
         if args.only and kind != args.only:
             continue
         print(f"== {kind}")

@@ -5,6 +5,8 @@ Training data (training/data/; the challenge set in benchmarks/challenge/ is nev
   file per author, in groups that share a situation and differ in stance;
 - answers-*.json: whole strong answers to pack questions with, for each, flawed sentences that
   could have been said in it and clean sentences that only look flawed (BRIEF-ANSWERS.md);
+- pairs-*.jsonl: minimal pairs, a clean sentence with flawed variants and clean look-alikes
+  (format in pairs_rows);
 - the clean sentences of our graded strong and good fixture answers (training half only).
 Sentences of whole answers carry no stance label: they get the clean stance a first model reads
 (never a flaw), and count as clean for the flaw head.
@@ -108,6 +110,8 @@ def load_rows() -> list[dict[str, object]]:
                             "answer": "",
                         }
                     )
+    for path in sorted(DATA.glob("pairs-*.jsonl")):
+        rows.extend(pairs_rows(path))
     for k, item in enumerate(C.load()):
         if C.held_out(item) or item.grades["red_flags"] < 4 or item.overall < 3:
             continue
@@ -122,6 +126,41 @@ def load_rows() -> list[dict[str, object]]:
                         "answer": f"fixture-{k}",
                     }
                 )
+    return rows
+
+
+def pairs_rows(path: Path) -> list[dict[str, object]]:
+    """Minimal pairs, one JSON object a line: {"id", "domain", "role", "clean": {"label", "text"},
+    "flawed": [{"label", "text"}], "lookalike": [{"label", "text"}]} with labels as in
+    stance.LABEL_MAP. The clean sentence and look-alikes count as clean (a flaw label there is a
+    mistake in the file and is left out), the flawed ones as flawed; the author is the file, so
+    its pairs are held out together."""
+    author = path.stem
+    rows: list[dict[str, object]] = []
+
+    def add(item: object, flawed: bool) -> None:
+        if not isinstance(item, dict):
+            return
+        label = LABEL_MAP.get(str(item.get("label", "")))
+        text = str(item.get("text", "")).strip()
+        if label is None or not text or (label in FLAWS) != flawed:
+            return
+        rows.append(
+            {"text": text, "label": label, "flaw": int(flawed), "author": author, "answer": ""}
+        )
+
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            pair = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SystemExit(f"{path.name} line {n}: not JSON ({exc.msg}); fix the line") from exc
+        add(pair.get("clean"), False)
+        for item in pair.get("flawed", []):
+            add(item, True)
+        for item in pair.get("lookalike", []):
+            add(item, False)
     return rows
 
 

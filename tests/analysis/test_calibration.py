@@ -66,13 +66,13 @@ def test_training_fixture_floors(path_analyzer: Analyzer) -> None:
     assert C.spearman([scores[i.id] for i in test], [i.overall for i in test]) >= 0.80
 
 
-def test_fitted_judgement_is_in_sync_with_its_script() -> None:
+@pytest.mark.parametrize("kind", ["minilm", "minilm-tail"])
+def test_fitted_judgement_is_in_sync_with_its_script(kind: str) -> None:
     import fit_judgement as FJ
 
     from loopcoach.analysis import judgement as J
 
-    shipped = (FJ.MODELS / J.file_for("minilm")).read_text(encoding="utf-8")
-    assert FJ.fit("minilm", verbose=False).to_json() == shipped, (
-        "src/loopcoach/analysis/models/judgement-minilm.json is stale: run "
-        "training/fit_judgement.py"
+    shipped = (FJ.MODELS / J.file_for(kind)).read_text(encoding="utf-8")
+    assert FJ.fit(kind, verbose=False).to_json() == shipped, (
+        f"src/loopcoach/analysis/models/{J.file_for(kind)} is stale: run training/fit_judgement.py"
     )

@@ -42,6 +42,7 @@ def marked(analyzer: Analyzer) -> Analyzer:
     fake = Analyzer(analyzer.library, analyzer.embedder, analyzer.cache, analyzer.judgement)
     fake._vectors = analyzer._vectors  # the same memoised rubric vectors
     fake.stance_model = MarkedFlaws({CONCEAL: "integrity", DEFER: "deferral"})  # type: ignore[assignment]
+    fake.use_flaw_tail = False  # the stand-in alone reads the sentences
     return fake
 
 

@@ -17,7 +17,8 @@ from loopcoach.analysis import judgement as J
 from loopcoach.analysis import relevance, stance
 from loopcoach.analysis import text as T
 from loopcoach.analysis.context import AnswerContext, Rubric
-from loopcoach.analysis.embeddings import Embedder, EmbeddingCache
+from loopcoach.analysis.embeddings import Embedder, EmbeddingCache, MiniLMEmbedder
+from loopcoach.analysis.flaw_tail import TailReading
 from loopcoach.analysis.scorers import (
     coverage,
     delivery,
@@ -122,7 +123,13 @@ class Analyzer:
         self.library = library
         self.embedder = embedder
         self.cache = cache
-        self.judgement = judgement or J.load(self.embedder_kind)
+        # With MiniLM and the flaw tail on (flaw_tail.py), the tail reads each answer's sentences
+        # in the same pass as their vectors and stance.read combines its reading with the probe's;
+        # its judgement constants are fitted for that reading.
+        self.use_flaw_tail = isinstance(embedder, MiniLMEmbedder) and embedder.reads_flaws
+        self.judgement = judgement or J.load(
+            "minilm-tail" if self.use_flaw_tail else self.embedder_kind
+        )
         self.stance_model = stance.load_model(self.embedder_kind)
         self._vectors: dict[str, np.ndarray] = {}
         self._prompt_index: tuple[list[tuple[str | None, Question]], np.ndarray] | None = None
@@ -130,6 +137,14 @@ class Analyzer:
     @property
     def embedder_kind(self) -> str:
         return "lexical" if self.embedder.degraded else "minilm"
+
+    def _read_answer(self, sents: list[str]) -> tuple[np.ndarray, TailReading | None]:
+        """The answer's sentence vectors and, with MiniLM, the flaw tail's reading (one pass)."""
+        if not sents:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32), None
+        if self.use_flaw_tail and isinstance(self.embedder, MiniLMEmbedder):
+            return self.embedder.read_answer(sents)
+        return self.embedder.embed_answer(sents), None
 
     # --- embeddings of rubric text, memoised -------------------------------------------------
     def _embed_texts(self, texts: Sequence[str]) -> np.ndarray:
@@ -273,11 +288,7 @@ class Analyzer:
         matched: dict[str, object] | None = None,
     ) -> Analysis:
         sents = T.sentences(answer)
-        vectors = (
-            self.embedder.embed_answer(sents)
-            if sents
-            else np.zeros((0, self.embedder.dim), dtype=np.float32)
-        )
+        vectors, tail = self._read_answer(sents)
         q = rubric.question
         jm = self.judgement
         ctx = AnswerContext.build(rubric, answer, vectors, sents, timing)
@@ -286,7 +297,7 @@ class Analyzer:
             [_point_text(tp.label, tp.description) for tp in q.talking_points]
         )
         ctx.flag_vectors = self._embed_texts([f.description for _, f in ctx.flags])
-        ctx.stances = stance.read(self.stance_model, sents, vectors, jm.flaw_threshold)
+        ctx.stances = stance.read(self.stance_model, sents, vectors, jm.flaw_threshold, tail)
         prompt_vec, others, other_prompts = self._question_vectors(rubric)
         ctx.relevance = relevance.judge(jm.relevance, vectors, prompt_vec, others, other_prompts)
         ctx.total_words = ctx.word_count

@@ -17,8 +17,10 @@ from loopcoach.analysis.relevance import RelevanceModel
 
 
 def file_for(embedder: str) -> str:
-    """One file per embedder kind: probabilities and similarities differ between the two."""
-    return f"judgement-{'minilm' if embedder == 'minilm' else 'lexical'}.json"
+    """One file per way of reading answers: probabilities and similarities differ. "minilm-tail"
+    is MiniLM with the flaw tail on (flaw_tail.py)."""
+    kind = embedder if embedder in ("minilm", "minilm-tail") else "lexical"
+    return f"judgement-{kind}.json"
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class Judgement:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=3)
 def load(embedder: str = "minilm") -> Judgement:
     name = file_for(embedder)
     text = resources.files("loopcoach.analysis").joinpath("models", name).read_text("utf-8")

