@@ -248,22 +248,31 @@ def plan_lines(text: str, titles: Sequence[tuple[int, str]]) -> list[tuple[int, 
     return out
 
 
-def _lexical(phrase: str, lines: Sequence[str]) -> list[bool]:
+@dataclass(frozen=True)
+class _Words:
+    """A plan line's words, read once: its first content stem and all its stems."""
+
+    first: str
+    stems: frozenset[str]
+
+    @classmethod
+    def of(cls, line: str) -> _Words:
+        first = _content(line)[:1]
+        return cls(T.stem(first[0]) if first else "", frozenset().union(*_stem_forms(line)))
+
+
+def _lexical(phrase: str, lines: Sequence[_Words]) -> list[bool]:
     """Lines that use most of the phrase's content words (and its head noun, for a part)."""
     noun, _, part = phrase.rpartition(": ") if ": " in phrase else ("", "", phrase)
     need = {T.stem(noun)} if noun else set()
     wants = [w for w in _stem_forms(part) if w]
     # One word ("Risks", "Metrics") says the thing only as a line's label or heading.
-    single = not noun and len(_content(part)) == 1
-    out = []
-    for line in lines:
-        if single:
-            first = _content(line)[:1]
-            out.append(bool(first) and T.stem(first[0]) in wants[0])
-            continue
-        have = set().union(*_stem_forms(line))
-        out.append(need <= have and any(len(w & have) / len(w) >= LEXICAL_SHARE for w in wants))
-    return out
+    if not noun and len(_content(part)) == 1:
+        return [bool(line.first) and line.first in wants[0] for line in lines]
+    return [
+        need <= line.stems and any(len(w & line.stems) / len(w) >= LEXICAL_SHARE for w in wants)
+        for line in lines
+    ]
 
 
 def _part(head: Head, part: str) -> str:
@@ -295,6 +304,7 @@ def cover(
         {p for e in parsed for h in e.heads for p in (h.text, *(_part(h, x) for x in h.parts))}
     )
     texts = [t for _, t in lines]
+    words = [_Words.of(t) for t in texts]  # read once, not once per phrase
     index = {p: i for i, p in enumerate(phrases)}
     sims = (
         similarity(phrases, texts)
@@ -304,7 +314,7 @@ def cover(
 
     def where(phrase: str) -> int | None:
         row = sims[index[phrase]] if len(texts) else np.zeros(0, dtype=np.float32)
-        lexical = _lexical(phrase, texts)
+        lexical = _lexical(phrase, words)
         best, best_line = threshold, None
         for k, (n, _) in enumerate(lines):
             score = max(float(row[k]), 1.0 if lexical[k] else 0.0)
