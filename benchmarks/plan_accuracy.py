@@ -19,37 +19,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
-
-from loopcoach.analysis.embeddings import Embedder, load_embedder
+from loopcoach.analysis.embeddings import Embedder, Remembering, load_embedder
 from loopcoach.content.library import load_library
 from loopcoach.exercises import program
 
-F32 = npt.NDArray[np.float32]
 HERE = Path(__file__).parent / "plans"
-
-
-class Memo:
-    """The embedder, remembering every text's vector (the benchmark re-checks each plan often)."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.name, self.dim = inner.name, inner.dim
-        self.degraded, self.reason = inner.degraded, inner.reason
-        self.seen: dict[str, F32] = {}
-
-    def embed(self, texts: Sequence[str]) -> F32:
-        missing = [t for t in dict.fromkeys(texts) if t not in self.seen]
-        if missing:
-            self.seen.update(zip(missing, self.inner.embed(missing), strict=True))
-        return np.stack([self.seen[t] for t in texts]) if texts else self.inner.embed([])
-
-    def embed_answer(self, texts: Sequence[str]) -> F32:
-        return self.embed(texts)
 
 
 def old_check(text: str, expected: list[str]) -> list[str]:
@@ -99,7 +75,7 @@ def main() -> None:
     global OLD
     OLD = args.old
     library = load_library()
-    embedder: Embedder | None = None if args.lexical else Memo(load_embedder())
+    embedder: Embedder | None = None if args.lexical else Remembering(load_embedder())
     name = "lexical" if embedder is None else embedder.name
     flags = total = hit = parts_hit = parts_total = decoy_hit = decoys = 0
     files = sorted(HERE.glob("labels-*.json"))

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-import numpy as np
-import numpy.typing as npt
 import pytest
 
-from loopcoach.analysis.embeddings import Embedder
+from loopcoach.analysis.embeddings import Embedder, Remembering
 from loopcoach.content.library import Library
 from loopcoach.exercises import expectations as X
 from loopcoach.exercises import program
@@ -25,28 +21,6 @@ Assumptions: 40 services, 8 of them stateful; two overlapping hours between regi
   mitigation: written hand-off notes and a follow-the-sun rota.
 - Stateful data moves take longer than planned: owner Sam (SRE); mitigation: rehearse first.
 """
-
-
-class Remembering:
-    """The session's embedder, remembering vectors: the properties below re-check one plan's
-    lines many times."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.name, self.dim = inner.name, inner.dim
-        self.degraded, self.reason = inner.degraded, inner.reason
-        self.seen: dict[str, npt.NDArray[np.float32]] = {}
-
-    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        missing = [t for t in dict.fromkeys(texts) if t not in self.seen]
-        if missing:
-            self.seen.update(zip(missing, self.inner.embed(missing), strict=True))
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([self.seen[t] for t in texts])
-
-    def embed_answer(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        return self.embed(texts)
 
 
 @pytest.fixture(scope="module")

@@ -37,6 +37,7 @@ __all__ = [
     "MiniLMEmbedder",
     "ModelNotInstalled",
     "ModelUnavailable",
+    "Remembering",
     "clear_embedder_cache",
     "load_embedder",
 ]
@@ -103,6 +104,28 @@ def _load(kind: str, source: str) -> Embedder:
         if isinstance(exc, ModelNotInstalled):
             return LexicalEmbedder(reason=DEFAULT_REASON)
         return LexicalEmbedder(reason=f"semantic model unusable ({exc}); using lexical matching")
+
+
+class Remembering:
+    """An embedder that keeps every vector it made, in memory, for one batch of work that embeds
+    the same texts again and again (a benchmark, a property test). Not for user text in the app."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name, self.dim = inner.name, inner.dim
+        self.degraded, self.reason = inner.degraded, inner.reason
+        self.seen: dict[str, F32] = {}
+
+    def embed(self, texts: Sequence[str]) -> F32:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.seen]
+        if missing:
+            self.seen.update(zip(missing, self.inner.embed(missing), strict=True))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self.seen[t] for t in texts])
+
+    def embed_answer(self, texts: Sequence[str]) -> F32:
+        return self.embed(texts)
 
 
 class EmbeddingCache:
