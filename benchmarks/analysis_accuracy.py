@@ -80,6 +80,8 @@ def evaluate(analyzer: Analyzer, questions: list[CH.Question]) -> dict[str, obje
     recall_any: dict[str, list[bool]] = {}
     false_flags: list[bool] = []
     false_serious: list[bool] = []
+    twins_lowered: list[bool] = []
+    twins_flagged: list[bool] = []
     gaps: list[float] = []
     strong_results: dict[str, Analysis] = {}
     for q in questions:
@@ -87,10 +89,21 @@ def evaluate(analyzer: Analyzer, questions: list[CH.Question]) -> dict[str, obje
         strong_results[q.qid] = strong
         stance_flags = [h for h in strong.red_flags if h.how == "stance"]
         false_flags.append(bool(strong.red_flags))
-        false_serious.append(bool(strong.limits))
+        false_serious.append(any(lim.startswith("capped") for lim in strong.limits))
         _ = stance_flags
         for v in q.variants:
             res = analyse(analyzer, q, v.text)
+            if v.kind == "clean_twin":  # a sentence that looks like a flaw and is not one
+                twins_lowered.append(res.score < strong.score)
+                added = {s.strip() for s in v.flaw_sentences}
+                twins_flagged.append(
+                    any(
+                        h.evidence is not None
+                        and any(h.evidence.sentence in a or a in h.evidence.sentence for a in added)
+                        for h in res.red_flags
+                    )
+                )
+                continue
             if v.kind == "imperative":
                 gaps.append(abs(strong.score - res.score))
                 continue
@@ -119,6 +132,8 @@ def evaluate(analyzer: Analyzer, questions: list[CH.Question]) -> dict[str, obje
         "recall_any": recall_any,
         "false_flags": false_flags,
         "false_serious": false_serious,
+        "twins_lowered": twins_lowered,
+        "twins_flagged": twins_flagged,
         "gaps": gaps,
         "strong": strong_results,
     }
@@ -157,16 +172,22 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--embedder", default="auto", help="auto, minilm, minilm-exact or lexical")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument(
+        "--set",
+        choices=("challenge", "dev"),
+        default="challenge",
+        help="challenge (the figures to report) or dev (benchmarks/dev/: for choosing options)",
+    )
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     analyzer = Analyzer(load_library(), load_embedder(args.embedder))
-    questions = CH.load()
+    questions = CH.load(CH.DEV_DIR if args.set == "dev" else CH.DIR)
     r = evaluate(analyzer, questions)
     pairs: dict[str, dict[str, list[bool]]] = r["pairs"]  # type: ignore[assignment]
     base: dict[str, dict[str, list[bool]]] = r["baseline"]  # type: ignore[assignment]
     n_pairs = sum(len(x) for k in pairs.values() for x in k.values())
     print(
-        f"CHALLENGE SET: {len(questions)} questions "
+        f"{args.set.upper()} SET: {len(questions)} questions "
         f"({sum(q.in_pack for q in questions)} from the packs), {n_pairs} strong-vs-variant "
         f"pairs; embedder {analyzer.embedder.name}"
         f"{' (degraded)' if analyzer.embedder.degraded else ''}"
@@ -208,6 +229,13 @@ def main() -> int:
         f"false flags on strong answers: {sum(ff)}/{len(ff)} = {sum(ff) / len(ff):.3f}"
         f" (target <= 0.05); capped by a serious flaw: {sum(fs)}/{len(fs)}"
     )
+    tl: list[bool] = r["twins_lowered"]  # type: ignore[assignment]
+    tf: list[bool] = r["twins_flagged"]  # type: ignore[assignment]
+    if tl:
+        print(
+            f"clean look-alikes added to strong answers: scored lower {sum(tl)}/{len(tl)}, "
+            f"flagged on the added sentence {sum(tf)}/{len(tf)}"
+        )
     gaps: list[float] = r["gaps"]  # type: ignore[assignment]
     gap = sum(gaps) / max(1, len(gaps))
     print(
@@ -224,6 +252,7 @@ def main() -> int:
     out.update(
         flaw_recall=round(recall_all, 3),
         false_flags=round(sum(ff) / len(ff), 3),
+        twins_lowered=round(sum(tl) / max(1, len(tl)), 3),
         imperative_gap=round(gap, 1),
         points=pf,
     )

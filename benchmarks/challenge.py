@@ -18,6 +18,8 @@ from pathlib import Path
 from loopcoach.analysis.text import sentences
 
 DIR = Path(__file__).resolve().parent / "challenge"
+# The development set: another brief and other authors, for choosing options (dev/README.md).
+DEV_DIR = Path(__file__).resolve().parent / "dev"
 # What each flawed variant should raise, as the stance model names flaws.
 FLAW_OF = {
     "blame": "blame",

@@ -20,6 +20,16 @@ the training sentences (training/data). The challenge set is never read here.
   a weak answer, on the 0-100 scale.
 - flaw_penalty: the smallest whole penalty for which adding a detected flawed training sentence
   to a clean fixture answer lowers its score by at least 5 points in every case.
+- doubt_threshold and doubt_penalty: a sentence read as clean but with a flaw probability between
+  the doubt threshold and the flaw threshold costs up to doubt_penalty points (engine.final_score).
+  Chosen on the DEVELOPMENT set (benchmarks/dev/, another brief and other authors; never the
+  challenge set): the pair of a small grid that ranks the most strong answers above their variants
+  (clean look-alike variants count as right when not scored lower), keeping the mean imperative gap
+  within 5 points and the held-out graded fixture pairs within 2 points of their accuracy without
+  it; near-ties (within half a point of accuracy) go to the smaller penalty. The
+  training answers' out-of-fold probabilities come from authors who wrote to the same brief as the
+  rest of the training data and run high, so they cannot choose a threshold for other writers;
+  the figures on them are printed for comparison.
 
 Run: .venv/bin/python training/fit_judgement.py [--check]
 """
@@ -38,13 +48,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import calibration as C  # noqa: E402
+import challenge as CH  # noqa: E402
 
 from loopcoach.analysis import judgement as J  # noqa: E402
 from loopcoach.analysis import relevance as R  # noqa: E402
 from loopcoach.analysis import stance  # noqa: E402
 from loopcoach.analysis.context import AnswerContext  # noqa: E402
 from loopcoach.analysis.embeddings import MiniLMEmbedder, load_embedder  # noqa: E402
-from loopcoach.analysis.engine import Analyzer  # noqa: E402
+from loopcoach.analysis.engine import Analyzer, ScoreParts, final_score  # noqa: E402
 from loopcoach.analysis.scorers import red_flags  # noqa: E402
 from loopcoach.analysis.stance import FLAWS  # noqa: E402
 from loopcoach.analysis.text import sentences  # noqa: E402
@@ -243,7 +254,84 @@ def fit(embedder: str, verbose: bool = True) -> J.Judgement:
     penalty = next((float(v) for v in range(0, 31) if all(d + v >= 5 for d in drops)), 30.0)
     if verbose:
         print(f"flaw penalty {penalty}: from {len(drops)} detected insertions into clean answers")
-    return dataclasses.replace(draft, flaw_penalty=penalty, serious_cap=serious_cap)
+    fitted = dataclasses.replace(draft, flaw_penalty=penalty, serious_cap=serious_cap)
+    return _fit_doubt(analyzer, fitted, [i for i in items if C.held_out(i)], verbose)
+
+
+class _Recording(Analyzer):
+    """An analyzer that keeps the parts of each overall score, so that the judgement's constants
+    can be tried on them without analysing again."""
+
+    parts: list[ScoreParts]
+
+    def _final(self, parts: ScoreParts) -> tuple[int, list[str]]:
+        self.parts.append(parts)
+        return super()._final(parts)
+
+
+DOUBT_GRID = (0.3, 0.35, 0.4, 0.45, 0.5)
+DOUBT_PENALTIES = tuple(range(0, 17, 2))
+
+
+def _fit_doubt(
+    analyzer: Analyzer, jm: J.Judgement, graded: list[C.Graded], verbose: bool
+) -> J.Judgement:
+    rec = _Recording(analyzer.library, analyzer.embedder, judgement=analyzer.judgement)
+    rec.stance_model = analyzer.stance_model
+    rec.judgement = dataclasses.replace(jm, doubt_threshold=0.0, doubt_penalty=0.0)
+    rec.parts = []
+
+    def parts(q: CH.Question, text: str) -> ScoreParts:
+        rec.parts.clear()
+        if q.in_pack:
+            rec.analyze(q.prompt, text, question_id=q.qid)
+        else:
+            rec.analyze(q.prompt, text, role=q.role)
+        return rec.parts[0]
+
+    cases: list[tuple[str, ScoreParts, ScoreParts]] = []
+    for q in CH.load(CH.DEV_DIR):
+        strong = parts(q, q.strong)
+        cases += [(v.kind, strong, parts(q, v.text)) for v in q.variants]
+
+    fixture: dict[str, ScoreParts] = {}
+    for item in graded:
+        rec.parts.clear()
+        rec.analyze(item.question, item.text, role=item.role)
+        fixture[item.id] = rec.parts[0]
+    fixture_pairs = C.pairs(graded)
+
+    def judge(t: float, k: float) -> tuple[float, float, float]:
+        j = dataclasses.replace(jm, doubt_threshold=t, doubt_penalty=k)
+        right, gaps = [], []
+        for kind, s, v in cases:
+            a, b = final_score(s, j)[0], final_score(v, j)[0]
+            if kind == "imperative":
+                gaps.append(abs(a - b))
+            else:
+                right.append(a <= b if kind == "clean_twin" else a > b)
+        scores = {i: float(final_score(p, j)[0]) for i, p in fixture.items()}
+        return (
+            float(np.mean(right)),
+            float(np.mean(gaps)) if gaps else 0.0,
+            C.pairwise_accuracy(fixture_pairs, scores),
+        )
+
+    off = judge(1.0, 0.0)
+    tried = [(t, float(k), *judge(t, float(k))) for t in DOUBT_GRID for k in DOUBT_PENALTIES]
+    allowed = [row for row in tried if row[3] <= 5.0 and row[4] >= off[2] - 0.02]
+    best = max(row[2] for row in allowed)
+    t, k, acc, gap, pairs = min(
+        (row for row in allowed if row[2] >= best - 0.005), key=lambda row: (row[1], -row[0])
+    )
+    if verbose:
+        print(
+            f"doubt: threshold {t}, penalty {k}: development-set pairs right {acc:.3f} "
+            f"(without: {off[0]:.3f}), imperative gap {gap:.1f} (without: {off[1]:.1f}); "
+            f"{len(cases)} variants of {len(CH.load(CH.DEV_DIR))} questions; held-out graded "
+            f"fixture pairs {pairs:.3f} (without: {off[2]:.3f})"
+        )
+    return dataclasses.replace(jm, doubt_threshold=t, doubt_penalty=k)
 
 
 def _cue_sentences(

@@ -308,6 +308,13 @@ class Analyzer:
             if st.flaw is None and st.flaw_p >= jm.cue_threshold:
                 ctx.stances[i] = dataclasses.replace(st, flaw=flaw)  # type: ignore[arg-type]
         flag_hits = red_flags.find(ctx)
+        # A sentence that may be heard as a flaw (short of the flaw threshold) costs points in
+        # proportion to how close it comes; see Judgement.doubt.
+        doubts = [
+            Doubt(sents[i], st.flaw_p, st.likely_flaw)
+            for i, st in enumerate(ctx.stances)
+            if st.flaw is None and jm.doubt(st.flaw_p) > 0
+        ]
         # A sentence that carries a flaw earns nothing in the other dimensions.
         clean = ctx.subset([i for i, st in enumerate(ctx.stances) if st.flaw is None])
         clean.notes["flag_hits"] = list(flag_hits)  # the same flags, found once
@@ -325,7 +332,11 @@ class Analyzer:
             # points: "persuaded a senior leader" told through an incident is on topic
             ctx.relevance = dataclasses.replace(ctx.relevance, off_topic=False)
         base = overall(rubric.kind, {k: d.score for k, d in dims.items()}, ctx.word_count)
-        value, limits = _limit(base, red_flags.flaw_kinds(flag_hits), ctx.relevance, jm)
+        value, limits = self._final(
+            ScoreParts(
+                base, frozenset(red_flags.flaw_kinds(flag_hits)), ctx.relevance, tuple(doubts)
+            )
+        )
         secs = delivery.estimated_seconds(ctx)
         return Analysis(
             question=QuestionRef(
@@ -357,6 +368,11 @@ class Analyzer:
             },
             limits=tuple(limits),
         )
+
+    def _final(self, parts: ScoreParts) -> tuple[int, list[str]]:
+        """The overall score from its parts, and why it was limited (training/fit_judgement.py
+        records the parts here to fit the judgement's constants)."""
+        return final_score(parts, self.judgement)
 
     def _question_vectors(self, rubric: Rubric) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """The asked prompt's vector, and the vectors of every other question the library knows
@@ -404,11 +420,31 @@ def _squash(text: str) -> str:
     return " ".join(T.lower_words(text))
 
 
-def _limit(
-    base: int, flaws: set[str], rel: relevance.Relevance | None, jm: J.Judgement
-) -> tuple[int, list[str]]:
-    """Serious flaws and off-topic answers cap the score; every flaw costs points. Says why."""
-    value = float(base)
+@dataclasses.dataclass(frozen=True)
+class Doubt:
+    """A sentence read as clean that may still be heard as a flaw, and how likely."""
+
+    sentence: str
+    flaw_p: float
+    flaw: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class ScoreParts:
+    """What the overall score is made from: the weighted dimensions, the flaws found, the
+    relevance reading and the sentences that may be heard as a flaw."""
+
+    base: int
+    flaws: frozenset[str]
+    relevance: relevance.Relevance | None
+    doubts: tuple[Doubt, ...] = ()
+
+
+def final_score(parts: ScoreParts, jm: J.Judgement) -> tuple[int, list[str]]:
+    """Serious flaws and off-topic answers cap the score; every flaw costs points, and so does
+    every sentence that may be heard as one. Says why."""
+    flaws, rel, doubts = parts.flaws, parts.relevance, parts.doubts
+    value = float(parts.base)
     limits: list[str] = []
     if flaws:
         value -= jm.flaw_penalty * len(flaws)
@@ -432,7 +468,18 @@ def _limit(
                 else ""
             )
         )
+    # after the caps: of two capped answers, the one with more doubtful sentences is worse
+    for d in sorted(doubts, key=lambda d: -d.flaw_p):
+        cost = jm.doubt_penalty * jm.doubt(d.flaw_p)
+        value -= cost
+        if round(cost) >= 1:
+            heard = red_flags.STANCE_FLAGS[d.flaw][1].lower() if d.flaw else "a flaw"
+            limits.append(f'lowered {round(cost)}: "{_short(d.sentence)}" may be heard as: {heard}')
     return max(0, round(value)), limits
+
+
+def _short(sentence: str, limit: int = 90) -> str:
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
 FLAW_WORDS = {
@@ -445,15 +492,17 @@ FLAW_WORDS = {
 def _summary(value: int, dims: dict[str, DimensionScore], limits: list[str] | None = None) -> str:
     if value == 0 and dims["delivery"].reason == "no answer":
         return "No answer to score yet."
-    if limits:
-        return "Score " + "; ".join(limits) + "."
+    caps = [lim for lim in limits or [] if lim.startswith("capped")]
+    doubts = [lim for lim in limits or [] if lim.startswith("lowered")]
+    if caps:
+        return "Score " + "; ".join(caps) + "."
     ranked = sorted(dims.values(), key=lambda d: d.score)
     weakest = ranked[0]
     strongest = ranked[-1]
     return (
         f"Strongest: {strongest.name.replace('_', ' ')} "
         f"({strongest.score:.1f}/4). Work on {weakest.name.replace('_', ' ')} "
-        f"({weakest.score:.1f}/4): {weakest.reason}."
+        f"({weakest.score:.1f}/4): {weakest.reason}." + (f" Score {doubts[0]}." if doubts else "")
     )
 
 

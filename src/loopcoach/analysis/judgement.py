@@ -31,6 +31,11 @@ class Judgement:
     serious_cap: int  # the overall score never exceeds this with blame, deferral or dishonesty
     off_topic_cap: int  # nor this when the answer is about another question
     relevance: RelevanceModel
+    # A sentence below the flaw threshold but at or above ``doubt_threshold`` may be heard as a
+    # flaw: it costs up to ``doubt_penalty`` points, in proportion to how far it is from the
+    # doubt threshold to the flaw threshold. 1.0 and 0.0 switch this off.
+    doubt_threshold: float = 1.0
+    doubt_penalty: float = 0.0
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Judgement:
@@ -49,13 +54,25 @@ class Judgement:
                 tangent=float(rel["tangent"]),
                 floor=float(rel.get("floor", 0.0)),
             ),
+            doubt_threshold=float(data.get("doubt_threshold", 1.0)),
+            doubt_penalty=float(data.get("doubt_penalty", 0.0)),
         )
+
+    def doubt(self, flaw_p: float) -> float:
+        """How much of ``doubt_penalty`` a clean-read sentence with this flaw probability costs
+        (0 to 1)."""
+        if flaw_p < self.doubt_threshold or flaw_p >= self.flaw_threshold:
+            return 0.0
+        span = max(1e-9, self.flaw_threshold - self.doubt_threshold)
+        return min(1.0, (flaw_p - self.doubt_threshold) / span)
 
     def to_dict(self) -> dict[str, Any]:
         r = self.relevance
         return {
             "flaw_threshold": self.flaw_threshold,
             "cue_threshold": self.cue_threshold,
+            "doubt_penalty": self.doubt_penalty,
+            "doubt_threshold": self.doubt_threshold,
             "flaw_penalty": self.flaw_penalty,
             "serious_cap": self.serious_cap,
             "off_topic_cap": self.off_topic_cap,

@@ -281,6 +281,7 @@ class SentenceStance:
     confidence: float
     flaw: Stance | None  # a flaw the sentence carries (probability past the flaw threshold)
     flaw_p: float
+    likely_flaw: Stance | None = None  # the likeliest flaw, whatever its probability
 
 
 FLAW_THRESHOLD = 0.5
@@ -324,5 +325,7 @@ def read(
         k = int(np.argmax(row))
         fk = max(flaw_idx, key=lambda j: row[j])
         flaw = model.classes[fk] if float(fp) >= flaw_threshold else None
-        out.append(SentenceStance(model.classes[k], float(row[k]), flaw, float(fp)))
+        out.append(
+            SentenceStance(model.classes[k], float(row[k]), flaw, float(fp), model.classes[fk])
+        )
     return out
