@@ -331,7 +331,7 @@ class Analyzer:
         flag_hits = red_flags.find(ctx)
         # A sentence that carries a flaw earns nothing in the other dimensions.
         clean = ctx.subset([i for i, st in enumerate(ctx.stances) if st.flaw is None])
-        features = pipeline.extract(ctx, clean, flag_hits)  # the same flags, found once
+        features = pipeline.extract(ctx, clean, flag_hits)  # found once, read by every scorer
         found_points = features.points
         dims = self.scorers.score(features)
         if rel.off_topic and dims["coverage"].score >= ON_TOPIC_COVERAGE:
