@@ -243,18 +243,17 @@ def _one_sentence_ctx(analyzer: Analyzer, qid: str, sentence: str, sims: list[fl
     v = np.zeros(n + 1, dtype=np.float32)
     v[: len(sims)] = sims
     v[n] = np.sqrt(max(0.0, 1.0 - float(np.sum(v**2))))
-    ctx = AnswerContext.build(rubric, sentence, v[None, :], [sentence])
-    ctx.embedder_name = "minilm"
-    ctx.point_vectors = points
-    return ctx
+    return AnswerContext.build(
+        rubric, sentence, v[None, :], [sentence], embedder_name="minilm", point_vectors=points
+    )
 
 
 def test_one_on_topic_sentence_makes_only_its_nearest_point(analyzer: Analyzer) -> None:
-    from loopcoach.analysis.scorers import coverage
+    from loopcoach.analysis.scorers import coverage, red_flags, structure
 
     # close to two points at once (0.62 and 0.58): only the nearer one is made by meaning
     ctx = _one_sentence_ctx(analyzer, HOW_Q, "Something happened there.", [0.62, 0.58])
-    found = coverage.points(ctx)
+    found = coverage.points(ctx, red_flags.find(ctx), structure.star_parts(ctx)).points
     made = [p.id for p in found if p.made]
     tps = ctx.rubric.question.talking_points
     assert made == [tps[0].id]
@@ -267,7 +266,8 @@ def test_coverage_credit_rises_smoothly_with_similarity(analyzer: Analyzer) -> N
     scores = []
     for sim in (0.45, 0.50, 0.56, 0.62, 0.70):
         ctx = _one_sentence_ctx(analyzer, HOW_Q, "Something happened there.", [sim])
-        scores.append(coverage.score(ctx, coverage.points(ctx)).score)
+        found = coverage.points(ctx, [], {})
+        scores.append(coverage.score(ctx, found.points, found.credit).score)
     assert scores == sorted(scores) and len(set(scores)) == len(scores)
 
 

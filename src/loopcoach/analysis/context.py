@@ -1,9 +1,11 @@
-"""What every scorer reads: the answer split into sentences, their features and embeddings,
-and the rubric it is judged against. Built once per analysis."""
+"""What the scorers read about one answer: its sentences with their words, stems, vectors and
+stances, and the rubric it is judged against. Immutable: built once per analysis, and a subset
+(the answer without some sentences) is a new context."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -33,22 +35,37 @@ class Rubric:
     def framework(self) -> str:
         return self.question.expected_framework
 
+    @property
+    def flags(self) -> list[tuple[str, RedFlag]]:
+        """Every red flag that applies, with where it comes from: the question's, the role's,
+        then the ones common to every answer."""
+        return (
+            [("question", f) for f in self.question.red_flags]
+            + [("role", f) for f in self.role_flags]
+            + [("common", f) for f in self.common_flags]
+        )
 
-@dataclass
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    view = a.view()
+    view.flags.writeable = False
+    return view
+
+
+@dataclass(frozen=True, eq=False)
 class AnswerContext:
     rubric: Rubric
     raw: str
-    sentences: list[str]
-    lowered: list[str]
-    stems: list[list[str]]
-    word_counts: list[int]
-    vectors: np.ndarray  # (n_sentences, dim), L2-normalised
+    sentences: tuple[str, ...]
+    lowered: tuple[str, ...]
+    stems: tuple[tuple[str, ...], ...]
+    word_counts: tuple[int, ...]
+    vectors: np.ndarray  # (n_sentences, dim), L2-normalised, read-only
     timing: Timing | None = None
     point_vectors: np.ndarray | None = None  # rubric talking points, rows in rubric order
     flag_vectors: np.ndarray | None = None  # every applicable red flag, rows in flag order
     embedder_name: str = "lexical"
-    notes: dict[str, object] = field(default_factory=dict)
-    stances: list[SentenceStance] = field(default_factory=list)  # one per sentence, or none
+    stances: tuple[SentenceStance, ...] = ()  # one per sentence, or none
     relevance: Relevance | None = None
     origin: tuple[int, ...] = ()  # index of each sentence in the whole answer (for subsets)
     total_words: int = 0  # words in the whole answer, flawed sentences included
@@ -59,29 +76,36 @@ class AnswerContext:
         rubric: Rubric,
         answer: str,
         vectors: np.ndarray,
-        sents: list[str],
+        sents: Sequence[str],
         timing: Timing | None = None,
+        *,
+        embedder_name: str = "lexical",
+        point_vectors: np.ndarray | None = None,
+        flag_vectors: np.ndarray | None = None,
+        stances: Sequence[SentenceStance] = (),
+        relevance: Relevance | None = None,
     ) -> AnswerContext:
-        lowered = [s.lower() for s in sents]
+        word_counts = tuple(len(T.words(s)) for s in sents)
         return cls(
             rubric=rubric,
             raw=answer,
-            sentences=sents,
-            lowered=lowered,
-            stems=[T.stems(s) for s in sents],
-            word_counts=[len(T.words(s)) for s in sents],
-            vectors=vectors,
+            sentences=tuple(sents),
+            lowered=tuple(s.lower() for s in sents),
+            stems=tuple(tuple(T.stems(s)) for s in sents),
+            word_counts=word_counts,
+            vectors=_read_only(vectors),
             timing=timing,
+            point_vectors=None if point_vectors is None else _read_only(point_vectors),
+            flag_vectors=None if flag_vectors is None else _read_only(flag_vectors),
+            embedder_name=embedder_name,
+            stances=tuple(stances),
+            relevance=relevance,
+            total_words=sum(word_counts),
         )
 
     @property
     def flags(self) -> list[tuple[str, RedFlag]]:
-        r = self.rubric
-        return (
-            [("question", f) for f in r.question.red_flags]
-            + [("role", f) for f in r.role_flags]
-            + [("common", f) for f in r.common_flags]
-        )
+        return self.rubric.flags
 
     @property
     def word_count(self) -> int:
@@ -95,6 +119,10 @@ class AnswerContext:
         """The stance read for a sentence, or "" when no stance model ran."""
         return self.stances[index].stance if self.stances else ""
 
+    def with_stances(self, stances: Sequence[SentenceStance]) -> AnswerContext:
+        """The same answer with its sentences' stances read again."""
+        return replace(self, stances=tuple(stances))
+
     def subset(self, keep: list[int]) -> AnswerContext:
         """The same answer without some sentences (those carrying a flaw earn nothing else);
         evidence still points at the sentence's place in the whole answer."""
@@ -103,19 +131,14 @@ class AnswerContext:
         if rel is not None:
             moved = {i: k for k, i in enumerate(keep)}
             rel = replace(rel, tangents=tuple(moved[i] for i in rel.tangents if i in moved))
-        return AnswerContext(
-            rubric=self.rubric,
-            raw=self.raw,
-            sentences=[self.sentences[i] for i in keep],
-            lowered=[self.lowered[i] for i in keep],
-            stems=[self.stems[i] for i in keep],
-            word_counts=[self.word_counts[i] for i in keep],
-            vectors=self.vectors[keep] if len(keep) else self.vectors[:0],
-            timing=self.timing,
-            point_vectors=self.point_vectors,
-            flag_vectors=self.flag_vectors,
-            embedder_name=self.embedder_name,
-            stances=[self.stances[i] for i in keep] if self.stances else [],
+        return replace(
+            self,
+            sentences=tuple(self.sentences[i] for i in keep),
+            lowered=tuple(self.lowered[i] for i in keep),
+            stems=tuple(self.stems[i] for i in keep),
+            word_counts=tuple(self.word_counts[i] for i in keep),
+            vectors=_read_only(self.vectors[keep] if len(keep) else self.vectors[:0]),
+            stances=tuple(self.stances[i] for i in keep) if self.stances else (),
             relevance=rel,
             origin=origin,
             total_words=self.total_words or self.word_count,

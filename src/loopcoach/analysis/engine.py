@@ -9,28 +9,22 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from loopcoach.analysis import judgement as J
-from loopcoach.analysis import relevance, stance
+from loopcoach.analysis import pipeline, relevance, stance
 from loopcoach.analysis import text as T
 from loopcoach.analysis.context import AnswerContext, Rubric
 from loopcoach.analysis.embeddings import Embedder, EmbeddingCache, MiniLMEmbedder
 from loopcoach.analysis.flaw_tail import TailReading
-from loopcoach.analysis.scorers import (
-    coverage,
-    delivery,
-    ownership,
-    red_flags,
-    specificity,
-    structure,
-)
+from loopcoach.analysis.registry import ScorerRegistry
+from loopcoach.analysis.scorers import delivery, red_flags
 from loopcoach.analysis.weights import WEIGHTS, overall
 from loopcoach.content.library import Library
 from loopcoach.content.schema import Question, TalkingPoint
-from loopcoach.domain.analysis import Analysis, DimensionScore, QuestionRef, Timing
+from loopcoach.domain.analysis import DIMENSIONS, Analysis, DimensionScore, QuestionRef, Timing
 from loopcoach.errors import LoopcoachError
 
 MAX_WORDS = 5_000
@@ -119,7 +113,13 @@ class Analyzer:
         embedder: Embedder,
         cache: EmbeddingCache | None = None,
         judgement: J.Judgement | None = None,
+        *,
+        scorers: ScorerRegistry | None = None,
+        weights: Mapping[str, Mapping[str, float]] | None = None,
     ) -> None:
+        """`scorers` replaces the six built-in scorers (`pipeline.default_scorers()`, to which a
+        pack or plugin registers its own); `weights` the overall weights (`weights.WEIGHTS`),
+        which must name only scored dimensions. Both are copied."""
         self.library = library
         self.embedder = embedder
         self.cache = cache
@@ -131,6 +131,14 @@ class Analyzer:
             "minilm-tail" if self.use_flaw_tail else self.embedder_kind
         )
         self.stance_model = stance.load_model(self.embedder_kind)
+        self.scorers = (pipeline.default_scorers() if scorers is None else scorers).copy()
+        missing = [d for d in DIMENSIONS if d not in self.scorers]
+        if missing:
+            raise ValueError(
+                f"scorers: no scorer for {', '.join(missing)}; register extra scorers on "
+                "pipeline.default_scorers() rather than starting from an empty registry"
+            )
+        self.weights: Mapping[str, Mapping[str, float]] = dict(weights or WEIGHTS)
         self._vectors: dict[str, np.ndarray] = {}
         self._prompt_index: tuple[list[tuple[str | None, Question]], np.ndarray] | None = None
 
@@ -217,7 +225,7 @@ class Analyzer:
             }
         kind = detect_kind(prompt)
         generic = self.library.generic_rubric(kind)
-        nearest = None
+        nearest: dict[str, object] | None = None
         if best is not None:
             nearest = {
                 "id": best[1].id,
@@ -232,7 +240,9 @@ class Analyzer:
         self, prompt: str, *, role: str | None = None
     ) -> tuple[tuple[str | None, Question] | None, float]:
         if self._prompt_index is None:
-            items = [(r.id, q) for r in self.library.roles.values() for q in r.questions]
+            items: list[tuple[str | None, Question]] = [
+                (r.id, q) for r in self.library.roles.values() for q in r.questions
+            ]
             vecs = self._embed_texts([q.prompt for _, q in items])
             self._prompt_index = ([(rid, q) for rid, q in items], vecs)
         items, vecs = self._prompt_index
@@ -291,22 +301,33 @@ class Analyzer:
         vectors, tail = self._read_answer(sents)
         q = rubric.question
         jm = self.judgement
-        ctx = AnswerContext.build(rubric, answer, vectors, sents, timing)
-        ctx.embedder_name = self.embedder_kind
-        ctx.point_vectors = self._embed_texts(
+        point_vectors = self._embed_texts(
             [_point_text(tp.label, tp.description) for tp in q.talking_points]
         )
-        ctx.flag_vectors = self._embed_texts([f.description for _, f in ctx.flags])
-        ctx.stances = stance.read(self.stance_model, sents, vectors, jm.flaw_threshold, tail)
+        flag_vectors = self._embed_texts([f.description for _, f in rubric.flags])
+        stances = stance.read(self.stance_model, sents, vectors, jm.flaw_threshold, tail)
         prompt_vec, others, other_prompts = self._question_vectors(rubric)
-        ctx.relevance = relevance.judge(jm.relevance, vectors, prompt_vec, others, other_prompts)
-        ctx.total_words = ctx.word_count
+        rel = relevance.judge(jm.relevance, vectors, prompt_vec, others, other_prompts)
+        ctx = AnswerContext.build(
+            rubric,
+            answer,
+            vectors,
+            sents,
+            timing,
+            embedder_name=self.embedder_kind,
+            point_vectors=point_vectors,
+            flag_vectors=flag_vectors,
+            stances=stances,
+            relevance=rel,
+        )
         # Words that look like a flaw count when the model gives the sentence a fair flaw
         # probability too (a phrase list is a feature, not the decision).
+        stances = list(ctx.stances)
         for i, flaw in red_flags.cue_flaws(ctx).items():
-            st = ctx.stances[i]
+            st = stances[i]
             if st.flaw is None and st.flaw_p >= jm.cue_threshold:
-                ctx.stances[i] = dataclasses.replace(st, flaw=flaw)  # type: ignore[arg-type]
+                stances[i] = dataclasses.replace(st, flaw=flaw)  # type: ignore[arg-type]
+        ctx = ctx.with_stances(stances)
         flag_hits = red_flags.find(ctx)
         # A sentence that may be heard as a flaw (short of the flaw threshold) costs points in
         # proportion to how close it comes; see Judgement.doubt.
@@ -317,25 +338,18 @@ class Analyzer:
         ]
         # A sentence that carries a flaw earns nothing in the other dimensions.
         clean = ctx.subset([i for i, st in enumerate(ctx.stances) if st.flaw is None])
-        clean.notes["flag_hits"] = list(flag_hits)  # the same flags, found once
-        found_points = coverage.points(clean)
-        dims: dict[str, DimensionScore] = {
-            "structure": structure.score(clean),
-            "coverage": coverage.score(clean, found_points),
-            "specificity": specificity.score(clean),
-            "ownership": ownership.score(clean),
-            "red_flags": red_flags.score(ctx, flag_hits),
-            "delivery": delivery.score(ctx),
-        }
-        if ctx.relevance.off_topic and dims["coverage"].score >= ON_TOPIC_COVERAGE:
+        features = pipeline.extract(ctx, clean, flag_hits)  # found once, read by every scorer
+        found_points = features.points
+        dims = self.scorers.score(features)
+        if rel.off_topic and dims["coverage"].score >= ON_TOPIC_COVERAGE:
             # a story's situation can sit near another question while it makes this one's
             # points: "persuaded a senior leader" told through an incident is on topic
-            ctx.relevance = dataclasses.replace(ctx.relevance, off_topic=False)
-        base = overall(rubric.kind, {k: d.score for k, d in dims.items()}, ctx.word_count)
+            rel = dataclasses.replace(rel, off_topic=False)
+        base = overall(
+            rubric.kind, {k: d.score for k, d in dims.items()}, ctx.word_count, self.weights
+        )
         value, limits = self._final(
-            ScoreParts(
-                base, frozenset(red_flags.flaw_kinds(flag_hits)), ctx.relevance, tuple(doubts)
-            )
+            ScoreParts(base, frozenset(red_flags.flaw_kinds(flag_hits)), rel, tuple(doubts))
         )
         secs = delivery.estimated_seconds(ctx)
         return Analysis(
@@ -360,11 +374,11 @@ class Analyzer:
             },
             summary=_summary(value, dims, limits),
             relevance={
-                "similarity": ctx.relevance.similarity,
-                "margin": ctx.relevance.margin,
-                "on_topic": round(ctx.relevance.probability, 3),
-                "off_topic": ctx.relevance.off_topic,
-                "nearest_other_question": ctx.relevance.nearest_other,
+                "similarity": rel.similarity,
+                "margin": rel.margin,
+                "on_topic": round(rel.probability, 3),
+                "off_topic": rel.off_topic,
+                "nearest_other_question": rel.nearest_other,
             },
             limits=tuple(limits),
         )

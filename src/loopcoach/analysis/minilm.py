@@ -465,7 +465,8 @@ class MiniLMEmbedder:
         out: list[F32] = [np.zeros((0, self.dim), dtype=np.float32)] * len(ids)
         start = 0
         while start < len(order):
-            chunk, tokens = [], 0
+            chunk: list[int] = []
+            tokens = 0
             while start < len(order) and (
                 not chunk or tokens + len(ids[order[start]]) <= _MAX_TOKENS_PER_PASS
             ):

@@ -18,6 +18,7 @@ on the exact path.
 
 from __future__ import annotations
 
+import importlib
 import platform
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,13 +47,13 @@ def exact_int8_cpu() -> bool:
         return True
     if machine not in ("x86_64", "amd64", "i686", "x86"):
         return False
-    try:
-        from numpy._core._multiarray_umath import __cpu_features__ as features
-    except ImportError:  # numpy < 2
+    features: dict[str, bool] = {}
+    for module in ("numpy._core._multiarray_umath", "numpy.core._multiarray_umath"):  # 2, then 1
         try:
-            from numpy.core._multiarray_umath import __cpu_features__ as features
-        except ImportError:
-            features = {}
+            features = importlib.import_module(module).__cpu_features__
+        except (ImportError, AttributeError):
+            continue
+        break
     if features.get("AVX512VNNI") or features.get("AVXVNNI"):
         return True
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 _ABBREV = (
@@ -107,7 +108,7 @@ def phrase_stems(phrase: str) -> tuple[str, ...]:
     return tuple(stems(phrase))
 
 
-def phrase_in(phrase_stems: tuple[str, ...], sentence_stems: list[str]) -> bool:
+def phrase_in(phrase_stems: tuple[str, ...], sentence_stems: Sequence[str]) -> bool:
     """True if the phrase's stems appear in order (gaps of up to 2 words allowed)."""
     if not phrase_stems:
         return False

@@ -249,7 +249,7 @@ def _gains(analysis: dict[str, Any], kind: str) -> list[tuple[float, str, str]]:
             advice = [f["advice"] for f in analysis.get("red_flags") or []] + advice
         if not advice:
             continue
-        gain = w.get(name, 1.0) * (4.0 - float(dim.get("score", 0.0))) / total * 25
+        gain = w.get(name, 0.0) * (4.0 - float(dim.get("score", 0.0))) / total * 25
         if gain > 0.5:
             out.append((round(gain, 1), name, advice[0]))
     return out

@@ -1,2 +1,3 @@
-"""One module per dimension. Each exposes `score(ctx) -> DimensionScore` (coverage and red flags
-also return what they found). `REGISTRY` lists them in report order."""
+"""One module per dimension. Each exposes `score(ctx, ...) -> DimensionScore` over an
+`AnswerContext` and what it needs found once (STAR parts, talking points, flag hits);
+`analysis.pipeline.default_scorers` registers them, in report order."""

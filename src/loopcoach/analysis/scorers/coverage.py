@@ -9,13 +9,15 @@ threshold.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
 import numpy as np
 
 from loopcoach.analysis import lexicon as L
 from loopcoach.analysis import text as T
 from loopcoach.analysis.context import AnswerContext
-from loopcoach.analysis.scorers import red_flags, structure
-from loopcoach.domain.analysis import DimensionScore, PointResult
+from loopcoach.domain.analysis import DimensionScore, FlagHit, PointResult
 
 # Cosine thresholds per embedder: (made, partial). MiniLM paraphrases score about 0.5-0.75.
 THRESHOLDS = {"minilm": (0.52, 0.40), "lexical": (0.42, 0.28)}
@@ -50,7 +52,18 @@ def _weak(ctx: AnswerContext, i: int) -> bool:
     return bool(L.HEDGE.search(s)) or len(L.BUZZ.findall(s)) >= 2
 
 
-def points(ctx: AnswerContext) -> list[PointResult]:
+class Found(NamedTuple):
+    points: list[PointResult]  # every talking point, in rubric order
+    credit: dict[str, float]  # point id -> the share of its weight it earns
+
+
+def points(
+    ctx: AnswerContext,
+    flag_hits: Sequence[FlagHit],
+    star: Mapping[str, tuple[int, ...]],
+) -> Found:
+    """How the answer makes each talking point. `flag_hits` are the red flags of the whole
+    answer; `star` its STAR parts (`structure.star_parts`, read for STAR rubrics only)."""
     q = ctx.rubric.question
     made_t, partial_t = thresholds(ctx.embedder_name)
     n = len(ctx.sentences)
@@ -63,7 +76,7 @@ def points(ctx: AnswerContext) -> list[PointResult]:
     # A sentence that raises a red flag ("I let the engineers manage the risk") does not make
     # the point it is about; it only touches on it.
     local = {o: k for k, o in enumerate(ctx.origin)} if ctx.origin else None
-    for hit in red_flags.find(ctx):
+    for hit in flag_hits:
         if hit.evidence is not None:
             k = local.get(hit.evidence.index) if local is not None else hit.evidence.index
             if k is not None and 0 <= k < n:
@@ -78,9 +91,7 @@ def points(ctx: AnswerContext) -> list[PointResult]:
     # the structure check finds as that part: "reconciliation errors fell by 35%" states the
     # outcome whatever words the point's description uses.
     parts = (
-        structure.star_parts(ctx)
-        if ctx.rubric.framework == "star" and any(tp.part for tp in q.talking_points)
-        else {}
+        star if ctx.rubric.framework == "star" and any(tp.part for tp in q.talking_points) else {}
     )
     credit: dict[str, float] = {}
     out: list[PointResult] = []
@@ -95,7 +106,7 @@ def points(ctx: AnswerContext) -> list[PointResult]:
         cue_i = cue_sentence(list(tp.cues), ctx)
         meaning = ramp(own_best, ctx.embedder_name)
         touched = TOUCHED * max(ramp(best, ctx.embedder_name), 1.0 if cue_i is not None else 0.0)
-        part_i = next((i for i in parts.get(tp.part or "", []) if not weak[i]), None)
+        part_i = next((i for i in parts.get(tp.part or "", ()) if not weak[i]), None)
         if cue_i is not None and not weak[cue_i]:
             credit[tp.id] = 1.0
             out.append(
@@ -154,22 +165,23 @@ def points(ctx: AnswerContext) -> list[PointResult]:
             out.append(
                 PointResult(tp.id, tp.label, False, "", round(best, 3), None, tp.description)
             )
-    ctx.notes["point_credit"] = credit
-    return out
+    return Found(out, credit)
 
 
-def _credit(ctx: AnswerContext, p: PointResult) -> float:
-    stored = ctx.notes.get("point_credit")
-    if isinstance(stored, dict) and p.id in stored:
-        return float(stored[p.id])
+def _credit(credit: Mapping[str, float], p: PointResult) -> float:
+    if p.id in credit:
+        return float(credit[p.id])
     return 1.0 if p.made else TOUCHED if p.how == "partial" else 0.0
 
 
-def score(ctx: AnswerContext, found: list[PointResult]) -> DimensionScore:
+def score(
+    ctx: AnswerContext, found: Sequence[PointResult], credit: Mapping[str, float]
+) -> DimensionScore:
+    """The coverage score from the points `points` found and the credit each earned."""
     q = ctx.rubric.question
     weights = {tp.id: tp.weight for tp in q.talking_points}
     total = sum(weights.values()) or 1.0
-    got = sum(weights[p.id] * _credit(ctx, p) for p in found)
+    got = sum(weights[p.id] * _credit(credit, p) for p in found)
     frac = got / total
     value = round(min(4.0, 4.0 * frac / SATURATION), 2)
     made = [p for p in found if p.made]

@@ -51,7 +51,12 @@ def _classify_by_stance(ctx: AnswerContext, idx: int) -> str:
 
 
 def score(ctx: AnswerContext) -> DimensionScore:
-    i_actions, soft, we_actions, decisions, blame, defer = [], [], [], [], [], []
+    i_actions: list[int] = []
+    soft: list[int] = []
+    we_actions: list[int] = []
+    decisions: list[int] = []
+    blame: list[int] = []
+    defer: list[int] = []
     i_refs = we_refs = 0
     for idx, s in enumerate(ctx.lowered):
         i_refs += len(_I.findall(s))

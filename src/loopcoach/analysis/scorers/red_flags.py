@@ -9,6 +9,7 @@ and "no result" is a story that never says what happened.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from loopcoach.analysis import lexicon as L
 from loopcoach.analysis import text as T
@@ -61,16 +62,6 @@ def _cue_hit(cues: list[str], ctx: AnswerContext) -> int | None:
                     continue
                 return i
     return None
-
-
-def find(ctx: AnswerContext) -> list[FlagHit]:
-    """The red flags the answer raises, found once per analysis (coverage reads them too)."""
-    cached = ctx.notes.get("flag_hits")
-    if isinstance(cached, list):
-        return list(cached)
-    hits = _find(ctx)
-    ctx.notes["flag_hits"] = hits
-    return list(hits)
 
 
 # What each flaw the stance model reads is called, when the rubric has no flag of its own for it;
@@ -143,12 +134,12 @@ def cue_flaws(ctx: AnswerContext) -> dict[int, str]:
             if i not in out and pattern.search(low):
                 out[i] = flaw
     for _, flag in ctx.flags:
-        flaw = next((f for f, ids in SAME_AS.items() if flag.id in ids), None)
-        if flaw is None:
+        judged = next((f for f, ids in SAME_AS.items() if flag.id in ids), None)
+        if judged is None:
             continue
-        i = _cue_hit(list(flag.cues), ctx)
-        if i is not None and i not in out:
-            out[i] = flaw
+        hit = _cue_hit(list(flag.cues), ctx)
+        if hit is not None and hit not in out:
+            out[hit] = judged
     return out
 
 
@@ -176,7 +167,7 @@ def _stance_hits(ctx: AnswerContext, seen: set[str]) -> list[FlagHit]:
     return hits
 
 
-def flaw_kinds(hits: list[FlagHit]) -> set[str]:
+def flaw_kinds(hits: Sequence[FlagHit]) -> set[str]:
     """The stance flaws among flag hits (by the rubric id they were reported under)."""
     out: set[str] = set()
     for flaw, (own_id, _, _) in STANCE_FLAGS.items():
@@ -186,7 +177,9 @@ def flaw_kinds(hits: list[FlagHit]) -> set[str]:
     return out
 
 
-def _find(ctx: AnswerContext) -> list[FlagHit]:
+def find(ctx: AnswerContext) -> list[FlagHit]:
+    """The red flags the answer raises, found once per analysis (`Features.flag_hits`:
+    coverage reads them too)."""
     if not ctx.sentences:
         return []
     hits: list[FlagHit] = []
@@ -258,7 +251,7 @@ def severity(hit: FlagHit, ctx: AnswerContext) -> float:
     return 1.0
 
 
-def score(ctx: AnswerContext, hits: list[FlagHit]) -> DimensionScore:
+def score(ctx: AnswerContext, hits: Sequence[FlagHit]) -> DimensionScore:
     if not ctx.sentences:
         return DimensionScore("red_flags", 0.0, "no answer", (), ())
     penalty = sum(PENALTY.get(h.source, 1.0) * severity(h, ctx) for h in hits)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from loopcoach.analysis import lexicon as L
 from loopcoach.analysis.context import AnswerContext
@@ -112,17 +114,8 @@ def _is_result(ctx: AnswerContext, i: int, n: int) -> bool:
     )
 
 
-def star_parts(ctx: AnswerContext) -> dict[str, list[int]]:
-    """Sentence indices of each STAR part (and learning); computed once per analysis."""
-    cached = ctx.notes.get("star_parts")
-    if isinstance(cached, dict):
-        return cached
-    parts = _star_parts(ctx)
-    ctx.notes["star_parts"] = parts
-    return parts
-
-
-def _star_parts(ctx: AnswerContext) -> dict[str, list[int]]:
+def star_parts(ctx: AnswerContext) -> Mapping[str, tuple[int, ...]]:
+    """Sentence indices of each STAR part (and learning); found once per analysis (`Features`)."""
     parts: dict[str, list[int]] = {"situation": [], "task": [], "action": [], "result": []}
     learning: list[int] = []
     n = len(ctx.lowered)
@@ -140,7 +133,7 @@ def _star_parts(ctx: AnswerContext) -> dict[str, list[int]]:
     parts["learning"] = learning
     if not parts["situation"] and n >= 3 and not (L.ACTION.search(ctx.lowered[0])):
         parts["situation"].append(0)  # an opening sentence that sets the scene
-    return parts
+    return MappingProxyType({k: tuple(v) for k, v in parts.items()})
 
 
 def repeated(ctx: AnswerContext, threshold: float = REPEAT_SIMILARITY) -> list[int]:
@@ -225,8 +218,8 @@ def _finish(
     )
 
 
-def _star(ctx: AnswerContext) -> DimensionScore:
-    parts = dict(star_parts(ctx))  # a copy: the cached parts stay whole
+def _star(ctx: AnswerContext, star: Mapping[str, tuple[int, ...]]) -> DimensionScore:
+    parts = dict(star)
     learning = parts.pop("learning")
     own_actions = [i for i in parts["action"] if L.ACTION.search(ctx.lowered[i])]
     have = {k: bool(v) for k, v in parts.items()}
@@ -249,7 +242,6 @@ def _star(ctx: AnswerContext) -> DimensionScore:
     reason = f"STAR parts found: {found}"
     if missing:
         reason += f"; missing: {', '.join(missing)}"
-    ctx.notes["star"] = parts
     return _finish(ctx, score, evidence, advice, reason)
 
 
@@ -323,13 +315,13 @@ def _framework(ctx: AnswerContext, framework: str) -> DimensionScore:
     if sequenced < 2 and len(ctx.sentences) > 4:
         advice.append("Signpost the steps (first, then, finally) so the listener can follow.")
     reason = f"{len(hits)} of {len(steps)} {framework} steps present, {len(walk)} concrete steps"
-    ctx.notes["steps"] = hits
     return _finish(ctx, score, evidence, advice, reason)
 
 
-def score(ctx: AnswerContext) -> DimensionScore:
+def score(ctx: AnswerContext, star: Mapping[str, tuple[int, ...]]) -> DimensionScore:
+    """The structure score; `star` is `star_parts(ctx)` (read only for STAR answers)."""
     if not ctx.sentences:
         return DimensionScore("structure", 0.0, "no answer", (), ("Answer the question.",))
     if ctx.rubric.framework == "star":
-        return _star(ctx)
+        return _star(ctx, star)
     return _framework(ctx, ctx.rubric.framework)
