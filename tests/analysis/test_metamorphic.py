@@ -3,6 +3,10 @@ our graded fixture answers (strong and good ones) and the challenge set's strong
 
 Each test changes answers in one controlled way and checks the score moves the way an interviewer's
 would. The challenge set is only read here, never fitted.
+
+Each property runs twice: over every answer (slow: CI, `make test-all`) and, in the fast loop, over
+a fixed sample of them (SAMPLE), allowed the same share of exceptions, rounded to the nearest
+whole number.
 """
 
 from __future__ import annotations
@@ -29,9 +33,12 @@ TANGENT = (
 )
 
 
-def _answers() -> list[tuple[str, str, str | None, str]]:
+Answer = tuple[str, str, str | None, str]
+
+
+def _answers() -> list[Answer]:
     """(id, question, question id or None, answer) for every good-or-better answer we hold."""
-    out: list[tuple[str, str, str | None, str]] = []
+    out: list[Answer] = []
     for item in C.load():
         if item.overall >= 3 and item.grades["red_flags"] >= 4:
             out.append((item.id, item.question, None, item.text))
@@ -41,6 +48,19 @@ def _answers() -> list[tuple[str, str, str | None, str]]:
 
 
 ANSWERS = _answers()
+# the fast loop's sample: every 12th graded fixture answer and every 4th challenge answer
+_CHALLENGE = {q.qid for q in CH.load()}
+SAMPLE = [a for a in ANSWERS if a[0] not in _CHALLENGE][::12] + [
+    a for a in ANSWERS if a[0] in _CHALLENGE
+][::4]
+ANSWER_SETS = [
+    pytest.param(SAMPLE, id="sample"),
+    pytest.param(ANSWERS, id="all", marks=pytest.mark.slow),
+]
+QUESTION_SETS = [  # the challenge questions: every fourth one, and all
+    pytest.param(CH.load()[::4], id="sample"),
+    pytest.param(CH.load(), id="all", marks=pytest.mark.slow),
+]
 
 
 def _analyse(analyzer: Analyzer, question: str, qid: str | None, text: str):  # type: ignore[no-untyped-def]
@@ -49,20 +69,42 @@ def _analyse(analyzer: Analyzer, question: str, qid: str | None, text: str):  # 
     return analyzer.analyze(question, text)
 
 
+class Baseline(dict[str, object]):
+    """Each answer's analysis as it stands, made on first use (the sample needs only its own)."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        super().__init__()
+        self.by_id = {a[0]: a for a in ANSWERS}
+        self.analyzer = analyzer
+
+    def __missing__(self, aid: str) -> object:
+        _, q, qid, text = self.by_id[aid]
+        self[aid] = made = _analyse(self.analyzer, q, qid, text)
+        return made
+
+
 @pytest.fixture(scope="module")
 def baseline(analyzer: Analyzer) -> dict[str, object]:
-    return {aid: _analyse(analyzer, q, qid, text) for aid, q, qid, text in ANSWERS}
+    return Baseline(analyzer)
 
 
 def test_there_are_enough_answers_to_mean_something() -> None:
     assert len(ANSWERS) >= 60
+    # the sample has both sources, and questions from the packs (an id) and from elsewhere
+    assert len(SAMPLE) >= 12 and {a[2] is None for a in SAMPLE} == {True, False}
 
 
+def allowed(n: int, share: float) -> int:
+    """How many of n cases may miss a property that holds for all but `share` of them."""
+    return round(n * share)
+
+
+@pytest.mark.parametrize("answers", ANSWER_SETS)
 def test_padding_with_fillers_never_raises_the_score(
-    analyzer: Analyzer, baseline: dict[str, object]
+    analyzer: Analyzer, baseline: dict[str, object], answers: list[Answer]
 ) -> None:
     worse = []
-    for aid, q, qid, text in ANSWERS:
+    for aid, q, qid, text in answers:
         sents = sentences(text)
         padded = " ".join(s + (" " + FILLER if k % 2 else "") for k, s in enumerate(sents))
         before = baseline[aid].score  # type: ignore[attr-defined]
@@ -72,11 +114,12 @@ def test_padding_with_fillers_never_raises_the_score(
     assert not worse, f"fillers raised the score: {worse[:5]}"
 
 
+@pytest.mark.parametrize("answers", ANSWER_SETS)
 def test_the_same_content_at_twice_the_length_scores_lower(
-    analyzer: Analyzer, baseline: dict[str, object]
+    analyzer: Analyzer, baseline: dict[str, object], answers: list[Answer]
 ) -> None:
     not_lower, higher = [], []
-    for aid, q, qid, text in ANSWERS:
+    for aid, q, qid, text in answers:
         sents = sentences(text)
         doubled = " ".join(
             s + " " + (FILLER if k % 3 == 0 else TANGENT if k % 3 == 1 else s)
@@ -90,10 +133,15 @@ def test_the_same_content_at_twice_the_length_scores_lower(
             higher.append((aid, before, after))
     assert not higher, f"padding to 2x raised the score: {higher[:5]}"
     # strictly lower on all but a few (an answer already at its floor cannot go lower)
-    assert len(not_lower) <= len(ANSWERS) // 20, f"2x did not lower the score: {not_lower[:5]}"
+    assert len(not_lower) <= allowed(len(answers), 0.05), (
+        f"2x did not lower the score: {not_lower[:5]}"
+    )
 
 
-def test_we_instead_of_i_lowers_ownership(analyzer: Analyzer, baseline: dict[str, object]) -> None:
+@pytest.mark.parametrize("answers", ANSWER_SETS)
+def test_we_instead_of_i_lowers_ownership(
+    analyzer: Analyzer, baseline: dict[str, object], answers: list[Answer]
+) -> None:
     swap = {
         "i": "we",
         "my": "our",
@@ -107,7 +155,7 @@ def test_we_instead_of_i_lowers_ownership(analyzer: Analyzer, baseline: dict[str
     }
     pat = re.compile(r"\b(" + "|".join(map(re.escape, swap)) + r")\b", re.IGNORECASE)
     not_lower = []
-    for aid, q, qid, text in ANSWERS:
+    for aid, q, qid, text in answers:
         if not pat.search(text):
             continue
         we = pat.sub(lambda m: swap[m.group(0).lower()], text)
@@ -115,30 +163,36 @@ def test_we_instead_of_i_lowers_ownership(analyzer: Analyzer, baseline: dict[str
         after = _analyse(analyzer, q, qid, we).dimensions["ownership"].score
         if after > before or (before > 1.0 and after >= before):
             not_lower.append((aid, before, after))
-    assert len(not_lower) <= len(ANSWERS) // 20, f"'we' did not lower ownership: {not_lower[:5]}"
+    assert len(not_lower) <= allowed(len(answers), 0.05), (
+        f"'we' did not lower ownership: {not_lower[:5]}"
+    )
 
 
+@pytest.mark.parametrize("questions", QUESTION_SETS)
 def test_an_answer_to_another_question_scores_lower(
-    analyzer: Analyzer, baseline: dict[str, object]
+    analyzer: Analyzer, baseline: dict[str, object], questions: list[CH.Question]
 ) -> None:
     """The strong answer to the next challenge question of the same role, given here."""
     qs = CH.load()
     not_lower = []
-    for q in qs:
+    for q in questions:
         peers = [p for p in qs if p.role == q.role]
         other = peers[(peers.index(q) + 1) % len(peers)]
         own = baseline[q.qid].score  # type: ignore[attr-defined]
         moved = _analyse(analyzer, q.prompt, q.qid if q.in_pack else None, other.strong).score
         if moved >= own:
             not_lower.append((q.qid, own, moved))
-    assert len(not_lower) <= len(qs) // 10, f"off-topic answers not lower: {not_lower}"
+    assert len(not_lower) <= allowed(len(questions), 0.1), (
+        f"off-topic answers not lower: {not_lower}"
+    )
 
 
+@pytest.mark.parametrize("answers", ANSWER_SETS)
 def test_cutting_the_answer_short_lowers_the_score(
-    analyzer: Analyzer, baseline: dict[str, object]
+    analyzer: Analyzer, baseline: dict[str, object], answers: list[Answer]
 ) -> None:
     not_lower = []
-    for aid, q, qid, text in ANSWERS:
+    for aid, q, qid, text in answers:
         cut = CH.truncate(text)
         before = baseline[aid].score  # type: ignore[attr-defined]
         after = _analyse(analyzer, q, qid, cut).score
@@ -147,9 +201,18 @@ def test_cutting_the_answer_short_lowers_the_score(
     assert not not_lower, f"a truncated answer did not score lower: {not_lower[:5]}"
 
 
+@pytest.mark.parametrize(
+    ("answers", "every_flaw"),
+    [
+        pytest.param(SAMPLE, False, id="sample"),
+        pytest.param(ANSWERS, True, id="all", marks=pytest.mark.slow),
+    ],
+)
 def test_a_detected_flaw_always_costs_points_and_names_its_sentence(
-    analyzer: Analyzer, baseline: dict[str, object]
+    analyzer: Analyzer, baseline: dict[str, object], answers: list[Answer], every_flaw: bool
 ) -> None:
+    """Every answer with each flawed sentence inserted; in the sample, one sentence per answer
+    in turn."""
     flawed = [
         "Honestly, the technical calls are the engineers' business; whenever two teams "
         "disagree I hand it straight to my manager to sort out.",
@@ -158,9 +221,9 @@ def test_a_detected_flaw_always_costs_points_and_names_its_sentence(
     ]
     detected = 0
     problems = []
-    for aid, q, qid, text in ANSWERS:
+    for k, (aid, q, qid, text) in enumerate(answers):
         sents = sentences(text)
-        for s in flawed:
+        for s in flawed if every_flaw else [flawed[k % len(flawed)]]:
             mid = len(sents) // 2
             res = _analyse(analyzer, q, qid, " ".join([*sents[:mid], s, *sents[mid:]]))
             hits = [h for h in res.red_flags if h.evidence is not None and h.evidence.sentence == s]
@@ -174,12 +237,13 @@ def test_a_detected_flaw_always_costs_points_and_names_its_sentence(
     assert not problems, f"a detected flaw cost under 5 points: {problems[:5]}"
 
 
+@pytest.mark.parametrize("questions", QUESTION_SETS)
 def test_a_non_answer_or_off_topic_follow_up_never_raises_the_question_score(
-    analyzer: Analyzer,
+    analyzer: Analyzer, questions: list[CH.Question]
 ) -> None:
     from loopcoach.interview.policy import hold_score
 
-    for q in CH.load():
+    for q in questions:
         qid = q.qid if q.in_pack else None
         opening = CH.truncate(q.strong)
         first = _analyse(analyzer, q.prompt, qid, opening)

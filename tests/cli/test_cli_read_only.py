@@ -36,16 +36,25 @@ def _can_mount() -> bool:
 CAN_MOUNT = _can_mount()
 
 
+@pytest.fixture(scope="module")
+def made_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory the owner's `loopcoach` made (its database), once for the module."""
+    data = tmp_path_factory.mktemp("made") / "data"
+    data.mkdir()
+    made = lc(data, "mock", "list", "--json", as_owner=True)
+    assert made.returncode == 0, made.stderr
+    return data
+
+
 @pytest.fixture()
-def read_only_data() -> Iterator[Path]:
+def read_only_data(made_data: Path) -> Iterator[Path]:
+    """A copy of `made_data`, read-only."""
     if os.geteuid() == 0 and not CAN_MOUNT and shutil.which("setpriv") is None:
         pytest.skip("running as root without unshare or setpriv: permissions cannot be tested")
     root = Path(tempfile.mkdtemp(prefix="loopcoach-ro-"))
     root.chmod(0o755)
     data = root / "data"
-    data.mkdir()
-    made = lc(data, "mock", "list", "--json", as_owner=True)
-    assert made.returncode == 0, made.stderr
+    shutil.copytree(made_data, data)
     for path in [data, *data.iterdir()]:
         path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
     yield data

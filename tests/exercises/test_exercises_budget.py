@@ -92,10 +92,11 @@ def test_a_monte_carlo_that_cannot_finish_is_not_drawn() -> None:
 
 
 def test_plan_sections_are_linear_in_the_headings() -> None:
-    start = time.monotonic()
+    # CPU seconds of this process (about 2.5 s): other work on the machine does not count
+    start = time.process_time()
     result = program.check_plan("# Heading\n" * 250_000)  # took 280 s when it was quadratic
     assert result.present
-    assert time.monotonic() - start < 30.0
+    assert time.process_time() - start < 30.0
 
 
 def test_sections_keep_their_extent() -> None:

@@ -1,5 +1,1 @@
-"""Pure value objects and typed ids shared by every layer. Imports nothing of ours."""
-
-from loopcoach.domain.ids import CaseId, QuestionId, RoleId, StageId
-
-__all__ = ["CaseId", "QuestionId", "RoleId", "StageId"]
+"""Pure value objects shared by every layer. Imports nothing of ours."""
