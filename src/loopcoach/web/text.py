@@ -16,7 +16,7 @@ _CLI_WORDS: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"another `loopcoach mock answer`"), "another answer", "another answer"),
     (
         re.compile(r"to move on without answering, run `loopcoach mock skip ([\w-]+)`"),
-        "to move on without answering, press Skip",
+        'to move on without answering, press "Skip this question"',
         r"to move on without answering, POST /api/v1/mock/\1/skip",
     ),
     (
