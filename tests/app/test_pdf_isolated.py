@@ -98,3 +98,9 @@ def test_the_prep_service_reads_pdfs_in_the_child(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(LoopcoachError):
         service.history(H.flate_bomb(), "cv.pdf")
     assert calls == ["cv.pdf"]
+
+
+def test_a_daemonic_worker_reads_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    # multiprocessing forbids children of daemonic processes: such a worker reads in-process
+    monkeypatch.setattr(multiprocessing.current_process(), "_config", {"daemon": True})
+    assert isolated.pdf_text(H.normal(2), "cv.pdf")[1] == 2

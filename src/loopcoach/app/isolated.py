@@ -73,6 +73,8 @@ def pdf_text(
     """`importers.pdf_text(data, name)` in a child process: (text, page count), or the
     reader's one-line error; a child over its time or memory is killed and named as such."""
     seconds = importers.MAX_PDF_SECONDS if seconds is None else seconds
+    if multiprocessing.current_process().daemon:  # a daemonic worker may not start children
+        return importers.pdf_text(data, name)
     ctx = _context()
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, data, name, seconds, memory))
