@@ -147,6 +147,9 @@ def install(app: FastAPI) -> None:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
         what = str(first.get("msg", "invalid request"))[:300]
+        if not where and tuple(first.get("loc", ())) == ("body",):
+            where = "the request body"  # not a JSON object (or sent as another content type)
+            what += "; send a JSON object with Content-Type: application/json"
         message = f"{where[:200]}: {what}" if where else what
         return error_response(request, 422, "invalid-request", message)
 

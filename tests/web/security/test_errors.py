@@ -146,3 +146,17 @@ def test_an_answer_to_a_question_already_passed_is_a_409_naming_the_request(
     r = client.post(f"/api/v1/mock/{sid}/end")
     assert r.status_code == 200 and r.json()["status"] == "ended"
     assert client.post(f"/api/v1/mock/{sid}/skip").status_code == 409
+
+
+@pytest.mark.parametrize(
+    "body,content_type",
+    [(b'{"role": "tpm"}', "text/plain"), (b"[1, 2]", "application/json"), (b'"tpm"', "")],
+)
+def test_a_body_that_is_not_a_json_object_is_named(
+    client: TestClient, body: bytes, content_type: str
+) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    r = client.post("/api/v1/mock", content=body, headers=headers)
+    assert r.status_code == 422, r.text[:300]
+    message = r.json()["error"]["message"]
+    assert message.startswith("the request body: ") and "JSON object" in message
