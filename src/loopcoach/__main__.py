@@ -2,4 +2,6 @@
 
 from loopcoach.cli.app import main
 
-main()
+# guarded: a fork-server child (loopcoach.app.isolated) imports the main module again
+if __name__ == "__main__":
+    main()

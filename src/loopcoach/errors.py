@@ -38,7 +38,7 @@ class NotFound(LoopcoachError):
         msg = f"unknown {kind} '{ident}'"
         if hint:
             msg += f": {hint}"
-        super().__init__(f"{kind}-not-found", msg)
+        super().__init__(f"{kind.replace(' ', '-')}-not-found", msg)
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

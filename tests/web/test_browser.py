@@ -269,6 +269,13 @@ def test_browser_prep_upload_resume_and_download_pack(page: Any, live_server: st
     page.fill("#s-result", "Hosting costs fell 31%, saving $2.1M a year.")
     page.click("#story-form button[type=submit]")
     expect(page.locator("#s-result")).to_have_value("Hosting costs fell 31%, saving $2.1M a year.")
+    expect(page.locator("#story-saved")).to_contain_text("Saved as version")
+    expect(page.locator("#story-saved")).to_be_focused()  # the save never looks like nothing
+    page.fill("#s-situation", "")  # an emptied field is cleared, not kept
+    page.click("#story-form button[type=submit]")
+    expect(page.locator("#story-saved")).to_be_visible()
+    expect(page.locator("#s-situation")).to_have_value("")
+    expect(page.locator("#s-result")).to_have_value("Hosting costs fell 31%, saving $2.1M a year.")
 
 
 def test_browser_plan_progress_and_downloads(page: Any, live_server: str) -> None:

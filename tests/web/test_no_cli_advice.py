@@ -4,8 +4,10 @@ and its visible text searched for `loopcoach <command>`; the web action is linke
 
 from __future__ import annotations
 
+import ast
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -111,3 +113,135 @@ def test_no_page_tells_the_user_to_run_a_command(pages: list[tuple[str, str]]) -
 def test_the_prep_page_links_to_editing_the_stories(pages: list[tuple[str, str]]) -> None:
     pack = next(html for where, html in pages if 'id="pack"' in html)
     assert re.search(r'<a [^>]*href="#story-list"[^>]*>edit them', pack)
+
+
+# --- the JSON API: its errors name the request to make, never a command ----------------------
+FLAG = re.compile(r"(?<![\w-])--[a-z][\w-]*|standard input")
+REQUEST = re.compile(r"\b(GET|POST) (/api/v1/[^\s?;,]*)")
+
+
+def _api_errors(client: TestClient) -> list[tuple[str, dict[str, str]]]:
+    out: list[tuple[str, dict[str, str]]] = []
+
+    def call(method: str, path: str, **kw: object) -> None:
+        r = client.request(method, path, **kw)  # type: ignore[arg-type]
+        assert r.status_code >= 400, f"{method} {path} did not fail: {r.text[:200]}"
+        out.append((f"{method} {path} ({r.status_code})", r.json()["error"]))
+
+    for path in (
+        "/api/v1/questions/nope",
+        "/api/v1/mock/nope",
+        "/api/v1/mock/nope/debrief",
+        "/api/v1/prep/packs/99999",
+    ):
+        call("GET", path)
+    call("POST", "/api/v1/analyze", json={"question_id": "nope", "answer": "I led it."})
+    call("POST", "/api/v1/mock/nope/answer", json={"answer": "I led it."})
+    call("POST", "/api/v1/mock/nope/skip")
+    call("POST", "/api/v1/exercises/backlog", json={"case_id": "nope"})
+    backlog = next(c["id"] for c in client.get("/api/v1/exercises").json() if c["id"])
+    call("POST", "/api/v1/exercises/kano", json={"case_id": backlog})  # the wrong kind
+    call("POST", "/api/v1/exercises/kano", json={"text": "just: a mapping", "format": "yaml"})
+    # a mock session: an unknown turn, an empty answer, then answers after it ended
+    started = client.post("/api/v1/mock", json={"role": "tpm", "seed": 3})
+    assert started.status_code == 201, started.text[:300]
+    sid = started.json()["session"]
+    call("POST", f"/api/v1/mock/{sid}/answer", json={"answer": "I led it.", "key": "q99"})
+    call("POST", f"/api/v1/mock/{sid}/answer", json={"answer": "   "})
+    assert client.post(f"/api/v1/mock/{sid}/end").status_code == 200
+    call("POST", f"/api/v1/mock/{sid}/answer", json={"answer": "Too late."})
+    call("POST", f"/api/v1/mock/{sid}/skip")
+    return out
+
+
+@pytest.fixture(scope="module")
+def api_errors(client: TestClient) -> list[tuple[str, dict[str, str]]]:
+    return _api_errors(client)
+
+
+def test_no_api_error_tells_the_client_to_run_a_command(
+    api_errors: list[tuple[str, dict[str, str]]],
+) -> None:
+    for where, error in api_errors:
+        message = error["message"]
+        assert "loopcoach " not in message, f"{where}: {message}"
+        assert not COMMAND.search(message), f"{where}: {message}"
+        assert not FLAG.search(message), f"{where} names a command-line option: {message}"
+        assert " " not in error["code"], f"{where}: code {error['code']!r}"
+
+
+def test_the_requests_api_errors_name_exist(
+    client: TestClient, api_errors: list[tuple[str, dict[str, str]]]
+) -> None:
+    schema = client.get("/openapi.json").json()["paths"]
+    routes = [
+        (method.upper(), re.compile("^" + re.sub(r"\{[^}]+\}", r"[^/]+", path) + "$"))
+        for path, operations in schema.items()
+        for method in operations
+    ]
+    named = 0
+    for where, error in api_errors:
+        for method, path in REQUEST.findall(error["message"]):
+            named += 1
+            assert any(m == method and rx.match(path) for m, rx in routes), (
+                f"{where} names {method} {path}, which is not an API route"
+            )
+    assert named >= 8, "the errors should name the request to make instead"
+
+
+# --- every error message in the code, in both faces' words -------------------------------------
+SRC = Path(__file__).resolve().parents[2] / "src" / "loopcoach"
+CLI_ONLY = {"store/backup.py"}  # `loopcoach import`: no web page or API route reads a backup
+
+
+def _literal(node: ast.expr) -> str | None:
+    """The text of a string expression, with `X` for each value formatted into it."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else "X" for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _literal(node.left), _literal(node.right)
+        if left is None and right is None:
+            return None
+        return (left or "X") + (right or "X")
+    return None
+
+
+def _error_messages() -> list[tuple[str, str]]:
+    """(where, message) of every error raised outside the command line that mentions it."""
+    out: list[tuple[str, str]] = []
+    for path in sorted(SRC.rglob("*.py")):
+        if "cli" in path.relative_to(SRC).parts or path.relative_to(SRC).as_posix() in CLI_ONLY:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if not (name.endswith("Error") or name in ("NotFound", "__init__")):
+                continue
+            for arg in node.args:
+                text = _literal(arg)
+                if text and re.search(r"loopcoach |--[a-z]|standard input", text):
+                    out.append((f"{path.relative_to(SRC)}:{node.lineno}", text))
+    return out
+
+
+MESSAGES = _error_messages()
+
+
+def test_the_scan_finds_the_error_messages() -> None:
+    assert len(MESSAGES) >= 20
+    assert any("mock show" in text for _, text in MESSAGES)
+
+
+@pytest.mark.parametrize("where,text", MESSAGES, ids=[where for where, _ in MESSAGES])
+def test_error_messages_read_right_on_the_web_and_in_the_api(where: str, text: str) -> None:
+    from loopcoach.web.text import api_advice, web_advice
+
+    for face, shown in (("web", web_advice(text)), ("api", api_advice(text))):
+        assert not COMMAND.search(shown), f"{face}: {shown}"
+        assert not re.search(r"loopcoach (?:admin|[a-z]+ --)", shown), f"{face}: {shown}"
+        assert not FLAG.search(shown), f"{face} names a command-line option: {shown}"
+        assert not re.search(r"(?:e\.g\.|with|run|see)$", shown.strip()), f"{face}: {shown}"

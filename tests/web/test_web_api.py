@@ -677,3 +677,39 @@ def test_web_api_analyze_keeps_the_attempt_unless_told_not_to(client: TestClient
     assert r.status_code == 200 and attempts() == before + 2
     # the analyse page offers the story bank's matches for the same question
     assert 'id="stories-for-question" href="/prep/match?q=' in r.text
+
+
+def _story_form(page: str) -> dict[str, str]:
+    """The fields the story page's form sends, as a browser would (hidden ones included)."""
+    import html
+    import re
+
+    fields = dict(re.findall(r'<input[^>]* name="(\w+)"[^>]* value="([^"]*)"', page))
+    fields.update(re.findall(r'<textarea[^>]* name="(\w+)"[^>]*>([^<]*)</textarea>', page))
+    return {name: html.unescape(value) for name, value in fields.items()}
+
+
+def test_web_story_form_clears_an_emptied_field_and_says_it_saved(client: TestClient) -> None:
+    from loopcoach.prep.stories import MAX_FIELD
+
+    text = (RESUMES / "tpm.md").read_text(encoding="utf-8")
+    built = post(client, "/api/v1/prep", json={"role": "tpm", "text": text, "name": "cv.md"})
+    assert built.status_code == 200, built.text[:300]
+    story = get(client, "/api/v1/stories").json()[-1]
+    sid = story["id"]
+    page = get(client, f"/prep/stories/{sid}").text
+    assert f'maxlength="{MAX_FIELD}"' in page and 'maxlength="5000"' not in page
+    assert 'id="story-saved"' not in page
+    form = _story_form(page)
+    assert form["whole_form"] == "1" and form["title"] == story["title"]
+    r = post(client, f"/prep/stories/{sid}", data={**form, "situation": "", "themes": ""})
+    assert r.status_code == 303, r.text[:300]
+    after = next(s for s in get(client, "/api/v1/stories").json() if s["id"] == sid)
+    assert after["situation"] == "" and after["themes"] == []
+    assert after["task"] == story["task"] and after["version"] == story["version"] + 1
+    shown = get(client, r.headers["location"]).text
+    assert f"Saved as version {after['version']}." in shown
+    # an emptied title is refused, and what was typed comes back on the error page
+    r = post(client, f"/prep/stories/{sid}", data={**form, "title": "", "result": "Cut 31%."})
+    assert r.status_code == 400 and "needs a title" in r.text and "--title" not in r.text
+    assert "Cut 31%." in r.text

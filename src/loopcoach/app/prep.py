@@ -44,7 +44,9 @@ class PrepService:
         return self._matcher()
 
     def history(self, data: bytes, name: str) -> WorkHistory:
-        return parse_history(data, name)
+        from loopcoach.app import isolated
+
+        return parse_history(data, name, pdf=isolated.pdf_text)
 
     def score_resume(self, data: bytes, name: str, *, role: str) -> ResumeScore:
         rp = self._library().role(role)

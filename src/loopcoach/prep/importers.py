@@ -15,7 +15,7 @@ import json
 import logging
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from loopcoach.budget import Cancelled, checkpoint, within
@@ -78,16 +78,19 @@ def check_size(size: int, name: str) -> None:
         )
 
 
-def parse_history(data: bytes, name: str) -> WorkHistory:
+def parse_history(
+    data: bytes, name: str, *, pdf: Callable[[bytes, str], tuple[str, int]] | None = None
+) -> WorkHistory:
     """Parse a résumé's bytes. The content decides how it is read (PDF, DOCX, JSON, LaTeX, text);
-    `name` (the file name) tells Markdown from plain text and appears in errors."""
+    `name` (the file name) tells Markdown from plain text and appears in errors. `pdf` reads a
+    PDF's text (default `pdf_text`; the app passes one that runs it in a child process)."""
     fmt = format_of(name)
     check_size(len(data), name)
     if not data.strip():
         raise fail("resume-empty", name, "the file is empty; save your résumé into it and retry")
     fmt = sniff(data, name, fmt)
     if fmt == "pdf":
-        text, pages = pdf_text(data, name)
+        text, pages = (pdf or pdf_text)(data, name)
     elif fmt == "docx":
         text, pages = docx_text(data, name)
     else:
@@ -440,7 +443,7 @@ def _pdf_text(data: bytes, name: str) -> tuple[str, int]:
         n = len(reader.pages)  # the declared /Count: cheap, checked before the tree is read
         if n <= MAX_PAGES:
             n = len(list(reader.pages))  # the real count (a /Count may lie)
-    except (LoopcoachError, Cancelled):
+    except (LoopcoachError, Cancelled, MemoryError):
         raise
     except LimitReachedError as exc:
         raise _pypdf_limit(exc, name) from None
@@ -463,6 +466,8 @@ def _pdf_text(data: bytes, name: str) -> tuple[str, int]:
             content += _content_bytes(page)
         except LimitReachedError as exc:
             raise _pypdf_limit(exc, name) from None
+        except MemoryError:
+            raise
         except Exception:
             raise corrupt from None
         if content > MAX_PDF_STREAM_BYTES:
@@ -474,7 +479,7 @@ def _pdf_text(data: bytes, name: str) -> tuple[str, int]:
             text = page.extract_text(extraction_mode="layout") or ""
         except LimitReachedError as exc:
             raise _pypdf_limit(exc, name) from None
-        except Cancelled:
+        except (Cancelled, MemoryError):
             raise
         except Exception:
             try:

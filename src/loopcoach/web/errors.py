@@ -38,7 +38,10 @@ SECURITY_HEADERS = {
 
 def error_response(request: Request, status: int, code: str, message: str) -> Response:
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+        from loopcoach.web.text import api_advice
+
+        body = {"error": {"code": code, "message": api_advice(message)}}
+        return JSONResponse(body, status_code=status)
     from loopcoach.web.routes.pages import error_page
 
     return error_page(request, status, message)
@@ -56,7 +59,9 @@ ENVIRONMENT_STATUS = {
 
 # A session that moved on under the request (another answer got there first, it has ended, it is
 # not waiting for an answer): the request conflicts with the session's state.
-CONFLICT_CODES = frozenset({"session-busy", "session-ended", "session-not-waiting"})
+CONFLICT_CODES = frozenset(
+    {"session-busy", "session-ended", "session-not-waiting", "session-moved-on"}
+)
 
 
 def user_status(exc: LoopcoachError) -> int:
@@ -142,6 +147,9 @@ def install(app: FastAPI) -> None:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
         what = str(first.get("msg", "invalid request"))[:300]
+        if not where and tuple(first.get("loc", ())) == ("body",):
+            where = "the request body"  # not a JSON object (or sent as another content type)
+            what += "; send a JSON object with Content-Type: application/json"
         message = f"{where[:200]}: {what}" if where else what
         return error_response(request, 422, "invalid-request", message)
 

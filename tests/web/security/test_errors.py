@@ -123,3 +123,40 @@ def test_answering_a_session_that_moved_on_is_a_409(client: TestClient) -> None:
     r = client.post(f"/api/v1/mock/{sid}/answer", json={"answer": "I set up a risk review."})
     assert r.status_code == 409, r.text[:300]
     assert r.json()["error"]["code"] == "session-ended"
+
+
+def test_an_answer_to_a_question_already_passed_is_a_409_naming_the_request(
+    client: TestClient,
+) -> None:
+    started = client.post("/api/v1/mock", json={"role": "tpm", "seed": 2})
+    assert started.status_code == 201, started.text[:300]
+    sid = started.json()["session"]
+    first = started.json()["question"]["key"]
+    r = client.post(f"/api/v1/mock/{sid}/answer", json={"answer": "I ran a risk review."})
+    assert r.status_code == 200, r.text[:300]
+    # the client retries the first question with other words: it has moved on
+    r = client.post(f"/api/v1/mock/{sid}/answer", json={"answer": "Something else.", "key": first})
+    assert r.status_code == 409, r.text[:300]
+    error = r.json()["error"]
+    assert error["code"] == "session-moved-on"
+    assert f"GET /api/v1/mock/{sid}" in error["message"] and "loopcoach" not in error["message"]
+    # skip and end are API calls too
+    r = client.post(f"/api/v1/mock/{sid}/skip")
+    assert r.status_code == 200 and r.json()["session"] == sid
+    r = client.post(f"/api/v1/mock/{sid}/end")
+    assert r.status_code == 200 and r.json()["status"] == "ended"
+    assert client.post(f"/api/v1/mock/{sid}/skip").status_code == 409
+
+
+@pytest.mark.parametrize(
+    "body,content_type",
+    [(b'{"role": "tpm"}', "text/plain"), (b"[1, 2]", "application/json"), (b'"tpm"', "")],
+)
+def test_a_body_that_is_not_a_json_object_is_named(
+    client: TestClient, body: bytes, content_type: str
+) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    r = client.post("/api/v1/mock", content=body, headers=headers)
+    assert r.status_code == 422, r.text[:300]
+    message = r.json()["error"]["message"]
+    assert message.startswith("the request body: ") and "JSON object" in message

@@ -140,3 +140,29 @@ def test_a_real_server_stops_work_for_a_client_that_left(
     found = re.search(r"client gone: stopped POST /api/v1/exercises/forecast after ([\d.]+) s", log)
     assert found, log[-2000:]
     assert float(found.group(1)) < 3.0
+
+
+def test_an_uninterruptible_pdf_page_is_stopped_at_the_budget(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # one page pypdf reads for seconds in a single call: the child process reading it is killed
+    from tests.prep import hostile_pdf as H
+
+    from loopcoach.app import isolated
+
+    isolated.pdf_text(H.normal(1), "warm.pdf")  # the fork server starts once per process
+    monkeypatch.setattr(web_budget, "REQUEST_SECONDS", 0.5)
+    start = time.monotonic()
+    r = client.post(
+        "/api/v1/prep/upload",
+        data={"role": "tpm"},
+        files={"file": ("cv.pdf", H.text_pages(1, 7_900, H.WIDE), "application/pdf")},
+    )
+    elapsed = time.monotonic() - start
+    assert r.status_code == 413, r.text[:300]
+    assert r.json()["error"]["code"] == "too-slow"
+    assert elapsed < 4.0, elapsed  # read in-process, the page alone takes seconds more
+    import multiprocessing
+
+    assert not multiprocessing.active_children()
+    assert_alive(client)

@@ -100,6 +100,18 @@ def show_api(coach: CoachDep, session_id: str) -> dict[str, Any]:
     return state_view(state)
 
 
+@api.post("/{session_id}/skip")
+def skip_api(coach: CoachDep, session_id: str) -> dict[str, Any]:
+    """Move on without answering the current question; returns the session."""
+    return state_view(coach.mock.skip(_require_id(session_id)))
+
+
+@api.post("/{session_id}/end")
+def end_api(coach: CoachDep, session_id: str) -> dict[str, Any]:
+    """End the session now; returns it (its debrief is at .../debrief)."""
+    return state_view(coach.mock.end(_require_id(session_id)))
+
+
 @api.get("/{session_id}/debrief")
 def debrief_api(coach: CoachDep, session_id: str) -> dict[str, Any]:
     """Scorecard, recommendation, three changes and transcript."""

@@ -207,17 +207,22 @@ def story_save(
     action: str = Form("", max_length=FIELD_CHARS),
     result: str = Form("", max_length=FIELD_CHARS),
     themes: str = Form("", max_length=1_000),
+    whole_form: str = Form("", max_length=1),
 ) -> Response:
+    """The story page's form sends every field (`whole_form`): an emptied field is cleared. A
+    post without it changes only the fields it fills in."""
     sid = _story_id(story_id)
-    coach.prep.edit(
-        sid,
-        StoryInput(
+    themes_given = tuple(t.strip() for t in themes.split(",") if t.strip())
+    if whole_form:
+        edit = StoryInput(title, situation, task, action, result, themes_given)
+    else:
+        edit = StoryInput(
             title=title or None,
             situation=situation or None,
             task=task or None,
             action=action or None,
             result=result or None,
-            themes=tuple(t.strip() for t in themes.split(",") if t.strip()) or None,
-        ),
-    )
+            themes=themes_given or None,
+        )
+    coach.prep.edit(sid, edit)
     return RedirectResponse(f"/prep/stories/{sid}?saved=1", status_code=303)
