@@ -146,6 +146,8 @@ def seed_learner(client: HostedClient, tag: str) -> dict[str, str]:
     pack_id = str(r.json()["pack_id"])
     stories = client.get("/api/v1/stories").json()
     story_id = str(stories[0]["id"])
+    r = client.post(f"/prep/stories/{story_id}", data={"title": f"Secret story of {tag}"})
+    assert r.status_code == 303, r.text
     r = client.post("/api/v1/mock", json={"role": "tpm", "seed": 7})
     assert r.status_code == 201, r.text
     session_id = r.json()["session"]
