@@ -1,6 +1,6 @@
-"""Hosted mode in-process: one app per module on a fresh database (SQLite, or PostgreSQL when
-LOOPCOACH_TEST_DATABASE_URL is set), with accounts hashed at a cheap argon2id cost, and a
-signed-in client per actor.
+"""Hosted mode in-process: one app for this directory on a fresh database (SQLite, or
+PostgreSQL when LOOPCOACH_TEST_DATABASE_URL is set), with accounts hashed at a cheap argon2id
+cost, and a signed-in client per actor.
 
 The actors: learners A and B (each with data of their own: a story, a prep pack, a mock
 session, an analysed answer), coach C who coaches A's cohort only, coach D with a cohort of
@@ -98,7 +98,7 @@ def make_app(coach: Coach, *, secure: bool = False) -> Any:
     return create_app(coach, hosted=Hosted(secure_cookies=secure))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def hosted_coach(
     shared: Shared, postgres: PostgresServer | None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Coach]:
@@ -162,7 +162,7 @@ def seed_learner(client: HostedClient, tag: str) -> dict[str, str]:
     return {"pack_id": pack_id, "story_id": story_id, "session_id": session_id}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def world(hosted_coach: Coach) -> Iterator[World]:
     app = make_app(hosted_coach)
     w = World(app, hosted_coach, seed_accounts(hosted_coach))
