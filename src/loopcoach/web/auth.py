@@ -108,7 +108,8 @@ class SignInGate:
         state = scope.setdefault("state", {})
         token = session_token(headers, cookie_name(self.hosted))
         account = None
-        if token is not None:
+        if token is not None and (path == "/login" or not is_public(path)):
+            # (the health check and static files never touch the database for a session)
             account = await anyio.to_thread.run_sync(self.coach.accounts.session, token)
         if account is not None and token is not None:
             state["account"] = account

@@ -288,3 +288,20 @@ def test_health_and_static_stay_open_everything_else_asks_to_sign_in(world: Worl
         assert r.status_code == 303 and r.headers["location"] == "/login?next=/prep/packs/1"
         assert c.get("/openapi.json").status_code == 401
         assert c.get("/api/v1/roles").json()["error"]["code"] == "sign-in"
+
+
+def test_hostile_sign_in_input_gets_a_clean_refusal(world: World) -> None:
+    long_password = "p" * 5000
+    with hosted_client(world.app) as c:
+        for form in (
+            {"email": EMAILS["a"], "password": long_password},
+            {"email": "x" * 2000 + "@example.org", "password": PASSWORD},
+            {"email": "a\x00@example.org", "password": PASSWORD},
+            {"email": EMAILS["a"], "password": PASSWORD[:-1] + "\x00"},
+            {"email": EMAILS["a"], "password": "wrong", "next": "/" + "n" * 5000},
+        ):
+            r = c.post("/login", data={**form, "csrf_token": _login_form(c)})
+            assert 400 <= r.status_code < 500, (r.status_code, r.text[:200])
+            assert _session_cookie(r) == ""
+            assert long_password not in r.text and "Traceback" not in r.text
+    world.coach.accounts.authenticate(EMAILS["a"], PASSWORD)  # not locked by any of this
