@@ -80,6 +80,11 @@ class Attempts:
         """The id of the user whose data this service reads and writes."""
         return self._owner(conn)
 
+    @property
+    def local(self) -> bool:
+        """Whether this acts for the implicit local user (local mode and the CLI)."""
+        return self._owner is local_owner
+
     # --- answers held before they are scored -----------------------------------------------
     def hold(
         self,
