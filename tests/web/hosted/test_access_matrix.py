@@ -281,3 +281,20 @@ def test_b_objects_unchanged_by_the_others(
     assert all("attacker" not in str(t) for t in session.get("turns", []))
     answers = [a["answer"] for a in b.get("/account/export.json").json()["sections"]["attempts"]]
     assert any("Secret answer of b" in (x or "") for x in answers)
+
+
+def test_local_mode_has_no_sign_in() -> None:
+    """Local mode mounts none of hosted mode's routes and no sign-in gate."""
+    from loopcoach.app import Coach
+    from loopcoach.config import Settings
+    from loopcoach.web.app import create_app
+    from loopcoach.web.auth import SignInGate
+
+    local = create_app(Coach(Settings.from_env({"LOOPCOACH_DATA_DIR": "/nonexistent"})))
+    paths = {p for _, p in route_table(local)}
+    hosted_only = {"/login", "/logout", "/account", "/coach", "/api/v1/me"}
+    assert not paths & hosted_only
+    assert paths == {p for _, p in ROUTES} - hosted_only - {
+        p for p in (q for _, q in ROUTES) if p.startswith(("/account", "/coach", "/api/v1/coach"))
+    }
+    assert all(m.cls is not SignInGate for m in local.user_middleware)
