@@ -438,6 +438,39 @@ class AccountsService:
         with self._engine().connect() as conn:
             return A.coaches_learner(conn, actor.id, learner_id)
 
+    def learners_of(self, actor: Account) -> list[Account]:
+        """The learners whose progress `actor` may read: a coach's cohorts' learners (an
+        admin's too, when the admin coaches a cohort); none for a learner."""
+        if actor.disabled or actor.role not in ("coach", "admin"):
+            return []
+        with self._engine().connect() as conn:
+            return [_account(r) for r in A.cohort_learners(conn, actor.id)]
+
+    def learner(self, actor: Account, learner_id: int) -> Account:
+        """The account of a learner `actor` may read (can_read); NotFound otherwise, the same
+        answer as for an id that does not exist."""
+        from loopcoach.errors import NotFound
+
+        row = None
+        if self.can_read(actor, learner_id):
+            with self._engine().connect() as conn:
+                row = A.user_by_id(conn, learner_id)
+        if row is None:
+            raise NotFound("learner", str(learner_id)[:20], "see your learners on the coach page")
+        return _account(row)
+
+    # --- a user's own data -------------------------------------------------------------------
+    def delete_account(self, account: Account) -> None:
+        """Delete the account and every row it owns (a cascaded delete), audited."""
+        with self._engine().begin() as conn:
+            A.delete_user(conn, account.id)
+            self._audit(conn, None, "account-deleted", account.email, actor=account.email)
+
+    def record(self, account: Account, action: str, target: str = "") -> None:
+        """An audit entry for something a signed-in user did (e.g. `data-exported`)."""
+        with self._engine().begin() as conn:
+            self._audit(conn, account.id, action, target or account.email, actor=account.email)
+
     # --- audit log ---------------------------------------------------------------------------
     def audit_log(self, *, limit: int = 100) -> list[A.AuditRow]:
         with self._engine().connect() as conn:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from fsrs import Card, Rating
 
+from loopcoach.app.owner import Owner, local_owner
 from loopcoach.domain.analysis import Analysis
 from loopcoach.domain.clock import as_utc
 from loopcoach.domain.practice import ATTEMPT_SOURCES, Attempt, ReviewRecord
@@ -64,15 +65,25 @@ class Held:
 
 
 class Attempts:
-    def __init__(self, engine: Callable[[], Engine], *, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        engine: Callable[[], Engine],
+        *,
+        clock: Callable[[], datetime],
+        owner: Owner = local_owner,
+    ) -> None:
         self._engine = engine
         self._clock = clock
+        self._owner = owner
 
-    @staticmethod
-    def user(conn: Connection) -> int:
-        from loopcoach.store.practice import user_id
+    def user(self, conn: Connection) -> int:
+        """The id of the user whose data this service reads and writes."""
+        return self._owner(conn)
 
-        return user_id(conn)
+    @property
+    def local(self) -> bool:
+        """Whether this acts for the implicit local user (local mode and the CLI)."""
+        return self._owner is local_owner
 
     # --- answers held before they are scored -----------------------------------------------
     def hold(
@@ -108,7 +119,7 @@ class Attempts:
         from loopcoach.store import practice as S
 
         with self._engine().begin() as conn:
-            S.drop_pending(conn, held.id)
+            S.drop_pending(conn, held.id, user=self.user(conn))
 
     def held(self) -> list[Held]:
         """Answers a crash left stored but unscored, oldest first."""

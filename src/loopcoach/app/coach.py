@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from loopcoach.app.owner import Owner, fixed_owner, local_owner
 from loopcoach.config import Settings
 
 if TYPE_CHECKING:  # the modules load on first use, so `loopcoach --help` starts quickly
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # the modules load on first use, so `loopcoach --help` starts
     from loopcoach.app.accounts import AccountsService
     from loopcoach.app.analysis import AnalysisService
     from loopcoach.app.attempts import Attempts
+    from loopcoach.app.cohorts import CohortView
     from loopcoach.app.exercises import ExercisesService
     from loopcoach.app.exports import ExportService
     from loopcoach.app.mock import MockService
@@ -41,19 +43,40 @@ def utcnow() -> datetime:
 
 
 class Coach:
+    """The application. `Coach(settings)` serves the implicit local user; `for_owner(id)` gives
+    a coach for one signed-in user (hosted mode), sharing this one's library, model and
+    database, whose services read and write that user's rows only."""
+
     def __init__(self, settings: Settings, *, clock: Clock = utcnow) -> None:
         self.settings = settings
         self.clock = clock
+        self.owner_id: int | None = None  # None: the local user
+        self._owner: Owner = local_owner
+        self._root: Coach | None = None
+
+    def for_owner(self, user_id: int) -> Coach:
+        """A coach whose services act for user `user_id` only (cheap: shares everything
+        expensive with this one)."""
+        root = self._root or self
+        child = Coach(root.settings, clock=root.clock)
+        child.owner_id = user_id
+        child._owner = fixed_owner(user_id)
+        child._root = root
+        return child
 
     # --- shared things ---------------------------------------------------------------------
     @cached_property
     def library(self) -> Library:
+        if self._root is not None:
+            return self._root.library
         from loopcoach.content.cached import cached_library
 
         return cached_library(self.settings.pack_dirs, self.settings.cache_dir)
 
     @cached_property
     def search_index(self) -> SearchIndex:
+        if self._root is not None:
+            return self._root.search_index
         from loopcoach.content.search import SearchIndex
 
         return SearchIndex.from_library(self.library)
@@ -70,6 +93,8 @@ class Coach:
     def analyzer(self) -> Analyzer:
         """The analysis engine with the embedding model, loaded once per process (a request
         arriving while `warm_up` loads it waits for that load instead of starting another)."""
+        if self._root is not None:
+            return self._root.analyzer
         with _ANALYZER_LOCK:
             made = self.__dict__.get("analyzer")
             if made is not None:
@@ -86,6 +111,8 @@ class Coach:
     @cached_property
     def matcher(self) -> Matcher:
         """The prep matcher: the analyzer's embedder and its disk cache (pack text only)."""
+        if self._root is not None:
+            return self._root.matcher
         from loopcoach.prep.matching import Matcher
 
         analyzer = self.analyzer
@@ -94,6 +121,8 @@ class Coach:
     @cached_property
     def engine(self) -> Engine:
         """The database, migrated to the newest schema on first use."""
+        if self._root is not None:
+            return self._root.engine
         from loopcoach.store import make_engine, upgrade
 
         engine = make_engine(self.settings.database_url)
@@ -115,7 +144,7 @@ class Coach:
         """Scored attempts, practice-card reviews and answers held until they are scored."""
         from loopcoach.app.attempts import Attempts
 
-        return Attempts(lambda: self.engine, clock=self.clock)
+        return Attempts(lambda: self.engine, clock=self.clock, owner=self._owner)
 
     @cached_property
     def analysis(self) -> AnalysisService:
@@ -148,7 +177,11 @@ class Coach:
         from loopcoach.app.prep import PrepService
 
         return PrepService(
-            lambda: self.library, lambda: self.matcher, lambda: self.engine, clock=self.clock
+            lambda: self.library,
+            lambda: self.matcher,
+            lambda: self.engine,
+            clock=self.clock,
+            owner=self._owner,
         )
 
     @cached_property
@@ -162,16 +195,30 @@ class Coach:
         from loopcoach.app.exports import ExportService
 
         return ExportService(
-            lambda: self.library, lambda: self.engine, self.practice, clock=self.clock
+            lambda: self.library,
+            lambda: self.engine,
+            self.practice,
+            clock=self.clock,
+            owner=self._owner,
         )
 
     @cached_property
     def accounts(self) -> AccountsService:
         """Users, sign-in, sessions, resets, cohorts, audit log: hosted mode's groundwork (local
         mode never signs in; the CLI's `loopcoach admin` commands use it)."""
+        if self._root is not None:
+            return self._root.accounts
         from loopcoach.app.accounts import AccountsService
 
         return AccountsService(lambda: self.engine, clock=self.clock)
+
+    @cached_property
+    def cohorts(self) -> CohortView:
+        """A coach's read-only view of their cohorts' learners (hosted mode)."""
+        from loopcoach.app.cohorts import CohortView
+
+        root = self._root or self
+        return CohortView(lambda: root.accounts, lambda uid: root.for_owner(uid).practice)
 
     @cached_property
     def uploads(self) -> Uploads:

@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from loopcoach.app.owner import Owner, local_owner
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -48,11 +50,13 @@ class ExportService:
         practice: PracticeService,
         *,
         clock: Callable[[], datetime],
+        owner: Owner = local_owner,
     ) -> None:
         self._library = library
         self._engine = engine
         self._practice = practice
         self._clock = clock
+        self._owner = owner
 
     # --- the study plan and progress ---------------------------------------------------------
     def write_ics(self, plan: StudyPlan, path: Path) -> int:
@@ -99,6 +103,15 @@ class ExportService:
         from loopcoach.store.backup import export_file
 
         return export_file(self._engine(), path, now=now or self._clock())
+
+    def export_data(self, *, now: datetime | None = None) -> dict[str, Any]:
+        """Everything of this service's user, as the backup file holds it (`export json`)."""
+        from loopcoach.store.backup import dump
+
+        engine = self._engine()
+        with engine.connect() as conn:
+            user = self._owner(conn)
+        return dump(engine, now=now or self._clock(), user=user)
 
     def import_json(self, path: Path) -> dict[str, int]:
         from loopcoach.store.backup import import_file

@@ -61,6 +61,7 @@ class MockService:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        self._owner = attempts.user  # the same user as the attempts the sessions record
         self._library = library
         self._analyzer = analyzer
         self._engine = engine
@@ -70,11 +71,11 @@ class MockService:
     # --- the log -------------------------------------------------------------------------------
     def _user(self) -> int:
         with self._engine().connect() as conn:
-            return store.user_id(conn)
+            return self._owner(conn)
 
     def events(self, session_id: str) -> list[Event]:
         with self._engine().connect() as conn:
-            return store.load_events(conn, session_id, user=store.user_id(conn))
+            return store.load_events(conn, session_id, user=self._owner(conn))
 
     def state(self, session_id: str) -> SessionState:
         return S.replay(self.events(session_id))
@@ -103,7 +104,7 @@ class MockService:
         pack = self._library().role(role)
         seed = secrets.randbelow(2**31) if seed is None else seed
         with self._engine().connect() as conn:
-            user = store.user_id(conn)
+            user = self._owner(conn)
             avoid = (
                 []
                 if allow_repeats
@@ -279,11 +280,11 @@ class MockService:
     # --- reading -------------------------------------------------------------------------------
     def event_rows(self, session_id: str) -> list[dict[str, Any]]:
         with self._engine().connect() as conn:
-            return store.event_rows(conn, session_id, user=store.user_id(conn))
+            return store.event_rows(conn, session_id, user=self._owner(conn))
 
     def list(self, *, role: str | None = None, limit: int | None = None) -> list[SessionState]:
         with self._engine().connect() as conn:
-            user = store.user_id(conn)
+            user = self._owner(conn)
             rows = store.list_sessions(conn, user=user, role=role, limit=limit)
             return [S.replay(store.load_events(conn, r.id, user=user)) for r in rows]
 

@@ -69,8 +69,10 @@ class PracticeService:
             attempts = S.list_attempts(conn, user=user, role=role)
             stored = S.list_cards(conn, user=user)
             reviews = S.list_reviews(conn, user=user)
-            stories = S.read_stories(conn)
-            pitch = S.read_pitch(conn)
+            # local mode reads stories exactly as before (the local user, no argument)
+            theirs = None if self._attempts.local else user
+            stories = S.read_stories(conn, user=theirs)
+            pitch = S.read_pitch(conn, user=theirs)
         cards = {k: c.card for k, c in stored.items() if role is None or c.role in (role, None)}
         return History(tuple(attempts), tuple(stories), tuple(reviews), cards, pitch)
 

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from loopcoach.app.owner import Owner, local_owner
 from loopcoach.prep.history import WorkHistory
 from loopcoach.prep.importers import parse_history
 from loopcoach.prep.matching import Matcher
@@ -33,11 +34,13 @@ class PrepService:
         engine: Callable[[], Engine],
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        owner: Owner = local_owner,
     ) -> None:
         self._library = library
         self._matcher = matcher
         self._engine = engine
         self._clock = clock
+        self._owner = owner
 
     @property
     def matcher(self) -> Matcher:
@@ -78,8 +81,9 @@ class PrepService:
                 history, rp, matcher=self.matcher, stories=drafts, resume=resume, today=now.date()
             )
         with self._engine().begin() as conn:
-            mine, counts = S.import_drafts(conn, drafts, now=now)
-            added_by_hand = [s for s in S.all_stories(conn) if s.origin == "user"]
+            user = self._owner(conn)
+            mine, counts = S.import_drafts(conn, drafts, now=now, user=user)
+            added_by_hand = [s for s in S.all_stories(conn, user=user) if s.origin == "user"]
             pack = build_pack(
                 history,
                 rp,
@@ -102,6 +106,7 @@ class PrepService:
                 count=len(drafts),
                 pitch=pack.pitch["text"],
                 now=now,
+                user=user,
             )
             d = pack.to_dict()
             pid = S.save_pack(
@@ -114,6 +119,7 @@ class PrepService:
                 pack=d,
                 now=now,
                 rebuilt_from=rebuilt_from,
+                user=user,
             )
         return replace(pack, pack_id=pid, saved_at=d["saved_at"])
 
@@ -122,21 +128,21 @@ class PrepService:
         from loopcoach.store import stories as S
 
         with self._engine().connect() as conn:
-            return S.list_packs(conn)
+            return S.list_packs(conn, user=self._owner(conn))
 
     def saved_pack(self, pack_id: int) -> dict[str, Any]:
         """A saved pack exactly as it was built (the dict `prep --json` printed)."""
         from loopcoach.store import stories as S
 
         with self._engine().connect() as conn:
-            return dict(S.get_pack(conn, pack_id)["pack"])
+            return dict(S.get_pack(conn, pack_id, user=self._owner(conn))["pack"])
 
     def rebuild(self, pack_id: int, *, now: datetime | None = None) -> PrepPack:
         """Build a saved pack again from its stored résumé, with the bank as it is now."""
         from loopcoach.store import stories as S
 
         with self._engine().connect() as conn:
-            saved = S.get_pack(conn, pack_id)
+            saved = S.get_pack(conn, pack_id, user=self._owner(conn))
         return self.build(
             saved["input"], saved["source"], role=saved["role"], now=now, rebuilt_from=pack_id
         )
@@ -159,21 +165,21 @@ class PrepService:
         from loopcoach.store import stories as S
 
         with self._engine().begin() as conn:
-            return S.delete_story(conn, story_id)
+            return S.delete_story(conn, story_id, user=self._owner(conn))
 
     def stories(self) -> list[Story]:
         from loopcoach.store import stories as S
 
         with self._engine().connect() as conn:
-            return S.all_stories(conn)
+            return S.all_stories(conn, user=self._owner(conn))
 
     def story(self, story_id: int) -> tuple[Story, list[dict[str, Any]]]:
         """A story and its stored versions, oldest first."""
         from loopcoach.store import stories as S
 
         with self._engine().connect() as conn:
-            story = S.get_story(conn, story_id)
-            return story, S.versions(conn, story_id)
+            story = S.get_story(conn, story_id, user=self._owner(conn))  # NotFound if not theirs
+            return story, S.versions(conn, story.id)
 
     def add(self, inp: StoryInput, *, now: datetime | None = None) -> Story:
         from loopcoach.store import stories as S
@@ -181,7 +187,7 @@ class PrepService:
         now = now or self._clock()
         story = new_story(inp, now=now.isoformat(timespec="seconds"))
         with self._engine().begin() as conn:
-            return S.add_story(conn, story, now=now)
+            return S.add_story(conn, story, now=now, user=self._owner(conn))
 
     def edit(
         self,
@@ -198,17 +204,18 @@ class PrepService:
         now = now or self._clock()
         rp = self._library().role(role) if role else None
         with self._engine().begin() as conn:
-            before = S.get_story(conn, story_id)
+            user = self._owner(conn)
+            before = S.get_story(conn, story_id, user=user)  # NotFound if not theirs
             if rp is not None and inp.themes is not None:
                 themes = StoryInput(themes=inp.themes).changes()["themes"]
                 S.set_role_themes(conn, story_id, rp.id, themes, by_user=True, now=now)
                 inp = replace(inp, themes=None)
                 if not inp.changes():
-                    return S.get_story(conn, story_id)
+                    return S.get_story(conn, story_id, user=user)
             after = edit_story(before, inp, now=now.isoformat(timespec="seconds"))
             if inp.themes is not None:
                 S.clear_tagged_themes(conn, story_id)  # the user's themes hold for every role
-            return S.save_edit(conn, before, after, now=now)
+            return S.save_edit(conn, before, after, now=now, user=user)
 
 
 __all__ = ["PrepService"]

@@ -12,6 +12,7 @@ from loopcoach.config import DEFAULT_HOST, DEFAULT_PORT
 
 if TYPE_CHECKING:
     from loopcoach.app import Coach
+    from loopcoach.app.hosting import Hosted
 
 
 def start_warm_up(coach: Coach) -> threading.Thread:
@@ -27,6 +28,20 @@ def start_warm_up(coach: Coach) -> threading.Thread:
     thread = threading.Thread(target=run, name="loopcoach-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+def hosted_options(flag: bool, host: str) -> Hosted | None:
+    """None for the local app; for hosted mode its settings, after the checks that must pass
+    before a port is bound (one-line LoopcoachError otherwise)."""
+    import os
+
+    from loopcoach.app import hosting
+
+    if not hosting.hosted_mode(flag, os.environ):
+        return None
+    hosting.check_hosted_database(os.environ)
+    hosting.check_hasher()
+    return hosting.Hosted(secure_cookies=hosting.secure_cookies(host, os.environ))
 
 
 def register(app: typer.Typer) -> None:
@@ -51,6 +66,14 @@ def register(app: typer.Typer) -> None:
                 "the first analysis is quick.",
             ),
         ] = True,
+        hosted: Annotated[
+            bool,
+            typer.Option(
+                "--hosted",
+                help="Serve many users with sign-in (also LOOPCOACH_MODE=hosted); needs "
+                "LOOPCOACH_DATABASE_URL (docs/hosting.md).",
+            ),
+        ] = False,
     ) -> None:
         """Start the web app (http://127.0.0.1:8000 by default)."""
         import uvicorn
@@ -58,10 +81,12 @@ def register(app: typer.Typer) -> None:
         from loopcoach.web.app import create_app
 
         coach = ctx.obj
+        served = hosted_options(hosted, host)
         coach.library  # noqa: B018 - fail fast on a broken pack, before binding the port
         coach.engine  # noqa: B018 - migrate before serving
-        typer.echo(f"loopcoach serving on http://{host}:{port}  (Ctrl-C to stop)")
-        app = create_app(coach, host=host, extra_hosts=allow_host or ())
+        mode = "  hosted: sign-in required" if served is not None else ""
+        typer.echo(f"loopcoach serving on http://{host}:{port}{mode}  (Ctrl-C to stop)")
+        app = create_app(coach, host=host, extra_hosts=allow_host or (), hosted=served)
         if warm:
             start_warm_up(coach)
         uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -372,3 +372,29 @@ def audit_entries(conn: Connection, *, limit: int = 100) -> list[AuditRow]:
         assert at is not None
         out.append(AuditRow(at, str(r.actor), str(r.action), str(r.target)))
     return out
+
+
+# --- a user's own data -----------------------------------------------------------------------
+def delete_user(conn: Connection, uid: int) -> bool:
+    """Delete an account and, by the foreign keys' ON DELETE CASCADE, every row it owns:
+    attempts, cards, reviews, held answers, mock sessions and their events, stories and their
+    versions, prep packs, imports, sessions, resets, cohort memberships. Audit entries stay,
+    their actor_id set to NULL."""
+    return bool(conn.execute(delete(users).where(users.c.id == uid)).rowcount)
+
+
+def cohort_learners(conn: Connection, coach_id: int) -> list[UserRow]:
+    """The learners of every cohort `coach_id` coaches, by email."""
+    coach = cohort_members.alias("coach")
+    learner = cohort_members.alias("learner")
+    ids = (
+        select(learner.c.user_id)
+        .join(coach, coach.c.cohort_id == learner.c.cohort_id)
+        .where(
+            coach.c.user_id == coach_id,
+            coach.c.member_role == "coach",
+            learner.c.member_role == "learner",
+        )
+    )
+    rows = conn.execute(select(users).where(users.c.id.in_(ids)).order_by(users.c.email))
+    return [u for u in (_user(r) for r in rows) if u is not None]

@@ -5,7 +5,8 @@ A feature's store module defines a hook and is listed in `FEATURE_MODULES`:
     def register_backup(register):
         register("stories", dump=dump_stories, load=load_stories)
 
-`dump(conn) -> list[dict]` returns the section's rows as JSON-ready dicts; `load(conn, rows) -> int`
+`dump(conn, user) -> list[dict]` returns the section's rows (user: a users.id, None for the local
+user) as JSON-ready dicts; `load(conn, rows) -> int`
 merges them into the database and returns how many rows it added or changed. Loading must be
 idempotent (match rows on stable natural keys or uuids), so importing a file twice adds nothing.
 Missing modules, and modules without the hook, are skipped.
@@ -41,7 +42,7 @@ FEATURE_MODULES = (
     "loopcoach.store.sessions",
 )
 
-Dump = Callable[[Connection], list[dict[str, Any]]]
+Dump = Callable[[Connection, int | None], list[dict[str, Any]]]
 Load = Callable[[Connection, list[Any]], int]
 
 
@@ -73,10 +74,13 @@ def registry(modules: tuple[str, ...] = FEATURE_MODULES) -> Registry:
     return reg
 
 
-def dump(engine: Engine, *, now: datetime, reg: Registry | None = None) -> dict[str, Any]:
+def dump(
+    engine: Engine, *, now: datetime, reg: Registry | None = None, user: int | None = None
+) -> dict[str, Any]:
+    """Every section's rows of one user (`user`: a users.id; None: the local user)."""
     reg = reg or registry()
     with engine.connect() as conn:
-        sections = {name: s.dump(conn) for name, s in reg.sections.items()}
+        sections = {name: s.dump(conn, user) for name, s in reg.sections.items()}
     return {
         "format": FORMAT,
         "version": VERSION,

@@ -144,8 +144,12 @@ def list_pending(conn: Connection, *, user: int) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in rows]
 
 
-def drop_pending(conn: Connection, pending_id: int) -> None:
-    conn.execute(pending_answers.delete().where(pending_answers.c.id == pending_id))
+def drop_pending(conn: Connection, pending_id: int, *, user: int) -> None:
+    conn.execute(
+        pending_answers.delete().where(
+            pending_answers.c.id == pending_id, pending_answers.c.user_id == user
+        )
+    )
 
 
 def user_id(conn: Connection, name: str = LOCAL_USER) -> int:
@@ -299,21 +303,24 @@ def _stories_module() -> Any | None:
     return importlib.import_module(STORIES_MODULE)
 
 
-def read_stories(conn: Connection) -> list[PracticeStory]:
+def read_stories(conn: Connection, *, user: int | None = None) -> list[PracticeStory]:
     """The user's STAR stories via `loopcoach.store.stories.list_stories(conn) -> list[dict]`;
     none when the prep pack is not there."""
     mod = _stories_module()
     fn = getattr(mod, "list_stories", None) if mod else None
     if fn is None:
         return []
-    return [PracticeStory.from_dict(d) for d in fn(conn) if d.get("id")]
+    rows = fn(conn) if user is None else fn(conn, user=user)
+    return [PracticeStory.from_dict(d) for d in rows if d.get("id")]
 
 
-def read_pitch(conn: Connection) -> str | None:
+def read_pitch(conn: Connection, *, user: int | None = None) -> str | None:
     """The 45-second pitch via `loopcoach.store.stories.get_pitch(conn) -> str | None`."""
     mod = _stories_module()
     fn = getattr(mod, "get_pitch", None) if mod else None
-    return fn(conn) if fn else None
+    if fn is None:
+        return None
+    return fn(conn) if user is None else fn(conn, user=user)  # type: ignore[no-any-return]
 
 
 # --- backup sections ----------------------------------------------------------------------
@@ -339,8 +346,9 @@ def _parsed(section: str, rows: list[Any], parse: Callable[[dict[str, Any]], Any
     return out
 
 
-def dump_attempts(conn: Connection) -> list[dict[str, Any]]:
-    return [a.to_dict() for a in list_attempts(conn, user=user_id(conn))]
+def dump_attempts(conn: Connection, user: int | None = None) -> list[dict[str, Any]]:
+    uid = user if user is not None else user_id(conn)
+    return [a.to_dict() for a in list_attempts(conn, user=uid)]
 
 
 def load_attempts(conn: Connection, rows: list[Any]) -> int:
@@ -350,8 +358,9 @@ def load_attempts(conn: Connection, rows: list[Any]) -> int:
     )
 
 
-def dump_cards(conn: Connection) -> list[dict[str, Any]]:
-    return [c.to_dict() for c in list_cards(conn, user=user_id(conn)).values()]
+def dump_cards(conn: Connection, user: int | None = None) -> list[dict[str, Any]]:
+    uid = user if user is not None else user_id(conn)
+    return [c.to_dict() for c in list_cards(conn, user=uid).values()]
 
 
 def _card_row(d: dict[str, Any]) -> StoredCard:
@@ -387,8 +396,9 @@ def _reviewed(card: Card) -> datetime:
     )
 
 
-def dump_reviews(conn: Connection) -> list[dict[str, Any]]:
-    return [r.to_dict() for r in list_reviews(conn, user=user_id(conn))]
+def dump_reviews(conn: Connection, user: int | None = None) -> list[dict[str, Any]]:
+    uid = user if user is not None else user_id(conn)
+    return [r.to_dict() for r in list_reviews(conn, user=uid)]
 
 
 def load_reviews(conn: Connection, rows: list[Any]) -> int:

@@ -242,8 +242,8 @@ def recent_question_ids(conn: Connection, *, user: int, role: str, sessions: int
 # --- backup section -----------------------------------------------------------------------
 
 
-def dump_sessions(conn: Connection) -> list[dict[str, Any]]:
-    user = user_id(conn)
+def dump_sessions(conn: Connection, uid: int | None = None) -> list[dict[str, Any]]:
+    user = uid if uid is not None else user_id(conn)
     out = []
     for s in reversed(list_sessions(conn, user=user)):
         out.append(

@@ -205,9 +205,9 @@ def all_stories(conn: Connection, *, user: int | None = None) -> list[Story]:
     return [_story(r, themes.get(r.id, ())) for r in rows]
 
 
-def list_stories(conn: Connection) -> list[dict[str, Any]]:
-    """The local user's stories as the pack's story dicts (read by the practice feature)."""
-    return [s.to_dict() for s in all_stories(conn)]
+def list_stories(conn: Connection, *, user: int | None = None) -> list[dict[str, Any]]:
+    """The user's stories as the pack's story dicts (read by the practice feature)."""
+    return [s.to_dict() for s in all_stories(conn, user=user)]
 
 
 def get_story(conn: Connection, story_id: int, *, user: int | None = None) -> Story:
@@ -546,11 +546,12 @@ def record_import(
     )
 
 
-def get_pitch(conn: Connection) -> str | None:
+def get_pitch(conn: Connection, *, user: int | None = None) -> str | None:
     """The 45-second pitch drafted by the last import (read by the practice feature)."""
+    uid = user if user is not None else user_id(conn)
     row = conn.execute(
         select(prep_imports.c.pitch)
-        .where(prep_imports.c.user_id == user_id(conn))
+        .where(prep_imports.c.user_id == uid)
         .order_by(prep_imports.c.id.desc())
         .limit(1)
     ).first()
@@ -569,9 +570,10 @@ _STORY_TEXT = (*FIELDS, "source", "context", "position", "employer", "dates")
 MAX_PACK_INPUT = 10 * 1024 * 1024  # a résumé import's own limit
 
 
-def dump_stories(conn: Connection) -> list[dict[str, Any]]:
+def dump_stories(conn: Connection, user: int | None = None) -> list[dict[str, Any]]:
+    uid = user if user is not None else user_id(conn)
     rows = conn.execute(
-        select(stories).where(stories.c.user_id == user_id(conn)).order_by(stories.c.id)
+        select(stories).where(stories.c.user_id == uid).order_by(stories.c.id)
     ).all()
     ids = [r.id for r in rows]
     by_role = _role_themes(conn, ids)
@@ -729,9 +731,10 @@ def load_stories(conn: Connection, rows: list[Any]) -> int:
     return changed
 
 
-def dump_packs(conn: Connection) -> list[dict[str, Any]]:
+def dump_packs(conn: Connection, user: int | None = None) -> list[dict[str, Any]]:
+    uid = user if user is not None else user_id(conn)
     rows = conn.execute(
-        select(prep_packs).where(prep_packs.c.user_id == user_id(conn)).order_by(prep_packs.c.id)
+        select(prep_packs).where(prep_packs.c.user_id == uid).order_by(prep_packs.c.id)
     ).all()
     return [
         {
@@ -827,11 +830,10 @@ def load_packs(conn: Connection, rows: list[Any]) -> int:
     return changed
 
 
-def dump_imports(conn: Connection) -> list[dict[str, Any]]:
+def dump_imports(conn: Connection, user: int | None = None) -> list[dict[str, Any]]:
+    uid = user if user is not None else user_id(conn)
     rows = conn.execute(
-        select(prep_imports)
-        .where(prep_imports.c.user_id == user_id(conn))
-        .order_by(prep_imports.c.id)
+        select(prep_imports).where(prep_imports.c.user_id == uid).order_by(prep_imports.c.id)
     ).all()
     return [
         {

@@ -12,10 +12,12 @@ from fastapi.templating import Jinja2Templates
 
 from loopcoach import __version__
 from loopcoach.app import Coach
+from loopcoach.app.hosting import Hosted
 from loopcoach.web import errors
+from loopcoach.web.auth import SignInGate
 from loopcoach.web.budget import WorkBudget
 from loopcoach.web.limits import BodyLimit
-from loopcoach.web.routes import analyze, api, exercises, mock, pages, plan, prep
+from loopcoach.web.routes import account, analyze, api, exercises, mock, pages, plan, prep
 from loopcoach.web.security import SiteGuard, allowed_hosts
 from loopcoach.web.text import plural, web_advice
 
@@ -37,10 +39,16 @@ async def _worker_threads(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(
-    coach: Coach, *, host: str | None = None, extra_hosts: Iterable[str] = ()
+    coach: Coach,
+    *,
+    host: str | None = None,
+    extra_hosts: Iterable[str] = (),
+    hosted: Hosted | None = None,
 ) -> FastAPI:
     """The app; it answers only to the loopback names, `host` (the bound address) and
-    `extra_hosts` (`loopcoach serve --allow-host`)."""
+    `extra_hosts` (`loopcoach serve --allow-host`). With `hosted`, every route but the login
+    page, the health check and static files needs a signed-in user, whose data only it sees
+    (web/auth.py); without, it is the local single-user app with no sign-in."""
     # No Swagger UI or ReDoc: they load from a CDN. /api/docs is a page of our own (pages.py).
     app = FastAPI(
         title="loopcoach",
@@ -50,6 +58,7 @@ def create_app(
         lifespan=_worker_threads,
     )
     app.state.coach = coach
+    app.state.hosted = hosted
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["web"] = web_advice
     templates.env.filters["plural"] = plural
@@ -59,6 +68,8 @@ def create_app(
     # work after its time budget or once its client has gone.
     app.add_middleware(WorkBudget)
     app.add_middleware(BodyLimit)
+    if hosted is not None:
+        app.add_middleware(SignInGate, coach=coach, hosted=hosted)
     app.add_middleware(SiteGuard, hosts=allowed_hosts(host, extra_hosts))
     app.add_middleware(errors.ErrorBoundary)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -68,6 +79,9 @@ def create_app(
     app.include_router(exercises.api)
     app.include_router(plan.api)
     app.include_router(prep.api)
+    if hosted is not None:
+        app.include_router(account.api)
+        app.include_router(account.pages)
     app.include_router(pages.router)
     app.include_router(analyze.pages)
     app.include_router(mock.pages)

@@ -169,10 +169,12 @@ def csrf_token(request: Request) -> str:
 
 
 async def require_form_token(request: Request) -> None:
-    """Dependency of the HTML routers: a post must carry the cookie's token in `csrf_token`."""
+    """Dependency of the HTML routers: a post must carry the cookie's token in `csrf_token`;
+    under a hosted-mode session, the session's own token instead (web/auth.py)."""
     if request.method in SAFE_METHODS:
         return
-    cookie = _cookie_token(request.headers)
+    bound = getattr(request.state, "session_csrf", None)
+    cookie = bound if isinstance(bound, str) else _cookie_token(request.headers)
     form = await request.form()
     sent = form.get(CSRF_FIELD)
     if (
@@ -189,6 +191,9 @@ async def require_form_token(request: Request) -> None:
 KEPT_FIELDS_SKIPPED = frozenset(
     {
         CSRF_FIELD,
+        "password",
+        "confirm",
+        "next",
         "duration_seconds",
         "key",
         "save",

@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
-from loopcoach.web.deps import CoachDep, get_coach
+from loopcoach.web.deps import CoachDep
 from loopcoach.web.routers import page_router
 from loopcoach.web.security import csrf_token
 
@@ -17,11 +17,18 @@ router = page_router()
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
     templates = request.app.state.templates
-    roles = list(get_coach(request).library.roles.values())
+    roles = list(request.app.state.coach.library.roles.values())
+    account = getattr(request.state, "account", None)
     return templates.TemplateResponse(
         request,
         name,
-        {"all_roles": roles, "csrf_token": csrf_token(request), **context},
+        {
+            "all_roles": roles,
+            "csrf_token": csrf_token(request),
+            "account": account,
+            "hosted": getattr(request.app.state, "hosted", None) is not None,
+            **context,
+        },
         status_code=status,
     )
 

@@ -1,0 +1,156 @@
+"""Hosted mode's own routes (local mode never mounts them): sign in and out, the account page
+with a full export and account deletion, a coach's read-only view of their cohorts' learners,
+and `/api/v1/me` (who is signed in, and the CSRF token an API client sends back).
+
+Signing in opens a brand-new session (its token never came from the client) and ends any
+session the browser had, so a planted cookie is never promoted (no session fixation)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.responses import Response
+
+from loopcoach.app import Coach
+from loopcoach.app.accounts import MAX_EMAIL, MAX_PASSWORD, SESSION_LIFETIME, LoginFailed
+from loopcoach.app.hosting import Hosted
+from loopcoach.errors import LoopcoachError, NotFound
+from loopcoach.web.auth import cleared_cookie, csrf_for, safe_next, session_cookie
+from loopcoach.web.deps import AccountDep, CoachDep
+from loopcoach.web.routers import api_router, page_router
+from loopcoach.web.routes.pages import render
+
+api = api_router(prefix="/api/v1", tags=["account"])
+pages = page_router()
+
+
+def _root(request: Request) -> Coach:
+    coach: Coach = request.app.state.coach
+    return coach
+
+
+def _hosted(request: Request) -> Hosted:
+    hosted: Hosted = request.app.state.hosted
+    return hosted
+
+
+def _learner_id(raw: str) -> int:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise NotFound("learner", raw[:20], "see your learners on the coach page")
+    return int(raw)
+
+
+# --- signing in and out ----------------------------------------------------------------------
+@pages.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/") -> Response:
+    return render(request, "login.html", next=safe_next(next), error=None, email="")
+
+
+@pages.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    email: str = Form("", max_length=MAX_EMAIL * 2),
+    password: str = Form("", max_length=MAX_PASSWORD * 4),
+    next: str = Form("/", max_length=1000),
+) -> Response:
+    root = _root(request)
+    try:
+        signed = root.accounts.authenticate(email, password)
+    except LoginFailed as exc:
+        return render(
+            request, "login.html", status=401, next=safe_next(next), error=exc.message, email=email
+        )
+    old = getattr(request.state, "session_token", None)
+    if isinstance(old, str):
+        root.accounts.logout(old)  # the browser's earlier session ends here
+    response = RedirectResponse(safe_next(next), status_code=303)
+    lifetime = int(SESSION_LIFETIME.total_seconds())
+    response.headers.append("set-cookie", session_cookie(_hosted(request), signed.token, lifetime))
+    return response
+
+
+@pages.post("/logout")
+def logout(request: Request, account: AccountDep) -> Response:
+    token = getattr(request.state, "session_token", "")
+    _root(request).accounts.logout(token)
+    response = RedirectResponse("/login", status_code=303)
+    response.headers.append("set-cookie", cleared_cookie(_hosted(request)))
+    return response
+
+
+# --- the account: export and delete ----------------------------------------------------------
+@pages.get("/account", response_class=HTMLResponse)
+def account_page(request: Request, account: AccountDep) -> Response:
+    cohorts = _root(request).accounts.cohorts_of(account)
+    return render(request, "account.html", me=account.to_dict(), cohorts=cohorts)
+
+
+@pages.get("/account/export.json")
+def account_export(request: Request, account: AccountDep, coach: CoachDep) -> Response:
+    """Everything of the signed-in user, as `loopcoach export json` writes it; audited."""
+    data = coach.exports.export_data(now=datetime.now(UTC))
+    _root(request).accounts.record(account, "data-exported")
+    body = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    return Response(
+        body.encode("utf-8"),
+        media_type="application/json",
+        headers={"Content-Disposition": 'attachment; filename="loopcoach-export.json"'},
+    )
+
+
+@pages.post("/account/delete")
+def account_delete(
+    request: Request, account: AccountDep, confirm: str = Form("", max_length=MAX_EMAIL * 2)
+) -> Response:
+    """Delete the account and all its data, once the user typed their email to confirm."""
+    if confirm.strip().lower() != account.email:
+        raise LoopcoachError(
+            "confirm", "confirm: type your account's email address to delete the account"
+        )
+    _root(request).accounts.delete_account(account)
+    response = RedirectResponse("/login", status_code=303)
+    response.headers.append("set-cookie", cleared_cookie(_hosted(request)))
+    return response
+
+
+# --- a coach's learners ----------------------------------------------------------------------
+@pages.get("/coach", response_class=HTMLResponse)
+def coach_page(request: Request, account: AccountDep) -> Response:
+    learners = _root(request).cohorts.learners(account)
+    return render(request, "coach.html", learners=[a.to_dict() for a in learners])
+
+
+@pages.get("/coach/learners/{learner_id}", response_class=HTMLResponse)
+def learner_page(request: Request, account: AccountDep, learner_id: str) -> Response:
+    learner, progress = _root(request).cohorts.progress(
+        account, _learner_id(learner_id), role=None, now=datetime.now(UTC)
+    )
+    return render(request, "learner.html", learner=learner.to_dict(), progress=progress.to_dict())
+
+
+# --- API -------------------------------------------------------------------------------------
+@api.get("/me")
+def me(request: Request, account: AccountDep) -> dict[str, Any]:
+    """The signed-in account, and the CSRF token to send as X-CSRF-Token with every request
+    that changes something."""
+    token = getattr(request.state, "session_token", "")
+    return {"account": account.to_dict(), "csrf_token": csrf_for(token)}
+
+
+@api.get("/coach/learners")
+def learners_api(request: Request, account: AccountDep) -> list[dict[str, Any]]:
+    """The learners of the signed-in coach's cohorts (empty for a learner)."""
+    return [a.to_dict() for a in _root(request).cohorts.learners(account)]
+
+
+@api.get("/coach/learners/{learner_id}/progress")
+def learner_progress_api(request: Request, account: AccountDep, learner_id: str) -> dict[str, Any]:
+    """A learner's progress, read-only, for their cohort's coach (404 for anyone else)."""
+    learner, progress = _root(request).cohorts.progress(
+        account, _learner_id(learner_id), role=None, now=datetime.now(UTC)
+    )
+    return {"learner": learner.to_dict(), "progress": progress.to_dict()}

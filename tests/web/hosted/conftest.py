@@ -1,0 +1,191 @@
+"""Hosted mode in-process: one app for this directory on a fresh database (SQLite, or
+PostgreSQL when LOOPCOACH_TEST_DATABASE_URL is set), with accounts hashed at a cheap argon2id
+cost, and a signed-in client per actor.
+
+The actors: learners A and B (each with data of their own: a story, a prep pack, a mock
+session, an analysed answer), coach C who coaches A's cohort only, coach D with a cohort of
+nobody else's learners, and an admin. `HostedClient` is a same-origin browser: it signs in
+through the login form and sends the session's CSRF token with every form post (field) and
+API request that changes state (header), as the app's own pages and `/api/v1/me` give it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.accounts.helpers import PASSWORD, cheap_hasher
+
+if TYPE_CHECKING:
+    from tests.conftest import PostgresServer, Shared
+
+    from loopcoach.app import Coach
+
+ORIGIN = "http://127.0.0.1:8000"
+TOKEN_RX = re.compile(r'name="csrf_token" value="([^"]+)"')
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+EMAILS = {
+    "a": "a@example.org",
+    "b": "b@example.org",
+    "c": "coach.c@example.org",
+    "d": "coach.d@example.org",
+    "admin": "admin@example.org",
+}
+
+
+class HostedClient(TestClient):
+    """A browser on the app's own origin; `csrf` is the token its pages carry."""
+
+    csrf: str = ""
+
+    def request(self, method: str, url: Any, **kw: Any) -> Any:  # type: ignore[override]
+        if method.upper() not in ("GET", "HEAD", "OPTIONS") and self.csrf:
+            if str(url).startswith("/api/"):
+                kw["headers"] = {"X-CSRF-Token": self.csrf, **(kw.get("headers") or {})}
+            elif kw.get("json") is None and kw.get("content") is None:
+                data = kw.get("data")
+                if data is None or (isinstance(data, dict) and "csrf_token" not in data):
+                    kw["data"] = {**(data or {}), "csrf_token": self.csrf}
+        return super().request(method, url, **kw)
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> Any:
+        """Sign in through the login form (with the page's token); the response."""
+        page = self.get("/login")
+        token = TOKEN_RX.search(page.text)
+        assert token is not None, page.text[:300]
+        self.csrf = ""
+        r = self.post(
+            "/login",
+            data={"email": email, "password": password, "csrf_token": token.group(1)},
+        )
+        if r.status_code == 303:
+            me = self.get("/api/v1/me")
+            assert me.status_code == 200, me.text
+            self.csrf = me.json()["csrf_token"]
+        return r
+
+
+def hosted_client(app: Any, **kw: Any) -> HostedClient:
+    return HostedClient(
+        app, base_url=ORIGIN, headers={"Origin": ORIGIN}, follow_redirects=False, **kw
+    )
+
+
+@dataclass
+class World:
+    """The app, its coach, the actors' account ids and learner B's (and A's) object ids."""
+
+    app: Any
+    coach: Coach
+    ids: dict[str, int] = field(default_factory=dict)
+    objects: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def make_app(coach: Coach, *, secure: bool = False) -> Any:
+    from loopcoach.app.accounts import AccountsService
+    from loopcoach.app.hosting import Hosted
+    from loopcoach.web.app import create_app
+
+    root = coach
+    coach.__dict__["accounts"] = AccountsService(
+        lambda: root.engine, clock=root.clock, hasher=cheap_hasher
+    )
+    return create_app(coach, hosted=Hosted(secure_cookies=secure))
+
+
+@pytest.fixture(scope="package")
+def hosted_coach(
+    shared: Shared, postgres: PostgresServer | None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Coach]:
+    from loopcoach.app import Coach
+    from loopcoach.config import Settings
+
+    data = tmp_path_factory.mktemp("hosted-data")
+    url = postgres.create() if postgres is not None else f"sqlite:///{data / 'hosted.db'}"
+    env = {
+        "LOOPCOACH_DATA_DIR": str(data),
+        "LOOPCOACH_CACHE_DIR": str(shared.cache_dir),
+        "LOOPCOACH_DATABASE_URL": url,
+    }
+    coach = Coach(Settings.from_env(env))
+    coach.__dict__["library"] = shared.library
+    coach.__dict__["analyzer"] = shared.analyzer
+    coach.__dict__["matcher"] = shared.matcher
+    yield coach
+    if postgres is not None:
+        coach.engine.dispose()
+        postgres.drop(url)
+
+
+def seed_accounts(coach: Coach) -> dict[str, int]:
+    acc = coach.accounts
+    ids = {
+        "a": acc.create_user(EMAILS["a"], PASSWORD, role="learner", name="Ada").id,
+        "b": acc.create_user(EMAILS["b"], PASSWORD, role="learner", name="Bo").id,
+        "c": acc.create_user(EMAILS["c"], PASSWORD, role="coach", name="Cy").id,
+        "d": acc.create_user(EMAILS["d"], PASSWORD, role="coach", name="Di").id,
+        "admin": acc.create_user(EMAILS["admin"], PASSWORD, role="admin").id,
+    }
+    acc.create_cohort("spring", EMAILS["c"])
+    acc.invite(EMAILS["a"], "spring")
+    acc.create_cohort("autumn", EMAILS["d"])  # no learners of A's or B's
+    return ids
+
+
+def seed_learner(client: HostedClient, tag: str) -> dict[str, str]:
+    """Data of the signed-in learner, made through the API: a story, a prep pack, a mock
+    session and an analysed answer. Their ids, by kind."""
+    resume = (FIXTURES / "resumes" / "tpm.md").read_text(encoding="utf-8")
+    r = client.post("/api/v1/prep", json={"role": "tpm", "text": resume, "name": "resume.md"})
+    assert r.status_code == 200, r.text
+    pack_id = str(r.json()["pack_id"])
+    stories = client.get("/api/v1/stories").json()
+    story_id = str(stories[0]["id"])
+    r = client.post(f"/prep/stories/{story_id}", data={"title": f"Secret story of {tag}"})
+    assert r.status_code == 303, r.text
+    r = client.post("/api/v1/mock", json={"role": "tpm", "seed": 7})
+    assert r.status_code == 201, r.text
+    session_id = r.json()["session"]
+    r = client.post(
+        "/api/v1/analyze",
+        json={
+            "question": "Tell me about a conflict you resolved.",
+            "answer": f"Secret answer of {tag}: I led the payments migration with three teams.",
+        },
+    )
+    assert r.status_code == 200, r.text
+    return {"pack_id": pack_id, "story_id": story_id, "session_id": session_id}
+
+
+@pytest.fixture(scope="package")
+def world(hosted_coach: Coach) -> Iterator[World]:
+    app = make_app(hosted_coach)
+    w = World(app, hosted_coach, seed_accounts(hosted_coach))
+    for tag in ("a", "b"):
+        with hosted_client(app) as c:
+            assert c.sign_in(EMAILS[tag]).status_code == 303
+            w.objects[tag] = seed_learner(c, tag)
+    yield w
+
+
+@pytest.fixture()
+def actor(world: World) -> Iterator[Any]:
+    """`actor(name)`: a client signed in as that actor ("anon" for none)."""
+    opened: list[HostedClient] = []
+
+    def make(name: str) -> HostedClient:
+        c = hosted_client(world.app)
+        c.__enter__()
+        opened.append(c)
+        if name != "anon":
+            assert c.sign_in(EMAILS[name]).status_code == 303
+        return c
+
+    yield make
+    for c in opened:
+        c.__exit__(None, None, None)
