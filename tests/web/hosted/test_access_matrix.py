@@ -47,6 +47,8 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/mock/{session_id}/answer"): OWN,
     ("GET", "/api/v1/mock/{session_id}"): OWN,
     ("GET", "/api/v1/mock/{session_id}/debrief"): OWN,
+    ("POST", "/api/v1/mock/{session_id}/skip"): OWN,
+    ("POST", "/api/v1/mock/{session_id}/end"): OWN,
     ("GET", "/api/v1/exercises"): SELF,
     ("POST", "/api/v1/exercises/backlog"): SELF,
     ("POST", "/api/v1/exercises/critical-path"): SELF,
