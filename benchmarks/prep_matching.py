@@ -17,6 +17,10 @@ does and prints, per format:
     pack p@1 / p@3       for each labelled question, the pack's best story (p@1), or one of
                          its best three (p@3), is the labelled best or an acceptable one
     match p@1 / p@3      the same with `stories match "PROMPT" --role R` (free-text matching)
+
+--summary prints only the totals (use it on the held-out set, whose per-résumé results are
+not to be looked at). benchmarks/resumes-dev/ is a development set by another independent author
+that may be inspected and fitted on: `--resumes benchmarks/resumes-dev --misses`.
 """
 
 from __future__ import annotations
@@ -78,16 +82,26 @@ def _norm(text: str) -> list[str]:
     import unicodedata
 
     text = unicodedata.normalize("NFKC", text).replace("’", "'").lower()
+    text = re.sub(r"\\([%$&#_{}])", r"\1", text)  # LaTeX escapes: 96\% is 96%
     text = re.sub(r"-\s+", "", text)  # words hyphenated across PDF lines
     return re.findall(r"[^\W_]+", text)
 
 
+PREFIX_WORDS = 8  # a label this long that is the start of a story is that story's first line
+
+
 def same_line(a: str, b: str) -> bool:
-    """The same résumé line, allowing for what import does to it (PDF wrapping, bullets)."""
+    """Label `a` and story text `b` are the same résumé line, allowing for what import does to
+    it (PDF wrapping, bullets, LaTeX escapes).
+
+    A label may be only the first line of a bullet that wraps onto the next (some labels are
+    written that way): it matches a story whose text starts with exactly its words."""
     x, y = _norm(a), _norm(b)
     if not x or not y:
         return False
     if x == y:
+        return True
+    if len(x) >= PREFIX_WORDS and y[: len(x)] == x:
         return True
     sx, sy = set(x), set(y)
     return len(sx & sy) / len(sx | sy) >= 0.8
@@ -191,6 +205,9 @@ def report_resumes(rows: list[dict[str, object]]) -> None:
         )
 
     print(f"labelled résumés: {len(rows)}")
+    if "--summary" in sys.argv:  # a held-out set: the totals only, nothing per résumé
+        print("all          " + figures(rows))
+        return
     for r in rows:
         print(
             f"  {r['file']:<28} " + figures([r]) + (f"  ERROR {r['error']}" if "error" in r else "")

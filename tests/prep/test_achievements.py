@@ -186,3 +186,52 @@ def test_achievements_routine_ceremonies_are_duties_however_sized(line: str) -> 
     assert classify(line).kind == "duty"
     # the same verb with a result is an achievement
     assert classify(line.rstrip(".") + ", cutting planning time by 40%.").achievement
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Payroll export rebuilt on a queue for 3 banks; failed runs fell from 12 a month to 1.",
+        "Onboarding checklist written with the support lead and adopted by 5 regional teams.",
+        "Fleet telematics rollout taken to all 9 depots in one quarter, with no missed deliveries.",
+        "Tender process for the data platform run over two months, and the cheaper bid was chosen.",
+    ],
+)
+def test_achievements_passive_openings_with_a_result_are_achievements(line: str) -> None:
+    assert classify(line).achievement, classify(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Release notes prepared for every sprint and shared with support.",
+        "Vendor invoices checked against purchase orders each month.",
+    ],
+)
+def test_achievements_passive_openings_without_a_result_stay_duties(line: str) -> None:
+    assert not classify(line).achievement, classify(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Own the delivery plan for 3 squads (24 engineers) in two offices.",
+        "Owns the backlog for the fulfilment team (6 engineers, 1 designer).",
+        "I own the roadmap for two mobile teams that share one codebase.",
+        "Led a team of 6 field technicians covering the northern depots.",
+        "Coordinated release trains for the web and iOS apps across 5 teams.",
+        "Managed warehouse automation projects with budgets up to $800k.",
+        "Wrote the API style guide (p95 under 300 ms, 99.9% uptime) for the platform group.",
+        "Portfolio scope: 4 squads and a €2M annual budget; partner with the finance lead.",
+    ],
+)
+def test_achievements_a_sized_remit_is_a_duty_until_it_says_what_changed(line: str) -> None:
+    assert classify(line).kind == "duty", classify(line)
+    changed = line.rstrip(".") + "; on-time releases rose from 60% to 90%."
+    assert classify(changed).achievement, classify(changed)
+
+
+def test_achievements_a_one_off_piece_of_work_sized_is_still_an_achievement() -> None:
+    # the object is a piece of work, not a standing remit
+    assert classify("Led the move of 30 batch jobs to the new scheduler across 4 teams").achievement
+    assert classify("Ran the rollout of the new POS to 120 stores in 6 regions").achievement

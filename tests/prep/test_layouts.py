@@ -99,3 +99,47 @@ def test_layouts_duties_are_reported_to_strengthen(
         assert sum(duty in w for w in weak) == 1, f"{name}: {duty!r} not reported in {weak}"
         assert not any(duty in s.source for s in stories)
     assert len(weak) == len(LABELS[name]["duties"]), weak
+
+
+def test_layouts_pdf_table_row_wrapped_over_lines_and_a_results_section_after_skills() -> None:
+    from loopcoach.prep.history import from_text
+    from loopcoach.prep.stories import candidate_stories
+
+    text = """Ana Moreau
+Delivery Lead
+
+SKILLS
+
+| Delivery | Tools |
+|---|---|
+| Planning, risk | Jira, Looker |
+
+KEY RESULTS
+
+| Area | Result |
+|---|---|
+| Logistics | Cut the late-parcel rate from 7% to 2% by moving the sort plan to hourly
+waves across the three hubs. |
+| Support | Reduced refund tickets by 40% after I rewrote the returns flow with the
+payments team, over two
+releases. |
+
+EXPERIENCE
+
+Delivery Lead, Parcel Platform — Quayside Logistics
+Lyon · Mar 2020 – Present
+ •  Launched next-day lockers in 14 cities, lifting lockers' share of parcels from 3% to 11%.
+"""
+    h = from_text(text, source="r.pdf", fmt="pdf")
+    texts = [b.text for b in h.bullets]
+    assert texts[0] == (
+        "Cut the late-parcel rate from 7% to 2% by moving the sort plan to hourly waves across "
+        "the three hubs."
+    )
+    assert texts[1].startswith("Reduced refund tickets by 40%") and texts[1].endswith("releases.")
+    assert not any("Jira" in t for t in texts)  # the skills table is not a list of bullets
+    from loopcoach.content.library import load_library
+    from loopcoach.prep.resume_score import score_resume
+
+    stories = candidate_stories(h, score_resume(h, load_library().role("tpm")))
+    assert len(stories) == 3

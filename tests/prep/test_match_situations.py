@@ -120,3 +120,36 @@ def test_match_situations_questions_in_own_words(
     found = match_question(matcher, question, bank, roles=list(library.roles.values()))
     assert phrase in found[0]["story"]["source"], found[0]["story"]["title"]
     _plain_line(found[0]["why"])
+
+
+def test_match_situations_a_behavioural_question_also_wants_its_situation(
+    library: Library, matcher: Matcher
+) -> None:
+    # the situation the question names counts for behavioural questions too, and the line says so
+    role = library.role("tpo")
+    q = next(q for q in role.questions if q.id == "tpo-saying-no")
+    assert q.kind == "behavioural"
+    texts = [
+        "Turned down a regional director's ask for a bespoke export by showing the two "
+        "features it would push out; both shipped in the quarter.",
+        "Started a monthly review of the roadmap with sales and support; questions to "
+        "engineers about dates fell by half.",
+        "Reduced checkout errors from 3% to 0.4% by adding contract tests between the cart "
+        "and payment services.",
+    ]
+
+    def bank(lines: list[str]) -> list[Story]:
+        return [Story(id=i + 1, title=t[:30], action=t, source=t) for i, t in enumerate(lines)]
+
+    stories = bank(texts)
+    table = match_stories(matcher, role, stories)
+    qi = [x.id for x in role.questions].index(q.id)
+    ranked = sorted(range(3), key=lambda si: -table.meaning[qi, si])
+    assert ranked[0] == 0, table.meaning[qi]
+    for m in table.per_question[qi].matches:  # the listed ones say which situation they share
+        _plain_line(m.why)
+        assert ("same situation (saying no)" in m.why) == (m.story == 1), m.why
+    # without the situation the question names, the refusal story has no edge over the others
+    again = match_stories(matcher, role, bank([texts[0].replace("Turned down", "Discussed")]))
+    gap = table.meaning[qi, 0] - again.meaning[qi, 0]
+    assert gap >= 0.1, gap

@@ -25,6 +25,36 @@ from loopcoach.prep.situations import SITUATION_NAMES, shared_situation, situati
             "When an engineer found a story was twice as big as estimated, I split it.",
             {"estimate"},
         ),
+        (
+            "Describe a time you had to say no to a stakeholder request.",
+            "Turned down a director's ask for a bespoke export, showing what it displaced.",
+            {"refusal"},
+        ),
+        (
+            "Tell me about a time you explained a technical constraint to a non-technical person.",
+            "Walked the finance team through why month-end totals lag by a day, with one diagram.",
+            {"explaining"},
+        ),
+        (
+            "Give an example of using data or analytics to change a feature.",
+            "Moved the signup step after the tour when funnel numbers showed a 40% drop there.",
+            {"data"},
+        ),
+        (
+            "Tell me about a release that did not go as planned and how you recovered.",
+            "Rolled back the new pricing page within an hour and re-released it a week later.",
+            {"failure"},
+        ),
+        (
+            "How would you cut p95 latency of the search API in half?",
+            "Brought search response times under 200 ms by caching the top 1,000 queries.",
+            {"performance"},
+        ),
+        (
+            "How do you measure success for a platform feature with no customer-facing metric?",
+            "Set a scorecard of build time and flaky-test rate that three teams now report.",
+            {"metrics"},
+        ),
     ],
 )
 def test_situations_same_situation_other_words(question: str, story: str, shared: set[str]) -> None:

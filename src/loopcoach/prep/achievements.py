@@ -71,6 +71,8 @@ CHANGE = re.compile(
     r"retir\w*|accelerat\w*|shorten\w*|result\w* in|leading to|enabl\w*|unblock\w*|"
     r"achiev\w*|won|landed|beat|passed|removed|freed|lowered|shrank|stayed|"
     r"no (?:incidents?|outages?|downtime|data loss|customer impact)|zero \w+|"
+    r"(?:no|without (?:a|any)) (?:missed|failed|lost|dropped|unplanned|late|broken|"
+    r"rolled-back|p1|sev-?1) \w+|"
     r"versus|vs\.?|compared (?:to|with)|against (?:a|the|our)|within (?:budget|the budget)|"
     r"under budget|below|above|down from|up from|from \S+(?: \S+){0,3} to \S+|"
     r"(?:by|to) (?:half|a third|a quarter)|adopted|approved|agreed|paused|stopped|"
@@ -203,6 +205,74 @@ _ROUTINE = re.compile(
 )
 
 
+# A standing remit rather than a piece of work: "Own the roadmap and backlog for 2 squads",
+# "Led a team of 9", "Coordinated release trains across 4 teams". Sized, it is still a remit
+# until it says what changed. (The head noun of the object after the opening verb.)
+_REMIT = re.compile(
+    r"^(?:i\s+|we\s+)?\S+\s+(?:(?:the|a|an|our|my|their|its|all|two|three|four|several|"
+    r"multiple|\d+)\s+)?(?:(?!of\b|for\b|to\b|with\b|in\b|across\b|and\b|from\b)"
+    r"[\w/&-]+,?\s+){0,3}?"
+    r"(?:team\s+of|teams\s+of|backlogs?|roadmaps?|(?:delivery\s+|release\s+)?plans?|"
+    r"release\s+trains?|release\s+calendars?|raid\s+logs?|risk\s+logs?|portfolios?|"
+    r"okrs|projects|programmes|programs|budgets?|day-to-day|relationships?\s+with|"
+    r"operations|support\s+rota|on-call\s+rota)\b",
+    re.IGNORECASE,
+)
+
+# Money that sizes a remit ("a $6M annual budget", "budgets up to £1.2M") is scale, not a
+# change; so are the figures of a specification in brackets ("(p99 under 2 s, 99.9%)").
+_BUDGET_MONEY = re.compile(
+    r"(?:budgets?|worth|valued at|portfolio|p&l)\s+(?:of\s+|up\s+to\s+|over\s+|around\s+|"
+    r"about\s+)?[$£€]\s?\d[\d,.]*\s?(?:[kmb]n?|million|billion)?\b|"
+    r"[$£€]\s?\d[\d,.]*\s?(?:[kmb]n?|million|billion)?\s+(?:annual\s+|yearly\s+|total\s+)?"
+    r"(?:budget|portfolio|p&l|programme|program)\b",
+    re.IGNORECASE,
+)
+_BRACKETS = re.compile(r"\([^()]*\)")
+_MOVED = re.compile(r"→|->|\bfrom\b.*\bto\b|\bvs\.?|\bversus\b", re.IGNORECASE)
+
+
+def _without_scale(text: str) -> str:
+    """The text without what only sizes or specifies the work (budgets, bracketed specs)."""
+    text = _BUDGET_MONEY.sub(" ", text)
+    return _BRACKETS.sub(lambda m: m.group(0) if _MOVED.search(m.group(0)) else " ", text)
+
+
+# A line that opens with what was done, the doer dropped: "Legacy billing replaced with X for
+# 180k customers", "WSJF scoring introduced for planning". A past participle after the opening
+# noun phrase, followed by a preposition, a number or the end of a clause.
+_IRREGULAR_PARTICIPLE_WORDS = """
+    run written rewritten taken given driven done shown grown chosen begun drawn known thrown
+    undertaken overtaken broken spoken woken sold built led set cut put kept held brought made
+    won bought sent spent shut split rebuilt redone rerun withdrawn overseen forgiven frozen
+    stolen sworn torn worn born shaken mistaken forbidden hidden ridden risen proven
+"""
+_IRREGULAR_PARTICIPLE = frozenset(_IRREGULAR_PARTICIPLE_WORDS.split())
+_AFTER_PARTICIPLE = re.compile(
+    r"^(?:to|with|for|by|in|into|across|as|at|on|over|through|after|before|within|under|"
+    r"from|via|using|alongside|ahead|early|late|end-to-end|live|out|up|down|back|\d)",
+    re.IGNORECASE,
+)
+
+
+def passive_opening(text: str) -> bool:
+    """True for "<something> <past participle> <preposition|number>..." in the first words."""
+    words = re.findall(r"[^\s]+", text)[:16]
+    for i in range(1, len(words) - 1):
+        prev, word, nxt = words[i - 1], words[i].lower(), words[i + 1]
+        if prev.lower().strip(",") in _STOP_TAIL or prev.endswith((";", ":")):
+            continue
+        if word.endswith((",", ";")):
+            word = word[:-1]
+            nxt = "," if i + 1 < len(words) else ""
+        participle = word in _IRREGULAR_PARTICIPLE or bool(
+            re.fullmatch(r"[a-z][a-z-]{2,}(?:ed|ied)", word)
+        )
+        if participle and (nxt == "," or _AFTER_PARTICIPLE.match(nxt)):
+            return True
+    return False
+
+
 def classify(text: str, lang: str = "en") -> LineKind:
     """Achievement, duty or other (a heading, a skills list, a fragment). For a line in
     another language the grammar is not known: a line of five words or more that carries a
@@ -221,7 +291,8 @@ def classify(text: str, lang: str = "en") -> LineKind:
         )
     words = _words(t)
     action = opens_with_action(t)
-    change = bool(CHANGE.search(t) or CHANGE_NUMBER.search(t) or _PERSUADED.match(t))
+    core = _without_scale(t)
+    change = bool(CHANGE.search(core) or CHANGE_NUMBER.search(core) or _PERSUADED.match(t))
     size = sized(t)
     if len(words) < 4:
         return LineKind("other", action, change, size, "too short to be an achievement")
@@ -234,7 +305,8 @@ def classify(text: str, lang: str = "en") -> LineKind:
             size,
             "describes a remit, not something you did and what changed",
         )
-    if action and (change or (size and not _UPKEEP.match(t) and not _ROUTINE.match(t))):
+    remit = _UPKEEP.match(t) or _ROUTINE.match(t) or _REMIT.match(t)
+    if action and (change or (size and not remit)):
         return LineKind(
             "achievement",
             action,
@@ -242,8 +314,10 @@ def classify(text: str, lang: str = "en") -> LineKind:
             size,
             "an action with a result" if change else "an action sized by numbers",
         )
-    if not action and CHANGE_NUMBER.search(t) and change and len(words) >= 5:
+    if not action and CHANGE_NUMBER.search(core) and change and len(words) >= 5:
         return LineKind("achievement", action, change, size, "a result with a number")
+    if not action and change and len(words) >= 6 and passive_opening(t):
+        return LineKind("achievement", True, change, size, "work done, then what changed")
     if action:
         return LineKind(
             "duty", action, change, size, "says what you did but not what changed or how big it was"

@@ -66,6 +66,21 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "werkervaring",
     ),
     "projects": ("projects", "selected projects", "key projects", "side projects", "programs"),
+    # achievements listed apart from the jobs: read as bullets of an entry of their own
+    "highlights": (
+        "achievements",
+        "key achievements",
+        "selected achievements",
+        "notable achievements",
+        "accomplishments",
+        "key accomplishments",
+        "selected accomplishments",
+        "highlights",
+        "career highlights",
+        "key results",
+        "impact",
+        "selected impact",
+    ),
     "summary": ("summary", "profile", "about", "about me", "professional summary", "objective"),
     "other": (
         "education",
@@ -286,6 +301,9 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
         sec = _section(line)
         if sec is not None and not BULLET.match(raw):
             section, pending, cur, last_bullet_indent = sec, [], None, None
+            if sec == "highlights":  # its lines are achievements without a job of their own
+                section = "history"
+                start([], None)
             continue
         if section == "other":
             continue
@@ -368,11 +386,41 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
+MAX_ROW_LINES = 8  # a table row wrapped over more lines than this is not joined further
+
+
+def join_wrapped_rows(lines: list[str]) -> list[str]:
+    """A table row that a PDF wrapped ('| Area | Cut the time...' then 'for 4 teams. |') is one
+    row again: a line that opens a row without closing it takes the lines up to the closing '|'.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        s = lines[i].strip()
+        if s.startswith("|") and s.count("|") >= 2 and not s.endswith("|"):
+            j = i + 1
+            while (
+                j < len(lines)
+                and j - i < MAX_ROW_LINES
+                and lines[j].strip()
+                and not lines[j].strip().startswith("|")
+                and not lines[j - 1].strip().endswith("|")
+            ):
+                j += 1
+            if lines[j - 1].strip().endswith("|"):
+                out.append(" ".join(ln.strip() for ln in lines[i:j]))
+                i = j
+                continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
 def expand_tables(lines: list[str]) -> list[str]:
     """Table rows ('| Senior TPM | Acme | 2021 – Present | Led the... |') become the lines a
     list would give: a header line with the short cells and a bullet per long cell."""
     out: list[str] = []
-    for line in lines:
+    for line in join_wrapped_rows(lines):
         s = line.strip()
         if not (s.startswith("|") and s.count("|") >= 2):
             out.append(line)

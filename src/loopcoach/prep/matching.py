@@ -291,8 +291,8 @@ def match_stories(
             shared = tuple(t for t in q.competencies if t in s.themes)
             value = sum(WEIGHTS[k] * sig[k] for k in WEIGHTS)
             value += BEHAVIOURAL_BONUS * (q.kind == "behavioural")
-            same = sorted(qf.situations & sf.situations) if q.kind == "situational" else []
-            value += SITUATION_WEIGHT * sig["situation"] * (q.kind == "situational")
+            same = sorted(qf.situations & sf.situations)
+            value += SITUATION_WEIGHT * sig["situation"]
             value += THEME_BONUS * min(2, len(shared))
             score = matcher.to_percent(value)
             scores[qi, si] = score

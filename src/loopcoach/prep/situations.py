@@ -30,11 +30,27 @@ _SITUATIONS: dict[str, str] = {
     r"directly to (?:my|the|our|your|one of) \w+|side requests?|around the backlog",
     "overcommit": r"over-?commit\w*|velocity|carry-?over|spill-?over",
     "backlog": r"backlog of \d+|inherit\w* (?:a |the |an )?backlog|\d+ (?:open )?(?:tickets|items)",
-    "refactor": r"refactor\w*|tech(?:nical)? debt|rewrite|foundational|platform work",
+    "refactor": r"refactor\w*|tech(?:nical)? debt|rewrite|foundational|platform work|"
+    r"legacy (?:code|codebase)|(?:code|feature) freeze|freeze on",
     "persuade": r"persuad\w*|convinc\w*|talked \w+ (?:\w+ )?into|won (?:over|support|buy-in)|"
     r"buy-in|sceptic\w*|skeptic\w*",
-    "failure": r"mistake|went wrong|lessons? learn\w*|my fault|owned the miss",
+    "failure": r"mistake|went wrong|lessons? learn\w*|my fault|owned the miss|"
+    r"(?:didn't|did not) go (?:as|to) plan\w*|recover\w*|roll(?:ed|ing)?[- ]?back|"
+    r"caused (?:a|an) (?:\w+ ){0,2}(?:outage|incident|bug|failure)|"
+    r"failed (?:launch|release|rollout)",
     "priorities": r"prioriti[sz]\w*|trade-?offs?|urgent|competing",
+    "refusal": r"say(?:ing)? no|said no|declin\w*|turn(?:ed)? down|refus\w*|reject\w*|"
+    r"push(?:ed)? back on",
+    "explaining": r"explain\w*|non-technical|walk(?:ed)? (?:\w+ ){1,3}through|"
+    r"plain (?:english|language)",
+    "data": r"(?:used?|using|funnel|usage|product|behaviou?ral?) data|data (?:showed|shows|from)|"
+    r"analytics|funnel|a/b|experiment\w*|cohort analys\w*",
+    "ownership": r"end[- ]to[- ]end|from (?:idea|discovery|concept|inception) (?:to|through)",
+    "performance": r"latency|p9\d|response times?|start-?up times?|load times?|page speed|"
+    r"throughput|slow(?:er|ness)?\b",
+    "cost": r"costs?\b|spend(?:ing)?\b|cloud bill|hosting bill|savings?\b",
+    "metrics": r"metrics?|kpis?\b|okrs?\b|success measures?|measures? (?:of )?success|"
+    r"north[- ]star|scorecard",
 }
 SITUATION_NAMES = {
     "delay": "a delay",
@@ -51,6 +67,13 @@ SITUATION_NAMES = {
     "persuade": "winning someone over",
     "failure": "something that went wrong",
     "priorities": "competing priorities",
+    "refusal": "saying no",
+    "explaining": "explaining to others",
+    "data": "using data",
+    "ownership": "owning it end to end",
+    "performance": "performance",
+    "cost": "cost",
+    "metrics": "measures of success",
 }
 _PATTERNS = {k: re.compile(rf"\b(?:{v})", re.IGNORECASE) for k, v in _SITUATIONS.items()}
 
