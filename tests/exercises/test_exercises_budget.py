@@ -1,7 +1,8 @@
 """Every exercise stops when its work budget is spent: at the largest input the limits allow,
 each one, run under a budget that is already up, raises OverBudget instead of finishing. (The
 web app gives each request a budget and cancels it when the client leaves; see
-tests/web/security/test_request_budget.py.) A plan of 250,000 headings is read in linear time."""
+tests/web/security/test_request_budget.py.) A plan of 250,000 headings is read in linear time.
+Times are CPU seconds of this process, so a busy machine does not fail them."""
 
 from __future__ import annotations
 
@@ -77,18 +78,18 @@ WORK: dict[str, Callable[[], Any]] = {
 
 @pytest.mark.parametrize("name", WORK)
 def test_each_exercise_stops_when_its_budget_is_spent(name: str) -> None:
-    start = time.monotonic()
+    start = time.process_time()
     with within(0.0), pytest.raises(OverBudget) as err:
         WORK[name]()
     assert "took longer than 0 s" in err.value.message
-    assert time.monotonic() - start < 5.0
+    assert time.process_time() - start < 5.0
 
 
 def test_a_monte_carlo_that_cannot_finish_is_not_drawn() -> None:
-    start = time.monotonic()
+    start = time.process_time()
     result = forecast.forecast([0.001] * 5, 1e9, trials=20_000)
     assert result.p50 == result.p85 == forecast.MAX_SPRINTS
-    assert time.monotonic() - start < 1.0
+    assert time.process_time() - start < 1.0
 
 
 def test_plan_sections_are_linear_in_the_headings() -> None:
