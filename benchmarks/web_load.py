@@ -10,10 +10,12 @@ loop: the home page, then an analysis of a short answer. A prober asks /api/v1/h
 health probe, the normal requests that failed (anything but 200), and what the hostile requests
 got (they must all be 4xx).
 
-The issue's figure is `--seconds 60 --clients 8,32`; the default is shorter.
+The issue's figure is `--seconds 60 --clients 8,32`; the default is shorter. `--workers N`
+serves with N worker processes (`loopcoach serve --workers N`, on the same SQLite file).
 
     python benchmarks/web_load.py                       # 8 and 32 clients, 20 s a phase
     python benchmarks/web_load.py --seconds 60 --attackers 2
+    python benchmarks/web_load.py --workers 2 --clients 32 --seconds 60
 """
 
 from __future__ import annotations
@@ -140,14 +142,23 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(data: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(data: Path, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {**os.environ, "LOOPCOACH_DATA_DIR": str(data)}
     env.pop("LOOPCOACH_DATABASE_URL", None)
     src = str(ROOT / "src")
     env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "loopcoach", "serve", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "loopcoach",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -299,19 +310,25 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each phase")
     parser.add_argument("--clients", default="8,32", help="concurrent clients, comma-separated")
     parser.add_argument("--attackers", type=int, default=2, help="concurrent hostile senders")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     args = parser.parse_args()
     counts = [int(c) for c in args.clients.split(",") if c.strip()]
     with tempfile.TemporaryDirectory(prefix="loopcoach-load-") as data:
-        proc, base = start_server(Path(data))
+        proc, base = start_server(Path(data), args.workers)
         try:
-            # the first analysis loads the model: not part of the figures
-            httpx.post(
-                base + "/api/v1/analyze",
-                json={"question": QUESTION, "answer": ANSWER, "role": "tpm"},
-                headers={"Origin": base},
-                timeout=120,
-            ).raise_for_status()
-            print(f"loopcoach serve at {base}; {args.seconds:g} s a phase; CPUs: {os.cpu_count()}")
+            # the first analysis in each worker loads the model: not part of the figures (each
+            # worker warms itself at start; a few analyses make sure every one has finished)
+            for _ in range(4 * args.workers):
+                httpx.post(
+                    base + "/api/v1/analyze",
+                    json={"question": QUESTION, "answer": ANSWER, "role": "tpm", "save": False},
+                    headers={"Origin": base, "Connection": "close"},
+                    timeout=120,
+                ).raise_for_status()
+            print(
+                f"loopcoach serve at {base}; {args.workers} worker(s); {args.seconds:g} s a "
+                f"phase; CPUs: {os.cpu_count()}"
+            )
             todo = attacks()  # built once, before any clock runs (the bombs take seconds)
             for clients in counts:
                 for attackers in (0, args.attackers):
