@@ -20,13 +20,13 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from tests.web.conftest import free_port, stop_server
 
 from loopcoach.cli.app import main
 from loopcoach.config import MAX_OVERFLOW_ENV, POOL_SIZE_ENV, Settings
 from loopcoach.errors import LoopcoachError
 from loopcoach.store.engine import make_engine
 from loopcoach.web.worker import SERVE_ENV, ServeOptions, create_worker_app
-from tests.web.conftest import free_port, stop_server
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -144,21 +144,25 @@ def worker_pids(parent: int) -> set[int]:
     return found
 
 
+SERVE = [sys.executable, "-m", "loopcoach", "serve"]
+
+
 def start_workers(data: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {**os.environ, "LOOPCOACH_DATA_DIR": str(data)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "loopcoach", "serve", "--port", str(port)]
-        + ["--workers", str(workers), "--no-warm"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    data.mkdir(parents=True, exist_ok=True)
+    with (data / "serve.log").open("wb") as log:  # a file: a full pipe would stall the workers
+        proc = subprocess.Popen(
+            [*SERVE, "--port", str(port), "--workers", str(workers)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(proc.stderr.read().decode() if proc.stderr else "server died")
+            raise AssertionError((data / "serve.log").read_text())
         try:
             if (
                 httpx.get(base + "/api/v1/health", timeout=1).status_code == 200
@@ -169,7 +173,7 @@ def start_workers(data: Path, workers: int) -> tuple[subprocess.Popen[bytes], st
             pass
         time.sleep(0.2)
     stop_server(proc)
-    raise AssertionError("the workers did not start in 60 s")
+    raise AssertionError("the workers did not start in 120 s")
 
 
 ANSWER = (

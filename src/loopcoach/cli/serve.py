@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 
 
 MAX_WORKERS = 32
+# uvicorn kills a worker that does not answer its parent's ping within this (default 5 s); a
+# worker loading the model on a busy machine can hold the GIL longer than that, and killing it
+# cuts off every request it was serving
+WORKER_HEALTHCHECK_S = 60
 
 
 def start_warm_up(coach: Coach) -> threading.Thread:
@@ -108,4 +112,12 @@ def _serve_workers(
         warm=warm,
     )
     os.environ[SERVE_ENV] = options.to_env()  # the workers inherit it
-    uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning")
+    uvicorn.run(
+        FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+        log_level="warning",
+    )
