@@ -9,6 +9,10 @@ analysis (`POST /api/v1/analyze`, saved) after every third answer. It prints the
 After the server has stopped, it reads the database directly: every acknowledged mock answer must
 be there, with its text, and every acknowledged analysis must be a stored attempt.
 
+Before the runs, every question of the role is analysed once (untimed) so the embeddings of the
+pack's text are in the on-disk cache (`--cache-dir`, kept between runs as an installed server
+keeps its data directory): the figures are a server's steady state, not its first minutes.
+
 Then a kill run: `--kill-workers` workers (default 2), one of them killed with SIGKILL half-way
 through. A request cut off by the kill is sent again (a mock answer with its turn key, so the
 server stores it once); no acknowledged answer may be lost.
@@ -134,9 +138,16 @@ def worker_pids(parent: int) -> list[int]:
     return sorted(found)
 
 
-def start_server(database: str, data: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    database: str, data: Path, workers: int, cache: Path
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = {**os.environ, "LOOPCOACH_DATA_DIR": str(data), "LOOPCOACH_DATABASE_URL": database}
+    env = {
+        **os.environ,
+        "LOOPCOACH_DATA_DIR": str(data),
+        "LOOPCOACH_DATABASE_URL": database,
+        "LOOPCOACH_CACHE_DIR": str(cache),
+    }
     src = str(ROOT / "src")
     env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     cmd = [sys.executable, "-m", "loopcoach", "serve", "--port", str(port)]
@@ -155,7 +166,7 @@ def start_server(database: str, data: Path, workers: int) -> tuple[subprocess.Po
             up = httpx.get(base + "/api/v1/health", timeout=1).status_code == 200
         except httpx.HTTPError:
             up = False
-        if up and len(worker_pids(proc.pid)) == workers:
+        if up and (workers == 1 or len(worker_pids(proc.pid)) == workers):  # 1: no children
             return proc, base
         time.sleep(0.2)
     stop_server(proc)
@@ -187,6 +198,24 @@ def warm(base: str, workers: int) -> None:
             await asyncio.gather(*(one(http) for _ in range(4 * workers)))
 
     asyncio.run(all_of_them())
+
+
+def prime(base: str) -> int:
+    """Analyse every question of the role once, so its text's embeddings are cached on disk."""
+    ids = [q["id"] for q in httpx.get(f"{base}/api/v1/questions?role={ROLE}", timeout=60).json()]
+
+    async def one(http: httpx.AsyncClient, qid: str, gate: asyncio.Semaphore) -> None:
+        async with gate:
+            body = {"question_id": qid, "answer": ANSWERS[1], "role": ROLE, "save": False}
+            (await http.post(base + "/api/v1/analyze", json=body)).raise_for_status()
+
+    async def all_of_them() -> None:
+        gate = asyncio.Semaphore(4)
+        async with httpx.AsyncClient(timeout=300, headers={"Origin": base}) as http:
+            await asyncio.gather(*(one(http, q, gate) for q in ids))
+
+    asyncio.run(all_of_them())
+    return len(ids)
 
 
 # --- the learners --------------------------------------------------------------------------------
@@ -329,14 +358,26 @@ def report(label: str, o: Outcome, base_throughput: float | None) -> None:
 
 
 def one_run(
-    admin: str, workers: int, learners: int, seconds: float, *, kill: bool = False
-) -> Outcome:
+    admin: str,
+    cache: Path,
+    workers: int,
+    learners: int,
+    seconds: float,
+    *,
+    kill: bool = False,
+    priming: bool = False,
+) -> Outcome | None:
     database = create_database(admin)
     try:
         with tempfile.TemporaryDirectory(prefix="loopcoach-hosted-") as data:
-            proc, base = start_server(database, Path(data), workers)
+            proc, base = start_server(database, Path(data), workers, cache)
             try:
                 warm(base, workers)
+                if priming:
+                    started = time.monotonic()
+                    n = prime(base)
+                    print(f"primed the cache: {n} questions in {time.monotonic() - started:.0f} s")
+                    return None
                 run = asyncio.run(drive(base, learners, seconds, proc.pid if kill else None))
             finally:
                 stop_server(proc)
@@ -353,6 +394,12 @@ def main() -> None:
     parser.add_argument("--kill-workers", type=int, default=2, help="workers in the kill run")
     parser.add_argument("--no-kill", action="store_true", help="skip the kill run")
     parser.add_argument("--database-url", help="PostgreSQL whose user may create databases")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=ROOT / ".cache" / "hosted-load",
+        help="the servers' embedding cache, kept between runs",
+    )
     args = parser.parse_args()
     admin = admin_url(args.database_url)
     if admin is None:  # start a throwaway PostgreSQL as the tests do, and run again beside it
@@ -363,17 +410,22 @@ def main() -> None:
         f"{args.learners} learners, {args.seconds:g} s a run, PostgreSQL on loopback; "
         f"CPUs: {os.cpu_count()} (shared with the load generator and the database)"
     )
-    outcomes = []
+    one_run(admin, args.cache_dir, 1, 0, 0, priming=True)
+    outcomes: list[Outcome] = []
     base: float | None = None
     for workers in counts:
-        o = one_run(admin, workers, args.learners, args.seconds)
+        o = one_run(admin, args.cache_dir, workers, args.learners, args.seconds)
+        assert o is not None
         outcomes.append(o)
         if workers == 1:
             base = o.throughput
         report(f"{workers} worker(s)", o, base if workers > 1 else None)
     if not args.no_kill:
         print(f"kill run: {args.kill_workers} workers, one killed with SIGKILL half-way")
-        o = one_run(admin, args.kill_workers, args.learners, args.seconds, kill=True)
+        o = one_run(
+            admin, args.cache_dir, args.kill_workers, args.learners, args.seconds, kill=True
+        )
+        assert o is not None
         outcomes.append(o)
         report(f"{args.kill_workers} workers, 1 killed", o, None)
     failed = [o for o in outcomes if o.lost_answers or o.lost_analyses or o.run.errors]
