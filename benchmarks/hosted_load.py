@@ -353,8 +353,8 @@ def report(label: str, o: Outcome, base_throughput: float | None) -> None:
     for what, count in run.errors.most_common(5):
         print(f"    {count:>5}  {what}")
     if run.cut_off or run.replayed:
-        print(f"    sends cut off by the kill and sent again: {run.cut_off}; answers the server ")
-        print(f"    had already stored (answered as replays, stored once): {run.replayed}")
+        print(f"    sends cut off by the kill and sent again: {run.cut_off}")
+        print(f"    of which answers already stored (a replay, stored once): {run.replayed}")
 
 
 def one_run(
