@@ -112,6 +112,7 @@ def _serve_workers(
         warm=warm,
     )
     os.environ[SERVE_ENV] = options.to_env()  # the workers inherit it
+    coach.engine.dispose()  # the supervisor keeps no idle database connection for its lifetime
     uvicorn.run(
         FACTORY,
         factory=True,
