@@ -12,6 +12,27 @@ from platformdirs import user_cache_dir, user_data_dir
 APP_NAME = "loopcoach"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+# PostgreSQL connections each process keeps open, and how many more it may open at busy moments
+# (docs/hosting.md: workers x (size + overflow) must stay under the server's max_connections)
+POOL_SIZE_ENV = "LOOPCOACH_DB_POOL_SIZE"
+MAX_OVERFLOW_ENV = "LOOPCOACH_DB_MAX_OVERFLOW"
+DEFAULT_POOL_SIZE = 8
+DEFAULT_MAX_OVERFLOW = 4
+MAX_POOL = 200
+
+
+def _pool_number(env: Mapping[str, str], name: str, default: int, least: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if len(raw) > 3 or not raw.isascii() or not raw.isdigit() or not least <= int(raw) <= MAX_POOL:
+        from loopcoach.errors import LoopcoachError
+
+        raise LoopcoachError(
+            "bad-setting",
+            f"{name} must be a whole number from {least} to {MAX_POOL}, not {raw[:40]!r}",
+        )
+    return int(raw)
 
 
 def default_data_dir() -> Path:
@@ -28,6 +49,8 @@ class Settings:
     database_url: str
     pack_dirs: tuple[Path, ...] = field(default_factory=tuple)
     cache_dir: Path = field(default_factory=lambda: Path(user_cache_dir(APP_NAME, appauthor=False)))
+    db_pool_size: int = DEFAULT_POOL_SIZE
+    db_max_overflow: int = DEFAULT_MAX_OVERFLOW
 
     @classmethod
     def from_env(
@@ -39,5 +62,10 @@ class Settings:
         packs = tuple(Path(p) for p in env.get("LOOPCOACH_PACKS", "").split(os.pathsep) if p)
         cache = Path(env.get("LOOPCOACH_CACHE_DIR") or data_dir / "cache")
         return cls(
-            data_dir=data_dir, database_url=url, pack_dirs=(*packs, *extra_packs), cache_dir=cache
+            data_dir=data_dir,
+            database_url=url,
+            pack_dirs=(*packs, *extra_packs),
+            cache_dir=cache,
+            db_pool_size=_pool_number(env, POOL_SIZE_ENV, DEFAULT_POOL_SIZE, 1),
+            db_max_overflow=_pool_number(env, MAX_OVERFLOW_ENV, DEFAULT_MAX_OVERFLOW, 0),
         )

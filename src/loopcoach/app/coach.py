@@ -7,6 +7,7 @@ zero-argument providers and never see the `Coach` itself.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -125,7 +126,12 @@ class Coach:
             return self._root.engine
         from loopcoach.store import make_engine, upgrade
 
-        engine = make_engine(self.settings.database_url)
+        settings = self.settings
+        engine = make_engine(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+        )
         upgrade(engine)
         return engine
 
@@ -137,6 +143,21 @@ class Coach:
             "Tell me about a time you led a project across teams.",
             "I led the migration of 12 services with three teams and we cut costs by 20%.",
         )
+
+    def warm_up_in_background(self) -> threading.Thread:
+        """`warm_up` in a daemon thread; a failure is logged, never fatal (the first request
+        then loads what it needs, and reports any problem itself). Each `loopcoach serve` worker
+        process does this once, so the model is loaded once per worker."""
+
+        def run() -> None:
+            try:
+                self.warm_up()
+            except Exception:  # the request path reports real problems itself
+                logging.getLogger("loopcoach.web").warning("warm-up failed", exc_info=True)
+
+        thread = threading.Thread(target=run, name="loopcoach-warm-up", daemon=True)
+        thread.start()
+        return thread
 
     # --- services ----------------------------------------------------------------------------
     @cached_property

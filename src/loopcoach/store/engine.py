@@ -1,4 +1,10 @@
-"""Engine creation: SQLite file by default (WAL, busy timeout, foreign keys), or any URL."""
+"""Engine creation: SQLite file by default (WAL, busy timeout, foreign keys), or any URL.
+
+PostgreSQL gets a connection pool per process (`pool_size` kept open, up to `max_overflow` more
+at busy moments, each checked before use so a connection the server dropped is replaced, not
+reported as an error). `loopcoach serve --workers N` makes N processes, so the server sees up to
+N x (pool_size + max_overflow) connections (docs/hosting.md).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,9 @@ from sqlalchemy.engine import make_url
 from loopcoach.errors import LoopcoachError
 
 BUSY_TIMEOUT_MS = 10_000
+POOL_SIZE = 8  # a worker process computes at most 8 requests at once (web.app.WORKER_THREADS)
+MAX_OVERFLOW = 4  # the warm-up, the CLI and a burst of quick reads on top
+POOL_TIMEOUT_S = 30
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -27,8 +36,11 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; for SQLite files, create the directory and set safe pragmas."""
+def make_engine(
+    url: str, *, pool_size: int = POOL_SIZE, max_overflow: int = MAX_OVERFLOW
+) -> Engine:
+    """Create an engine; for SQLite files, create the directory and set safe pragmas; for
+    PostgreSQL, a pool of `pool_size` connections plus up to `max_overflow` more."""
     try:
         parsed = make_url(url)
     except Exception:
@@ -53,6 +65,13 @@ def make_engine(url: str) -> Engine:
     if parsed.drivername == "postgresql":
         # SQLAlchemy defaults to psycopg2; the `postgres` extra installs psycopg 3
         parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "postgresql":
+        kwargs.update(
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_timeout=POOL_TIMEOUT_S,
+            pool_pre_ping=True,
+        )
     if path is not None and read_only(path):
         # A WAL database cannot even be read from a directory where its -shm file cannot be
         # made; opened immutable, read-only commands work and any write fails with a message.

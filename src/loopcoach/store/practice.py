@@ -257,6 +257,16 @@ def save_card(
         "last_review": as_utc(card.last_review) if card.last_review else None,
         "updated_at": as_utc(now),
     }
+    insert = _dialect_insert(conn)
+    if insert is not None:
+        # one statement: two writers (threads or worker processes) saving a card that does not
+        # exist yet both succeed, instead of the second failing on the unique key
+        conn.execute(
+            insert(practice_cards)
+            .values(user_id=user, key=key, **values)
+            .on_conflict_do_update(index_elements=["user_id", "key"], set_=values)
+        )
+        return
     done = conn.execute(
         practice_cards.update()
         .where(practice_cards.c.user_id == user, practice_cards.c.key == key)
@@ -264,6 +274,20 @@ def save_card(
     )
     if not done.rowcount:
         conn.execute(practice_cards.insert().values(user_id=user, key=key, **values))
+
+
+def _dialect_insert(conn: Connection) -> Any:
+    """The INSERT construct with ON CONFLICT of this database (SQLite, PostgreSQL), or None."""
+    name = conn.dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert
+    return None
 
 
 # --- review logs --------------------------------------------------------------------------
