@@ -10,7 +10,11 @@ the first-person version); talking-point precision and recall on the labelled sa
 
 Training-set figures (our graded fixture answers) are printed by training/fit_judgement.py.
 
-Run: .venv/bin/python benchmarks/analysis_accuracy.py [--embedder lexical] [--json]
+With --set dev, the same figures on the development set (benchmarks/dev/: other authors, another
+brief, plus clean look-alike variants), which options of the analysis are chosen on; those
+figures are not independent.
+
+Run: .venv/bin/python benchmarks/analysis_accuracy.py [--set dev] [--embedder lexical] [--json]
 """
 
 from __future__ import annotations
