@@ -50,6 +50,9 @@ SESSION_MODES: tuple[SessionMode, ...] = get_args(SessionMode)
 # What a turn asked: a planned question or a follow-up to one.
 TurnKind = Literal["question", "follow-up"]
 TURN_KINDS: tuple[TurnKind, ...] = get_args(TurnKind)
+# Why a session ended: every planned question was asked, or the candidate stopped it.
+EndReason = Literal["completed", "ended-early"]
+END_REASONS: tuple[EndReason, ...] = get_args(EndReason)
 
 # --- prep --------------------------------------------------------------------------------
 # A story drafted from a résumé bullet, or written by the user.
