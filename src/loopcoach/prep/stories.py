@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from loopcoach.domain.kinds import StoryOrigin
 from loopcoach.errors import LoopcoachError
 from loopcoach.prep.achievements import (
     CHANGE,
@@ -51,7 +52,7 @@ class Story:
     result: str = ""
     themes: tuple[str, ...] = ()
     source: str = ""  # the history text it was drafted from
-    origin: str = "drafted"
+    origin: StoryOrigin = "drafted"
     edited: bool = False
     key: str = ""  # stable across re-imports: sha1 of the source text
     context: str = ""  # "Senior TPM at Harbourline Freight (Mar 2021 – Present)"
