@@ -74,7 +74,14 @@ class Attempt:
 
 @dataclass(frozen=True)
 class PracticeStory:
-    """A STAR story as practice material; read from the prep pack when it exists."""
+    """A STAR story as practice material: the practice view of the story bank's
+    `prep.stories.Story`, made from its `to_dict()` (`store.practice.read_stories`).
+
+    Two shapes on purpose: the bank's `Story` is the record (numeric id, origin, edits, themes
+    per role, STAR analysis) and lives in `prep/`, which `practice/` and `export/` may not
+    import (the core packages are independent layers, pyproject `[tool.importlinter]`); this
+    one is what practice, plans and the Anki export read (card id, themes, the three lengths
+    already written), so it sits in `domain/` under both."""
 
     id: str
     title: str

@@ -42,7 +42,9 @@ FIELDS = ("title", "situation", "task", "action", "result")
 
 @dataclass(frozen=True)
 class Story:
-    """One STAR story. `origin` is "drafted" (from a bullet) or "user"; `edited` once changed."""
+    """One STAR story of the bank. `origin` is "drafted" (from a bullet) or "user"; `edited`
+    once changed. Practice reads it as `domain.practice.PracticeStory` (made from `to_dict()`;
+    see there why there are two shapes)."""
 
     id: int
     title: str
