@@ -50,6 +50,8 @@ SESSION_MODES: tuple[SessionMode, ...] = get_args(SessionMode)
 # What a turn asked: a planned question or a follow-up to one.
 TurnKind = Literal["question", "follow-up"]
 TURN_KINDS: tuple[TurnKind, ...] = get_args(TurnKind)
+# Where a follow-up's prompt came from: the question's own, or its kind's generic rubric.
+FollowUpSource = Literal["question", "generic"]
 # Why a session ended: every planned question was asked, or the candidate stopped it.
 EndReason = Literal["completed", "ended-early"]
 END_REASONS: tuple[EndReason, ...] = get_args(EndReason)
