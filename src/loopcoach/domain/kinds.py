@@ -57,6 +57,8 @@ EndReason = Literal["completed", "ended-early"]
 END_REASONS: tuple[EndReason, ...] = get_args(EndReason)
 
 # --- prep --------------------------------------------------------------------------------
+# A résumé entry: a role held, or a project.
+EntryKind = Literal["role", "project"]
 # What a résumé line reads as: an achievement, a duty (a remit), or neither.
 LineKindName = Literal["achievement", "duty", "other"]
 # A story drafted from a résumé bullet, or written by the user.
