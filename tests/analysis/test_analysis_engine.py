@@ -7,7 +7,8 @@ import json
 import pytest
 
 from loopcoach.analysis.engine import MAX_WORDS, Analyzer, detect_kind
-from loopcoach.domain.analysis import DIMENSIONS, Timing
+from loopcoach.domain.analysis import Timing
+from loopcoach.domain.kinds import DIMENSIONS
 from loopcoach.errors import LoopcoachError
 
 QID = "tpm-alignment-technical-disagreement"

@@ -16,7 +16,8 @@ from loopcoach.analysis.features import FEATURE_NAMES, Features
 from loopcoach.analysis.registry import FunctionScorer, ScorerRegistry
 from loopcoach.analysis.weights import DEFAULT, WEIGHTS, overall
 from loopcoach.content.library import Library
-from loopcoach.domain.analysis import DIMENSIONS, DimensionScore
+from loopcoach.domain.analysis import DimensionScore
+from loopcoach.domain.kinds import DIMENSIONS
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 STORY = (FIXTURES / "analysis" / "alignment_story.txt").read_text(encoding="utf-8")

@@ -87,6 +87,23 @@ def test_events_unknown_type_is_refused() -> None:
         E.Event.from_dict({"type": "nope", "at": T0.isoformat()})
 
 
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"type": "session_started", "mode": "lop"}, "mode: 'lop' is not one of stage, loop"),
+        ({"type": "ended", "reason": "done"}, "reason: 'done' is not one of completed"),
+    ],
+)
+def test_events_unknown_mode_or_end_reason_is_refused(data: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        E.Event.from_dict({**data, "at": T0.isoformat()})
+
+
+def test_events_ended_without_a_reason_completed() -> None:
+    ev = E.Event.from_dict({"type": "ended", "at": T0.isoformat()})
+    assert ev == E.Ended(at=T0, reason="completed")
+
+
 def test_events_naive_times_are_utc() -> None:
     ev = E.Event.from_dict({"type": "skipped", "at": "2026-03-02T09:00:00", "key": "q1"})
     assert ev.at == T0

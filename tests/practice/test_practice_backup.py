@@ -140,6 +140,19 @@ def test_practice_backup_damaged_row_changes_nothing(
     assert all(sections(target)[k] == [] for k in MINE)
 
 
+def test_practice_backup_unknown_source_is_refused(
+    make_coach: MakeCoach, source: Coach, tmp_path: Path
+) -> None:
+    data = backup.dump(source.engine, now=T0)
+    data["sections"]["attempts"][1]["source"] = "mocked"  # not practice, analyze or mock
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(data))
+    target = make_coach("target")
+    with pytest.raises(LoopcoachError, match="'attempts', row 2: source: 'mocked' is not one of"):
+        target.exports.import_json(path)
+    assert all(sections(target)[k] == [] for k in MINE)
+
+
 def test_practice_backup_missing_file_is_clear(make_coach: MakeCoach, tmp_path: Path) -> None:
     with pytest.raises(LoopcoachError, match="no such file"):
         make_coach("t").exports.import_json(tmp_path / "nope.json")

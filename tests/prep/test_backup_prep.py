@@ -186,6 +186,15 @@ def test_backup_prep_damaged_story_versions(new_database: Callable[[str], str]) 
         backup.load(_engine(new_database("there")), data)
 
 
+def test_backup_prep_unknown_story_origin_is_refused(new_database: Callable[[str], str]) -> None:
+    here = _engine(new_database("here"))
+    _fill(here)
+    data = backup.dump(here, now=T1)
+    data["sections"]["stories"][0]["origin"] = "imported"  # not drafted or user
+    with pytest.raises(LoopcoachError, match="'stories', row 1: origin: 'imported' is not one of"):
+        backup.load(_engine(new_database("there")), data)
+
+
 def test_backup_prep_older_backup_without_packs_loads(new_database: Callable[[str], str]) -> None:
     here = _engine(new_database("here"))
     _fill(here)

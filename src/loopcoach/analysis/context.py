@@ -14,6 +14,7 @@ from loopcoach.analysis.relevance import Relevance
 from loopcoach.analysis.stance import SentenceStance
 from loopcoach.content.schema import Question, RedFlag
 from loopcoach.domain.analysis import Evidence, Timing
+from loopcoach.domain.kinds import FlagSource, RubricSource
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Rubric:
 
     question: Question
     role: str | None
-    source: str  # "pack", "matched" or "generic"
+    source: RubricSource
     role_flags: tuple[RedFlag, ...] = ()
     common_flags: tuple[RedFlag, ...] = ()
     prompt: str = ""  # the prompt as the user gave it (free text) or the pack's
@@ -36,7 +37,7 @@ class Rubric:
         return self.question.expected_framework
 
     @property
-    def flags(self) -> list[tuple[str, RedFlag]]:
+    def flags(self) -> list[tuple[FlagSource, RedFlag]]:
         """Every red flag that applies, with where it comes from: the question's, the role's,
         then the ones common to every answer."""
         return (
@@ -104,7 +105,7 @@ class AnswerContext:
         )
 
     @property
-    def flags(self) -> list[tuple[str, RedFlag]]:
+    def flags(self) -> list[tuple[FlagSource, RedFlag]]:
         return self.rubric.flags
 
     @property

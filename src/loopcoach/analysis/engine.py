@@ -24,7 +24,8 @@ from loopcoach.analysis.scorers import delivery, red_flags
 from loopcoach.analysis.weights import WEIGHTS, overall
 from loopcoach.content.library import Library
 from loopcoach.content.schema import Question, TalkingPoint
-from loopcoach.domain.analysis import DIMENSIONS, Analysis, DimensionScore, QuestionRef, Timing
+from loopcoach.domain.analysis import Analysis, DimensionScore, QuestionRef, Timing
+from loopcoach.domain.kinds import DIMENSIONS, RubricSource
 from loopcoach.errors import LoopcoachError
 
 MAX_WORDS = 5_000
@@ -264,7 +265,9 @@ class Analyzer:
             return None, 0.0
         return items[best_i], best
 
-    def _rubric(self, q: Question, role: str | None, source: str, prompt: str = "") -> Rubric:
+    def _rubric(
+        self, q: Question, role: str | None, source: RubricSource, prompt: str = ""
+    ) -> Rubric:
         role_flags = tuple(self.library.roles[role].red_flags) if role in self.library.roles else ()
         return Rubric(
             question=q,

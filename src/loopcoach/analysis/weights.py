@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from loopcoach.domain.analysis import DIMENSIONS
+from loopcoach.domain.kinds import DIMENSIONS
 
 # Chosen on the training half by a grid search (benchmarks/fit_weights.py prints a least-squares
 # fit for comparison): coverage and specificity separate answers best; ownership matters most for

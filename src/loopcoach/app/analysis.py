@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from loopcoach.app.attempts import ANALYZE_KEY, Attempts, Held, Recorded
+from loopcoach.domain.kinds import AttemptSource
 from loopcoach.errors import LoopcoachError
 from loopcoach.limits import require_no_nul
 
@@ -64,7 +65,7 @@ class AnalysisService:
         question_id: str | None = None,
         duration: float | None = None,
         save: bool = True,
-        source: str = "analyze",
+        source: AttemptSource = "analyze",
         card_key: str = ANALYZE_KEY,
         now: datetime | None = None,
     ) -> tuple[Analysis, Recorded | None]:

@@ -17,7 +17,8 @@ from fsrs import Card, Rating
 from loopcoach.app.owner import Owner, local_owner
 from loopcoach.domain.analysis import Analysis
 from loopcoach.domain.clock import as_utc
-from loopcoach.domain.practice import ATTEMPT_SOURCES, Attempt, ReviewRecord
+from loopcoach.domain.kinds import ATTEMPT_SOURCES, AttemptSource
+from loopcoach.domain.practice import Attempt, ReviewRecord
 from loopcoach.limits import require_no_nul
 from loopcoach.practice import cards as C
 
@@ -60,7 +61,7 @@ class Held:
     at: datetime
 
     @property
-    def source(self) -> str:
+    def source(self) -> AttemptSource:
         return "analyze" if self.card_key == ANALYZE_KEY else "practice"
 
 
@@ -146,7 +147,7 @@ class Attempts:
         self,
         analysis: Analysis,
         *,
-        source: str = "analyze",
+        source: AttemptSource = "analyze",
         session_id: str | None = None,
         at: datetime | None = None,
         answer: str | None = None,

@@ -18,6 +18,7 @@ from loopcoach.app.attempts import Attempts, Recorded
 from loopcoach.content.library import Library, RolePack
 from loopcoach.domain.analysis import Analysis
 from loopcoach.domain.clock import as_utc
+from loopcoach.domain.kinds import CardStatus
 from loopcoach.domain.practice import PracticeStory
 from loopcoach.errors import LoopcoachError
 from loopcoach.practice import cards as C
@@ -165,7 +166,7 @@ class PracticeService:
         kind, ref = C.split_key(key)
         history = self.history()
         card = history.cards.get(key)
-        status = "new" if card is None else ("due" if C.is_due(card, now) else "early")
+        status: CardStatus = "new" if card is None else ("due" if C.is_due(card, now) else "early")
         if kind == C.QUESTION:
             role, q = self.library.question(ref)
             item = C.PracticeItem(key, "question", ref, q.prompt, role.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-DIMENSIONS = ("structure", "coverage", "specificity", "ownership", "red_flags", "delivery")
+from loopcoach.domain.kinds import FlagHow, FlagSource, PointHow, RubricSource
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Evidence:
 
 @dataclass(frozen=True)
 class DimensionScore:
-    name: str
+    name: str  # a built-in `Dimension`, or a plugin scorer's own dimension
     score: float  # 0-4
     reason: str
     evidence: tuple[Evidence, ...] = ()
@@ -31,7 +31,7 @@ class PointResult:
     id: str
     label: str
     made: bool
-    how: str  # "cue", "meaning", "partial" or "" when missed
+    how: PointHow  # "" when missed
     similarity: float
     evidence: Evidence | None = None
     description: str = ""
@@ -41,10 +41,10 @@ class PointResult:
 class FlagHit:
     id: str
     label: str
-    source: str  # "question", "role" or "common"
+    source: FlagSource
     advice: str
     evidence: Evidence | None = None
-    how: str = "cue"
+    how: FlagHow = "cue"
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class QuestionRef:
     kind: str
     role: str | None
     framework: str
-    rubric: str  # "pack", "matched" or "generic"
+    rubric: RubricSource
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from loopcoach.domain.clock import as_utc
-
-ATTEMPT_SOURCES = ("practice", "analyze", "mock")
+from loopcoach.domain.kinds import (
+    ATTEMPT_SOURCES,
+    RUBRIC_SOURCES,
+    AttemptSource,
+    RubricSource,
+    one_of,
+)
 
 
 @dataclass(frozen=True)
@@ -23,10 +28,10 @@ class Attempt:
     score: int  # 0-100
     dimensions: dict[str, float]  # analysis dimension -> 0-4
     created_at: datetime
-    source: str = "practice"
+    source: AttemptSource = "practice"
     role: str | None = None
     prompt: str = ""
-    rubric: str = "pack"  # "pack", "matched" or "generic", as in the analysis
+    rubric: RubricSource = "pack"  # as in the analysis
     session_id: str | None = None
     duration_seconds: float | None = None
     answer: str | None = None
@@ -55,10 +60,10 @@ class Attempt:
             score=int(d["score"]),
             dimensions={str(k): float(v) for k, v in (d.get("dimensions") or {}).items()},
             created_at=as_utc(d["created_at"]),
-            source=str(d.get("source") or "practice"),
+            source=one_of(ATTEMPT_SOURCES, d.get("source") or "practice", "source"),
             role=d.get("role"),
             prompt=str(d.get("prompt") or ""),
-            rubric=str(d.get("rubric") or "pack"),
+            rubric=one_of(RUBRIC_SOURCES, d.get("rubric") or "pack", "rubric"),
             session_id=d.get("session_id"),
             duration_seconds=(
                 float(d["duration_seconds"]) if d.get("duration_seconds") is not None else None
@@ -69,7 +74,14 @@ class Attempt:
 
 @dataclass(frozen=True)
 class PracticeStory:
-    """A STAR story as practice material; read from the prep pack when it exists."""
+    """A STAR story as practice material: the practice view of the story bank's
+    `prep.stories.Story`, made from its `to_dict()` (`store.practice.read_stories`).
+
+    Two shapes on purpose: the bank's `Story` is the record (numeric id, origin, edits, themes
+    per role, STAR analysis) and lives in `prep/`, which `practice/` and `export/` may not
+    import (the core packages are independent layers, pyproject `[tool.importlinter]`); this
+    one is what practice, plans and the Anki export read (card id, themes, the three lengths
+    already written), so it sits in `domain/` under both."""
 
     id: str
     title: str

@@ -22,6 +22,7 @@ from typing import Any
 
 from loopcoach.analysis.weights import DEFAULT, WEIGHTS
 from loopcoach.content.library import RolePack
+from loopcoach.domain.kinds import SessionStatus
 from loopcoach.interview.events import as_utc
 from loopcoach.interview.state import SessionState, StageClock, stage_clocks
 from loopcoach.interview.transcript import Line, transcript
@@ -106,7 +107,7 @@ class Debrief:
     session_id: str
     role: str
     role_name: str
-    status: str
+    status: SessionStatus
     seed: int
     started_at: datetime
     ended_at: datetime | None

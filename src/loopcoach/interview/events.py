@@ -13,8 +13,13 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from loopcoach.domain.clock import as_utc
-
-ANSWER_KINDS = ("question", "follow-up")
+from loopcoach.domain.kinds import (
+    END_REASONS,
+    SESSION_MODES,
+    EndReason,
+    SessionMode,
+    one_of,
+)
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,8 @@ def _typed(name: str, value: Any) -> Any:
         return tuple(Gap.from_dict(g) for g in value)
     if name == "analysis":
         return dict(value)
+    if name == "mode":
+        return one_of(SESSION_MODES, value, "mode")
     return _tuple(value)
 
 
@@ -110,7 +117,7 @@ class SessionStarted(Event):
     role: str = ""
     plan: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (stage id, question ids) in order
     seed: int = 0
-    mode: str = "stage"  # "stage" or "loop"
+    mode: SessionMode = "stage"
     feedback_until_end: bool = False
     avoided: tuple[str, ...] = ()  # question ids left out because recent sessions asked them
 
@@ -199,7 +206,14 @@ class DraftSaved(Event):
 @dataclass(frozen=True)
 class Ended(Event):
     type: ClassVar[str] = "ended"
-    reason: str = "completed"  # "completed" or "ended-early"
+    reason: EndReason = "completed"
+
+    @classmethod
+    def _from(cls, d: dict[str, Any]) -> Event:
+        return cls(
+            at=as_utc(d["at"]),
+            reason=one_of(END_REASONS, d.get("reason", "completed"), "reason"),
+        )
 
 
 EVENT_TYPES: dict[str, type[Event]] = {

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from loopcoach.content.library import RolePack
 from loopcoach.content.schema import FollowUp, Question, Stage
 from loopcoach.domain.analysis import Analysis
+from loopcoach.domain.kinds import FollowUpSource
 from loopcoach.interview.events import Gap
 
 MAX_FOLLOW_UPS = 2
@@ -229,7 +230,7 @@ class FollowUpChoice:
     target: str | None
     prompt: str
     reason: str
-    source: str  # "question" or "generic"
+    source: FollowUpSource
 
 
 def _matches(fu: FollowUp, gap: Gap) -> bool:
@@ -242,7 +243,9 @@ def _matches(fu: FollowUp, gap: Gap) -> bool:
     return True
 
 
-def _prompts_for(gap: Gap, question: Question, generic: Question | None) -> list[tuple[str, str]]:
+def _prompts_for(
+    gap: Gap, question: Question, generic: Question | None
+) -> list[tuple[str, FollowUpSource]]:
     """(prompt, source) options for a gap: the question's own, else the generic rubric's
     (generic talking points belong to the generic rubric, so only its trigger-only ones apply)."""
     own = [fu for fu in question.follow_ups if _matches(fu, gap)]
@@ -279,7 +282,7 @@ def choose_follow_up(
         return None
     done_prompts = {p for _, _, p in asked}
     done_targets = {(t, g) for t, g, _ in asked}
-    by_trigger: dict[str, list[tuple[Gap, list[tuple[str, str]]]]] = {}
+    by_trigger: dict[str, list[tuple[Gap, list[tuple[str, FollowUpSource]]]]] = {}
     for gap in gaps:
         if (gap.trigger, gap.target) in done_targets:
             continue

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from loopcoach.domain.kinds import SESSION_STATUSES, SessionMode, SessionStatus, TurnKind
 from loopcoach.interview.events import (
     AnalysisStored,
     AnswerSubmitted,
@@ -24,7 +25,7 @@ from loopcoach.interview.events import (
     TimeBoxExpired,
 )
 
-STATUSES = ("awaiting-answer", "awaiting-analysis", "ready", "ended")
+STATUSES = SESSION_STATUSES
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Turn:
     """One thing the interviewer asked, and what became of it."""
 
     key: str
-    kind: str  # "question" or "follow-up"
+    kind: TurnKind
     question_id: str
     stage: str
     prompt: str
@@ -69,7 +70,7 @@ class SessionState:
     role: str
     seed: int
     plan: tuple[tuple[str, tuple[str, ...]], ...]
-    mode: str
+    mode: SessionMode
     feedback_until_end: bool
     started_at: datetime
     avoided: tuple[str, ...] = ()
@@ -94,7 +95,7 @@ class SessionState:
         return self.turns[-1] if self.turns else None
 
     @property
-    def status(self) -> str:
+    def status(self) -> SessionStatus:
         if self.ended is not None:
             return "ended"
         last = self.last

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from fsrs import Card, Rating, ReviewLog, Scheduler, State
 
 from loopcoach.domain.clock import as_utc
+from loopcoach.domain.kinds import CardKind, CardStatus
 from loopcoach.errors import LoopcoachError
 
 # Lower bound of each rating, best first: a score at or above the bound earns the rating.
@@ -145,7 +146,7 @@ class PracticeItem:
     """Something that can be practised: a pack question or one of the user's stories."""
 
     key: str
-    kind: str  # "question" or "story"
+    kind: CardKind
     ref: str
     title: str
     role: str | None = None
@@ -156,7 +157,7 @@ class PracticeItem:
 class QueueEntry:
     item: PracticeItem
     card: Card | None
-    status: str  # "due" (reviewed before, due now) or "new" (never practised)
+    status: CardStatus  # "due" (reviewed before, due now), "new" (never practised) or "early"
 
     def to_dict(self) -> dict[str, object]:
         return {

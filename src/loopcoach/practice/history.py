@@ -14,7 +14,7 @@ from fsrs import Card
 
 from loopcoach.content.library import RolePack
 from loopcoach.content.schema import Question
-from loopcoach.domain.analysis import DIMENSIONS
+from loopcoach.domain.kinds import DIMENSIONS
 from loopcoach.domain.practice import Attempt, PracticeStory, ReviewRecord
 
 UNKNOWN_SCORE = 50.0  # a competency never practised counts as middling: worth a look, not first

@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from loopcoach.content.library import RolePack
-from loopcoach.domain.analysis import DIMENSIONS
 from loopcoach.domain.clock import as_utc
+from loopcoach.domain.kinds import DIMENSIONS
 from loopcoach.domain.practice import Attempt
 from loopcoach.practice.cards import STORY, next_due, split_key
 from loopcoach.practice.history import Figure, History, competency_figures, theme_coverage

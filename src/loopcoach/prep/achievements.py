@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from loopcoach.domain.kinds import LineKindName
+
 # English irregular past tenses (grammar, not a list of achievement verbs).
 _IRREGULAR_PAST_WORDS = """
     ran led built drove won made set wrote took grew brought sold bought began began became
@@ -125,7 +127,7 @@ _WORDNUM = frozenset(_WORDNUM_WORDS.split())
 
 @dataclass(frozen=True)
 class LineKind:
-    kind: str  # "achievement", "duty" or "other"
+    kind: LineKindName
     action: bool  # opens with something the candidate did
     change: bool  # reports something that changed
     sized: bool  # a concrete number sizes the work
@@ -281,7 +283,9 @@ def classify(text: str, lang: str = "en") -> LineKind:
     if lang != "en":
         n_words = len(re.findall(r"[^\W\d_]+", t))
         numbers = bool(CHANGE_NUMBER.search(t) or sized(t) or re.search(r"\d", t))
-        kind = "achievement" if n_words >= 5 and numbers else "duty" if n_words >= 5 else "other"
+        kind: LineKindName = (
+            "achievement" if n_words >= 5 and numbers else "duty" if n_words >= 5 else "other"
+        )
         return LineKind(
             kind,
             False,

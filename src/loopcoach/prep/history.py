@@ -14,6 +14,7 @@ from typing import Any
 
 from loopcoach.analysis.text import normalise, sentences
 from loopcoach.budget import checkpoint
+from loopcoach.domain.kinds import EntryKind
 from loopcoach.prep.achievements import classify
 
 _YEAR = r"(?:19|20)\d{2}"
@@ -135,7 +136,7 @@ class Entry:
     company: str = ""
     start: str = ""
     end: str = ""
-    kind: str = "role"  # "role" or "project"
+    kind: EntryKind = "role"
     description: str = ""
     bullets: tuple[Bullet, ...] = ()
 
@@ -219,7 +220,7 @@ class _Draft:
     company: str = ""
     start: str = ""
     end: str = ""
-    kind: str = "role"
+    kind: EntryKind = "role"
     description: list[str] = field(default_factory=list)
     bullets: list[str] = field(default_factory=list)
 
@@ -255,7 +256,7 @@ def split_header(text: str) -> tuple[str, str]:
     return title, company
 
 
-def _new_entry(header_lines: list[str], dated: str | None, kind: str) -> _Draft:
+def _new_entry(header_lines: list[str], dated: str | None, kind: EntryKind) -> _Draft:
     d = _Draft(kind=kind)
     text = " | ".join(header_lines + ([dated] if dated else []))
     m = RANGE.search(text) or SINCE.search(text)
@@ -565,7 +566,11 @@ def from_json_resume(doc: Mapping[str, Any], *, source: str) -> WorkHistory:
     assert isinstance(basics, dict)
     drafts: list[_Draft] = []
     lines: list[str] = []
-    sections = (("work", "role"), ("volunteer", "role"), ("projects", "project"))
+    sections: tuple[tuple[str, EntryKind], ...] = (
+        ("work", "role"),
+        ("volunteer", "role"),
+        ("projects", "project"),
+    )
     for key, kind in sections:
         items = doc.get(key)
         if not isinstance(items, list):

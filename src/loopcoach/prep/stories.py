@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from loopcoach.domain.kinds import StoryOrigin
 from loopcoach.errors import LoopcoachError
 from loopcoach.prep.achievements import (
     CHANGE,
@@ -41,7 +42,9 @@ FIELDS = ("title", "situation", "task", "action", "result")
 
 @dataclass(frozen=True)
 class Story:
-    """One STAR story. `origin` is "drafted" (from a bullet) or "user"; `edited` once changed."""
+    """One STAR story of the bank. `origin` is "drafted" (from a bullet) or "user"; `edited`
+    once changed. Practice reads it as `domain.practice.PracticeStory` (made from `to_dict()`;
+    see there why there are two shapes)."""
 
     id: int
     title: str
@@ -51,7 +54,7 @@ class Story:
     result: str = ""
     themes: tuple[str, ...] = ()
     source: str = ""  # the history text it was drafted from
-    origin: str = "drafted"
+    origin: StoryOrigin = "drafted"
     edited: bool = False
     key: str = ""  # stable across re-imports: sha1 of the source text
     context: str = ""  # "Senior TPM at Harbourline Freight (Mar 2021 – Present)"

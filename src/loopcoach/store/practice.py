@@ -29,7 +29,9 @@ from sqlalchemy import (
     select,
 )
 
-from loopcoach.domain.practice import Attempt, PracticeStory, ReviewRecord, as_utc
+from loopcoach.domain.clock import as_utc
+from loopcoach.domain.kinds import CardKind
+from loopcoach.domain.practice import Attempt, PracticeStory, ReviewRecord
 from loopcoach.errors import LoopcoachError
 from loopcoach.practice.cards import card_from_dict, card_to_dict, split_key
 from loopcoach.store.tables import LOCAL_USER, metadata, users
@@ -86,7 +88,7 @@ review_logs = Table(
     UniqueConstraint("user_id", "uuid", name="uq_review_logs_user_uuid"),
 )
 
-KINDS = {"q": "question", "s": "story"}
+KINDS: dict[str, CardKind] = {"q": "question", "s": "story"}
 
 
 # A practice answer is stored here the moment it is submitted, before it is analysed, and removed
@@ -189,7 +191,7 @@ def list_attempts(conn: Connection, *, user: int, role: str | None = None) -> li
 @dataclass(frozen=True)
 class StoredCard:
     key: str
-    kind: str
+    kind: CardKind
     ref: str
     role: str | None
     title: str

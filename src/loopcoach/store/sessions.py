@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from loopcoach.domain.kinds import SessionMode, StoredSessionStatus
 from loopcoach.errors import LoopcoachError, NotFound
 from loopcoach.interview.events import Event, QuestionAsked, SessionStarted, as_utc
 from loopcoach.store.tables import LOCAL_USER, metadata, users
@@ -85,7 +86,7 @@ def user_id(conn: Connection, name: str = LOCAL_USER) -> int:
     return int(uid)
 
 
-def _status(event: Event) -> str | None:
+def _status(event: Event) -> StoredSessionStatus | None:
     if event.type == "ended":
         return "ended"
     return None
@@ -191,10 +192,10 @@ def event_rows(conn: Connection, session_id: str, *, user: int) -> list[dict[str
 class SessionRow:
     id: str
     role: str
-    mode: str
+    mode: SessionMode
     stages: tuple[str, ...]
     seed: int
-    status: str
+    status: StoredSessionStatus
     events: int
     created_at: datetime
     updated_at: datetime

@@ -43,6 +43,7 @@ from sqlalchemy import (
     update,
 )
 
+from loopcoach.domain.kinds import STORY_ORIGINS, one_of
 from loopcoach.errors import LoopcoachError, NotFound
 from loopcoach.prep.reconcile import pair_reworded
 from loopcoach.prep.stories import FIELDS, Story
@@ -656,6 +657,7 @@ def load_stories(conn: Connection, rows: list[Any]) -> int:
             if not isinstance(d, dict):
                 raise ValueError("not an object")
             values = {k: str(d.get(k) or "") for k in _STORY_TEXT}
+            origin = one_of(STORY_ORIGINS, d.get("origin") or "user", "origin")
             role_themes = {
                 str(k): [str(t) for t in v] for k, v in (d.get("themes_by_role") or {}).items()
             }
@@ -698,7 +700,7 @@ def load_stories(conn: Connection, rows: list[Any]) -> int:
                         uuid=key,
                         user_id=uid,
                         draft_key=str(draft_key) if draft_key else None,
-                        origin=str(d.get("origin") or "user"),
+                        origin=origin,
                         edited=bool(d.get("edited")),
                         version=version,
                         created_at=created,

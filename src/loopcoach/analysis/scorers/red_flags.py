@@ -16,6 +16,7 @@ from loopcoach.analysis import text as T
 from loopcoach.analysis.context import AnswerContext
 from loopcoach.analysis.scorers import structure
 from loopcoach.domain.analysis import DimensionScore, FlagHit
+from loopcoach.domain.kinds import FlagSource
 
 PENALTY = {"question": 1.5, "role": 1.25, "common": 1.25}
 _BUZZ = L.BUZZ
@@ -152,7 +153,7 @@ def _stance_hits(ctx: AnswerContext, seen: set[str]) -> list[FlagHit]:
             found[st.flaw] = i
     for flaw, i in found.items():
         own_id, label, advice = STANCE_FLAGS[flaw]
-        source = "common"
+        source: FlagSource = "common"
         fid = own_id
         for alias in SAME_AS.get(flaw, ()):
             if alias in by_id:
