@@ -22,6 +22,7 @@ from typing import Any
 
 from loopcoach.analysis.weights import DEFAULT, WEIGHTS
 from loopcoach.content.library import RolePack
+from loopcoach.content.schema import Dimension
 from loopcoach.domain.kinds import SessionStatus
 from loopcoach.interview.events import as_utc
 from loopcoach.interview.state import SessionState, StageClock, stage_clocks
@@ -256,10 +257,87 @@ def _gains(analysis: dict[str, Any], kind: str) -> list[tuple[float, str, str]]:
     return out
 
 
+# Words too common in rubric text to tie a point to a dimension (every TPM point names a program).
+_STOP = frozenset(
+    [
+        "about",
+        "after",
+        "also",
+        "answer",
+        "before",
+        "candidate",
+        "clear",
+        "does",
+        "each",
+        "even",
+        "every",
+        "from",
+        "have",
+        "into",
+        "just",
+        "more",
+        "most",
+        "only",
+        "other",
+        "over",
+        "shows",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "they",
+        "this",
+        "what",
+        "when",
+        "which",
+        "while",
+        "whole",
+        "with",
+        "without",
+        "work",
+        "would",
+        "your",
+        "program",
+        "programs",
+        "product",
+        "project",
+        "team",
+        "teams",
+    ]
+)
+_STEM = 5  # words match on their first letters: "risks" and "risky", "measured" and "measures"
+
+
+def _stems(text: str) -> set[str]:
+    words = "".join(c if c.isalpha() else " " for c in text.lower()).split()
+    return {w[:_STEM] for w in words if len(w) >= 4 and w not in _STOP}
+
+
+def dimension_stems(dim: Dimension, role: RolePack) -> set[str]:
+    """The words that say what a scorecard row is about: its name, description, competencies
+    and level descriptions."""
+    parts = [dim.name, dim.description, *dim.levels.values()]
+    parts += [role.competency_name(c) for c in dim.competencies]
+    return _stems(" ".join(parts))
+
+
+def point_relevance(point: dict[str, Any], stems: set[str]) -> int:
+    """How many of a row's words a talking point's label and description share."""
+    return len(_stems(f"{point.get('label', '')} {point.get('description', '')}") & stems)
+
+
 def _quotes(
-    keys: Sequence[str], results: dict[str, QuestionResult], state: SessionState
+    keys: Sequence[str],
+    results: dict[str, QuestionResult],
+    state: SessionState,
+    stems: set[str],
 ) -> tuple[Quote, ...]:
-    strengths: list[Quote] = []
+    """Up to three quotes for a row: the points made that are most about this row (one per
+    question, best answers first), and a red flag. Only when no point made is about the row does
+    it fall back to the best answer's first point."""
+    strengths: list[tuple[int, Quote]] = []
+    fallback: list[Quote] = []
     concerns: list[Quote] = []
     ranked = sorted(keys, key=lambda k: -(results[k].final_score or 0))
     for key in ranked:
@@ -267,18 +345,28 @@ def _quotes(
         if final is None:
             continue
         qid = results[key].question_id
+        best: tuple[int, Quote] | None = None
         for p in final.analysis.get("points_made") or []:
             ev = p.get("evidence")
-            if ev and ev.get("sentence"):
-                strengths.append(Quote(key, qid, ev["sentence"], f"makes the point: {p['label']}"))
-                break
+            if not (ev and ev.get("sentence")):
+                continue
+            quote = Quote(key, qid, ev["sentence"], f"makes the point: {p['label']}")
+            if not fallback:
+                fallback.append(quote)
+            rel = point_relevance(p, stems)
+            if rel > 0 and (best is None or rel > best[0]):
+                best = (rel, quote)
+        if best is not None:
+            strengths.append(best)
         for f in final.analysis.get("red_flags") or []:
             ev = f.get("evidence")
             if ev and ev.get("sentence"):
                 concerns.append(Quote(key, qid, ev["sentence"], f"red flag: {f['label']}"))
-    picked = strengths[:2] + concerns[:1]
+    # most relevant first; the sort is stable, so equally relevant ones keep the best answers first
+    found = [q for _, q in sorted(strengths, key=lambda s: -s[0])] or fallback
+    picked = found[:2] + concerns[:1]
     if len(picked) < 3:
-        picked += [q for q in strengths[2:] + concerns[1:] if q not in picked][: 3 - len(picked)]
+        picked += [q for q in found[2:] + concerns[1:] if q not in picked][: 3 - len(picked)]
     return tuple(picked)
 
 
@@ -321,7 +409,7 @@ def build_debrief(state: SessionState, role: RolePack) -> Debrief:
                 mean_score=round(dim_mean, 1),
                 questions=keys,
                 level_text=dim.levels.get(level, ""),
-                evidence=_quotes(keys, results, state),
+                evidence=_quotes(keys, results, state, dimension_stems(dim, role)),
                 advice=tuple(t for _, _, t, _ in changes[:2]),
             )
         )
