@@ -48,6 +48,7 @@ def read_upload(
     it are plain `def`, run in the threadpool."""
     if upload is None or not upload.filename:
         return None
+    coach.limits.take("upload")
     return coach.uploads.exercise_upload(upload.filename, upload.file, formats)
 
 

@@ -78,6 +78,7 @@ def start_api(coach: CoachDep, body: StartRequest) -> dict[str, Any]:
 def answer_api(coach: CoachDep, session_id: str, body: AnswerRequest) -> dict[str, Any]:
     """Answer the current question; returns the note, then the next turn or the debrief."""
     coach.mock.state(_require_id(session_id))
+    coach.limits.take("analysis")
     result = coach.mock.answer(
         session_id, body.answer, key=body.key, duration=body.duration_seconds
     )
@@ -241,6 +242,7 @@ def mock_answer(
 ) -> Response:
     coach.mock.state(_require_id(session_id))
     duration = form_seconds(duration_seconds)
+    coach.limits.take("analysis")
     result = coach.mock.answer(session_id, answer, key=key or None, duration=duration)
     target = (
         f"/mock/{session_id}#current" if result.state.current else f"/mock/{session_id}/debrief"

@@ -27,6 +27,8 @@ FIELD_CHARS = 5_000
 
 
 def _resume(coach: Coach, upload: UploadFile | None, text: str) -> tuple[bytes, str]:
+    """The résumé sent as a file or pasted; either counts as an upload (rate limits)."""
+    coach.limits.take("upload")
     if upload is not None and upload.filename:
         return coach.uploads.resume_upload(upload.filename, upload.file)
     return coach.uploads.resume_text(text)
@@ -62,6 +64,7 @@ def prep_api(coach: CoachDep, body: PrepRequest) -> dict[str, Any]:
     """Build the prep pack from pasted text (as `loopcoach prep --json`)."""
     if body.name.lower().rsplit(".", 1)[-1] in ("pdf", "docx"):
         raise LoopcoachError("resume-format", "upload PDF and DOCX with /api/v1/prep/upload")
+    coach.limits.take("upload")
     return coach.prep.build(body.text.encode("utf-8"), body.name, role=body.role).to_dict()
 
 
