@@ -1,7 +1,9 @@
 """Hosted load: simulated learners against 1, 2 and 4 workers on PostgreSQL on loopback.
 
 Each run starts `loopcoach serve --workers N` on a fresh PostgreSQL database, then `--learners`
-learners (default 50) each sign in (a no-op in local mode: see `sign_in`) and, for `--seconds`,
+learners (default 50) each sign in (a no-op in local mode; with `--hosted` the server runs
+`serve --hosted`, each learner has an account made before the run and signs in through the login
+form and keeps its session's CSRF token: see `sign_in`) and, for `--seconds`,
 start mock sessions and answer every question and follow-up until the debrief, with a scored
 analysis (`POST /api/v1/analyze`, saved) after every third answer. It prints the throughput
 (acknowledged answers and analyses per second), the p50/p95 latency, the errors (anything but
@@ -23,6 +25,7 @@ Debian's PostgreSQL in a temporary directory on a free loopback port and removes
 
     python benchmarks/hosted_load.py                                    # the issue's figures
     python benchmarks/hosted_load.py --seconds 15 --learners 20 --workers 1,2
+    python benchmarks/hosted_load.py --hosted                           # signed in
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -64,14 +68,52 @@ ANSWERS = [
 
 
 # --- SIGN IN: the one step hosted mode adds ------------------------------------------------------
-async def sign_in(http: httpx.AsyncClient, learner: int) -> None:
+PASSWORD = "bench-password-1234"  # every benchmark learner's; the database is thrown away after
+TOKEN_RX = re.compile(r'name="csrf_token" value="([^"]+)"')
+WARM_LEARNER = -1  # the account warm() and prime() sign in as
+
+
+def email_of(learner: int) -> str:
+    return f"learner{learner}@bench.invalid" if learner >= 0 else "warm@bench.invalid"
+
+
+def create_learners(database: str, data: Path, learners: int) -> float:
+    """The accounts of learners 0..learners-1 and of the warm-up client, made in the database
+    before the server starts (argon2id at its normal cost); the seconds it took."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from loopcoach.app import Coach
+    from loopcoach.config import Settings
+
+    started = time.monotonic()
+    coach = Coach(
+        Settings.from_env({"LOOPCOACH_DATA_DIR": str(data), "LOOPCOACH_DATABASE_URL": database})
+    )
+    for n in [WARM_LEARNER, *range(learners)]:
+        coach.accounts.create_user(email_of(n), PASSWORD, role="learner", name=f"learner {n}")
+    coach.engine.dispose()
+    return time.monotonic() - started
+
+
+async def sign_in(http: httpx.AsyncClient, base: str, learner: int, hosted: bool) -> None:
     """Sign learner number `learner` in, on `http` (one client per learner, so one cookie jar).
 
-    LOCAL MODE: there are no accounts, so this does nothing. HOSTED MODE (`serve --hosted`,
-    being built on another branch): create the users before the run (`loopcoach admin
-    create-user learner-N`), post learner-N's password to the login endpoint here and keep the
-    session cookie and the CSRF token on `http`; nothing else in this script changes."""
-    return None
+    LOCAL MODE: there are no accounts, so this does nothing. HOSTED MODE (`--hosted`): the
+    login form as a browser fills it (its CSRF token, the email and password), then the
+    session's CSRF token from `/api/v1/me` kept as the `X-CSRF-Token` header of every later
+    request on `http`; the session cookie stays in `http`'s cookie jar."""
+    if not hosted:
+        return
+    page = await http.get(base + "/login")
+    found = TOKEN_RX.search(page.text)
+    if found is None:
+        raise SystemExit(f"no login form at {base}/login ({page.status_code})")
+    form = {"email": email_of(learner), "password": PASSWORD, "csrf_token": found.group(1)}
+    r = await http.post(base + "/login", data=form)
+    if r.status_code != 303:
+        raise SystemExit(f"sign-in of {email_of(learner)} failed: {r.status_code}")
+    me = await http.get(base + "/api/v1/me")
+    me.raise_for_status()
+    http.headers["X-CSRF-Token"] = me.json()["csrf_token"]
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
@@ -139,7 +181,7 @@ def worker_pids(parent: int) -> list[int]:
 
 
 def start_server(
-    database: str, data: Path, workers: int, cache: Path
+    database: str, data: Path, workers: int, cache: Path, hosted: bool = False
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
@@ -151,6 +193,11 @@ def start_server(
     src = str(ROOT / "src")
     env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     cmd = [sys.executable, "-m", "loopcoach", "serve", "--port", str(port)]
+    if hosted:  # loopback http: cookies without Secure; limits out of the way of the figures
+        cmd.append("--hosted")
+        env["LOOPCOACH_INSECURE_COOKIES"] = "1"
+        env["LOOPCOACH_RATE_ANALYSES_PER_MINUTE"] = "10000"
+        env["LOOPCOACH_RATE_UPLOADS_PER_MINUTE"] = "10000"
     proc = subprocess.Popen(
         [*cmd, "--workers", str(workers)],
         env=env,
@@ -182,7 +229,7 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
-def warm(base: str, workers: int) -> None:
+def warm(base: str, workers: int, hosted: bool = False) -> None:
     """Every worker loads the model at start; analyses on fresh connections until each has."""
 
     async def one(http: httpx.AsyncClient) -> None:
@@ -195,14 +242,14 @@ def warm(base: str, workers: int) -> None:
 
     async def all_of_them() -> None:
         async with httpx.AsyncClient(timeout=180, headers={"Origin": base}) as http:
+            await sign_in(http, base, WARM_LEARNER, hosted)
             await asyncio.gather(*(one(http) for _ in range(4 * workers)))
 
     asyncio.run(all_of_them())
 
 
-def prime(base: str) -> int:
+def prime(base: str, hosted: bool = False) -> int:
     """Analyse every question of the role once, so its text's embeddings are cached on disk."""
-    ids = [q["id"] for q in httpx.get(f"{base}/api/v1/questions?role={ROLE}", timeout=60).json()]
 
     async def one(http: httpx.AsyncClient, qid: str, gate: asyncio.Semaphore) -> None:
         async with gate:
@@ -212,8 +259,13 @@ def prime(base: str) -> int:
     async def all_of_them() -> None:
         gate = asyncio.Semaphore(4)
         async with httpx.AsyncClient(timeout=300, headers={"Origin": base}) as http:
+            await sign_in(http, base, WARM_LEARNER, hosted)
+            r = await http.get(f"{base}/api/v1/questions?role={ROLE}&limit=500")
+            r.raise_for_status()
+            ids[:] = [q["id"] for q in r.json()]
             await asyncio.gather(*(one(http, q, gate) for q in ids))
 
+    ids: list[str] = []
     asyncio.run(all_of_them())
     return len(ids)
 
@@ -229,6 +281,7 @@ class Run:
     replayed: int = 0  # answers the server had stored before the cut
     sessions: int = 0
     seconds: float = 0.0
+    hosted: bool = False  # learners sign in first (serve --hosted)
 
 
 async def send(
@@ -264,7 +317,7 @@ async def learner(base: str, n: int, until: float, run: Run) -> None:
     async with httpx.AsyncClient(
         base_url=base, timeout=120, limits=limits, headers={"Origin": base}
     ) as http:
-        await sign_in(http, n)
+        await sign_in(http, base, n, run.hosted)
         said = 0
         while time.monotonic() < until:
             started = await send(
@@ -295,10 +348,12 @@ async def learner(base: str, n: int, until: float, run: Run) -> None:
                         run.analyses.append(mine)
 
 
-async def drive(base: str, learners: int, seconds: float, kill: int | None = None) -> Run:
+async def drive(
+    base: str, learners: int, seconds: float, kill: int | None = None, hosted: bool = False
+) -> Run:
     """`learners` learners for `seconds`; with `kill` (the serving process), SIGKILL one of its
-    workers half-way through."""
-    run = Run()
+    workers half-way through; with `hosted`, each signs in first."""
+    run = Run(hosted=hosted)
     started = time.monotonic()
     until = started + seconds
     tasks = [asyncio.create_task(learner(base, n, until, run)) for n in range(learners)]
@@ -366,19 +421,24 @@ def one_run(
     *,
     kill: bool = False,
     priming: bool = False,
+    hosted: bool = False,
 ) -> Outcome | None:
     database = create_database(admin)
     try:
         with tempfile.TemporaryDirectory(prefix="loopcoach-hosted-") as data:
-            proc, base = start_server(database, Path(data), workers, cache)
+            if hosted:
+                took = create_learners(database, Path(data), learners)
+                print(f"    {learners + 1} accounts made in {took:.1f} s")
+            proc, base = start_server(database, Path(data), workers, cache, hosted)
             try:
-                warm(base, workers)
+                warm(base, workers, hosted)
                 if priming:
                     started = time.monotonic()
-                    n = prime(base)
+                    n = prime(base, hosted)
                     print(f"primed the cache: {n} questions in {time.monotonic() - started:.0f} s")
                     return None
-                run = asyncio.run(drive(base, learners, seconds, proc.pid if kill else None))
+                killed = proc.pid if kill else None
+                run = asyncio.run(drive(base, learners, seconds, killed, hosted))
             finally:
                 stop_server(proc)
         return check(database, run, workers)
@@ -395,6 +455,11 @@ def main() -> None:
     parser.add_argument("--no-kill", action="store_true", help="skip the kill run")
     parser.add_argument("--database-url", help="PostgreSQL whose user may create databases")
     parser.add_argument(
+        "--hosted",
+        action="store_true",
+        help="serve --hosted: every learner has an account and signs in before the run",
+    )
+    parser.add_argument(
         "--cache-dir",
         type=Path,
         default=ROOT / ".cache" / "hosted-load",
@@ -410,11 +475,12 @@ def main() -> None:
         f"{args.learners} learners, {args.seconds:g} s a run, PostgreSQL on loopback; "
         f"CPUs: {os.cpu_count()} (shared with the load generator and the database)"
     )
-    one_run(admin, args.cache_dir, 1, 0, 0, priming=True)
+    hosted = args.hosted
+    one_run(admin, args.cache_dir, 1, 0, 0, priming=True, hosted=hosted)
     outcomes: list[Outcome] = []
     base: float | None = None
     for workers in counts:
-        o = one_run(admin, args.cache_dir, workers, args.learners, args.seconds)
+        o = one_run(admin, args.cache_dir, workers, args.learners, args.seconds, hosted=hosted)
         assert o is not None
         outcomes.append(o)
         if workers == 1:
@@ -423,7 +489,13 @@ def main() -> None:
     if not args.no_kill:
         print(f"kill run: {args.kill_workers} workers, one killed with SIGKILL half-way")
         o = one_run(
-            admin, args.cache_dir, args.kill_workers, args.learners, args.seconds, kill=True
+            admin,
+            args.cache_dir,
+            args.kill_workers,
+            args.learners,
+            args.seconds,
+            kill=True,
+            hosted=hosted,
         )
         assert o is not None
         outcomes.append(o)

@@ -19,18 +19,26 @@ MAX_OVERFLOW_ENV = "LOOPCOACH_DB_MAX_OVERFLOW"
 DEFAULT_POOL_SIZE = 8
 DEFAULT_MAX_OVERFLOW = 4
 MAX_POOL = 200
+# Hosted mode's per-user rate limits, per minute (docs/hosting.md); local mode has none
+RATE_ANALYSES_ENV = "LOOPCOACH_RATE_ANALYSES_PER_MINUTE"
+RATE_UPLOADS_ENV = "LOOPCOACH_RATE_UPLOADS_PER_MINUTE"
+DEFAULT_RATE_ANALYSES = 30
+DEFAULT_RATE_UPLOADS = 10
+MAX_RATE = 10_000
 
 
-def _pool_number(env: Mapping[str, str], name: str, default: int, least: int) -> int:
+def _pool_number(
+    env: Mapping[str, str], name: str, default: int, least: int, most: int = MAX_POOL
+) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if len(raw) > 3 or not raw.isascii() or not raw.isdigit() or not least <= int(raw) <= MAX_POOL:
+    if len(raw) > 5 or not raw.isascii() or not raw.isdigit() or not least <= int(raw) <= most:
         from loopcoach.errors import LoopcoachError
 
         raise LoopcoachError(
             "bad-setting",
-            f"{name} must be a whole number from {least} to {MAX_POOL}, not {raw[:40]!r}",
+            f"{name} must be a whole number from {least} to {most}, not {raw[:40]!r}",
         )
     return int(raw)
 
@@ -51,6 +59,8 @@ class Settings:
     cache_dir: Path = field(default_factory=lambda: Path(user_cache_dir(APP_NAME, appauthor=False)))
     db_pool_size: int = DEFAULT_POOL_SIZE
     db_max_overflow: int = DEFAULT_MAX_OVERFLOW
+    rate_analyses: int = DEFAULT_RATE_ANALYSES  # per user per minute, hosted mode only
+    rate_uploads: int = DEFAULT_RATE_UPLOADS
 
     @classmethod
     def from_env(
@@ -68,4 +78,6 @@ class Settings:
             cache_dir=cache,
             db_pool_size=_pool_number(env, POOL_SIZE_ENV, DEFAULT_POOL_SIZE, 1),
             db_max_overflow=_pool_number(env, MAX_OVERFLOW_ENV, DEFAULT_MAX_OVERFLOW, 0),
+            rate_analyses=_pool_number(env, RATE_ANALYSES_ENV, DEFAULT_RATE_ANALYSES, 1, MAX_RATE),
+            rate_uploads=_pool_number(env, RATE_UPLOADS_ENV, DEFAULT_RATE_UPLOADS, 1, MAX_RATE),
         )

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from loopcoach.app.paging import DEFAULT_PAGE, Page, check_window
 from loopcoach.errors import LoopcoachError
 from loopcoach.limits import shown
 from loopcoach.store import accounts as A
@@ -445,6 +446,19 @@ class AccountsService:
             return []
         with self._engine().connect() as conn:
             return [_account(r) for r in A.cohort_learners(conn, actor.id)]
+
+    def learners_page(
+        self, actor: Account, *, limit: int = DEFAULT_PAGE, offset: int = 0
+    ) -> Page[Account]:
+        """A page of `learners_of`, by email, and the total."""
+        check_window(limit, offset)
+        if actor.disabled or actor.role not in ("coach", "admin"):
+            return Page([], 0, limit, offset)
+        with self._engine().connect() as conn:
+            rows = A.cohort_learners(conn, actor.id, limit=limit, offset=offset)
+            return Page(
+                [_account(r) for r in rows], A.count_cohort_learners(conn, actor.id), limit, offset
+            )
 
     def learner(self, actor: Account, learner_id: int) -> Account:
         """The account of a learner `actor` may read (can_read); NotFound otherwise, the same

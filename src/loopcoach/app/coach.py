@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the modules load on first use, so `loopcoach --help` starts
     from loopcoach.app.mock import MockService
     from loopcoach.app.practice import PracticeService
     from loopcoach.app.prep import PrepService
+    from loopcoach.app.ratelimits import RateLimits
     from loopcoach.app.uploads import Uploads
     from loopcoach.content.library import Library
     from loopcoach.content.search import Hit, SearchIndex
@@ -240,6 +241,20 @@ class Coach:
 
         root = self._root or self
         return CohortView(lambda: root.accounts, lambda uid: root.for_owner(uid).practice)
+
+    @cached_property
+    def limits(self) -> RateLimits:
+        """Per-user rate limits on analyses and uploads: the signed-in owner's (hosted mode),
+        none for the local user."""
+        from loopcoach.app.ratelimits import RateLimits
+
+        settings = self.settings
+        return RateLimits(
+            lambda: self.engine,
+            self.owner_id,
+            clock=self.clock,
+            limits={"analysis": settings.rate_analyses, "upload": settings.rate_uploads},
+        )
 
     @cached_property
     def uploads(self) -> Uploads:

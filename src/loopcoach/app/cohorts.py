@@ -10,6 +10,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from loopcoach.app.paging import DEFAULT_PAGE, Page
+
 if TYPE_CHECKING:
     from loopcoach.app.accounts import Account, AccountsService
     from loopcoach.app.practice import PracticeService
@@ -26,6 +28,12 @@ class CohortView:
     def learners(self, actor: Account) -> list[Account]:
         """The learners of the actor's cohorts (none for a learner)."""
         return self._accounts().learners_of(actor)
+
+    def learners_page(
+        self, actor: Account, *, limit: int = DEFAULT_PAGE, offset: int = 0
+    ) -> Page[Account]:
+        """A page of `learners`, and the total."""
+        return self._accounts().learners_page(actor, limit=limit, offset=offset)
 
     def progress(
         self, actor: Account, learner_id: int, *, role: str | None, now: datetime

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from loopcoach.app.attempts import Attempts
+from loopcoach.app.paging import DEFAULT_PAGE, Page, check_window
 from loopcoach.errors import LoopcoachError
 from loopcoach.interview import policy
 from loopcoach.interview import session as S
@@ -287,6 +288,17 @@ class MockService:
             user = self._owner(conn)
             rows = store.list_sessions(conn, user=user, role=role, limit=limit)
             return [S.replay(store.load_events(conn, r.id, user=user)) for r in rows]
+
+    def page(
+        self, *, role: str | None = None, limit: int = DEFAULT_PAGE, offset: int = 0
+    ) -> Page[SessionState]:
+        """A page of `list`: newest first, `limit` sessions from `offset`, and the total."""
+        check_window(limit, offset)
+        with self._engine().connect() as conn:
+            user = self._owner(conn)
+            rows = store.list_sessions(conn, user=user, role=role, limit=limit, offset=offset)
+            items = [S.replay(store.load_events(conn, r.id, user=user)) for r in rows]
+            return Page(items, store.count_sessions(conn, user=user, role=role), limit, offset)
 
     def debrief(self, session_id: str | SessionState) -> Debrief:
         state = self.state(session_id) if isinstance(session_id, str) else session_id

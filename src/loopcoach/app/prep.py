@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from loopcoach.app.owner import Owner, local_owner
+from loopcoach.app.paging import DEFAULT_PAGE, Page, check_window
 from loopcoach.prep.history import WorkHistory
 from loopcoach.prep.importers import parse_history
 from loopcoach.prep.matching import Matcher
@@ -130,6 +131,16 @@ class PrepService:
         with self._engine().connect() as conn:
             return S.list_packs(conn, user=self._owner(conn))
 
+    def packs_page(self, *, limit: int = DEFAULT_PAGE, offset: int = 0) -> Page[dict[str, Any]]:
+        """A page of `packs`: newest first, `limit` from `offset`, and the total."""
+        from loopcoach.store import stories as S
+
+        check_window(limit, offset)
+        with self._engine().connect() as conn:
+            user = self._owner(conn)
+            items = S.list_packs(conn, user=user, limit=limit, offset=offset)
+            return Page(items, S.count_packs(conn, user=user), limit, offset)
+
     def saved_pack(self, pack_id: int) -> dict[str, Any]:
         """A saved pack exactly as it was built (the dict `prep --json` printed)."""
         from loopcoach.store import stories as S
@@ -172,6 +183,16 @@ class PrepService:
 
         with self._engine().connect() as conn:
             return S.all_stories(conn, user=self._owner(conn))
+
+    def stories_page(self, *, limit: int = DEFAULT_PAGE, offset: int = 0) -> Page[Story]:
+        """A page of `stories`: oldest first, `limit` from `offset`, and the total."""
+        from loopcoach.store import stories as S
+
+        check_window(limit, offset)
+        with self._engine().connect() as conn:
+            user = self._owner(conn)
+            items = S.all_stories(conn, user=user, limit=limit, offset=offset)
+            return Page(items, S.count_stories(conn, user=user), limit, offset)
 
     def story(self, story_id: int) -> tuple[Story, list[dict[str, Any]]]:
         """A story and its stored versions, oldest first."""

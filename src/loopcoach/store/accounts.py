@@ -383,8 +383,8 @@ def delete_user(conn: Connection, uid: int) -> bool:
     return bool(conn.execute(delete(users).where(users.c.id == uid)).rowcount)
 
 
-def cohort_learners(conn: Connection, coach_id: int) -> list[UserRow]:
-    """The learners of every cohort `coach_id` coaches, by email."""
+def _learner_ids(coach_id: int) -> Any:
+    """The ids of the learners of every cohort `coach_id` coaches (a subquery)."""
     coach = cohort_members.alias("coach")
     learner = cohort_members.alias("learner")
     ids = (
@@ -396,5 +396,23 @@ def cohort_learners(conn: Connection, coach_id: int) -> list[UserRow]:
             learner.c.member_role == "learner",
         )
     )
-    rows = conn.execute(select(users).where(users.c.id.in_(ids)).order_by(users.c.email))
+    return ids
+
+
+def count_cohort_learners(conn: Connection, coach_id: int) -> int:
+    from loopcoach.store.paging import total
+
+    return total(conn, select(users.c.id).where(users.c.id.in_(_learner_ids(coach_id))))
+
+
+def cohort_learners(
+    conn: Connection, coach_id: int, *, limit: int | None = None, offset: int = 0
+) -> list[UserRow]:
+    """The learners of every cohort `coach_id` coaches, by email (then id); `limit` and
+    `offset` cut a page from that order."""
+    from loopcoach.store.paging import window
+
+    ids = _learner_ids(coach_id)
+    q = select(users).where(users.c.id.in_(ids)).order_by(users.c.email, users.c.id)
+    rows = conn.execute(window(q, limit=limit, offset=offset))
     return [u for u in (_user(r) for r in rows) if u is not None]

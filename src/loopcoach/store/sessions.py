@@ -201,16 +201,32 @@ class SessionRow:
     updated_at: datetime
 
 
-def list_sessions(
-    conn: Connection, *, user: int, role: str | None = None, limit: int | None = None
-) -> list[SessionRow]:
-    """Newest first."""
+def _sessions_query(user: int, role: str | None) -> Any:
     q = select(mock_sessions).where(mock_sessions.c.user_id == user)
     if role:
         q = q.where(mock_sessions.c.role == role)
-    q = q.order_by(desc(mock_sessions.c.created_at), mock_sessions.c.id)
-    if limit:
-        q = q.limit(limit)
+    return q
+
+
+def count_sessions(conn: Connection, *, user: int, role: str | None = None) -> int:
+    from loopcoach.store.paging import total
+
+    return total(conn, _sessions_query(user, role))
+
+
+def list_sessions(
+    conn: Connection,
+    *,
+    user: int,
+    role: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[SessionRow]:
+    """Newest first; `limit` and `offset` cut a page from that order."""
+    from loopcoach.store.paging import window
+
+    q = _sessions_query(user, role).order_by(desc(mock_sessions.c.created_at), mock_sessions.c.id)
+    q = window(q, limit=limit or None, offset=offset)
     return [
         SessionRow(
             id=r.id,

@@ -197,13 +197,23 @@ def _role_themes(
     return {k: tuple(v) for k, v in out.items()}
 
 
-def all_stories(conn: Connection, *, user: int | None = None) -> list[Story]:
+def all_stories(
+    conn: Connection, *, user: int | None = None, limit: int | None = None, offset: int = 0
+) -> list[Story]:
+    """Oldest first; `limit` and `offset` cut a page from that order."""
+    from loopcoach.store.paging import window
+
     uid = user if user is not None else user_id(conn)
-    rows = conn.execute(
-        select(stories).where(stories.c.user_id == uid).order_by(stories.c.id)
-    ).all()
+    q = select(stories).where(stories.c.user_id == uid).order_by(stories.c.id)
+    rows = conn.execute(window(q, limit=limit, offset=offset)).all()
     themes = _role_themes(conn, [r.id for r in rows])
     return [_story(r, themes.get(r.id, ())) for r in rows]
+
+
+def count_stories(conn: Connection, *, user: int) -> int:
+    from loopcoach.store.paging import total
+
+    return total(conn, select(stories.c.id).where(stories.c.user_id == user))
 
 
 def list_stories(conn: Connection, *, user: int | None = None) -> list[dict[str, Any]]:
@@ -429,20 +439,35 @@ def save_pack(
     return int(pid)
 
 
-def list_packs(conn: Connection, *, user: int | None = None) -> list[dict[str, Any]]:
+def count_packs(conn: Connection, *, user: int) -> int:
+    from loopcoach.store.paging import total
+
+    return total(conn, select(prep_packs.c.id).where(prep_packs.c.user_id == user))
+
+
+def list_packs(
+    conn: Connection, *, user: int | None = None, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Newest first; `limit` and `offset` cut a page from that order."""
+    from loopcoach.store.paging import window
+
     uid = user if user is not None else user_id(conn)
     rows = conn.execute(
-        select(
-            prep_packs.c.id,
-            prep_packs.c.role,
-            prep_packs.c.source,
-            prep_packs.c.format,
-            prep_packs.c.created_at,
-            prep_packs.c.rebuilt_from,
-            prep_packs.c.input_sha,
+        window(
+            select(
+                prep_packs.c.id,
+                prep_packs.c.role,
+                prep_packs.c.source,
+                prep_packs.c.format,
+                prep_packs.c.created_at,
+                prep_packs.c.rebuilt_from,
+                prep_packs.c.input_sha,
+            )
+            .where(prep_packs.c.user_id == uid)
+            .order_by(prep_packs.c.id.desc()),
+            limit=limit,
+            offset=offset,
         )
-        .where(prep_packs.c.user_id == uid)
-        .order_by(prep_packs.c.id.desc())
     ).all()
     return [
         {

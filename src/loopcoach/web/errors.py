@@ -140,7 +140,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(LoopcoachError)
     async def _user_error(request: Request, exc: LoopcoachError) -> Response:
-        return error_response(request, user_status(exc), exc.code, exc.message)
+        response = error_response(request, user_status(exc), exc.code, exc.message)
+        retry_after = getattr(exc, "retry_after", None)
+        if isinstance(retry_after, int):  # a rate limit (app/ratelimits.py): 429
+            response.headers["Retry-After"] = str(retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

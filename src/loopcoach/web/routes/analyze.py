@@ -50,6 +50,7 @@ def run(
 
     if not question.strip() and not question_id:
         raise LoopcoachError("no-question", "give the question text or pick a question")
+    coach.limits.take("analysis")
     result, _ = coach.analysis.submit(
         question,
         answer,

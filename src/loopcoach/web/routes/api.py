@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Query
+from fastapi import Query, Request, Response
 
+from loopcoach.app.paging import page_of
 from loopcoach.content.serialize import question_dict, role_summary
 from loopcoach.web.deps import CoachDep
+from loopcoach.web.paging import DEFAULT_LIMIT, LimitQ, OffsetQ, paged
 from loopcoach.web.routers import api_router
 
 router = api_router(prefix="/api/v1", tags=["content"])
@@ -20,20 +22,34 @@ async def health() -> dict[str, str]:
 
 
 @router.get("/roles")
-def list_roles(coach: CoachDep) -> list[dict[str, Any]]:
-    return [role_summary(r) for r in coach.library.roles.values()]
+def list_roles(
+    request: Request,
+    response: Response,
+    coach: CoachDep,
+    limit: LimitQ = DEFAULT_LIMIT,
+    offset: OffsetQ = 0,
+) -> list[dict[str, Any]]:
+    """The roles of the installed packs (paged: `limit`, `offset`; web/paging.py)."""
+    page = page_of(list(coach.library.roles.values()), limit=limit, offset=offset)
+    return paged(request, response, page, role_summary)
 
 
 @router.get("/questions")
 def list_questions(
+    request: Request,
+    response: Response,
     coach: CoachDep,
     role: str | None = None,
     kind: str | None = None,
     stage: str | None = None,
     competency: str | None = None,
+    limit: LimitQ = DEFAULT_LIMIT,
+    offset: OffsetQ = 0,
 ) -> list[dict[str, Any]]:
+    """The questions, filtered (paged: `limit`, `offset`; web/paging.py)."""
     found = coach.library.questions(role=role, kind=kind, stage=stage, competency=competency)
-    return [question_dict(r, q) for r, q in found]
+    page = page_of(found, limit=limit, offset=offset)
+    return paged(request, response, page, lambda rq: question_dict(*rq))
 
 
 @router.get("/questions/{question_id}")

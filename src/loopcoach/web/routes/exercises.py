@@ -29,9 +29,11 @@ from loopcoach.app.exercises import (
     parse_point,
     parse_points,
 )
+from loopcoach.app.paging import page_of
 from loopcoach.app.uploads import DOC_FORMATS, TABLE_FORMATS, Document
 from loopcoach.errors import LoopcoachError
 from loopcoach.web.deps import CoachDep, get_coach
+from loopcoach.web.paging import DEFAULT_LIMIT, LimitQ, OffsetQ, paged
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.pages import render
 
@@ -48,6 +50,7 @@ def read_upload(
     it are plain `def`, run in the threadpool."""
     if upload is None or not upload.filename:
         return None
+    coach.limits.take("upload")
     return coach.uploads.exercise_upload(upload.filename, upload.file, formats)
 
 
@@ -121,9 +124,17 @@ def _table(body: TableInput) -> Document | None:
 
 
 @api.get("")
-def list_api(coach: CoachDep) -> list[dict[str, Any]]:
-    """The bundled practice cases (as `loopcoach exercise list --json`)."""
-    return coach.exercises.practice_list()
+def list_api(
+    request: Request,
+    response: Response,
+    coach: CoachDep,
+    limit: LimitQ = DEFAULT_LIMIT,
+    offset: OffsetQ = 0,
+) -> list[dict[str, Any]]:
+    """The bundled practice cases (as `loopcoach exercise list --json`; paged: `limit`,
+    `offset`)."""
+    page = page_of(coach.exercises.practice_list(), limit=limit, offset=offset)
+    return paged(request, response, page, lambda case: case)
 
 
 @api.post("/backlog")

@@ -18,6 +18,7 @@ from loopcoach.errors import LoopcoachError
 from loopcoach.interview.views import analysis_short, session_summary, state_view, turn_view
 from loopcoach.web.deps import CoachDep, get_coach
 from loopcoach.web.limits import Seconds, form_seconds
+from loopcoach.web.paging import DEFAULT_LIMIT, LimitQ, OffsetQ, paged
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.analyze import MAX_ANSWER_CHARS
 from loopcoach.web.routes.pages import render
@@ -54,9 +55,18 @@ class AnswerRequest(BaseModel):
 
 
 @api.get("")
-def list_api(coach: CoachDep, role: str | None = None) -> list[dict[str, Any]]:
-    """Your sessions, newest first (as `loopcoach mock list --json`)."""
-    return [session_summary(s) for s in coach.mock.list(role=role or None)]
+def list_api(
+    request: Request,
+    response: Response,
+    coach: CoachDep,
+    role: str | None = None,
+    limit: LimitQ = DEFAULT_LIMIT,
+    offset: OffsetQ = 0,
+) -> list[dict[str, Any]]:
+    """Your sessions, newest first (as `loopcoach mock list --json`; paged: `limit`, `offset`,
+    the total in X-Total-Count, the next page in Link)."""
+    page = coach.mock.page(role=role or None, limit=limit, offset=offset)
+    return paged(request, response, page, session_summary)
 
 
 @api.post("", status_code=201)
@@ -78,6 +88,7 @@ def start_api(coach: CoachDep, body: StartRequest) -> dict[str, Any]:
 def answer_api(coach: CoachDep, session_id: str, body: AnswerRequest) -> dict[str, Any]:
     """Answer the current question; returns the note, then the next turn or the debrief."""
     coach.mock.state(_require_id(session_id))
+    coach.limits.take("analysis")
     result = coach.mock.answer(
         session_id, body.answer, key=body.key, duration=body.duration_seconds
     )
@@ -241,6 +252,7 @@ def mock_answer(
 ) -> Response:
     coach.mock.state(_require_id(session_id))
     duration = form_seconds(duration_seconds)
+    coach.limits.take("analysis")
     result = coach.mock.answer(session_id, answer, key=key or None, duration=duration)
     target = (
         f"/mock/{session_id}#current" if result.state.current else f"/mock/{session_id}/debrief"

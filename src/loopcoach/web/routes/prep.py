@@ -16,6 +16,7 @@ from loopcoach.app import Coach
 from loopcoach.errors import LoopcoachError, NotFound
 from loopcoach.prep.stories import StoryInput
 from loopcoach.web.deps import CoachDep, get_coach
+from loopcoach.web.paging import DEFAULT_LIMIT, LimitQ, OffsetQ, paged
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.pages import render
 
@@ -27,6 +28,8 @@ FIELD_CHARS = 5_000
 
 
 def _resume(coach: Coach, upload: UploadFile | None, text: str) -> tuple[bytes, str]:
+    """The résumé sent as a file or pasted; either counts as an upload (rate limits)."""
+    coach.limits.take("upload")
     if upload is not None and upload.filename:
         return coach.uploads.resume_upload(upload.filename, upload.file)
     return coach.uploads.resume_text(text)
@@ -62,6 +65,7 @@ def prep_api(coach: CoachDep, body: PrepRequest) -> dict[str, Any]:
     """Build the prep pack from pasted text (as `loopcoach prep --json`)."""
     if body.name.lower().rsplit(".", 1)[-1] in ("pdf", "docx"):
         raise LoopcoachError("resume-format", "upload PDF and DOCX with /api/v1/prep/upload")
+    coach.limits.take("upload")
     return coach.prep.build(body.text.encode("utf-8"), body.name, role=body.role).to_dict()
 
 
@@ -75,9 +79,16 @@ def prep_upload_api(
 
 
 @api.get("/stories")
-def stories_api(coach: CoachDep) -> list[dict[str, Any]]:
-    """Your story bank (as `loopcoach stories list --json`)."""
-    return [s.to_dict() for s in coach.prep.stories()]
+def stories_api(
+    request: Request,
+    response: Response,
+    coach: CoachDep,
+    limit: LimitQ = DEFAULT_LIMIT,
+    offset: OffsetQ = 0,
+) -> list[dict[str, Any]]:
+    """Your story bank (as `loopcoach stories list --json`; paged: `limit`, `offset`)."""
+    page = coach.prep.stories_page(limit=limit, offset=offset)
+    return paged(request, response, page, lambda s: s.to_dict())
 
 
 class MatchRequest(BaseModel):
@@ -93,9 +104,17 @@ def stories_match_api(coach: CoachDep, body: MatchRequest) -> list[dict[str, Any
 
 
 @api.get("/prep/packs")
-def packs_api(coach: CoachDep) -> list[dict[str, Any]]:
-    """Saved prep packs, newest first (as `loopcoach prep --list --json`)."""
-    return coach.prep.packs()
+def packs_api(
+    request: Request,
+    response: Response,
+    coach: CoachDep,
+    limit: LimitQ = DEFAULT_LIMIT,
+    offset: OffsetQ = 0,
+) -> list[dict[str, Any]]:
+    """Saved prep packs, newest first (as `loopcoach prep --list --json`; paged: `limit`,
+    `offset`)."""
+    page = coach.prep.packs_page(limit=limit, offset=offset)
+    return paged(request, response, page, lambda p: p)
 
 
 @api.get("/prep/packs/{pack_id}")
