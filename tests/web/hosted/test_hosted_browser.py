@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -226,7 +227,7 @@ def test_stored_xss_runs_neither_for_the_learner_nor_for_their_coach(
     email = "xss@example.org"
     hosted.accounts.create_user(email, PASSWORD, role="learner", name=XSS_NAME)
     hosted.accounts.invite(email, "browser cohort")
-    with hosted.client(email) as x:
+    with closing(hosted.client(email)) as x:
         resume = (FIXTURES / "resumes" / "tpm.md").read_text(encoding="utf-8")
         r = x.post("/api/v1/prep", json={"role": "tpm", "text": resume, "name": "resume.md"})
         assert r.status_code == 200, r.text[:300]
