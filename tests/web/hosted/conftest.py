@@ -89,7 +89,7 @@ class World:
 def make_app(coach: Coach, *, secure: bool = False, address_limit: int = 10_000) -> Any:
     """The hosted app on `coach`. Every test client signs in from one address ("testclient"),
     so the per-address login limit is out of the way unless a test sets `address_limit`
-    (test_login_throttle.py)."""
+    (test_hosted_login_throttle.py)."""
     from loopcoach.app.accounts import AccountsService
     from loopcoach.app.hosting import Hosted
     from loopcoach.web.app import create_app
