@@ -7,6 +7,10 @@ The accounts are made in the database before the server starts, at a cheap argon
 hash carries its parameters, so the server verifies it cheaply too). The data the XSS test needs
 is made over HTTP by a signed-in client, as the app's own pages would; the browser only reads
 and submits. Every XSS payload would set a flag on `window` if it ran.
+
+It lives beside test_browser.py, not in hosted/: the session's Chromium keeps Playwright's event
+loop in the main thread, so browser tests run after the tests that call `anyio.run` there
+(web/security/test_request_budget.py).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 COOKIE = "loopcoach_session"  # LOOPCOACH_INSECURE_COOKIES=1: loopback http, no __Host- prefix
 TOKEN_RX = re.compile(r'name="csrf_token" value="([^"]+)"')
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 LEARNER = "ann@example.org"
 COACH = "coach.cat@example.org"
 ATTACKER = "mallory@example.org"
