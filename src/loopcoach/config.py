@@ -25,6 +25,9 @@ RATE_UPLOADS_ENV = "LOOPCOACH_RATE_UPLOADS_PER_MINUTE"
 DEFAULT_RATE_ANALYSES = 30
 DEFAULT_RATE_UPLOADS = 10
 MAX_RATE = 10_000
+# Hosted mode's failed sign-ins per client address per 15 minutes, before that address gets 429s
+LOGIN_FAILURES_ENV = "LOOPCOACH_LOGIN_FAILURES_PER_ADDRESS"
+DEFAULT_LOGIN_FAILURES = 20
 
 
 def _pool_number(
@@ -61,6 +64,7 @@ class Settings:
     db_max_overflow: int = DEFAULT_MAX_OVERFLOW
     rate_analyses: int = DEFAULT_RATE_ANALYSES  # per user per minute, hosted mode only
     rate_uploads: int = DEFAULT_RATE_UPLOADS
+    login_failures_per_address: int = DEFAULT_LOGIN_FAILURES  # per 15 minutes, hosted mode
 
     @classmethod
     def from_env(
@@ -80,4 +84,7 @@ class Settings:
             db_max_overflow=_pool_number(env, MAX_OVERFLOW_ENV, DEFAULT_MAX_OVERFLOW, 0),
             rate_analyses=_pool_number(env, RATE_ANALYSES_ENV, DEFAULT_RATE_ANALYSES, 1, MAX_RATE),
             rate_uploads=_pool_number(env, RATE_UPLOADS_ENV, DEFAULT_RATE_UPLOADS, 1, MAX_RATE),
+            login_failures_per_address=_pool_number(
+                env, LOGIN_FAILURES_ENV, DEFAULT_LOGIN_FAILURES, 1, MAX_RATE
+            ),
         )

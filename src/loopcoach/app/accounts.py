@@ -9,6 +9,13 @@ are 32 random bytes handed out once, URL-safe base64; the database keeps only th
 a copy of the database opens no session. A failed sign-in says the same thing and costs one
 password hash whatever went wrong (no such user, wrong password, account locked or disabled),
 so the answer and its timing do not tell whether an address has an account.
+
+Besides the lockout of one account, a sign-in may name the client's address (`address_key`):
+past `address_limit` failed sign-ins from one address in a 15-minute window, every sign-in from
+it is refused with `LoginThrottled` (HTTP 429) before any password is hashed, whatever account
+it names, until the window ends. That stops one client from guessing one password across many
+accounts (which the per-account lockout cannot see) and from burning the server's CPU on
+hashes. A successful sign-in does not clear an address's count.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import ipaddress
+import math
 import re
 import secrets
 from collections.abc import Callable
@@ -36,6 +45,8 @@ if TYPE_CHECKING:
 ROLES = ("learner", "coach", "admin")
 MAX_FAILURES = 5  # failed sign-ins in a row that lock an account
 LOCK_FOR = timedelta(minutes=15)
+ADDRESS_WINDOW = 15 * 60  # seconds: failed sign-ins per client address are counted this long
+DEFAULT_ADDRESS_LIMIT = 20  # failed sign-ins per address and window (config.py's default)
 SESSION_LIFETIME = timedelta(days=7)  # absolute: a session ends this long after sign-in
 SESSION_IDLE = timedelta(hours=12)  # unused this long, a session ends
 SEEN_EVERY = timedelta(minutes=1)  # last_seen_at is written at most this often
@@ -51,6 +62,36 @@ CLI_ACTOR = "admin-cli"
 LOGIN_FAILED = "email or password is wrong, or the account is locked after too many failed tries"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class LoginThrottled(LoopcoachError):
+    """Too many failed sign-ins from one client address in this window: HTTP 429, with
+    `retry_after` seconds to the window's end."""
+
+    http_status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, math.ceil(retry_after / 60))
+        super().__init__(
+            "login-throttled",
+            "too many failed sign-ins from your network: try again in "
+            f"{minutes} minute{'s' if minutes > 1 else ''}",
+        )
+        self.retry_after = retry_after
+
+
+def address_key(host: str | None) -> str:
+    """The key failed sign-ins are counted under: an IPv4 address as it is, an IPv6 address's
+    /64 network (one subscriber's usual allocation, so a client cannot step through its own
+    addresses), and anything else (no address, a test client's name) cut to 64 characters."""
+    raw = (host or "").strip()
+    try:
+        ip = ipaddress.ip_address(raw)
+    except ValueError:
+        return raw[:64] or "unknown"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else ip)
 
 
 class LoginFailed(LoopcoachError):
@@ -171,10 +212,12 @@ class AccountsService:
         *,
         clock: Callable[[], datetime],
         hasher: Callable[[], PasswordHasher] | None = None,
+        address_limit: int = DEFAULT_ADDRESS_LIMIT,
     ) -> None:
         self._engine = engine
         self._clock = clock
         self._make_hasher = hasher
+        self.address_limit = address_limit
 
     @cached_property
     def _hasher(self) -> PasswordHasher:
@@ -244,10 +287,15 @@ class AccountsService:
         return row
 
     # --- signing in --------------------------------------------------------------------------
-    def authenticate(self, email: str, password: str) -> SignedIn:
-        """Check the password and open a session; LoginFailed (one message) otherwise."""
+    def authenticate(self, email: str, password: str, *, address: str | None = None) -> SignedIn:
+        """Check the password and open a session; LoginFailed (one message) otherwise. With the
+        client's `address` (an `address_key`), LoginThrottled once that address has failed
+        `address_limit` times in this window, before any hashing."""
         at = self._clock()
         dummy = self._dummy_hash  # made before any lookup, so no first failure costs more
+        window = math.floor(at.timestamp() / ADDRESS_WINDOW)
+        if address is not None:
+            self._check_address(address, window, at)
         try:
             key = normalize_email(email)
         except LoopcoachError:
@@ -275,6 +323,8 @@ class AccountsService:
                 raise_after = True
             else:
                 raise_after = False
+            if raise_after and address is not None:
+                self._count_address_failure(conn, address, window, actor=key or "?")
         if raise_after or row is None:
             raise LoginFailed()
         with self._engine().begin() as conn:
@@ -286,6 +336,23 @@ class AccountsService:
             fresh = A.user_by_id(conn, row.id)
         assert fresh is not None
         return SignedIn(token, _account(fresh), expires)
+
+    def _check_address(self, address: str, window: int, at: datetime) -> None:
+        from loopcoach.store.login_throttle import failures
+
+        with self._engine().connect() as conn:
+            used = failures(conn, address, window)
+        if used >= self.address_limit:
+            retry_after = max(1, math.ceil((window + 1) * ADDRESS_WINDOW - at.timestamp()))
+            raise LoginThrottled(retry_after)
+
+    def _count_address_failure(
+        self, conn: Connection, address: str, window: int, *, actor: str
+    ) -> None:
+        from loopcoach.store.login_throttle import count_failure
+
+        if count_failure(conn, address, window) == self.address_limit:  # audited once a window
+            self._audit(conn, None, "address-throttled", address, actor=actor)
 
     def _open_session(self, conn: Connection, uid: int, at: datetime) -> tuple[str, datetime]:
         token = new_token()

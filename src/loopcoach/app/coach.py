@@ -232,7 +232,11 @@ class Coach:
             return self._root.accounts
         from loopcoach.app.accounts import AccountsService
 
-        return AccountsService(lambda: self.engine, clock=self.clock)
+        return AccountsService(
+            lambda: self.engine,
+            clock=self.clock,
+            address_limit=self.settings.login_failures_per_address,
+        )
 
     @cached_property
     def cohorts(self) -> CohortView:

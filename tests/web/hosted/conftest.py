@@ -86,14 +86,17 @@ class World:
     objects: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def make_app(coach: Coach, *, secure: bool = False) -> Any:
+def make_app(coach: Coach, *, secure: bool = False, address_limit: int = 10_000) -> Any:
+    """The hosted app on `coach`. Every test client signs in from one address ("testclient"),
+    so the per-address login limit is out of the way unless a test sets `address_limit`
+    (test_hosted_login_throttle.py)."""
     from loopcoach.app.accounts import AccountsService
     from loopcoach.app.hosting import Hosted
     from loopcoach.web.app import create_app
 
     root = coach
     coach.__dict__["accounts"] = AccountsService(
-        lambda: root.engine, clock=root.clock, hasher=cheap_hasher
+        lambda: root.engine, clock=root.clock, hasher=cheap_hasher, address_limit=address_limit
     )
     return create_app(coach, hosted=Hosted(secure_cookies=secure))
 

@@ -16,7 +16,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.responses import Response
 
 from loopcoach.app import Coach
-from loopcoach.app.accounts import MAX_EMAIL, MAX_PASSWORD, SESSION_LIFETIME, LoginFailed
+from loopcoach.app.accounts import (
+    MAX_EMAIL,
+    MAX_PASSWORD,
+    SESSION_LIFETIME,
+    LoginFailed,
+    LoginThrottled,
+    address_key,
+)
 from loopcoach.app.hosting import Hosted
 from loopcoach.errors import LoopcoachError, NotFound
 from loopcoach.web.auth import cleared_cookie, csrf_for, safe_next, session_cookie
@@ -59,12 +66,19 @@ def login(
     next: str = Form("/", max_length=1000),
 ) -> Response:
     root = _root(request)
+    address = address_key(request.client.host if request.client else None)
     try:
-        signed = root.accounts.authenticate(email, password)
+        signed = root.accounts.authenticate(email, password, address=address)
     except LoginFailed as exc:
         return render(
             request, "login.html", status=401, next=safe_next(next), error=exc.message, email=email
         )
+    except LoginThrottled as exc:
+        page = render(
+            request, "login.html", status=429, next=safe_next(next), error=exc.message, email=email
+        )
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     old = getattr(request.state, "session_token", None)
     if isinstance(old, str):
         root.accounts.logout(old)  # the browser's earlier session ends here
