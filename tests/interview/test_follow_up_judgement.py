@@ -47,7 +47,7 @@ def _off_topic_pairs(every: int) -> list[tuple[CH.Question, CH.Question]]:
 
 
 OFF_TOPIC_SETS = [
-    pytest.param(_off_topic_pairs(23), id="sample"),
+    pytest.param(_off_topic_pairs(41), id="sample"),
     pytest.param(_off_topic_pairs(1), id="all", marks=pytest.mark.slow),
 ]
 MAIN_SETS = [
@@ -96,9 +96,9 @@ def test_every_main_question_has_follow_ups(judge: Judge) -> None:
     assert all(judge.question(m).follow_ups for m in MAINS)
 
 
-# Measured (challenge and development sets together): the sample's 195 cases raise the score in
-# 15 (7.7%), and 327 of all 4,371 (7.5%, slow run). Before the follow-up prompt was judged (the
-# answer judged against the question alone), 128 of the sample's 195 raised it. NOT yet "never".
+# Measured (challenge and development sets together): the sample's 107 cases raise the score in
+# 6 (5.6%), and 327 of all 4,371 (7.5%, slow run). Before the follow-up prompt was judged (the
+# answer judged against the question alone), 69 of the sample's 107 raised it. NOT yet "never".
 RAISED_CEILING = 0.10
 
 
