@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from loopcoach.analysis.engine import Analyzer
+from loopcoach.app.mock import analyse_answer
 from loopcoach.content.library import Library
 from loopcoach.interview import session as S
 from loopcoach.interview.events import Event
@@ -72,10 +73,11 @@ class Driver:
         return state
 
     def _analyze(self, req: S.AnalysisRequest) -> Any:
-        key = (req.question.id, req.question.target_seconds, req.text, req.timing)
+        turn = self.state.turn(req.key)
+        key = (req.question.id, req.question.target_seconds, req.text, req.timing, turn.prompt)
         if self.memo is not None and key in self.memo:
             return self.memo[key]
-        result = self.analyzer.analyze(req.question, req.text, role=req.role, timing=req.timing)
+        result = analyse_answer(self.analyzer, self.state, req)
         if self.memo is not None:
             self.memo[key] = result
         return result

@@ -391,6 +391,27 @@ class Analyzer:
         records the parts here to fit the judgement's constants)."""
         return final_score(parts, self.judgement)
 
+    def follow_up_relevance(
+        self, question: Question, prompt: str, answer: str, *, role: str | None = None
+    ) -> relevance.Relevance:
+        """Whether a follow-up answer addresses the follow-up `prompt` the interviewer asked
+        about `question`: the same relevance reading as `analyze`, with the follow-up prompt in
+        place of the question's. Questions that ask about the same thing as the question or the
+        follow-up are not counted as others."""
+        check_limits(answer)
+        rubric, _ = self.rubric_for(question, role=role)
+        vectors = self.embedder.embed_answer(T.sentences(answer)) if answer.strip() else None
+        if vectors is None or len(vectors) == 0:
+            vectors = np.zeros((0, self.embedder.dim), dtype=np.float32)
+        text = T.normalise(prompt)
+        asked = self._embed_texts([text])[0]
+        _, others, other_prompts = self._question_vectors(rubric)
+        if len(others):
+            keep = [i for i in range(len(others)) if float(others[i] @ asked) < SAME_QUESTION]
+            others = others[keep]
+            other_prompts = [other_prompts[i] for i in keep]
+        return relevance.judge(self.judgement.relevance, vectors, asked, others, other_prompts)
+
     def _question_vectors(self, rubric: Rubric) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """The asked prompt's vector, and the vectors of every other question the library knows
         (leaving out the asked one and its near-duplicates)."""

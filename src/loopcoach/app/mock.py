@@ -141,17 +141,7 @@ class MockService:
             analyses: dict[str, Any] = {}
             if state.status == "awaiting-analysis":
                 req = S.analysis_request(state, self._library())
-                analysis = self._analyzer().analyze(
-                    req.question, req.text, role=req.role, timing=req.timing
-                )
-                turn = state.turn(req.key)
-                if turn.kind == "follow-up" and turn.answer:
-                    # judged on its own too: a non-answer or an off-topic follow-up never
-                    # raises the question's score
-                    previous = _previous_score(state, turn)
-                    alone = self._analyzer().analyze(req.question, turn.answer, role=req.role)
-                    analysis = policy.hold_score(analysis, previous, alone)
-                analyses[req.key] = analysis
+                analyses[req.key] = analyse_answer(self._analyzer(), state, req)
             was = state.status
             step = S.next_step(
                 state, self._library(), analyses, S.session_rng(state), now=self.clock()
@@ -312,7 +302,24 @@ class MockService:
         return {"debrief": self.debrief(state).to_dict()}
 
 
-__all__ = ["RECENT_SESSIONS", "AnswerResult", "Checkpoint", "MockService"]
+__all__ = ["RECENT_SESSIONS", "AnswerResult", "Checkpoint", "MockService", "analyse_answer"]
+
+
+def analyse_answer(analyzer: Analyzer, state: SessionState, req: S.AnalysisRequest) -> Any:
+    """The analysis of the answer that waits: the question's answers so far, judged together.
+    A follow-up answer is also judged on its own, against the question and against the
+    follow-up prompt: one about neither, or a non-answer, never raises the question's score."""
+    analysis = analyzer.analyze(req.question, req.text, role=req.role, timing=req.timing)
+    turn = state.turn(req.key)
+    if turn.kind == "follow-up" and turn.answer:
+        previous = _previous_score(state, turn)
+        alone = analyzer.analyze(req.question, turn.answer, role=req.role)
+        answered = analyzer.follow_up_relevance(
+            req.question, turn.prompt, turn.answer, role=req.role
+        )
+        point = turn.target if turn.trigger == "missed-point" else None
+        analysis = policy.hold_score(analysis, previous, alone, answered, point)
+    return analysis
 
 
 def _previous_score(state: SessionState, turn: Turn) -> int | None:

@@ -16,11 +16,15 @@ import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from loopcoach.content.library import RolePack
 from loopcoach.content.schema import FollowUp, Question, Stage
 from loopcoach.domain.analysis import Analysis
 from loopcoach.domain.kinds import FollowUpSource
+
+if TYPE_CHECKING:
+    from loopcoach.analysis.relevance import Relevance
 from loopcoach.interview.events import Gap
 
 MAX_FOLLOW_UPS = 2
@@ -187,26 +191,66 @@ def find_gaps(analysis: Analysis, question: Question) -> list[Gap]:
 NON_ANSWER_WORDS = 15
 
 
-def follow_up_adds(alone: Analysis) -> tuple[bool, str]:
-    """Whether a follow-up answer, judged on its own against the question, can raise the
-    question's score: not when it is a non-answer or about something else. Returns (adds, why)."""
+def follow_up_adds(
+    alone: Analysis, answered: Relevance | None = None, point: str | None = None
+) -> tuple[bool, str]:
+    """Whether a follow-up answer can raise the question's score. `alone` is the follow-up
+    answer judged on its own against the question; `answered` its relevance to the follow-up
+    prompt (`Analyzer.follow_up_relevance`); `point` the talking point the follow-up asked for.
+
+    It counts when it makes the point asked for, or when it is about the follow-up or about the
+    question: on topic and closer to it than to any other question the library knows (an answer
+    nearer another question reads as an answer to that one). A non-answer never counts.
+    Returns (adds, why), why quoting the answer."""
+    quote = f'"{_short(alone.sentences[0])}"' if alone.sentences else "it"
     if alone.word_count < NON_ANSWER_WORDS:
-        return False, f"the follow-up answer ({alone.word_count} words) adds nothing to credit"
-    if alone.relevance.get("off_topic"):
-        return False, "the follow-up answer is not about this question"
-    if not alone.points_made and alone.dimensions["specificity"].score < 1.0:
-        return False, "the follow-up answer makes no point of the question and names nothing"
+        quote = f'"{_short(" ".join(alone.sentences))}"' if alone.sentences else "it"
+        return False, (
+            f"the follow-up answer {quote} ({alone.word_count} words) is not an answer an "
+            "interviewer can credit"
+        )
+    makes_point = point is not None and any(p.id == point for p in alone.points_made)
+    on_follow_up = answered is not None and not answered.off_topic and answered.margin >= 0
+    rel = alone.relevance
+    on_question = not rel.get("off_topic") and float(rel.get("margin", 0.0)) >= 0
+    if not (makes_point or on_follow_up or on_question):
+        nearest = str(rel.get("nearest_other_question") or "")
+        if answered is not None and answered.margin < float(rel.get("margin", 0.0)):
+            nearest = answered.nearest_other or nearest
+        return False, (
+            f"the follow-up answer {quote} is about neither the follow-up nor this question"
+            + (f"; it reads as an answer to: {nearest}" if nearest else "")
+        )
+    if (
+        not (makes_point or on_follow_up)
+        and not alone.points_made
+        and alone.dimensions["specificity"].score < 1
+    ):
+        return False, (
+            f"the follow-up answer {quote} makes no point of the question and names nothing"
+        )
     return True, ""
 
 
-def hold_score(combined: Analysis, previous: int | None, alone: Analysis) -> Analysis:
+def hold_score(
+    combined: Analysis,
+    previous: int | None,
+    alone: Analysis,
+    answered: Relevance | None = None,
+    point: str | None = None,
+) -> Analysis:
     """The question's analysis after a follow-up: the answers judged together, except that a
-    follow-up that adds nothing (a non-answer, or off topic) never raises the score."""
-    adds, why = follow_up_adds(alone)
+    follow-up that adds nothing (a non-answer, or about neither the follow-up nor the question)
+    never raises the score."""
+    adds, why = follow_up_adds(alone, answered, point)
     if adds or previous is None or combined.score <= previous:
         return combined
     note = f"kept at {previous}: {why}"
     return replace(combined, score=previous, limits=(*combined.limits, note))
+
+
+def _short(sentence: str, limit: int = 90) -> str:
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
 def order_gaps(gaps: Sequence[Gap]) -> list[Gap]:
