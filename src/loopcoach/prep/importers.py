@@ -609,7 +609,7 @@ _TEX_KEEP_ARG = re.compile(
 )
 _TEX_HREF = re.compile(r"\\href\{[^{}]*\}\{([^{}]*)\}")
 _TEX_ITEM_MACRO = re.compile(
-    r"\\(?:resumeItem|cvitem|item)\*?(?:\[[^\]]*\])?\s*"
+    r"\\(?:resumeItem|cvitem|item)(?![A-Za-z])\*?(?:\[[^\]]*\])?\s*"
     r"(?:\{((?:[^{}]|\{[^{}]*\})*)\})?"
 )
 _TEX_MULTI = re.compile(r"\\[A-Za-z]+\*?((?:\s*\{(?:[^{}]|\{[^{}]*\})*\}){2,})")
@@ -623,6 +623,13 @@ def latex_text(text: str) -> str:
     if m:
         text = m.group(1)
     text = re.sub(r"(?<!\\)%.*", "", text)
+    # spacing and length commands: their argument is a length, not text ("\\vspace{1pt}")
+    text = re.sub(
+        r"\\(?:vspace|hspace|vskip|hskip|setlength|addtolength|rule|raisebox)\*?"
+        r"(?:\{[^{}]*\}){1,2}",
+        " ",
+        text,
+    )
     text = re.sub(r"\\(?:pounds|textsterling)\b\s*(?:\{\})?\s*", "£", text)
     text = re.sub(r"\\(?:euro|texteuro)\b\s*(?:\{\})?\s*", "€", text)
     for _ in range(3):

@@ -391,6 +391,11 @@ def draft_story(index: int, text: str, entry: Entry, *, source: str = "") -> Sto
     if ctx:
         kind = "worked on" if entry.kind == "project" else "was"
         situation_bits.append(f"I {kind} {ctx}.")
+    if entry.apart:
+        situation_bits.append(
+            "[add: the job this was in, and when: your résumé lists it apart from your jobs "
+            "and names none of them]"
+        )
     if entry.description:
         situation_bits.append(entry.description.split(". ")[0].rstrip(".") + ".")
     c = _CONTEXT.search(action)
