@@ -263,6 +263,12 @@ def split_header(text: str) -> tuple[str, str]:
             # "Nimbus Cloud | Seattle | Staff TPM, Storage": the employer came first; the comma
             # names the team
             title = head.strip()
+    # a part with a legal form ("Viajes Lumbre S.L.") is the employer, wherever it stands
+    legal = [
+        p for p in rest if _LEGAL_FORMS & set(re.findall(r"[a-z]+", p.lower().replace(".", "")))
+    ]
+    if legal:
+        rest = [legal[0]] + [p for p in rest if p != legal[0]]
     company = rest[0].split(",")[0].strip() if rest else ""
     return title, company
 
@@ -283,7 +289,7 @@ def _new_entry(header_lines: list[str], dated: str | None, kind: EntryKind) -> _
         rest = _clean(RANGE.sub(" ", SINCE.sub(" ", dated)))
         first = next((p for p in _SEPARATORS.split(rest) if p.strip(" ,;:|")), "")
         first = first.split(",")[0].strip(" ,;:|")
-        legal = any(w in _LEGAL_FORMS for w in re.findall(r"[a-z]+", first.lower()))
+        legal = bool(_LEGAL_FORMS & set(re.findall(r"[a-z]+", first.lower().replace(".", ""))))
         if first and not _TITLE_WORDS.search(first) and (legal or not d.company):
             d.company = first
     if kind == "project" and not d.title:
@@ -295,7 +301,8 @@ _RULE = re.compile(r"[-=_*~#.·•+\s]{3,}")
 
 
 # the legal form that marks a name as an employer's ("MedSetu Health Technologies Pvt. Ltd.")
-_LEGAL_FORMS = frozenset("ltd pvt inc llc llp plc gmbh ag bv nv corp pty srl sarl sas".split())
+_LEGAL_FORMS_WORDS = "ltd pvt inc llc llp plc gmbh ag bv nv corp pty srl sarl sas sl sa spa kk"
+_LEGAL_FORMS = frozenset(_LEGAL_FORMS_WORDS.split())
 
 
 def _is_shortline(line: str) -> bool:
@@ -413,15 +420,13 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
 
 # --- achievements listed apart from the jobs ------------------------------------------------
 
-_LEGAL = frozenset(
-    """ltd pvt private limited inc incorporated llc llp plc gmbh ag sa sas sarl bv nv co corp
-    corporation company group holdings the and of pty srl oy ab as kg""".split()
-)
-_GENERIC = frozenset(
-    """global digital health technologies technology solutions systems services software
-    international national bank labs consulting partners capital financial group media
-    platform platforms data cloud""".split()
-)
+_LEGAL_WORDS = """ltd pvt private limited inc incorporated llc llp plc gmbh ag sa sas sarl bv nv co
+    corp corporation company group holdings the and of pty srl oy ab as kg"""
+_LEGAL = frozenset(_LEGAL_WORDS.split())
+_GENERIC_WORDS = """global digital health technologies technology solutions systems services
+    software international national bank labs consulting partners capital financial group media
+    platform platforms data cloud"""
+_GENERIC = frozenset(_GENERIC_WORDS.split())
 SAME_BULLET = 0.6  # share of words from which a listed achievement is a job's own bullet
 
 
@@ -453,70 +458,78 @@ def _names_in(text: str) -> set[str]:
     }
 
 
-_MONTH_WORDS = frozenset(
-    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june "
-    "july august september october november december".split()
-)
+_MONTHS_WORDS = """jan feb mar apr may jun jul aug sep sept oct nov dec january february march
+    april june july august september october november december"""
+_MONTH_WORDS = frozenset(_MONTHS_WORDS.split())
 
 
 # acronyms and names most jobs in the field use: they name no particular job
-_COMMON_NAMES = frozenset(
-    """api apis sql ui ux aws gcp azure qa ci cd kpi kpis okr okrs sla slas slo ios android web
-    sdk saas b2b b2c crm erp ml ai cto ceo cfo coo cpo vp vps pm pms po pos tpm hr it eu us uk
-    jira agile scrum safe kanban devops mvp gdpr sox pci the we my our""".split()
-)
+_COMMON_NAMES_WORDS = """
+    api apis sql ui ux aws gcp azure qa ci cd kpi kpis okr okrs sla slas slo ios android web sdk
+    saas b2b b2c crm erp ml ai cto ceo cfo coo cpo vp vps pm pms po pos tpm hr it eu us uk jira
+    agile scrum safe kanban devops mvp gdpr sox pci the we my our
+"""
+_COMMON_NAMES = frozenset(_COMMON_NAMES_WORDS.split())
 
 
-def job_named(text: str, jobs: list[_Draft]) -> int | None:
+MAX_LISTED = 40  # achievements listed apart that are placed in a job; later ones stay apart
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a listed achievement can name of a job: its lines' words, employer, proper names."""
+
+    lines: tuple[frozenset[str], ...]
+    employer: tuple[str, ...]
+    names: frozenset[str]
+
+
+def _job(d: _Draft) -> _Job:
+    text = " ".join([d.title, d.company, *d.description, *d.bullets])
+    return _Job(
+        lines=tuple(frozenset(_words(b)) for b in d.bullets),
+        employer=tuple(_employer_names(d.company)),
+        names=frozenset(re.findall(r"[^\W_][\w-]*", text.lower())),
+    )
+
+
+def job_named(text: str, jobs: list[_Job]) -> int | None:
     """The index in `jobs` of the job an achievement listed apart names: the job that has the
     same line among its bullets, else the only employer the line names, else the only job
     whose text uses the proper names (products, systems, clients) the line uses."""
     words = _words(text)
     for i, job in enumerate(jobs):
-        for b in job.bullets:
-            other = _words(b)
+        for other in job.lines:
             if words and other and len(words & other) / len(words | other) >= SAME_BULLET:
                 return i
     low = " " + " ".join(re.findall(r"[^\W_][\w&'-]*", text.lower())) + " "
-    by_employer = [
-        i for i, j in enumerate(jobs) if any(f" {n} " in low for n in _employer_names(j.company))
-    ]
-    if len(set(by_employer)) == 1:
-        return by_employer[0]
+    by_employer = {i for i, j in enumerate(jobs) if any(f" {n} " in low for n in j.employer)}
     if by_employer:
-        return None
+        return by_employer.pop() if len(by_employer) == 1 else None
     names = _names_in(text)
-    if not names:
-        return None
-    hits = set()
-    for i, job in enumerate(jobs):
-        job_text = " ".join([job.title, job.company, *job.description, *job.bullets])
-        job_low = set(re.findall(r"[^\W_][\w-]*", job_text.lower()))
-        if names & job_low:
-            hits.add(i)
+    hits = {i for i, job in enumerate(jobs) if names & job.names}
     return hits.pop() if len(hits) == 1 else None
 
 
 def attach_highlights(drafts: list[_Draft]) -> list[_Draft]:
     """Achievements listed apart from the jobs join the job they name (first among its
     bullets); those that name none stay apart, marked so a story can say its job is unknown."""
-    jobs = [d for d in drafts if d.kind == "role" and not d.apart and (d.title or d.company)]
-    if not jobs:
+    targets = [d for d in drafts if d.kind == "role" and not d.apart and (d.title or d.company)]
+    apart = [d for d in drafts if d.apart]
+    if not targets or not apart:
         return drafts
-    moved: dict[int, list[str]] = {}
-    for d in drafts:
-        if not d.apart:
-            continue
+    jobs = [_job(d) for d in targets]
+    seen = 0
+    for d in apart:
         keep = []
         for b in d.bullets:
-            i = job_named(b, jobs)
+            seen += 1
+            i = job_named(b, jobs) if seen <= MAX_LISTED else None
             if i is None:
                 keep.append(b)
             else:
-                moved.setdefault(i, []).append(b)
+                targets[i].listed.append(b)
         d.bullets = keep
-    for i, extra in moved.items():
-        jobs[i].listed = extra
     return [d for d in drafts if not (d.apart and not d.bullets)]
 
 
