@@ -275,6 +275,23 @@ def passive_opening(text: str) -> bool:
     return False
 
 
+# Other languages: lines that open with a remit ("Verantwortlich für", "Responsable du"), and a
+# number that moved ("von 2 Tagen auf 30 Minuten", "de 4 % à 0,5 %") or a result verb
+FOREIGN_DUTY = re.compile(
+    r"^(?:verantwortlich|zuständig|mitarbeit|unterstützung|teilnahme|betreuung|"
+    r"responsable|chargée? d[eu]|en charge|participation|soutien|suivi|"
+    r"encargad[oa]|participación|apoyo|verantwoordelijk|responsabile|responsável)\b",
+    re.IGNORECASE,
+)
+FOREIGN_CHANGE = re.compile(
+    r"\b(?:von|de|van|da|di)\s+\S*\d\S*(?:\s+\S+){0,3}?\s+(?:auf|à|a|naar|para|al?)\s+\S*\d|"
+    r"\b(?:reduziert|gesenkt|gesteigert|erhöht|verbessert|halbiert|verdoppelt|sanken|sank|"
+    r"stiegen|stieg|réduit|réduction|baiss\w+|augment\w+|amélior\w+|divisé|doublé|"
+    r"reducid[oa]|aument\w+|mejor\w+|verminderd|verhoogd|verbeterd|ridott\w|migliorat\w)\b",
+    re.IGNORECASE,
+)
+
+
 def classify(text: str, lang: str = "en") -> LineKind:
     """Achievement, duty or other (a heading, a skills list, a fragment). For a line in
     another language the grammar is not known: a line of five words or more that carries a
@@ -283,15 +300,25 @@ def classify(text: str, lang: str = "en") -> LineKind:
     if lang != "en":
         n_words = len(re.findall(r"[^\W\d_]+", t))
         numbers = bool(CHANGE_NUMBER.search(t) or sized(t) or re.search(r"\d", t))
+        moved = bool(CHANGE_NUMBER.search(t) or FOREIGN_CHANGE.search(t))
+        remit = bool(FOREIGN_DUTY.match(t)) and not moved
         kind: LineKindName = (
-            "achievement" if n_words >= 5 and numbers else "duty" if n_words >= 5 else "other"
+            "duty"
+            if n_words >= 5 and remit
+            else "achievement"
+            if n_words >= 5 and numbers
+            else "duty"
+            if n_words >= 5
+            else "other"
         )
         return LineKind(
             kind,
             False,
-            bool(CHANGE_NUMBER.search(t)),
+            moved,
             numbers,
-            "a line with numbers (not English: read by its numbers only)",
+            "describes a remit (not English: read by its opening word and numbers)"
+            if remit and n_words >= 5
+            else "a line with numbers (not English: read by its numbers only)",
         )
     words = _words(t)
     action = opens_with_action(t)

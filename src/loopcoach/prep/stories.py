@@ -17,6 +17,7 @@ from loopcoach.domain.kinds import StoryOrigin
 from loopcoach.errors import LoopcoachError
 from loopcoach.prep.achievements import (
     CHANGE,
+    FOREIGN_CHANGE,
     classify,
     language_of,
     quantities,
@@ -280,7 +281,12 @@ _PAST = {
 
 
 def _has_outcome(text: str) -> bool:
-    return bool(OUTCOME.search(text) or RESULT_NUMBER.search(text) or CHANGE.search(text))
+    return bool(
+        OUTCOME.search(text)
+        or RESULT_NUMBER.search(text)
+        or CHANGE.search(text)
+        or FOREIGN_CHANGE.search(text)
+    )
 
 
 def _is_result(clause: str, boundary: str) -> bool:
