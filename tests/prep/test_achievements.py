@@ -264,3 +264,19 @@ Product Owner technique — Ventelys SAS, Lyon    2019 – aujourd'hui
     assert notice["code"] == "fr"
     assert "2 of 3 lines carry a number or a change" in notice["found"]
     assert notice["found"] in notice["notice"]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Owned the partner booking API used by 140 travel agencies, with a team of 7.", "duty"),
+        ("Oversaw the data platform for 3 business units and 40 engineers.", "duty"),
+        ("Joined sprint reviews and demos every two weeks.", "duty"),
+        ("Owned the payments integration end to end and launched it to 2M users.", "achievement"),
+        ("Owned the checkout rewrite, which cut abandonment from 31% to 22%.", "achievement"),
+    ],
+)
+def test_achievements_owning_or_attending_is_a_remit_until_something_changed(
+    line: str, kind: str
+) -> None:
+    assert classify(line).kind == kind

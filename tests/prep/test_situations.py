@@ -105,3 +105,9 @@ def test_situations_kinds_of_story_asked_for_and_shown(
 def test_situations_a_process_is_not_a_large_technical_program() -> None:
     assert "complexity" not in situations("Ran weekly status meetings for 4 teams.", "story")
     assert "decision" not in situations("Gave forecast ranges instead of single dates.", "story")
+
+
+def test_situations_talking_someone_out_of_a_plan_is_pushing_back() -> None:
+    q = situations("Tell me about a time you pushed back on an engineering team's approach.")
+    s = situations("I talked the team out of a full GraphQL rewrite and into adding a cache.")
+    assert "refusal" in q & s

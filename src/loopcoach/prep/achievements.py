@@ -201,7 +201,8 @@ _ROUTINE = re.compile(
     r"(?:(?:weekly|daily|monthly|quarterly|fortnightly|regular|recurring|team|program|"
     r"programme|project)\s+)?"
     r"(?:sprint planning|backlog refinement|refinement|grooming|stand-?ups?|retrospectives?|"
-    r"retros|ceremonies|status (?:reports?|meetings?|updates?)|steering (?:meetings?|"
+    r"retros|ceremonies|sprint reviews?|reviews? and demos?|demos?|showcases?|"
+    r"status (?:reports?|meetings?|updates?)|steering (?:meetings?|"
     r"committees?)|meetings?|invoices?|timesheets?|minutes|budgets?|reporting)\b",
     re.IGNORECASE,
 )
@@ -218,6 +219,13 @@ _REMIT = re.compile(
     r"release\s+trains?|release\s+calendars?|raid\s+logs?|risk\s+logs?|portfolios?|"
     r"okrs|projects|programmes|programs|budgets?|day-to-day|relationships?\s+with|"
     r"operations|support\s+rota|on-call\s+rota)\b",
+    re.IGNORECASE,
+)
+
+# Owning something is a remit until it says what changed: "Owned the booking API used by 140
+# agencies, with a team of 7" sizes the job; "Owned the PIX integration ... to launch" is done.
+_OWNED = re.compile(
+    r"^(?:i\s+|we\s+)?(?:own|owns|owned|owning|oversee|oversees|oversaw|overseeing)\b",
     re.IGNORECASE,
 )
 
@@ -336,7 +344,7 @@ def classify(text: str, lang: str = "en") -> LineKind:
             size,
             "describes a remit, not something you did and what changed",
         )
-    remit = _UPKEEP.match(t) or _ROUTINE.match(t) or _REMIT.match(t)
+    remit = _UPKEEP.match(t) or _ROUTINE.match(t) or _REMIT.match(t) or _OWNED.match(t)
     if action and (change or (size and not remit)):
         return LineKind(
             "achievement",

@@ -50,7 +50,7 @@ WEIGHTS = {
 BEHAVIOURAL_BONUS = 0.03
 # a situational question is about a situation: a story about the same one (prep.situations)
 # gets this much per share of the question's situations it shares
-SITUATION_WEIGHT = 0.2
+SITUATION_WEIGHT = 0.3
 FREE_SITUATION_WEIGHT = 0.15
 THEME_BONUS = 0.02  # per shared competency, at most two
 MAX_THEMES = 3

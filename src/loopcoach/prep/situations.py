@@ -32,7 +32,8 @@ _SITUATIONS: dict[str, str] = {
     "backlog": r"backlog of \d+|inherit\w* (?:a |the |an )?backlog|\d+ (?:open )?(?:tickets|items)",
     "refactor": r"refactor\w*|tech(?:nical)? debt|rewrite|foundational|platform work|"
     r"legacy (?:code|codebase)|(?:code|feature) freeze|freeze on",
-    "persuade": r"persuad\w*|convinc\w*|talked \w+ (?:\w+ )?into|won (?:over|support|buy-in)|"
+    "persuade": r"persuad\w*|convinc\w*|talked \w+ (?:\w+ )?(?:into|out of)|"
+    r"won (?:over|support|buy-in)|"
     r"buy-in|sceptic\w*|skeptic\w*",
     "failure": r"mistake|went wrong|lessons? learn\w*|my fault|owned the miss|"
     r"(?:didn't|did not) go (?:as|to) plan\w*|recover\w*|roll(?:ed|ing)?[- ]?back|"
@@ -40,7 +41,7 @@ _SITUATIONS: dict[str, str] = {
     r"failed (?:launch|release|rollout)",
     "priorities": r"prioriti[sz]\w*|trade-?offs?|urgent|competing",
     "refusal": r"say(?:ing)? no|said no|declin\w*|turn(?:ed)? down|refus\w*|reject\w*|"
-    r"push(?:ed)? back on",
+    r"push(?:ed)? back on|talked \w+ (?:\w+ )?out of|argued against",
     "explaining": r"explain\w*|non-technical|walk(?:ed)? (?:\w+ ){1,3}through|"
     r"plain (?:english|language)",
     "data": r"(?:used?|using|funnel|usage|product|behaviou?ral?) data|data (?:showed|shows|from)|"
