@@ -309,10 +309,10 @@ def classify(text: str, lang: str = "en") -> LineKind:
         n_words = len(re.findall(r"[^\W\d_]+", t))
         numbers = bool(CHANGE_NUMBER.search(t) or sized(t) or re.search(r"\d", t))
         moved = bool(CHANGE_NUMBER.search(t) or FOREIGN_CHANGE.search(t))
-        remit = bool(FOREIGN_DUTY.match(t)) and not moved
+        foreign_remit = bool(FOREIGN_DUTY.match(t)) and not moved
         kind: LineKindName = (
             "duty"
-            if n_words >= 5 and remit
+            if n_words >= 5 and foreign_remit
             else "achievement"
             if n_words >= 5 and numbers
             else "duty"
@@ -325,7 +325,7 @@ def classify(text: str, lang: str = "en") -> LineKind:
             moved,
             numbers,
             "describes a remit (not English: read by its opening word and numbers)"
-            if remit and n_words >= 5
+            if foreign_remit and n_words >= 5
             else "a line with numbers (not English: read by its numbers only)",
         )
     words = _words(t)
