@@ -111,3 +111,17 @@ def test_situations_talking_someone_out_of_a_plan_is_pushing_back() -> None:
     q = situations("Tell me about a time you pushed back on an engineering team's approach.")
     s = situations("I talked the team out of a full GraphQL rewrite and into adding a cache.")
     assert "refusal" in q & s
+
+
+@pytest.mark.parametrize(
+    ("question", "not_there"),
+    [
+        ("Walk me through how you would write acceptance criteria for a story.", "explaining"),
+        ("Tell me about a time you pushed back on an engineering team's approach.", "delay"),
+        ("Tell me about a time you pushed back on an engineering team's approach.", "dependency"),
+    ],
+)
+def test_situations_how_a_question_is_put_is_not_its_situation(
+    question: str, not_there: str
+) -> None:
+    assert not_there not in situations(question, "question")

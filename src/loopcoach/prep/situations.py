@@ -14,9 +14,12 @@ import re
 
 _SITUATIONS: dict[str, str] = {
     "delay": r"delay\w*|late\b|slip\w*|slipp\w*|behind schedule|overr[au]n\w*|"
-    r"missed (?:the |a |our )?(?:date|deadline|milestone|launch)|push(?:ed)? back",
+    r"missed (?:the |a |our )?(?:date|deadline|milestone|launch)|push(?:ed)? back(?! on)",
+    # (an engineering team's plan is the candidate's own team's: not a dependency)
     "dependency": r"dependenc\w*|depend(?:s|ed|ing)? on|blocked|waiting on|another team|"
-    r"other teams?\b|upstream|\w+ team's|their (?:work|part|api|service|connector|component)",
+    r"other teams?\b|upstream|(?!engineering\b)\w+ team's|"
+    r"their (?:work|part|api|service|connector|component)|"
+    r"team (?:slipped|was late|ran late|missed|delayed|was delayed)",
     "conflict": r"disagree\w*|dispute\w*|conflict\w*|clash\w*|argu(?:e|ed|ing|ment)\w*|"
     r"tension\w*|at odds|could not agree|couldn't agree|mediat\w*",
     "incident": r"incident\w*|outage\w*|sev-?\d|production (?:issue|bug|fault|flaw)|"
@@ -42,7 +45,8 @@ _SITUATIONS: dict[str, str] = {
     "priorities": r"prioriti[sz]\w*|trade-?offs?|urgent|competing",
     "refusal": r"say(?:ing)? no|said no|declin\w*|turn(?:ed)? down|refus\w*|reject\w*|"
     r"push(?:ed)? back on|talked \w+ (?:\w+ )?out of|argued against",
-    "explaining": r"explain\w*|non-technical|walk(?:ed)? (?:\w+ ){1,3}through|"
+    # ("walk me through" is how a question is put, not someone being walked through something)
+    "explaining": r"explain\w*|non-technical|walk(?:ed)? (?!me through)(?:\w+ ){1,3}through|"
     r"plain (?:english|language)",
     "data": r"(?:used?|using|funnel|usage|product|behaviou?ral?) data|data (?:showed|shows|from)|"
     r"analytics|funnel|a/b|experiment\w*|cohort analys\w*",
@@ -102,7 +106,7 @@ _SHOWN: dict[str, tuple[str, ...]] = {
         r"(?:[6-9]|1\d|2\d|36) months|(?:two|three|2|3) years|(?:18|six|nine|twelve)[- ]month",
         # a technical system, not a process
         r"platform|control plane|architecture|infrastructure|systems?\b|services\b|database|"
-        r"monolith|kubernetes|api\b|engine\b|pipeline",
+        r"monolith|kubernetes|api\b|engine\b|pipeline|cluster|cloud|ingestion|stream\w*",
     ),
     "decision": (
         # a choice between options...
@@ -121,7 +125,11 @@ _SHOWN: dict[str, tuple[str, ...]] = {
         r"improvement)|(?:down|up)(?: from)? \S*\d",
     ),
 }
-MIN_SIGNS = {"complexity": 2, "decision": 2, "impact": 1}
+# "breadth" is "complexity" shown by more signs: a question asking for the most complex
+# program asks for both, so the story with the most signs of size shares more of it
+_ASKED["breadth"] = _ASKED["complexity"]
+_SHOWN["breadth"] = _SHOWN["complexity"]
+MIN_SIGNS = {"complexity": 2, "breadth": 3, "decision": 2, "impact": 1}
 _ASKED_PATTERNS = {k: re.compile(rf"\b(?:{v})", re.IGNORECASE) for k, v in _ASKED.items()}
 _SHOWN_PATTERNS = {
     k: tuple(re.compile(rf"\b(?:{v})", re.IGNORECASE) for v in vs) for k, vs in _SHOWN.items()
@@ -129,6 +137,7 @@ _SHOWN_PATTERNS = {
 SITUATION_NAMES.update(
     {
         "complexity": "a large technical program",
+        "breadth": "many teams, sites or months",
         "decision": "a technical choice",
         "impact": "a measured result",
     }
