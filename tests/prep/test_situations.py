@@ -125,3 +125,9 @@ def test_situations_how_a_question_is_put_is_not_its_situation(
     question: str, not_there: str
 ) -> None:
     assert not_there not in situations(question, "question")
+
+
+def test_situations_a_missed_milestone_is_something_that_went_wrong() -> None:
+    q = situations("Describe a program that didn't go as planned. What did you learn?", "question")
+    s = situations("Missed the first milestone of a warehouse migration; we now track vendors.")
+    assert "failure" in q & s

@@ -39,6 +39,7 @@ _SITUATIONS: dict[str, str] = {
     r"won (?:over|support|buy-in)|"
     r"buy-in|sceptic\w*|skeptic\w*",
     "failure": r"mistake|went wrong|lessons? learn\w*|my fault|owned the miss|"
+    r"missed (?:the |a |our )?(?:[\w-]+ ){0,2}(?:date|deadline|milestone|launch|target)|"
     r"(?:didn't|did not) go (?:as|to) plan\w*|recover\w*|roll(?:ed|ing)?[- ]?back|"
     r"caused (?:a|an) (?:\w+ ){0,2}(?:outage|incident|bug|failure)|"
     r"failed (?:launch|release|rollout)",
