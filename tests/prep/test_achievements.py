@@ -235,3 +235,48 @@ def test_achievements_a_one_off_piece_of_work_sized_is_still_an_achievement() ->
     # the object is a piece of work, not a standing remit
     assert classify("Led the move of 30 batch jobs to the new scheduler across 4 teams").achievement
     assert classify("Ran the rollout of the new POS to 120 stores in 6 regions").achievement
+
+
+def test_achievements_french_resume_remits_are_duties_and_results_are_split() -> None:
+    """A French CV: a remit with a team size ("Responsable du backlog ... (12 développeurs)")
+    is a duty, not a story; a result after a semicolon ("les incidents ... ont baissé de 35 %")
+    is the story's result; the notice says how lines were read and what came of them."""
+    from loopcoach.content.library import load_library
+    from loopcoach.prep.pack import language_notice
+    from loopcoach.prep.resume_score import score_resume
+    from loopcoach.prep.stories import candidate_stories, to_strengthen
+
+    fr = """Claire Dubois
+
+Expérience professionnelle
+Product Owner technique — Ventelys SAS, Lyon    2019 – aujourd'hui
+- Responsable du backlog de deux équipes Scrum (12 développeurs).
+- Mise en place d'un tableau de bord qualité ; les incidents en production ont baissé de 35 %.
+- Déploiement du portail en 5 incréments ; délai de paiement réduit de 9 à 2 jours.
+"""
+    h = parse_history(fr.encode(), "cv.txt")
+    stories = [s for s, _ in candidate_stories(h, score_resume(h, load_library().role("tpo")))]
+    assert [s.source[:12] for s in stories] == ["Mise en plac", "Déploiement "]
+    assert stories[0].result.startswith("Les incidents en production ont baissé de 35 %")
+    assert stories[1].result.startswith("Délai de paiement réduit de 9 à 2 jours")
+    assert [d["text"][:11] for d in to_strengthen(h)] == ["Responsable"]
+    notice = language_notice(h)
+    assert notice["code"] == "fr"
+    assert "2 of 3 lines carry a number or a change" in notice["found"]
+    assert notice["found"] in notice["notice"]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Owned the partner booking API used by 140 travel agencies, with a team of 7.", "duty"),
+        ("Oversaw the data platform for 3 business units and 40 engineers.", "duty"),
+        ("Joined sprint reviews and demos every two weeks.", "duty"),
+        ("Owned the payments integration end to end and launched it to 2M users.", "achievement"),
+        ("Owned the checkout rewrite, which cut abandonment from 31% to 22%.", "achievement"),
+    ],
+)
+def test_achievements_owning_or_attending_is_a_remit_until_something_changed(
+    line: str, kind: str
+) -> None:
+    assert classify(line).kind == kind

@@ -67,3 +67,67 @@ def test_situations_unrelated_and_empty() -> None:
     assert shared_situation(q, situations("Cut cloud costs by 30% by rightsizing clusters.")) == 0
     assert shared_situation(frozenset(), situations("anything late")) == 0.0
     assert set(SITUATION_NAMES) >= set(situations("late, blocked, a dispute, an outage"))
+
+
+@pytest.mark.parametrize(
+    ("question", "story", "kind"),
+    [
+        (
+            "Tell me about the most technically complex program you've managed.",
+            "Control plane taken to GA after 18 months, coordinating 9 teams across Seattle, "
+            "Dublin and Hyderabad.",
+            "complexity",
+        ),
+        (
+            "Describe a feature you owned end-to-end. What were the key technical decisions?",
+            "Owned the payments integration, from choosing synchronous confirmation with "
+            "idempotency keys to launch.",
+            "decision",
+        ),
+        (
+            "Tell me about a feature you prioritised. What impact did you expect?",
+            "Prioritised photo upload over a tracker page; lodgement time went from 14 to 6 min.",
+            "impact",
+        ),
+    ],
+)
+def test_situations_kinds_of_story_asked_for_and_shown(
+    question: str, story: str, kind: str
+) -> None:
+    """A question asks for a kind of story in words no story uses ("complex"); a story shows it
+    by its shape (many teams, sites and months; a choice of technology; a number that moved)."""
+    assert kind in situations(question, "question")
+    assert kind in situations(story, "story")
+    assert kind not in situations(story, "question")  # a story does not ask
+    assert kind not in situations(question, "story")
+
+
+def test_situations_a_process_is_not_a_large_technical_program() -> None:
+    assert "complexity" not in situations("Ran weekly status meetings for 4 teams.", "story")
+    assert "decision" not in situations("Gave forecast ranges instead of single dates.", "story")
+
+
+def test_situations_talking_someone_out_of_a_plan_is_pushing_back() -> None:
+    q = situations("Tell me about a time you pushed back on an engineering team's approach.")
+    s = situations("I talked the team out of a full GraphQL rewrite and into adding a cache.")
+    assert "refusal" in q & s
+
+
+@pytest.mark.parametrize(
+    ("question", "not_there"),
+    [
+        ("Walk me through how you would write acceptance criteria for a story.", "explaining"),
+        ("Tell me about a time you pushed back on an engineering team's approach.", "delay"),
+        ("Tell me about a time you pushed back on an engineering team's approach.", "dependency"),
+    ],
+)
+def test_situations_how_a_question_is_put_is_not_its_situation(
+    question: str, not_there: str
+) -> None:
+    assert not_there not in situations(question, "question")
+
+
+def test_situations_a_missed_milestone_is_something_that_went_wrong() -> None:
+    q = situations("Describe a program that didn't go as planned. What did you learn?", "question")
+    s = situations("Missed the first milestone of a warehouse migration; we now track vendors.")
+    assert "failure" in q & s

@@ -201,7 +201,8 @@ _ROUTINE = re.compile(
     r"(?:(?:weekly|daily|monthly|quarterly|fortnightly|regular|recurring|team|program|"
     r"programme|project)\s+)?"
     r"(?:sprint planning|backlog refinement|refinement|grooming|stand-?ups?|retrospectives?|"
-    r"retros|ceremonies|status (?:reports?|meetings?|updates?)|steering (?:meetings?|"
+    r"retros|ceremonies|sprint reviews?|reviews? and demos?|demos?|showcases?|"
+    r"status (?:reports?|meetings?|updates?)|steering (?:meetings?|"
     r"committees?)|meetings?|invoices?|timesheets?|minutes|budgets?|reporting)\b",
     re.IGNORECASE,
 )
@@ -218,6 +219,13 @@ _REMIT = re.compile(
     r"release\s+trains?|release\s+calendars?|raid\s+logs?|risk\s+logs?|portfolios?|"
     r"okrs|projects|programmes|programs|budgets?|day-to-day|relationships?\s+with|"
     r"operations|support\s+rota|on-call\s+rota)\b",
+    re.IGNORECASE,
+)
+
+# Owning something is a remit until it says what changed: "Owned the booking API used by 140
+# agencies, with a team of 7" sizes the job; "Owned the PIX integration ... to launch" is done.
+_OWNED = re.compile(
+    r"^(?:i\s+|we\s+)?(?:own|owns|owned|owning|oversee|oversees|oversaw|overseeing)\b",
     re.IGNORECASE,
 )
 
@@ -275,6 +283,23 @@ def passive_opening(text: str) -> bool:
     return False
 
 
+# Other languages: lines that open with a remit ("Verantwortlich für", "Responsable du"), and a
+# number that moved ("von 2 Tagen auf 30 Minuten", "de 4 % à 0,5 %") or a result verb
+FOREIGN_DUTY = re.compile(
+    r"^(?:verantwortlich|zuständig|mitarbeit|unterstützung|teilnahme|betreuung|"
+    r"responsable|chargée? d[eu]|en charge|participation|soutien|suivi|"
+    r"encargad[oa]|participación|apoyo|verantwoordelijk|responsabile|responsável)\b",
+    re.IGNORECASE,
+)
+FOREIGN_CHANGE = re.compile(
+    r"\b(?:von|de|van|da|di)\s+\S*\d\S*(?:\s+\S+){0,3}?\s+(?:auf|à|a|naar|para|al?)\s+\S*\d|"
+    r"\b(?:reduziert|gesenkt|gesteigert|erhöht|verbessert|halbiert|verdoppelt|sanken|sank|"
+    r"stiegen|stieg|réduit|réduction|baiss\w+|augment\w+|amélior\w+|divisé|doublé|"
+    r"reducid[oa]|aument\w+|mejor\w+|verminderd|verhoogd|verbeterd|ridott\w|migliorat\w)\b",
+    re.IGNORECASE,
+)
+
+
 def classify(text: str, lang: str = "en") -> LineKind:
     """Achievement, duty or other (a heading, a skills list, a fragment). For a line in
     another language the grammar is not known: a line of five words or more that carries a
@@ -283,15 +308,25 @@ def classify(text: str, lang: str = "en") -> LineKind:
     if lang != "en":
         n_words = len(re.findall(r"[^\W\d_]+", t))
         numbers = bool(CHANGE_NUMBER.search(t) or sized(t) or re.search(r"\d", t))
+        moved = bool(CHANGE_NUMBER.search(t) or FOREIGN_CHANGE.search(t))
+        foreign_remit = bool(FOREIGN_DUTY.match(t)) and not moved
         kind: LineKindName = (
-            "achievement" if n_words >= 5 and numbers else "duty" if n_words >= 5 else "other"
+            "duty"
+            if n_words >= 5 and foreign_remit
+            else "achievement"
+            if n_words >= 5 and numbers
+            else "duty"
+            if n_words >= 5
+            else "other"
         )
         return LineKind(
             kind,
             False,
-            bool(CHANGE_NUMBER.search(t)),
+            moved,
             numbers,
-            "a line with numbers (not English: read by its numbers only)",
+            "describes a remit (not English: read by its opening word and numbers)"
+            if foreign_remit and n_words >= 5
+            else "a line with numbers (not English: read by its numbers only)",
         )
     words = _words(t)
     action = opens_with_action(t)
@@ -309,7 +344,7 @@ def classify(text: str, lang: str = "en") -> LineKind:
             size,
             "describes a remit, not something you did and what changed",
         )
-    remit = _UPKEEP.match(t) or _ROUTINE.match(t) or _REMIT.match(t)
+    remit = _UPKEEP.match(t) or _ROUTINE.match(t) or _REMIT.match(t) or _OWNED.match(t)
     if action and (change or (size and not remit)):
         return LineKind(
             "achievement",

@@ -139,6 +139,9 @@ class Entry:
     kind: EntryKind = "role"
     description: str = ""
     bullets: tuple[Bullet, ...] = ()
+    # achievements the résumé lists apart from its jobs ("Selected achievements") that name no
+    # job of the history: their role, employer and dates are unknown
+    apart: bool = False
 
     @property
     def dates(self) -> str:
@@ -160,6 +163,7 @@ class Entry:
             "kind": self.kind,
             "description": self.description,
             "bullets": [b.to_dict() for b in self.bullets],
+            "apart": self.apart,
         }
 
 
@@ -223,6 +227,8 @@ class _Draft:
     kind: EntryKind = "role"
     description: list[str] = field(default_factory=list)
     bullets: list[str] = field(default_factory=list)
+    apart: bool = False  # a "Selected achievements" section, outside any job
+    listed: list[str] = field(default_factory=list)  # its achievements listed apart, named here
 
 
 def _section(line: str) -> str | None:
@@ -250,8 +256,19 @@ def split_header(text: str) -> tuple[str, str]:
     rest = [p for p in parts if p != title]
     head, comma, tail = title.partition(",")
     if comma and tail.strip() and _TITLE_WORDS.search(head) and not _TITLE_WORDS.search(tail):
-        # "Senior TPM, Quillfield Payments — Berlin": the employer follows the comma
-        title, rest = head.strip(), [tail.strip(), *rest]
+        if parts.index(title) == 0:
+            # "Senior TPM, Quillfield Payments — Berlin": the employer follows the comma
+            title, rest = head.strip(), [tail.strip(), *rest]
+        else:
+            # "Nimbus Cloud | Seattle | Staff TPM, Storage": the employer came first; the comma
+            # names the team
+            title = head.strip()
+    # a part with a legal form ("Viajes Lumbre S.L.") is the employer, wherever it stands
+    legal = [
+        p for p in rest if _LEGAL_FORMS & set(re.findall(r"[a-z]+", p.lower().replace(".", "")))
+    ]
+    if legal:
+        rest = [legal[0]] + [p for p in rest if p != legal[0]]
     company = rest[0].split(",")[0].strip() if rest else ""
     return title, company
 
@@ -266,9 +283,26 @@ def _new_entry(header_lines: list[str], dated: str | None, kind: EntryKind) -> _
         d.end = d.end[:1].upper() + d.end[1:] if d.end.islower() else d.end
         text = text[: m.start()] + " | " + text[m.end() :]
     d.title, d.company = split_header(text)
+    if header_lines and dated and m:
+        # "Technical Product Owner - Clinical Platform" over "MedSetu Ltd., Bengaluru   2021 -
+        # Present": the line with the dates, without a title of its own, names the employer
+        rest = _clean(RANGE.sub(" ", SINCE.sub(" ", dated)))
+        first = next((p for p in _SEPARATORS.split(rest) if p.strip(" ,;:|")), "")
+        first = first.split(",")[0].strip(" ,;:|")
+        legal = bool(_LEGAL_FORMS & set(re.findall(r"[a-z]+", first.lower().replace(".", ""))))
+        if first and not _TITLE_WORDS.search(first) and (legal or not d.company):
+            d.company = first
     if kind == "project" and not d.title:
         d.title = _clean(text)
     return d
+
+
+_RULE = re.compile(r"[-=_*~#.·•+\s]{3,}")
+
+
+# the legal form that marks a name as an employer's ("MedSetu Health Technologies Pvt. Ltd.")
+_LEGAL_FORMS_WORDS = "ltd pvt inc llc llp plc gmbh ag bv nv corp pty srl sarl sas sl sa spa kk"
+_LEGAL_FORMS = frozenset(_LEGAL_FORMS_WORDS.split())
 
 
 def _is_shortline(line: str) -> bool:
@@ -296,7 +330,7 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
         if number % 512 == 0:
             checkpoint(f"{source}: reading the résumé")
         line = raw.strip()
-        if not line:
+        if not line or _RULE.fullmatch(line):  # blank, or a rule drawn with dashes or stars
             continue
         indent = len(raw) - len(raw.lstrip(" "))
         sec = _section(line)
@@ -304,7 +338,7 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
             section, pending, cur, last_bullet_indent = sec, [], None, None
             if sec == "highlights":  # its lines are achievements without a job of their own
                 section = "history"
-                start([], None)
+                start([], None).apart = True
             continue
         if section == "other":
             continue
@@ -373,7 +407,7 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
     name, headline, extra = _preamble(preamble)
     summary_text = " ".join(summary) or extra
     return _finish(
-        drafts,
+        attach_highlights(drafts),
         source=source,
         fmt=fmt,
         pages=pages,
@@ -382,6 +416,121 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
         headline=headline,
         summary=summary_text,
     )
+
+
+# --- achievements listed apart from the jobs ------------------------------------------------
+
+_LEGAL_WORDS = """ltd pvt private limited inc incorporated llc llp plc gmbh ag sa sas sarl bv nv co
+    corp corporation company group holdings the and of pty srl oy ab as kg"""
+_LEGAL = frozenset(_LEGAL_WORDS.split())
+_GENERIC_WORDS = """global digital health technologies technology solutions systems services
+    software international national bank labs consulting partners capital financial group media
+    platform platforms data cloud"""
+_GENERIC = frozenset(_GENERIC_WORDS.split())
+SAME_BULLET = 0.6  # share of words from which a listed achievement is a job's own bullet
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W_]+", text.lower()) if len(w) > 2}
+
+
+def _employer_names(company: str) -> list[str]:
+    """How a bullet may name an employer: its name without legal suffixes, and its first
+    distinctive word ("MedSetu Health Technologies Pvt. Ltd." -> "medsetu health", "medsetu")."""
+    words = [w for w in re.findall(r"[^\W_][\w&'-]*", company.lower()) if w not in _LEGAL]
+    names = [" ".join(words)] if words else []
+    if words and len(words[0]) >= 3 and words[0] not in _GENERIC:
+        names.append(words[0])
+    return [n for n in names if n]
+
+
+def _names_in(text: str) -> set[str]:
+    """Proper names and acronyms a bullet uses after its first word ("PIX", "Aurora", "Adyen")."""
+    tokens = re.findall(r"[^\W_][\w-]*", text)
+    return {
+        t.lower()
+        for t in tokens[1:]
+        if (t[0].isupper() or (t.isupper() and len(t) > 1))
+        and len(t) > 1
+        and t.lower() not in _MONTH_WORDS
+        and t.lower() not in _COMMON_NAMES
+        and not re.fullmatch(r"[QH]\d|I|\d.*", t)
+    }
+
+
+_MONTHS_WORDS = """jan feb mar apr may jun jul aug sep sept oct nov dec january february march
+    april june july august september october november december"""
+_MONTH_WORDS = frozenset(_MONTHS_WORDS.split())
+
+
+# acronyms and names most jobs in the field use: they name no particular job
+_COMMON_NAMES_WORDS = """
+    api apis sql ui ux aws gcp azure qa ci cd kpi kpis okr okrs sla slas slo ios android web sdk
+    saas b2b b2c crm erp ml ai cto ceo cfo coo cpo vp vps pm pms po pos tpm hr it eu us uk jira
+    agile scrum safe kanban devops mvp gdpr sox pci the we my our
+"""
+_COMMON_NAMES = frozenset(_COMMON_NAMES_WORDS.split())
+
+
+MAX_LISTED = 40  # achievements listed apart that are placed in a job; later ones stay apart
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a listed achievement can name of a job: its lines' words, employer, proper names."""
+
+    lines: tuple[frozenset[str], ...]
+    employer: tuple[str, ...]
+    names: frozenset[str]
+
+
+def _job(d: _Draft) -> _Job:
+    text = " ".join([d.title, d.company, *d.description, *d.bullets])
+    return _Job(
+        lines=tuple(frozenset(_words(b)) for b in d.bullets),
+        employer=tuple(_employer_names(d.company)),
+        names=frozenset(re.findall(r"[^\W_][\w-]*", text.lower())),
+    )
+
+
+def job_named(text: str, jobs: list[_Job]) -> int | None:
+    """The index in `jobs` of the job an achievement listed apart names: the job that has the
+    same line among its bullets, else the only employer the line names, else the only job
+    whose text uses the proper names (products, systems, clients) the line uses."""
+    words = _words(text)
+    for i, job in enumerate(jobs):
+        for other in job.lines:
+            if words and other and len(words & other) / len(words | other) >= SAME_BULLET:
+                return i
+    low = " " + " ".join(re.findall(r"[^\W_][\w&'-]*", text.lower())) + " "
+    by_employer = {i for i, j in enumerate(jobs) if any(f" {n} " in low for n in j.employer)}
+    if by_employer:
+        return by_employer.pop() if len(by_employer) == 1 else None
+    names = _names_in(text)
+    hits = {i for i, job in enumerate(jobs) if names & job.names}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def attach_highlights(drafts: list[_Draft]) -> list[_Draft]:
+    """Achievements listed apart from the jobs join the job they name (first among its
+    bullets); those that name none stay apart, marked so a story can say its job is unknown."""
+    targets = [d for d in drafts if d.kind == "role" and not d.apart and (d.title or d.company)]
+    apart = [d for d in drafts if d.apart]
+    if not targets or not apart:
+        return drafts
+    jobs = [_job(d) for d in targets]
+    seen = 0
+    for d in apart:
+        keep = []
+        for b in d.bullets:
+            seen += 1
+            i = job_named(b, jobs) if seen <= MAX_LISTED else None
+            if i is None:
+                keep.append(b)
+            else:
+                targets[i].listed.append(b)
+        d.bullets = keep
+    return [d for d in drafts if not (d.apart and not d.bullets)]
 
 
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -509,6 +658,7 @@ def _finish(
             if found:
                 texts = found + texts
                 description = " ".join(x for x in prose if x not in found)
+        texts = [normalise(b) for b in d.listed if normalise(b)] + texts
         if not texts and not d.title:
             continue
         idx = len(entries)
@@ -525,6 +675,7 @@ def _finish(
                 kind=d.kind,
                 description=description,
                 bullets=tuple(bullets),
+                apart=d.apart,
             )
         )
     return WorkHistory(

@@ -609,7 +609,7 @@ _TEX_KEEP_ARG = re.compile(
 )
 _TEX_HREF = re.compile(r"\\href\{[^{}]*\}\{([^{}]*)\}")
 _TEX_ITEM_MACRO = re.compile(
-    r"\\(?:resumeItem|cvitem|item)\*?(?:\[[^\]]*\])?\s*"
+    r"\\(?:resumeItem|cvitem|item)(?![A-Za-z])\*?(?:\[[^\]]*\])?\s*"
     r"(?:\{((?:[^{}]|\{[^{}]*\})*)\})?"
 )
 _TEX_MULTI = re.compile(r"\\[A-Za-z]+\*?((?:\s*\{(?:[^{}]|\{[^{}]*\})*\}){2,})")
@@ -619,10 +619,23 @@ def latex_text(text: str) -> str:
     """LaTeX to plain lines: sections become '# ' headings, \\item and \\resumeItem become
     bullets, a macro with several arguments (\\resumeSubheading{Acme}{2021 -- Present}{TPM})
     becomes one ' | '-separated header line, table cells become ' | ' cells."""
+    # moderncv gives the name and title in the preamble: \\name{Aiko}{Tanaka}, \\title{PO}
+    named = re.search(r"\\name\{([^{}]{0,80})\}\{([^{}]{0,80})\}", text)
+    titled = re.search(r"\\title\{([^{}]{0,120})\}", text)
     m = re.search(r"\\begin\{document\}(.*?)(?:\\end\{document\}|$)", text, re.S)
     if m:
         text = m.group(1)
+        if named:
+            head = f"{named.group(1)} {named.group(2)}".strip()
+            text = head + "\n" + (titled.group(1) + "\n" if titled else "") + text
     text = re.sub(r"(?<!\\)%.*", "", text)
+    # spacing and length commands: their argument is a length, not text ("\\vspace{1pt}")
+    text = re.sub(
+        r"\\(?:vspace|hspace|vskip|hskip|setlength|addtolength|rule|raisebox)\*?"
+        r"(?:\{[^{}]*\}){1,2}",
+        " ",
+        text,
+    )
     text = re.sub(r"\\(?:pounds|textsterling)\b\s*(?:\{\})?\s*", "£", text)
     text = re.sub(r"\\(?:euro|texteuro)\b\s*(?:\{\})?\s*", "€", text)
     for _ in range(3):

@@ -50,7 +50,7 @@ WEIGHTS = {
 BEHAVIOURAL_BONUS = 0.03
 # a situational question is about a situation: a story about the same one (prep.situations)
 # gets this much per share of the question's situations it shares
-SITUATION_WEIGHT = 0.2
+SITUATION_WEIGHT = 0.3
 FREE_SITUATION_WEIGHT = 0.15
 THEME_BONUS = 0.02  # per shared competency, at most two
 MAX_THEMES = 3
@@ -147,7 +147,7 @@ class Matcher:
             cues=[[phrase_stems(c.lower()) for c in tp.cues] for tp in q.talking_points],
             prompt=[(x, idf.get(x, 0.0)) for x in prompt_stems],
             prompt_vec=self.vectors([q.prompt])[0],
-            situations=situations(q.prompt),
+            situations=situations(q.prompt, "question"),
         )
         self._questions[key] = feats
         return feats
@@ -195,7 +195,9 @@ def story_features(matcher: Matcher, stories: Sequence[Story]) -> list[StoryFeat
     for t, xs in zip(texts, split, strict=True):
         st = stems(t)
         out.append(
-            StoryFeatures(whole[len(out)], sent[i : i + len(xs)], st, frozenset(st), situations(t))
+            StoryFeatures(
+                whole[len(out)], sent[i : i + len(xs)], st, frozenset(st), situations(t, "story")
+            )
         )
         i += len(xs)
     return out
@@ -698,7 +700,7 @@ def match_question(
         # a behavioural question asks for a competency shown; a situational one for the
         # situation itself, which the story's own words answer best
         known_weight = 0.2 if rp.questions[qi].kind == "behavioural" else 0.05
-    q_situations = situations(question)
+    q_situations = situations(question, "question")
     lo, hi = ABOUT_SCALE[matcher.kind]
     out = []
     i = 0
@@ -716,7 +718,7 @@ def match_question(
         lex = sum(idf[w] * close[si][w] for w in shared_words) / total
         meaning = 0.5 * float(about_cos[si]) + 0.2 * float(outcome_cos[si]) + 0.3 * best_cos
         shared_themes = tuple(c for c in comps if c in s.themes)
-        same = sorted(q_situations & situations(story_text(s)))
+        same = sorted(q_situations & situations(story_text(s), "story"))
         value = meaning + 0.2 * lex + known_weight * known[si] + 0.03 * min(2, len(shared_themes))
         value += FREE_SITUATION_WEIGHT * (len(same) / len(q_situations) if q_situations else 0)
         score = round(max(0.0, min(1.0, (value - lo) / (hi - lo))) * 100)

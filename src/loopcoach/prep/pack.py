@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from loopcoach.content.library import RolePack
-from loopcoach.prep.achievements import LANGUAGE_NAMES, language_of
+from loopcoach.prep.achievements import LANGUAGE_NAMES, classify, language_of
 from loopcoach.prep.history import WorkHistory
 from loopcoach.prep.matching import (
     GOOD,
@@ -205,13 +205,20 @@ def language_notice(history: WorkHistory) -> dict[str, Any]:
     if code == "en":
         return {"code": "en", "name": "English", "notice": ""}
     name = LANGUAGE_NAMES.get(code, code)
+    kinds = [classify(b.text, code).kind for b in history.bullets]
+    found = (
+        f"Its grammar is not read, so achievements were found by their figures: "
+        f"{kinds.count('achievement')} of {len(kinds)} lines carry a number or a change and "
+        f"became stories; {kinds.count('duty')} read as duties (listed to strengthen)."
+    )
     return {
         "code": code,
         "name": name,
+        "found": found,
         "notice": (
             f"This résumé looks {name}. Stories are still drafted from it, but matching them to "
             "questions is English-only (the questions and the embedding model are English), so "
             "matches will be weak or missing: add English versions of your stories with "
-            "`loopcoach stories add` or edit the drafts in English."
+            "`loopcoach stories add` or edit the drafts in English. " + found
         ),
     }

@@ -17,6 +17,7 @@ from loopcoach.domain.kinds import StoryOrigin
 from loopcoach.errors import LoopcoachError
 from loopcoach.prep.achievements import (
     CHANGE,
+    FOREIGN_CHANGE,
     classify,
     language_of,
     quantities,
@@ -280,7 +281,12 @@ _PAST = {
 
 
 def _has_outcome(text: str) -> bool:
-    return bool(OUTCOME.search(text) or RESULT_NUMBER.search(text) or CHANGE.search(text))
+    return bool(
+        OUTCOME.search(text)
+        or RESULT_NUMBER.search(text)
+        or CHANGE.search(text)
+        or FOREIGN_CHANGE.search(text)
+    )
 
 
 def _is_result(clause: str, boundary: str) -> bool:
@@ -391,6 +397,11 @@ def draft_story(index: int, text: str, entry: Entry, *, source: str = "") -> Sto
     if ctx:
         kind = "worked on" if entry.kind == "project" else "was"
         situation_bits.append(f"I {kind} {ctx}.")
+    if entry.apart:
+        situation_bits.append(
+            "[add: the job this was in, and when: your résumé lists it apart from your jobs "
+            "and names none of them]"
+        )
     if entry.description:
         situation_bits.append(entry.description.split(". ")[0].rstrip(".") + ".")
     c = _CONTEXT.search(action)
