@@ -214,6 +214,7 @@ def test_browser_api_docs_are_offline(page: Any, live_server: str) -> None:
     ):
         assert endpoint in text
     assert page.locator("#model-AnalyzeRequest").is_visible()
+    assert not re.findall(r"\b[\w/]+\.py\b", text), "no source file names in the docs"
     assert not csp_errors(page)
     screenshot(page, "api-docs")
 
