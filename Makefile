@@ -94,7 +94,8 @@ test-speed: install-test
 
 # Retake the README's screenshots (docs/screenshots/) with the browser tests; needs Chromium.
 screenshots: install-test
-	LOOPCOACH_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -m browser tests/web/test_browser.py
+	LOOPCOACH_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -m browser \
+	  tests/web/test_browser.py tests/web/test_browser_ux.py
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks

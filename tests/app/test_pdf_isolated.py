@@ -104,3 +104,25 @@ def test_a_daemonic_worker_reads_in_process(monkeypatch: pytest.MonkeyPatch) -> 
     # multiprocessing forbids children of daemonic processes: such a worker reads in-process
     monkeypatch.setattr(multiprocessing.current_process(), "_config", {"daemon": True})
     assert isolated.pdf_text(H.normal(2), "cv.pdf")[1] == 2
+
+
+def test_the_child_reads_at_a_lower_priority_than_the_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    # The child's own code, in a plain fork (which keeps this stand-in reader): it reports the
+    # niceness it reads at.
+    monkeypatch.setattr(importers, "pdf_text", lambda data, name: (str(os.nice(0)), 1))
+    receive, send = multiprocessing.Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(
+        target=isolated._child, args=(send, b"%PDF", "cv.pdf", 5.0, isolated.MAX_PDF_MEMORY)
+    )
+    child.start()
+    send.close()
+    assert receive.poll(30)
+    status, niceness, _pages = receive.recv()
+    child.join(5)
+    assert status == "ok"
+    assert int(niceness) == min(19, os.nice(0) + isolated.CHILD_NICENESS)
+    assert isolated.CHILD_NICENESS >= 5

@@ -60,6 +60,16 @@ def test_cli_browsing_loads_only_what_it_needs(tmp_path: Path) -> None:
     assert "loopcoach.cli.browse" in loaded
     for heavy in ("numpy", "sqlalchemy", "fastapi", "loopcoach.cli.mock", "loopcoach.cli.prep"):
         assert heavy not in loaded, heavy
+    assert "yaml" not in loaded, "the packs came from the cache: no YAML parser needed"
+
+
+def test_cli_listing_the_exercises_runs_none_of_them(tmp_path: Path) -> None:
+    modules_after(["roles"], tmp_path)  # the first run stores the library cache
+    loaded = modules_after(["exercise", "list"], tmp_path)
+    assert "loopcoach.exercises.cases" in loaded
+    algorithms = ("backlog", "critical_path", "kano", "files", "forecast", "slicing")
+    found = [m for m in loaded if m.rsplit(".", 1)[-1] in algorithms or m == "yaml"]
+    assert not found, found
 
 
 def test_cli_help_table_matches_the_commands() -> None:

@@ -5,13 +5,20 @@ the API docs work offline, and pages speak the web app's language."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from tests.web.test_browser import BREAKING_CHANGE, GOOD_ANSWER, csp_errors, expect
+from tests.web.test_browser import (
+    BREAKING_CHANGE,
+    GOOD_ANSWER,
+    RESUME,
+    csp_errors,
+    expect,
+    screenshot,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -207,7 +214,9 @@ def test_browser_api_docs_are_offline(page: Any, live_server: str) -> None:
     ):
         assert endpoint in text
     assert page.locator("#model-AnalyzeRequest").is_visible()
+    assert not re.findall(r"\b[\w/]+\.py\b", text), "no source file names in the docs"
     assert not csp_errors(page)
+    screenshot(page, "api-docs")
 
 
 def test_browser_home_title_is_only_the_title(page: Any, live_server: str) -> None:
@@ -267,10 +276,18 @@ def test_browser_plan_words_limits_and_charts(page: Any, live_server: str) -> No
     labels = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert not [t for t in labels if re.fullmatch(r"\s*\d\d:\d\d\s*", t)], labels
     assert date.today().strftime("%-d %b") in [t.strip() for t in labels], labels
+    # ... and a few days around today, not an axis over years.
+    assert not [t for t in labels if re.fullmatch(r"\s*(19|20)\d\d\s*", t)], labels
+    ticks = [t.strip() for t in labels if re.fullmatch(r"\s*\d{1,2} [A-Z][a-z]{2}\s*", t)]
+    assert 1 <= len(ticks) <= 10, ticks
+    for tick in ticks:
+        day = datetime.strptime(f"{tick} {date.today().year}", "%d %b %Y").date()
+        near = min(abs((day.replace(year=day.year + k) - date.today()).days) for k in (-1, 0, 1))
+        assert near <= 7, ticks
 
 
 # --- busy indicators --------------------------------------------------------------------------
-def test_browser_analyse_and_mock_show_they_are_working(page: Any, live_server: str) -> None:
+def test_browser_analyse_mock_and_prep_show_they_are_working(page: Any, live_server: str) -> None:
     hold = (
         "document.getElementById('{0}').addEventListener('submit', "
         "function (e) {{ e.preventDefault(); }}, {{once: true}})"
@@ -289,3 +306,12 @@ def test_browser_analyse_and_mock_show_they_are_working(page: Any, live_server: 
     page.evaluate(hold.format("mock-answer-form"))
     page.click("#mock-answer-form button[type=submit]")
     expect(page.locator("#mock-answer-form .busy")).to_be_visible()
+    # The first prep pack embeds every question of the role: it says it is being built.
+    page.goto(live_server + "/prep")
+    assert page.locator("#prep-form .busy").is_hidden()
+    page.select_option("#prep-role", "tpm")
+    page.set_input_files("#prep-file", str(RESUME))
+    page.evaluate(hold.format("prep-form"))
+    page.click("#prep-form button[type=submit]")
+    expect(page.locator("#prep-form .busy")).to_be_visible()
+    expect(page.locator("#prep-form")).to_have_attribute("aria-busy", "true")

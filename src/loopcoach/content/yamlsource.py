@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from loopcoach.errors import PackError
 
-try:  # libyaml is much faster when present
-    _Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+if TYPE_CHECKING:
+    import yaml
+
+# PyYAML is imported only when a pack file is read: a command that finds the library in its
+# cache (content/cached.py) starts without it.
 
 MAX_PACK_FILE_BYTES = 2_000_000
 
@@ -44,6 +43,8 @@ class Sourced:
 def _walk(
     node: yaml.Node, path: Path_, fname: str, out: dict[Path_, tuple[str, int]], problems: list[str]
 ) -> None:
+    import yaml
+
     out[path] = (fname, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -73,7 +74,11 @@ def read_file(path: Path, display: str | None = None) -> tuple[Any, dict[Path_, 
         raise PackError([f"{name}: not UTF-8 text; save the file as UTF-8"]) from None
     except OSError as exc:
         raise PackError([f"{name}: cannot read ({exc.strerror})"]) from None
-    loader = _Loader(text)
+    import yaml
+
+    # libyaml is much faster when present
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loopcoach.content.schema import Case
 from loopcoach.errors import LoopcoachError
-from loopcoach.exercises import backlog, critical_path, kano
-from loopcoach.exercises.files import Record, find_list, records_from_data
+
+if TYPE_CHECKING:  # the exercise modules load when a case is run, not to list the cases
+    from loopcoach.exercises import backlog, critical_path
+    from loopcoach.exercises.files import Record
 
 
 @dataclass(frozen=True)
@@ -83,18 +85,24 @@ def _wrong(case: Case, command: str, wanted: str) -> LoopcoachError:
 
 
 def backlog_items(case: Case) -> list[backlog.BacklogItem]:
+    from loopcoach.exercises import backlog
+
     if not isinstance(case.data.get("items"), list):
         raise _wrong(case, "backlog", "a backlog (data.items)")
     return backlog.items_from_records(_records(case, "items", backlog.ALIASES))
 
 
 def kano_records(case: Case) -> list[Record]:
+    from loopcoach.exercises import kano
+
     if not isinstance(case.data.get("kano"), list):
         raise _wrong(case, "kano", "survey answers (data.kano)")
     return _records(case, "kano", kano.ALIASES)
 
 
 def workstreams(case: Case) -> list[critical_path.Workstream]:
+    from loopcoach.exercises import critical_path
+
     if not isinstance(case.data.get("workstreams"), list):
         raise _wrong(case, "critical-path", "workstreams (data.workstreams)")
     return critical_path.workstreams_from_records(
@@ -140,6 +148,8 @@ def require_program(case: Case) -> None:
 
 
 def _records(case: Case, key: str, aliases: dict[str, str]) -> list[Record]:
+    from loopcoach.exercises.files import find_list, records_from_data
+
     source = f"case {case.id} data.{key}"
     return records_from_data(
         find_list(case.data, (key,), source=source), source=source, aliases=aliases

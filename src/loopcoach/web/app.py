@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,17 +26,28 @@ HERE = Path(__file__).parent
 
 
 WORKER_THREADS = 8  # sync routes at once; more only fight over the CPU and the GIL
+# How long a thread computing Python may keep the GIL once another thread asks for it (Python's
+# default is 5 ms). The event loop thread needs the GIL back after every socket read, write and
+# poll; with WORKER_THREADS threads computing it waited up to 5 ms behind each of them, several
+# times per request, so the health check took hundreds of milliseconds while analyses ran.
+GIL_SWITCH_SECONDS = 0.001
 
 
 @asynccontextmanager
 async def _worker_threads(app: FastAPI) -> AsyncIterator[None]:
     """At most WORKER_THREADS requests compute at once (anyio's default is 40): the others wait
     their turn instead of slowing everyone, and the event loop (the health check, static files,
-    reading uploads) keeps getting the CPU."""
+    reading uploads) keeps getting the CPU; the computing threads hand the GIL back within
+    GIL_SWITCH_SECONDS (restored when the app stops)."""
     import anyio.to_thread
 
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
-    yield
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
 
 
 def create_app(

@@ -17,7 +17,8 @@ router = api_router(prefix="/api/v1", tags=["content"])
 
 @router.get("/health")
 async def health() -> dict[str, str]:
-    """Answered on the event loop, not in the worker threads: it answers while they are busy."""
+    """`{"status": "ok"}` while the server is up, even when every worker is busy computing."""
+    # async: answered on the event loop, never queued behind the worker threads
     return {"status": "ok"}
 
 
@@ -29,7 +30,8 @@ def list_roles(
     limit: LimitQ = DEFAULT_LIMIT,
     offset: OffsetQ = 0,
 ) -> list[dict[str, Any]]:
-    """The roles of the installed packs (paged: `limit`, `offset`; web/paging.py)."""
+    """The roles of the installed packs (paged: `limit`, `offset`, the total in
+    X-Total-Count, the next page in Link)."""
     page = page_of(list(coach.library.roles.values()), limit=limit, offset=offset)
     return paged(request, response, page, role_summary)
 
@@ -46,7 +48,8 @@ def list_questions(
     limit: LimitQ = DEFAULT_LIMIT,
     offset: OffsetQ = 0,
 ) -> list[dict[str, Any]]:
-    """The questions, filtered (paged: `limit`, `offset`; web/paging.py)."""
+    """The questions, filtered (paged: `limit`, `offset`, the total in X-Total-Count, the
+    next page in Link)."""
     found = coach.library.questions(role=role, kind=kind, stage=stage, competency=competency)
     page = page_of(found, limit=limit, offset=offset)
     return paged(request, response, page, lambda rq: question_dict(*rq))
