@@ -103,12 +103,13 @@ def test_stance_read_takes_the_tails_reading() -> None:
         stance.read(model, sents[:1], vectors[:1], 0.5, tail)
 
 
-def test_the_tail_is_off_unless_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_tail_is_on_unless_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     _require_model()
+    for off in ("0", "off", "False"):
+        monkeypatch.setenv(flaw_tail.ENV_VAR, off)
+        assert not MiniLMEmbedder().reads_flaws
+        assert MiniLMEmbedder().read_answer(["I met the lead."])[1] is None
     monkeypatch.delenv(flaw_tail.ENV_VAR, raising=False)
-    assert not MiniLMEmbedder().reads_flaws
-    assert MiniLMEmbedder().read_answer(["I met the lead."])[1] is None
-    monkeypatch.setenv(flaw_tail.ENV_VAR, "1")
     model = MiniLMEmbedder()
     assert model.reads_flaws
     from loopcoach.content.library import load_library
