@@ -259,8 +259,8 @@ def test_removing_the_result_never_raises_structure_and_usually_lowers_the_score
 ) -> None:
     """The development set's `no_result` variants (benchmarks/dev/: the author deleted the
     sentences that say how it turned out). Structure never rises; the score is lower in at
-    least 10 of 16 (13 of 16 when measured, session 6: the last three are capped or explain
-    questions whose closing sentence reads as a step)."""
+    least 10 of 16 (12 of 16 when measured, session 6: in the others the removed ending was an
+    explain question's closing remark, or the answer sits at a cap either way)."""
     higher, lower, n = [], 0, 0
     for q in CH.load(CH.DEV_DIR):
         for v in q.variants:
