@@ -7,7 +7,12 @@ the training sentences (training/data). The challenge set is never read here.
   a flag: the strong or good fixture answers of the held-out half (not used to train the stance
   model or the flaw tail) and the training answers scored out of fold. With MiniLM the flaw
   probability is the flaw tail's (training/oof-ft.json from train_flaw.py --folds); without
-  the model, the lexical probe's (training/oof-lexical.json from train_stance.py).
+  the model, the lexical probe's (training/oof-lexical.json from train_stance.py). With the flaw
+  tail, the training answers' out-of-fold probabilities run far above any other writer's (their
+  authors wrote clean look-alikes into the answers on purpose), so the threshold is chosen on the
+  DEVELOPMENT set instead: the lowest of 0.50, 0.55, ... 0.95 that flags none of its strong
+  answers or clean look-alike sentences and at most 5% of the held-out fixture answers; the
+  share of training answers it would flag is printed.
 - relevance: a two-feature logistic model (similarity of the answer to the prompt, and its margin
   over the nearest other question) fitted on fixture answers under their own question (on topic)
   and under every other question of the same role (off topic; the on-topic case is weighted up
@@ -121,18 +126,22 @@ def fit(embedder: str, verbose: bool = True) -> J.Judgement:
             for t, p in ft.items()
         }
     clean_answers: list[tuple[list[float], set[int]]] = []
+    fixture_answers: list[tuple[list[float], set[int]]] = []
     for item in clean_held:
         sents, vecs = answer_vectors[item.id]
         read = stance.read(model, sents, vecs, tail=readings[item.id])
-        clean_answers.append(
+        fixture_answers.append(
             (
                 [st.flaw_p for st in read],
                 _cue_sentences(analyzer, item.question, item.role, item.text, sents, vecs),
             )
         )
+    clean_answers.extend(fixture_answers)
     for path in sorted((ROOT / "training" / "data").glob("answers-*.json")):
         for q in json.loads(path.read_text(encoding="utf-8")):
             sents = sentences(q["answer"])
+            if not any(s in oof for s in sents):
+                continue  # an answer the model's out-of-fold run did not see (not trained on)
             probs = [oof.get(s, 0.0) for s in sents]
             vecs = analyzer.embedder.embed_answer(sents)
             clean_answers.append(
@@ -140,17 +149,41 @@ def fit(embedder: str, verbose: bool = True) -> J.Judgement:
             )
     grid = [round(0.5 + 0.005 * k, 3) for k in range(100)]
 
-    def flagged(t: float, tc: float) -> float:
+    def flagged(
+        t: float, tc: float, pool: list[tuple[list[float], set[int]]] | None = None
+    ) -> float:
         return float(
             np.mean(
                 [
                     any(p >= t or (i in cues and p >= tc) for i, p in enumerate(ps))
-                    for ps, cues in clean_answers
+                    for ps, cues in (clean_answers if pool is None else pool)
                 ]
             )
         )
 
     flaw_threshold = next((t for t in grid if flagged(t, t) <= MAX_FALSE_FLAGS), 0.999)
+    if tail_on:
+        # With the flaw tail, the training answers' out-of-fold probabilities run far higher
+        # than any other writer's (their authors wrote clean look-alikes into the answers), so
+        # the threshold is chosen on the development set instead: the lowest of a coarse grid
+        # that flags none of its strong answers (nor their clean look-alike sentences) and at
+        # most 5% of the held-out fixture answers.
+        dev_answers = _dev_clean_answers(analyzer)
+        coarse = [round(0.5 + 0.05 * k, 2) for k in range(10)]
+        flaw_threshold = next(
+            (
+                t
+                for t in coarse
+                if flagged(t, t, dev_answers) == 0.0
+                and flagged(t, t, fixture_answers) <= MAX_FALSE_FLAGS
+            ),
+            flaw_threshold,
+        )
+        if verbose:
+            print(
+                f"flaw threshold {flaw_threshold} (development set): training answers out of "
+                f"fold flagged at it: {flagged(flaw_threshold, flaw_threshold):.3f}"
+            )
     cue_threshold = next(
         (
             t
@@ -332,6 +365,25 @@ def _fit_doubt(
             f"fixture pairs {pairs:.3f} (without: {off[2]:.3f})"
         )
     return dataclasses.replace(jm, doubt_threshold=t, doubt_penalty=k)
+
+
+def _dev_clean_answers(analyzer: Analyzer) -> list[tuple[list[float], set[int]]]:
+    """The development set's strong answers, and each clean look-alike sentence on its own:
+    each sentence's flaw probability, and the sentences whose words match a flaw's cues."""
+    out: list[tuple[list[float], set[int]]] = []
+    for q in CH.load(CH.DEV_DIR):
+        texts = [q.strong] + [
+            s for v in q.variants if v.kind == "clean_twin" for s in v.flaw_sentences
+        ]
+        for text in texts:
+            sents = sentences(text)
+            if not sents:
+                continue
+            vecs, tail = analyzer._read_answer(sents)
+            read = stance.read(analyzer.stance_model, sents, vecs, tail=tail)
+            cues = _cue_sentences(analyzer, q.prompt, q.role, text, sents, vecs)
+            out.append(([st.flaw_p for st in read], cues))
+    return out
 
 
 def _cue_sentences(

@@ -415,7 +415,7 @@ def main() -> int:
     mode.add_argument("--eval", action="store_true", help="held-out authors t3 + a7 vs the probe")
     args = ap.parse_args()
     setup_torch()
-    rows = train_stance.load_rows(pairs=True)
+    rows = train_stance.load_rows(pairs=True, probe_only=False)
     print(f"{len(rows)} sentences ({sum(int(r['flaw']) for r in rows)} flawed)", flush=True)
     embedder = MiniLMEmbedder(fast=False)
     cfg = {"heads": embedder._heads, "eps": embedder._eps, "dim": embedder.dim}

@@ -59,9 +59,17 @@ MAX_ANSWER_FALSE_FLAGS = 0.05
 CLEAN = [s for s in STANCES if s not in FLAWS]
 
 
-def load_rows(*, pairs: bool = False) -> list[dict[str, object]]:
+# The whole answers the probe is trained on. The ten answer files of session 6 (a8-a17, from
+# BRIEF-FLAWS.md) train the flaw tail (train_flaw.py reads every file: `probe_only=False`) but
+# not yet the probe: its leave-one-author-out fit on all of them did not finish in 80 minutes on
+# the 2-core machine, so the shipped probe is the one trained on these four.
+PROBE_ANSWERS = ("a4", "a5", "a6", "a7")
+
+
+def load_rows(*, pairs: bool = False, probe_only: bool = True) -> list[dict[str, object]]:
     """Every training sentence: text, stance label ("" when unknown), flaw 0/1, author, and the
-    answer it belongs to ("" for standalone sentences)."""
+    answer it belongs to ("" for standalone sentences). With `probe_only`, only the whole
+    answers in PROBE_ANSWERS."""
     rows: list[dict[str, object]] = []
     for path in sorted(DATA.glob("stance-*.jsonl")):
         author = path.stem.removeprefix("stance-")
@@ -82,6 +90,8 @@ def load_rows(*, pairs: bool = False) -> list[dict[str, object]]:
                 )
     for path in sorted(DATA.glob("answers-*.json")):
         author = path.stem.removeprefix("answers-")
+        if probe_only and author not in PROBE_ANSWERS:
+            continue
         for k, q in enumerate(json.loads(path.read_text(encoding="utf-8"))):
             answer = f"{author}-{k}"
             for s in sentences(q["answer"]):

@@ -84,7 +84,7 @@ def test_reading_an_empty_answer() -> None:
     assert reading is not None and reading.flaw_p.shape == (0,)
 
 
-def test_stance_read_takes_the_tails_reading() -> None:
+def test_stance_read_takes_the_tails_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     model = stance.load_model("minilm")
     sents = ["I hid the slip from the sponsor.", "I met the lead that afternoon."]
     vectors = np.zeros((2, 384), dtype=np.float32)
@@ -97,18 +97,25 @@ def test_stance_read_takes_the_tails_reading() -> None:
     want = stance.combine_flaw(probe, tail.flaw_p)
     assert np.allclose([r.flaw_p for r in read], want)
     assert stance.TAIL_FLAW == "tail" or np.allclose(want, (probe + tail.flaw_p) / 2)
+    probe_stances = [model.classes[int(k)] for k in model.read(sents, vectors)[0].argmax(axis=1)]
+    assert [r.stance for r in read] == (
+        ["integrity", "own_action"] if stance.TAIL_STANCE else probe_stances
+    )
+    monkeypatch.setattr(stance, "TAIL_STANCE", True)
+    read = stance.read(model, sents, vectors, 0.5, tail)
     assert [r.stance for r in read] == ["integrity", "own_action"]  # the tail's stances
     assert read[1].flaw is None
     with pytest.raises(ValueError, match="does not match"):
         stance.read(model, sents[:1], vectors[:1], 0.5, tail)
 
 
-def test_the_tail_is_off_unless_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_tail_is_on_unless_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     _require_model()
+    for off in ("0", "off", "False"):
+        monkeypatch.setenv(flaw_tail.ENV_VAR, off)
+        assert not MiniLMEmbedder().reads_flaws
+        assert MiniLMEmbedder().read_answer(["I met the lead."])[1] is None
     monkeypatch.delenv(flaw_tail.ENV_VAR, raising=False)
-    assert not MiniLMEmbedder().reads_flaws
-    assert MiniLMEmbedder().read_answer(["I met the lead."])[1] is None
-    monkeypatch.setenv(flaw_tail.ENV_VAR, "1")
     model = MiniLMEmbedder()
     assert model.reads_flaws
     from loopcoach.content.library import load_library

@@ -24,7 +24,7 @@ import numpy.typing as npt
 F32 = npt.NDArray[np.float32]
 
 FILE = "flaw-tail.npz"
-# Off by default for now: LOOPCOACH_FLAW_TAIL=1 turns it on (see docs/analysis.md).
+# On by default; LOOPCOACH_FLAW_TAIL=0 turns it off (see docs/analysis.md).
 ENV_VAR = "LOOPCOACH_FLAW_TAIL"
 LAYERS = (4, 5)  # zero-based: layers 5 and 6
 RANK = 16
@@ -90,9 +90,9 @@ def from_bytes(data: bytes) -> FlawTail:
 
 
 def enabled() -> bool:
-    """Whether answers are read through the flaw tail: ``LOOPCOACH_FLAW_TAIL=1`` (read at each
-    call; the embedder decides when it is built)."""
-    return os.environ.get(ENV_VAR, "").strip().lower() in ("1", "true", "yes", "on")
+    """Whether answers are read through the flaw tail: yes unless ``LOOPCOACH_FLAW_TAIL`` is
+    0, false, no or off (read at each call; the embedder decides when it is built)."""
+    return os.environ.get(ENV_VAR, "").strip().lower() not in ("0", "false", "no", "off")
 
 
 @lru_cache(maxsize=1)

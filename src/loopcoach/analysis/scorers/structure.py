@@ -267,7 +267,9 @@ def walkthrough(ctx: AnswerContext) -> tuple[list[int], int | None]:
         (
             i
             for i in range(n - 1, max(-1, n - 3), -1)
-            if _CLOSE.search(ctx.lowered[i]) or L.RESULT.search(ctx.lowered[i])
+            if _CLOSE.search(ctx.lowered[i])
+            or L.RESULT.search(ctx.lowered[i])
+            or ctx.stance(i) == "result"
         ),
         None,
     )
