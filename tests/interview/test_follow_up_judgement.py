@@ -83,7 +83,8 @@ class Judge:
         alone = self.analyse(item.qid, answer)
         question = self.question(item)
         answered = self.analyzer.follow_up_relevance(question, fu.prompt, answer, role=item.role)
-        return previous, policy.hold_score(combined, previous, alone, answered, fu.point)
+        filled = policy.gap_filled(fu.trigger, fu.point, combined)
+        return previous, policy.hold_score(combined, previous, alone, answered, fu.point, filled)
 
 
 @pytest.fixture(scope="module")
@@ -184,3 +185,36 @@ def test_an_answer_to_the_follow_up_counts(judge: Judge) -> None:
         counted.append(adds)
     rate = sum(counted) / len(counted)
     assert rate >= ON_TOPIC_FLOOR, f"{sum(counted)} of {len(counted)} on topic"
+
+
+def test_an_outcome_given_when_asked_how_it_turned_out_raises_the_score(
+    library: Library, analyzer: Analyzer
+) -> None:
+    """The README's mock example: a story with no result, the interviewer asks how it turned
+    out, and the answer gives the outcome. It fills the gap the follow-up asked about, so it
+    counts, although on its own it is too short to read as an answer to either prompt."""
+    role, question = library.question("tpm-most-complex-program")
+    opening = (
+        "At a fintech with two million users I ran the move of our payments platform from a "
+        "monolith to three services. It was hard because money could not be lost or charged "
+        "twice, and six teams owned parts of the flow. I owned the plan, the dependency map and "
+        "the risk register, and I pushed for dual writes with a daily reconciliation job instead "
+        "of a big-bang cut-over. That added six weeks but removed the biggest risk, and I took "
+        "that trade-off to the CFO myself."
+    )
+    outcome = (
+        "We moved all traffic in nine months with zero lost transactions. Checkout latency "
+        "dropped from 900 to 350 milliseconds, and the reconciliation job caught two bugs before "
+        "any customer saw them."
+    )
+    first = analyzer.analyze(question, opening, role=role.id)
+    assert "result" not in policy.star_parts(first)
+    combined = analyzer.analyze(question, opening + "\n\n" + outcome, role=role.id)
+    alone = analyzer.analyze(question, outcome, role=role.id)
+    assert policy.gap_filled("missing-result", None, combined)
+    held = policy.hold_score(combined, first.score, alone, None, None, filled=True)
+    assert held.score == combined.score > first.score
+    # the same outcome given to a follow-up that asked for something else is judged as before
+    assert not policy.gap_filled("missing-situation", None, combined) or (
+        "situation" in policy.star_parts(combined)
+    )

@@ -318,7 +318,8 @@ def analyse_answer(analyzer: Analyzer, state: SessionState, req: S.AnalysisReque
             req.question, turn.prompt, turn.answer, role=req.role
         )
         point = turn.target if turn.trigger == "missed-point" else None
-        analysis = policy.hold_score(analysis, previous, alone, answered, point)
+        filled = policy.gap_filled(turn.trigger, turn.target, analysis)
+        analysis = policy.hold_score(analysis, previous, alone, answered, point, filled)
     return analysis
 
 

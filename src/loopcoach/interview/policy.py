@@ -191,8 +191,20 @@ def find_gaps(analysis: Analysis, question: Question) -> list[Gap]:
 NON_ANSWER_WORDS = 15
 
 
+def gap_filled(trigger: str | None, target: str | None, combined: Analysis) -> bool:
+    """Whether the answers judged together now have the STAR part a follow-up asked for ("How
+    did it turn out?" answered with the outcome). Only the story's parts: any polished answer
+    would "fill" a gap in specificity or ownership, so those are left to the relevance check."""
+    if trigger in ("missing-result", "missing-action", "missing-situation"):
+        return trigger.removeprefix("missing-") in star_parts(combined)
+    return False
+
+
 def follow_up_adds(
-    alone: Analysis, answered: Relevance | None = None, point: str | None = None
+    alone: Analysis,
+    answered: Relevance | None = None,
+    point: str | None = None,
+    filled: bool = False,
 ) -> tuple[bool, str]:
     """Whether a follow-up answer can raise the question's score. `alone` is the follow-up
     answer judged on its own against the question; `answered` its relevance to the follow-up
@@ -210,6 +222,10 @@ def follow_up_adds(
             "interviewer can credit"
         )
     makes_point = point is not None and any(p.id == point for p in alone.points_made)
+    if filled and not alone.relevance.get("off_topic"):
+        # it gives what the follow-up asked for ("How did it turn out?" answered with the
+        # outcome), and is not about something else altogether
+        return True, ""
     on_follow_up = answered is not None and not answered.off_topic and answered.margin >= 0
     rel = alone.relevance
     on_question = not rel.get("off_topic") and float(rel.get("margin", 0.0)) >= 0
@@ -238,11 +254,12 @@ def hold_score(
     alone: Analysis,
     answered: Relevance | None = None,
     point: str | None = None,
+    filled: bool = False,
 ) -> Analysis:
     """The question's analysis after a follow-up: the answers judged together, except that a
     follow-up that adds nothing (a non-answer, or about neither the follow-up nor the question)
     never raises the score."""
-    adds, why = follow_up_adds(alone, answered, point)
+    adds, why = follow_up_adds(alone, answered, point, filled)
     if adds or previous is None or combined.score <= previous:
         return combined
     note = f"kept at {previous}: {why}"
