@@ -221,6 +221,7 @@ def test_a_detected_flaw_always_costs_points_and_names_its_sentence(
     ]
     detected = 0
     problems = []
+    already_capped = set()
     for k, (aid, q, qid, text) in enumerate(answers):
         sents = sentences(text)
         for s in flawed if every_flaw else [flawed[k % len(flawed)]]:
@@ -231,10 +232,20 @@ def test_a_detected_flaw_always_costs_points_and_names_its_sentence(
                 continue
             detected += 1
             before = baseline[aid].score  # type: ignore[attr-defined]
-            if res.score > before - 5:
+            limits = baseline[aid].limits  # type: ignore[attr-defined]
+            if any(lim.startswith("capped at") for lim in limits):
+                # already capped by a (false) serious flag: the new flaw cannot take it under
+                # the cap by 5, but must not raise it
+                already_capped.add(aid)
+                if res.score > before:
+                    problems.append((aid, before, res.score))
+            elif res.score > before - 5:
                 problems.append((aid, before, res.score))
     assert detected > 0
     assert not problems, f"a detected flaw cost under 5 points: {problems[:5]}"
+    # a strong answer capped by a false serious flag is a false flag: at most a few (one, 6 Dec
+    # 2026: the graded fixture po-ceo-bypass, with the flaw tail on)
+    assert len(already_capped) <= max(1, allowed(len(answers), 0.02)), sorted(already_capped)
 
 
 @pytest.mark.parametrize("questions", QUESTION_SETS)
