@@ -1,6 +1,7 @@
 """Validate the résumé evaluation set: labels parse, strings are verbatim in source, question ids exist."""
 import json, glob, os, re, sys
-D = os.path.dirname(os.path.abspath(__file__))
+# the folder to check: this one, or another labelled set given as the argument (resumes-dev2)
+D = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
 qs = {}
 for line in open(os.path.join(D, "QUESTIONS.md"), encoding="utf-8"):
     m = re.match(r"- (\S+) \| (\w+) \|", line)
