@@ -15,9 +15,15 @@ EXTRAS := pdf,int8,postgres,hosted
 # `make test` is the fast loop (under 90 s on two cores once installed; `make test-speed` times
 # it): the fast tests on two processes (pytest-xdist; a module stays on one, so its fixtures are
 # made once). The slow tests (calibration benchmark, every-answer properties, real server, real
-# processes) and the browser tests run only under CI=true (as .ci/run sets) or `make test-all`.
+# processes) and the browser tests run only under CI=true (as .ci/run sets) or `make test-all`:
+# everything but the browser tests on two processes, then the browser tests on one (Playwright
+# drives one Chromium per process and its event loop does not share a process with anyio's).
+XDIST := -n 2 --dist loadscope
 ifeq ($(filter true TRUE True 1,$(CI)),)
-TEST_SELECT := -m "not slow and not browser" -n 2 --dist loadscope
+TEST_RUNS := -m "not slow and not browser" $(XDIST)
+else
+TEST_RUNS := -m "not browser" $(XDIST)
+TEST_BROWSER := -m browser
 endif
 
 .PHONY: run test test-all test-speed screenshots lint bench install install-test lock clean train-env
@@ -78,14 +84,16 @@ test: install-test
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest $(TEST_SELECT)
+	$(BIN)/python -m pytest $(TEST_RUNS)
+	$(if $(TEST_BROWSER),$(BIN)/python -m pytest $(TEST_BROWSER))
 
 test-all: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not browser" $(XDIST)
+	$(BIN)/python -m pytest -m browser
 
 # `make test`, timed: wall and CPU seconds of each gate and of the whole (on a shared machine,
 # CPU seconds say more than wall seconds).
