@@ -164,3 +164,37 @@ def test_analysis_is_deterministic(analyzer: Analyzer, story: str) -> None:
     a = analyzer.analyze("", story, question_id=QID).to_dict()
     b = analyzer.analyze("", story, question_id=QID).to_dict()
     assert a == b
+
+
+def test_a_follow_up_reads_the_same_answer_once(library, story: str) -> None:  # type: ignore[no-untyped-def]
+    """A mock follow-up scores the answer alone, then against the follow-up prompt: the
+    encoder reads it once; another answer is read afresh, and nothing can edit the reading."""
+    from loopcoach.analysis.embeddings import load_embedder
+
+    calls: list[int] = []
+
+    class Counting:
+        def __init__(self) -> None:
+            inner = load_embedder("lexical")
+            self.name, self.dim = inner.name, inner.dim
+            self.degraded, self.reason = inner.degraded, inner.reason
+            self.embed = inner.embed
+            self._inner = inner
+
+        def embed_answer(self, texts):  # type: ignore[no-untyped-def]
+            calls.append(len(texts))
+            return self._inner.embed_answer(texts)
+
+    analyzer = Analyzer(library, Counting())  # type: ignore[arg-type]
+    question = "Tell me about a time you recovered a slipping project."
+    first = analyzer.analyze(question, story, role="tpm")
+    analyzer.follow_up_relevance(
+        analyzer.rubric_for(question, role="tpm")[0].question, "How did it end?", story
+    )
+    assert len(calls) == 1
+    assert analyzer.analyze(question, story, role="tpm") == first
+    analyzer.analyze(question, story + " We shipped it in May.", role="tpm")
+    assert len(calls) == 2
+    vectors, _ = analyzer._read_answer(first.sentences)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        vectors[0, 0] = 1.0

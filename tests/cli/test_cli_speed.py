@@ -3,6 +3,7 @@ only its own module, and the static help table matches the real commands."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -105,3 +106,16 @@ def test_cli_lazy_commands_still_work(args: list[str], capsys: pytest.CaptureFix
         assert code == 2 and "nope" in out.err
     else:
         assert code == 0 and out.out.strip()
+
+
+def test_cli_analyze_builds_the_int8_graph_without_the_onnx_package(tmp_path: Path) -> None:
+    """Importing onnx (and ml_dtypes through it) was most of a cold `analyze`; the graph is
+    written by analysis/onnx_proto.py instead."""
+    answer = tmp_path / "answer.txt"
+    answer.write_text("I cut the release checklist from forty steps to twelve. " * 20)
+    args = ["analyze", "--question-id", "tpm-slip-three-weeks", "--answer-file", str(answer)]
+    loaded = modules_after([*args, "--no-save"], tmp_path)
+    assert "loopcoach.analysis.engine" in loaded
+    assert "onnx" not in loaded and "ml_dtypes" not in loaded
+    if importlib.util.find_spec("onnxruntime") is not None:
+        assert "onnxruntime" in loaded  # the int8 path did run

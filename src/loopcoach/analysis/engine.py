@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 
@@ -142,18 +143,34 @@ class Analyzer:
         self.weights: Mapping[str, Mapping[str, float]] = dict(weights or WEIGHTS)
         self._vectors: dict[str, np.ndarray] = {}
         self._prompt_index: tuple[list[tuple[str | None, Question]], np.ndarray] | None = None
+        self._last_reading: tuple[bytes, tuple[np.ndarray, TailReading | None]] | None = None
 
     @property
     def embedder_kind(self) -> str:
         return "lexical" if self.embedder.degraded else "minilm"
 
     def _read_answer(self, sents: list[str]) -> tuple[np.ndarray, TailReading | None]:
-        """The answer's sentence vectors and, with MiniLM, the flaw tail's reading (one pass)."""
+        """The answer's sentence vectors and, with MiniLM, the flaw tail's reading (one pass).
+
+        The last reading is kept, under a digest of the sentences (not their text), because a
+        mock follow-up reads the same answer twice in a row: scored alone, then against the
+        follow-up prompt (``follow_up_relevance``). The arrays are read-only."""
         if not sents:
             return np.zeros((0, self.embedder.dim), dtype=np.float32), None
+        key = hashlib.sha256("\x00".join(sents).encode("utf-8", "surrogatepass")).digest()
+        if self._last_reading is not None and self._last_reading[0] == key:
+            return self._last_reading[1]
+        reading: tuple[np.ndarray, TailReading | None]
         if self.use_flaw_tail and isinstance(self.embedder, MiniLMEmbedder):
-            return self.embedder.read_answer(sents)
-        return self.embedder.embed_answer(sents), None
+            reading = self.embedder.read_answer(sents)
+        else:
+            reading = self.embedder.embed_answer(sents), None
+        reading[0].setflags(write=False)
+        if reading[1] is not None:
+            reading[1].flaw_p.setflags(write=False)
+            reading[1].stance.setflags(write=False)
+        self._last_reading = (key, reading)
+        return reading
 
     # --- embeddings of rubric text, memoised -------------------------------------------------
     def _embed_texts(self, texts: Sequence[str]) -> np.ndarray:
@@ -400,9 +417,7 @@ class Analyzer:
         follow-up are not counted as others."""
         check_limits(answer)
         rubric, _ = self.rubric_for(question, role=role)
-        vectors = self.embedder.embed_answer(T.sentences(answer)) if answer.strip() else None
-        if vectors is None or len(vectors) == 0:
-            vectors = np.zeros((0, self.embedder.dim), dtype=np.float32)
+        vectors = self._read_answer(T.sentences(answer) if answer.strip() else [])[0]
         text = T.normalise(prompt)
         asked = self._embed_texts([text])[0]
         _, others, other_prompts = self._question_vectors(rubric)

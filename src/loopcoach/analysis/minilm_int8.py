@@ -1,12 +1,13 @@
 """The fast path for answer sentences: all-MiniLM-L6-v2's encoder with int8 weights on ONNX Runtime.
 
 The graph is built in memory, once per process, from the same safetensors weights the exact numpy
-forward pass reads (nothing is downloaded or written). Every dense layer's weights are quantised
-per output channel to int8 (symmetric, scale = max |w| / 127); activations are quantised per call
-by ONNX Runtime (``DynamicQuantizeLinear``), the products run as integer matrix multiplies and are
-rescaled to float. Embeddings, LayerNorm, attention, GELU and pooling stay in float32, and the
-word-piece and position lookup plus the first LayerNorm run in numpy, so the graph holds only the
-six encoder layers (about 22 MB).
+forward pass reads (nothing is downloaded or written), and serialised by ``onnx_proto`` (the onnx
+package's import alone took most of a cold ``loopcoach analyze``). Every dense layer's weights are
+quantised per output channel to int8 (symmetric, scale = max |w| / 127); activations are quantised
+per call by ONNX Runtime (``DynamicQuantizeLinear``), the products run as integer matrix multiplies
+and are rescaled to float. Embeddings, LayerNorm, attention, GELU and pooling stay in float32, and
+the word-piece and position lookup plus the first LayerNorm run in numpy, so the graph holds only
+the six encoder layers (about 22 MB).
 
 On the fixture answers the vectors are within cosine 0.98 of the exact ones and sentence-to-rubric
 similarities differ by 0.008 on average (``tests/analysis/test_minilm_int8.py``); the forward pass
@@ -27,13 +28,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from loopcoach.analysis import onnx_proto as P
+
 F32 = npt.NDArray[np.float32]
 
 _MASK_PENALTY = 1.0e4  # added (negated) to attention scores of padding positions
 
 
 class Int8Unavailable(RuntimeError):
-    """onnxruntime/onnx are missing, the CPU lacks exact int8 dot products, or the graph fails."""
+    """onnxruntime is missing, the CPU lacks exact int8 dot products, or the graph fails."""
 
 
 def exact_int8_cpu() -> bool:
@@ -91,25 +94,19 @@ def build_graph(
     already carry 1/sqrt(head_dim); ``w_2`` carries the 1/2 of the numpy path's 2*GELU, restored
     here because the graph uses the plain GELU).
     """
-    try:
-        from onnx import TensorProto, helper, numpy_helper
-    except ImportError as exc:  # pragma: no cover - exercised through Int8Encoder.load
-        raise Int8Unavailable(f"onnx is not installed ({exc})") from exc
-
     head_dim = dim // heads
-    inits: list[Any] = []
-    nodes: list[Any] = []
+    inits: list[bytes] = []
+    nodes: list[bytes] = []
     counter = [0]
 
     def const(name: str, value: Any) -> str:
-        arr = np.asarray(value)
-        inits.append(numpy_helper.from_array(arr, name))
+        inits.append(P.tensor(name, value))
         return name
 
     def node(op: str, inputs: list[str], outputs: int = 1, **attrs: Any) -> Any:
         counter[0] += 1
         names = [f"{op.lower()}{counter[0]}_{k}" for k in range(outputs)]
-        nodes.append(helper.make_node(op, inputs, names, name=f"n{counter[0]}", **attrs))
+        nodes.append(P.node(op, inputs, names, name=f"n{counter[0]}", **attrs))
         return names[0] if outputs == 1 else names
 
     def linear(x: str, weight: F32, bias: F32, name: str) -> str:
@@ -118,7 +115,7 @@ def build_graph(
         zero = const(f"{name}.zp", np.zeros(weight.shape[1], dtype=np.int8))
         product = node("MatMulInteger", [xq, const(f"{name}.q", q), xz, zero])
         rescale = node("Mul", [xs, const(f"{name}.scale", scale)])
-        y = node("Mul", [node("Cast", [product], to=TensorProto.FLOAT), rescale])
+        y = node("Mul", [node("Cast", [product], to=P.FLOAT), rescale])
         return str(node("Add", [y, const(f"{name}.bias", bias.astype(np.float32))]))
 
     def layer_norm(x: str, weight: F32, bias: F32, name: str) -> str:
@@ -142,7 +139,7 @@ def build_graph(
     split_shape = const("shape5", np.array([0, 0, 3, heads, head_dim], dtype=np.int64))
     merge_shape = const("shape3", np.array([0, 0, dim], dtype=np.int64))
     axis0 = const("axis0", np.array([0], dtype=np.int64))
-    keep = node("Cast", ["mask"], to=TensorProto.INT32)
+    keep = node("Cast", ["mask"], to=P.INT32)
 
     def encoder_layer(x: str, layer: Any, name: str) -> str:
         qkv = linear(x, layer.w_qkv, layer.b_qkv, f"{name}.qkv")
@@ -185,32 +182,27 @@ def build_graph(
         return str(node("Div", [summed, counts]))
 
     x = "hidden"
-    outputs = [helper.make_tensor_value_info("vectors", TensorProto.FLOAT, ["batch", dim])]
+    outputs = [P.value_info("vectors", P.FLOAT, ["batch", dim])]
     for i, layer in enumerate(layers):
         if tail is not None and i == trunk:
             y = x
             for j, tail_layer in enumerate(tail):
                 y = encoder_layer(y, tail_layer, f"t{j}")
-            nodes.append(helper.make_node("Identity", [mean_pool(y)], ["tail"]))
-            outputs.append(helper.make_tensor_value_info("tail", TensorProto.FLOAT, ["batch", dim]))
+            nodes.append(P.node("Identity", [mean_pool(y)], ["tail"]))
+            outputs.append(P.value_info("tail", P.FLOAT, ["batch", dim]))
         x = encoder_layer(x, layer, f"l{i}")
-    nodes.append(helper.make_node("LpNormalization", [mean_pool(x)], ["vectors"], axis=-1, p=2))
-    graph = helper.make_graph(
+    nodes.append(P.node("LpNormalization", [mean_pool(x)], ["vectors"], axis=-1, p=2))
+    graph = P.graph(
         nodes,
         "minilm_int8",
         [
-            helper.make_tensor_value_info("hidden", TensorProto.FLOAT, ["batch", "length", dim]),
-            helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["batch", "length"]),
+            P.value_info("hidden", P.FLOAT, ["batch", "length", dim]),
+            P.value_info("mask", P.FLOAT, ["batch", "length"]),
         ],
         outputs,
         inits,
     )
-    model = helper.make_model(
-        graph,
-        opset_imports=[helper.make_opsetid("", 20), helper.make_opsetid("com.microsoft", 1)],
-    )
-    model.ir_version = 9
-    return bytes(model.SerializeToString())
+    return P.model(graph, ir_version=9, opsets=[("", 20), ("com.microsoft", 1)])
 
 
 class Int8Encoder:
