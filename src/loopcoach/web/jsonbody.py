@@ -28,6 +28,11 @@ from loopcoach.web.apidoc import title_of
 from loopcoach.web.limits import nul_error
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# A JSON body's limit, under the 10 MB of any body: `json.loads` is one C call that keeps the GIL
+# (about 20 ms a megabyte of small items on this machine's cores), so this bounds how long one
+# request can hold up the others. The largest field, an exercise file's text, is 1,000,000
+# characters: about 1 MB of JSON.
+MAX_JSON_BYTES = 4 * 1024 * 1024
 
 
 def _too_deep() -> LimitError:
@@ -61,7 +66,13 @@ def check_value(value: Any) -> None:
 
 def decode(body: bytes) -> Any:
     """The decoded body, checked (`check_value`); a body nested past the interpreter's recursion
-    limit is refused as too deep, one that is not UTF-8 says so."""
+    limit is refused as too deep, one that is not UTF-8 says so, one over MAX_JSON_BYTES is
+    refused before it is decoded."""
+    if len(body) > MAX_JSON_BYTES:
+        raise LimitError(
+            f"the request body: {len(body) / 2**20:.1f} MB of JSON, over the "
+            f"{MAX_JSON_BYTES // 2**20} MB limit; send less text, or upload the file instead"
+        )
     try:
         value = json.loads(body)
     except RecursionError:

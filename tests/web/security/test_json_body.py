@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from tests.web.security.conftest import assert_alive
 
 from loopcoach.limits import MAX_DEPTH
+from loopcoach.web.jsonbody import MAX_JSON_BYTES
 
 
 def _on_event_loop() -> bool:
@@ -82,14 +83,30 @@ def test_bad_json_and_bad_utf8_are_one_line_4xx(client: TestClient) -> None:
     assert_alive(client)
 
 
-def test_a_ten_megabyte_body_of_small_items_is_refused_without_freezing(
-    client: TestClient,
+def test_a_big_json_body_is_refused_before_it_is_decoded(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Decoding is one C call that keeps the GIL: a body over MAX_JSON_BYTES (under the 10 MB
+    of any body) is refused without it."""
+    decoded: list[int] = []
+    real = json.loads
+    monkeypatch.setattr(json, "loads", lambda data, *a, **k: decoded.append(1) or real(data))
     body = b'{"text": [' + b",".join([b'"ab"'] * 1_900_000) + b"]}"
-    assert len(body) < 10 * 2**20
+    assert MAX_JSON_BYTES < len(body) < 10 * 2**20
     r = client.post(
         "/api/v1/exercises/ac", content=body, headers={"content-type": "application/json"}
     )
-    assert 400 <= r.status_code < 500, r.text[:300]
-    assert len(r.text) < 20_000, "the answer does not quote the body"
+    assert not decoded, "the body was decoded"
+    assert r.status_code == 413, r.text[:300]
+    assert "4 MB limit" in r.json()["error"]["message"]
     assert_alive(client)
+
+
+def test_the_longest_exercise_text_fits_the_json_limit() -> None:
+    from loopcoach.web.jsonbody import decode
+    from loopcoach.web.routes.exercises import MAX_TEXT_CHARS
+
+    lines = "\n".join(["Given a signed-in buyer, when they pay, then they see a receipt"] * 16_000)
+    body = json.dumps({"text": lines[:MAX_TEXT_CHARS]}).encode()
+    assert len(body) < MAX_JSON_BYTES
+    assert len(decode(body)["text"]) == MAX_TEXT_CHARS
