@@ -23,3 +23,21 @@ def test_while_the_app_runs_computing_threads_hand_back_the_gil_within_a_millise
         assert c.get("/api/v1/health").json() == {"status": "ok"}
     assert sys.getswitchinterval() == before  # the process's own setting is put back
     assert GIL_SWITCH_SECONDS <= 0.001
+
+
+def test_no_route_but_the_health_check_runs_on_the_event_loop() -> None:
+    """Routes are plain functions (FastAPI runs them in the worker threads): CPU work never
+    holds the event loop; only the health check answers on it, so it answers while they work."""
+    import inspect
+
+    from fastapi.routing import APIRoute
+
+    from loopcoach.web.routes import account, analyze, api, exercises, mock, pages, plan, prep
+
+    routers = [api.router, analyze.api, analyze.pages, mock.api, mock.pages, exercises.api]
+    routers += [exercises.pages, plan.api, plan.pages, prep.api, prep.pages, pages.router]
+    routers += [account.api, account.pages]
+    routes = [r for router in routers for r in router.routes if isinstance(r, APIRoute)]
+    assert len(routes) > 60
+    on_the_loop = sorted(r.path for r in routes if inspect.iscoroutinefunction(r.endpoint))
+    assert on_the_loop == ["/api/v1/health"]

@@ -48,3 +48,36 @@ def test_warm_up_failure_is_not_fatal(
     monkeypatch.setattr(coach, "warm_up", broken)
     start_warm_up(coach).join(30)
     assert "warm-up failed" in caplog.text
+
+
+def test_the_server_settles_its_heap_after_the_warm_up(coach: Coach) -> None:
+    """`then` (the server's `heap.settle`) runs once the analyzer is loaded, and after a failed
+    warm-up too."""
+    seen: list[bool] = []
+    start_warm_up(coach, then=lambda: seen.append("analyzer" in coach.__dict__)).join(120)
+    assert seen == [True]
+
+
+def test_then_runs_after_a_failed_warm_up(coach: Coach, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> None:
+        raise RuntimeError("no model")
+
+    monkeypatch.setattr(coach, "warm_up", broken)
+    seen: list[int] = []
+    start_warm_up(coach, then=lambda: seen.append(1)).join(30)
+    assert seen == [1]
+
+
+def test_settle_leaves_what_is_alive_out_of_later_collections() -> None:
+    import gc
+
+    from loopcoach.web.heap import settle
+
+    kept = [[n] for n in range(1_000)]  # lists: always tracked by the collector
+    assert any(o is kept[0] for o in gc.get_objects())
+    try:
+        settle()
+        assert gc.get_freeze_count() >= len(kept)
+        assert not any(o is kept[0] for o in gc.get_objects()), "a collection would walk it"
+    finally:
+        gc.unfreeze()

@@ -3,6 +3,7 @@ TestClient) with the app's own database: happy paths, limits and malformed input
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -713,3 +714,23 @@ def test_web_story_form_clears_an_emptied_field_and_says_it_saved(client: TestCl
     r = post(client, f"/prep/stories/{sid}", data={**form, "title": "", "result": "Cut 31%."})
     assert r.status_code == 400 and "needs a title" in r.text and "--title" not in r.text
     assert "Cut 31%." in r.text
+
+
+def test_web_api_docs_titles_read_as_sentences(client: TestClient) -> None:
+    """Operation titles come from the docstrings, not the function names ('Ac Api')."""
+    schema = get(client, "/openapi.json").json()
+    titles = {
+        f"{method.upper()} {path}": op["summary"]
+        for path, methods in schema["paths"].items()
+        for method, op in methods.items()
+    }
+    assert titles["POST /api/v1/exercises/ac"] == "Acceptance-criteria findings"
+    assert titles["POST /api/v1/analyze"] == "Score an answer"
+    for where, title in titles.items():
+        assert not title.endswith(" Api"), (where, title)
+        assert title[:1].isupper() and len(title) <= 90, (where, title)
+        assert not re.search(r"[(`;:]|\.$", title), (where, title)
+    page = get(client, "/api/docs").text
+    assert "Acceptance-criteria findings" in page and "Ac Api" not in page
+    assert "Body_" not in re.sub(r'(id|href|aria-labelledby)="[^"]*"', "", page), "form names"
+    assert "Form: POST /api/v1/prep/upload" in page

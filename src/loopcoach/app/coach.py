@@ -145,16 +145,19 @@ class Coach:
             "I led the migration of 12 services with three teams and we cut costs by 20%.",
         )
 
-    def warm_up_in_background(self) -> threading.Thread:
+    def warm_up_in_background(self, then: Callable[[], None] | None = None) -> threading.Thread:
         """`warm_up` in a daemon thread; a failure is logged, never fatal (the first request
         then loads what it needs, and reports any problem itself). Each `loopcoach serve` worker
-        process does this once, so the model is loaded once per worker."""
+        process does this once, so the model is loaded once per worker. `then` runs after the
+        warm-up, whether it worked or not."""
 
         def run() -> None:
             try:
                 self.warm_up()
             except Exception:  # the request path reports real problems itself
                 logging.getLogger("loopcoach.web").warning("warm-up failed", exc_info=True)
+            if then is not None:
+                then()
 
         thread = threading.Thread(target=run, name="loopcoach-warm-up", daemon=True)
         thread.start()

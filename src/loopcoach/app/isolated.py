@@ -63,8 +63,10 @@ def _too_much_memory(name: str, memory: int) -> LoopcoachError:
     )
 
 
-def _error(result: tuple[Any, ...]) -> LoopcoachError:
+def _error(result: tuple[Any, ...], what: str, seconds: float) -> LoopcoachError:
     _, code, message, status = result
+    if code == "too-slow":  # the child's own time limit struck first: the same answer as a kill
+        return OverBudget(what, seconds)
     if status == 413:
         err: LoopcoachError = LimitError(message)
         err.code = code
@@ -114,4 +116,4 @@ def pdf_text(
         return str(result[1]), int(result[2])
     if result[0] == "memory":
         raise _too_much_memory(name, memory)
-    raise _error(result)
+    raise _error(result, what, seconds)

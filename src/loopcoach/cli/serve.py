@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -24,9 +24,10 @@ MAX_WORKERS = 32
 WORKER_HEALTHCHECK_S = 60
 
 
-def start_warm_up(coach: Coach) -> threading.Thread:
-    """Warm the analysis engine in a daemon thread (`Coach.warm_up_in_background`)."""
-    return coach.warm_up_in_background()
+def start_warm_up(coach: Coach, then: Callable[[], None] | None = None) -> threading.Thread:
+    """Warm the analysis engine in a daemon thread (`Coach.warm_up_in_background`), then call
+    `then` (the server: `web.heap.settle`, so garbage collection stops walking the model)."""
+    return coach.warm_up_in_background(then)
 
 
 def check_workers(workers: int, database_url: str) -> None:
@@ -118,8 +119,12 @@ def register(app: typer.Typer) -> None:
             )
             return
         app = create_app(coach, host=host, extra_hosts=allow_host or (), hosted=served)
+        from loopcoach.web.heap import settle
+
         if warm:
-            start_warm_up(coach)
+            start_warm_up(coach, then=settle)
+        else:
+            settle()
         uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from loopcoach.errors import LoopcoachError
 
 BUSY_TIMEOUT_MS = 10_000
-POOL_SIZE = 8  # a worker process computes at most 8 requests at once (web.app.WORKER_THREADS)
+POOL_SIZE = 8  # a worker process computes at most 4 requests at once (web.app.WORKER_THREADS)
 MAX_OVERFLOW = 4  # the warm-up, the CLI and a burst of quick reads on top
 POOL_TIMEOUT_S = 30
 

@@ -25,7 +25,11 @@ from loopcoach.web.text import plural, web_advice
 HERE = Path(__file__).parent
 
 
-WORKER_THREADS = 8  # sync routes at once; more only fight over the CPU and the GIL
+# Sync routes at once. Each thread computing Python competes with the event loop for the GIL:
+# with 1 ms switches, the loop's wait for the GIL after a socket event was p95 25-43 ms beside
+# 2 busy threads, 55-69 ms beside 4 and 159 ms beside 8 (load average 19 on 2 cores); a health
+# check needs the GIL several times. On two cores more threads add no throughput.
+WORKER_THREADS = 4
 # How long a thread computing Python may keep the GIL once another thread asks for it (Python's
 # default is 5 ms). The event loop thread needs the GIL back after every socket read, write and
 # poll; with WORKER_THREADS threads computing it waited up to 5 ms behind each of them, several

@@ -5,7 +5,6 @@ checked at the edge, before anything is stored."""
 from __future__ import annotations
 
 import math
-import re
 from typing import Annotated
 
 from fastapi import Request
@@ -15,7 +14,6 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from loopcoach.errors import LoopcoachError
-from loopcoach.limits import check_json_depth
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # uploads and every other request body
 
@@ -110,7 +108,6 @@ Seconds = Annotated[
         description="Real speaking time in seconds, 1 to 7200.",
     ),
 ]
-_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 
 
 def form_seconds(raw: str, field: str = "duration_seconds") -> float | None:
@@ -134,19 +131,6 @@ def nul_error(where: str) -> LoopcoachError:
     return LoopcoachError(
         "nul-byte", f"{where}: contains a NUL character (\\0); remove it and send the text again"
     )
-
-
-async def check_json_body(request: Request) -> None:
-    """Dependency of the API routers: a JSON body at most MAX_DEPTH levels deep, with no NUL
-    character (PostgreSQL refuses to store one, so it is refused before anything is stored)."""
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return
-    if "json" not in request.headers.get("content-type", "").lower():
-        return
-    body = await request.body()  # cached: FastAPI has already read it
-    if b"\x00" in body or _JSON_NUL.search(body):
-        raise nul_error("the request body")
-    check_json_depth(body.decode("utf-8", "replace"), source="the request body")
 
 
 async def reject_nul_form(request: Request) -> None:

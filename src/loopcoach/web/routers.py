@@ -1,6 +1,6 @@
 """The two kinds of router, with the checks every route of that kind needs: HTML pages (their
-posts carry the CSRF form token and no NUL characters) and the JSON API (bounded depth, no NUL
-characters)."""
+posts carry the CSRF form token and no NUL characters) and the JSON API (bodies decoded off the
+event loop, with bounded depth and no NUL characters)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from loopcoach.web.limits import check_json_body, reject_nul_form
+from loopcoach.web.jsonbody import JsonApiRoute
+from loopcoach.web.limits import reject_nul_form
 from loopcoach.web.security import keep_form_input, require_form_token
 
 
@@ -53,6 +54,7 @@ API_ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def api_router(**options: Any) -> APIRouter:
-    """A JSON API router (`prefix`, `tags`, ... as for `APIRouter`): bodies within the depth
-    limit and free of NUL characters; the error answers documented."""
-    return APIRouter(dependencies=[Depends(check_json_body)], responses=API_ERRORS, **options)
+    """A JSON API router (`prefix`, `tags`, ... as for `APIRouter`): bodies decoded off the
+    event loop, within the depth limit and free of NUL characters (`JsonApiRoute`); the error
+    answers documented."""
+    return APIRouter(route_class=JsonApiRoute, responses=API_ERRORS, **options)

@@ -24,6 +24,7 @@ from loopcoach.app import Coach
 from loopcoach.app.hosting import Hosted
 from loopcoach.config import Settings
 from loopcoach.web.app import create_app
+from loopcoach.web.heap import settle
 
 SERVE_ENV = "LOOPCOACH_SERVE"
 FACTORY = "loopcoach.web.worker:create_worker_app"
@@ -75,6 +76,6 @@ def create_worker_app() -> FastAPI:
     coach = Coach(settings)
     hosted = Hosted(secure_cookies=options.secure_cookies) if options.hosted else None
     app = create_app(coach, host=options.host, extra_hosts=options.allow_hosts, hosted=hosted)
-    if options.warm:
-        coach.warm_up_in_background()
+    if options.warm:  # then garbage collection leaves the model and the library alone
+        coach.warm_up_in_background(then=settle)
     return app

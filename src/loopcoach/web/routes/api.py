@@ -17,7 +17,7 @@ router = api_router(prefix="/api/v1", tags=["content"])
 
 @router.get("/health")
 async def health() -> dict[str, str]:
-    """`{"status": "ok"}` while the server is up, even when every worker is busy computing."""
+    """Whether the server is up: `{"status": "ok"}`, even when every worker is busy computing."""
     # async: answered on the event loop, never queued behind the worker threads
     return {"status": "ok"}
 
@@ -57,6 +57,7 @@ def list_questions(
 
 @router.get("/questions/{question_id}")
 def get_question(coach: CoachDep, question_id: str) -> dict[str, Any]:
+    """One question and its role, as stored in the pack."""
     r, q = coach.library.question(question_id)
     return question_dict(r, q)
 
@@ -68,4 +69,5 @@ def search(
     role: str | None = None,
     limit: int = Query(10, ge=1, le=100),
 ) -> list[dict[str, Any]]:
+    """Search what the packs say (questions, follow-ups, cases, guidance), best match first."""
     return [h.to_dict() for h in coach.search(q, role=role, limit=limit)]

@@ -125,9 +125,14 @@ def api_docs(request: Request) -> Response:
                 }
             )
     schemas = schema.get("components", {}).get("schemas", {})
+    # FastAPI names a form's fields after the operation ('Body_prep_upload_api_api_v1_...')
+    forms = {e["body"]: f"Form: {e['method']} {e['path']}" for e in endpoints if e["body"]}
+    for e in endpoints:
+        e["body_title"] = forms[e["body"]] if e["body"].startswith("Body_") else e["body"]
     models = [
         {
             "name": name,
+            "title": forms[name] if name.startswith("Body_") else name,
             "fields": [
                 {
                     "name": f,

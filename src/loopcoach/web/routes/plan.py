@@ -6,7 +6,7 @@ calls `loopcoach plan`, `loopcoach due` and `loopcoach progress` make.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request
@@ -29,8 +29,9 @@ DateQ = Annotated[str, Query(max_length=10, description="YYYY-MM-DD")]
 HoursQ = Annotated[float, Query(gt=0, le=16)]
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+def _today(coach: Coach) -> date:
+    """The user's date today, by the app's clock (a fixed one in tests: Feb 29, Dec 31)."""
+    return coach.clock().astimezone().date()
 
 
 def parse_day(raw: str, what: str) -> date:
@@ -41,7 +42,7 @@ def parse_day(raw: str, what: str) -> date:
 
 
 def build_plan(coach: Coach, role: str, interview_date: str, hours: float, today: str = "") -> Any:
-    day0 = parse_day(today, "today") if today else date.today()
+    day0 = parse_day(today, "today") if today else _today(coach)
     when = parse_day(interview_date, "interview_date")
     return coach.practice.plan(role, when, today=day0, hours_per_day=hours)
 
@@ -64,14 +65,14 @@ def due_api(
     coach: CoachDep, role: OptRoleQ = "", limit: Annotated[int, Query(ge=1, le=200)] = 20
 ) -> list[dict[str, Any]]:
     """Practice cards due now, most overdue first (as `loopcoach due --json`)."""
-    entries = coach.practice.queue(role=role or None, limit=limit, now=_now())
+    entries = coach.practice.queue(role=role or None, limit=limit, now=coach.clock())
     return [e.to_dict() for e in entries]
 
 
 @api.get("/progress")
 def progress_api(coach: CoachDep, role: OptRoleQ = "") -> dict[str, Any]:
     """Scores over time, streaks, cards and stories (as `loopcoach progress --json`)."""
-    return coach.practice.progress(role=role or None, now=_now()).to_dict()
+    return coach.practice.progress(role=role or None, now=coach.clock()).to_dict()
 
 
 # --- files ---------------------------------------------------------------------------------
@@ -104,7 +105,7 @@ def chart(
     ext: Literal["png", "svg"],
     role: OptRoleQ = "",
 ) -> Response:
-    prog = coach.practice.progress(role=role or None, now=_now())
+    prog = coach.practice.progress(role=role or None, now=coach.clock())
     media = "image/png" if ext == "png" else "image/svg+xml"
     return Response(
         coach.exports.chart_bytes(prog, name, ext),
@@ -131,17 +132,18 @@ def plan_page(
         coach.library.role(role)
         if interview_date:
             plan = build_plan(coach, role, interview_date, hours_per_day).to_dict()
-            today = date.today().isoformat()
+            today = _today(coach).isoformat()
             context["plan"] = plan
             context["today_plan"] = next((d for d in plan["days"] if str(d["date"]) == today), None)
         context["due"] = [
-            e.to_dict() for e in coach.practice.queue(role=role, limit=10, now=_now())
+            e.to_dict() for e in coach.practice.queue(role=role, limit=10, now=coach.clock())
         ]
-    prog = coach.practice.progress(role=role or None, now=_now()).to_dict()
+    prog = coach.practice.progress(role=role or None, now=coach.clock()).to_dict()
     context["progress"] = prog
     context["has_charts"] = bool(prog["by_day"])
-    context["default_date"] = (date.today() + timedelta(days=14)).isoformat()
-    context["min_date"] = date.today().isoformat()
-    context["max_date"] = coach.practice.latest_interview_date(date.today()).isoformat()
+    day = _today(coach)
+    context["default_date"] = (day + timedelta(days=14)).isoformat()
+    context["min_date"] = day.isoformat()
+    context["max_date"] = coach.practice.latest_interview_date(day).isoformat()
     context["max_days"] = MAX_PLAN_DAYS
     return render(request, "plan.html", **context)
