@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from tests.web.hosted.conftest import EMAILS, HostedClient, World, hosted_client
 
-PUBLIC = "public"  # anyone: the login page, the health check, static files
+PUBLIC = "public"  # anyone: the login and reset pages, the health check, static files
 SELF = "self"  # the caller's own data, or content; signed-in only
 OWN = "own"  # an object of the caller's, named in the path; signed-in only
 LEARNER = "learner"  # a learner's data read by their coach (can_read); signed-in only
@@ -33,6 +33,8 @@ RULES: dict[tuple[str, str], str] = {
     ("*", "/static"): PUBLIC,
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,
+    ("GET", "/reset"): PUBLIC,
+    ("POST", "/reset"): PUBLIC,
     ("GET", "/api/v1/health"): PUBLIC,
     ("POST", "/logout"): SESSION,
     ("GET", "/openapi.json"): SELF,
@@ -294,7 +296,7 @@ def test_local_mode_has_no_sign_in() -> None:
 
     local = create_app(Coach(Settings.from_env({"LOOPCOACH_DATA_DIR": "/nonexistent"})))
     paths = {p for _, p in route_table(local)}
-    hosted_only = {"/login", "/logout", "/account", "/coach", "/api/v1/me"}
+    hosted_only = {"/login", "/reset", "/logout", "/account", "/coach", "/api/v1/me"}
     assert not paths & hosted_only
     assert paths == {p for _, p in ROUTES} - hosted_only - {
         p for p in (q for _, q in ROUTES) if p.startswith(("/account", "/coach", "/api/v1/coach"))

@@ -1,4 +1,5 @@
-"""Hosted mode's own routes (local mode never mounts them): sign in and out, the account page
+"""Hosted mode's own routes (local mode never mounts them): sign in and out, a new password
+with an admin's reset token, the account page
 with a full export and account deletion, a coach's read-only view of their cohorts' learners,
 and `/api/v1/me` (who is signed in, and the CSRF token an API client sends back).
 
@@ -54,8 +55,10 @@ def _learner_id(raw: str) -> int:
 
 # --- signing in and out ----------------------------------------------------------------------
 @pages.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/") -> Response:
-    return render(request, "login.html", next=safe_next(next), error=None, email="")
+def login_page(request: Request, next: str = "/", reset: str = "") -> Response:
+    return render(
+        request, "login.html", next=safe_next(next), error=None, email="", reset=reset == "done"
+    )
 
 
 @pages.post("/login", response_class=HTMLResponse)
@@ -93,6 +96,39 @@ def logout(request: Request, account: AccountDep) -> Response:
     token = getattr(request.state, "session_token", "")
     _root(request).accounts.logout(token)
     response = RedirectResponse("/login", status_code=303)
+    response.headers.append("set-cookie", cleared_cookie(_hosted(request)))
+    return response
+
+
+# --- a new password with a reset token ------------------------------------------------------
+@pages.get("/reset", response_class=HTMLResponse)
+def reset_page(request: Request) -> Response:
+    return render(request, "reset.html", error=None)
+
+
+@pages.post("/reset", response_class=HTMLResponse)
+def reset(
+    request: Request,
+    token: str = Form("", max_length=200),
+    password: str = Form("", max_length=MAX_PASSWORD * 4),
+    confirm: str = Form("", max_length=MAX_PASSWORD * 4),
+) -> Response:
+    """Spend a one-time token from `loopcoach admin reset-password`: set the new password and
+    end every session of the user (this browser's too), then sign in again."""
+    if password != confirm:
+        return render(
+            request, "reset.html", status=400, error="confirm: the two passwords are not the same"
+        )
+    address = address_key(request.client.host if request.client else None)
+    try:
+        _root(request).accounts.complete_reset(token, password, address=address)
+    except LoginThrottled as exc:
+        page = render(request, "reset.html", status=429, error=exc.message)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
+    except LoopcoachError as exc:
+        return render(request, "reset.html", status=400, error=exc.message)
+    response = RedirectResponse("/login?reset=done", status_code=303)
     response.headers.append("set-cookie", cleared_cookie(_hosted(request)))
     return response
 
