@@ -29,7 +29,15 @@ from loopcoach.app.hosting import Hosted
 from loopcoach.errors import LoopcoachError, NotFound
 from loopcoach.web.auth import cleared_cookie, csrf_for, safe_next, session_cookie
 from loopcoach.web.deps import AccountDep, CoachDep
-from loopcoach.web.paging import DEFAULT_LIMIT, LimitQ, OffsetQ, paged
+from loopcoach.web.paging import (
+    DEFAULT_LIMIT,
+    LimitQ,
+    OffsetQ,
+    PageNumberQ,
+    html_window,
+    paged,
+    pager,
+)
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.pages import render
 
@@ -170,9 +178,16 @@ def account_delete(
 
 # --- a coach's learners ----------------------------------------------------------------------
 @pages.get("/coach", response_class=HTMLResponse)
-def coach_page(request: Request, account: AccountDep) -> Response:
-    learners = _root(request).cohorts.learners(account)
-    return render(request, "coach.html", learners=[a.to_dict() for a in learners])
+def coach_page(request: Request, account: AccountDep, page: PageNumberQ = 1) -> Response:
+    """The learners of the coach's cohorts, a page at a time (`page`)."""
+    limit, offset = html_window(page)
+    learners = _root(request).cohorts.learners_page(account, limit=limit, offset=offset)
+    return render(
+        request,
+        "coach.html",
+        learners=[a.to_dict() for a in learners.items],
+        learners_pager=pager(request, learners, "page"),
+    )
 
 
 @pages.get("/coach/learners/{learner_id}", response_class=HTMLResponse)
