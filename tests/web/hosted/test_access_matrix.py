@@ -302,3 +302,27 @@ def test_local_mode_has_no_sign_in() -> None:
         p for p in (q for _, q in ROUTES) if p.startswith(("/account", "/coach", "/api/v1/coach"))
     }
     assert all(m.cls is not SignInGate for m in local.user_middleware)
+
+
+UNSAFE = [r for r in CHECKED if r[0] not in ("GET", "HEAD", "OPTIONS")]
+
+
+def test_every_unsafe_route_is_listed() -> None:
+    assert len(UNSAFE) >= 25 and ("POST", "/logout") in UNSAFE and ("POST", "/reset") in UNSAFE
+
+
+@pytest.mark.parametrize(("method", "path"), UNSAFE, ids=[f"{m} {p}" for m, p in UNSAFE])
+def test_every_state_changing_route_needs_the_csrf_token(
+    method: str, path: str, world: World, signed_in: dict[str, HostedClient]
+) -> None:
+    """Generated from the route table like the matrix: B, signed in and on B's own objects,
+    sending everything a real request sends except the session's CSRF token (no form field, no
+    X-CSRF-Token header), is refused with 403 on every route that changes state."""
+    b = signed_in["b"]
+    saved, b.csrf = b.csrf, ""  # the client adds no token of its own
+    try:
+        r = _send(b, method, _url(world, path, "b"), (method, path))
+    finally:
+        b.csrf = saved
+    assert r.status_code == 403, (r.status_code, r.text[:300])
+    assert b.get("/api/v1/me").status_code == 200  # still signed in (logout refused too)
