@@ -1,6 +1,7 @@
-# loopcoach as a container: the web app with N worker processes over PostgreSQL (compose.yaml
-# starts both). The same commands as a machine install (docs/hosting.md): `make install` from the
-# lock files, then `loopcoach serve`. Build: docker build -t loopcoach .
+# loopcoach as a container: hosted mode (sign-in, one account per learner) with N worker
+# processes over PostgreSQL (compose.yaml starts both). The same commands as a machine install
+# (docs/hosting.md): `make install` from the lock files, then `loopcoach serve`, in hosted mode
+# (LOOPCOACH_MODE=hosted; it needs LOOPCOACH_DATABASE_URL). Build: docker build -t loopcoach .
 FROM python:3.11-slim-bookworm
 
 # make runs the install; Pango is what the PDF export (weasyprint) draws with
@@ -16,6 +17,7 @@ RUN make install PYTHON=python3 VENV=/opt/venv \
     && useradd --system --home-dir /data --create-home loopcoach
 
 ENV PATH=/opt/venv/bin:$PATH \
+    LOOPCOACH_MODE=hosted \
     LOOPCOACH_DATA_DIR=/data \
     LOOPCOACH_WORKERS=2
 USER loopcoach

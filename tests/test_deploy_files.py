@@ -84,6 +84,13 @@ def test_the_compose_file_wires_the_app_to_postgresql() -> None:
     # every variable the image reads is set, and the published port is loopback only
     for name in ("LOOPCOACH_WORKERS", "LOOPCOACH_ALLOW_HOST", "LOOPCOACH_DB_POOL_SIZE"):
         assert name in app["environment"]
+    assert app["environment"]["LOOPCOACH_MODE"] == "hosted"  # a cohort's server signs users in
     assert all(str(p).startswith("127.0.0.1:") for p in app["ports"])
     for volume in [*app["volumes"], *db["volumes"]]:
         assert volume.split(":")[0] in compose["volumes"]
+
+
+def test_the_image_serves_hosted_mode_by_default() -> None:
+    """The container is the cohort's server: sign-in on unless LOOPCOACH_MODE says otherwise."""
+    env = " ".join(args for word, args in dockerfile() if word == "ENV")
+    assert re.search(r"\bLOOPCOACH_MODE=hosted\b", env), env

@@ -203,6 +203,41 @@ def test_sign_in_and_out(page: Any, hosted: HostedServer) -> None:
     assert replay.status_code == 401
 
 
+def test_a_reset_token_sets_a_new_password_from_the_sign_in_page(
+    page: Any, hosted: HostedServer
+) -> None:
+    """The admin's one-time token, spent in the browser: from the sign-in page's link to the
+    reset form, a mismatched confirmation shown back without the secrets, then the new password
+    set and used. (No refused token here: the brute-force test below counts this address's
+    failures.)"""
+    email, new = "reset.rey@example.org", "a passphrase chosen in the browser"
+    hosted.accounts.create_user(email, PASSWORD, role="learner", name="Rey Reset")
+    token = hosted.accounts.issue_reset(email).token
+    page.goto(hosted.base + "/login")
+    with page.expect_navigation():
+        page.click("a[href='/reset']")
+    assert path_of(page) == "/reset"
+    page.fill("#token", token)
+    page.fill("#password", new)
+    page.fill("#confirm", new + " but different")
+    with page.expect_navigation() as nav:
+        page.click("form[action='/reset'] button[type=submit]")
+    assert nav.value.status == 400
+    assert "not the same" in page.inner_text("#error-message")
+    assert page.input_value("#token") == "" and page.input_value("#password") == ""
+    assert token not in page.content()
+    page.fill("#token", token)
+    page.fill("#password", new)
+    page.fill("#confirm", new)
+    with page.expect_navigation():
+        page.click("form[action='/reset'] button[type=submit]")
+    assert path_of(page) == "/login"
+    assert "new password is set" in page.inner_text("#reset-done")
+    r = fill_login(page, email, new)
+    assert r.status == 200 and path_of(page) == "/"
+    assert page.inner_text("#account-link") == "Rey Reset"
+
+
 def test_a_session_cookie_planted_before_sign_in_is_not_the_one_after(
     page: Any, hosted: HostedServer
 ) -> None:

@@ -421,12 +421,19 @@ class AccountsService:
             self._audit(conn, None, "reset-issued", row.email)
         return ResetToken(token, row.email, at + RESET_LIFETIME)
 
-    def complete_reset(self, token: str, new_password: str) -> Account:
+    def complete_reset(
+        self, token: str, new_password: str, *, address: str | None = None
+    ) -> Account:
         """Spend a reset token: set the new password, clear the lockout and end every session
-        of the user. LoopcoachError `bad-reset-token` for an unknown, spent or expired one."""
+        of the user. LoopcoachError `bad-reset-token` for an unknown, spent or expired one.
+        With the client's `address` (the web page), a refused token counts as a failed sign-in
+        of that address, and LoginThrottled comes before any hashing once it has too many."""
+        at = self._clock()
+        window = math.floor(at.timestamp() / ADDRESS_WINDOW)
+        if address is not None:
+            self._check_address(address, window, at)
         check_password(new_password)
         hashed = token_hash(token.strip())
-        at = self._clock()
         # hashed before the transaction (it takes a while); only for a well-formed token
         new_hash = self._hasher.hash(new_password) if hashed is not None else ""
         row: A.UserRow | None = None
@@ -441,6 +448,8 @@ class AccountsService:
                 self._audit(conn, uid, "reset-used", who, actor=who)
             else:
                 self._audit(conn, None, "reset-refused", "", actor="?")
+                if address is not None:
+                    self._count_address_failure(conn, address, window, actor="?")
         if row is None:
             raise LoopcoachError(
                 "bad-reset-token",

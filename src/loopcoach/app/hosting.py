@@ -17,9 +17,11 @@ LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 @dataclass(frozen=True)
 class Hosted:
     """How hosted mode serves (`create_app(..., hosted=Hosted())`): `secure_cookies` False only
-    for loopback http (tests)."""
+    for loopback http (tests); each worker deletes ended sessions at start and then every
+    `purge_every` seconds (web/housekeeping.py)."""
 
     secure_cookies: bool = True
+    purge_every: float = 3600.0
 
 
 def hosted_mode(flag: bool, env: Mapping[str, str]) -> bool:

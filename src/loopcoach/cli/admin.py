@@ -153,10 +153,11 @@ def reset_password(
     typer.echo(reset.token)
     typer.echo(
         f"This token sets a new password for {reset.email} once, until "
-        f"{reset.expires_at:%Y-%m-%d %H:%M} UTC. Hand it over privately; they run\n"
+        f"{reset.expires_at:%Y-%m-%d %H:%M} UTC. Hand it over privately; they open /reset on "
+        "the site (the sign-in page links to it) and give the token and a new password, or on "
+        "this machine run\n"
         "  loopcoach admin use-reset\n"
-        "and give the token, then the new password (on a terminal, or as two lines on standard "
-        "input). Every session of the user ends.",
+        "Every session of the user ends.",
         err=True,
     )
 

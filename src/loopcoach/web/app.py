@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -17,6 +17,7 @@ from loopcoach.app.hosting import Hosted
 from loopcoach.web import errors
 from loopcoach.web.auth import SignInGate
 from loopcoach.web.budget import WorkBudget
+from loopcoach.web.housekeeping import purging_sessions
 from loopcoach.web.limits import BodyLimit
 from loopcoach.web.routes import account, analyze, api, exercises, mock, pages, plan, prep
 from loopcoach.web.security import SiteGuard, allowed_hosts
@@ -54,6 +55,19 @@ async def _worker_threads(app: FastAPI) -> AsyncIterator[None]:
         sys.setswitchinterval(previous)
 
 
+def _hosted_lifespan(
+    coach: Coach, hosted: Hosted
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Hosted mode's lifespan: the worker threads as in local mode, and the session purge."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with _worker_threads(app), purging_sessions(coach, hosted.purge_every):
+            yield
+
+    return lifespan
+
+
 def create_app(
     coach: Coach,
     *,
@@ -71,7 +85,7 @@ def create_app(
         version=__version__,
         docs_url=None,
         redoc_url=None,
-        lifespan=_worker_threads,
+        lifespan=_worker_threads if hosted is None else _hosted_lifespan(coach, hosted),
     )
     app.state.coach = coach
     app.state.hosted = hosted

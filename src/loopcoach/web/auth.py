@@ -1,5 +1,5 @@
-"""Hosted mode's sign-in gate: every request but the login page, the health check and static
-files needs a signed-in user; the session lives in the database (`auth_sessions`), its token
+"""Hosted mode's sign-in gate: every request but the login and reset pages, the health check and
+static files needs a signed-in user; the session lives in the database (`auth_sessions`), its token
 in an HttpOnly, SameSite=Lax cookie (Secure, with the `__Host-` prefix, unless the app runs on
 loopback http for tests).
 
@@ -31,7 +31,7 @@ SESSION_COOKIE = "loopcoach_session"
 SECURE_SESSION_COOKIE = "__Host-loopcoach_session"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-PUBLIC_PATHS = frozenset({"/login", "/api/v1/health"})
+PUBLIC_PATHS = frozenset({"/login", "/reset", "/api/v1/health"})
 PUBLIC_PREFIXES = ("/static/",)
 MAX_NEXT = 500
 

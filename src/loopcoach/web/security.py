@@ -193,6 +193,7 @@ KEPT_FIELDS_SKIPPED = frozenset(
         CSRF_FIELD,
         "password",
         "confirm",
+        "token",
         "next",
         "duration_seconds",
         "key",

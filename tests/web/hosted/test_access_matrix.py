@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from tests.web.hosted.conftest import EMAILS, HostedClient, World, hosted_client
 
-PUBLIC = "public"  # anyone: the login page, the health check, static files
+PUBLIC = "public"  # anyone: the login and reset pages, the health check, static files
 SELF = "self"  # the caller's own data, or content; signed-in only
 OWN = "own"  # an object of the caller's, named in the path; signed-in only
 LEARNER = "learner"  # a learner's data read by their coach (can_read); signed-in only
@@ -33,6 +33,8 @@ RULES: dict[tuple[str, str], str] = {
     ("*", "/static"): PUBLIC,
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,
+    ("GET", "/reset"): PUBLIC,
+    ("POST", "/reset"): PUBLIC,
     ("GET", "/api/v1/health"): PUBLIC,
     ("POST", "/logout"): SESSION,
     ("GET", "/openapi.json"): SELF,
@@ -294,9 +296,33 @@ def test_local_mode_has_no_sign_in() -> None:
 
     local = create_app(Coach(Settings.from_env({"LOOPCOACH_DATA_DIR": "/nonexistent"})))
     paths = {p for _, p in route_table(local)}
-    hosted_only = {"/login", "/logout", "/account", "/coach", "/api/v1/me"}
+    hosted_only = {"/login", "/reset", "/logout", "/account", "/coach", "/api/v1/me"}
     assert not paths & hosted_only
     assert paths == {p for _, p in ROUTES} - hosted_only - {
         p for p in (q for _, q in ROUTES) if p.startswith(("/account", "/coach", "/api/v1/coach"))
     }
     assert all(m.cls is not SignInGate for m in local.user_middleware)
+
+
+UNSAFE = [r for r in CHECKED if r[0] not in ("GET", "HEAD", "OPTIONS")]
+
+
+def test_every_unsafe_route_is_listed() -> None:
+    assert len(UNSAFE) >= 25 and ("POST", "/logout") in UNSAFE and ("POST", "/reset") in UNSAFE
+
+
+@pytest.mark.parametrize(("method", "path"), UNSAFE, ids=[f"{m} {p}" for m, p in UNSAFE])
+def test_every_state_changing_route_needs_the_csrf_token(
+    method: str, path: str, world: World, signed_in: dict[str, HostedClient]
+) -> None:
+    """Generated from the route table like the matrix: B, signed in and on B's own objects,
+    sending everything a real request sends except the session's CSRF token (no form field, no
+    X-CSRF-Token header), is refused with 403 on every route that changes state."""
+    b = signed_in["b"]
+    saved, b.csrf = b.csrf, ""  # the client adds no token of its own
+    try:
+        r = _send(b, method, _url(world, path, "b"), (method, path))
+    finally:
+        b.csrf = saved
+    assert r.status_code == 403, (r.status_code, r.text[:300])
+    assert b.get("/api/v1/me").status_code == 200  # still signed in (logout refused too)

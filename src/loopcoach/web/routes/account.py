@@ -1,4 +1,5 @@
-"""Hosted mode's own routes (local mode never mounts them): sign in and out, the account page
+"""Hosted mode's own routes (local mode never mounts them): sign in and out, a new password
+with an admin's reset token, the account page
 with a full export and account deletion, a coach's read-only view of their cohorts' learners,
 and `/api/v1/me` (who is signed in, and the CSRF token an API client sends back).
 
@@ -28,7 +29,15 @@ from loopcoach.app.hosting import Hosted
 from loopcoach.errors import LoopcoachError, NotFound
 from loopcoach.web.auth import cleared_cookie, csrf_for, safe_next, session_cookie
 from loopcoach.web.deps import AccountDep, CoachDep
-from loopcoach.web.paging import DEFAULT_LIMIT, LimitQ, OffsetQ, paged
+from loopcoach.web.paging import (
+    DEFAULT_LIMIT,
+    LimitQ,
+    OffsetQ,
+    PageNumberQ,
+    html_window,
+    paged,
+    pager,
+)
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.pages import render
 
@@ -54,8 +63,10 @@ def _learner_id(raw: str) -> int:
 
 # --- signing in and out ----------------------------------------------------------------------
 @pages.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/") -> Response:
-    return render(request, "login.html", next=safe_next(next), error=None, email="")
+def login_page(request: Request, next: str = "/", reset: str = "") -> Response:
+    return render(
+        request, "login.html", next=safe_next(next), error=None, email="", reset=reset == "done"
+    )
 
 
 @pages.post("/login", response_class=HTMLResponse)
@@ -97,6 +108,39 @@ def logout(request: Request, account: AccountDep) -> Response:
     return response
 
 
+# --- a new password with a reset token ------------------------------------------------------
+@pages.get("/reset", response_class=HTMLResponse)
+def reset_page(request: Request) -> Response:
+    return render(request, "reset.html", error=None)
+
+
+@pages.post("/reset", response_class=HTMLResponse)
+def reset(
+    request: Request,
+    token: str = Form("", max_length=200),
+    password: str = Form("", max_length=MAX_PASSWORD * 4),
+    confirm: str = Form("", max_length=MAX_PASSWORD * 4),
+) -> Response:
+    """Spend a one-time token from `loopcoach admin reset-password`: set the new password and
+    end every session of the user (this browser's too), then sign in again."""
+    if password != confirm:
+        return render(
+            request, "reset.html", status=400, error="confirm: the two passwords are not the same"
+        )
+    address = address_key(request.client.host if request.client else None)
+    try:
+        _root(request).accounts.complete_reset(token, password, address=address)
+    except LoginThrottled as exc:
+        page = render(request, "reset.html", status=429, error=exc.message)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
+    except LoopcoachError as exc:
+        return render(request, "reset.html", status=400, error=exc.message)
+    response = RedirectResponse("/login?reset=done", status_code=303)
+    response.headers.append("set-cookie", cleared_cookie(_hosted(request)))
+    return response
+
+
 # --- the account: export and delete ----------------------------------------------------------
 @pages.get("/account", response_class=HTMLResponse)
 def account_page(request: Request, account: AccountDep) -> Response:
@@ -134,9 +178,16 @@ def account_delete(
 
 # --- a coach's learners ----------------------------------------------------------------------
 @pages.get("/coach", response_class=HTMLResponse)
-def coach_page(request: Request, account: AccountDep) -> Response:
-    learners = _root(request).cohorts.learners(account)
-    return render(request, "coach.html", learners=[a.to_dict() for a in learners])
+def coach_page(request: Request, account: AccountDep, page: PageNumberQ = 1) -> Response:
+    """The learners of the coach's cohorts, a page at a time (`page`)."""
+    limit, offset = html_window(page)
+    learners = _root(request).cohorts.learners_page(account, limit=limit, offset=offset)
+    return render(
+        request,
+        "coach.html",
+        learners=[a.to_dict() for a in learners.items],
+        learners_pager=pager(request, learners, "page"),
+    )
 
 
 @pages.get("/coach/learners/{learner_id}", response_class=HTMLResponse)

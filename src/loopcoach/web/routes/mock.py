@@ -18,7 +18,15 @@ from loopcoach.errors import LoopcoachError
 from loopcoach.interview.views import analysis_short, session_summary, state_view, turn_view
 from loopcoach.web.deps import CoachDep, get_coach
 from loopcoach.web.limits import Seconds, form_seconds
-from loopcoach.web.paging import DEFAULT_LIMIT, LimitQ, OffsetQ, paged
+from loopcoach.web.paging import (
+    DEFAULT_LIMIT,
+    LimitQ,
+    OffsetQ,
+    PageNumberQ,
+    html_window,
+    paged,
+    pager,
+)
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.analyze import MAX_ANSWER_CHARS
 from loopcoach.web.routes.pages import render
@@ -142,22 +150,25 @@ def _stage_groups(coach: Coach) -> list[dict[str, Any]]:
     ]
 
 
-def _start_page(request: Request, status: int = 200, **form: Any) -> Response:
+def _start_page(request: Request, status: int = 200, page: int = 1, **form: Any) -> Response:
     coach = get_coach(request)
-    sessions = [session_summary(s) for s in coach.mock.list()]
+    limit, offset = html_window(page)
+    sessions = coach.mock.page(limit=limit, offset=offset)
     return render(
         request,
         "mock_start.html",
         status=status,
         stage_groups=_stage_groups(coach),
-        sessions=sessions,
+        sessions=[session_summary(s) for s in sessions.items],
+        sessions_pager=pager(request, sessions, "page"),
         form=form,
     )
 
 
 @pages.get("/mock", response_class=HTMLResponse)
-def mock_home(request: Request) -> Response:
-    return _start_page(request)
+def mock_home(request: Request, page: PageNumberQ = 1) -> Response:
+    """Start a mock interview; your sessions, newest first, a page at a time (`page`)."""
+    return _start_page(request, page=page)
 
 
 def _check_start(coach: Coach, role: str, stage: str, seed: str) -> int | None:

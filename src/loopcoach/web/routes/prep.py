@@ -16,7 +16,15 @@ from loopcoach.app import Coach
 from loopcoach.errors import LoopcoachError, NotFound
 from loopcoach.prep.stories import StoryInput
 from loopcoach.web.deps import CoachDep, get_coach
-from loopcoach.web.paging import DEFAULT_LIMIT, LimitQ, OffsetQ, paged
+from loopcoach.web.paging import (
+    DEFAULT_LIMIT,
+    LimitQ,
+    OffsetQ,
+    PageNumberQ,
+    html_window,
+    paged,
+    pager,
+)
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.pages import render
 
@@ -130,10 +138,28 @@ def _pack_id(raw: str) -> int:
 
 
 # --- pages ---------------------------------------------------------------------------------
-def _page(request: Request, pack: dict[str, Any] | None, **extra: Any) -> Response:
+def _page(
+    request: Request,
+    pack: dict[str, Any] | None,
+    *,
+    stories_page: int = 1,
+    packs_page: int = 1,
+    **extra: Any,
+) -> Response:
+    """The prep page; its two lists (stories, oldest first, and saved packs, newest first)
+    a page at a time (`stories_page`, `packs_page`)."""
     coach = get_coach(request)
-    stories = [s.to_dict() for s in coach.prep.stories()]
+    limit, offset = html_window(stories_page)
+    stories = coach.prep.stories_page(limit=limit, offset=offset)
+    limit, offset = html_window(packs_page)
+    packs = coach.prep.packs_page(limit=limit, offset=offset)
     extra.setdefault("matches", None)
+    lists = {
+        "stories": [s.to_dict() for s in stories.items],
+        "stories_pager": pager(request, stories, "stories_page"),
+        "packs": packs.items,
+        "packs_pager": pager(request, packs, "packs_page"),
+    }
     if pack is not None:
         return render(
             request,
@@ -141,30 +167,51 @@ def _page(request: Request, pack: dict[str, Any] | None, **extra: Any) -> Respon
             pack=pack,
             token=str(pack.get("pack_id") or ""),
             matrix=matrix(pack),
-            stories=stories,
-            packs=coach.prep.packs(),
+            **lists,
             **extra,
         )
-    return render(
-        request, "prep.html", pack=None, stories=stories, packs=coach.prep.packs(), **extra
-    )
+    return render(request, "prep.html", pack=None, **lists, **extra)
 
 
 @pages.get("/prep", response_class=HTMLResponse)
-def prep_home(request: Request) -> Response:
-    return _page(request, None)
+def prep_home(
+    request: Request, stories_page: PageNumberQ = 1, packs_page: PageNumberQ = 1
+) -> Response:
+    return _page(request, None, stories_page=stories_page, packs_page=packs_page)
 
 
 @pages.get("/prep/match", response_class=HTMLResponse)
-def prep_match(request: Request, coach: CoachDep, q: str = "", role: str = "") -> Response:
+def prep_match(
+    request: Request,
+    coach: CoachDep,
+    q: str = "",
+    role: str = "",
+    stories_page: PageNumberQ = 1,
+    packs_page: PageNumberQ = 1,
+) -> Response:
     q = q[:1000]
     found = coach.prep.match(q, role=role[:80] or None) if q.strip() else None
-    return _page(request, None, matches=found, question=q, match_role=role[:80])
+    return _page(
+        request,
+        None,
+        stories_page=stories_page,
+        packs_page=packs_page,
+        matches=found,
+        question=q,
+        match_role=role[:80],
+    )
 
 
 @pages.get("/prep/packs/{pack_id}", response_class=HTMLResponse)
-def pack_page(request: Request, coach: CoachDep, pack_id: str) -> Response:
-    return _page(request, coach.prep.saved_pack(_pack_id(pack_id)))
+def pack_page(
+    request: Request,
+    coach: CoachDep,
+    pack_id: str,
+    stories_page: PageNumberQ = 1,
+    packs_page: PageNumberQ = 1,
+) -> Response:
+    pack = coach.prep.saved_pack(_pack_id(pack_id))
+    return _page(request, pack, stories_page=stories_page, packs_page=packs_page)
 
 
 @pages.post("/prep/packs/{pack_id}/rebuild")

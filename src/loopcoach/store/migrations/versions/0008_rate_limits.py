@@ -1,5 +1,8 @@
 """rate limits: per-user request counts per minute for hosted mode
 
+Its one foreign key is to `users`, which 0001 makes, so it branches from 0001 and needs nothing
+from 0007 (tests/store/test_migration_order.py runs each revision with its ancestors only).
+
 Revision ID: 0008_rate_limits
 Revises: 0001
 """
