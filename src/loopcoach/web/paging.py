@@ -1,16 +1,21 @@
 """Pagination of the JSON API's lists: `?limit=` (1 to 500, default 100) and `?offset=`; the
 body stays a JSON array (as before, so a caller that passes nothing gets the first 100), with
 the total in `X-Total-Count` and, unless this is the last page, a `Link: <...>; rel="next"`
-header pointing at the next page."""
+header pointing at the next page.
+
+A list route takes `pager: PagerDep` (one FastAPI dependency: the two query parameters, the
+request and the response), asks a service for the window `pager.limit`, `pager.offset` (or
+cuts an in-memory list with `pager.page_of`), and returns `pager.render(page, to_json)`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 
-from loopcoach.app.paging import DEFAULT_PAGE, MAX_OFFSET, MAX_PAGE, Page
+from loopcoach.app.paging import DEFAULT_PAGE, MAX_OFFSET, MAX_PAGE, Page, page_of
 
 T = TypeVar("T")
 
@@ -18,16 +23,38 @@ LimitQ = Annotated[
     int, Query(ge=1, le=MAX_PAGE, description=f"Items per page, at most {MAX_PAGE}.")
 ]
 OffsetQ = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]
-DEFAULT_LIMIT = DEFAULT_PAGE
 
 
-def paged(
-    request: Request, response: Response, page: Page[T], render: Callable[[T], Any]
-) -> list[Any]:
-    """The page's items rendered, with the total and the next page's link as headers."""
-    response.headers["X-Total-Count"] = str(page.total)
-    following = page.next_offset
-    if following is not None:
-        url = request.url.include_query_params(limit=page.limit, offset=following)
-        response.headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'
-    return [render(item) for item in page.items]
+@dataclass(frozen=True)
+class Pager:
+    """The window a caller asked for, and the response its headers go on."""
+
+    request: Request
+    response: Response
+    limit: int
+    offset: int
+
+    def page_of(self, items: Sequence[T]) -> Page[T]:
+        """The window of a list held in memory (the pack library's roles and questions)."""
+        return page_of(items, limit=self.limit, offset=self.offset)
+
+    def render(self, page: Page[T], to_json: Callable[[T], Any]) -> list[Any]:
+        """The page's items rendered, with the total and the next page's link as headers."""
+        self.response.headers["X-Total-Count"] = str(page.total)
+        following = page.next_offset
+        if following is not None:
+            url = self.request.url.include_query_params(limit=page.limit, offset=following)
+            self.response.headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'
+        return [to_json(item) for item in page.items]
+
+
+def get_pager(
+    request: Request,
+    response: Response,
+    limit: LimitQ = DEFAULT_PAGE,
+    offset: OffsetQ = 0,
+) -> Pager:
+    return Pager(request, response, limit, offset)
+
+
+PagerDep = Annotated[Pager, Depends(get_pager)]

@@ -18,7 +18,7 @@ from loopcoach.errors import LoopcoachError
 from loopcoach.interview.views import analysis_short, session_summary, state_view, turn_view
 from loopcoach.web.deps import CoachDep, get_coach
 from loopcoach.web.limits import Seconds, form_seconds
-from loopcoach.web.paging import DEFAULT_LIMIT, LimitQ, OffsetQ, paged
+from loopcoach.web.paging import PagerDep
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.analyze import MAX_ANSWER_CHARS
 from loopcoach.web.routes.pages import render
@@ -56,17 +56,14 @@ class AnswerRequest(BaseModel):
 
 @api.get("")
 def list_api(
-    request: Request,
-    response: Response,
     coach: CoachDep,
+    pager: PagerDep,
     role: str | None = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    offset: OffsetQ = 0,
 ) -> list[dict[str, Any]]:
     """Your sessions, newest first (as `loopcoach mock list --json`; paged: `limit`, `offset`,
     the total in X-Total-Count, the next page in Link)."""
-    page = coach.mock.page(role=role or None, limit=limit, offset=offset)
-    return paged(request, response, page, session_summary)
+    page = coach.mock.page(role=role or None, limit=pager.limit, offset=pager.offset)
+    return pager.render(page, session_summary)
 
 
 @api.post("", status_code=201)
