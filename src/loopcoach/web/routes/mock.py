@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from loopcoach.app import Coach
 from loopcoach.errors import LoopcoachError
-from loopcoach.interview.views import analysis_short, session_summary, state_view, turn_view
+from loopcoach.interview.views import analysis_short, session_summary, state_view
 from loopcoach.web.deps import CoachDep, get_coach
 from loopcoach.web.limits import Seconds, form_seconds
 from loopcoach.web.paging import PagerDep
@@ -77,8 +77,7 @@ def start_api(coach: CoachDep, body: StartRequest) -> dict[str, Any]:
         feedback_until_end=body.feedback_until_end,
         allow_repeats=body.allow_repeats,
     )
-    current = state.current
-    return {"session": state.session_id, "question": turn_view(state, current) if current else None}
+    return coach.mock.started(state)
 
 
 @api.post("/{session_id}/answer")
@@ -89,16 +88,7 @@ def answer_api(coach: CoachDep, session_id: str, body: AnswerRequest) -> dict[st
     result = coach.mock.answer(
         session_id, body.answer, key=body.key, duration=body.duration_seconds
     )
-    state, turn = result.state, result.answered
-    out: dict[str, Any] = {
-        "session": session_id,
-        "answered": turn.key,
-        "analysis": None if state.feedback_until_end else analysis_short(turn),
-    }
-    if result.replayed:
-        out["replayed"] = True
-    out.update(coach.mock.after(state))
-    return out
+    return coach.mock.answered(result)
 
 
 @api.get("/{session_id}")
