@@ -51,21 +51,24 @@ class _Loader(yaml.SafeLoader):
     source = "YAML"
     depth = 0
 
+    def _next_line(self) -> int:
+        """The line (from 1) of the event about to be composed."""
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-pyyaml
+        return int(event.start_mark.line) + 1
+
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
             raise LoopcoachError(
                 "yaml-alias",
                 (
-                    f"{self.source} line {event.start_mark.line + 1}: YAML aliases (*name) are not "
+                    f"{self.source} line {self._next_line()}: YAML aliases (*name) are not "
                     "accepted; write the value out in full"
                 ),
             )
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            mark = self.peek_event().start_mark
             raise LimitError(
-                f"{self.source} line {mark.line + 1}: nested more than {MAX_DEPTH} "
+                f"{self.source} line {self._next_line()}: nested more than {MAX_DEPTH} "
                 "levels deep; flatten the structure"
             )
         try:

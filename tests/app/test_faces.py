@@ -1,18 +1,26 @@
 """Face equivalence: for the same input, `loopcoach ... --json` (run in-process with Typer's
-CliRunner) and the JSON API (FastAPI's TestClient) give the same result, because both call the
-same service of `loopcoach.app`. Both faces run on one data directory and one database."""
+CliRunner), the JSON API (FastAPI's TestClient) and the service of `loopcoach.app` both call
+give the same result. Both faces and the service run on one data directory and one database;
+each test compares the two faces with the service's own result (`service`: the web app's
+Coach, called directly), for the exercises, practice (plan, due, progress), analysis and prep
+services."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
+
+from loopcoach.app.uploads import Document
+
+if TYPE_CHECKING:
+    from loopcoach.app import Coach
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 EXERCISES = FIXTURES / "exercises"
@@ -39,6 +47,19 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
         create_app(Coach(Settings.from_env())), base_url=ORIGIN, headers={"Origin": ORIGIN}
     ) as client:
         yield client
+
+
+@pytest.fixture
+def service(api: TestClient) -> Coach:
+    """The Coach behind the web app: its services, called directly."""
+    coach: Coach = api.app.state.coach  # type: ignore[attr-defined]
+    return coach
+
+
+def as_json(result: Any) -> Any:
+    """A service's result as either face prints it (a `to_dict()` through JSON)."""
+    data = result.to_dict() if hasattr(result, "to_dict") else result
+    return json.loads(json.dumps(data, ensure_ascii=False))
 
 
 def cli(*argv: str) -> Any:
@@ -76,53 +97,79 @@ def text(name: str) -> str:
     return (EXERCISES / name).read_text(encoding="utf-8")
 
 
+def doc(name: str, fmt: str) -> Document:
+    """A fixture file as the service takes it (the faces name it differently)."""
+    return Document(text(name), fmt, name)
+
+
 # --- exercises -------------------------------------------------------------------------------
-def test_faces_exercise_list(api: TestClient) -> None:
-    assert cli("exercise", "list") == get(api, "/api/v1/exercises")
+def test_faces_exercise_list(api: TestClient, service: Coach) -> None:
+    from_service = as_json(service.exercises.practice_list())
+    assert cli("exercise", "list") == get(api, "/api/v1/exercises") == from_service
+    assert from_service
+
+
+Call = Callable[["Coach"], Any]
 
 
 @pytest.mark.parametrize(
-    ("argv", "body"),
+    ("argv", "body", "call"),
     [
         (
             ["backlog", str(EXERCISES / "backlog.csv"), "--my-order", "A,F,S,R,D"],
             {"text": text("backlog.csv"), "format": "csv", "my_order": list("AFSRD")},
+            lambda c: c.exercises.backlog(table=doc("backlog.csv", "csv"), my_order=list("AFSRD")),
         ),
         (
             ["backlog", str(EXERCISES / "backlog.yaml"), "--against", "rice"],
             {"text": text("backlog.yaml"), "format": "yaml", "against": "rice"},
+            lambda c: c.exercises.backlog(table=doc("backlog.yaml", "yaml"), against="rice"),
         ),
-        (["backlog", "--case", "exdrill-backlog"], {"case_id": "exdrill-backlog"}),
+        (
+            ["backlog", "--case", "exdrill-backlog"],
+            {"case_id": "exdrill-backlog"},
+            lambda c: c.exercises.backlog(case_id="exdrill-backlog"),
+        ),
     ],
 )
-def test_faces_exercise_backlog(api: TestClient, argv: list[str], body: dict[str, Any]) -> None:
+def test_faces_exercise_backlog(
+    api: TestClient, service: Coach, argv: list[str], body: dict[str, Any], call: Call
+) -> None:
     from_cli = cli("exercise", *argv)
-    assert from_cli == post(api, "/api/v1/exercises/backlog", body)
+    assert from_cli == post(api, "/api/v1/exercises/backlog", body) == as_json(call(service))
     assert from_cli["orders"]["wsjf"]  # a real result, not two empty ones
 
 
-def test_faces_exercise_kano(api: TestClient) -> None:
+def test_faces_exercise_kano(api: TestClient, service: Coach) -> None:
     from_cli = cli("exercise", "kano", str(EXERCISES / "kano.csv"))
     assert from_cli["features"]
     assert from_cli == post(api, "/api/v1/exercises/kano", {"text": text("kano.csv")})
+    found = service.exercises.kano(table=doc("kano.csv", "csv"))
+    assert from_cli == {"features": [as_json(r) for r in found]}
 
 
 @pytest.mark.parametrize(
-    ("argv", "body"),
+    ("argv", "body", "call"),
     [
         (
             ["--velocities", "21,18,25,9,30", "--remaining", "200", "--seed", "7"],
             {"velocities": [21, 18, 25, 9, 30], "remaining": 200, "seed": 7},
+            lambda c: c.exercises.forecast(velocities=[21, 18, 25, 9, 30], remaining=200, seed=7),
         ),
         (
             ["--velocities", "20,22,24", "--remaining", "90", "--window", "3", "--trials", "500"],
             {"velocities": [20, 22, 24], "remaining": 90, "window": 3, "trials": 500},
+            lambda c: c.exercises.forecast(
+                velocities=[20, 22, 24], remaining=90, window=3, trials=500
+            ),
         ),
     ],
 )
-def test_faces_exercise_forecast(api: TestClient, argv: list[str], body: dict[str, Any]) -> None:
+def test_faces_exercise_forecast(
+    api: TestClient, service: Coach, argv: list[str], body: dict[str, Any], call: Call
+) -> None:
     from_cli = cli("exercise", "forecast", *argv)
-    assert from_cli == post(api, "/api/v1/exercises/forecast", body)
+    assert from_cli == post(api, "/api/v1/exercises/forecast", body) == as_json(call(service))
     assert from_cli["monte_carlo"]["p85"] >= from_cli["monte_carlo"]["p50"] > 0
 
 
@@ -148,38 +195,49 @@ def test_faces_exercise_forecast_limits_are_the_same(api: TestClient) -> None:
     )  # fmt: skip
 
 
-def test_faces_exercise_critical_path(api: TestClient) -> None:
+def test_faces_exercise_critical_path(api: TestClient, service: Coach) -> None:
     from_cli = cli("exercise", "critical-path", str(EXERCISES / "workstreams.csv"))
     from_api = post(api, "/api/v1/exercises/critical-path", {"text": text("workstreams.csv")})
-    assert from_cli == {k: v for k, v in from_api.items() if k != "svg"}  # the page's diagram
+    found = service.exercises.critical_path(table=doc("workstreams.csv", "csv"))
+    assert from_cli == as_json(found)
+    # the web adds the page's diagram, titled with the name it gives a pasted table
+    posted = service.exercises.critical_path(
+        table=Document(text("workstreams.csv"), "csv", "input.csv")
+    )
+    assert from_api == as_json({**posted.to_dict(), **posted.extras()})
     assert from_cli["critical_path"] and from_api["svg"].startswith("<svg")
 
 
-def test_faces_exercise_acceptance_criteria(api: TestClient) -> None:
+def test_faces_exercise_acceptance_criteria(api: TestClient, service: Coach) -> None:
     from_cli = cli("exercise", "ac", str(EXERCISES / "bad.feature"))
     body = {"text": text("bad.feature"), "gherkin": True}
-    assert from_cli == post(api, "/api/v1/exercises/ac", body)
+    from_service = as_json(service.exercises.acceptance(text("bad.feature"), gherkin=True))
+    assert from_cli == post(api, "/api/v1/exercises/ac", body) == from_service
     assert from_cli["findings"]
 
 
-def test_faces_exercise_slices(api: TestClient) -> None:
+def test_faces_exercise_slices(api: TestClient, service: Coach) -> None:
     from_cli = cli("exercise", "slices", str(EXERCISES / "slices-good.yaml"))
     body = {"text": text("slices-good.yaml"), "format": "yaml"}
     from_api = post(api, "/api/v1/exercises/slices", body)
-    assert from_cli == from_api and from_cli["stories"]
+    from_service = as_json(service.exercises.slices(doc("slices-good.yaml", "yaml")))
+    assert from_cli == from_api == from_service and from_cli["stories"]
 
 
-def test_faces_exercise_program_plan(api: TestClient) -> None:
+def test_faces_exercise_program_plan(api: TestClient, service: Coach) -> None:
     from_cli = cli("exercise", "plan", "exdrill-program", str(EXERCISES / "plan-thin.md"))
     body = {"case_id": "exdrill-program", "text": text("plan-thin.md")}
     from_api = post(api, "/api/v1/exercises/plan", body)
-    web_only = {"title", "present", "summary", "svg"}
-    assert from_cli == {k: v for k, v in from_api.items() if k not in web_only}
+    found = service.exercises.plan("exdrill-program", doc("plan-thin.md", "markdown"))
+    assert from_cli == as_json(found)
+    assert from_api == as_json({**found.to_dict(), **found.extras()})  # title, summary, svg
     assert from_cli["findings"]
 
 
 # --- analysis --------------------------------------------------------------------------------
-def test_faces_analysis(api: TestClient, tmp_path: Path) -> None:
+def test_faces_analysis(api: TestClient, service: Coach, tmp_path: Path) -> None:
+    from loopcoach.domain.analysis import Timing
+
     answer = tmp_path / "answer.txt"
     answer.write_text(ANSWER, encoding="utf-8")
     from_cli = cli(
@@ -187,27 +245,32 @@ def test_faces_analysis(api: TestClient, tmp_path: Path) -> None:
     )
     body = {"question_id": QID, "answer": ANSWER, "duration_seconds": 95}
     from_api = post(api, "/api/v1/analyze", body)
-    assert from_cli == from_api
+    from_service = service.analysis.analyze("", ANSWER, question_id=QID, timing=Timing(95))
+    assert from_cli == from_api == as_json(from_service)
     assert from_cli["question"]["id"] == QID and from_cli["score"] > 0
     # both kept the attempt (stored before it was analysed): progress counts two
     assert get(api, "/api/v1/progress", role="tpm")["attempts"] == 2
 
 
-def test_faces_analysis_free_text_question(api: TestClient, tmp_path: Path) -> None:
+def test_faces_analysis_free_text_question(api: TestClient, service: Coach, tmp_path: Path) -> None:
     question = "How do you handle a dependency that slips?"
     answer = tmp_path / "answer.txt"
     answer.write_text(ANSWER, encoding="utf-8")
     from_cli = cli("analyze", "-q", question, "--role", "tpm", "--answer-file", str(answer))
     body = {"question": question, "role": "tpm", "answer": ANSWER, "save": False}
-    assert from_cli == post(api, "/api/v1/analyze", body)
+    from_service = as_json(service.analysis.analyze(question, ANSWER, role="tpm"))
+    assert from_cli == post(api, "/api/v1/analyze", body) == from_service
+    assert from_cli["score"] > 0
 
 
 # --- practice: plan, due, progress -------------------------------------------------------------
-def test_faces_plan(api: TestClient) -> None:
-    when = (date.today() + timedelta(days=20)).isoformat()
-    from_cli = cli("plan", "--role", "tpm", "--interview-date", when)
-    from_api = get(api, "/api/v1/plan", role="tpm", interview_date=when)
-    assert from_cli == from_api
+def test_faces_plan(api: TestClient, service: Coach) -> None:
+    today = date.today()
+    when = today + timedelta(days=20)
+    from_cli = cli("plan", "--role", "tpm", "--interview-date", when.isoformat())
+    from_api = get(api, "/api/v1/plan", role="tpm", interview_date=when.isoformat())
+    from_service = as_json(service.practice.plan("tpm", when, today=today))
+    assert from_cli == from_api == from_service
     assert len(from_cli["days"]) == 20 and from_cli["hours_per_day"] == 2.0  # one default
 
 
@@ -227,18 +290,24 @@ def test_faces_plan_limit_is_one_year_in_both(api: TestClient) -> None:
         assert r.json()["error"] == {"code": "date-too-far", "message": message}
 
 
-def test_faces_due_and_progress(api: TestClient, tmp_path: Path) -> None:
+def test_faces_due_and_progress(api: TestClient, service: Coach, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
     answer = tmp_path / "answer.txt"
     answer.write_text(ANSWER, encoding="utf-8")
     cli("analyze", "--question-id", QID, "--answer-file", str(answer))
-    assert cli("practice", "due", "--role", "tpm") == get(api, "/api/v1/due", role="tpm")
+    now = datetime.now(UTC)
+    due = [as_json(e) for e in service.practice.queue(role="tpm", limit=20, now=now)]
+    assert cli("practice", "due", "--role", "tpm") == get(api, "/api/v1/due", role="tpm") == due
+    assert due
     from_cli = cli("progress", "--role", "tpm")
-    assert from_cli == get(api, "/api/v1/progress", role="tpm")
+    from_service = as_json(service.practice.progress(role="tpm", now=now))
+    assert from_cli == get(api, "/api/v1/progress", role="tpm") == from_service
     assert from_cli["attempts"] == 1
 
 
 # --- prep and stories ----------------------------------------------------------------------------
-def test_faces_prep_pack_and_stories(api: TestClient) -> None:
+def test_faces_prep_pack_and_stories(api: TestClient, service: Coach) -> None:
     resume = RESUME.read_text(encoding="utf-8")
     from_api = post(api, "/api/v1/prep", {"role": "tpm", "text": resume, "name": RESUME.name})
     from_cli = cli("prep", "--history", str(RESUME), "--role", "tpm")
@@ -249,13 +318,73 @@ def test_faces_prep_pack_and_stories(api: TestClient) -> None:
     }
     assert (from_api["pack_id"], from_cli["pack_id"]) == (1, 2)
     assert from_cli["imported"]["added"] == 0 < from_api["imported"]["added"]
-    assert cli("prep", "--list") == get(api, "/api/v1/prep/packs")
-    assert cli("prep", "--open", "1") == get(api, "/api/v1/prep/packs/1") == from_api
+    packs = as_json(service.prep.packs())
+    assert cli("prep", "--list") == get(api, "/api/v1/prep/packs") == packs and len(packs) == 2
+    from_service = as_json(service.prep.saved_pack(1))
+    assert cli("prep", "--open", "1") == get(api, "/api/v1/prep/packs/1") == from_service
+    assert from_service == from_api
 
     stories = cli("stories", "list")
     assert stories and stories == get(api, "/api/v1/stories")
+    assert stories == [as_json(s) for s in service.prep.stories()]
     question = "Tell me about a program that slipped and how you recovered it"
     from_cli_match = cli("stories", "match", question, "--role", "tpm", "--limit", "3")
     body = {"question": question, "role": "tpm", "limit": 3}
-    assert from_cli_match == post(api, "/api/v1/stories/match", body)
+    from_service_match = as_json(service.prep.match(question, role="tpm", limit=3))
+    assert from_cli_match == post(api, "/api/v1/stories/match", body) == from_service_match
     assert 0 < len(from_cli_match) <= 3
+
+
+# --- mock interviews -------------------------------------------------------------------------
+def untimed(data: Any) -> Any:
+    """`data` without its timestamps (keys ending in `_at`): three sessions started one after
+    another differ in those alone."""
+    if isinstance(data, dict):
+        return {k: untimed(v) for k, v in data.items() if not k.endswith("_at")}
+    if isinstance(data, list):
+        return [untimed(v) for v in data]
+    return data
+
+
+def test_faces_mock(api: TestClient, service: Coach, tmp_path: Path) -> None:
+    """Three sessions on the same seed (repeats allowed, so none avoids the others' questions),
+    one started and answered by each of the CLI, the API and the service: the same questions,
+    notes and next turns; then both faces read a session as the service does."""
+    from loopcoach.cli.app import app
+    from loopcoach.interview.views import session_summary, state_view
+
+    start = {"role": "tpm", "seed": 7, "allow_repeats": True}
+    from_cli = cli("mock", "start", "--role", "tpm", "--seed", "7", "--allow-repeats")
+    r = api.post("/api/v1/mock", json=start)
+    assert r.status_code == 201, r.text
+    from_api = r.json()
+    from_service = as_json(service.mock.started(service.mock.start(**start)))
+    ids = [from_cli["session"], from_api["session"], from_service["session"]]
+    assert len(set(ids)) == 3
+    questions = [untimed(out["question"]) for out in (from_cli, from_api, from_service)]
+    assert questions[0] == questions[1] == questions[2] and questions[0]["prompt"]
+
+    answer = tmp_path / "answer.txt"
+    answer.write_text(ANSWER, encoding="utf-8")
+    answered_cli = cli("mock", "answer", ids[0], "--answer-file", str(answer), "--duration", "80")
+    body = {"answer": ANSWER, "duration_seconds": 80}
+    answered_api = post(api, f"/api/v1/mock/{ids[1]}/answer", body)
+    result = service.mock.answer(ids[2], ANSWER, duration=80)
+    answered_service = as_json(service.mock.answered(result))
+    for out, session in zip((answered_cli, answered_api, answered_service), ids, strict=True):
+        assert out.pop("session") == session
+    assert untimed(answered_cli) == untimed(answered_api) == untimed(answered_service)
+    assert answered_cli["analysis"]["score"] > 0
+
+    listed = [as_json(session_summary(s)) for s in service.mock.list()]
+    assert cli("mock", "list") == get(api, "/api/v1/mock") == listed and len(listed) == 3
+    shown = cli("mock", "show", ids[1])
+    assert shown.pop("events")  # the CLI adds the event log
+    from_service = as_json(state_view(service.mock.state(ids[1])))
+    assert shown == get(api, f"/api/v1/mock/{ids[1]}") == from_service
+    post(api, f"/api/v1/mock/{ids[1]}/end", {})
+    printed = CliRunner().invoke(app, ["mock", "debrief", ids[1], "--format", "json"])
+    assert printed.exit_code == 0, printed.output
+    debrief = as_json(service.mock.debrief(ids[1]))
+    assert json.loads(printed.stdout) == get(api, f"/api/v1/mock/{ids[1]}/debrief") == debrief
+    assert debrief["session_id"] == ids[1] and debrief["status"] == "ended"

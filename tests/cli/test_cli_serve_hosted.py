@@ -79,6 +79,7 @@ def test_cookies_are_secure_unless_asked_on_loopback(
         hosted_options(True, "0.0.0.0")
 
 
+@pytest.mark.slow  # a real `loopcoach serve --hosted` process
 def test_a_real_hosted_server_asks_for_sign_in(tmp_path: Path) -> None:
     from tests.web.conftest import free_port
 

@@ -92,6 +92,7 @@ def test_a_monte_carlo_that_cannot_finish_is_not_drawn() -> None:
     assert time.process_time() - start < 1.0
 
 
+@pytest.mark.slow  # a 250,000-line plan
 def test_plan_sections_are_linear_in_the_headings() -> None:
     # CPU seconds of this process (about 2.5 s): other work on the machine does not count
     start = time.process_time()

@@ -54,6 +54,7 @@ def test_store_upgrade_twice_keeps_the_data(database_url: str) -> None:
     engine.dispose()
 
 
+@pytest.mark.slow  # four real processes migrating at once
 def test_store_concurrent_first_start_is_safe(database_url: str) -> None:
     code = (
         "import sys; from loopcoach.store import make_engine, upgrade; "

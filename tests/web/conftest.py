@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,8 @@ from fastapi.testclient import TestClient
 
 if TYPE_CHECKING:
     from tests.conftest import PostgresServer, Shared
+
+    from loopcoach.app import Coach
 
 CHROMIUM = os.environ.get("LOOPCOACH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,19 +47,30 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(data: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """`loopcoach serve` on a free port with its own data directory; returns (process, url)."""
+def start_server(
+    data: Path,
+    *,
+    hosted: bool = False,
+    env: dict[str, str] | None = None,
+    timeout: float = 30.0,
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`loopcoach serve` (`--hosted` if asked) on a free port with its own data directory, a
+    SQLite file there unless `env` names a database, and `env` on top of ours; returns
+    (process, url) once it answers."""
     port = free_port()
-    env = {**os.environ, "LOOPCOACH_DATA_DIR": str(data)}
-    env.pop("LOOPCOACH_DATABASE_URL", None)
+    full = {**os.environ, "LOOPCOACH_DATA_DIR": str(data)}
+    for unset in ("LOOPCOACH_DATABASE_URL", "LOOPCOACH_MODE"):
+        full.pop(unset, None)
+    full.update(env or {})
+    command = [sys.executable, "-m", "loopcoach", "serve", "--port", str(port)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "loopcoach", "serve", "--port", str(port)],
-        env=env,
+        [*command, "--hosted"] if hosted else command,
+        env=full,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
@@ -66,7 +80,7 @@ def start_server(data: Path) -> tuple[subprocess.Popen[bytes], str]:
         if proc.poll() is not None:
             raise AssertionError(proc.stderr.read().decode() if proc.stderr else "server died")
     proc.kill()
-    raise AssertionError("server did not start in 30 s")
+    raise AssertionError(f"server did not start in {timeout:.0f} s")
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:
@@ -78,6 +92,34 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
 
 
 ORIGIN = "http://127.0.0.1:8000"
+
+
+@contextmanager
+def app_environment(
+    shared: Shared, postgres: PostgresServer | None, data: Path
+) -> Iterator[dict[str, str]]:
+    """The environment of a test app: `data` as its data directory, its own database (a new
+    PostgreSQL database when LOOPCOACH_TEST_DATABASE_URL is set, else a SQLite file in `data`)
+    and the session's embedding cache. A PostgreSQL database is dropped at the end of the
+    block, so dispose of the engines on it first."""
+    url = postgres.create() if postgres is not None else f"sqlite:///{data / 'loopcoach.db'}"
+    try:
+        yield {
+            "LOOPCOACH_DATA_DIR": str(data),
+            "LOOPCOACH_CACHE_DIR": str(shared.cache_dir),
+            "LOOPCOACH_DATABASE_URL": url,
+        }
+    finally:
+        if postgres is not None:
+            postgres.drop(url)
+
+
+def share_models(coach: Coach, source: Shared | Coach) -> Coach:
+    """`coach` with the library, analyzer and matcher of `source` (the session's `Shared`, or
+    another Coach), so that no test loads them again."""
+    for name in ("library", "analyzer", "matcher"):
+        coach.__dict__[name] = getattr(source, name)
+    return coach
 
 
 class BrowserClient(TestClient):
@@ -105,22 +147,14 @@ def client(
     from loopcoach.config import Settings
     from loopcoach.web.app import create_app
 
-    data = tmp_path_factory.mktemp("web-data")
-    env = {"LOOPCOACH_DATA_DIR": str(data), "LOOPCOACH_CACHE_DIR": str(shared.cache_dir)}
-    if postgres is not None:
-        env["LOOPCOACH_DATABASE_URL"] = postgres.create()
-    coach = Coach(Settings.from_env(env))
-    coach.__dict__["library"] = shared.library
-    coach.__dict__["analyzer"] = shared.analyzer
-    coach.__dict__["matcher"] = shared.matcher
-    # like httpx (and a browser's fetch of an API), redirects are not followed unless asked
-    with BrowserClient(
-        create_app(coach), base_url=ORIGIN, headers={"Origin": ORIGIN}, follow_redirects=False
-    ) as c:
-        yield c
-    if postgres is not None:
+    with app_environment(shared, postgres, tmp_path_factory.mktemp("web-data")) as env:
+        coach = share_models(Coach(Settings.from_env(env)), shared)
+        # like httpx (and a browser's fetch of an API), redirects are not followed unless asked
+        with BrowserClient(
+            create_app(coach), base_url=ORIGIN, headers={"Origin": ORIGIN}, follow_redirects=False
+        ) as c:
+            yield c
         coach.engine.dispose()
-        postgres.drop(env["LOOPCOACH_DATABASE_URL"])
 
 
 @pytest.fixture(scope="session")

@@ -116,13 +116,18 @@ def test_browser_every_input_has_a_label(page: Any, live_server: str) -> None:
         assert unlabelled == [], (path, unlabelled)
 
 
-def test_browser_mock_stage_with_follow_up_and_debrief(page: Any, live_server: str) -> None:
-    page.goto(live_server + "/mock")
+def start_mock_stage(page: Any, base: str) -> None:
+    """Start the TPM recruiter screen (seed 3) from /mock; on its first question."""
+    page.goto(base + "/mock")
     page.select_option("#mock-role", "tpm")
     page.select_option("#mock-stage", "recruiter-screen")
     page.fill("#mock-seed", "3")
     page.click("#mock-start-form button[type=submit]")
     page.wait_for_selector("#mock-answer-form")
+
+
+def test_browser_mock_stage_with_follow_up_and_debrief(page: Any, live_server: str) -> None:
+    start_mock_stage(page, live_server)
     assert "question 1 of 3" in page.inner_text(".asking")
     assert page.locator(".persona").is_visible()
     expect(page.locator("#mock-clock")).to_have_text(re.compile(r"^0:0[1-9] / 1:30$"))

@@ -15,10 +15,8 @@ loop in the main thread, so browser tests run after the tests that call `anyio.r
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -33,7 +31,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from tests.accounts.helpers import PASSWORD, cheap_hasher
-from tests.web.conftest import free_port, stop_server
+from tests.web.conftest import app_environment, start_server, stop_server
+from tests.web.signin import sign_in as sign_in_over_http
 
 if TYPE_CHECKING:
     from tests.conftest import PostgresServer, Shared
@@ -43,7 +42,6 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 COOKIE = "loopcoach_session"  # LOOPCOACH_INSECURE_COOKIES=1: loopback http, no __Host- prefix
-TOKEN_RX = re.compile(r'name="csrf_token" value="([^"]+)"')
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 LEARNER = "ann@example.org"
 COACH = "coach.cat@example.org"
@@ -69,35 +67,8 @@ class HostedServer:
         """An HTTP client signed in as `email` through the login form; it sends the session's
         CSRF token on API writes (header) and form posts (field)."""
         c = httpx.Client(base_url=self.base, headers={"Origin": self.base}, timeout=120)
-        found = TOKEN_RX.search(c.get("/login").text)
-        assert found is not None
-        form = {"email": email, "password": PASSWORD, "csrf_token": found.group(1)}
-        r = c.post("/login", data=form)
-        assert r.status_code == 303, r.text[:300]
-        c.headers["X-CSRF-Token"] = c.get("/api/v1/me").json()["csrf_token"]
+        c.headers["X-CSRF-Token"] = sign_in_over_http(c, email)
         return c
-
-
-def _start(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "loopcoach", "serve", "--hosted", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-        if proc.poll() is not None:
-            raise AssertionError(proc.stderr.read().decode() if proc.stderr else "server died")
-    proc.kill()
-    raise AssertionError("serve --hosted did not answer in 60 s")
 
 
 @pytest.fixture(scope="module")
@@ -108,32 +79,25 @@ def hosted(
     from loopcoach.store import make_engine, upgrade
 
     data = tmp_path_factory.mktemp("hosted-browser")
-    url = postgres.create() if postgres is not None else f"sqlite:///{data / 'hosted.db'}"
-    env = {
-        **os.environ,
-        "LOOPCOACH_DATA_DIR": str(data),
-        "LOOPCOACH_CACHE_DIR": str(shared.cache_dir),
-        "LOOPCOACH_DATABASE_URL": url,
-        "LOOPCOACH_INSECURE_COOKIES": "1",
-        "LOOPCOACH_LOGIN_FAILURES_PER_ADDRESS": "12",  # the last test reaches it
-    }
-    env.pop("LOOPCOACH_MODE", None)
-    engine = make_engine(url)
-    upgrade(engine)
-    accounts = AccountsService(lambda: engine, clock=lambda: datetime.now(UTC), hasher=cheap_hasher)
-    accounts.create_user(LEARNER, PASSWORD, role="learner", name="Ann Learner")
-    accounts.create_user(COACH, PASSWORD, role="coach", name="Cat Coach")
-    accounts.create_user(ATTACKER, PASSWORD, role="learner", name="Mallory")
-    accounts.create_cohort("browser cohort", COACH)
-    accounts.invite(LEARNER, "browser cohort")
-    proc, base = _start(env)
-    try:
-        yield HostedServer(base, accounts, proc)
-    finally:
-        stop_server(proc)
-        engine.dispose()
-        if postgres is not None:
-            postgres.drop(url)
+    with app_environment(shared, postgres, data) as env:
+        engine = make_engine(env["LOOPCOACH_DATABASE_URL"])
+        upgrade(engine)
+        accounts = AccountsService(
+            lambda: engine, clock=lambda: datetime.now(UTC), hasher=cheap_hasher
+        )
+        accounts.create_user(LEARNER, PASSWORD, role="learner", name="Ann Learner")
+        accounts.create_user(COACH, PASSWORD, role="coach", name="Cat Coach")
+        accounts.create_user(ATTACKER, PASSWORD, role="learner", name="Mallory")
+        accounts.create_cohort("browser cohort", COACH)
+        accounts.invite(LEARNER, "browser cohort")
+        env["LOOPCOACH_INSECURE_COOKIES"] = "1"
+        env["LOOPCOACH_LOGIN_FAILURES_PER_ADDRESS"] = "12"  # the last test reaches it
+        proc, base = start_server(data, hosted=True, env=env, timeout=60)
+        try:
+            yield HostedServer(base, accounts, proc)
+        finally:
+            stop_server(proc)
+            engine.dispose()
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from tests.web.test_browser import (
     csp_errors,
     expect,
     screenshot,
+    start_mock_stage,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -134,12 +135,7 @@ def test_browser_analysis_report_is_scrolled_to(phone: Any, live_server: str) ->
 
 
 def test_browser_mock_current_question_is_in_view_with_focus(page: Any, live_server: str) -> None:
-    page.goto(live_server + "/mock")
-    page.select_option("#mock-role", "tpm")
-    page.select_option("#mock-stage", "recruiter-screen")
-    page.fill("#mock-seed", "3")
-    page.click("#mock-start-form button[type=submit]")
-    page.wait_for_selector("#mock-answer-form")
+    start_mock_stage(page, live_server)
     expect(page.locator("#answer")).to_be_focused()
     for turn in range(2):  # thin answers: the transcript grows above the question
         page.fill("#answer", "I like building things with people. " * 12)

@@ -294,6 +294,30 @@ class MockService:
         state = self.state(session_id) if isinstance(session_id, str) else session_id
         return build_debrief(state, self._library().role(state.role))
 
+    def started(self, state: SessionState) -> dict[str, Any]:
+        """What both faces print when a session starts: its id and first question."""
+        current = state.current
+        return {
+            "session": state.session_id,
+            "question": turn_view(state, current) if current is not None else None,
+        }
+
+    def answered(self, result: AnswerResult) -> dict[str, Any]:
+        """What both faces print after an answer: the turn answered, its short analysis
+        (None while feedback waits for the end), whether it was a replay, then `after`."""
+        from loopcoach.interview.views import analysis_short
+
+        state, turn = result.state, result.answered
+        out: dict[str, Any] = {
+            "session": state.session_id,
+            "answered": turn.key,
+            "analysis": None if state.feedback_until_end else analysis_short(turn),
+        }
+        if result.replayed:
+            out["replayed"] = True
+        out.update(self.after(state))
+        return out
+
     def after(self, state: SessionState) -> dict[str, Any]:
         """What follows a move: {"next": the current turn} or, once over, {"debrief": ...}."""
         current = state.current

@@ -6,7 +6,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -103,14 +103,10 @@ def start(
     as_json: JsonOpt = False,
 ) -> None:
     """Start a session and print its first question (answer with `mock answer ID`)."""
-    from loopcoach.interview.views import turn_view
-
     coach: Coach = ctx.obj
     state = _start(coach, role, stage, loop, seed, quiet, repeats)
-    current = state.current
-    assert current is not None
     if as_json:
-        print_json({"session": state.session_id, "question": turn_view(state, current)})
+        print_json(coach.mock.started(state))
         return
     line(f"Session {state.session_id} (seed {state.seed}): {state.question_total} questions")
     _show_turn(state)
@@ -160,19 +156,11 @@ def answer(
     coach.mock.state(session_id)  # unknown ids fail before reading the answer
     text = read_answer(answer_file)
     result = coach.mock.answer(session_id, text, key=to, duration=duration, checkpoint=_checkpoint)
+    if as_json:
+        print_json(coach.mock.answered(result))
+        return
     state, turn = result.state, result.answered
     feedback = not state.feedback_until_end
-    if as_json:
-        out: dict[str, Any] = {
-            "session": session_id,
-            "answered": turn.key,
-            "analysis": analysis_short(turn) if feedback else None,
-        }
-        if result.replayed:
-            out["replayed"] = True
-        out.update(coach.mock.after(state))
-        print_json(out)
-        return
     if result.replayed:
         line(f"(that answer to {turn.key} was already stored; it was not stored twice)")
     line(timer_line(turn))

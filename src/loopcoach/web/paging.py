@@ -3,18 +3,22 @@ body stays a JSON array (as before, so a caller that passes nothing gets the fir
 the total in `X-Total-Count` and, unless this is the last page, a `Link: <...>; rel="next"`
 header pointing at the next page.
 
+A list route takes `pager: PagerDep` (one FastAPI dependency: the two query parameters, the
+request and the response), asks a service for the window `pager.limit`, `pager.offset` (or
+cuts an in-memory list with `pager.page_of`), and returns `pager.render(page, to_json)`.
+
 The pages' own lists (HTML) show HTML_PAGE items a page, `?page=N` (or a list's own parameter
-where a page has two lists), with a pager under them (`pager`, templates/_pager.html)."""
+where a page has two lists), with a pager under them (`list_pager`, templates/_pager.html)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 
-from loopcoach.app.paging import DEFAULT_PAGE, MAX_OFFSET, MAX_PAGE, Page
+from loopcoach.app.paging import DEFAULT_PAGE, MAX_OFFSET, MAX_PAGE, Page, page_of
 
 T = TypeVar("T")
 
@@ -22,19 +26,41 @@ LimitQ = Annotated[
     int, Query(ge=1, le=MAX_PAGE, description=f"Items per page, at most {MAX_PAGE}.")
 ]
 OffsetQ = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]
-DEFAULT_LIMIT = DEFAULT_PAGE
 
 
-def paged(
-    request: Request, response: Response, page: Page[T], render: Callable[[T], Any]
-) -> list[Any]:
-    """The page's items rendered, with the total and the next page's link as headers."""
-    response.headers["X-Total-Count"] = str(page.total)
-    following = page.next_offset
-    if following is not None:
-        url = request.url.include_query_params(limit=page.limit, offset=following)
-        response.headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'
-    return [render(item) for item in page.items]
+@dataclass(frozen=True)
+class Pager:
+    """The window a caller asked for, and the response its headers go on."""
+
+    request: Request
+    response: Response
+    limit: int
+    offset: int
+
+    def page_of(self, items: Sequence[T]) -> Page[T]:
+        """The window of a list held in memory (the pack library's roles and questions)."""
+        return page_of(items, limit=self.limit, offset=self.offset)
+
+    def render(self, page: Page[T], to_json: Callable[[T], Any]) -> list[Any]:
+        """The page's items rendered, with the total and the next page's link as headers."""
+        self.response.headers["X-Total-Count"] = str(page.total)
+        following = page.next_offset
+        if following is not None:
+            url = self.request.url.include_query_params(limit=page.limit, offset=following)
+            self.response.headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'
+        return [to_json(item) for item in page.items]
+
+
+def get_pager(
+    request: Request,
+    response: Response,
+    limit: LimitQ = DEFAULT_PAGE,
+    offset: OffsetQ = 0,
+) -> Pager:
+    return Pager(request, response, limit, offset)
+
+
+PagerDep = Annotated[Pager, Depends(get_pager)]
 
 
 # --- the pages' (HTML) lists -----------------------------------------------------------------
@@ -46,7 +72,7 @@ PageNumberQ = Annotated[
 
 
 @dataclass(frozen=True)
-class Pager:
+class ListPager:
     """What a page's list shows under it: items `first` to `last` of `total`, and links to the
     previous and next pages (None at either end); the links keep the other query parameters."""
 
@@ -63,7 +89,7 @@ def html_window(number: int) -> tuple[int, int]:
     return size, min((number - 1) * size, MAX_OFFSET)
 
 
-def pager(request: Request, page: Page[Any], param: str) -> Pager:
+def list_pager(request: Request, page: Page[Any], param: str) -> ListPager:
     """The pager of `page`, its page number in the query parameter `param`."""
     size = max(page.limit, 1)
     number = page.offset // size + 1
@@ -76,4 +102,4 @@ def pager(request: Request, page: Page[Any], param: str) -> Pager:
     prev_url = link(min(number - 1, pages)) if number > 1 else None
     next_url = link(number + 1) if page.next_offset is not None else None
     first = page.offset + 1 if page.items else 0
-    return Pager(page.total, first, page.offset + len(page.items), prev_url, next_url)
+    return ListPager(page.total, first, page.offset + len(page.items), prev_url, next_url)

@@ -11,8 +11,8 @@ API request that changes state (header), as the app's own pages and `/api/v1/me`
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,14 +20,17 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from fastapi.testclient import TestClient
 from tests.accounts.helpers import PASSWORD, cheap_hasher
+from tests.web.conftest import app_environment, share_models
+from tests.web.signin import post_login, session_csrf
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from tests.conftest import PostgresServer, Shared
 
     from loopcoach.app import Coach
 
 ORIGIN = "http://127.0.0.1:8000"
-TOKEN_RX = re.compile(r'name="csrf_token" value="([^"]+)"')
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 EMAILS = {
     "a": "a@example.org",
@@ -55,18 +58,10 @@ class HostedClient(TestClient):
 
     def sign_in(self, email: str, password: str = PASSWORD) -> Any:
         """Sign in through the login form (with the page's token); the response."""
-        page = self.get("/login")
-        token = TOKEN_RX.search(page.text)
-        assert token is not None, page.text[:300]
         self.csrf = ""
-        r = self.post(
-            "/login",
-            data={"email": email, "password": password, "csrf_token": token.group(1)},
-        )
+        r = post_login(self, email, password)
         if r.status_code == 303:
-            me = self.get("/api/v1/me")
-            assert me.status_code == 200, me.text
-            self.csrf = me.json()["csrf_token"]
+            self.csrf = session_csrf(self)
         return r
 
 
@@ -86,7 +81,13 @@ class World:
     objects: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def make_app(coach: Coach, *, secure: bool = False, address_limit: int = 10_000) -> Any:
+def make_app(
+    coach: Coach,
+    *,
+    secure: bool = False,
+    address_limit: int = 10_000,
+    extra_hosts: tuple[str, ...] = (),
+) -> Any:
     """The hosted app on `coach`. Every test client signs in from one address ("testclient"),
     so the per-address login limit is out of the way unless a test sets `address_limit`
     (test_hosted_login_throttle.py)."""
@@ -98,7 +99,18 @@ def make_app(coach: Coach, *, secure: bool = False, address_limit: int = 10_000)
     coach.__dict__["accounts"] = AccountsService(
         lambda: root.engine, clock=root.clock, hasher=cheap_hasher, address_limit=address_limit
     )
-    return create_app(coach, hosted=Hosted(secure_cookies=secure))
+    return create_app(coach, extra_hosts=extra_hosts, hosted=Hosted(secure_cookies=secure))
+
+
+def sibling_coach(
+    root: Coach, *, clock: Callable[[], datetime] | None = None, **settings: Any
+) -> Coach:
+    """Another worker's coach on `root`'s database, with its models, its clock unless given
+    one, and `settings` changed (rate limits)."""
+    from loopcoach.app import Coach
+
+    changed = dataclasses.replace(root.settings, **settings)
+    return share_models(Coach(changed, clock=clock or root.clock), root)
 
 
 @pytest.fixture(scope="package")
@@ -108,21 +120,10 @@ def hosted_coach(
     from loopcoach.app import Coach
     from loopcoach.config import Settings
 
-    data = tmp_path_factory.mktemp("hosted-data")
-    url = postgres.create() if postgres is not None else f"sqlite:///{data / 'hosted.db'}"
-    env = {
-        "LOOPCOACH_DATA_DIR": str(data),
-        "LOOPCOACH_CACHE_DIR": str(shared.cache_dir),
-        "LOOPCOACH_DATABASE_URL": url,
-    }
-    coach = Coach(Settings.from_env(env))
-    coach.__dict__["library"] = shared.library
-    coach.__dict__["analyzer"] = shared.analyzer
-    coach.__dict__["matcher"] = shared.matcher
-    yield coach
-    if postgres is not None:
+    with app_environment(shared, postgres, tmp_path_factory.mktemp("hosted-data")) as env:
+        coach = share_models(Coach(Settings.from_env(env)), shared)
+        yield coach
         coach.engine.dispose()
-        postgres.drop(url)
 
 
 def seed_accounts(coach: Coach) -> dict[str, int]:

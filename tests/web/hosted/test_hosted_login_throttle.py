@@ -4,12 +4,19 @@ client address only; the app keeps no count of its own (two apps share the datab
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import Any
 
-from tests.accounts.helpers import PASSWORD, cheap_hasher
-from tests.web.hosted.conftest import EMAILS, ORIGIN, TOKEN_RX, HostedClient, World
+from tests.accounts.helpers import PASSWORD
+from tests.web.hosted.conftest import (
+    EMAILS,
+    ORIGIN,
+    HostedClient,
+    World,
+    make_app,
+    sibling_coach,
+)
+from tests.web.signin import post_login
 
 from loopcoach.app import Coach
 from loopcoach.web.auth import SESSION_COOKIE
@@ -19,17 +26,7 @@ LIMIT = 3
 
 def _app(root: Coach) -> Any:
     """Another app (a second worker) on the package's database, with a limit of 3."""
-    from loopcoach.app.accounts import AccountsService
-    from loopcoach.app.hosting import Hosted
-    from loopcoach.web.app import create_app
-
-    coach = Coach(dataclasses.replace(root.settings), clock=root.clock)
-    for shared in ("library", "analyzer", "matcher"):
-        coach.__dict__[shared] = getattr(root, shared)
-    coach.__dict__["accounts"] = AccountsService(
-        lambda: coach.engine, clock=coach.clock, hasher=cheap_hasher, address_limit=LIMIT
-    )
-    return create_app(coach, hosted=Hosted(secure_cookies=False))
+    return make_app(sibling_coach(root), address_limit=LIMIT)
 
 
 def _client(app: Any, address: str) -> HostedClient:
@@ -42,29 +39,23 @@ def _client(app: Any, address: str) -> HostedClient:
     )
 
 
-def _login(c: HostedClient, email: str, password: str) -> Any:
-    token = TOKEN_RX.search(c.get("/login").text)
-    assert token is not None
-    return c.post("/login", data={"email": email, "password": password, "csrf_token": token[1]})
-
-
 def test_past_the_limit_an_address_gets_429_for_every_account(world: World) -> None:
     hosted_coach = world.coach
     one, two = _app(hosted_coach), _app(hosted_coach)
     with _client(one, "198.51.100.20") as c, _client(two, "198.51.100.20") as same_place:
         for n in range(LIMIT):  # spread over two workers: the count is in the database
-            r = _login(c if n % 2 else same_place, f"spray{n}@example.org", "a guess at it")
+            r = post_login(c if n % 2 else same_place, f"spray{n}@example.org", "a guess at it")
             assert r.status_code == 401
-        r = _login(c, EMAILS["b"], PASSWORD)
+        r = post_login(c, EMAILS["b"], PASSWORD)
         assert r.status_code == 429
         assert 0 < int(r.headers["retry-after"]) <= 15 * 60
         assert SESSION_COOKIE not in r.headers.get("set-cookie", "")
         message = re.search(r'id="error-message"[^>]*>([^<]+)<', r.text)
         assert message and "too many failed sign-ins" in message.group(1)
         assert 'name="email"' in r.text and PASSWORD not in r.text  # the form, no password
-        assert _login(same_place, EMAILS["b"], PASSWORD).status_code == 429
+        assert post_login(same_place, EMAILS["b"], PASSWORD).status_code == 429
     with _client(one, "198.51.100.21") as elsewhere:  # another address signs in as usual
-        assert _login(elsewhere, EMAILS["b"], PASSWORD).status_code == 303
+        assert post_login(elsewhere, EMAILS["b"], PASSWORD).status_code == 303
     # the accounts named were not locked by it
     hosted_coach.accounts.authenticate(EMAILS["b"], PASSWORD)
 
@@ -73,9 +64,9 @@ def test_the_api_and_pages_of_a_signed_in_user_are_not_throttled(world: World) -
     """The limit is on signing in only: a session from a throttled address keeps working."""
     app = _app(world.coach)
     with _client(app, "198.51.100.30") as c:
-        assert _login(c, EMAILS["a"], PASSWORD).status_code == 303
+        assert post_login(c, EMAILS["a"], PASSWORD).status_code == 303
         for n in range(LIMIT):
             with _client(app, "198.51.100.30") as guesser:
-                assert _login(guesser, f"g{n}@example.org", "a guess at it").status_code == 401
+                assert post_login(guesser, f"g{n}@example.org", "a guess at it").status_code == 401
         assert c.get("/api/v1/me").status_code == 200
         assert c.get("/account").status_code == 200

@@ -10,12 +10,12 @@ from tests.accounts.helpers import PASSWORD
 from tests.web.hosted.conftest import (
     EMAILS,
     FIXTURES,
-    TOKEN_RX,
     HostedClient,
     World,
     hosted_client,
     make_app,
 )
+from tests.web.signin import TOKEN_RX, login_token
 
 from loopcoach.web.auth import SECURE_SESSION_COOKIE, SESSION_COOKIE
 
@@ -31,18 +31,12 @@ def _session_cookie(response: Any) -> str:
     return ""
 
 
-def _login_form(client: HostedClient) -> str:
-    found = TOKEN_RX.search(client.get("/login").text)
-    assert found is not None
-    return found.group(1)
-
-
 # --- cookies and session fixation ------------------------------------------------------------
 def test_session_cookie_attributes(world: World, actor: Any) -> None:
     c = actor("anon")
     r = c.post(
         "/login",
-        data={"email": EMAILS["a"], "password": PASSWORD, "csrf_token": _login_form(c)},
+        data={"email": EMAILS["a"], "password": PASSWORD, "csrf_token": login_token(c)},
     )
     assert r.status_code == 303
     header = next(h for h in r.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE))
@@ -64,7 +58,7 @@ def test_secure_cookie_outside_loopback_tests(hosted_coach: Any) -> None:
     app = make_app(hosted_coach, secure=True)
     https = "https://127.0.0.1:8000"
     with HostedClient(app, base_url=https, headers={"Origin": https}, follow_redirects=False) as c:
-        token = _login_form(c)
+        token = login_token(c)
         r = c.post("/login", data={"email": EMAILS["a"], "password": PASSWORD, "csrf_token": token})
         assert r.status_code == 303
         assert any(
@@ -107,7 +101,7 @@ def test_unknown_token_in_the_cookie_is_not_adopted(world: World) -> None:
         c.cookies.set(SESSION_COOKIE, made_up, domain="127.0.0.1")
         assert c.get("/api/v1/me").status_code == 401
         assert c.get("/plan").status_code == 303
-        form = {"email": EMAILS["a"], "password": PASSWORD, "csrf_token": _login_form(c)}
+        form = {"email": EMAILS["a"], "password": PASSWORD, "csrf_token": login_token(c)}
         r = c.post("/login", data=form)
         assert r.status_code == 303 and _session_cookie(r) not in ("", made_up)
 
@@ -148,7 +142,7 @@ def test_after_sign_in_only_a_local_path_is_followed(world: World) -> None:
                     "email": EMAILS["a"],
                     "password": PASSWORD,
                     "next": target,
-                    "csrf_token": _login_form(c),
+                    "csrf_token": login_token(c),
                 },
             )
             assert r.status_code == 303 and r.headers["location"] == expected
@@ -258,15 +252,15 @@ def test_repeated_wrong_passwords_lock_the_account(world: World) -> None:
         for _ in range(5):
             r = c.post(
                 "/login",
-                data={"email": email, "password": "wrong password!", "csrf_token": _login_form(c)},
+                data={"email": email, "password": "wrong password!", "csrf_token": login_token(c)},
             )
             assert r.status_code == 401 and _session_cookie(r) == ""
         # now the right password is refused too, with the same message
         r = c.post(
-            "/login", data={"email": email, "password": PASSWORD, "csrf_token": _login_form(c)}
+            "/login", data={"email": email, "password": PASSWORD, "csrf_token": login_token(c)}
         )
         assert r.status_code == 401 and _session_cookie(r) == ""
-        form = {"email": "nobody@example.org", "password": PASSWORD, "csrf_token": _login_form(c)}
+        form = {"email": "nobody@example.org", "password": PASSWORD, "csrf_token": login_token(c)}
         unknown = c.post("/login", data=form)
         assert unknown.status_code == 401
         message = re.search(r'id="error-message"[^>]*>([^<]+)<', r.text)
@@ -300,7 +294,7 @@ def test_hostile_sign_in_input_gets_a_clean_refusal(world: World) -> None:
             {"email": EMAILS["a"], "password": PASSWORD[:-1] + "\x00"},
             {"email": EMAILS["a"], "password": "wrong", "next": "/" + "n" * 5000},
         ):
-            r = c.post("/login", data={**form, "csrf_token": _login_form(c)})
+            r = c.post("/login", data={**form, "csrf_token": login_token(c)})
             assert 400 <= r.status_code < 500, (r.status_code, r.text[:200])
             assert _session_cookie(r) == ""
             assert long_password not in r.text and "Traceback" not in r.text

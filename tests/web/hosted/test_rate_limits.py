@@ -4,7 +4,6 @@ two apps (two workers) on one database share the count, per user, and none in lo
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import count
@@ -12,7 +11,13 @@ from typing import Any
 
 import pytest
 from tests.accounts.helpers import PASSWORD
-from tests.web.hosted.conftest import FIXTURES, HostedClient, hosted_client, make_app
+from tests.web.hosted.conftest import (
+    FIXTURES,
+    HostedClient,
+    hosted_client,
+    make_app,
+    sibling_coach,
+)
 
 from loopcoach.app import Coach
 from loopcoach.config import Settings
@@ -35,11 +40,7 @@ class Clock:
 
 def limited_coach(root: Coach, clock: Clock, analyses: int = 2, uploads: int = 1) -> Coach:
     """A coach (one worker) on the same database as `root`, with small limits and `clock`."""
-    settings = dataclasses.replace(root.settings, rate_analyses=analyses, rate_uploads=uploads)
-    coach = Coach(settings, clock=clock)
-    for shared in ("library", "analyzer", "matcher"):
-        coach.__dict__[shared] = getattr(root, shared)
-    return coach
+    return sibling_coach(root, clock=clock, rate_analyses=analyses, rate_uploads=uploads)
 
 
 @pytest.fixture()

@@ -3,16 +3,15 @@ browser reaches it: at http://127.0.0.1:8000, same-origin, with the CSRF cookie 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.web.signin import TOKEN_RX
 
 ORIGIN = "http://127.0.0.1:8000"
-TOKEN_RX = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture(scope="module")

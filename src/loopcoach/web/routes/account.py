@@ -29,15 +29,7 @@ from loopcoach.app.hosting import Hosted
 from loopcoach.errors import LoopcoachError, NotFound
 from loopcoach.web.auth import cleared_cookie, csrf_for, safe_next, session_cookie
 from loopcoach.web.deps import AccountDep, CoachDep
-from loopcoach.web.paging import (
-    DEFAULT_LIMIT,
-    LimitQ,
-    OffsetQ,
-    PageNumberQ,
-    html_window,
-    paged,
-    pager,
-)
+from loopcoach.web.paging import PageNumberQ, PagerDep, html_window, list_pager
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.pages import render
 
@@ -186,7 +178,7 @@ def coach_page(request: Request, account: AccountDep, page: PageNumberQ = 1) -> 
         request,
         "coach.html",
         learners=[a.to_dict() for a in learners.items],
-        learners_pager=pager(request, learners, "page"),
+        learners_pager=list_pager(request, learners, "page"),
     )
 
 
@@ -210,15 +202,13 @@ def me(request: Request, account: AccountDep) -> dict[str, Any]:
 @api.get("/coach/learners")
 def learners_api(
     request: Request,
-    response: Response,
     account: AccountDep,
-    limit: LimitQ = DEFAULT_LIMIT,
-    offset: OffsetQ = 0,
+    pager: PagerDep,
 ) -> list[dict[str, Any]]:
     """The learners of the signed-in coach's cohorts (empty for a learner; paged: `limit`,
     `offset`)."""
-    page = _root(request).cohorts.learners_page(account, limit=limit, offset=offset)
-    return paged(request, response, page, lambda a: a.to_dict())
+    page = _root(request).cohorts.learners_page(account, limit=pager.limit, offset=pager.offset)
+    return pager.render(page, lambda a: a.to_dict())
 
 
 @api.get("/coach/learners/{learner_id}/progress")

@@ -100,21 +100,28 @@ def highlights(a: Analysis) -> list[dict[str, Any]]:
     ]
 
 
+def _page(
+    request: Request,
+    coach: Coach,
+    question_id: str,
+    role: str,
+    form: dict[str, Any],
+    result: Analysis | None = None,
+) -> Response:
+    """The analyse page: the form (`form`: the answer, question text and save box as typed),
+    and the report of `result` when there is one."""
+    chosen = coach.library.question(question_id)[1] if question_id else None
+    report = {"result": result, "sentences": highlights(result) if result else []}
+    return render(request, "analyze.html", chosen=chosen, role_filter=role, **form, **report)
+
+
 @pages.get("/analyze", response_class=HTMLResponse)
 def analyze_form(
     request: Request, coach: CoachDep, question_id: str = "", role: str = ""
 ) -> Response:
-    chosen = coach.library.question(question_id)[1] if question_id else None
-    return render(
-        request,
-        "analyze.html",
-        chosen=chosen,
-        role_filter=role,
-        result=None,
-        answer="",
-        question_text=chosen.prompt if chosen else "",
-        save=True,
-    )
+    prompt = coach.library.question(question_id)[1].prompt if question_id else ""
+    form = {"answer": "", "question_text": prompt, "save": True}
+    return _page(request, coach, question_id, role, form)
 
 
 @pages.post("/analyze", response_class=HTMLResponse)
@@ -138,15 +145,5 @@ def analyze_submit(
         duration=duration,
         save=bool(save),
     )
-    chosen = coach.library.question(question_id)[1] if question_id else None
-    return render(
-        request,
-        "analyze.html",
-        chosen=chosen,
-        role_filter=role,
-        result=result,
-        answer=answer,
-        question_text=question,
-        sentences=highlights(result),
-        save=bool(save),
-    )
+    form = {"answer": answer, "question_text": question, "save": bool(save)}
+    return _page(request, coach, question_id, role, form, result)

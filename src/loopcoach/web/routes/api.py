@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Query, Request, Response
+from fastapi import Query
 
-from loopcoach.app.paging import page_of
 from loopcoach.content.serialize import question_dict, role_summary
 from loopcoach.web.deps import CoachDep
-from loopcoach.web.paging import DEFAULT_LIMIT, LimitQ, OffsetQ, paged
+from loopcoach.web.paging import PagerDep
 from loopcoach.web.routers import api_router
 
 router = api_router(prefix="/api/v1", tags=["content"])
@@ -24,35 +23,29 @@ async def health() -> dict[str, str]:
 
 @router.get("/roles")
 def list_roles(
-    request: Request,
-    response: Response,
     coach: CoachDep,
-    limit: LimitQ = DEFAULT_LIMIT,
-    offset: OffsetQ = 0,
+    pager: PagerDep,
 ) -> list[dict[str, Any]]:
     """The roles of the installed packs (paged: `limit`, `offset`, the total in
     X-Total-Count, the next page in Link)."""
-    page = page_of(list(coach.library.roles.values()), limit=limit, offset=offset)
-    return paged(request, response, page, role_summary)
+    page = pager.page_of(list(coach.library.roles.values()))
+    return pager.render(page, role_summary)
 
 
 @router.get("/questions")
 def list_questions(
-    request: Request,
-    response: Response,
     coach: CoachDep,
+    pager: PagerDep,
     role: str | None = None,
     kind: str | None = None,
     stage: str | None = None,
     competency: str | None = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    offset: OffsetQ = 0,
 ) -> list[dict[str, Any]]:
     """The questions, filtered (paged: `limit`, `offset`, the total in X-Total-Count, the
     next page in Link)."""
     found = coach.library.questions(role=role, kind=kind, stage=stage, competency=competency)
-    page = page_of(found, limit=limit, offset=offset)
-    return paged(request, response, page, lambda rq: question_dict(*rq))
+    page = pager.page_of(found)
+    return pager.render(page, lambda rq: question_dict(*rq))
 
 
 @router.get("/questions/{question_id}")

@@ -29,11 +29,10 @@ from loopcoach.app.exercises import (
     parse_point,
     parse_points,
 )
-from loopcoach.app.paging import page_of
 from loopcoach.app.uploads import DOC_FORMATS, TABLE_FORMATS, Document
 from loopcoach.errors import LoopcoachError
 from loopcoach.web.deps import CoachDep, get_coach
-from loopcoach.web.paging import DEFAULT_LIMIT, LimitQ, OffsetQ, paged
+from loopcoach.web.paging import PagerDep
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.pages import render
 
@@ -125,16 +124,13 @@ def _table(body: TableInput) -> Document | None:
 
 @api.get("")
 def list_api(
-    request: Request,
-    response: Response,
     coach: CoachDep,
-    limit: LimitQ = DEFAULT_LIMIT,
-    offset: OffsetQ = 0,
+    pager: PagerDep,
 ) -> list[dict[str, Any]]:
     """The bundled practice cases (as `loopcoach exercise list --json`; paged: `limit`,
     `offset`)."""
-    page = page_of(coach.exercises.practice_list(), limit=limit, offset=offset)
-    return paged(request, response, page, lambda case: case)
+    page = pager.page_of(coach.exercises.practice_list())
+    return pager.render(page, lambda case: case)
 
 
 @api.post("/backlog")

@@ -15,18 +15,10 @@ from starlette.responses import Response
 
 from loopcoach.app import Coach
 from loopcoach.errors import LoopcoachError
-from loopcoach.interview.views import analysis_short, session_summary, state_view, turn_view
+from loopcoach.interview.views import analysis_short, session_summary, state_view
 from loopcoach.web.deps import CoachDep, get_coach
 from loopcoach.web.limits import Seconds, form_seconds
-from loopcoach.web.paging import (
-    DEFAULT_LIMIT,
-    LimitQ,
-    OffsetQ,
-    PageNumberQ,
-    html_window,
-    paged,
-    pager,
-)
+from loopcoach.web.paging import PageNumberQ, PagerDep, html_window, list_pager
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.analyze import MAX_ANSWER_CHARS
 from loopcoach.web.routes.pages import render
@@ -64,17 +56,14 @@ class AnswerRequest(BaseModel):
 
 @api.get("")
 def list_api(
-    request: Request,
-    response: Response,
     coach: CoachDep,
+    pager: PagerDep,
     role: str | None = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    offset: OffsetQ = 0,
 ) -> list[dict[str, Any]]:
     """Your sessions, newest first (as `loopcoach mock list --json`; paged: `limit`, `offset`,
     the total in X-Total-Count, the next page in Link)."""
-    page = coach.mock.page(role=role or None, limit=limit, offset=offset)
-    return paged(request, response, page, session_summary)
+    page = coach.mock.page(role=role or None, limit=pager.limit, offset=pager.offset)
+    return pager.render(page, session_summary)
 
 
 @api.post("", status_code=201)
@@ -88,8 +77,7 @@ def start_api(coach: CoachDep, body: StartRequest) -> dict[str, Any]:
         feedback_until_end=body.feedback_until_end,
         allow_repeats=body.allow_repeats,
     )
-    current = state.current
-    return {"session": state.session_id, "question": turn_view(state, current) if current else None}
+    return coach.mock.started(state)
 
 
 @api.post("/{session_id}/answer")
@@ -100,16 +88,7 @@ def answer_api(coach: CoachDep, session_id: str, body: AnswerRequest) -> dict[st
     result = coach.mock.answer(
         session_id, body.answer, key=body.key, duration=body.duration_seconds
     )
-    state, turn = result.state, result.answered
-    out: dict[str, Any] = {
-        "session": session_id,
-        "answered": turn.key,
-        "analysis": None if state.feedback_until_end else analysis_short(turn),
-    }
-    if result.replayed:
-        out["replayed"] = True
-    out.update(coach.mock.after(state))
-    return out
+    return coach.mock.answered(result)
 
 
 @api.get("/{session_id}")
@@ -160,7 +139,7 @@ def _start_page(request: Request, status: int = 200, page: int = 1, **form: Any)
         status=status,
         stage_groups=_stage_groups(coach),
         sessions=[session_summary(s) for s in sessions.items],
-        sessions_pager=pager(request, sessions, "page"),
+        sessions_pager=list_pager(request, sessions, "page"),
         form=form,
     )
 

@@ -16,15 +16,7 @@ from loopcoach.app import Coach
 from loopcoach.errors import LoopcoachError, NotFound
 from loopcoach.prep.stories import StoryInput
 from loopcoach.web.deps import CoachDep, get_coach
-from loopcoach.web.paging import (
-    DEFAULT_LIMIT,
-    LimitQ,
-    OffsetQ,
-    PageNumberQ,
-    html_window,
-    paged,
-    pager,
-)
+from loopcoach.web.paging import PageNumberQ, PagerDep, html_window, list_pager
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.pages import render
 
@@ -88,15 +80,12 @@ def prep_upload_api(
 
 @api.get("/stories")
 def stories_api(
-    request: Request,
-    response: Response,
     coach: CoachDep,
-    limit: LimitQ = DEFAULT_LIMIT,
-    offset: OffsetQ = 0,
+    pager: PagerDep,
 ) -> list[dict[str, Any]]:
     """Your story bank (as `loopcoach stories list --json`; paged: `limit`, `offset`)."""
-    page = coach.prep.stories_page(limit=limit, offset=offset)
-    return paged(request, response, page, lambda s: s.to_dict())
+    page = coach.prep.stories_page(limit=pager.limit, offset=pager.offset)
+    return pager.render(page, lambda s: s.to_dict())
 
 
 class MatchRequest(BaseModel):
@@ -113,16 +102,13 @@ def stories_match_api(coach: CoachDep, body: MatchRequest) -> list[dict[str, Any
 
 @api.get("/prep/packs")
 def packs_api(
-    request: Request,
-    response: Response,
     coach: CoachDep,
-    limit: LimitQ = DEFAULT_LIMIT,
-    offset: OffsetQ = 0,
+    pager: PagerDep,
 ) -> list[dict[str, Any]]:
     """Saved prep packs, newest first (as `loopcoach prep --list --json`; paged: `limit`,
     `offset`)."""
-    page = coach.prep.packs_page(limit=limit, offset=offset)
-    return paged(request, response, page, lambda p: p)
+    page = coach.prep.packs_page(limit=pager.limit, offset=pager.offset)
+    return pager.render(page, lambda p: p)
 
 
 @api.get("/prep/packs/{pack_id}")
@@ -156,9 +142,9 @@ def _page(
     extra.setdefault("matches", None)
     lists = {
         "stories": [s.to_dict() for s in stories.items],
-        "stories_pager": pager(request, stories, "stories_page"),
+        "stories_pager": list_pager(request, stories, "stories_page"),
         "packs": packs.items,
-        "packs_pager": pager(request, packs, "packs_page"),
+        "packs_pager": list_pager(request, packs, "packs_page"),
     }
     if pack is not None:
         return render(
