@@ -10,7 +10,8 @@ import re
 from typing import Any
 
 from tests.accounts.helpers import PASSWORD, cheap_hasher
-from tests.web.hosted.conftest import ORIGIN, TOKEN_RX, HostedClient, World, hosted_client
+from tests.web.hosted.conftest import ORIGIN, HostedClient, World, hosted_client
+from tests.web.signin import TOKEN_RX
 
 from loopcoach.app import Coach
 from loopcoach.app.accounts import new_token
