@@ -22,7 +22,7 @@ XDIST := -n 2 --dist loadscope
 ifeq ($(filter true TRUE True 1,$(CI)),)
 TEST_RUNS := -m "not slow and not browser" $(XDIST)
 else
-TEST_RUNS := -m "not browser" $(XDIST)
+TEST_RUNS := -m "not browser" $(XDIST) --durations=15
 TEST_BROWSER := -m browser
 endif
 

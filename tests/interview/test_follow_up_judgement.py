@@ -8,7 +8,9 @@ who never saw the code; only read here, nothing fitted on them). The main questi
 their pack questions: every pack question has follow-ups. The opening answer is the strong answer
 cut to its first third (``challenge.truncate``), so a good follow-up answer has room to raise it.
 
-Each property runs over a fixed sample in the fast suite and over every case when slow (CI).
+Each property runs over a fixed sample in the fast suite and over many more cases when slow (CI):
+every main question, and every third (main question, other answer) pair, about a third of the
+cases (all of them, 4,371 follow-ups, took a third of CI's time).
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def _off_topic_pairs(every: int) -> list[tuple[CH.Question, CH.Question]]:
 
 OFF_TOPIC_SETS = [
     pytest.param(_off_topic_pairs(41), id="sample"),
-    pytest.param(_off_topic_pairs(1), id="all", marks=pytest.mark.slow),
+    pytest.param(_off_topic_pairs(3), id="third", marks=pytest.mark.slow),
 ]
 MAIN_SETS = [
     pytest.param(MAINS[::3], id="sample"),
