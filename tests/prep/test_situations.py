@@ -117,6 +117,8 @@ def test_situations_talking_someone_out_of_a_plan_is_pushing_back() -> None:
     ("question", "not_there"),
     [
         ("Walk me through how you would write acceptance criteria for a story.", "explaining"),
+        ("Explain the trade-offs between a queue and a synchronous call.", "explaining"),
+        ("Explain a system you've worked on recently. Why was it built that way?", "explaining"),
         ("Tell me about a time you pushed back on an engineering team's approach.", "delay"),
         ("Tell me about a time you pushed back on an engineering team's approach.", "dependency"),
     ],
@@ -125,6 +127,12 @@ def test_situations_how_a_question_is_put_is_not_its_situation(
     question: str, not_there: str
 ) -> None:
     assert not_there not in situations(question, "question")
+
+
+def test_situations_explaining_to_someone_is_still_explaining() -> None:
+    assert "explaining" not in situations("Explain how caching works.", "question")
+    asked = "Tell me about a time you had to explain a constraint to a non-technical person."
+    assert "explaining" in situations(asked, "question")
 
 
 def test_situations_a_missed_milestone_is_something_that_went_wrong() -> None:

@@ -145,9 +145,19 @@ SITUATION_NAMES.update(
 )
 
 
+_PUT = re.compile(
+    r"^(?:please\s+)?(?:explain|describe|walk me through|talk me through|tell me about)\b",
+    re.IGNORECASE,
+)
+
+
 def situations(text: str, side: str = "") -> frozenset[str]:
     """The situations a text speaks of (see _SITUATIONS); with side="question" also the kinds
     of story it asks for, with side="story" the kinds of story it is (see _ASKED, _SHOWN)."""
+    if side == "question":
+        # how a question is put to the candidate ("Explain the difference between...",
+        # "Walk me through...") is not what it asks about
+        text = _PUT.sub("", text.strip())
     found = {k for k, p in _PATTERNS.items() if p.search(text)}
     if side == "question":
         found |= {k for k, p in _ASKED_PATTERNS.items() if p.search(text)}
