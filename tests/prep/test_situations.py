@@ -135,6 +135,19 @@ def test_situations_explaining_to_someone_is_still_explaining() -> None:
     assert "explaining" in situations(asked, "question")
 
 
+def test_situations_moving_teams_to_a_method_is_not_a_migration() -> None:
+    assert "migration" not in situations("Moved 4 squads from waterfall to Kanban in a year.")
+    assert "migration" in situations("Moved 60 services to the new cluster in a quarter.")
+    assert "migration" in situations("Moved the billing data off the old mainframe.")
+
+
+def test_situations_another_team_named_by_what_it_does_is_a_dependency() -> None:
+    assert "dependency" in situations("Agreed a shared schema with the billing team in a week.")
+    assert "dependency" in situations("Got the SSO change from the Identity Platform team.")
+    assert "dependency" not in situations("Cleaned the backlog with the team in two months.")
+    assert "dependency" not in situations("Planned the release with the delivery team.")
+
+
 def test_situations_a_missed_milestone_is_something_that_went_wrong() -> None:
     q = situations("Describe a program that didn't go as planned. What did you learn?", "question")
     s = situations("Missed the first milestone of a warehouse migration; we now track vendors.")
