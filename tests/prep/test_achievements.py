@@ -326,8 +326,7 @@ def test_achievements_a_table_row_of_action_and_result_is_one_story() -> None:
     )
     h = parse_history(text.encode(), "cv.md")
     assert [b.text for b in h.bullets] == [
-        "Moved the nightly invoice batch onto an event stream; Invoice errors went from 3% to "
-        "0.4%",
+        "Moved the nightly invoice batch onto an event stream; Invoice errors went from 3% to 0.4%",
         "Set up contract tests for the partner API; Broken partner releases down from 9 to 1 a "
         "year",
     ]

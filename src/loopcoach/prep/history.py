@@ -574,7 +574,7 @@ def _action_with_result(cells: list[str]) -> list[str]:
     for cell in cells:
         if out and len(cell.split()) >= 3:
             prev, now = classify(out[-1]), classify(cell)
-            if prev.action and not now.action and now.change and not now.kind == "duty":
+            if prev.action and not now.action and now.change and now.kind != "duty":
                 out[-1] = f"{out[-1].rstrip('.;, ')}; {cell}"
                 continue
         out.append(cell)
