@@ -280,3 +280,53 @@ def test_achievements_owning_or_attending_is_a_remit_until_something_changed(
     line: str, kind: str
 ) -> None:
     assert classify(line).kind == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # the scene first, then the action with the doer dropped
+        "After the March payments outage (5 hours), ran the incident review and drove 14 fixes "
+        "to closure; no repeat incident in the next year.",
+        # the scene as a clause of its own, then "I" acting
+        "Two squads disagreed on polling vs. webhooks; I set up a one-week trial with both, and "
+        "the webhook design was approved by the architecture forum.",
+        # a noun-phrase subject with an auxiliary before the participle
+        "Rollout of the new handheld scanners to 12 depots was completed with no missed "
+        "deliveries.",
+        # a decision that changed the course
+        "Said no to a bespoke reporting portal for the sales team and offered a CSV export in "
+        "one sprint.",
+    ],
+)
+def test_achievements_found_after_a_scene_setting_clause_or_a_decision(line: str) -> None:
+    assert classify(line).achievement, classify(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Introduced fortnightly architecture reviews across 5 teams in 2 offices.",
+        "Coordinated the payroll integration for 3 countries, 4 teams and an outside vendor.",
+        "After the reorganisation, coordinated the release calendar for 6 squads.",
+    ],
+)
+def test_achievements_rhythms_and_coordination_sized_are_duties(line: str) -> None:
+    assert classify(line).kind == "duty", classify(line)
+    changed = line.rstrip(".") + "; late releases fell from 7 a quarter to 1."
+    assert classify(changed).achievement, classify(changed)
+
+
+def test_achievements_a_table_row_of_action_and_result_is_one_story() -> None:
+    text = (
+        "Key achievements\n\n| Achievement | Result |\n|---|---|\n"
+        "| Moved the nightly invoice batch onto an event stream | Invoice errors went from 3% "
+        "to 0.4% |\n| Set up contract tests for the partner API | Broken partner releases down "
+        "from 9 to 1 a year |\n"
+    )
+    h = parse_history(text.encode(), "cv.md")
+    assert [b.text for b in h.bullets] == [
+        "Moved the nightly invoice batch onto an event stream; Invoice errors went from 3% to 0.4%",
+        "Set up contract tests for the partner API; Broken partner releases down from 9 to 1 a "
+        "year",
+    ]

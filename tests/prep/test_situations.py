@@ -117,6 +117,8 @@ def test_situations_talking_someone_out_of_a_plan_is_pushing_back() -> None:
     ("question", "not_there"),
     [
         ("Walk me through how you would write acceptance criteria for a story.", "explaining"),
+        ("Explain the trade-offs between a queue and a synchronous call.", "explaining"),
+        ("Explain a system you've worked on recently. Why was it built that way?", "explaining"),
         ("Tell me about a time you pushed back on an engineering team's approach.", "delay"),
         ("Tell me about a time you pushed back on an engineering team's approach.", "dependency"),
     ],
@@ -125,6 +127,25 @@ def test_situations_how_a_question_is_put_is_not_its_situation(
     question: str, not_there: str
 ) -> None:
     assert not_there not in situations(question, "question")
+
+
+def test_situations_explaining_to_someone_is_still_explaining() -> None:
+    assert "explaining" not in situations("Explain how caching works.", "question")
+    asked = "Tell me about a time you had to explain a constraint to a non-technical person."
+    assert "explaining" in situations(asked, "question")
+
+
+def test_situations_moving_teams_to_a_method_is_not_a_migration() -> None:
+    assert "migration" not in situations("Moved 4 squads from waterfall to Kanban in a year.")
+    assert "migration" in situations("Moved 60 services to the new cluster in a quarter.")
+    assert "migration" in situations("Moved the billing data off the old mainframe.")
+
+
+def test_situations_another_team_named_by_what_it_does_is_a_dependency() -> None:
+    assert "dependency" in situations("Agreed a shared schema with the billing team in a week.")
+    assert "dependency" in situations("Got the SSO change from the Identity Platform team.")
+    assert "dependency" not in situations("Cleaned the backlog with the team in two months.")
+    assert "dependency" not in situations("Planned the release with the delivery team.")
 
 
 def test_situations_a_missed_milestone_is_something_that_went_wrong() -> None:

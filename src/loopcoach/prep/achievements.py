@@ -85,7 +85,10 @@ CHANGE = re.compile(
     r"now (?:used|runs|the)|still (?:in use|used|runs)|renewed|"
     r"(?:was|were) (?:still |fully )?met|met (?:the|its|our|every|all) \w+|"
     r"kept (?:its|the|their|our|every|all) (?:renewal|contract|customers?|clients?|date|"
-    r"deadline|launch date|sla|slas|commitments?))\b",
+    r"deadline|launch date|sla|slas|commitments?)|"
+    # a decision that changed the course, and nothing of a kind happening since
+    r"said no|turned down|pushed back|talked \w+ out of|"
+    r"(?:no|zero)(?: [\w-]+){1,3} since)\b",
     re.IGNORECASE,
 )
 CHANGE_NUMBER = re.compile(
@@ -177,6 +180,33 @@ def opens_with_action(text: str) -> bool:
     )
 
 
+# A line that sets the scene before saying what was done: "After the 2023 outage (9 hours),
+# facilitated the review...", "Vendor and platform teams were split on X; I ran a spike...".
+_CIRCUMSTANCE = re.compile(
+    r"^(?:after|when|while|during|following|before|once|as|amid|despite|with|within|in)\b"
+    r"[^,;:]{3,160}?,\s+",
+    re.IGNORECASE,
+)
+_I_CLAUSE = re.compile(r"(?:[,;:\u2013\u2014]\s*|\s-\s|\band\s+|\bso\s+)(?=(?:I|we)\s)")
+
+
+def action_clause(text: str) -> str | None:
+    """The part of a line where the candidate acts: the line itself when it opens with an
+    action, else the rest after a scene-setting clause, else a later clause that opens with
+    "I" or "we" and a verb. None when no clause of the line is the candidate acting."""
+    t = text.strip()
+    if opens_with_action(t):
+        return t
+    scene = _CIRCUMSTANCE.match(t)
+    if scene and opens_with_action(t[scene.end() :]):
+        return t[scene.end() :]
+    for m in _I_CLAUSE.finditer(t):
+        rest = t[m.end() :]
+        if opens_with_action(rest):
+            return rest
+    return None
+
+
 def sized(text: str) -> bool:
     """A number with a unit sizes the work ("14 releasable increments", "220 radio sites")."""
     return any(re.search(r"[A-Za-z%$£€]", q) for q in quantities(text))
@@ -189,7 +219,8 @@ _UPKEEP = re.compile(
     r"write|writing|maintained|maintain|maintaining|monitored|monitor|monitoring|attended|"
     r"prepared|prepare|updated|update|updating|organi[sz]ed|facilitated|"
     r"facilitate|administered|"
-    r"compiled|recorded|reported|reporting|scheduled|processed|answered|followed)\b",
+    r"compiled|recorded|reported|reporting|scheduled|processed|answered|followed|"
+    r"coordinated|coordinate|coordinating|co-ordinated|co-ordinate|co-ordinating)\b",
     re.IGNORECASE,
 )
 
@@ -203,7 +234,10 @@ _ROUTINE = re.compile(
     r"(?:sprint planning|backlog refinement|refinement|grooming|stand-?ups?|retrospectives?|"
     r"retros|ceremonies|sprint reviews?|reviews? and demos?|demos?|showcases?|"
     r"status (?:reports?|meetings?|updates?)|steering (?:meetings?|"
-    r"committees?)|meetings?|invoices?|timesheets?|minutes|budgets?|reporting)\b",
+    r"committees?)|meetings?|invoices?|timesheets?|minutes|budgets?|reporting)\b|"
+    # anything held at a fixed rhythm ("Introduced weekly dependency reviews across 6 teams")
+    r"^(?:i\s+|we\s+)?\S+\s+(?:a\s+|an\s+|the\s+|our\s+)?(?:weekly|daily|monthly|"
+    r"fortnightly|bi-?weekly|quarterly|recurring|regular)\b",
     re.IGNORECASE,
 )
 
@@ -265,12 +299,22 @@ _AFTER_PARTICIPLE = re.compile(
 )
 
 
+_AUXILIARY = frozenset({"was", "were", "been", "got"})
+
+
 def passive_opening(text: str) -> bool:
     """True for "<something> <past participle> <preposition|number>..." in the first words."""
     words = re.findall(r"[^\s]+", text)[:16]
     for i in range(1, len(words) - 1):
         prev, word, nxt = words[i - 1], words[i].lower(), words[i + 1]
-        if prev.lower().strip(",") in _STOP_TAIL or prev.endswith((";", ":")):
+        # "Migration of 9 sites ... was finished with...": the auxiliary after a noun phrase
+        aux = (
+            i >= 2
+            and prev.lower() in _AUXILIARY
+            and words[i - 2].lower().strip(",") not in _STOP_TAIL
+            and not words[i - 2].endswith((",", ";", ":"))
+        )
+        if not aux and (prev.lower().strip(",") in _STOP_TAIL or prev.endswith((";", ":"))):
             continue
         if word.endswith((",", ";")):
             word = word[:-1]
@@ -329,7 +373,8 @@ def classify(text: str, lang: str = "en") -> LineKind:
             else "a line with numbers (not English: read by its numbers only)",
         )
     words = _words(t)
-    action = opens_with_action(t)
+    head = action_clause(t)
+    action = head is not None
     core = _without_scale(t)
     change = bool(CHANGE.search(core) or CHANGE_NUMBER.search(core) or _PERSUADED.match(t))
     size = sized(t)
@@ -344,7 +389,8 @@ def classify(text: str, lang: str = "en") -> LineKind:
             size,
             "describes a remit, not something you did and what changed",
         )
-    remit = _UPKEEP.match(t) or _ROUTINE.match(t) or _REMIT.match(t) or _OWNED.match(t)
+    h = head or t
+    remit = _UPKEEP.match(h) or _ROUTINE.match(h) or _REMIT.match(h) or _OWNED.match(h)
     if action and (change or (size and not remit)):
         return LineKind(
             "achievement",
@@ -355,7 +401,13 @@ def classify(text: str, lang: str = "en") -> LineKind:
         )
     if not action and CHANGE_NUMBER.search(core) and change and len(words) >= 5:
         return LineKind("achievement", action, change, size, "a result with a number")
-    if not action and change and len(words) >= 6 and passive_opening(t):
+    scene = _CIRCUMSTANCE.match(t)
+    if (
+        not action
+        and change
+        and len(words) >= 6
+        and (passive_opening(t) or (scene is not None and passive_opening(t[scene.end() :])))
+    ):
         return LineKind("achievement", True, change, size, "work done, then what changed")
     if action:
         return LineKind(

@@ -566,6 +566,21 @@ def join_wrapped_rows(lines: list[str]) -> list[str]:
     return out
 
 
+def _action_with_result(cells: list[str]) -> list[str]:
+    """A row's cells with an action followed by its result ("| Replaced the batch with a
+    stream | Outage detection went from 4 hours to 6 minutes |") joined into one line: the
+    two cells are one achievement (what was done, what changed)."""
+    out: list[str] = []
+    for cell in cells:
+        if out and len(cell.split()) >= 3:
+            prev, now = classify(out[-1]), classify(cell)
+            if prev.action and not now.action and now.change and now.kind != "duty":
+                out[-1] = f"{out[-1].rstrip('.;, ')}; {cell}"
+                continue
+        out.append(cell)
+    return out
+
+
 def expand_tables(lines: list[str]) -> list[str]:
     """Table rows ('| Senior TPM | Acme | 2021 – Present | Led the... |') become the lines a
     list would give: a header line with the short cells and a bullet per long cell."""
@@ -589,6 +604,7 @@ def expand_tables(lines: list[str]) -> list[str]:
             if len(x.split()) >= 3 and not (RANGE.search(x) or SINCE.search(x))
             for p in [x.strip(" -•*")]
         }
+        parts = _action_with_result(parts)
         long = [p for p in parts if len(p.split()) >= 6 or p in listed]
         short = [p for p in parts if p not in long]
         dated = any(RANGE.search(p) or SINCE.search(p) for p in short)

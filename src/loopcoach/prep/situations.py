@@ -18,6 +18,9 @@ _SITUATIONS: dict[str, str] = {
     # (an engineering team's plan is the candidate's own team's: not a dependency)
     "dependency": r"dependenc\w*|depend(?:s|ed|ing)? on|blocked|waiting on|another team|"
     r"other teams?\b|upstream|(?!engineering\b)\w+ team's|"
+    # another team named by what it does ("with the fraud team", "the Public Works team")
+    r"(?:with|from|and|for) the (?!(?:whole|same|wider|core|my|our|scrum|delivery|project|"
+    r"product|engineering|dev|development)\b)[\w-]+(?: [\w-]+)? team\b|"
     r"their (?:work|part|api|service|connector|component)|"
     r"team (?:slipped|was late|ran late|missed|delayed|was delayed)",
     "conflict": r"disagree\w*|dispute\w*|conflict\w*|clash\w*|argu(?:e|ed|ing|ment)\w*|"
@@ -26,8 +29,10 @@ _SITUATIONS: dict[str, str] = {
     r"data[- ]loss|firmware (?:bug|fault)|critical (?:bug|fault|defect)",
     "estimate": r"estimat\w*|bigger than|larger than|twice as (?:big|large|long)|"
     r"underestimat\w*|grew mid-sprint",
+    # (moving people to a way of working, "Moved 3 teams from waterfall to Scrum", is not one)
     "migration": r"migrat\w*|cut-?over|re-?platform\w*|move (?:of|to) (?:a |the )?new|"
-    r"moved (?:\w+ ){0,4}(?:to|onto|off)\b",
+    r"moved (?!(?:\w+ ){0,2}(?:teams?|squads?|people|engineers|staff|developers)\b)"
+    r"(?:\w+ ){0,4}(?:to|onto|off)\b",
     "scope": r"scope|descop\w*|split the release|phased|mvp|cut features?",
     "bypass": r"bypass\w*|straight to (?:my|the|our|your) (?:engineers|developers|team)|"
     r"directly to (?:my|the|our|your|one of) \w+|side requests?|around the backlog",
@@ -145,9 +150,19 @@ SITUATION_NAMES.update(
 )
 
 
+_PUT = re.compile(
+    r"^(?:please\s+)?(?:explain|describe|walk me through|talk me through|tell me about)\b",
+    re.IGNORECASE,
+)
+
+
 def situations(text: str, side: str = "") -> frozenset[str]:
     """The situations a text speaks of (see _SITUATIONS); with side="question" also the kinds
     of story it asks for, with side="story" the kinds of story it is (see _ASKED, _SHOWN)."""
+    if side == "question":
+        # how a question is put to the candidate ("Explain the difference between...",
+        # "Walk me through...") is not what it asks about
+        text = _PUT.sub("", text.strip())
     found = {k for k, p in _PATTERNS.items() if p.search(text)}
     if side == "question":
         found |= {k for k, p in _ASKED_PATTERNS.items() if p.search(text)}
