@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import uuid
 from html import unescape
 from typing import Any
 
@@ -18,6 +19,8 @@ import pytest
 from tests.accounts.helpers import PASSWORD
 from tests.web.hosted.conftest import HostedClient, World, hosted_client, seed_learner
 from tests.web.hosted.test_hosted_account import _rows_of
+
+BOOKKEEPING = ("auth_sessions", "rate_counts")  # sessions and rate counts: not the user's data
 
 MARK = "Overwritten by the importer"
 
@@ -28,6 +31,10 @@ def _learner(world: World, email: str) -> tuple[int, HostedClient]:
     client.__enter__()
     assert client.sign_in(email).status_code == 303
     return uid, client
+
+
+def _data_rows(world: World, uid: int) -> dict[str, int]:
+    return {k: v for k, v in _rows_of(world, uid).items() if k not in BOOKKEEPING}
 
 
 def _export(client: HostedClient) -> dict[str, Any]:
@@ -65,7 +72,7 @@ def test_a_file_with_another_learners_ids_never_changes_theirs(world: World, via
     try:
         seed_learner(victim, f"victim-{via}")
         before = _export(victim)
-        rows_before = _rows_of(world, victim_id)
+        rows_before = _data_rows(world, victim_id)
         assert before["stories"] and before["mock_sessions"] and before["prep_packs"]
         crafted = _crafted(before)
 
@@ -79,7 +86,7 @@ def test_a_file_with_another_learners_ids_never_changes_theirs(world: World, via
             assert r.json()["total"] > 0
 
         assert _export(victim) == before  # not one row of the victim's changed
-        assert _rows_of(world, victim_id) == rows_before
+        assert _data_rows(world, victim_id) == rows_before
         mine = _export(thief)
         assert len(mine["stories"]) == len(before["stories"])
         assert all(s["title"].startswith(MARK) for s in mine["stories"])
@@ -92,7 +99,7 @@ def test_a_file_with_another_learners_ids_never_changes_theirs(world: World, via
         assert not packs & {p["id"] for p in before["prep_packs"]}
         assert all(p["rebuilt_from"] in packs | {None} for p in mine["prep_packs"])
         assert [a["answer"] for a in mine["attempts"]] == [MARK] * len(before["attempts"])
-        counts = _rows_of(world, thief_id)
+        counts = _data_rows(world, thief_id)
         assert counts["stories"] == len(before["stories"]) and counts["mock_sessions"]
 
         # the victim's objects, opened by id, are still the victim's alone
@@ -115,9 +122,7 @@ def test_export_delete_import_restores_the_data(world: World) -> None:
     seed_learner(me, "round-trip")
     r = me.get("/account/export.json")
     file, before = r.content, r.json()["sections"]
-    counts = {
-        k: v for k, v in _rows_of(world, uid).items() if k not in ("auth_sessions", "rate_counts")
-    }
+    counts = _data_rows(world, uid)
     assert me.post("/account/delete", data={"confirm": email}).status_code == 303
     me.__exit__(None, None, None)
 
@@ -127,11 +132,7 @@ def test_export_delete_import_restores_the_data(world: World) -> None:
         r = _upload(me, file)
         assert r.status_code == 200, r.text[:500]
         assert _export(me) == before
-        assert {
-            k: v
-            for k, v in _rows_of(world, uid).items()
-            if k not in ("auth_sessions", "rate_counts")
-        } == counts
+        assert _data_rows(world, uid) == counts
         again = me.post("/api/v1/account/import", json=json.loads(file))
         assert again.status_code == 200 and again.json()["total"] == 0  # idempotent
         assert _export(me) == before
@@ -214,10 +215,14 @@ HOSTILE_FILES: list[tuple[str, bytes, int, str]] = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def importer(world: World) -> Any:
-    uid, me = _learner(world, "hostile@example.org")
-    seed_learner(me, "hostile")
+    """A learner of their own per test (each import counts against the per-minute upload
+    limit), with a mock session and an analysed answer stored."""
+    uid, me = _learner(world, f"hostile-{uuid.uuid4().hex[:12]}@example.org")
+    assert me.post("/api/v1/mock", json={"role": "tpm", "seed": 3}).status_code == 201
+    answer = {"question": "A conflict?", "answer": "I listened, then we agreed on a plan."}
+    assert me.post("/api/v1/analyze", json=answer).status_code == 200
     yield uid, me
     me.__exit__(None, None, None)
 
@@ -231,12 +236,12 @@ def test_a_hostile_file_is_refused_with_its_field_named(
     world: World, importer: Any, body: bytes, status: int, message: str
 ) -> None:
     uid, me = importer
-    before, rows = _export(me), _rows_of(world, uid)
+    before, rows = _export(me), _data_rows(world, uid)
     r = _upload(me, body)
     assert r.status_code == status, r.text[:500]
     assert message in unescape(r.text)
     assert "Traceback" not in r.text
-    assert _export(me) == before and _rows_of(world, uid) == rows
+    assert _export(me) == before and _data_rows(world, uid) == rows
 
     parsed: Any = None
     try:
@@ -247,16 +252,16 @@ def test_a_hostile_file_is_refused_with_its_field_named(
     assert 400 <= r.status_code < 500, r.text[:300]
     if isinstance(parsed, dict) and "nested" not in message:
         assert message.replace("file", "the request body", 1) in r.json()["error"]["message"]
-    assert _export(me) == before and _rows_of(world, uid) == rows
+    assert _export(me) == before and _data_rows(world, uid) == rows
 
 
 def test_a_huge_file_is_refused(world: World, importer: Any) -> None:
     uid, me = importer
-    rows = _rows_of(world, uid)
+    rows = _data_rows(world, uid)
     r = _upload(me, b'{"format": "loopcoach-backup", "pad": "' + b"x" * (11 * 2**20) + b'"}')
     assert r.status_code == 413
     assert "larger than 10 MB" in r.text
-    assert _rows_of(world, uid) == rows
+    assert _data_rows(world, uid) == rows
 
 
 def test_the_form_needs_a_file_and_the_token(world: World, importer: Any) -> None:
@@ -272,3 +277,15 @@ def test_the_form_needs_a_file_and_the_token(world: World, importer: Any) -> Non
         me.csrf = saved
     page = me.get("/account")
     assert 'action="/account/import"' in page.text and 'enctype="multipart/form-data"' in page.text
+
+
+def test_imports_count_as_uploads(world: World, importer: Any) -> None:
+    """Past the per-minute upload limit (10 by default) an import is a 429, nothing read."""
+    _, me = importer
+    body = b'{"format": "loopcoach-backup", "version": 1, "sections": {}}'
+    codes = [_upload(me, body).status_code for _ in range(10)]
+    assert codes == [200] * 10
+    r = _upload(me, body)
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+    r = me.post("/api/v1/account/import", json=json.loads(body))
+    assert r.status_code == 429 and "uploads" in r.json()["error"]["message"]

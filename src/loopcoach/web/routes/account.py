@@ -182,11 +182,13 @@ def account_import(
     request: Request, account: AccountDep, coach: CoachDep, file: UploadFile | None = File(None)
 ) -> Response:
     """Load a file from `/account/export.json` back: every row becomes the signed-in user's;
-    nothing of theirs is deleted and nobody else's row is touched. Audited."""
+    nothing of theirs is deleted and nobody else's row is touched. Audited; counted as an
+    upload by the rate limits."""
     if file is None or not file.filename:
         return _account_page(
             request, account, status=400, import_error="file: choose the JSON file to import"
         )
+    coach.limits.take("upload")  # a 429 with Retry-After past the per-minute limit
     raw = file.file.read(MAX_IMPORT_BYTES + 1)
     try:
         counts = coach.exports.import_upload(raw, where="file")
@@ -266,6 +268,7 @@ def import_api(
     """Load a backup (the JSON `/account/export.json` gives) into the signed-in user's data:
     rows added or updated per section; nothing is deleted, nobody else's row is touched.
     Audited."""
+    coach.limits.take("upload")
     counts = coach.exports.import_data(backup, where="the request body")
     return {"imported": counts, "total": _imported(request, account, counts)}
 
