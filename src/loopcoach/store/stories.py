@@ -828,8 +828,10 @@ def load_packs(conn: Connection, rows: list[Any], uid: int) -> int:
                 continue
             keep = _free_id(conn, prep_packs, old_id)
             explicit = explicit or keep is not None
-            parent = d.get("rebuilt_from")
-            parent = _own_pack(conn, uid, new_ids.get(parent, parent))
+            wanted = d.get("rebuilt_from")
+            if isinstance(wanted, int):
+                wanted = new_ids.get(wanted, wanted)
+            parent = _own_pack(conn, uid, wanted)
             pid = conn.execute(
                 insert(prep_packs)
                 .returning(prep_packs.c.id)
