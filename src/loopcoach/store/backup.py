@@ -164,6 +164,20 @@ def load(
             f"{where}: section '{current}' could not be stored "
             f"({type(getattr(exc, 'orig', exc)).__name__}); nothing was imported",
         ) from None
+    except LoopcoachError as exc:
+        if exc.code.startswith("backup-"):
+            raise
+        # a domain check inside a section (a card key, a kind): said with the section's name
+        raise LoopcoachError(
+            "backup-invalid", f"{where}: section '{current}': {exc.message}; nothing was imported"
+        ) from None
+    except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as exc:
+        # a value of the wrong type that a section's own checks let through (an edited file)
+        raise LoopcoachError(
+            "backup-invalid",
+            f"{where}: section '{current}' has a value of the wrong type "
+            f"({type(exc).__name__}); the file is damaged or was edited; nothing was imported",
+        ) from None
     return counts
 
 

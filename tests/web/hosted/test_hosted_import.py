@@ -205,6 +205,13 @@ HOSTILE_FILES: list[tuple[str, bytes, int, str]] = [
         "section 'attempts', row 1",
     ),
     (
+        "wrong-types",
+        b'{"format": "loopcoach-backup", "version": 1, "sections": {"attempts": [{"uuid": [1],'
+        b' "question_id": {}, "score": "x", "dimensions": 7, "source": 1, "created_at": true}]}}',
+        400,
+        "section 'attempts'",
+    ),
+    (
         "too-many-rows",
         b'{"format": "loopcoach-backup", "version": 1, "sections": {"attempts": ['
         + b",".join([b"{}"] * 20_001)
