@@ -105,6 +105,47 @@ def test_cli_admin_password_from_file(
     assert accounts.authenticate("a@example.org", PASSWORD).account.email == "a@example.org"
 
 
+def test_cli_admin_disable_and_enable_a_user(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> None:
+    """Disabling refuses sign-in and ends every session at once; enabling lets the same
+    password in again; both audited once, a repeat changes nothing; nobody else affected."""
+    from loopcoach.app import Coach
+    from loopcoach.app.accounts import LoginFailed
+    from loopcoach.config import Settings
+
+    for email in ("ann@example.org", "bob@example.org"):
+        code, _, err = run(capsys, monkeypatch, "admin", "create-user", email, stdin=PASSWORD)
+        assert code == 0, err
+    accounts = Coach(Settings.from_env()).accounts
+    accounts._make_hasher = cheap_hasher
+    tokens = [accounts.authenticate("ann@example.org", PASSWORD).token for _ in range(2)]
+    bobs = accounts.authenticate("bob@example.org", PASSWORD).token
+    assert all(accounts.session(t) is not None for t in tokens)
+
+    code, out, err = run(capsys, monkeypatch, "admin", "disable-user", "Ann@Example.org")
+    assert code == 0, err
+    assert "disabled ann@example.org; 2 sessions ended" in out
+    assert all(accounts.session(t) is None for t in tokens)
+    with pytest.raises(LoginFailed):
+        accounts.authenticate("ann@example.org", PASSWORD)
+    assert accounts.user("ann@example.org").disabled
+    assert accounts.session(bobs) is not None and not accounts.user("bob@example.org").disabled
+    code, out, _ = run(capsys, monkeypatch, "admin", "disable-user", "ann@example.org")
+    assert code == 0 and "0 sessions ended" in out
+
+    code, out, err = run(capsys, monkeypatch, "admin", "enable-user", "ann@example.org")
+    assert code == 0, err
+    assert "enabled ann@example.org" in out
+    assert accounts.authenticate("ann@example.org", PASSWORD).account.email == "ann@example.org"
+    code, out, err = run(capsys, monkeypatch, "admin", "list-users", "--json")
+    states = {u["email"]: u["disabled"] for u in json.loads(out)}
+    assert states == {"ann@example.org": False, "bob@example.org": False}
+    actions = [(e.action, e.target) for e in accounts.audit_log(limit=100)]
+    assert actions.count(("account-disabled", "ann@example.org")) == 1
+    assert actions.count(("account-enabled", "ann@example.org")) == 1
+
+
 @pytest.mark.parametrize(
     ("argv", "stdin", "message"),
     [
@@ -123,6 +164,8 @@ def test_cli_admin_password_from_file(
         (["create-cohort", "Spring", "--coach", "x@example.org"], "", "no user with email"),
         (["invite", "x@example.org", "--cohort", "Spring"], "", "no user with email"),
         (["reset-password", "x@example.org"], "", "no user with email x@example.org"),
+        (["disable-user", "x@example.org"], "", "no user with email x@example.org"),
+        (["enable-user", "x@example.org"], "", "no user with email x@example.org"),
         (["use-reset"], "", "no reset token given"),
         (["use-reset"], "abc\n" + PASSWORD + "\n", "this reset token is unknown"),
     ],

@@ -162,4 +162,4 @@ def test_practice_backup_registry_skips_absent_features() -> None:
     reg = backup.registry(("loopcoach.store.practice", "loopcoach.store.not_a_feature"))
     assert list(reg.sections) == ["attempts", "practice_cards", "review_logs"]
     with pytest.raises(AssertionError):
-        reg.register("attempts", dump=lambda c: [], load=lambda c, r: 0)
+        reg.register("attempts", dump=lambda c: [], load=lambda c, r, u: 0)

@@ -133,8 +133,8 @@ def test_store_stories_backup_round_trip(
     other = make_engine(new_database("other"))
     upgrade(other)
     with other.begin() as conn:
-        assert S.load_stories(conn, rows) == 2
-        assert S.load_stories(conn, rows) == 0  # idempotent
+        assert S.load_stories(conn, rows, S.user_id(conn)) == 2
+        assert S.load_stories(conn, rows, S.user_id(conn)) == 0  # idempotent
         assert [s.title for s in S.all_stories(conn)] == [r["title"] for r in rows]
 
 

@@ -408,6 +408,20 @@ class AccountsService:
             return A.delete_expired_sessions(conn, at, at - SESSION_IDLE)
 
     # --- password resets ---------------------------------------------------------------------
+    def set_disabled(self, email: str, disabled: bool) -> tuple[Account, int]:
+        """Disable an account (sign-in refused, every session of it ended) or enable it again;
+        audited when it changes. The account and how many sessions ended."""
+        key = normalize_email(email)
+        with self._engine().begin() as conn:
+            row = self._require(conn, key)
+            changed = A.set_disabled(conn, row.id, disabled)
+            ended = A.delete_user_sessions(conn, row.id) if disabled else 0
+            if changed:
+                action = "account-disabled" if disabled else "account-enabled"
+                self._audit(conn, None, action, row.email)
+            row = A.user_by_id(conn, row.id) or row
+        return _account(row), ended
+
     def issue_reset(self, email: str) -> ResetToken:
         """A one-time token that sets a new password; an earlier unused one stops working."""
         key = normalize_email(email)

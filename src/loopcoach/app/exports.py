@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from loopcoach.practice.progress import Progress
 
 PACK_SUFFIXES = (".md", ".html", ".pdf")
+MAX_IMPORT_BYTES = 10 * 1024 * 1024  # an uploaded backup (the web's request limit)
 
 
 def sparkline(
@@ -113,6 +114,26 @@ class ExportService:
             user = self._owner(conn)
         return dump(engine, now=now or self._clock(), user=user)
 
+    def import_upload(self, raw: bytes, *, where: str = "file") -> dict[str, int]:
+        """An uploaded backup (the bytes `export_data` gave, as JSON) merged into this
+        service's user's rows; rows added or changed per section. Every row is the user's;
+        another user's rows are never matched or changed."""
+        from loopcoach.store.backup import load_upload
+
+        engine = self._engine()
+        with engine.connect() as conn:
+            user = self._owner(conn)
+        return load_upload(engine, raw, user=user, where=where, max_bytes=MAX_IMPORT_BYTES)
+
+    def import_data(self, data: Any, *, where: str = "the request body") -> dict[str, int]:
+        """`import_upload` of a backup already parsed (an API request's JSON body)."""
+        from loopcoach.store.backup import load_data
+
+        engine = self._engine()
+        with engine.connect() as conn:
+            user = self._owner(conn)
+        return load_data(engine, data, user=user, where=where)
+
     def import_json(self, path: Path) -> dict[str, int]:
         from loopcoach.store.backup import import_file
 
@@ -138,4 +159,4 @@ class ExportService:
         return render_pdf(pack)
 
 
-__all__ = ["PACK_SUFFIXES", "ExportService", "sparkline"]
+__all__ = ["MAX_IMPORT_BYTES", "PACK_SUFFIXES", "ExportService", "sparkline"]

@@ -162,6 +162,31 @@ def reset_password(
     )
 
 
+@app.command("disable-user")
+def disable_user(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="Email of the user to disable.")],
+) -> None:
+    """Stop a user signing in and end every session they have; their data is kept."""
+    coach: Coach = ctx.obj
+    account, ended = coach.accounts.set_disabled(email, True)
+    typer.echo(
+        f"disabled {account.email}; {ended} session{'' if ended == 1 else 's'} ended "
+        "(enable again with `loopcoach admin enable-user`)"
+    )
+
+
+@app.command("enable-user")
+def enable_user(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="Email of a disabled user.")],
+) -> None:
+    """Let a disabled user sign in again (with the password they had)."""
+    coach: Coach = ctx.obj
+    account, _ = coach.accounts.set_disabled(email, False)
+    typer.echo(f"enabled {account.email}; they can sign in again")
+
+
 @app.command("use-reset")
 def use_reset(
     ctx: typer.Context,

@@ -184,6 +184,16 @@ def record_failure(
     return bool(locked.rowcount)
 
 
+def set_disabled(conn: Connection, uid: int, disabled: bool) -> bool:
+    """Set the account's `disabled` flag; True when it changed."""
+    done = conn.execute(
+        update(users)
+        .where(users.c.id == uid, users.c.disabled != disabled)
+        .values(disabled=disabled)
+    )
+    return bool(done.rowcount)
+
+
 def clear_failures(conn: Connection, uid: int) -> None:
     conn.execute(update(users).where(users.c.id == uid).values(failed_logins=0, locked_until=None))
 

@@ -6,14 +6,17 @@ A feature's store module defines a hook and is listed in `FEATURE_MODULES`:
         register("stories", dump=dump_stories, load=load_stories)
 
 `dump(conn, user) -> list[dict]` returns the section's rows (user: a users.id, None for the local
-user) as JSON-ready dicts; `load(conn, rows) -> int`
-merges them into the database and returns how many rows it added or changed. Loading must be
-idempotent (match rows on stable natural keys or uuids), so importing a file twice adds nothing.
+user) as JSON-ready dicts; `load(conn, rows, user) -> int` merges them into the rows of `user`
+(a users.id) and returns how many rows it added or changed. Loading must be idempotent (match
+rows on stable natural keys or uuids, always together with the owner), so importing a file twice
+adds nothing; a loader never matches, changes or deletes a row of another user, and gives an
+imported row a fresh uuid or id where the file's one is already another user's.
 Missing modules, and modules without the hook, are skipped.
 
 The file is `{"format": "loopcoach-backup", "version": 1, "exported_at", "app_version",
 "sections": {name: [rows]}}`. An import runs in one transaction: a damaged file, a newer
-version or a section this install does not know changes nothing.
+version or a section this install does not know changes nothing. `load_upload` is the hosted
+import of an upload: size, nesting depth and row limits are checked before anything is stored.
 """
 
 from __future__ import annotations
@@ -43,7 +46,9 @@ FEATURE_MODULES = (
 )
 
 Dump = Callable[[Connection, int | None], list[dict[str, Any]]]
-Load = Callable[[Connection, list[Any]], int]
+Load = Callable[[Connection, list[Any], int], int]
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # the web's request limit
+MAX_UPLOAD_ROWS = 20_000  # rows of all sections of an uploaded backup together
 
 
 @dataclass(frozen=True)
@@ -100,12 +105,13 @@ def export_file(engine: Engine, path: Path, *, now: datetime) -> dict[str, int]:
     return {name: len(rows) for name, rows in data["sections"].items()}
 
 
-def _check(data: Any, reg: Registry, where: str) -> dict[str, list[Any]]:
+CLI_ADVICE = "make one with `loopcoach export json -o FILE`"
+WEB_ADVICE = "download one with Download everything on your account page"
+
+
+def _check(data: Any, reg: Registry, where: str, advice: str = CLI_ADVICE) -> dict[str, list[Any]]:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise LoopcoachError(
-            "backup-invalid",
-            f"{where} is not a loopcoach backup (make one with `loopcoach export json -o FILE`)",
-        )
+        raise LoopcoachError("backup-invalid", f"{where} is not a loopcoach backup ({advice})")
     version = data.get("version")
     if not isinstance(version, int) or version < 1:
         raise LoopcoachError("backup-invalid", f"{where}: the backup has no valid version")
@@ -132,26 +138,112 @@ def _check(data: Any, reg: Registry, where: str) -> dict[str, list[Any]]:
 
 
 def load(
-    engine: Engine, data: Any, *, where: str = "the file", reg: Registry | None = None
+    engine: Engine,
+    data: Any,
+    *,
+    where: str = "the file",
+    reg: Registry | None = None,
+    user: int | None = None,
 ) -> dict[str, int]:
-    """Merge a backup into the database in one transaction; rows added or changed per section."""
+    """Merge a backup into the rows of `user` (a users.id; None: the local user) in one
+    transaction; rows added or changed per section."""
     reg = reg or registry()
     sections = _check(data, reg, where)
     counts: dict[str, int] = {}
     current = ""
     try:
         with engine.begin() as conn:
+            owner = user if user is not None else _local_user(conn)
             for name, section in reg.sections.items():
                 if name in sections:
                     current = name
-                    counts[name] = section.load(conn, sections[name])
+                    counts[name] = section.load(conn, sections[name], owner)
     except SQLAlchemyError as exc:
         raise LoopcoachError(
             "backup-invalid",
             f"{where}: section '{current}' could not be stored "
             f"({type(getattr(exc, 'orig', exc)).__name__}); nothing was imported",
         ) from None
+    except LoopcoachError as exc:
+        if exc.code.startswith("backup-"):
+            raise
+        # a domain check inside a section (a card key, a kind): said with the section's name
+        raise LoopcoachError(
+            "backup-invalid", f"{where}: section '{current}': {exc.message}; nothing was imported"
+        ) from None
+    except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as exc:
+        # a value of the wrong type that a section's own checks let through (an edited file)
+        raise LoopcoachError(
+            "backup-invalid",
+            f"{where}: section '{current}' has a value of the wrong type "
+            f"({type(exc).__name__}); the file is damaged or was edited; nothing was imported",
+        ) from None
     return counts
+
+
+def _local_user(conn: Connection) -> int:
+    from loopcoach.store.practice import user_id
+
+    return user_id(conn)
+
+
+def load_upload(
+    engine: Engine,
+    raw: bytes,
+    *,
+    user: int,
+    where: str = "file",
+    reg: Registry | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    max_rows: int = MAX_UPLOAD_ROWS,
+) -> dict[str, int]:
+    """An uploaded backup (the bytes of `/account/export.json`) merged into `user`'s rows,
+    within limits: at most `max_bytes`, JSON at most MAX_DEPTH deep, at most `max_rows` rows."""
+    from loopcoach.limits import LimitError, check_json_depth
+
+    if len(raw) > max_bytes:
+        raise LimitError(
+            f"{where}: the backup is over {max_bytes // 2**20} MB, the limit for an upload; "
+            "split it or import it on the machine that runs loopcoach"
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise LoopcoachError(
+            "backup-invalid", f"{where}: not UTF-8 text; upload the file /account/export.json gave"
+        ) from None
+    check_json_depth(text, source=where)
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        raise LoopcoachError(
+            "backup-invalid", f"{where}: damaged or not JSON; nothing was imported"
+        ) from None
+    return load_data(engine, data, user=user, where=where, reg=reg, max_rows=max_rows)
+
+
+def load_data(
+    engine: Engine,
+    data: Any,
+    *,
+    user: int,
+    where: str = "the backup",
+    reg: Registry | None = None,
+    max_rows: int = MAX_UPLOAD_ROWS,
+) -> dict[str, int]:
+    """A parsed upload (the JSON body of an API request) merged into `user`'s rows, once its
+    sections hold at most `max_rows` rows together."""
+    from loopcoach.limits import LimitError
+
+    reg = reg or registry()
+    sections = _check(data, reg, where, WEB_ADVICE)
+    rows = sum(len(r) for r in sections.values())
+    if rows > max_rows:
+        raise LimitError(
+            f"{where}: {rows:,} rows, over the limit of {max_rows:,} for an upload; "
+            "nothing was imported"
+        )
+    return load(engine, data, where=where, reg=reg, user=user)
 
 
 def import_file(engine: Engine, path: Path) -> dict[str, int]:

@@ -377,8 +377,7 @@ def dump_attempts(conn: Connection, user: int | None = None) -> list[dict[str, A
     return [a.to_dict() for a in list_attempts(conn, user=uid)]
 
 
-def load_attempts(conn: Connection, rows: list[Any]) -> int:
-    user = user_id(conn)
+def load_attempts(conn: Connection, rows: list[Any], user: int) -> int:
     return sum(
         add_attempt(conn, a, user=user) for a in _parsed("attempts", rows, Attempt.from_dict)
     )
@@ -402,9 +401,9 @@ def _card_row(d: dict[str, Any]) -> StoredCard:
     )
 
 
-def load_cards(conn: Connection, rows: list[Any]) -> int:
+def load_cards(conn: Connection, rows: list[Any], user: int) -> int:
     """Merge cards: a card from the file replaces ours only when it was reviewed later."""
-    user, changed = user_id(conn), 0
+    changed = 0
     for c in _parsed("practice_cards", rows, _card_row):
         ours = get_card(conn, c.key, user=user)
         if ours is not None and _reviewed(ours.card) >= _reviewed(c.card):
@@ -427,8 +426,7 @@ def dump_reviews(conn: Connection, user: int | None = None) -> list[dict[str, An
     return [r.to_dict() for r in list_reviews(conn, user=uid)]
 
 
-def load_reviews(conn: Connection, rows: list[Any]) -> int:
-    user = user_id(conn)
+def load_reviews(conn: Connection, rows: list[Any], user: int) -> int:
     return sum(
         add_review(conn, r, user=user) for r in _parsed("review_logs", rows, ReviewRecord.from_dict)
     )

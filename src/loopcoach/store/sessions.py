@@ -8,6 +8,8 @@ succeed (`SessionBusy`). Each append is its own transaction, committed before an
 
 from __future__ import annotations
 
+import dataclasses
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -289,16 +291,33 @@ def _parse(rows: Sequence[Any]) -> list[tuple[SessionStarted, list[Event]]]:
     return parsed
 
 
-def load_sessions(conn: Connection, rows: list[Any]) -> int:
-    """Merge sessions by id: a session already here is kept as it is (imports are idempotent)."""
-    user, added = user_id(conn), 0
+def load_sessions(conn: Connection, rows: list[Any], user: int) -> int:
+    """Merge sessions by id into `user`'s: a session of theirs already here is kept as it is
+    (imports are idempotent); one whose id another user's session has gets a fresh id."""
+    added = 0
     for started, events in _parse(rows):
+        owner = conn.execute(
+            select(mock_sessions.c.user_id).where(mock_sessions.c.id == started.session_id)
+        ).scalar()
+        if owner == user:
+            continue
+        if owner is not None:
+            started = _fresh_id(conn, started)
         if not create_session(conn, started, user=user):
             continue
         for seq, ev in enumerate(events[1:], start=2):
             append_event(conn, started.session_id, seq, ev)
         added += 1
     return added
+
+
+def _fresh_id(conn: Connection, started: SessionStarted) -> SessionStarted:
+    """The session with an id no stored session has (the file's one is another user's)."""
+    while True:
+        new = secrets.token_hex(4)
+        taken = conn.execute(select(mock_sessions.c.id).where(mock_sessions.c.id == new)).first()
+        if taken is None:
+            return dataclasses.replace(started, session_id=new)
 
 
 def register_backup(register: Callable[..., None]) -> None:

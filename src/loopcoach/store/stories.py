@@ -644,6 +644,10 @@ def _bump_sequence(conn: Connection, table: Table) -> None:
         )
 
 
+def _uuid_taken(conn: Connection, key: str) -> bool:
+    return conn.execute(select(stories.c.id).where(stories.c.uuid == key)).first() is not None
+
+
 def _load_versions(conn: Connection, story_id: int, rows: object) -> None:
     if not isinstance(rows, list):
         raise ValueError("'versions' is not a list")
@@ -671,10 +675,11 @@ def _load_versions(conn: Connection, story_id: int, rows: object) -> None:
         have.add(number)
 
 
-def load_stories(conn: Connection, rows: list[Any]) -> int:
-    """Merge backed-up stories by uuid: new ones are added (with their id when it is free),
-    newer versions replace older; edit history and themes per role come along."""
-    uid = user_id(conn)
+def load_stories(conn: Connection, rows: list[Any], uid: int) -> int:
+    """Merge backed-up stories into `uid`'s by uuid: new ones are added (with their id when it
+    is free), newer versions replace older; edit history and themes per role come along. A
+    story of another user's with the same uuid is never matched: the imported one gets a new
+    uuid (uuids are unique across users)."""
     changed = 0
     explicit = False
     for i, d in enumerate(rows):
@@ -693,8 +698,12 @@ def load_stories(conn: Connection, rows: list[Any]) -> int:
             version = int(d.get("version") or 1)
             created = _utc(datetime.fromisoformat(str(d["created_at"])))
             updated = _utc(datetime.fromisoformat(str(d["updated_at"])))
-            key = str(d["uuid"])
-            row = conn.execute(select(stories).where(stories.c.uuid == key)).first()
+            key = str(d["uuid"])[:36]
+            row = conn.execute(
+                select(stories).where(stories.c.uuid == key, stories.c.user_id == uid)
+            ).first()
+            if row is None and _uuid_taken(conn, key):
+                key = str(uuid.uuid4())  # another user's story has it
             draft_key = d.get("draft_key")
             twin = (
                 conn.execute(
@@ -780,10 +789,10 @@ def dump_packs(conn: Connection, user: int | None = None) -> list[dict[str, Any]
     ]
 
 
-def load_packs(conn: Connection, rows: list[Any]) -> int:
-    """Merge backed-up prep packs: a pack already here (same role, résumé and time) is left
-    alone; others are added, keeping their id when it is free."""
-    uid = user_id(conn)
+def load_packs(conn: Connection, rows: list[Any], uid: int) -> int:
+    """Merge backed-up prep packs into `uid`'s: a pack of theirs already here (same role,
+    résumé and time) is left alone; others are added, keeping their id when it is free. A pack
+    is only ever marked as rebuilt from a pack of the same user."""
     changed = 0
     explicit = False
     new_ids: dict[int, int] = {}
@@ -819,8 +828,10 @@ def load_packs(conn: Connection, rows: list[Any]) -> int:
                 continue
             keep = _free_id(conn, prep_packs, old_id)
             explicit = explicit or keep is not None
-            parent = d.get("rebuilt_from")
-            parent = new_ids.get(parent, parent) if isinstance(parent, int) else None
+            wanted = d.get("rebuilt_from")
+            if isinstance(wanted, int):
+                wanted = new_ids.get(wanted, wanted)
+            parent = _own_pack(conn, uid, wanted)
             pid = conn.execute(
                 insert(prep_packs)
                 .returning(prep_packs.c.id)
@@ -857,6 +868,16 @@ def load_packs(conn: Connection, rows: list[Any]) -> int:
     return changed
 
 
+def _own_pack(conn: Connection, uid: int, pack_id: object) -> int | None:
+    """`pack_id` when it is a pack of `uid`'s, else None."""
+    if not isinstance(pack_id, int) or isinstance(pack_id, bool):
+        return None
+    mine = conn.execute(
+        select(prep_packs.c.id).where(prep_packs.c.id == pack_id, prep_packs.c.user_id == uid)
+    ).first()
+    return pack_id if mine is not None else None
+
+
 def dump_imports(conn: Connection, user: int | None = None) -> list[dict[str, Any]]:
     uid = user if user is not None else user_id(conn)
     rows = conn.execute(
@@ -875,9 +896,9 @@ def dump_imports(conn: Connection, user: int | None = None) -> list[dict[str, An
     ]
 
 
-def load_imports(conn: Connection, rows: list[Any]) -> int:
-    """Merge the record of past imports (what `get_pitch` reads), by source, role and time."""
-    uid = user_id(conn)
+def load_imports(conn: Connection, rows: list[Any], uid: int) -> int:
+    """Merge the record of past imports (what `get_pitch` reads) into `uid`'s, by source, role
+    and time."""
     changed = 0
     for i, d in enumerate(rows):
         try:

@@ -74,6 +74,8 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/account"): SELF,
     ("GET", "/account/export.json"): SELF,
     ("POST", "/account/delete"): SELF,
+    ("POST", "/account/import"): SELF,
+    ("POST", "/api/v1/account/import"): SELF,
     ("GET", "/coach"): SELF,
     ("GET", "/coach/learners/{learner_id}"): LEARNER,
     ("GET", "/"): SELF,
@@ -125,6 +127,8 @@ EXTRAS: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", "/prep/match"): {"params": {"q": "a conflict with a stakeholder"}},
     ("POST", "/api/v1/stories/match"): {"json": {"question": "a conflict with a stakeholder"}},
     ("POST", "/account/delete"): {"data": {"confirm": "not-my-address@example.org"}},
+    ("POST", "/account/import"): {"files": {"file": ("b.json", b'{"format": "x"}')}},
+    ("POST", "/api/v1/account/import"): {"json": {"format": "loopcoach-backup", "version": 1}},
 }
 
 
@@ -299,7 +303,9 @@ def test_local_mode_has_no_sign_in() -> None:
     hosted_only = {"/login", "/reset", "/logout", "/account", "/coach", "/api/v1/me"}
     assert not paths & hosted_only
     assert paths == {p for _, p in ROUTES} - hosted_only - {
-        p for p in (q for _, q in ROUTES) if p.startswith(("/account", "/coach", "/api/v1/coach"))
+        p
+        for p in (q for _, q in ROUTES)
+        if p.startswith(("/account", "/coach", "/api/v1/coach", "/api/v1/account"))
     }
     assert all(m.cls is not SignInGate for m in local.user_middleware)
 

@@ -12,7 +12,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import Form, Request
+from fastapi import Body, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.responses import Response
 
@@ -21,14 +21,17 @@ from loopcoach.app.accounts import (
     MAX_EMAIL,
     MAX_PASSWORD,
     SESSION_LIFETIME,
+    Account,
     LoginFailed,
     LoginThrottled,
     address_key,
 )
+from loopcoach.app.exports import MAX_IMPORT_BYTES
 from loopcoach.app.hosting import Hosted
 from loopcoach.errors import LoopcoachError, NotFound
 from loopcoach.web.auth import cleared_cookie, csrf_for, safe_next, session_cookie
 from loopcoach.web.deps import AccountDep, CoachDep
+from loopcoach.web.errors import user_status
 from loopcoach.web.paging import PageNumberQ, PagerDep, html_window, list_pager
 from loopcoach.web.routers import api_router, page_router
 from loopcoach.web.routes.pages import render
@@ -136,8 +139,54 @@ def reset(
 # --- the account: export and delete ----------------------------------------------------------
 @pages.get("/account", response_class=HTMLResponse)
 def account_page(request: Request, account: AccountDep) -> Response:
+    return _account_page(request, account)
+
+
+def _account_page(
+    request: Request,
+    account: Account,
+    *,
+    status: int = 200,
+    imported: int | None = None,
+    import_error: str | None = None,
+) -> Response:
     cohorts = _root(request).accounts.cohorts_of(account)
-    return render(request, "account.html", me=account.to_dict(), cohorts=cohorts)
+    return render(
+        request,
+        "account.html",
+        status=status,
+        me=account.to_dict(),
+        cohorts=cohorts,
+        imported=imported,
+        import_error=import_error,
+    )
+
+
+def _imported(request: Request, account: Account, counts: dict[str, int]) -> int:
+    """The audit entry of an import (like an export's); the rows added or changed."""
+    total = sum(counts.values())
+    _root(request).accounts.record(account, "data-imported", f"{account.email}: {total} rows")
+    return total
+
+
+@pages.post("/account/import", response_class=HTMLResponse)
+def account_import(
+    request: Request, account: AccountDep, coach: CoachDep, file: UploadFile | None = File(None)
+) -> Response:
+    """Load a file from `/account/export.json` back: every row becomes the signed-in user's;
+    nothing of theirs is deleted and nobody else's row is touched. Audited; counted as an
+    upload by the rate limits."""
+    if file is None or not file.filename:
+        return _account_page(
+            request, account, status=400, import_error="file: choose the JSON file to import"
+        )
+    coach.limits.take("upload")  # a 429 with Retry-After past the per-minute limit
+    raw = file.file.read(MAX_IMPORT_BYTES + 1)
+    try:
+        counts = coach.exports.import_upload(raw, where="file")
+    except LoopcoachError as exc:
+        return _account_page(request, account, status=user_status(exc), import_error=exc.message)
+    return _account_page(request, account, imported=_imported(request, account, counts))
 
 
 @pages.get("/account/export.json")
@@ -197,6 +246,23 @@ def me(request: Request, account: AccountDep) -> dict[str, Any]:
     that changes something."""
     token = getattr(request.state, "session_token", "")
     return {"account": account.to_dict(), "csrf_token": csrf_for(token)}
+
+
+@api.post("/account/import")
+def import_api(
+    request: Request,
+    account: AccountDep,
+    coach: CoachDep,
+    backup: dict[str, Any] = Body(
+        ..., description="the JSON of /account/export.json, as it was downloaded"
+    ),
+) -> dict[str, Any]:
+    """Load a backup (the JSON `/account/export.json` gives) into the signed-in user's data:
+    rows added or updated per section; nothing is deleted, nobody else's row is touched.
+    Audited."""
+    coach.limits.take("upload")
+    counts = coach.exports.import_data(backup, where="the request body")
+    return {"imported": counts, "total": _imported(request, account, counts)}
 
 
 @api.get("/coach/learners")
