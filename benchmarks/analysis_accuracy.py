@@ -143,8 +143,10 @@ def evaluate(analyzer: Analyzer, questions: list[CH.Question]) -> dict[str, obje
     }
 
 
-def point_figures(questions: list[CH.Question], strong: dict[str, Analysis]) -> dict[str, float]:
-    labels = CH.point_labels()
+def point_figures(
+    questions: list[CH.Question], strong: dict[str, Analysis], directory: Path = CH.DIR
+) -> dict[str, float]:
+    labels = CH.point_labels(directory)
     tp = fp = fn = 0
     ev_ok = ev_all = 0
     for q in questions:
@@ -185,7 +187,8 @@ def main() -> int:
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     analyzer = Analyzer(load_library(), load_embedder(args.embedder))
-    questions = CH.load(CH.DEV_DIR if args.set == "dev" else CH.DIR)
+    directory = CH.DEV_DIR if args.set == "dev" else CH.DIR
+    questions = CH.load(directory)
     r = evaluate(analyzer, questions)
     pairs: dict[str, dict[str, list[bool]]] = r["pairs"]  # type: ignore[assignment]
     base: dict[str, dict[str, list[bool]]] = r["baseline"]  # type: ignore[assignment]
@@ -246,7 +249,7 @@ def main() -> int:
         f"imperative gap: mean {gap:.1f} points, max {max(gaps, default=0):.0f} over "
         f"{len(gaps)} answers (target mean <= 5)"
     )
-    pf = point_figures(questions, r["strong"])  # type: ignore[arg-type]
+    pf = point_figures(questions, r["strong"], directory)  # type: ignore[arg-type]
     if pf["points"]:
         print(
             f"talking points (labelled sample, {pf['points']:.0f} points): precision "

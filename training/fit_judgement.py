@@ -27,6 +27,9 @@ the training sentences (training/data). The challenge set is never read here.
   to a clean fixture answer lowers its score by at least 5 points in every case.
 - doubt_threshold and doubt_penalty: a sentence read as clean but with a flaw probability between
   the doubt threshold and the flaw threshold costs up to doubt_penalty points (engine.final_score).
+  (Where no choice keeps the mean imperative gap within 5 points, as with the probe alone on the
+  three-author development set, where it is 5.2 without the band, the gap is printed and does not
+  decide.)
   Chosen on the DEVELOPMENT set (benchmarks/dev/, another brief and other authors; never the
   challenge set): the pair of a small grid that ranks the most strong answers above their variants
   (clean look-alike variants count as right when not scored lower), keeping the mean imperative gap
@@ -35,6 +38,12 @@ the training sentences (training/data). The challenge set is never read here.
   training answers' out-of-fold probabilities come from authors who wrote to the same brief as the
   rest of the training data and run high, so they cannot choose a threshold for other writers;
   the figures on them are printed for comparison.
+- outcome_penalty: an answer that never says what came of the work (``structure.outcome``: the
+  STAR result or a plan's closing result or success check, else the stance head's probability that
+  a sentence after the opening third states a result) costs up to this many points. Chosen on the
+  DEVELOPMENT set with the doubt band fixed, by the same rule: the smallest penalty of the grid
+  within half a point of the best share of pairs right, keeping the mean imperative gap within 5
+  points and the held-out graded fixture pairs within 2 points of their accuracy without it.
 
 Run: .venv/bin/python training/fit_judgement.py [--check]
 """
@@ -304,6 +313,8 @@ class _Recording(Analyzer):
 
 DOUBT_GRID = (0.3, 0.35, 0.4, 0.45, 0.5)
 DOUBT_PENALTIES = tuple(range(0, 17, 2))
+OUTCOME_PENALTIES = tuple(range(0, 17, 2))
+MAX_IMPERATIVE_GAP = 5.0  # points, mean over the development set's imperative rewrites
 
 
 def _fit_doubt(
@@ -352,7 +363,10 @@ def _fit_doubt(
 
     off = judge(1.0, 0.0)
     tried = [(t, float(k), *judge(t, float(k))) for t in DOUBT_GRID for k in DOUBT_PENALTIES]
-    allowed = [row for row in tried if row[3] <= 5.0 and row[4] >= off[2] - 0.02]
+    # the imperative gap within 5 points; where no choice keeps it there (it is already wider
+    # without the band), the gap is reported but does not decide
+    kept = [row for row in tried if row[4] >= off[2] - 0.02]
+    allowed = [row for row in kept if row[3] <= MAX_IMPERATIVE_GAP] or kept
     best = max(row[2] for row in allowed)
     t, k, acc, gap, pairs = min(
         (row for row in allowed if row[2] >= best - 0.005), key=lambda row: (row[1], -row[0])
@@ -364,7 +378,44 @@ def _fit_doubt(
             f"{len(cases)} variants of {len(CH.load(CH.DEV_DIR))} questions; held-out graded "
             f"fixture pairs {pairs:.3f} (without: {off[2]:.3f})"
         )
-    return dataclasses.replace(jm, doubt_threshold=t, doubt_penalty=k)
+    jm = dataclasses.replace(jm, doubt_threshold=t, doubt_penalty=k)
+
+    # --- outcome penalty: an answer that never says what came of the work ------------------
+    # The same rule on the same recorded parts, with the doubt band fixed: the smallest penalty
+    # of the grid within half a point of the best development-set accuracy, keeping the mean
+    # imperative gap within 5 points and the graded fixture pairs within 2 points of it without.
+    def judge_outcome(o: float) -> tuple[float, float, float, float]:
+        j = dataclasses.replace(jm, outcome_penalty=o)
+        right, no_result, gaps = [], [], []
+        for kind, s, v in cases:
+            a, b = final_score(s, j)[0], final_score(v, j)[0]
+            if kind == "imperative":
+                gaps.append(abs(a - b))
+                continue
+            right.append(a <= b if kind == "clean_twin" else a > b)
+            if kind == "no_result":
+                no_result.append(a > b)
+        scores = {i: float(final_score(p, j)[0]) for i, p in fixture.items()}
+        return (
+            float(np.mean(right)),
+            float(np.mean(no_result)) if no_result else 0.0,
+            float(np.mean(gaps)) if gaps else 0.0,
+            C.pairwise_accuracy(fixture_pairs, scores),
+        )
+
+    none = judge_outcome(0.0)
+    rows = [(float(o), *judge_outcome(float(o))) for o in OUTCOME_PENALTIES]
+    kept = [r for r in rows if r[4] >= none[3] - 0.02]
+    fine = [r for r in kept if r[3] <= MAX_IMPERATIVE_GAP] or kept
+    top = max(r[1] for r in fine)
+    o, acc, no_res, gap, pairs = min((r for r in fine if r[1] >= top - 0.005), key=lambda r: r[0])
+    if verbose:
+        print(
+            f"outcome penalty {o}: development-set pairs right {acc:.3f} (without: "
+            f"{none[0]:.3f}), result removed {no_res:.3f} (without: {none[1]:.3f}), imperative "
+            f"gap {gap:.1f}; held-out graded fixture pairs {pairs:.3f} (without: {none[3]:.3f})"
+        )
+    return dataclasses.replace(jm, outcome_penalty=o)
 
 
 def _dev_clean_answers(analyzer: Analyzer) -> list[tuple[list[float], set[int]]]:

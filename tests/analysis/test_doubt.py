@@ -74,3 +74,28 @@ def test_doubt_lowers_a_capped_answer_below_its_cap() -> None:
 def test_a_sentence_at_or_below_the_doubt_threshold_costs_nothing() -> None:
     parts = ScoreParts(70, frozenset(), ON_TOPIC, (Doubt("We shipped in May.", 0.3, None),))
     assert final_score(parts, JM) == (70, [])
+
+
+def test_an_answer_that_never_says_what_came_of_it_costs_points_and_says_so() -> None:
+    jm = dataclasses.replace(JM, outcome_penalty=6.0)
+    told = ScoreParts(80, frozenset(), ON_TOPIC, (), 1.0)
+    half = dataclasses.replace(told, outcome=0.5)
+    untold = dataclasses.replace(told, outcome=0.0)
+    assert final_score(told, jm) == (80, [])
+    assert final_score(half, jm)[0] == 77
+    score, limits = final_score(untold, jm)
+    assert score == 74
+    assert limits == [
+        "lowered 6: it never says what came of the work (a result, or how you would know it worked)"
+    ]
+    # 0 switches it off, and a missing outcome never lifts a capped answer above its cap
+    assert final_score(untold, dataclasses.replace(jm, outcome_penalty=0.0))[0] == 80
+    older = {k: v for k, v in jm.to_dict().items() if k != "outcome_penalty"}
+    assert J.Judgement.from_dict(older).outcome_penalty == 0.0  # a file from before it: off
+    capped = ScoreParts(90, frozenset({"blame"}), ON_TOPIC, (), 0.0)
+    assert final_score(capped, jm)[0] == jm.serious_cap
+
+
+def test_the_shipped_judgements_charge_for_a_missing_outcome_within_a_few_points() -> None:
+    for kind in ("minilm", "minilm-tail", "lexical"):
+        assert 0.0 <= J.load(kind).outcome_penalty <= 16.0

@@ -84,3 +84,30 @@ def test_evidence_points_at_the_sentence_in_the_whole_answer(marked: Analyzer, s
     for d in a.dimensions.values():
         for e in d.evidence:
             assert a.sentences[e.index] == e.sentence
+
+
+def test_the_outcome_is_read_from_the_result_a_story_or_a_plan_ends_with(
+    analyzer: Analyzer,
+) -> None:
+    from loopcoach.analysis import text as T
+    from loopcoach.analysis.context import AnswerContext
+    from loopcoach.analysis.scorers import structure
+
+    story = (
+        "Our checkout team was missing its release dates every month. I owned the release "
+        "process. I set up a weekly risk review with the three leads and cut the release into "
+        "two-week slices. I also moved the integration tests to run on every merge. Within two "
+        "quarters we went from missing four dates in five to hitting eleven of twelve."
+    )
+    ending = T.sentences(story)[-1]
+
+    def read(text: str) -> float:
+        rubric, _ = analyzer.rubric_for("Tell me about a time you fixed a broken process.")
+        sents = T.sentences(text)
+        vecs, tail = analyzer._read_answer(sents)
+        stances = stance.read(analyzer.stance_model, sents, vecs, tail=tail)
+        ctx = AnswerContext.build(rubric, text, vecs, sents, stances=stances)
+        return structure.outcome(ctx)[0]
+
+    assert read(story) == 1.0
+    assert read(story.replace(ending, "").strip()) < 0.5

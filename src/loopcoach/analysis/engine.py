@@ -21,7 +21,7 @@ from loopcoach.analysis.context import AnswerContext, Rubric
 from loopcoach.analysis.embeddings import Embedder, EmbeddingCache, MiniLMEmbedder
 from loopcoach.analysis.flaw_tail import TailReading
 from loopcoach.analysis.registry import ScorerRegistry
-from loopcoach.analysis.scorers import delivery, red_flags
+from loopcoach.analysis.scorers import delivery, red_flags, structure
 from loopcoach.analysis.weights import WEIGHTS, overall
 from loopcoach.content.library import Library
 from loopcoach.content.schema import Question, TalkingPoint
@@ -369,7 +369,13 @@ class Analyzer:
             rubric.kind, {k: d.score for k, d in dims.items()}, ctx.word_count, self.weights
         )
         value, limits = self._final(
-            ScoreParts(base, frozenset(red_flags.flaw_kinds(flag_hits)), rel, tuple(doubts))
+            ScoreParts(
+                base,
+                frozenset(red_flags.flaw_kinds(flag_hits)),
+                rel,
+                tuple(doubts),
+                structure.outcome(clean)[0] if ctx.word_count else 1.0,
+            )
         )
         secs = delivery.estimated_seconds(ctx)
         return Analysis(
@@ -491,6 +497,7 @@ class ScoreParts:
     flaws: frozenset[str]
     relevance: relevance.Relevance | None
     doubts: tuple[Doubt, ...] = ()
+    outcome: float = 1.0  # how plainly the answer says what came of it (structure.outcome)
 
 
 def final_score(parts: ScoreParts, jm: J.Judgement) -> tuple[int, list[str]]:
@@ -499,6 +506,10 @@ def final_score(parts: ScoreParts, jm: J.Judgement) -> tuple[int, list[str]]:
     flaws, rel, doubts = parts.flaws, parts.relevance, parts.doubts
     value = float(parts.base)
     limits: list[str] = []
+    # charged before the caps (a capped answer is not lowered further for it); said after the
+    # doubtful sentences, which are named first
+    missing = jm.outcome_penalty * (1.0 - min(1.0, max(0.0, parts.outcome)))
+    value -= missing
     if flaws:
         value -= jm.flaw_penalty * len(flaws)
     serious = sorted(flaws & stance.SERIOUS)
@@ -528,6 +539,11 @@ def final_score(parts: ScoreParts, jm: J.Judgement) -> tuple[int, list[str]]:
         if round(cost) >= 1:
             heard = red_flags.STANCE_FLAGS[d.flaw][1].lower() if d.flaw else "a flaw"
             limits.append(f'lowered {round(cost)}: "{_short(d.sentence)}" may be heard as: {heard}')
+    if round(missing) >= 1:
+        limits.append(
+            f"lowered {round(missing)}: it never says what came of the work (a result, or how "
+            "you would know it worked)"
+        )
     return max(0, round(value)), limits
 
 

@@ -36,6 +36,10 @@ class Judgement:
     # doubt threshold to the flaw threshold. 1.0 and 0.0 switch this off.
     doubt_threshold: float = 1.0
     doubt_penalty: float = 0.0
+    # An answer that does not say what came of the work (no result, no measure of success:
+    # ``structure.outcome`` is 0) costs up to this many points, in proportion to how far its
+    # outcome reading falls short of 1. 0.0 switches this off.
+    outcome_penalty: float = 0.0
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Judgement:
@@ -56,6 +60,7 @@ class Judgement:
             ),
             doubt_threshold=float(data.get("doubt_threshold", 1.0)),
             doubt_penalty=float(data.get("doubt_penalty", 0.0)),
+            outcome_penalty=float(data.get("outcome_penalty", 0.0)),
         )
 
     def doubt(self, flaw_p: float) -> float:
@@ -76,6 +81,7 @@ class Judgement:
             "flaw_penalty": self.flaw_penalty,
             "serious_cap": self.serious_cap,
             "off_topic_cap": self.off_topic_cap,
+            "outcome_penalty": self.outcome_penalty,
             "relevance": {
                 "w_prompt": r.w_prompt,
                 "w_margin": r.w_margin,

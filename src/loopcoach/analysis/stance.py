@@ -282,6 +282,7 @@ class SentenceStance:
     flaw: Stance | None  # a flaw the sentence carries (probability past the flaw threshold)
     flaw_p: float
     likely_flaw: Stance | None = None  # the likeliest flaw, whatever its probability
+    result_p: float = 0.0  # the probability that the sentence states a result (the stance head)
 
 
 FLAW_THRESHOLD = 0.5
@@ -322,12 +323,14 @@ def read(
         flaw_p = combine_flaw(flaw_p, tail.flaw_p)
         probs = tail.stance if TAIL_STANCE else probs
     flaw_idx = [k for k, c in enumerate(model.classes) if c in FLAWS]
+    result_k = model.classes.index("result") if "result" in model.classes else None
     out: list[SentenceStance] = []
     for row, fp in zip(probs, flaw_p, strict=True):
         k = int(np.argmax(row))
         fk = max(flaw_idx, key=lambda j: row[j])
         flaw = model.classes[fk] if float(fp) >= flaw_threshold else None
+        rp = float(row[result_k]) if result_k is not None else 0.0
         out.append(
-            SentenceStance(model.classes[k], float(row[k]), flaw, float(fp), model.classes[fk])
+            SentenceStance(model.classes[k], float(row[k]), flaw, float(fp), model.classes[fk], rp)
         )
     return out

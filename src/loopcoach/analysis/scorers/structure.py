@@ -72,7 +72,7 @@ _OPENER = re.compile(
     r"sprint \w+|phase \w+|step \w+|week \w+|day \w+)\b"
 )
 _CLOSE = re.compile(
-    r"\b(success (is|means|looks)|done when|call it done|i'?d (check|measure|track|review|"
+    r"\b(success (is|means|looks)|done when|call it done|i'?(d|ll) (check|measure|track|review|"
     r"know)|so that|that way|the (test|measure) (is|would be)|which (means|meant)|"
     r"the result|the outcome)"
 )
@@ -274,6 +274,35 @@ def walkthrough(ctx: AnswerContext) -> tuple[list[int], int | None]:
         None,
     )
     return steps, close
+
+
+def outcome(ctx: AnswerContext) -> tuple[float, int | None]:
+    """How plainly the answer says what came of the work, 0 to 1, and the sentence that says it.
+
+    A story's outcome is its result (a change the work caused); a plan's or an explanation's is
+    the result or how success is judged. It counts 1 where the structure reading finds it (the
+    STAR result; for other kinds the closing result or success check), and otherwise the sentence
+    reader's probability that a sentence after the opening third states a result (its trained
+    result head), so that an answer without one is told apart from one with it even when the
+    rest of its structure is complete. `ctx` is the answer without its flawed sentences."""
+    n = len(ctx.lowered)
+    if n == 0:
+        return 0.0, None
+    if ctx.rubric.framework == "opinion":
+        return 1.0, None  # why this role, what you value: an opinion has no outcome to tell
+    if ctx.rubric.framework == "star":
+        found = next((i for i in range(n) if _is_result(ctx, i, n)), None)
+    else:
+        found = walkthrough(ctx)[1]
+    if found is not None:
+        return 1.0, found
+    if not ctx.stances:
+        return 0.0, None
+    later = [i for i in range(n) if i >= n // 3 or n <= 3]
+    best = max(later, key=lambda i: ctx.stances[i].result_p, default=None)
+    if best is None:
+        return 0.0, None
+    return ctx.stances[best].result_p, best
 
 
 def _framework(ctx: AnswerContext, framework: str) -> DimensionScore:
