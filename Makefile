@@ -17,13 +17,14 @@ EXTRAS := pdf,int8,postgres,hosted
 # made once). The slow tests (calibration benchmark, every-answer properties, real server, real
 # processes) and the browser tests run only under CI=true (as .ci/run sets) or `make test-all`:
 # everything but the browser tests on two processes, then the browser tests on one (Playwright
-# drives one Chromium per process and its event loop does not share a process with anyio's).
+# drives one Chromium per process and its event loop does not share a process with anyio's),
+# with the `serial` ones (a real terminal, whose Ctrl-C timing a busy second core upset).
 XDIST := -n 2 --dist loadscope
 ifeq ($(filter true TRUE True 1,$(CI)),)
 TEST_RUNS := -m "not slow and not browser" $(XDIST)
 else
-TEST_RUNS := -m "not browser" $(XDIST) --durations=15
-TEST_BROWSER := -m browser
+TEST_RUNS := -m "not browser and not serial" $(XDIST) --durations=15
+TEST_BROWSER := -m "browser or serial"
 endif
 
 .PHONY: run test test-all test-speed screenshots lint bench install install-test lock clean train-env
@@ -92,8 +93,8 @@ test-all: install-test
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -m "not browser" $(XDIST)
-	$(BIN)/python -m pytest -m browser
+	$(BIN)/python -m pytest -m "not browser and not serial" $(XDIST)
+	$(BIN)/python -m pytest -m "browser or serial"
 
 # `make test`, timed: wall and CPU seconds of each gate and of the whole (on a shared machine,
 # CPU seconds say more than wall seconds).

@@ -436,6 +436,7 @@ def play(child: pexpect.spawn, answers: list[str], stop_after: int | None = None
 
 
 @pytest.mark.slow  # real terminal processes
+@pytest.mark.serial  # its Ctrl-C timing missed once beside a busy second test process
 def test_cli_mock_interactive_terminal(isolated_env: Path) -> None:
     env = dict(os.environ, COLUMNS="110")
     answers = [
