@@ -198,3 +198,24 @@ def test_a_follow_up_reads_the_same_answer_once(library, story: str) -> None:  #
     vectors, _ = analyzer._read_answer(first.sentences)  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         vectors[0, 0] = 1.0
+
+
+def test_memoised_embeddings_are_bounded(library, story: str) -> None:  # type: ignore[no-untyped-def]
+    """A server sees a new question prompt with every free-text question: the analyzer keeps at
+    most `max_vectors` text embeddings, dropping the least recently used, and scores the same."""
+    from loopcoach.analysis.embeddings import load_embedder
+
+    embedder = load_embedder("lexical")
+    bounded = Analyzer(library, embedder, max_vectors=40)
+    free = Analyzer(library, embedder)
+    for n in range(30):
+        question = f"Tell me about recovering slipping project number {n} for client {n * 7}."
+        assert bounded.analyze(question, story, role="tpm") == free.analyze(
+            question, story, role="tpm"
+        )
+        assert len(bounded._vectors) <= 40
+    assert len(free._vectors) > 40  # the bound did something
+    last = "Tell me about recovering slipping project number 29 for client 203."
+    assert last in bounded._vectors  # the most recent stays
+    with pytest.raises(ValueError, match="max_vectors"):
+        Analyzer(library, embedder, max_vectors=0)

@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import hashlib
 import re
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -31,6 +32,8 @@ from loopcoach.errors import LoopcoachError
 
 MAX_WORDS = 5_000
 MAX_BYTES = 100_000
+# Memoised text embeddings kept by an analyzer (384 floats each with MiniLM: ~75 MB at most).
+MAX_VECTORS = 50_000
 MATCH_THRESHOLD = {"minilm": 0.78, "lexical": 0.72}
 # An answer that makes half the rubric's weighted points (coverage 2 of 4) is about the question.
 ON_TOPIC_COVERAGE = 2.0
@@ -118,10 +121,14 @@ class Analyzer:
         *,
         scorers: ScorerRegistry | None = None,
         weights: Mapping[str, Mapping[str, float]] | None = None,
+        max_vectors: int = MAX_VECTORS,
     ) -> None:
         """`scorers` replaces the six built-in scorers (`pipeline.default_scorers()`, to which a
         pack or plugin registers its own); `weights` the overall weights (`weights.WEIGHTS`),
-        which must name only scored dimensions. Both are copied."""
+        which must name only scored dimensions. Both are copied. `max_vectors` bounds the
+        memoised text embeddings (the least recently used go first)."""
+        if max_vectors < 1:
+            raise ValueError(f"max_vectors: {max_vectors} is not a positive number of vectors")
         self.library = library
         self.embedder = embedder
         self.cache = cache
@@ -141,7 +148,10 @@ class Analyzer:
                 "pipeline.default_scorers() rather than starting from an empty registry"
             )
         self.weights: Mapping[str, Mapping[str, float]] = dict(weights or WEIGHTS)
-        self._vectors: dict[str, np.ndarray] = {}
+        # Rubric text and every question prompt seen (a server sees a new one with each
+        # free-text question), least recently used first, at most max_vectors of them.
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.max_vectors = max_vectors
         self._prompt_index: tuple[list[tuple[str | None, Question]], np.ndarray] | None = None
         self._last_reading: tuple[bytes, tuple[np.ndarray, TailReading | None]] | None = None
 
@@ -186,7 +196,12 @@ class Analyzer:
                 self.cache.add(missing, vectors, self.embedder.dim)
         if not texts:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
-        return np.stack([self._vectors[t] for t in texts])
+        stacked = np.stack([self._vectors[t] for t in texts])
+        for t in dict.fromkeys(texts):
+            self._vectors.move_to_end(t)
+        while len(self._vectors) > self.max_vectors:
+            self._vectors.popitem(last=False)
+        return stacked
 
     def flush(self) -> None:
         """Write newly computed rubric embeddings to the on-disk cache (one write)."""
