@@ -141,7 +141,7 @@ def test_cli_practice_story_at_a_chosen_length(
         capsys,
         "practice",
         "--card",
-        "s:ledger-alignment",
+        "s:1",
         "--at",
         T0,
         stdin=stdin,
@@ -178,7 +178,7 @@ def test_cli_practice_rate_story_without_prompts(
         capsys, "practice", "--role", "tpm", "--rate", "easy", "--length", "deep", "--at", T0
     )
     assert out["card"].startswith("s:") and out["rating"] == "easy" and out["length"] == "deep"
-    code, _, err = run(capsys, "practice", "--rate", "7", "--card", "s:ledger-alignment")
+    code, _, err = run(capsys, "practice", "--rate", "7", "--card", "s:1")
     assert code == 1 and "1 again" in err
 
 

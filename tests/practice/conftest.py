@@ -12,7 +12,8 @@ import pytest
 
 from loopcoach.content.library import Library, RolePack
 from loopcoach.domain.analysis import Analysis, DimensionScore, QuestionRef
-from loopcoach.domain.practice import Attempt, PracticeStory
+from loopcoach.domain.practice import Attempt
+from loopcoach.domain.stories import Story
 
 PRACTICE = Path(__file__).parents[1] / "fixtures" / "practice"
 
@@ -37,8 +38,8 @@ def attempts() -> list[Attempt]:
 
 
 @pytest.fixture
-def stories() -> list[PracticeStory]:
-    return [PracticeStory.from_dict(r) for r in story_rows()]
+def stories() -> list[Story]:
+    return [Story.from_dict(r) for r in story_rows()]
 
 
 PITCH = "I run programs that cross five or more teams; two results: ..."

@@ -52,7 +52,7 @@ def source(make_coach: MakeCoach, analysis_of: Any, with_stories: Any) -> Coach:
             at=T0 + timedelta(days=i),
             answer=f"answer {i}",
         )
-    entry = coach.practice.entry_for("s:ledger-alignment", now=T0)
+    entry = coach.practice.entry_for("s:1", now=T0)
     coach.practice.tell_story(entry, Rating.Good, length="2min", now=T0)
     return coach
 

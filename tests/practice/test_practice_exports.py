@@ -11,7 +11,8 @@ import pytest
 from icalendar import Calendar
 
 from loopcoach.content.library import RolePack
-from loopcoach.domain.practice import Attempt, PracticeStory
+from loopcoach.domain.practice import Attempt
+from loopcoach.domain.stories import Story
 from loopcoach.errors import LoopcoachError
 from loopcoach.export.anki import QUESTION_MODEL, STORY_MODEL, stable_id, write_apkg
 from loopcoach.export.charts import sparkline, write_charts
@@ -74,7 +75,7 @@ def _notes(path: Path, tmp_path: Path) -> list[tuple[int, list[str]]]:
 
 
 def test_practice_anki_deck_holds_questions_with_guidance_and_stories(
-    tpm: RolePack, stories: list[PracticeStory], tmp_path: Path
+    tpm: RolePack, stories: list[Story], tmp_path: Path
 ) -> None:
     path = tmp_path / "deck.apkg"
     summary = write_apkg(tpm, path, stories=stories, timestamp=NOW.timestamp())
@@ -89,7 +90,7 @@ def test_practice_anki_deck_holds_questions_with_guidance_and_stories(
     assert fields[1] == q.prompt.replace("'", "&#x27;")
     assert "Why it is asked" in fields[3] and "What a strong answer covers" in fields[3]
     assert q.talking_points[0].label.split("'")[0] in fields[3]
-    ledger = next(f for f in told if f[0] == "ledger-alignment")
+    ledger = next(f for f in told if f[0] == "1")
     assert "40%" in ledger[3] and "30-second headline" in ledger[2]
 
 

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from loopcoach.content.library import RolePack
-from loopcoach.domain.practice import Attempt, PracticeStory, ReviewRecord
+from loopcoach.domain.practice import Attempt, ReviewRecord
+from loopcoach.domain.stories import Story
 from loopcoach.practice import cards as C
 from loopcoach.practice.history import History
 from loopcoach.practice.progress import progress, streaks
@@ -66,25 +67,25 @@ def test_practice_progress_days_follow_the_users_timezone(attempts: list[Attempt
 
 
 def test_practice_progress_cards_stories_and_due(
-    tpm: RolePack, attempts: list[Attempt], stories: list[PracticeStory]
+    tpm: RolePack, attempts: list[Attempt], stories: list[Story]
 ) -> None:
     t = NOW - timedelta(days=3)
     soon, _ = C.review(C.new_card("q:tpm-slip-three-weeks", t), 30, t)
-    later, _ = C.review(C.new_card("s:ledger-alignment", t), 95, t)
-    reviews = (ReviewRecord("r1", "s:ledger-alignment", 4, t),)
+    later, _ = C.review(C.new_card("s:1", t), 95, t)
+    reviews = (ReviewRecord("r1", "s:1", 4, t),)
     history = History(
         tuple(attempts),
         tuple(stories),
         reviews,
-        {"q:tpm-slip-three-weeks": soon, "s:ledger-alignment": later},
+        {"q:tpm-slip-three-weeks": soon, "s:1": later},
     )
     p = progress(history, roles=[tpm], now=NOW, role="tpm")
     assert (p.cards, p.due_now, p.reviews) == (2, 1, 1)
     assert p.next_due == ("q:tpm-slip-three-weeks", soon.due)
     assert p.stories["total"] == 4
-    assert p.stories["practised"] == ["ledger-alignment"]
-    assert "ledger-alignment" not in p.stories["never_practised"]
-    assert p.stories["themes"]["influence"] == ["ledger-alignment"]
+    assert p.stories["practised"] == ["1"]
+    assert "1" not in p.stories["never_practised"]
+    assert p.stories["themes"]["influence"] == ["1"]
     assert "communication" in p.stories["uncovered_themes"]
     assert p.longest_streak == 2  # the review on the 3rd joins the 2nd
 

@@ -9,7 +9,7 @@ import pytest
 from loopcoach.prep.achievements import classify, language_of, quantities, scale_of
 from loopcoach.prep.history import Entry
 from loopcoach.prep.importers import parse_history
-from loopcoach.prep.stories import draft_story
+from loopcoach.prep.stories import draft_story, story_dict, story_lengths
 
 BILLING = (
     "Ran the replacement of our legacy billing provider for 1.2M subscriptions, using dual "
@@ -63,7 +63,7 @@ def test_achievements_quantities_keep_units() -> None:
 def test_achievements_story_keeps_role_scale_and_outcome() -> None:
     entry = Entry(title="Senior TPM", company="Tallyho", start="Mar 2021", end="Present")
     s = draft_story(1, BILLING, entry)
-    d = s.to_dict()
+    d = story_dict(s)
     assert (d["position"], d["employer"], d["dates"]) == (
         "Senior TPM",
         "Tallyho",
@@ -145,7 +145,7 @@ def test_achievements_deep_dive_keeps_numbers_with_units() -> None:
         "2 teams, lifting conversion 3%.",
         entry,
     )
-    deep = s.deep_dive()
+    deep = story_lengths(s).deep_dive
     assert deep[1].startswith("Teams and dependencies: 7 engineers, 2 teams;")
     assert deep[-1] == ("Numbers to have ready: from 1.4 s to 620 ms, 7 engineers, 2 teams, 3%")
 

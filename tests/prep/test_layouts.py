@@ -14,11 +14,12 @@ import pytest
 import yaml
 
 from loopcoach.content.library import Library
+from loopcoach.domain.stories import Story, clean
 from loopcoach.prep.history import WorkHistory
 from loopcoach.prep.importers import parse_history
 from loopcoach.prep.matching import Matcher
 from loopcoach.prep.pack import draft_for
-from loopcoach.prep.stories import Story, clean, to_strengthen
+from loopcoach.prep.stories import story_scale, to_strengthen
 
 LAYOUTS = Path(__file__).parents[1] / "fixtures" / "resumes" / "layouts"
 LABELS: dict[str, dict[str, Any]] = yaml.safe_load(
@@ -84,7 +85,7 @@ def test_layouts_every_achievement_is_exactly_one_story(
         assert clean(s.result), f"{name}: {a['text']!r} has no outcome: {s.action!r}"
         assert not s.result.startswith("[add"), f"{name}: {a['text']!r}"
         for q in a.get("scale", []):
-            assert q in s.scale, f"{name}: {a['text']!r} scale {s.scale} lacks {q!r}"
+            assert q in story_scale(s), f"{name}: {a['text']!r} scale {story_scale(s)} lacks {q!r}"
     # nothing else became a story (precision)
     assert len(stories) == len(labels["achievements"]), [s.source for s in stories]
 

@@ -12,10 +12,11 @@ import pytest
 from tests.prep.test_layouts import docx_bytes
 
 from loopcoach.content.library import Library
+from loopcoach.domain.stories import clean
 from loopcoach.prep.importers import parse_history
 from loopcoach.prep.matching import Matcher
 from loopcoach.prep.pack import draft_for
-from loopcoach.prep.stories import clean, to_strengthen
+from loopcoach.prep.stories import to_strengthen
 
 OUTCOMES = [
     "Moved the order service off a shared database into its own store, cutting checkout p95 "

@@ -12,9 +12,9 @@ import pytest
 from tests.prep.test_layouts import LABELS, load_layout
 
 from loopcoach.content.library import Library
+from loopcoach.domain.stories import Story
 from loopcoach.prep.matching import Matcher, match_question, match_stories
 from loopcoach.prep.pack import draft_for, with_themes
-from loopcoach.prep.stories import Story
 
 SITUATIONAL: dict[str, list[str]] = LABELS["situations.md"]["situational"]
 

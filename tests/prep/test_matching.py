@@ -7,8 +7,8 @@ from pathlib import Path
 import yaml
 
 from loopcoach.content.library import Library
+from loopcoach.domain.stories import Story
 from loopcoach.prep.matching import GOOD, Matcher, match_stories, story_features, tag_themes
-from loopcoach.prep.stories import Story
 
 LABELS = Path(__file__).parents[1] / "fixtures" / "prep" / "labelled_matches.yaml"
 

@@ -7,9 +7,9 @@ import json
 from tests.prep.resumes import load_resume
 
 from loopcoach.content.library import Library
+from loopcoach.domain.stories import Story
 from loopcoach.prep.matching import Matcher
 from loopcoach.prep.pack import build_pack
-from loopcoach.prep.stories import Story
 
 STORY_KEYS = {"id", "title", "source", "situation", "task", "action", "result", "themes"}
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from loopcoach.domain.stories import PLACEHOLDER, Story
 from loopcoach.errors import LoopcoachError
 from loopcoach.prep.history import Entry
 from loopcoach.prep.stories import (
-    PLACEHOLDER,
-    Story,
     StoryInput,
     draft_story,
     edit_story,
     new_story,
     split_bullet,
+    story_dict,
+    story_numbers,
 )
 
 ENTRY = Entry(title="Senior TPM", company="Harbourline Freight", start="Mar 2021", end="Present")
@@ -97,7 +98,7 @@ def test_stories_draft_uses_only_the_bullet_and_marks_gaps() -> None:
     assert s.action.startswith("I led the move of 140 services")
     assert s.result == "Costs fell 31%."
     assert PLACEHOLDER.search(s.task) and PLACEHOLDER.search(s.situation)
-    assert "140 services" in s.numbers and "31%" in s.numbers
+    assert "140 services" in story_numbers(s) and "31%" in story_numbers(s)
     assert "[add" not in s.text  # matching never sees the prompts
 
 
@@ -107,7 +108,7 @@ def test_stories_three_lengths() -> None:
         "Cut release time from 3 weeks to 4 days by introducing feature flags across 6 teams.",
         ENTRY,
     )
-    d = s.to_dict()["lengths"]
+    d = story_dict(s)["lengths"]
     assert d["headline_30s"].startswith("At Harbourline Freight, I cut release time")
     assert len(d["headline_30s"].split()) <= 80
     assert [x.split(":")[0] for x in d["two_minute"]] == ["Situation", "Task", "Action", "Result"]

@@ -19,7 +19,7 @@ from loopcoach.content.library import Library, RolePack
 from loopcoach.domain.analysis import Analysis
 from loopcoach.domain.clock import as_utc
 from loopcoach.domain.kinds import CardStatus
-from loopcoach.domain.practice import PracticeStory
+from loopcoach.domain.stories import Story
 from loopcoach.errors import LoopcoachError
 from loopcoach.practice import cards as C
 from loopcoach.practice.checklist import calibration_sheet, day_of_checklist
@@ -158,8 +158,8 @@ class PracticeService:
                 {"length": length, "self_rated": True},
             )
 
-    def story(self, story_id: str) -> PracticeStory | None:
-        return next((s for s in self.history().stories if s.id == story_id), None)
+    def story(self, story_id: str) -> Story | None:
+        return next((s for s in self.history().stories if s.ref == story_id), None)
 
     def entry_for(self, key: str, *, now: datetime) -> C.QueueEntry:
         """A queue entry for a card chosen by key (q:QUESTION_ID or s:STORY_ID)."""
@@ -171,7 +171,7 @@ class PracticeService:
             role, q = self.library.question(ref)
             item = C.PracticeItem(key, "question", ref, q.prompt, role.id)
         else:
-            story = next((s for s in history.stories if s.id == ref), None)
+            story = next((s for s in history.stories if s.ref == ref), None)
             from loopcoach.store import practice as S
 
             with self._engine().connect() as conn:

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from loopcoach.app.owner import Owner, local_owner
 from loopcoach.app.paging import DEFAULT_PAGE, Page, check_window
+from loopcoach.domain.stories import Story
 from loopcoach.prep.history import WorkHistory
 from loopcoach.prep.importers import parse_history
 from loopcoach.prep.matching import Matcher
 from loopcoach.prep.pack import PrepPack, build_pack, draft_for
 from loopcoach.prep.resume_score import ResumeScore, score_resume
-from loopcoach.prep.stories import Story, StoryInput, edit_story, new_story
+from loopcoach.prep.stories import StoryInput, edit_story, new_story
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

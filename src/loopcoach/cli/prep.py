@@ -13,8 +13,9 @@ import typer
 
 from loopcoach.app import Coach
 from loopcoach.cli.render import bullets, heading, line, print_json, table
+from loopcoach.domain.stories import Story
 from loopcoach.errors import LoopcoachError
-from loopcoach.prep.stories import Story, StoryInput
+from loopcoach.prep.stories import StoryInput, story_dict
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 RoleOpt = Annotated[str, typer.Option("--role", help="Role id (see `loopcoach roles`).")]
@@ -230,7 +231,7 @@ def stories_list(ctx: typer.Context, role: RoleFilter = None, as_json: JsonOpt =
     coach: Coach = ctx.obj
     found = coach.prep.stories()
     if as_json:
-        print_json([s.to_dict() for s in found])
+        print_json([story_dict(s) for s in found])
         return
     if not found:
         line(
@@ -300,7 +301,7 @@ def stories_show(ctx: typer.Context, story_id: IdArg, as_json: JsonOpt = False) 
     coach: Coach = ctx.obj
     story, history = coach.prep.story(story_id)
     if as_json:
-        print_json({**story.to_dict(), "versions": history})
+        print_json({**story_dict(story), "versions": history})
         return
     show_story(story)
     if history:
@@ -308,15 +309,15 @@ def stories_show(ctx: typer.Context, story_id: IdArg, as_json: JsonOpt = False) 
 
 
 def show_story(s: Story) -> None:
-    d = s.to_dict()
+    d = story_dict(s)
     heading(f"{s.id}. {s.title} ({_status(s)})")
     if s.themes or s.themes_by_role:
         line(f"Themes: {_themes_text(s, None)}")
     where = " · ".join(x for x in (s.position, s.company, s.dates) if x)
     if where:
         line(f"Role: {where}")
-    if s.scale:
-        line(f"Scale: {', '.join(s.scale)}")
+    if d["scale"]:
+        line(f"Scale: {', '.join(d['scale'])}")
     if s.source:
         line(f"From: “{s.source}”")
     for slot in ("situation", "task", "action", "result"):
@@ -349,7 +350,7 @@ def stories_edit(
         story_id, _input(title, situation, task, action, result, themes), role=role
     )
     if as_json:
-        print_json(story.to_dict())
+        print_json(story_dict(story))
         return
     line(f"Saved story {story.id} (version {story.version}).")
 
@@ -369,7 +370,7 @@ def stories_add(
     coach: Coach = ctx.obj
     story = coach.prep.add(_input(title, situation, task, action, result, themes))
     if as_json:
-        print_json(story.to_dict())
+        print_json(story_dict(story))
         return
     line(f"Added story {story.id}: {story.title}")
 

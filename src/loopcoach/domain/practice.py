@@ -1,4 +1,4 @@
-"""Practice over time: scored attempts, the user's stories as practice material, review records.
+"""Practice over time: scored attempts and review records (stories are `domain.stories.Story`).
 
 Plain values with `to_dict`/`from_dict`, so the store, the JSON backup and the core share one shape.
 """
@@ -70,74 +70,6 @@ class Attempt:
             ),
             answer=d.get("answer"),
         )
-
-
-@dataclass(frozen=True)
-class PracticeStory:
-    """A STAR story as practice material: the practice view of the story bank's
-    `prep.stories.Story`, made from its `to_dict()` (`store.practice.read_stories`).
-
-    Two shapes on purpose: the bank's `Story` is the record (numeric id, origin, edits, themes
-    per role, STAR analysis) and lives in `prep/`, which `practice/` and `export/` may not
-    import (the core packages are independent layers, pyproject `[tool.importlinter]`); this
-    one is what practice, plans and the Anki export read (card id, themes, the three lengths
-    already written), so it sits in `domain/` under both."""
-
-    id: str
-    title: str
-    situation: str = ""
-    task: str = ""
-    action: str = ""
-    result: str = ""
-    themes: tuple[str, ...] = ()
-    headline: str = ""  # the 30-second version
-    two_minute: tuple[str, ...] = ()  # outline lines of the 2-minute version
-    deep_dive: tuple[str, ...] = ()  # outline lines of the deep dive
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> PracticeStory:
-        """From the prep pack's story dict: id, title, situation, task, action, result, themes
-        and optionally `lengths` {headline_30s, two_minute, deep_dive}."""
-        themes = d.get("themes") or d.get("tags") or ()
-        if isinstance(themes, str):
-            themes = [t.strip() for t in themes.split(",")]
-        raw = d.get("lengths")
-        lengths: dict[str, Any] = raw if isinstance(raw, dict) else {}
-
-        def lines(value: Any) -> tuple[str, ...]:
-            if isinstance(value, str):
-                return (value,) if value else ()
-            return tuple(str(x) for x in value or ())
-
-        return cls(
-            id=str(d["id"]),
-            title=str(d.get("title") or d["id"]),
-            situation=str(d.get("situation") or ""),
-            task=str(d.get("task") or ""),
-            action=str(d.get("action") or ""),
-            result=str(d.get("result") or ""),
-            themes=tuple(str(t) for t in themes if t),
-            headline=str(d.get("headline") or lengths.get("headline_30s") or ""),
-            two_minute=lines(lengths.get("two_minute")),
-            deep_dive=lines(lengths.get("deep_dive")),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "situation": self.situation,
-            "task": self.task,
-            "action": self.action,
-            "result": self.result,
-            "themes": list(self.themes),
-            "headline": self.headline,
-            "lengths": {
-                "headline_30s": self.headline,
-                "two_minute": list(self.two_minute),
-                "deep_dive": list(self.deep_dive),
-            },
-        }
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import genanki  # type: ignore[import-untyped]
 
 from loopcoach.content.library import RolePack
 from loopcoach.content.schema import Question
-from loopcoach.domain.practice import PracticeStory
+from loopcoach.domain.stories import Story
 from loopcoach.errors import LoopcoachError
 from loopcoach.practice.queue import STORY_LENGTHS
 
@@ -100,7 +100,7 @@ def question_note(role: RolePack, q: Question) -> genanki.Note:
     )
 
 
-def story_note(s: PracticeStory) -> genanki.Note:
+def story_note(s: Story) -> genanki.Note:
     lengths = (
         "<ul>"
         + "".join(
@@ -119,8 +119,8 @@ def story_note(s: PracticeStory) -> genanki.Note:
         body += f"<p class=meta>Themes: {escape(', '.join(s.themes))}</p>"
     return genanki.Note(
         model=STORY_MODEL,
-        fields=[escape(s.id), escape(s.title), lengths, body or escape(s.title)],
-        guid=genanki.guid_for("loopcoach", "story", s.id),
+        fields=[escape(s.ref), escape(s.title), lengths, body or escape(s.title)],
+        guid=genanki.guid_for("loopcoach", "story", s.ref),
         tags=["story", *(t.replace(" ", "-") for t in s.themes)],
     )
 
@@ -133,7 +133,7 @@ class DeckSummary:
 
 
 def build_package(
-    role: RolePack, stories: Sequence[PracticeStory] = ()
+    role: RolePack, stories: Sequence[Story] = ()
 ) -> tuple[genanki.Package, DeckSummary]:
     name = f"loopcoach::{role.info.name}"
     deck = genanki.Deck(stable_id(f"loopcoach deck {role.id}"), name)
@@ -149,7 +149,7 @@ def build_package(
 
 
 def write_apkg(
-    role: RolePack, path: Path, *, stories: Sequence[PracticeStory] = (), timestamp: float
+    role: RolePack, path: Path, *, stories: Sequence[Story] = (), timestamp: float
 ) -> DeckSummary:
     """Write the deck. `timestamp` (seconds since the epoch) stamps the notes: same input, same
     file."""

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from loopcoach.content.library import RolePack
-from loopcoach.domain.practice import PracticeStory
+from loopcoach.domain.stories import Story
 from loopcoach.errors import NotFound
 from loopcoach.practice.history import (
     History,
@@ -26,7 +26,7 @@ def _one_line(text: str, limit: int = 220) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def draft_pitch(role: RolePack, stories: Sequence[PracticeStory]) -> str:
+def draft_pitch(role: RolePack, stories: Sequence[Story]) -> str:
     """A 45-second introduction drafted from the user's strongest stories."""
     best = strongest_stories(role, stories, 2)
     lines = [
@@ -34,7 +34,7 @@ def draft_pitch(role: RolePack, stories: Sequence[PracticeStory]) -> str:
         f"{role.info.name} here would recognise. {BLANK}",
     ]
     for i, s in enumerate(best, start=2):
-        proof = s.result or s.headline or s.action
+        proof = s.result or s.lengths.headline or s.action
         lines.append(f"{i}. Proof: {s.title}. {_one_line(proof, 160)}")
     n = len(lines) + 1
     lines.append(f"{n}. Why this role, this team, now: {BLANK}")
@@ -43,12 +43,10 @@ def draft_pitch(role: RolePack, stories: Sequence[PracticeStory]) -> str:
     return "\n".join(lines)
 
 
-def strongest_stories(
-    role: RolePack, stories: Sequence[PracticeStory], n: int
-) -> list[PracticeStory]:
+def strongest_stories(role: RolePack, stories: Sequence[Story], n: int) -> list[Story]:
     """Stories that together cover the most themes; results with numbers break ties."""
     themes = story_themes(role)
-    chosen: list[PracticeStory] = []
+    chosen: list[Story] = []
     covered: set[str] = set()
     pool = list(stories)
     covers = {s.id: {t for t in themes if story_covers(s, t, role)} for s in stories}
@@ -113,7 +111,7 @@ def day_of_checklist(
     if history.stories:
         out += ["## Story headlines", ""]
         for s in history.stories:
-            line = s.headline or s.result
+            line = s.lengths.headline or s.result
             out.append(f"- **{s.title}**" + (f": {_one_line(line, 160)}" if line else ""))
         out.append("")
     return "\n".join(out).rstrip() + "\n"

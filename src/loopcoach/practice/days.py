@@ -168,7 +168,7 @@ class DayBuilder:
                     StoryTask(
                         f"Tell '{s.title}' as a 30-second headline, a 2-minute story and a deep "
                         "dive; check the result has a number.",
-                        story_id=s.id,
+                        story_id=s.ref,
                     )
                 )
         return tuple(dict.fromkeys(out))
@@ -218,7 +218,7 @@ class DayBuilder:
         used = len(tasks) * 10
         n = max(1, min(3, (self.budget - used) // QUESTION_MINUTES))
         stories = tuple(
-            StoryTask(f"Say '{s.title}' as a 30-second headline.", story_id=s.id)
+            StoryTask(f"Say '{s.title}' as a 30-second headline.", story_id=s.ref)
             for s in self.history.stories[:3]
         )
         return DayPlan(

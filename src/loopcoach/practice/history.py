@@ -15,7 +15,8 @@ from fsrs import Card
 from loopcoach.content.library import RolePack
 from loopcoach.content.schema import Question
 from loopcoach.domain.kinds import DIMENSIONS
-from loopcoach.domain.practice import Attempt, PracticeStory, ReviewRecord
+from loopcoach.domain.practice import Attempt, ReviewRecord
+from loopcoach.domain.stories import Story
 
 UNKNOWN_SCORE = 50.0  # a competency never practised counts as middling: worth a look, not first
 STORY_THEMES = 8  # the seeds' advice: six to eight stories that cover the likely themes
@@ -24,7 +25,7 @@ STORY_THEMES = 8  # the seeds' advice: six to eight stories that cover the likel
 @dataclass(frozen=True)
 class History:
     attempts: tuple[Attempt, ...] = ()
-    stories: tuple[PracticeStory, ...] = ()
+    stories: tuple[Story, ...] = ()
     reviews: tuple[ReviewRecord, ...] = ()
     cards: Mapping[str, Card] = field(default_factory=dict)
     pitch: str | None = None
@@ -135,7 +136,7 @@ def story_themes(role: RolePack, stages: Sequence[str] = ()) -> list[str]:
     return ranked[:STORY_THEMES]
 
 
-def story_covers(story: PracticeStory, theme: str, role: RolePack) -> bool:
+def story_covers(story: Story, theme: str, role: RolePack) -> bool:
     """Does a story's theme list name a competency (by id or name, loosely)?"""
     names = {_slug(theme), _slug(role.competency_name(theme))}
     for t in story.themes:
@@ -148,15 +149,15 @@ def story_covers(story: PracticeStory, theme: str, role: RolePack) -> bool:
 
 
 def theme_coverage(
-    role: RolePack, stories: Sequence[PracticeStory], stages: Sequence[str] = ()
+    role: RolePack, stories: Sequence[Story], stages: Sequence[str] = ()
 ) -> dict[str, list[str]]:
     """Theme -> ids of the stories that cover it (empty list: uncovered)."""
     return {
-        t: [s.id for s in stories if story_covers(s, t, role)] for t in story_themes(role, stages)
+        t: [s.ref for s in stories if story_covers(s, t, role)] for t in story_themes(role, stages)
     }
 
 
 def uncovered_themes(
-    role: RolePack, stories: Sequence[PracticeStory], stages: Sequence[str] = ()
+    role: RolePack, stories: Sequence[Story], stages: Sequence[str] = ()
 ) -> list[str]:
     return [t for t, ids in theme_coverage(role, stories, stages).items() if not ids]

@@ -217,8 +217,8 @@ def story_figures(history: History, roles: Sequence[RolePack]) -> dict[str, Any]
     told = {split_key(r.card_key)[1] for r in history.reviews if r.card_key.startswith(STORY + ":")}
     out: dict[str, Any] = {
         "total": len(history.stories),
-        "practised": sorted(s.id for s in history.stories if s.id in told),
-        "never_practised": sorted(s.id for s in history.stories if s.id not in told),
+        "practised": sorted(s.ref for s in history.stories if s.ref in told),
+        "never_practised": sorted(s.ref for s in history.stories if s.ref not in told),
     }
     if len(roles) == 1:
         coverage = theme_coverage(roles[0], history.stories)

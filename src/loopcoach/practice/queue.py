@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from loopcoach.content.library import RolePack
-from loopcoach.domain.practice import PracticeStory
+from loopcoach.domain.stories import Story
 from loopcoach.practice.cards import PracticeItem, question_key, story_key
 from loopcoach.practice.history import History
 from loopcoach.practice.picks import question_rank
@@ -50,22 +50,23 @@ def practice_items(
         ]
     known = set()
     for s in history.stories:
-        known.add(s.id)
-        items.append(PracticeItem(story_key(s.id), "story", s.id, s.title, None, STORY_PRIORITY))
+        known.add(s.ref)
+        items.append(PracticeItem(story_key(s.ref), "story", s.ref, s.title, None, STORY_PRIORITY))
     for sid, title in (story_titles or {}).items():
         if sid not in known:
             items.append(PracticeItem(story_key(sid), "story", sid, title, None, STORY_PRIORITY))
     return items
 
 
-def story_notes(story: PracticeStory, length: str) -> list[str]:
+def story_notes(story: Story, length: str) -> list[str]:
     """What to compare a telling with: the prep pack's version at that length, else S/T/A/R."""
-    if length == "30s" and story.headline:
-        return [story.headline]
-    if length == "2min" and story.two_minute:
-        return list(story.two_minute)
-    if length == "deep" and story.deep_dive:
-        return list(story.deep_dive)
+    told = story.lengths
+    if length == "30s" and told.headline:
+        return [told.headline]
+    if length == "2min" and told.two_minute:
+        return list(told.two_minute)
+    if length == "deep" and told.deep_dive:
+        return list(told.deep_dive)
     star = [
         ("Situation", story.situation),
         ("Task", story.task),

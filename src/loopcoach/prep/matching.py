@@ -31,11 +31,12 @@ from loopcoach.analysis.embeddings import Embedder, EmbeddingCache
 from loopcoach.analysis.text import phrase_in, phrase_stems, sentences, stem, stems
 from loopcoach.content.library import RolePack
 from loopcoach.content.schema import Question
+from loopcoach.domain.stories import Story, clean
 from loopcoach.prep.achievements import SCALE_NOUNS
 from loopcoach.prep.history import Bullet, WorkHistory
 from loopcoach.prep.resume_score import ResumeScore
 from loopcoach.prep.situations import SITUATION_NAMES, shared_situation, situations
-from loopcoach.prep.stories import Story, clean
+from loopcoach.prep.stories import story_dict
 
 F32 = npt.NDArray[np.float32]
 
@@ -724,7 +725,7 @@ def match_question(
         score = round(max(0.0, min(1.0, (value - lo) / (hi - lo))) * 100)
         out.append(
             {
-                "story": s.to_dict(),
+                "story": story_dict(s),
                 "score": score,
                 "why": _why_free(
                     sents[about_at],

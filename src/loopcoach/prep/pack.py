@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from loopcoach.content.library import RolePack
+from loopcoach.domain.stories import Story
 from loopcoach.prep.achievements import LANGUAGE_NAMES, classify, language_of
 from loopcoach.prep.history import WorkHistory
 from loopcoach.prep.matching import (
@@ -33,9 +34,9 @@ from loopcoach.prep.matching import (
 from loopcoach.prep.resume_score import ResumeScore, score_resume
 from loopcoach.prep.scaffold import pitch, scaffolds
 from loopcoach.prep.stories import (
-    Story,
     candidate_stories,
     draft_stories,
+    story_dict,
     to_strengthen,
 )
 
@@ -97,7 +98,7 @@ class PrepPack:
                 ],
             },
             "notice": NOTICE,
-            "stories": [s.to_dict() for s in self.stories],
+            "stories": [story_dict(s) for s in self.stories],
             "questions": questions,
             "coverage": self.coverage,
             "priorities": self.priorities,

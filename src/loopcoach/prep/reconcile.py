@@ -15,8 +15,8 @@ import re
 from collections.abc import Sequence
 
 from loopcoach.analysis.text import stem
+from loopcoach.domain.stories import Story
 from loopcoach.prep.achievements import SCALE_NOUNS
-from loopcoach.prep.stories import Story
 
 SAME_ACHIEVEMENT = 0.5  # weighted overlap of content words from which two lines are one story
 _STOP_WORDS = """

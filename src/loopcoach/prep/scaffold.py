@@ -14,6 +14,7 @@ from typing import Any
 from loopcoach.analysis.text import phrase_in
 from loopcoach.content.library import RolePack
 from loopcoach.content.schema import Question, TalkingPoint
+from loopcoach.domain.stories import Story, clean
 from loopcoach.prep.achievements import quantities
 from loopcoach.prep.history import WorkHistory
 from loopcoach.prep.matching import (
@@ -24,7 +25,7 @@ from loopcoach.prep.matching import (
     QuestionFeatures,
     StoryFeatures,
 )
-from loopcoach.prep.stories import Story, clean
+from loopcoach.prep.stories import story_scale
 
 COVERED = {"minilm": 0.45, "lexical": 0.35}  # a story sentence this close makes the point
 SLOTS = ("situation", "task", "action", "result")
@@ -169,7 +170,7 @@ def strength(story: Story) -> float:
     return (
         3.0 * bool(result)
         + 1.5 * min(2, len(quantities(result)))
-        + 0.5 * min(3, len(story.scale))
+        + 0.5 * min(3, len(story_scale(story)))
         + 1.0 * story.edited
     )
 

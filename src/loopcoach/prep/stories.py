@@ -13,7 +13,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from loopcoach.domain.kinds import StoryOrigin
+# Story and clean live in the domain (every layer reads a story); named here too for old imports
+from loopcoach.domain.stories import Story as Story
+from loopcoach.domain.stories import StoryLengths
+from loopcoach.domain.stories import clean as clean
 from loopcoach.errors import LoopcoachError
 from loopcoach.prep.achievements import (
     CHANGE,
@@ -37,165 +40,109 @@ MIN_STORIES = 6
 MAX_PER_ENTRY = 4
 STRONG = 55  # bullet score from which a bullet carries a story
 FALLBACK = 35  # lowered bar when fewer than MIN_STORIES bullets are strong
-PLACEHOLDER = re.compile(r"\[(?:add|say|name|pick)[^\]]*\]")
 FIELDS = ("title", "situation", "task", "action", "result")
 
 
-@dataclass(frozen=True)
-class Story:
-    """One STAR story of the bank. `origin` is "drafted" (from a bullet) or "user"; `edited`
-    once changed. Practice reads it as `domain.practice.PracticeStory` (made from `to_dict()`;
-    see there why there are two shapes)."""
-
-    id: int
-    title: str
-    situation: str = ""
-    task: str = ""
-    action: str = ""
-    result: str = ""
-    themes: tuple[str, ...] = ()
-    source: str = ""  # the history text it was drafted from
-    origin: StoryOrigin = "drafted"
-    edited: bool = False
-    key: str = ""  # stable across re-imports: sha1 of the source text
-    context: str = ""  # "Senior TPM at Harbourline Freight (Mar 2021 – Present)"
-    version: int = 1
-    updated_at: str = ""
-    position: str = ""  # the role held: "Senior TPM"
-    employer: str = ""  # "Harbourline Freight"
-    dates: str = ""  # "Mar 2021 – Present"
-    themes_by_role: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (role id, themes), per role
-
-    @property
-    def draft(self) -> bool:
-        return self.origin == "drafted" and not self.edited
-
-    @property
-    def text(self) -> str:
-        """Everything the story says, without the prompts: what matching compares."""
-        parts = [self.title, self.situation, self.task, self.action, self.result]
-        return clean(" ".join(p for p in parts if p))
-
-    @property
-    def numbers(self) -> list[str]:
-        """Every quantity the story states, with its unit ("7 engineers", "from 1.4 s to
-        620 ms")."""
-        return quantities(self.text)
-
-    @property
-    def scale(self) -> list[str]:
-        """The numbers that size the work (teams, users, services, duration)."""
-        result = clean(self.result)
-        sized_result = [
-            q
-            for q in scale_of(result)
-            if re.search(
-                rf"\b(?:for|across|over|among|covering|serving|affecting)\s+"
-                rf"{re.escape(q)}",
-                result,
-            )
-        ]
-        own = scale_of(clean(f"{self.situation} {self.action}"))
-        return list(dict.fromkeys([*own, *sized_result]))
-
-    @property
-    def outcome(self) -> str:
-        """What changed because of the work (the result without prompts)."""
-        return clean(self.result)
-
-    @property
-    def company(self) -> str:
-        if self.employer:
-            return self.employer
-        m = re.search(r" at (.+?)(?: \(|$)", self.context)
-        return m.group(1) if m else ""
-
-    def themes_for(self, role: str) -> tuple[str, ...]:
-        """The themes this story shows for one role (each role's tags are kept apart)."""
-        for r, t in self.themes_by_role:
-            if r == role:
-                return t
-        return self.themes
-
-    def headline(self) -> str:
-        """The 30-second version: where, what you did, what changed (about 60 words)."""
-        action = _first_words(clean(self.action), 34).rstrip(".…")
-        result = _first_words(clean(self.result), 24) or "[add: the result, with a number]"
-        where = f"At {self.company}, " if self.company else ""
-        return f"{where}{_lower_first(action)}. {_upper_first(result)}".strip()
-
-    def two_minute(self) -> list[str]:
-        """The 2-minute version: one paragraph per STAR part, prompts kept for what is missing."""
-        return [
-            f"Situation: {self.situation or '[add: the context and what was at stake]'}",
-            f"Task: {self.task or '[add: what you had to achieve, by when]'}",
-            f"Action: {self.action or '[add: what you did yourself]'} "
-            "[add: one trade-off or constraint you weighed]",
-            f"Result: {self.result or '[add: what changed, with a number]'} "
-            "[add: what you learned or would change]",
-        ]
-
-    def deep_dive(self) -> list[str]:
-        """An outline for a 10-minute deep dive on this story."""
-        nums = ", ".join(self.numbers[:6])
-        teams = [
-            n
-            for n in self.numbers
-            if re.search(r"team|squad|engineer|zone|vendor", n)
-            and not n.lower().startswith("from ")
-        ]
-        return [
-            "Objective and how success was measured: "
-            + (clean(self.task) or "[add: the goal and the measure you agreed up front]"),
-            "Teams and dependencies: "
-            + (", ".join(teams) + "; " if teams else "")
-            + "[add: who you depended on, and the hardest dependency to land]",
-            "Biggest risks and what you did early: [add: two risks, how you saw them coming, "
-            "and the mitigation]",
-            "Alternatives you weighed: [add: the option you turned down, and why]",
-            "Outcome and what you would change: "
-            + (clean(self.result) or "[add: the result]")
-            + " [add: one thing you would do differently]",
-            "Numbers to have ready: " + (nums or "[add: scale, duration, before and after]"),
-        ]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "source": self.source,
-            "situation": self.situation,
-            "task": self.task,
-            "action": self.action,
-            "result": self.result,
-            "themes": list(self.themes),
-            "numbers": self.numbers,
-            "context": self.context,
-            "position": self.position,
-            "employer": self.company,
-            "dates": self.dates,
-            "scale": self.scale,
-            "outcome": self.outcome,
-            "themes_by_role": {r: list(t) for r, t in self.themes_by_role},
-            "origin": self.origin,
-            "draft": self.draft,
-            "edited": self.edited,
-            "version": self.version,
-            "updated_at": self.updated_at,
-            "lengths": {
-                "headline_30s": self.headline(),
-                "two_minute": self.two_minute(),
-                "deep_dive": self.deep_dive(),
-            },
-        }
-
-    def with_changes(self, **changes: Any) -> Story:
-        return replace(self, **changes)
+def story_numbers(story: Story) -> list[str]:
+    """Every quantity the story states, with its unit ("7 engineers", "from 1.4 s to
+    620 ms")."""
+    return quantities(story.text)
 
 
-def clean(text: str) -> str:
-    """Text without the bracketed prompts."""
-    return re.sub(r"\s+", " ", PLACEHOLDER.sub("", text)).strip()
+def story_scale(story: Story) -> list[str]:
+    """The numbers that size the work (teams, users, services, duration)."""
+    result = clean(story.result)
+    sized_result = [
+        q
+        for q in scale_of(result)
+        if re.search(
+            rf"\b(?:for|across|over|among|covering|serving|affecting)\s+"
+            rf"{re.escape(q)}",
+            result,
+        )
+    ]
+    own = scale_of(clean(f"{story.situation} {story.action}"))
+    return list(dict.fromkeys([*own, *sized_result]))
+
+
+def story_lengths(story: Story) -> StoryLengths:
+    """The three versions the story is told at: the 30-second headline, the 2-minute story and
+    the deep-dive outline."""
+    return StoryLengths(_headline(story), tuple(_two_minute(story)), tuple(_deep_dive(story)))
+
+
+def _headline(story: Story) -> str:
+    """The 30-second version: where, what you did, what changed (about 60 words)."""
+    action = _first_words(clean(story.action), 34).rstrip(".…")
+    result = _first_words(clean(story.result), 24) or "[add: the result, with a number]"
+    where = f"At {story.company}, " if story.company else ""
+    return f"{where}{_lower_first(action)}. {_upper_first(result)}".strip()
+
+
+def _two_minute(story: Story) -> list[str]:
+    """The 2-minute version: one paragraph per STAR part, prompts kept for what is missing."""
+    return [
+        f"Situation: {story.situation or '[add: the context and what was at stake]'}",
+        f"Task: {story.task or '[add: what you had to achieve, by when]'}",
+        f"Action: {story.action or '[add: what you did yourself]'} "
+        "[add: one trade-off or constraint you weighed]",
+        f"Result: {story.result or '[add: what changed, with a number]'} "
+        "[add: what you learned or would change]",
+    ]
+
+
+def _deep_dive(story: Story) -> list[str]:
+    """An outline for a 10-minute deep dive on this story."""
+    numbers = story_numbers(story)
+    nums = ", ".join(numbers[:6])
+    teams = [
+        n
+        for n in numbers
+        if re.search(r"team|squad|engineer|zone|vendor", n) and not n.lower().startswith("from ")
+    ]
+    return [
+        "Objective and how success was measured: "
+        + (clean(story.task) or "[add: the goal and the measure you agreed up front]"),
+        "Teams and dependencies: "
+        + (", ".join(teams) + "; " if teams else "")
+        + "[add: who you depended on, and the hardest dependency to land]",
+        "Biggest risks and what you did early: [add: two risks, how you saw them coming, "
+        "and the mitigation]",
+        "Alternatives you weighed: [add: the option you turned down, and why]",
+        "Outcome and what you would change: "
+        + (clean(story.result) or "[add: the result]")
+        + " [add: one thing you would do differently]",
+        "Numbers to have ready: " + (nums or "[add: scale, duration, before and after]"),
+    ]
+
+
+def story_dict(story: Story) -> dict[str, Any]:
+    """The story as JSON: what `prep --json`, the story pages and the API print, and what
+    practice reads back (`Story.from_dict`)."""
+    return {
+        "id": story.id,
+        "title": story.title,
+        "source": story.source,
+        "situation": story.situation,
+        "task": story.task,
+        "action": story.action,
+        "result": story.result,
+        "themes": list(story.themes),
+        "numbers": story_numbers(story),
+        "context": story.context,
+        "position": story.position,
+        "employer": story.company,
+        "dates": story.dates,
+        "scale": story_scale(story),
+        "outcome": story.outcome,
+        "themes_by_role": {r: list(t) for r, t in story.themes_by_role},
+        "origin": story.origin,
+        "draft": story.draft,
+        "edited": story.edited,
+        "version": story.version,
+        "updated_at": story.updated_at,
+        "lengths": story_lengths(story).to_dict(),
+    }
 
 
 def story_key(source: str) -> str:

@@ -31,7 +31,8 @@ from sqlalchemy import (
 
 from loopcoach.domain.clock import as_utc
 from loopcoach.domain.kinds import CardKind
-from loopcoach.domain.practice import Attempt, PracticeStory, ReviewRecord
+from loopcoach.domain.practice import Attempt, ReviewRecord
+from loopcoach.domain.stories import Story
 from loopcoach.errors import LoopcoachError
 from loopcoach.practice.cards import card_from_dict, card_to_dict, split_key
 from loopcoach.store.tables import LOCAL_USER, metadata, users
@@ -329,7 +330,7 @@ def _stories_module() -> Any | None:
     return importlib.import_module(STORIES_MODULE)
 
 
-def read_stories(conn: Connection, *, user: int | None = None) -> list[PracticeStory]:
+def read_stories(conn: Connection, *, user: int | None = None) -> list[Story]:
     """The user's STAR stories via `loopcoach.store.stories.list_stories(conn) -> list[dict]`;
     none when the prep pack is not there."""
     mod = _stories_module()
@@ -337,7 +338,7 @@ def read_stories(conn: Connection, *, user: int | None = None) -> list[PracticeS
     if fn is None:
         return []
     rows = fn(conn) if user is None else fn(conn, user=user)
-    return [PracticeStory.from_dict(d) for d in rows if d.get("id")]
+    return [Story.from_dict(d) for d in rows if d.get("id")]
 
 
 def read_pitch(conn: Connection, *, user: int | None = None) -> str | None:

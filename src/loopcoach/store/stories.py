@@ -44,9 +44,10 @@ from sqlalchemy import (
 )
 
 from loopcoach.domain.kinds import STORY_ORIGINS, one_of
+from loopcoach.domain.stories import Story
 from loopcoach.errors import LoopcoachError, NotFound
 from loopcoach.prep.reconcile import pair_reworded
-from loopcoach.prep.stories import FIELDS, Story
+from loopcoach.prep.stories import FIELDS, story_dict
 from loopcoach.store.tables import LOCAL_USER, metadata, users
 
 stories = Table(
@@ -218,7 +219,7 @@ def count_stories(conn: Connection, *, user: int) -> int:
 
 def list_stories(conn: Connection, *, user: int | None = None) -> list[dict[str, Any]]:
     """The user's stories as the pack's story dicts (read by the practice feature)."""
-    return [s.to_dict() for s in all_stories(conn, user=user)]
+    return [story_dict(s) for s in all_stories(conn, user=user)]
 
 
 def get_story(conn: Connection, story_id: int, *, user: int | None = None) -> Story:

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from loopcoach.app import Coach
 from loopcoach.errors import LoopcoachError, NotFound
-from loopcoach.prep.stories import StoryInput
+from loopcoach.prep.stories import StoryInput, story_dict
 from loopcoach.web.deps import CoachDep, get_coach
 from loopcoach.web.paging import PageNumberQ, PagerDep, html_window, list_pager
 from loopcoach.web.routers import api_router, page_router
@@ -85,7 +85,7 @@ def stories_api(
 ) -> list[dict[str, Any]]:
     """Your story bank (as `loopcoach stories list --json`; paged: `limit`, `offset`)."""
     page = coach.prep.stories_page(limit=pager.limit, offset=pager.offset)
-    return pager.render(page, lambda s: s.to_dict())
+    return pager.render(page, story_dict)
 
 
 class MatchRequest(BaseModel):
@@ -141,7 +141,7 @@ def _page(
     packs = coach.prep.packs_page(limit=limit, offset=offset)
     extra.setdefault("matches", None)
     lists = {
-        "stories": [s.to_dict() for s in stories.items],
+        "stories": [story_dict(s) for s in stories.items],
         "stories_pager": list_pager(request, stories, "stories_page"),
         "packs": packs.items,
         "packs_pager": list_pager(request, packs, "packs_page"),
@@ -246,7 +246,7 @@ def _story_id(raw: str) -> int:
 @pages.get("/prep/stories/{story_id}", response_class=HTMLResponse)
 def story_page(request: Request, coach: CoachDep, story_id: str) -> Response:
     story, versions = coach.prep.story(_story_id(story_id))
-    return render(request, "story.html", story=story.to_dict(), versions=versions)
+    return render(request, "story.html", story=story_dict(story), versions=versions)
 
 
 @pages.post("/prep/stories/{story_id}", response_class=HTMLResponse)
