@@ -4,6 +4,7 @@ stable; themes kept per role; packs saved with their inputs."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -250,3 +251,21 @@ def test_store_stories_new_bullet_in_the_same_job_is_a_new_story(engine: Engine)
         _, counts = S.import_drafts(conn, [other], now=T1)
         assert counts["added"] == 1 and counts["reworded"] == 0
         assert len(S.all_stories(conn)) == 3
+
+
+def test_store_stories_practice_reads_the_bank_as_the_one_story_type(engine: Engine) -> None:
+    """Practice gets the bank's own `Story` values (through the optional-module hook), with the
+    three lengths prep wrote."""
+    from loopcoach.prep.stories import story_lengths
+    from loopcoach.store import practice as P
+
+    with engine.begin() as conn:
+        [s, _], _ = S.import_drafts(conn, drafts("Cut costs by 30%.", "Shipped X."), now=T0)
+        S.save_edit(conn, s, edit_story(s, StoryInput(result="Saved $1M."), now="x"), now=T1)
+    with engine.connect() as conn:
+        bank = S.all_stories(conn)
+        read = P.read_stories(conn)
+    # the same stories but for the content key, which the story JSON does not carry
+    assert read == [replace(b, key="") for b in bank] and all(b.key for b in bank)
+    assert [r.lengths for r in read] == [story_lengths(b) for b in bank]
+    assert read[0].result == "Saved $1M." and "Saved $1M." in read[0].lengths.headline

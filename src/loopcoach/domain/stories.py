@@ -130,13 +130,8 @@ class Story:
         """From a story dict as the bank hands it out (`prep.stories.story_dict`: what
         `store.stories.list_stories` returns, and a prep pack's "stories"). The derived keys
         (numbers, scale, outcome, draft) are not read back; `lengths` is. ValueError naming
-        the field when the id is not a positive whole number or the origin is unknown."""
-        raw_id = d.get("id")
-        if isinstance(raw_id, bool) or not isinstance(raw_id, int | str):
-            raise ValueError(f"id: {raw_id!r} is not a story id (a positive whole number)")
-        text_id = str(raw_id).strip()
-        if not text_id.isascii() or not text_id.isdigit() or int(text_id) < 1:
-            raise ValueError(f"id: {raw_id!r} is not a story id (a positive whole number)")
+        the field when the id or version is not a positive whole number or the origin is unknown."""
+        story_id = _whole(d.get("id"), "id")
         themes: object = d.get("themes") or d.get("tags") or ()
         if isinstance(themes, str):
             themes = [t.strip() for t in themes.split(",")]
@@ -145,8 +140,8 @@ class Story:
         if not lengths.headline and d.get("headline"):
             lengths = replace(lengths, headline=str(d["headline"]))
         return cls(
-            id=int(text_id),
-            title=str(d.get("title") or text_id),
+            id=story_id,
+            title=str(d.get("title") or story_id),
             situation=str(d.get("situation") or ""),
             task=str(d.get("task") or ""),
             action=str(d.get("action") or ""),
@@ -157,7 +152,7 @@ class Story:
             edited=bool(d.get("edited")),
             key=str(d.get("key") or ""),
             context=str(d.get("context") or ""),
-            version=int(d.get("version") or 1),
+            version=_whole(d.get("version") or 1, "version"),
             updated_at=str(d.get("updated_at") or ""),
             position=str(d.get("position") or ""),
             employer=str(d.get("employer") or ""),
@@ -167,6 +162,30 @@ class Story:
             else (),
             lengths=lengths,
         )
+
+
+MAX_ID_DIGITS = 18  # far above any row id, far below Python's limit on parsing long numbers
+
+
+def _whole(value: object, name: str) -> int:
+    """A positive whole number (or its digits as text) of at most `MAX_ID_DIGITS` digits;
+    ValueError naming the field otherwise."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value if 0 < value < 10**MAX_ID_DIGITS else None
+    elif isinstance(value, str):
+        text = value.strip()
+        ok = text.isascii() and text.isdigit() and len(text) <= MAX_ID_DIGITS
+        number = int(text) if ok and int(text) > 0 else None
+    else:
+        number = None
+    if number is None:
+        shown = repr(value)[:40] if isinstance(value, str) else type(value).__name__
+        if isinstance(value, int) and not isinstance(value, bool):
+            shown = "a number out of range"
+        raise ValueError(
+            f"{name}: {shown} is not a positive whole number of at most {MAX_ID_DIGITS} digits"
+        )
+    return number
 
 
 def _themes(value: object) -> tuple[str, ...]:
