@@ -40,8 +40,8 @@ def load_labelled() -> list[dict[str, object]]:
 
 
 def evaluate(matcher, library, items) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    from loopcoach.prep.matching import match_stories, story_features, tag_themes
     from loopcoach.domain.stories import Story
+    from loopcoach.prep.matching import match_stories, story_features, tag_themes
 
     hits1 = hits3 = 0
     misses = []
