@@ -18,6 +18,8 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from loopcoach.app.uploads import Document
+from loopcoach.domain.stories import Story
+from loopcoach.prep.stories import story_dict
 
 if TYPE_CHECKING:
     from loopcoach.app import Coach
@@ -57,8 +59,12 @@ def service(api: TestClient) -> Coach:
 
 
 def as_json(result: Any) -> Any:
-    """A service's result as either face prints it (a `to_dict()` through JSON)."""
-    data = result.to_dict() if hasattr(result, "to_dict") else result
+    """A service's result as either face prints it (a `to_dict()` through JSON; a story's JSON
+    is `prep.stories.story_dict`, since the one story type lives in the domain)."""
+    if isinstance(result, Story):
+        data = story_dict(result)
+    else:
+        data = result.to_dict() if hasattr(result, "to_dict") else result
     return json.loads(json.dumps(data, ensure_ascii=False))
 
 
