@@ -32,6 +32,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+# One BLAS thread per process. The tests run on two processes (pytest-xdist) on two cores, and
+# each starts `loopcoach` processes too; OpenBLAS would give each of them a thread per core, which
+# then spin waiting for one another: building one prep pack took 41 s of CPU instead of 7.5 s on
+# this project's busy 2-core machine. Set before numpy is imported (the workers and the processes
+# tests start inherit it); an explicit setting is kept.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -82,8 +90,25 @@ class Shared:
         from loopcoach.analysis.embeddings import EmbeddingCache
         from loopcoach.analysis.engine import Analyzer
 
+        readings: dict[bytes, tuple[F32, Any]] = {}
+
+        class RememberingAnalyzer(Analyzer):
+            """Keeps the reading of every answer (the app keeps the last one only): the tests
+            read the same fixture answers again and again (a property's sample gives one
+            question's strong answer to many others, the mock loops replay theirs), and an
+            answer's reading is the same each time. Bounded, like the app's memo."""
+
+            def _read_answer(self, sents: list[str]) -> tuple[F32, Any]:
+                key = hashlib.sha256("\x00".join(sents).encode("utf-8", "surrogatepass")).digest()
+                found = readings.get(key)
+                if found is None:
+                    found = super()._read_answer(sents)
+                    if len(readings) < 20_000:
+                        readings[key] = found
+                return found
+
         cache = EmbeddingCache(self.cache_dir, self.embedder.name)
-        return Analyzer(self.library, self.embedder, cache=cache)
+        return RememberingAnalyzer(self.library, self.embedder, cache=cache)
 
     @cached_property
     def matcher(self) -> Matcher:
@@ -124,22 +149,95 @@ def embeddings_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
+def kept_cache_dir() -> Path | None:
+    """The embedding cache kept between runs (see the module doc), or None when an empty
+    LOOPCOACH_TEST_CACHE_DIR asks for none."""
+    chosen = os.environ.get(TEST_CACHE_ENV)
+    if chosen is not None and not chosen.strip():
+        return None
+    root = Path(chosen) if chosen else ROOT / ".cache" / "test-embeddings"
+    return root / embeddings_fingerprint()
+
+
 @pytest.fixture(scope="session")
 def embedding_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The on-disk embedding cache for the session, kept between runs (see the module doc)."""
-    chosen = os.environ.get(TEST_CACHE_ENV)
-    if chosen is not None and not chosen.strip():
+    path = kept_cache_dir()
+    if path is None:
         path = tmp_path_factory.getbasetemp() / "embeddings"
         path.mkdir(exist_ok=True)
         return path
-    root = Path(chosen) if chosen else ROOT / ".cache" / "test-embeddings"
-    path = root / embeddings_fingerprint()
     path.mkdir(parents=True, exist_ok=True)
-    if not chosen:  # only in our own directory: remove the caches of older analysis code
-        for old in root.iterdir():
+    if not os.environ.get(TEST_CACHE_ENV):  # only in our own directory: remove older caches
+        for old in path.parent.iterdir():
             if old != path and old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
     return path
+
+
+def _embed_share(directory: Path, part: int, parts: int) -> None:
+    """In a child process: embed this share of the built-in packs' text (what analysis and prep
+    embed: the rubrics' points and flags, each question's prompt, outline and pointers) that the
+    cache at `directory` lacks, into a cache of its own at directory/.warm-PART."""
+    from loopcoach.analysis.embeddings import EmbeddingCache, load_embedder
+    from loopcoach.analysis.engine import Analyzer
+    from loopcoach.content.library import load_library
+    from loopcoach.prep.matching import Matcher
+
+    embedder = load_embedder()
+    if embedder.degraded:  # the lexical embedder is cheap: nothing worth sharing out
+        return
+    analyzer = Analyzer(load_library(), embedder)
+    texts = analyzer.rubric_texts()
+    for role in analyzer.library.roles.values():
+        for q in role.questions:
+            texts += [q.prompt, *Matcher._question_texts(q)]
+    texts = list(dict.fromkeys(texts))[part::parts]
+    done = EmbeddingCache(directory, embedder.name).lookup(texts, embedder.dim)
+    todo = [t for t in texts if t not in done]
+    if todo:
+        EmbeddingCache(directory / f".warm-{part}", embedder.name).get_many(todo, embedder)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With test processes (pytest-xdist) and a kept cache, embed the packs' text before they
+    start, split over as many processes: on a fresh clone each test process (and each
+    `loopcoach` process a test starts) would otherwise embed most of it again on its own."""
+    config = session.config
+    workers = getattr(config.option, "numprocesses", None)
+    if hasattr(config, "workerinput") or not isinstance(workers, int) or workers < 2:
+        return
+    if config.pluginmanager.getplugin("dsession") is None or config.option.collectonly:
+        return
+    directory = kept_cache_dir()
+    if directory is None:
+        return
+    import multiprocessing
+
+    directory.mkdir(parents=True, exist_ok=True)
+    fork = multiprocessing.get_context("fork")  # no thread and no numpy in this process yet
+    children = [
+        fork.Process(target=_embed_share, args=(directory, i, workers)) for i in range(workers)
+    ]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join()  # a child that failed only costs time: the tests embed what is missing
+
+    import numpy as np
+
+    from loopcoach.analysis.embeddings import EmbeddingCache
+
+    for i in range(workers):
+        share = directory / f".warm-{i}"
+        for path in share.glob("*.npz"):  # one per embedder, named after it
+            with np.load(path, allow_pickle=False) as data:
+                keys, vectors = [str(k) for k in data["keys"]], data["vectors"]
+            cache = EmbeddingCache(directory, path.stem)
+            cache._load(vectors.shape[1]).update(zip(keys, vectors, strict=True))
+            cache._save(vectors.shape[1])  # keyed by the texts' hashes, as the share's file
+        shutil.rmtree(share, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
