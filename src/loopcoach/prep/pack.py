@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from loopcoach.content.library import RolePack
+from loopcoach.prep import line_model
 from loopcoach.prep.achievements import LANGUAGE_NAMES, classify, language_of
 from loopcoach.prep.history import WorkHistory
 from loopcoach.prep.matching import (
@@ -34,6 +35,7 @@ from loopcoach.prep.resume_score import ResumeScore, score_resume
 from loopcoach.prep.scaffold import pitch, scaffolds
 from loopcoach.prep.stories import (
     Story,
+    achievement_lines,
     candidate_stories,
     draft_stories,
     to_strengthen,
@@ -58,6 +60,7 @@ class PrepPack:
     pitch: dict[str, Any]
     embedder: dict[str, Any]
     imported: dict[str, int] | None = None  # what the import did to the bank
+    achievements: frozenset[str] | None = None  # bullet ids read as achievements
     pack_id: int | None = None  # set once saved
     saved_at: str = ""
 
@@ -102,7 +105,7 @@ class PrepPack:
             "coverage": self.coverage,
             "priorities": self.priorities,
             "resume": self.resume.to_dict(),
-            "to_strengthen": to_strengthen(self.history),
+            "to_strengthen": to_strengthen(self.history, self.achievements),
             "pitch": self.pitch,
             "language": language_notice(self.history),
             "imported": self.imported,
@@ -121,7 +124,7 @@ def draft_for(
     Two lines that say the same thing (the same achievement in the summary and under its role,
     cosine 0.93 or more with the embedding model) give one story, the more specific one."""
     resume = score_resume(history, role)
-    pool = candidate_stories(history, resume)
+    pool = candidate_stories(history, resume, achievements=read_lines(history, matcher))
     if not pool:
         return resume, []
     drafts = [s for s, _ in pool]
@@ -129,6 +132,19 @@ def draft_for(
     features = story_features(matcher, drafts)
     keep = distinct(features, strength)
     return resume, [replace(drafts[i], id=n + 1) for n, i in enumerate(keep)]
+
+
+def read_lines(history: WorkHistory, matcher: Matcher) -> frozenset[str]:
+    """The achievement bullets: by the learned classifier (`line_model`) with the embedding
+    model, by the rules without it (the lexical fallback is not what the model learned on)."""
+    if matcher.embedder.degraded:
+        return achievement_lines(history)
+    model = line_model.load()
+
+    def decide(texts: Sequence[str]) -> list[bool]:
+        return model.decide(texts, matcher.vectors(list(texts), remember=False))
+
+    return achievement_lines(history, decide)
 
 
 SAME_STORY = 0.93  # cosine of two drafts' whole text from which they are one achievement
@@ -177,8 +193,9 @@ def build_pack(
 ) -> PrepPack:
     """The whole pack. `stories` defaults to drafts from the history (then nothing is stored)."""
     resume = resume or score_resume(history, role)
+    achievements = read_lines(history, matcher)
     if stories is None:
-        stories = draft_stories(history, resume)
+        stories = draft_stories(history, resume, achievements)
     features = story_features(matcher, stories) if stories else []
     stories = with_themes(matcher, role, stories, features)
     table = match_stories(matcher, role, stories, features=features)
@@ -196,6 +213,7 @@ def build_pack(
         pitch=pitch(history, role, stories, today=today),
         embedder={"name": emb.name, "degraded": emb.degraded, "reason": emb.reason},
         imported=imported,
+        achievements=achievements,
     )
 
 
