@@ -20,6 +20,7 @@ byte for byte from the same data.
     .venv/bin/python training/train_achievements.py            # write the model
     .venv/bin/python training/train_achievements.py --check    # exit 1 if the file is stale
     .venv/bin/python training/train_achievements.py --folds    # leave one folder out
+    .venv/bin/python training/train_achievements.py --folds --pipeline  # ... through prep
 """
 
 from __future__ import annotations
@@ -274,15 +275,78 @@ def folds(lines: Sequence[Line], x: np.ndarray) -> None:
         print(f"{held:<13} {'(rules now)':<11} {_figures(now, yt)}  fitted on it, not evidence")
 
 
+def pipeline_folds(lines: Sequence[Line], x: np.ndarray) -> None:
+    """The same folds through the whole prep pipeline (`benchmarks/prep_matching.py`'s figures:
+    stories after de-duplication and projects, then matching), the held folder's lines read with
+    the rules as they were before it was seen; the pack's line reading is swapped per variant."""
+    from prep_matching import evaluate_resumes
+
+    from loopcoach.analysis.embeddings import load_embedder
+    from loopcoach.content.library import load_library
+    from loopcoach.prep import pack
+    from loopcoach.prep.line_model import AchievementModel, features
+    from loopcoach.prep.matching import Matcher
+    from loopcoach.prep.stories import achievement_lines
+
+    y = np.array([ln.label for ln in lines], dtype=float)
+    matcher = Matcher(load_embedder("minilm-exact"))
+    library = load_library()
+    original = pack.read_lines
+    try:
+        for held in DEV_FOLDERS:
+            test = np.array([ln.group == held for ln in lines])
+            w, b = fit_logistic(x[~test], y[~test])
+            model = AchievementModel(w, b, 0.5, int(x.shape[1] - w.shape[0]))
+            old = rules_of(held)
+
+            def learned(
+                history: object, m: object, model: AchievementModel = model, old: Rules = old
+            ) -> object:
+                def decide(texts: Sequence[str]) -> list[bool]:
+                    f = features(texts, matcher.vectors(list(texts)), old)
+                    return [bool(p >= 0.5) for p in model.probabilities(f)]
+
+                return achievement_lines(history, decide)  # type: ignore[arg-type]
+
+            def rules(history: object, m: object, old: Rules = old) -> object:
+                h = history
+                return frozenset(
+                    bl.id
+                    for bl in h.bullets  # type: ignore[attr-defined]
+                    if h.entries[bl.entry].kind != "project"  # type: ignore[attr-defined]
+                    and old(bl.text).achievement
+                )
+
+            for name, read in (("rules", rules), ("combined", learned)):
+                pack.read_lines = read  # type: ignore[assignment]
+                rows = evaluate_resumes(matcher, library, ROOT / "benchmarks" / held)
+
+                def total(k: str, rows: list[dict[str, object]] = rows) -> int:
+                    return sum(int(r[k]) for r in rows)  # type: ignore[call-overload]
+
+                print(
+                    f"{held:<13} {name:<9} recall {total('found') / total('ach'):.2f} "
+                    f"({total('found')}/{total('ach')})  precision "
+                    f"{total('true_stories') / total('stories'):.2f} "
+                    f"({total('true_stories')}/{total('stories')})  "
+                    f"pack p@1 {total('p1') / total('q'):.2f} p@3 {total('p3') / total('q'):.2f}  "
+                    f"match p@1 {total('m1') / total('q'):.2f} p@3 {total('m3') / total('q'):.2f}",
+                    flush=True,
+                )
+    finally:
+        pack.read_lines = original
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--folds", action="store_true")
+    ap.add_argument("--pipeline", action="store_true", help="with --folds: the whole pipeline")
     args = ap.parse_args()
     lines = all_lines()
     x = design(lines)
     if args.folds:
-        folds(lines, x)
+        (pipeline_folds if args.pipeline else folds)(lines, x)
         return 0
     text = to_json(fit(lines, x))
     if args.check:
