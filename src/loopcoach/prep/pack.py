@@ -117,14 +117,21 @@ class PrepPack:
 
 
 def draft_for(
-    history: WorkHistory, role: RolePack, matcher: Matcher
+    history: WorkHistory,
+    role: RolePack,
+    matcher: Matcher,
+    *,
+    achievements: frozenset[str] | None = None,
 ) -> tuple[ResumeScore, list[Story]]:
     """Score the résumé and draft a story for every achievement in it, in résumé order.
 
     Two lines that say the same thing (the same achievement in the summary and under its role,
-    cosine 0.93 or more with the embedding model) give one story, the more specific one."""
+    cosine 0.93 or more with the embedding model) give one story, the more specific one.
+    `achievements` are the lines `read_lines` found (read here when not given)."""
     resume = score_resume(history, role)
-    pool = candidate_stories(history, resume, achievements=read_lines(history, matcher))
+    if achievements is None:
+        achievements = read_lines(history, matcher)
+    pool = candidate_stories(history, resume, achievements=achievements)
     if not pool:
         return resume, []
     drafts = [s for s, _ in pool]
@@ -190,10 +197,14 @@ def build_pack(
     resume: ResumeScore | None = None,
     today: date | None = None,
     imported: dict[str, int] | None = None,
+    achievements: frozenset[str] | None = None,
 ) -> PrepPack:
-    """The whole pack. `stories` defaults to drafts from the history (then nothing is stored)."""
+    """The whole pack. `stories` defaults to drafts from the history (then nothing is stored);
+    `achievements` to the lines `read_lines` finds (pass what `draft_for` used: reading lines
+    embeds each of them)."""
     resume = resume or score_resume(history, role)
-    achievements = read_lines(history, matcher)
+    if achievements is None:
+        achievements = read_lines(history, matcher)
     if stories is None:
         stories = draft_stories(history, resume, achievements)
     features = story_features(matcher, stories) if stories else []
