@@ -24,7 +24,7 @@ def main() -> int:
     from loopcoach.content.library import load_library
     from loopcoach.prep.importers import parse_history
     from loopcoach.prep.matching import Matcher
-    from loopcoach.prep.pack import build_pack, draft_for
+    from loopcoach.prep.pack import build_pack, draft_for, read_lines
 
     role = load_library().role("tpm")
     t = time.perf_counter()
@@ -34,8 +34,11 @@ def main() -> int:
 
     def build():  # type: ignore[no-untyped-def]
         history = parse_history(data, RESUME.name)
-        resume, drafts = draft_for(history, role, matcher)
-        return build_pack(history, role, matcher=matcher, stories=drafts, resume=resume)
+        lines = read_lines(history, matcher)
+        resume, drafts = draft_for(history, role, matcher, achievements=lines)
+        return build_pack(
+            history, role, matcher=matcher, stories=drafts, resume=resume, achievements=lines
+        )
 
     t = time.perf_counter()
     pack = build()

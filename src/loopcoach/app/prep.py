@@ -18,7 +18,7 @@ from loopcoach.domain.stories import Story
 from loopcoach.prep.history import WorkHistory
 from loopcoach.prep.importers import parse_history
 from loopcoach.prep.matching import Matcher
-from loopcoach.prep.pack import PrepPack, build_pack, draft_for
+from loopcoach.prep.pack import PrepPack, build_pack, draft_for, read_lines
 from loopcoach.prep.resume_score import ResumeScore, score_resume
 from loopcoach.prep.stories import StoryInput, edit_story, new_story
 
@@ -76,11 +76,18 @@ class PrepService:
 
         rp = self._library().role(role)
         history = self.history(data, name)  # raises on a bad file: nothing stored
-        resume, drafts = draft_for(history, rp, self.matcher)
+        lines = read_lines(history, self.matcher)
+        resume, drafts = draft_for(history, rp, self.matcher, achievements=lines)
         now = now or self._clock()
         if not store:
             return build_pack(
-                history, rp, matcher=self.matcher, stories=drafts, resume=resume, today=now.date()
+                history,
+                rp,
+                matcher=self.matcher,
+                stories=drafts,
+                resume=resume,
+                today=now.date(),
+                achievements=lines,
             )
         with self._engine().begin() as conn:
             user = self._owner(conn)
@@ -94,6 +101,7 @@ class PrepService:
                 resume=resume,
                 today=now.date(),
                 imported=counts,
+                achievements=lines,
             )
             before = {x.id: x for x in [*mine, *added_by_hand]}
             for st in pack.stories:

@@ -18,6 +18,7 @@ from typing import Any
 
 from loopcoach.content.library import RolePack
 from loopcoach.domain.stories import Story
+from loopcoach.prep import line_model
 from loopcoach.prep.achievements import LANGUAGE_NAMES, classify, language_of
 from loopcoach.prep.history import WorkHistory
 from loopcoach.prep.matching import (
@@ -34,6 +35,7 @@ from loopcoach.prep.matching import (
 from loopcoach.prep.resume_score import ResumeScore, score_resume
 from loopcoach.prep.scaffold import pitch, scaffolds
 from loopcoach.prep.stories import (
+    achievement_lines,
     candidate_stories,
     draft_stories,
     story_dict,
@@ -59,6 +61,7 @@ class PrepPack:
     pitch: dict[str, Any]
     embedder: dict[str, Any]
     imported: dict[str, int] | None = None  # what the import did to the bank
+    achievements: frozenset[str] | None = None  # bullet ids read as achievements
     pack_id: int | None = None  # set once saved
     saved_at: str = ""
 
@@ -103,7 +106,7 @@ class PrepPack:
             "coverage": self.coverage,
             "priorities": self.priorities,
             "resume": self.resume.to_dict(),
-            "to_strengthen": to_strengthen(self.history),
+            "to_strengthen": to_strengthen(self.history, self.achievements),
             "pitch": self.pitch,
             "language": language_notice(self.history),
             "imported": self.imported,
@@ -115,14 +118,21 @@ class PrepPack:
 
 
 def draft_for(
-    history: WorkHistory, role: RolePack, matcher: Matcher
+    history: WorkHistory,
+    role: RolePack,
+    matcher: Matcher,
+    *,
+    achievements: frozenset[str] | None = None,
 ) -> tuple[ResumeScore, list[Story]]:
     """Score the résumé and draft a story for every achievement in it, in résumé order.
 
     Two lines that say the same thing (the same achievement in the summary and under its role,
-    cosine 0.93 or more with the embedding model) give one story, the more specific one."""
+    cosine 0.93 or more with the embedding model) give one story, the more specific one.
+    `achievements` are the lines `read_lines` found (read here when not given)."""
     resume = score_resume(history, role)
-    pool = candidate_stories(history, resume)
+    if achievements is None:
+        achievements = read_lines(history, matcher)
+    pool = candidate_stories(history, resume, achievements=achievements)
     if not pool:
         return resume, []
     drafts = [s for s, _ in pool]
@@ -130,6 +140,19 @@ def draft_for(
     features = story_features(matcher, drafts)
     keep = distinct(features, strength)
     return resume, [replace(drafts[i], id=n + 1) for n, i in enumerate(keep)]
+
+
+def read_lines(history: WorkHistory, matcher: Matcher) -> frozenset[str]:
+    """The achievement bullets: by the learned classifier (`line_model`) with the embedding
+    model, by the rules without it (the lexical fallback is not what the model learned on)."""
+    if matcher.embedder.degraded:
+        return achievement_lines(history)
+    model = line_model.load()
+
+    def decide(texts: Sequence[str]) -> list[bool]:
+        return model.decide(texts, matcher.vectors(list(texts), remember=False))
+
+    return achievement_lines(history, decide)
 
 
 SAME_STORY = 0.93  # cosine of two drafts' whole text from which they are one achievement
@@ -175,11 +198,16 @@ def build_pack(
     resume: ResumeScore | None = None,
     today: date | None = None,
     imported: dict[str, int] | None = None,
+    achievements: frozenset[str] | None = None,
 ) -> PrepPack:
-    """The whole pack. `stories` defaults to drafts from the history (then nothing is stored)."""
+    """The whole pack. `stories` defaults to drafts from the history (then nothing is stored);
+    `achievements` to the lines `read_lines` finds (pass what `draft_for` used: reading lines
+    embeds each of them)."""
     resume = resume or score_resume(history, role)
+    if achievements is None:
+        achievements = read_lines(history, matcher)
     if stories is None:
-        stories = draft_stories(history, resume)
+        stories = draft_stories(history, resume, achievements)
     features = story_features(matcher, stories) if stories else []
     stories = with_themes(matcher, role, stories, features)
     table = match_stories(matcher, role, stories, features=features)
@@ -197,6 +225,7 @@ def build_pack(
         pitch=pitch(history, role, stories, today=today),
         embedder={"name": emb.name, "degraded": emb.degraded, "reason": emb.reason},
         imported=imported,
+        achievements=achievements,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -427,18 +428,45 @@ def project_stories(history: WorkHistory, start: int) -> list[Story]:
     return out
 
 
+LEARNED_DUTY = "reads like a remit more than a result, next to the achievements we learned from"
+# The learned decision for English lines (`line_model`): achievement or not, one per text.
+Decide = Callable[[Sequence[str]], Sequence[bool]]
+
+
+def achievement_lines(history: WorkHistory, decide: Decide | None = None) -> frozenset[str]:
+    """Ids of the work bullets that are achievements: by `decide` for an English résumé when
+    given (the learned classifier), else by the rules (`classify`)."""
+    lang = language_of(history.text)
+    work = [b for b in history.bullets if history.entries[b.entry].kind != "project"]
+    if decide is None or lang != "en" or not work:
+        return frozenset(b.id for b in work if classify(b.text, lang).achievement)
+    said = decide([b.text for b in work])
+    # a fragment ("too short to be an achievement") stays one whatever the model says
+    return frozenset(
+        b.id
+        for b, yes in zip(work, said, strict=True)
+        if yes and classify(b.text, lang).kind != "other"
+    )
+
+
 def candidate_stories(
-    history: WorkHistory, resume: ResumeScore, *, min_score: int = 0
+    history: WorkHistory,
+    resume: ResumeScore,
+    *,
+    min_score: int = 0,
+    achievements: frozenset[str] | None = None,
 ) -> list[tuple[Story, int]]:
     """A story for every achievement (with its bullet score), then every project (scored
-    50). Duties are left out: `to_strengthen` reports them."""
+    50). Duties are left out: `to_strengthen` reports them. `achievements` are the ids of the
+    achievement bullets (`achievement_lines`; by the rules when not given)."""
     out: list[tuple[Story, int]] = []
     seen: set[str] = set()
-    lang = language_of(history.text)
+    if achievements is None:
+        achievements = achievement_lines(history)
     for s in resume.bullets:
         if s.score < min_score or history.entries[s.bullet.entry].kind == "project":
             continue
-        if not classify(s.bullet.text, lang).achievement:
+        if s.bullet.id not in achievements:
             continue
         entry = history.entries[s.bullet.entry]
         story = draft_story(len(out) + 1, s.bullet.text, entry)
@@ -450,15 +478,22 @@ def candidate_stories(
     return out
 
 
-def to_strengthen(history: WorkHistory) -> list[dict[str, Any]]:
-    """Bullets that are duties, not achievements: what each lacks, to rewrite it as one."""
+def to_strengthen(
+    history: WorkHistory, achievements: frozenset[str] | None = None
+) -> list[dict[str, Any]]:
+    """Bullets that are duties, not achievements: what each lacks, to rewrite it as one.
+    With `achievements` (`achievement_lines`), a bullet the rules call an achievement but
+    that is not one of them is a duty too, and one of them is never a duty."""
     out = []
     lang = language_of(history.text)
     for b in history.bullets:
         if history.entries[b.entry].kind == "project":
             continue
         k = classify(b.text, lang)
-        if k.kind != "duty":
+        if achievements is None:
+            if k.kind != "duty":
+                continue
+        elif b.id in achievements or k.kind == "other":
             continue
         missing = (
             "what you did and what changed"
@@ -470,16 +505,18 @@ def to_strengthen(history: WorkHistory) -> list[dict[str, Any]]:
                 "bullet": b.id,
                 "text": b.text,
                 "entry": history.entries[b.entry].label,
-                "why": k.why,
+                "why": k.why if not k.achievement else LEARNED_DUTY,
                 "fix": f"Rewrite it to say {missing}.",
             }
         )
     return out
 
 
-def draft_stories(history: WorkHistory, resume: ResumeScore) -> list[Story]:
+def draft_stories(
+    history: WorkHistory, resume: ResumeScore, achievements: frozenset[str] | None = None
+) -> list[Story]:
     """A story for every achievement of the history, and one per project."""
-    return [s for s, _ in candidate_stories(history, resume)]
+    return [s for s, _ in candidate_stories(history, resume, achievements=achievements)]
 
 
 THEME = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
