@@ -12,9 +12,10 @@ Training-set figures (our graded fixture answers) are printed by training/fit_ju
 
 With --set dev, the same figures on the development set (benchmarks/dev/: other authors, another
 brief, plus clean look-alike variants), which options of the analysis are chosen on; those
-figures are not independent.
+figures are not independent. With --set dev2, the second development set (benchmarks/dev2/).
 
-Run: .venv/bin/python benchmarks/analysis_accuracy.py [--set dev] [--embedder lexical] [--json]
+Run: .venv/bin/python benchmarks/analysis_accuracy.py [--set dev|dev2] [--author X]
+     [--embedder lexical] [--json]
 """
 
 from __future__ import annotations
@@ -180,15 +181,26 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument(
         "--set",
-        choices=("challenge", "dev"),
+        choices=("challenge", "dev", "dev2"),
         default="challenge",
-        help="challenge (the figures to report) or dev (benchmarks/dev/: for choosing options)",
+        help="challenge (the figures to report), dev (benchmarks/dev/: for choosing options) or "
+        "dev2 (benchmarks/dev2/: three more development authors)",
+    )
+    ap.add_argument(
+        "--author",
+        action="append",
+        default=[],
+        help="only these authors of the set (repeatable; --author w: a new author's first run)",
     )
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     analyzer = Analyzer(load_library(), load_embedder(args.embedder))
-    directory = CH.DEV_DIR if args.set == "dev" else CH.DIR
+    directory = {"dev": CH.DEV_DIR, "dev2": CH.DEV2_DIR}.get(args.set, CH.DIR)
     questions = CH.load(directory)
+    if args.author:
+        questions = [q for q in questions if q.author in args.author]
+        if not questions:
+            ap.error(f"no questions by author(s) {', '.join(args.author)} in {directory}")
     r = evaluate(analyzer, questions)
     pairs: dict[str, dict[str, list[bool]]] = r["pairs"]  # type: ignore[assignment]
     base: dict[str, dict[str, list[bool]]] = r["baseline"]  # type: ignore[assignment]

@@ -20,6 +20,9 @@ from loopcoach.analysis.text import sentences
 DIR = Path(__file__).resolve().parent / "challenge"
 # The development set: another brief and other authors, for choosing options (dev/README.md).
 DEV_DIR = Path(__file__).resolve().parent / "dev"
+# A second development set (session 8: three more authors, the same brief), not yet read by
+# training/fit_judgement.py; see dev2/README.md.
+DEV2_DIR = Path(__file__).resolve().parent / "dev2"
 # What each flawed variant should raise, as the stance model names flaws.
 FLAW_OF = {
     "blame": "blame",

@@ -96,7 +96,7 @@ def test_stance_read_takes_the_tails_reading(monkeypatch: pytest.MonkeyPatch) ->
     _, probe = model.read(sents, vectors)
     want = stance.combine_flaw(probe, tail.flaw_p)
     assert np.allclose([r.flaw_p for r in read], want)
-    assert stance.TAIL_FLAW == "tail" or np.allclose(want, (probe + tail.flaw_p) / 2)
+    assert stance.TAIL_FLAW != "mean" or np.allclose(want, (probe + tail.flaw_p) / 2)
     probe_stances = [model.classes[int(k)] for k in model.read(sents, vectors)[0].argmax(axis=1)]
     assert [r.stance for r in read] == (
         ["integrity", "own_action"] if stance.TAIL_STANCE else probe_stances
@@ -129,3 +129,20 @@ def test_the_lexical_path_keeps_its_probe(analyzer: Analyzer) -> None:
     lexical = Analyzer(analyzer.library, LexicalEmbedder())
     vectors, reading = lexical._read_answer(["I met the lead that afternoon."])
     assert reading is None and vectors.shape[0] == 1
+
+
+@pytest.mark.parametrize("probe", [0.02, 0.3, 0.5, 0.7, 0.98])
+def test_the_log_odds_average_sits_between_the_readings(
+    probe: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Averaging log-odds: equal readings stay as they are, the result lies between the two
+    readings, is the same whichever reader said what, and never falls when one reading rises."""
+    monkeypatch.setattr(stance, "TAIL_FLAW", "logit_mean")
+    tails = np.array([0.01, 0.2, 0.5, 0.9, 0.99, probe], dtype=np.float32)
+    probes = np.full_like(tails, probe)
+    got = stance.combine_flaw(probes, tails)
+    assert np.isclose(got[-1], probe, atol=1e-5)
+    lo, hi = np.minimum(probes, tails), np.maximum(probes, tails)
+    assert np.all(got >= lo - 1e-6) and np.all(got <= hi + 1e-6)
+    assert np.allclose(got, stance.combine_flaw(tails, probes))
+    assert np.all(np.diff(got[:5]) > 0)

@@ -291,10 +291,12 @@ FLAW_THRESHOLD = 0.5
 # How the flaw tail's reading (flaw_tail.py) is used when the tail ran. Its stance distribution
 # is not used: retrained on the session-6 answers, it reads plain results as promises and
 # proposals as deferral ("As a result we launched the first phase..." -> promise), so the probe's
-# stances stay (TAIL_STANCE). Its flaw probability is
-# averaged with the probe's: on held-out authors the average finds more flaws at the same rate
-# of flagged clean answers than either alone (training/experiments/finetune-RESULTS.md).
-TAIL_FLAW: Literal["tail", "mean"] = "mean"
+# stances stay (TAIL_STANCE). Its flaw probability is averaged with the probe's: on held-out
+# authors the average finds more flaws at the same rate of flagged clean answers than either
+# alone (training/experiments/finetune-RESULTS.md). "logit_mean" (averaging log-odds) was tried
+# in session 8 with a tail trained on seven more authors; it did not ship
+# (training/experiments/session8-RESULTS.md).
+TAIL_FLAW: Literal["tail", "mean", "logit_mean"] = "mean"
 TAIL_STANCE = False
 
 
@@ -302,7 +304,12 @@ def combine_flaw(probe: F32, tail: F32) -> F32:
     """The flaw probability read from the probe's and the tail's (see ``TAIL_FLAW``)."""
     if TAIL_FLAW == "tail":
         return tail
-    return ((probe + tail) / 2).astype(np.float32)
+    if TAIL_FLAW == "mean":
+        return ((probe + tail) / 2).astype(np.float32)
+    p = np.clip(np.asarray(probe, dtype=np.float64), 1e-6, 1 - 1e-6)
+    t = np.clip(np.asarray(tail, dtype=np.float64), 1e-6, 1 - 1e-6)
+    z = (np.log(p / (1 - p)) + np.log(t / (1 - t))) / 2
+    return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
 
 
 def read(
