@@ -360,3 +360,14 @@ def test_layout_hostile_inputs_are_bounded() -> None:
     text = "EXPERIENCE\n" + "Acme — TPM (2019–2023)\n" + "o did a thing\n" * 5_000
     from_text(text, source="cv.txt", fmt="text")
     assert time.perf_counter() - start < 20
+
+
+def test_layout_name_and_headline_on_one_line() -> None:
+    body = (
+        "\n## Experience\n\n### PO — Acme\n2020 – 2023\n"
+        "- Cut refunds from 9% to 4% by fixing the form.\n"
+    )
+    h = parse_history(("# Ravi Kumar — Senior Product Owner\n" + body).encode(), "cv.md")
+    assert (h.name, h.headline) == ("Ravi Kumar", "Senior Product Owner")
+    same = parse_history(("# Ravi Kumar — Berlin\n" + body).encode(), "cv.md")
+    assert same.name == "Ravi Kumar"  # the place is no headline

@@ -803,9 +803,20 @@ def _narrative_fallback(preamble: list[str]) -> list[_Draft]:
 def _preamble(lines: list[str]) -> tuple[str, str, str]:
     contact = re.compile(r"@|https?://|www\.|\+?\d[\d\s()-]{7,}|linkedin|github", re.IGNORECASE)
     useful = [ln for ln in lines if not contact.search(ln)]
-    name = ""
+    if useful:
+        # "Gareth Pryce — Technical Product Owner": the name and the headline on one line
+        parts = re.split(r"\s+[—–|·]\s+", useful[0], maxsplit=1)
+        who = parts[0].lstrip("# ")
+        if (
+            len(parts) == 2
+            and 2 <= len(who.split()) <= 4
+            and not _TITLE_WORDS.search(who)
+            and not re.search(r"\d", who)
+            and _TITLE_WORDS.search(parts[1])
+        ):
+            useful[0:1] = [who, parts[1]]
     if useful and len(useful[0].split()) <= 5 and not re.search(r"\d", useful[0]):
-        name = _clean(useful.pop(0).split(" | ")[0])
+        name = _clean(re.split(r"\s+[—–|·]\s+", useful.pop(0))[0])
         name = name.title() if name.isupper() else name
     headline = ""
     if useful and len(useful[0].split()) <= 12 and not useful[0].endswith("."):
