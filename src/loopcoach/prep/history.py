@@ -815,6 +815,7 @@ def _preamble(lines: list[str]) -> tuple[str, str, str]:
             and _TITLE_WORDS.search(parts[1])
         ):
             useful[0:1] = [who, parts[1]]
+    name = ""
     if useful and len(useful[0].split()) <= 5 and not re.search(r"\d", useful[0]):
         name = _clean(re.split(r"\s+[—–|·]\s+", useful.pop(0))[0])
         name = name.title() if name.isupper() else name
