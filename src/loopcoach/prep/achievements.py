@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from loopcoach.domain.kinds import LineKindName
+from loopcoach.prep.layout import split_lead_in
 
 # English irregular past tenses (grammar, not a list of achievement verbs).
 _IRREGULAR_PAST_WORDS = """
@@ -347,8 +348,9 @@ FOREIGN_CHANGE = re.compile(
 def classify(text: str, lang: str = "en") -> LineKind:
     """Achievement, duty or other (a heading, a skills list, a fragment). For a line in
     another language the grammar is not known: a line of five words or more that carries a
-    number with a unit or a change (%, from-to, money) counts as an achievement."""
-    t = text.strip()
+    number with a unit or a change (%, from-to, money) counts as an achievement. A topic label
+    that opens the line ("Ledger migration: moved...") is not part of its grammar."""
+    t = split_lead_in(text.strip())[1]
     if lang != "en":
         n_words = len(re.findall(r"[^\W\d_]+", t))
         numbers = bool(CHANGE_NUMBER.search(t) or sized(t) or re.search(r"\d", t))

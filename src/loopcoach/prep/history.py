@@ -16,6 +16,7 @@ from loopcoach.analysis.text import normalise, sentences
 from loopcoach.budget import checkpoint
 from loopcoach.domain.kinds import EntryKind
 from loopcoach.prep.achievements import classify
+from loopcoach.prep.layout import BULLET, heading_section, normalise_markers
 
 _YEAR = r"(?:19|20)\d{2}"
 _MONTH = (
@@ -35,7 +36,6 @@ RANGE = re.compile(
     re.IGNORECASE,
 )
 SINCE = re.compile(rf"\b(?:since|from)\s+(?P<start>{_DATE})\b", re.IGNORECASE)
-BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*•●▪◦‣·–—\u2023\u2043\uf0b7\uf0a7]|\d{1,2}[.)])\s+")
 _TITLE_WORDS = re.compile(
     r"\b(manager|owner|lead|director|engineer|analyst|head|consultant|scrum|program|programme|"
     r"product|project|architect|specialist|coordinator|officer|president|vp|founder|intern|"
@@ -234,9 +234,73 @@ class _Draft:
 def _section(line: str) -> str | None:
     key = re.sub(r"[^a-zà-ÿ ]+", " ", line.lower().lstrip("# ")).strip()
     key = re.sub(r"\s+", " ", key)
-    if not key or len(key.split()) > 4:
+    if not key:
         return None
-    return _SECTION_NAMES.get(key)
+    if len(key.split()) <= 4 and key in _SECTION_NAMES:
+        return _SECTION_NAMES[key]
+    return heading_section(line, _TITLE_WORDS)
+
+
+MAX_HEADER_LINES = 3  # lines above a dated line that name its role, employer and place
+_HEADER_MARK = re.compile(r"[|,·•@()—–]|\s-\s|\bat\b")
+
+
+def _header_like(line: str) -> bool:
+    """A line that can name a role or an employer: a few words, or parts set apart by
+    separators, or a job title's word among its first words."""
+    s = line.strip().lstrip("# ")
+    words = s.split()
+    return (
+        len(words) <= 5
+        or bool(_HEADER_MARK.search(s))
+        or bool(_TITLE_WORDS.search(" ".join(words[:4])))
+    )
+
+
+def _header_start(pending: list[str], after_blank: int | None) -> int:
+    """Where the header of the next role starts among the lines held before its dated line:
+    after the last blank line if any header lines follow it, else at most MAX_HEADER_LINES
+    header-like lines back. The lines before it belong to the role above."""
+    if (
+        after_blank is not None
+        and after_blank < len(pending)
+        and all(_is_shortline(p) for p in pending[after_blank:])
+    ):
+        return after_blank
+    start = len(pending)
+    while (
+        start > 0
+        and len(pending) - start < MAX_HEADER_LINES
+        and _is_shortline(pending[start - 1])
+        and _header_like(pending[start - 1])
+    ):
+        start -= 1
+    return start
+
+
+def _within_job(line: str, section: str, cur: _Draft | None) -> bool:
+    """'Key results:' below a job's lines: a label (not a '#' heading) that introduces the
+    job's own achievements, not a section of achievements listed apart from the jobs."""
+    s = line.strip()
+    return (
+        section == "history"
+        and cur is not None
+        and not cur.apart
+        and bool(cur.title or cur.company)
+        and s.endswith(":")
+        and not s.startswith("#")
+    )
+
+
+LOOKAHEAD = 3  # lines read ahead for the dated line a header continues on
+
+
+def _next_text(lines: list[str], number: int) -> str:
+    """The next non-blank line within LOOKAHEAD lines, or ''."""
+    for line in lines[number + 1 : number + 1 + LOOKAHEAD]:
+        if line.strip():
+            return line
+    return ""
 
 
 def _clean(text: str) -> str:
@@ -311,7 +375,7 @@ def _is_shortline(line: str) -> bool:
 
 
 def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistory:
-    lines = expand_tables([ln.rstrip() for ln in normalise_lines(text)])
+    lines = expand_tables(normalise_markers([ln.rstrip() for ln in normalise_lines(text)]))
     section = "preamble"
     preamble: list[str] = []
     summary: list[str] = []
@@ -319,6 +383,7 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
     pending: list[str] = []
     cur: _Draft | None = None
     last_bullet_indent: int | None = None  # indent of the text of the last bullet line
+    after_blank: int | None = None  # lines of `pending` before the last blank line
 
     def start(lines_: list[str], dated: str | None) -> _Draft:
         nonlocal cur
@@ -331,11 +396,17 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
             checkpoint(f"{source}: reading the résumé")
         line = raw.strip()
         if not line or _RULE.fullmatch(line):  # blank, or a rule drawn with dashes or stars
+            after_blank = len(pending)
             continue
         indent = len(raw) - len(raw.lstrip(" "))
         sec = _section(line)
         if sec is not None and not BULLET.match(raw):
-            section, pending, cur, last_bullet_indent = sec, [], None, None
+            if sec == "highlights" and cur is not None and _within_job(line, section, cur):
+                # "Key results:" under a job: the job's own achievements follow
+                cur.description.extend(pending)
+                pending, after_blank, last_bullet_indent = [], None, None
+                continue
+            section, pending, cur, last_bullet_indent, after_blank = sec, [], None, None, None
             if sec == "highlights":  # its lines are achievements without a job of their own
                 section = "history"
                 start([], None).apart = True
@@ -347,6 +418,12 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
             continue
         bullet = BULLET.match(raw)
         dated = RANGE.search(line) or (SINCE.search(line) if not bullet else None)
+        if dated and not RANGE.search(line):
+            # "Meridian Ads, New York (remote from 2016)" over the line with the role's dates:
+            # a header line, not a role of its own
+            ahead = _next_text(lines, number)
+            if ahead and RANGE.search(ahead) and not BULLET.match(ahead):
+                dated = None
         if bullet:
             body = raw[bullet.end() :].strip()
             if section == "preamble" and not drafts:
@@ -362,7 +439,7 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
                     cur.description.extend(pending)
             elif pending:
                 cur.description.extend(pending)
-            pending = []
+            pending, after_blank = [], None
             assert cur is not None
             cur.bullets.append(body)
             last_bullet_indent = len(bullet.group(0))
@@ -376,12 +453,13 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
         if dated:
             if section == "preamble":
                 section = "history"
-            header = [p.lstrip("# ") for p in pending if _is_shortline(p)]
-            keep = [p for p in pending if not _is_shortline(p)]
+            first = _header_start(pending, after_blank) if cur is not None else 0
+            header = [p.lstrip("# ") for p in pending[first:] if _is_shortline(p)]
+            keep = pending[:first] + [p for p in pending[first:] if not _is_shortline(p)]
             if cur is not None and keep:
                 cur.description.extend(keep)
             start(header, line.lstrip("# "))
-            pending = []
+            pending, after_blank = [], None
             continue
         if section == "preamble":
             preamble.append(line.lstrip("# "))
@@ -392,20 +470,28 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
             and not pending
             and not cur.company
             and _is_shortline(line)
+            and _header_like(line)
         ):
             cur.company = _clean(line.split(" | ")[0].lstrip("# "))
             continue
         if cur is not None and not cur.bullets and not _is_shortline(line):
-            cur.description.append(line)
+            # a long line of the job's text: the short lines before it were its text too
+            cur.description.extend([*pending, line])
+            pending, after_blank = [], None
             continue
         pending.append(line)
     if cur is not None and pending:
-        cur.description.extend(p for p in pending if not _is_shortline(p))
+        cur.description.extend(pending)
+    jobs = bool(drafts)
     if not drafts:
         drafts = _narrative_fallback(preamble)
         preamble = preamble[:2] if drafts else preamble
     name, headline, extra = _preamble(preamble)
     summary_text = " ".join(summary) or extra
+    claims = summary_achievements(summary_text) if jobs else []
+    claims = [c for c in claims if not retold(c, drafts)]
+    if claims:  # achievements told in the summary: listed apart, placed in the job they name
+        drafts.insert(0, _Draft(apart=True, bullets=claims))
     return _finish(
         attach_highlights(drafts),
         source=source,
@@ -419,6 +505,49 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
 
 
 # --- achievements listed apart from the jobs ------------------------------------------------
+
+MAX_SUMMARY_CLAIMS = 6  # achievement sentences taken from a summary paragraph
+MAX_SUMMARY_SENTENCES = 40  # sentences of a summary read for them (a summary is a paragraph)
+MIN_CLAIM_WORDS = 8
+
+
+RETOLD = 0.4  # share of a summary sentence's words found in one bullet: it retells that bullet
+_PLAIN_WORDS_TEXT = """that this with from into over under before after then were have been which
+    their while when also more than about across where what they them there these those such"""
+_PLAIN_WORDS = frozenset(_PLAIN_WORDS_TEXT.split())
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in _PLAIN_WORDS}
+
+
+def retold(claim: str, drafts: list[_Draft]) -> bool:
+    """A summary sentence that retells a bullet of the résumé ("Before that I built the first
+    teacher dashboard at X" over the bullet "Delivered the first teacher dashboard..."): its
+    words, apart from the employers' names, are mostly in that one bullet."""
+    names = {w for d in drafts for w in _content_words(d.company)}
+    words = _content_words(claim) - names
+    if not words:
+        return True
+    return any(
+        len(words & _content_words(b)) / len(words) >= RETOLD for d in drafts for b in d.bullets
+    )
+
+
+def summary_achievements(summary: str) -> list[str]:
+    """The sentences of a summary paragraph that are achievements with a result ("At Kora Bank
+    I cut drop-off from 61% to 38% by..."), not the profile around them."""
+    found: list[str] = []
+    for s in sentences(summary)[:MAX_SUMMARY_SENTENCES]:
+        if len(s.split()) < MIN_CLAIM_WORDS:
+            continue
+        k = classify(s)
+        if k.achievement and k.change:
+            found.append(s)
+        if len(found) >= MAX_SUMMARY_CLAIMS:
+            break
+    return found
+
 
 _LEGAL_WORDS = """ltd pvt private limited inc incorporated llc llp plc gmbh ag sa sas sarl bv nv co
     corp corporation company group holdings the and of pty srl oy ab as kg"""
@@ -581,18 +710,56 @@ def _action_with_result(cells: list[str]) -> list[str]:
     return out
 
 
+MAX_HEADER_CELL_WORDS = 4
+
+
+def _column_names(cells: list[str]) -> bool:
+    """A table's first row names its columns ('Project | What I did | Result'): short cells
+    without numbers."""
+    names = [c for c in cells if c]
+    return len(names) >= 2 and all(
+        len(c.split()) <= MAX_HEADER_CELL_WORDS and not re.search(r"\d", c) for c in names
+    )
+
+
+def _dated(text: str) -> bool:
+    return bool(RANGE.search(text) or SINCE.search(text))
+
+
+def _one_record(parts: list[str], listed: set[str]) -> list[str]:
+    """A row of a table with named columns is one record: its first long cell and the cells
+    after it (what was done, then what changed) are one line; cells that list several lines
+    stay apart."""
+    out: list[str] = []
+    joined: int | None = None  # index in `out` of the record's line
+    for p in parts:
+        n = len(p.split())
+        if joined is not None and n >= 3 and p not in listed and not _dated(p):
+            out[joined] = f"{out[joined].rstrip('.;, ')}; {p}"
+            continue
+        if joined is None and n >= 6 and p not in listed and not _dated(p):
+            joined = len(out)
+        out.append(p)
+    return out
+
+
 def expand_tables(lines: list[str]) -> list[str]:
     """Table rows ('| Senior TPM | Acme | 2021 – Present | Led the... |') become the lines a
-    list would give: a header line with the short cells and a bullet per long cell."""
+    list would give: a header line with the short cells and a bullet per long cell (one per
+    row when the table names its columns)."""
     out: list[str] = []
+    in_table = named = False
     for line in join_wrapped_rows(lines):
         s = line.strip()
         if not (s.startswith("|") and s.count("|") >= 2):
             out.append(line)
+            in_table = False
             continue
         if _TABLE_RULE.match(s):
             continue
         cells = [c.strip() for c in s.strip("|").split("|")]
+        if not in_table:
+            in_table, named = True, _column_names(cells)
         parts = [p.strip(" -•*") for c in cells for p in re.split(r"\s*<br\s*/?>\s*|\n", c)]
         parts = [p for p in parts if p]
         # a cell that lists several lines ("a <br> b") holds bullets, short ones too
@@ -604,7 +771,7 @@ def expand_tables(lines: list[str]) -> list[str]:
             if len(x.split()) >= 3 and not (RANGE.search(x) or SINCE.search(x))
             for p in [x.strip(" -•*")]
         }
-        parts = _action_with_result(parts)
+        parts = _one_record(parts, listed) if named else _action_with_result(parts)
         long = [p for p in parts if len(p.split()) >= 6 or p in listed]
         short = [p for p in parts if p not in long]
         dated = any(RANGE.search(p) or SINCE.search(p) for p in short)
@@ -636,15 +803,64 @@ def _narrative_fallback(preamble: list[str]) -> list[_Draft]:
 def _preamble(lines: list[str]) -> tuple[str, str, str]:
     contact = re.compile(r"@|https?://|www\.|\+?\d[\d\s()-]{7,}|linkedin|github", re.IGNORECASE)
     useful = [ln for ln in lines if not contact.search(ln)]
+    if useful:
+        # "Gareth Pryce — Technical Product Owner": the name and the headline on one line
+        parts = re.split(r"\s+[—–|·]\s+", useful[0], maxsplit=1)
+        who = parts[0].lstrip("# ")
+        if (
+            len(parts) == 2
+            and 2 <= len(who.split()) <= 4
+            and not _TITLE_WORDS.search(who)
+            and not re.search(r"\d", who)
+            and _TITLE_WORDS.search(parts[1])
+        ):
+            useful[0:1] = [who, parts[1]]
     name = ""
     if useful and len(useful[0].split()) <= 5 and not re.search(r"\d", useful[0]):
-        name = _clean(useful.pop(0).split(" | ")[0])
+        name = _clean(re.split(r"\s+[—–|·]\s+", useful.pop(0))[0])
         name = name.title() if name.isupper() else name
     headline = ""
     if useful and len(useful[0].split()) <= 12 and not useful[0].endswith("."):
         headline = _clean(useful.pop(0))
     rest = " ".join(ln for ln in useful if len(ln.split()) >= 6)
     return name, headline, rest
+
+
+# a line that ends like this goes on on the next line ("...agreed with the" / "CFO to...")
+_GOES_ON = re.compile(
+    r"(?:[,/&(\-–—]|\b(?:a|an|the|and|or|but|of|to|for|with|in|on|at|by|from|into|as|that|"
+    r"which|who|our|my|their|its|was|were|is|are|than|per|via|across|over|under)\b)$",
+    re.IGNORECASE,
+)
+
+
+MAX_WRAPPED_LINES = 8  # lines of one wrapped sentence joined back together, at most
+
+
+def prose_items(lines: list[str]) -> list[str]:
+    """A job's lines without bullet marks, each one an item (a word-processor export puts one
+    achievement on a line, with or without a full stop), except that a line wrapped in the
+    middle of a sentence is joined to the next: one that does not end a sentence and either
+    ends on a word that needs more or is followed by a line opening in lower case."""
+    out: list[str] = []
+    joined = 0  # lines joined into out[-1]
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        prev = out[-1] if out else ""
+        if (
+            prev
+            and joined < MAX_WRAPPED_LINES
+            and not prev.endswith((".", "!", "?", ":", ";"))
+            and (_GOES_ON.search(prev[-20:]) or line[:1].islower())
+        ):
+            out[-1] = f"{prev} {line}"
+            joined += 1
+        else:
+            out.append(line)
+            joined = 1
+    return out
 
 
 def _finish(
@@ -663,12 +879,13 @@ def _finish(
     for d in drafts:
         texts = [normalise(b) for b in d.bullets if normalise(b)]
         description = normalise(" ".join(d.description))
+        prose = [s for item in prose_items(d.description) for s in sentences(item)]
         if not texts and description:
-            texts = [s for s in sentences(description) if len(s.split()) >= 4]
+            # a job told in lines without bullet marks (a word-processor export) or in prose
+            texts = [s for s in prose if len(s.split()) >= 4]
             description = ""
         elif description:
             # prose next to bullets: its achievement sentences are achievements too
-            prose = sentences(description)
             # (a scope line such as "Owned the platform used by 40 clinics" stays description)
             found = [x for x in prose if (k := classify(x)).achievement and k.change]
             if found:

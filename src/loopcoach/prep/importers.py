@@ -22,6 +22,7 @@ from loopcoach.budget import Cancelled, checkpoint, within
 from loopcoach.errors import LoopcoachError
 from loopcoach.limits import LimitError, check_zip, json_load
 from loopcoach.prep.history import WorkHistory, from_json_resume, from_text
+from loopcoach.prep.layout import is_label
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PAGES = 50
@@ -583,6 +584,21 @@ def _docx_paragraph(para: object, lines: list[str]) -> None:
 
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# a list item opened by a bold label: "- **Vendor consolidation.** Cut...", "- **Ledger** — moved"
+_MD_LEAD = re.compile(
+    r"^(?P<bullet>\s*(?:[-*+]|\d{1,2}[.)])\s+)(?P<em>\*\*|__)(?P<label>[^*_]{1,80}?)"
+    r"(?P<inner>[:.]?)(?P=em)(?P<sep>\s*[:.]|\s+[—–-])?\s+(?=[^\W\d_])"
+)
+
+
+def _md_lead_in(m: re.Match[str]) -> str:
+    """A bold label with a separator becomes 'Label: ' (the form `split_lead_in` reads)."""
+    label, sep = m.group("label").strip(), (m.group("inner") or (m.group("sep") or "")).strip()
+    if sep and is_label(label):
+        return f"{m.group('bullet')}{label}: "
+    return m.group(0)
+
+
 _MD_EMPH = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 
 
@@ -591,6 +607,7 @@ def strip_markdown(text: str) -> str:
     out = []
     for line in text.splitlines():
         line = _MD_LINK.sub(r"\1", line)
+        line = _MD_LEAD.sub(_md_lead_in, line)
         line = _MD_EMPH.sub(r"\2", line)
         line = re.sub(r"^\s{0,3}#{1,6}\s*", "# ", line)
         line = re.sub(r"^\s{0,3}>\s?", "", line)

@@ -27,6 +27,7 @@ from loopcoach.analysis.scorers.specificity import specifics_in
 from loopcoach.analysis.text import lower_words, phrase_in, phrase_stems, stems
 from loopcoach.content.library import RolePack
 from loopcoach.prep.history import Bullet, WorkHistory
+from loopcoach.prep.layout import split_lead_in
 
 _N = (
     r"(?:\d[\d,.]*\+?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -264,7 +265,7 @@ def score_bullet(
     issues: list[str] = []
     fixes: list[str] = []
     codes: list[str] = []
-    duty = DUTY_OPENER.match(text.strip())
+    duty = DUTY_OPENER.match(split_lead_in(text.strip())[1])
     if duty:
         codes.append("duty")
         issues.append(f"opens with a duty ('{duty.group(0)}'), not something you did")

@@ -28,6 +28,7 @@ from loopcoach.prep.achievements import (
     scale_of,
 )
 from loopcoach.prep.history import Entry, WorkHistory
+from loopcoach.prep.layout import split_lead_in
 from loopcoach.prep.resume_score import (
     OUTCOME,
     RESULT_NUMBER,
@@ -337,8 +338,10 @@ def _context_line(entry: Entry) -> str:
 
 
 def draft_story(index: int, text: str, entry: Entry, *, source: str = "") -> Story:
-    """A STAR draft from one bullet (or a project's bullets joined)."""
-    circumstances, body = lead_context(text)
+    """A STAR draft from one bullet (or a project's bullets joined). A topic label that opens
+    the bullet ("Ledger migration: moved...") is its title, and the rest is drafted."""
+    lead, rest = split_lead_in(text)
+    circumstances, body = lead_context(rest)
     action, result = split_bullet(body)
     ctx = _context_line(entry)
     situation_bits = []
@@ -380,7 +383,7 @@ def draft_story(index: int, text: str, entry: Entry, *, source: str = "") -> Sto
         position=entry.title,
         employer=entry.company,
         dates=entry.dates,
-        title=title_for(action),
+        title=lead if len(lead.split()) >= 2 else title_for(action),
         situation=" ".join(situation_bits),
         task=task,
         action=action_text,
