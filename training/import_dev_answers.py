@@ -15,15 +15,8 @@ import json
 import sys
 from pathlib import Path
 
-# What each flawed variant kind teaches (the stance model's flaw labels).
-FLAW_LABEL = {
-    "blame": "blame",
-    "deferral": "deferral",
-    "conceal": "integrity",
-    "fudge": "integrity",
-    "heroics": "heroics",
-    "override": "override",
-}
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from challenge import FLAW_OF as FLAW_LABEL  # what each flawed variant teaches
 
 
 def convert(items: list[dict[str, object]]) -> list[dict[str, object]]:
