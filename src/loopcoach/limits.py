@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import zipfile
 from typing import Any
 
@@ -102,31 +101,37 @@ def yaml_compose(text: str, *, source: str) -> Any:
 
 
 # --- JSON ----------------------------------------------------------------------------------
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_JSON_BRACKETS = re.compile(r"[\[\]{}]")
+def _too_deep(source: str) -> LimitError:
+    return LimitError(f"{source}: JSON nested more than {MAX_DEPTH} levels deep; flatten it")
 
 
-def json_depth(text: str) -> int:
-    """The deepest nesting of objects and arrays in JSON text (strings skipped)."""
-    depth = deepest = 0
-    for match in _JSON_BRACKETS.finditer(_JSON_STRING.sub('""', text)):
-        if match.group() in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
+def check_value_depth(value: Any, *, source: str) -> None:
+    """No object or array of a decoded JSON value nested deeper than MAX_DEPTH levels (walked
+    with a list, so the check itself never recurses)."""
+    todo: list[tuple[Any, int]] = [(value, 0)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
         else:
-            depth -= 1
-    return deepest
-
-
-def check_json_depth(text: str, *, source: str) -> None:
-    if json_depth(text) > MAX_DEPTH:
-        raise LimitError(f"{source}: JSON nested more than {MAX_DEPTH} levels deep; flatten it")
+            continue
+        if depth + 1 > MAX_DEPTH:
+            raise _too_deep(source)
+        todo.extend((child, depth + 1) for child in children)
 
 
 def json_load(text: str, *, source: str) -> Any:
-    """`json.loads` within the depth limit; JSON syntax errors are left to the caller."""
-    check_json_depth(text, source=source)
-    return json.loads(text)
+    """`json.loads` within the depth limit: the decoded value is walked, and a document nested
+    past the interpreter's recursion limit is refused as too deep the same way. JSON syntax
+    errors are left to the caller."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise _too_deep(source) from None
+    check_value_depth(value, source=source)
+    return value
 
 
 # --- ZIP (DOCX) ----------------------------------------------------------------------------

@@ -199,7 +199,7 @@ def load_upload(
 ) -> dict[str, int]:
     """An uploaded backup (the bytes of `/account/export.json`) merged into `user`'s rows,
     within limits: at most `max_bytes`, JSON at most MAX_DEPTH deep, at most `max_rows` rows."""
-    from loopcoach.limits import LimitError, check_json_depth
+    from loopcoach.limits import LimitError, json_load
 
     if len(raw) > max_bytes:
         raise LimitError(
@@ -212,10 +212,9 @@ def load_upload(
         raise LoopcoachError(
             "backup-invalid", f"{where}: not UTF-8 text; upload the file /account/export.json gave"
         ) from None
-    check_json_depth(text, source=where)
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
+        data = json_load(text, source=where)
+    except json.JSONDecodeError:
         raise LoopcoachError(
             "backup-invalid", f"{where}: damaged or not JSON; nothing was imported"
         ) from None
