@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -101,24 +102,34 @@ def yaml_compose(text: str, *, source: str) -> Any:
 
 
 # --- JSON ----------------------------------------------------------------------------------
-def _too_deep(source: str) -> LimitError:
+def too_deep(source: str) -> LimitError:
     return LimitError(f"{source}: JSON nested more than {MAX_DEPTH} levels deep; flatten it")
 
 
-def check_value_depth(value: Any, *, source: str) -> None:
+def check_value_depth(
+    value: Any, *, source: str, on_string: Callable[[str], None] | None = None
+) -> None:
     """No object or array of a decoded JSON value nested deeper than MAX_DEPTH levels (walked
-    with a list, so the check itself never recurses)."""
+    with a list, so the check itself never recurses). `on_string` is called on every string and
+    key on the way (to refuse, say, a NUL), so one walk does both."""
     todo: list[tuple[Any, int]] = [(value, 0)]
     while todo:
         item, depth = todo.pop()
+        if isinstance(item, str):
+            if on_string is not None:
+                on_string(item)
+            continue
         if isinstance(item, dict):
+            if on_string is not None:
+                for key in item:
+                    on_string(key)
             children: Any = item.values()
         elif isinstance(item, list):
             children = item
         else:
             continue
         if depth + 1 > MAX_DEPTH:
-            raise _too_deep(source)
+            raise too_deep(source)
         todo.extend((child, depth + 1) for child in children)
 
 
@@ -129,7 +140,7 @@ def json_load(text: str, *, source: str) -> Any:
     try:
         value = json.loads(text)
     except RecursionError:
-        raise _too_deep(source) from None
+        raise too_deep(source) from None
     check_value_depth(value, source=source)
     return value
 

@@ -23,7 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
 from loopcoach.errors import LoopcoachError
-from loopcoach.limits import MAX_DEPTH, LimitError
+from loopcoach.limits import LimitError, check_value_depth, too_deep
 from loopcoach.web.apidoc import title_of
 from loopcoach.web.limits import nul_error
 
@@ -35,33 +35,19 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_JSON_BYTES = 4 * 1024 * 1024
 
 
-def _too_deep() -> LimitError:
-    return LimitError(
-        f"the request body: JSON nested more than {MAX_DEPTH} levels deep; flatten it"
-    )
+_BODY = "the request body"
+
+
+def _no_nul(text: str) -> None:
+    if "\x00" in text:
+        raise nul_error(_BODY)
 
 
 def check_value(value: Any) -> None:
     """No object or array deeper than MAX_DEPTH levels and no NUL character in any string or
-    key (PostgreSQL refuses to store one, so it is refused before anything is stored)."""
-    todo: list[tuple[Any, int]] = [(value, 0)]
-    while todo:
-        item, depth = todo.pop()
-        if isinstance(item, str):
-            if "\x00" in item:
-                raise nul_error("the request body")
-            continue
-        if not isinstance(item, dict | list):
-            continue
-        if depth + 1 > MAX_DEPTH:
-            raise _too_deep()
-        if isinstance(item, dict):
-            for key, child in item.items():
-                if "\x00" in key:
-                    raise nul_error("the request body")
-                todo.append((child, depth + 1))
-        else:
-            todo.extend((child, depth + 1) for child in item)
+    key (PostgreSQL refuses to store one, so it is refused before anything is stored): one walk,
+    `limits.check_value_depth`."""
+    check_value_depth(value, source=_BODY, on_string=_no_nul)
 
 
 def decode(body: bytes) -> Any:
@@ -76,7 +62,7 @@ def decode(body: bytes) -> Any:
     try:
         value = json.loads(body)
     except RecursionError:
-        raise _too_deep() from None
+        raise too_deep(_BODY) from None
     except UnicodeDecodeError:
         raise LoopcoachError(
             "bad-encoding", "the request body is not valid UTF-8 text; send it as UTF-8"
