@@ -77,18 +77,6 @@ from loopcoach.content.library import load_library  # noqa: E402
 
 MODELS = ROOT / "src" / "loopcoach" / "analysis" / "models"
 MAX_FALSE_FLAGS = 0.05
-# With the flaw tail, the flaw threshold is chosen on both development sets (48 questions by six
-# authors): the lowest of a coarse grid that flags at most half the issue's 5% target of their
-# strong answers and clean look-alike sentences (half, because the threshold is chosen on the
-# very answers it is counted on, so the share on new writers will run higher).
-MAX_DEV_FALSE_FLAGS = 0.025
-
-
-def dev_questions(kind: str) -> list[CH.Question]:
-    """The development questions the judgement of `kind` is chosen on: both development sets for
-    the flaw tail (session 9), the first one for the probe alone and the lexical fallback."""
-    dirs = (CH.DEV_DIR, CH.DEV2_DIR) if kind == "minilm-tail" else (CH.DEV_DIR,)
-    return [q for d in dirs for q in CH.load(d)]
 # MiniLM with the probe alone (the default), MiniLM with the flaw tail on, and the lexical fallback.
 KINDS = ("minilm", "minilm-tail", "lexical")
 MAX_FALSE_OFF_TOPIC = 0.02
@@ -189,22 +177,21 @@ def fit(embedder: str, verbose: bool = True) -> J.Judgement:
         # the threshold is chosen on the development set instead: the lowest of a coarse grid
         # that flags none of its strong answers (nor their clean look-alike sentences) and at
         # most 5% of the held-out fixture answers.
-        dev_answers = _dev_clean_answers(analyzer, dev_questions(embedder))
+        dev_answers = _dev_clean_answers(analyzer)
         coarse = [round(0.5 + 0.05 * k, 2) for k in range(10)]
         flaw_threshold = next(
             (
                 t
                 for t in coarse
-                if flagged(t, t, dev_answers) <= MAX_DEV_FALSE_FLAGS
+                if flagged(t, t, dev_answers) == 0.0
                 and flagged(t, t, fixture_answers) <= MAX_FALSE_FLAGS
             ),
             flaw_threshold,
         )
         if verbose:
             print(
-                f"flaw threshold {flaw_threshold} (development sets): their strong answers and "
-                f"look-alikes flagged {flagged(flaw_threshold, flaw_threshold, dev_answers):.3f}; "
-                f"training answers out of fold: {flagged(flaw_threshold, flaw_threshold):.3f}"
+                f"flaw threshold {flaw_threshold} (development set): training answers out of "
+                f"fold flagged at it: {flagged(flaw_threshold, flaw_threshold):.3f}"
             )
     cue_threshold = next(
         (
@@ -310,8 +297,7 @@ def fit(embedder: str, verbose: bool = True) -> J.Judgement:
     if verbose:
         print(f"flaw penalty {penalty}: from {len(drops)} detected insertions into clean answers")
     fitted = dataclasses.replace(draft, flaw_penalty=penalty, serious_cap=serious_cap)
-    dev = dev_questions(embedder)
-    return _fit_doubt(analyzer, fitted, [i for i in items if C.held_out(i)], dev, verbose)
+    return _fit_doubt(analyzer, fitted, [i for i in items if C.held_out(i)], verbose)
 
 
 class _Recording(Analyzer):
@@ -332,11 +318,7 @@ MAX_IMPERATIVE_GAP = 5.0  # points, mean over the development set's imperative r
 
 
 def _fit_doubt(
-    analyzer: Analyzer,
-    jm: J.Judgement,
-    graded: list[C.Graded],
-    dev: list[CH.Question],
-    verbose: bool,
+    analyzer: Analyzer, jm: J.Judgement, graded: list[C.Graded], verbose: bool
 ) -> J.Judgement:
     rec = _Recording(analyzer.library, analyzer.embedder, judgement=analyzer.judgement)
     rec.stance_model = analyzer.stance_model
@@ -352,7 +334,7 @@ def _fit_doubt(
         return rec.parts[0]
 
     cases: list[tuple[str, ScoreParts, ScoreParts]] = []
-    for q in dev:
+    for q in CH.load(CH.DEV_DIR):
         strong = parts(q, q.strong)
         cases += [(v.kind, strong, parts(q, v.text)) for v in q.variants]
 
@@ -393,7 +375,7 @@ def _fit_doubt(
         print(
             f"doubt: threshold {t}, penalty {k}: development-set pairs right {acc:.3f} "
             f"(without: {off[0]:.3f}), imperative gap {gap:.1f} (without: {off[1]:.1f}); "
-            f"{len(cases)} variants of {len(dev)} questions; held-out graded "
+            f"{len(cases)} variants of {len(CH.load(CH.DEV_DIR))} questions; held-out graded "
             f"fixture pairs {pairs:.3f} (without: {off[2]:.3f})"
         )
     jm = dataclasses.replace(jm, doubt_threshold=t, doubt_penalty=k)
@@ -436,13 +418,11 @@ def _fit_doubt(
     return dataclasses.replace(jm, outcome_penalty=o)
 
 
-def _dev_clean_answers(
-    analyzer: Analyzer, dev: list[CH.Question]
-) -> list[tuple[list[float], set[int]]]:
+def _dev_clean_answers(analyzer: Analyzer) -> list[tuple[list[float], set[int]]]:
     """The development set's strong answers, and each clean look-alike sentence on its own:
     each sentence's flaw probability, and the sentences whose words match a flaw's cues."""
     out: list[tuple[list[float], set[int]]] = []
-    for q in dev:
+    for q in CH.load(CH.DEV_DIR):
         texts = [q.strong] + [
             s for v in q.variants if v.kind == "clean_twin" for s in v.flaw_sentences
         ]
