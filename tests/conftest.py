@@ -350,6 +350,45 @@ def one_click_command() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A `Coach` opening a new SQLite file starts from a copy of one migrated once per test
+    process: running the migrations took about 60 ms of CPU, and hundreds of tests each open a
+    fresh database. The real `upgrade` still runs after the copy (a no-op that checks the copy
+    is at the newest revisions), and runs in full wherever the copy does not apply (PostgreSQL,
+    an existing file, a directory that cannot be written). The store's own tests import
+    `upgrade` directly and always migrate; processes the tests start always migrate."""
+    import loopcoach.store
+    from loopcoach.store.engine import make_engine, sqlite_path
+
+    real_upgrade = loopcoach.store.upgrade
+    template: list[Path] = []
+
+    def made_template() -> Path:
+        if not template:
+            path = tmp_path_factory.mktemp("migrated") / "template.db"
+            engine = make_engine(f"sqlite:///{path}")
+            real_upgrade(engine)
+            engine.dispose()  # the last connection closed: the log is checkpointed into the file
+            template.append(path)
+        return template[0]
+
+    def upgrade(engine: Any) -> None:
+        path = sqlite_path(str(engine.url))
+        if (
+            path is not None
+            and not path.exists()
+            and path.parent.is_dir()
+            and os.access(path.parent, os.W_OK)
+        ):
+            shutil.copyfile(made_template(), path)
+        real_upgrade(engine)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(loopcoach.store, "upgrade", upgrade)
+        yield
+
+
 def _files_signature(dirs: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
     files = (p for d in dirs for p in sorted(Path(d).rglob("*")) if p.is_file())
     return tuple((str(p), (st := p.stat()).st_mtime_ns, st.st_size) for p in files)
