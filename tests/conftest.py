@@ -13,6 +13,11 @@
   analyzer and prep matcher instead of loading and embedding again (with extra packs, one of each
   per set of pack directories, while their files stay the same); `loopcoach` commands run
   in-process reuse one Click command, as the installed command builds it once per process.
+- A `Coach` (and the accounts, session-store and backup fixtures, through `loopcoach.store.upgrade`)
+  opening a new SQLite file starts from a copy of one migrated once per test process; the
+  store and migration tests that import `upgrade` directly migrate every time.
+- With test processes, the controller rewrites and compiles the test modules once, while the
+  packs' text is embedded, so the test processes do not each do it on a fresh clone.
 - Store tests take `database_url` or `new_database` and run once per backend: on SQLite, and
   also on PostgreSQL when LOOPCOACH_TEST_DATABASE_URL names a server (a URL whose user may
   create databases, e.g. postgresql://postgres@127.0.0.1:55432/postgres; .ci/run starts one).
