@@ -13,6 +13,11 @@
   analyzer and prep matcher instead of loading and embedding again (with extra packs, one of each
   per set of pack directories, while their files stay the same); `loopcoach` commands run
   in-process reuse one Click command, as the installed command builds it once per process.
+- A `Coach` (and the accounts, session-store and backup fixtures, through `loopcoach.store.upgrade`)
+  opening a new SQLite file starts from a copy of one migrated once per test process; the
+  store and migration tests that import `upgrade` directly migrate every time.
+- With test processes, the controller rewrites and compiles the test modules once, while the
+  packs' text is embedded, so the test processes do not each do it on a fresh clone.
 - Store tests take `database_url` or `new_database` and run once per backend: on SQLite, and
   also on PostgreSQL when LOOPCOACH_TEST_DATABASE_URL names a server (a URL whose user may
   create databases, e.g. postgresql://postgres@127.0.0.1:55432/postgres; .ci/run starts one).
@@ -199,6 +204,34 @@ def _embed_share(directory: Path, part: int, parts: int) -> None:
         EmbeddingCache(directory / f".warm-{part}", embedder.name).get_many(todo, embedder)
 
 
+def _compile_test_modules(config: pytest.Config) -> None:
+    """Rewrite the test modules' asserts and store the compiled result where pytest keeps it
+    (__pycache__, as pytest's import hook does), once, before the test processes start: on a
+    fresh clone each of them would otherwise rewrite every module itself (about 3 s of CPU
+    each). Only files without a cached copy; the test processes check each copy against its
+    source's hash as usual. Uses pytest's own rewriting functions: if they change, nothing is
+    done here and the test processes rewrite as before."""
+    import fnmatch
+    import sys
+
+    if sys.dont_write_bytecode or config.getoption("assertmode", "rewrite") != "rewrite":
+        return
+    try:
+        from _pytest.assertion import rewrite
+
+        patterns = [*config.getini("python_files"), "conftest.py"]
+        for path in sorted(Path(__file__).parent.rglob("*.py")):
+            if not any(fnmatch.fnmatch(path.name, p) for p in patterns):
+                continue
+            pyc = rewrite.get_cache_dir(path) / (path.name[:-3] + rewrite.PYC_TAIL)
+            if pyc.exists() or not rewrite.try_makedirs(pyc.parent):
+                continue
+            source_hash, code = rewrite._rewrite_test(path, config)
+            rewrite._write_pyc(config.stash[rewrite.assertstate_key], code, source_hash, pyc)
+    except (AttributeError, ImportError, KeyError, OSError, SyntaxError, TypeError):
+        return
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
     """With test processes (pytest-xdist) and a kept cache, embed the packs' text before they
@@ -222,6 +255,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     ]
     for child in children:
         child.start()
+    _compile_test_modules(config)  # meanwhile
     for child in children:
         child.join()  # a child that failed only costs time: the tests embed what is missing
 
@@ -347,6 +381,45 @@ def one_click_command() -> Iterator[None]:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(typer.main, "get_command", get_command)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A `Coach` opening a new SQLite file starts from a copy of one migrated once per test
+    process: running the migrations took about 60 ms of CPU, and hundreds of tests each open a
+    fresh database. The real `upgrade` still runs after the copy (a no-op that checks the copy
+    is at the newest revisions), and runs in full wherever the copy does not apply (PostgreSQL,
+    an existing file, a directory that cannot be written). The store's own tests import
+    `upgrade` directly and always migrate; processes the tests start always migrate."""
+    import loopcoach.store
+    from loopcoach.store.engine import make_engine, sqlite_path
+
+    real_upgrade = loopcoach.store.upgrade
+    template: list[Path] = []
+
+    def made_template() -> Path:
+        if not template:
+            path = tmp_path_factory.mktemp("migrated") / "template.db"
+            engine = make_engine(f"sqlite:///{path}")
+            real_upgrade(engine)
+            engine.dispose()  # the last connection closed: the log is checkpointed into the file
+            template.append(path)
+        return template[0]
+
+    def upgrade(engine: Any) -> None:
+        path = sqlite_path(str(engine.url))
+        if (
+            path is not None
+            and not path.exists()
+            and path.parent.is_dir()
+            and os.access(path.parent, os.W_OK)
+        ):
+            shutil.copyfile(made_template(), path)
+        real_upgrade(engine)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(loopcoach.store, "upgrade", upgrade)
         yield
 
 

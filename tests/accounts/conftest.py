@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import Engine
 from tests.accounts.helpers import Clock, cheap_hasher
 
+from loopcoach import store
 from loopcoach.app.accounts import AccountsService
-from loopcoach.store import make_engine, upgrade
+from loopcoach.store import make_engine
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def clock() -> Clock:
 @pytest.fixture
 def engine(database_url: str) -> Engine:
     e = make_engine(database_url)
-    upgrade(e)
+    store.upgrade(e)  # on SQLite a copy of one migrated file (tests/conftest.py)
     return e
 
 

@@ -16,6 +16,7 @@ from loopcoach.analysis import flaw_tail, judgement, minilm, stance
 from loopcoach.analysis.embeddings import MiniLMEmbedder
 from loopcoach.analysis.engine import Analyzer
 from loopcoach.analysis.lexical import LexicalEmbedder
+from loopcoach.content.library import Library
 
 REFERENCE = Path(__file__).parents[1] / "fixtures" / "embeddings" / "flaw_tail_reference.json"
 MODEL_INSTALLED = importlib.util.find_spec(minilm.MODEL_PACKAGE) is not None
@@ -109,7 +110,9 @@ def test_stance_read_takes_the_tails_reading(monkeypatch: pytest.MonkeyPatch) ->
         stance.read(model, sents[:1], vectors[:1], 0.5, tail)
 
 
-def test_the_tail_is_on_unless_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_tail_is_on_unless_turned_off(
+    monkeypatch: pytest.MonkeyPatch, library: Library
+) -> None:
     _require_model()
     for off in ("0", "off", "False"):
         monkeypatch.setenv(flaw_tail.ENV_VAR, off)
@@ -118,9 +121,7 @@ def test_the_tail_is_on_unless_turned_off(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.delenv(flaw_tail.ENV_VAR, raising=False)
     model = MiniLMEmbedder()
     assert model.reads_flaws
-    from loopcoach.content.library import load_library
-
-    analyzer = Analyzer(load_library(), model)
+    analyzer = Analyzer(library, model)
     assert analyzer.use_flaw_tail
     assert analyzer.judgement == judgement.load("minilm-tail")
 

@@ -265,26 +265,34 @@ def test_a_non_answer_or_off_topic_follow_up_never_raises_the_question_score(
             assert held.score <= first.score, (q.qid, follow_up[:20], first.score, combined.score)
 
 
+@pytest.mark.parametrize(
+    ("every", "at_least", "lowered"),
+    [
+        pytest.param(3, 8, 5, id="sample"),
+        pytest.param(1, 12, 10, id="all", marks=pytest.mark.slow),
+    ],
+)
 def test_removing_the_result_never_raises_structure_and_usually_lowers_the_score(
-    analyzer: Analyzer,
+    analyzer: Analyzer, every: int, at_least: int, lowered: int
 ) -> None:
     """The development set's `no_result` variants (benchmarks/dev/: the author deleted the
     sentences that say how it turned out). Structure never rises; the score is lower in at
     least 10 of 16 (12 of 16 when measured, session 6: in the others the removed ending was an
-    explain question's closing remark, or the answer sits at a cap either way)."""
+    explain question's closing remark, or the answer sits at a cap either way; 21 of 24 with
+    session 7's third author, 7 Dec 2026). The fast loop takes every third variant (8; 7 of
+    them lower), and asks for the same share, 5 of 8."""
+    cut_short = [(q, v) for q in CH.load(CH.DEV_DIR) for v in q.variants if v.kind == "no_result"]
+    variants = cut_short[::every]
     higher, lower, n = [], 0, 0
-    for q in CH.load(CH.DEV_DIR):
-        for v in q.variants:
-            if v.kind != "no_result":
-                continue
-            n += 1
-            qid = q.qid if q.in_pack else None
-            strong = _analyse(analyzer, q.prompt, qid, q.strong)
-            cut = _analyse(analyzer, q.prompt, qid, v.text)
-            s0, s1 = strong.dimensions["structure"].score, cut.dimensions["structure"].score
-            if s1 > s0:
-                higher.append((q.qid, s0, s1))
-            lower += cut.score < strong.score
-    assert n >= 12
+    for q, v in variants:
+        n += 1
+        qid = q.qid if q.in_pack else None
+        strong = _analyse(analyzer, q.prompt, qid, q.strong)
+        cut = _analyse(analyzer, q.prompt, qid, v.text)
+        s0, s1 = strong.dimensions["structure"].score, cut.dimensions["structure"].score
+        if s1 > s0:
+            higher.append((q.qid, s0, s1))
+        lower += cut.score < strong.score
+    assert n >= at_least
     assert not higher, f"removing the result raised structure: {higher}"
-    assert lower >= 10, f"removing the result lowered the score in only {lower} of {n}"
+    assert lower >= lowered, f"removing the result lowered the score in only {lower} of {n}"

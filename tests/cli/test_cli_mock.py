@@ -69,6 +69,10 @@ def words_seconds(text: str) -> str:
 # --- the whole loop ------------------------------------------------------------------------------
 
 
+# Slow (CI): 26 questions and their follow-ups, each a command that reloads the session (6 s of
+# CPU). The fast loop plays the same scripted loop through the interview layer
+# (tests/interview/test_mock_judgement.py) and the commands one by one below.
+@pytest.mark.slow
 def test_cli_mock_scripted_tpm_loop(lc, library: Library, tmp_path: Path) -> None:  # type: ignore
     started = lc(
         "mock", "start", "--role", "tpm", "--loop", "--seed", str(LOOP["seed"]), "--json"

@@ -16,7 +16,7 @@ import pytest
 from icalendar import Calendar
 
 from loopcoach.cli.app import main
-from loopcoach.content.library import load_library
+from loopcoach.content.library import Library
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 STORY = (FIXTURES / "analysis" / "alignment_story.txt").read_text(encoding="utf-8")
@@ -229,12 +229,15 @@ def test_cli_checklist_and_calibration(capsys: pytest.CaptureFixture[str], tmp_p
 
 
 def test_cli_export_anki(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, stories: list[dict[str, Any]]
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    stories: list[dict[str, Any]],
+    library: Library,
 ) -> None:
     deck = tmp_path / "deck.apkg"
     code, out, err = run(capsys, "export", "anki", "--role", "po", "-o", str(deck))
     assert code == 0, err
-    n = len(load_library().role("po").questions)
+    n = len(library.role("po").questions)
     assert f"{n} questions, 4 stories" in out
     with zipfile.ZipFile(deck) as z:
         z.extract("collection.anki2", tmp_path)

@@ -89,9 +89,19 @@ def lc(data: Path, *args: str, as_owner: bool = False) -> subprocess.CompletedPr
     )
 
 
+# Each case is a real `loopcoach` process (about a second of CPU): the fast loop runs one read
+# and one write; the other reads and the missing database run when slow (CI).
+SLOW = pytest.mark.slow
+
+
 @pytest.mark.parametrize(
     "args",
-    [("mock", "list", "--json"), ("stories", "list", "--json"), ("progress", "--json"), ("roles",)],
+    [
+        ("mock", "list", "--json"),
+        pytest.param(("stories", "list", "--json"), marks=SLOW),
+        pytest.param(("progress", "--json"), marks=SLOW),
+        pytest.param(("roles",), marks=SLOW),
+    ],
 )
 def test_read_only_commands_work_in_a_read_only_data_directory(
     read_only_data: Path, args: tuple[str, ...]
@@ -108,6 +118,7 @@ def test_a_write_in_a_read_only_data_directory_is_one_line(read_only_data: Path)
     assert len(r.stderr.strip().splitlines()) == 1
 
 
+@SLOW
 def test_a_missing_database_in_a_read_only_directory_is_one_line(read_only_data: Path) -> None:
     empty = read_only_data.parent / "empty"
     empty.mkdir(mode=0o555)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from loopcoach.content.library import Library, load_library
+from loopcoach.content.library import Library
 from loopcoach.content.search import SearchIndex
 
 # Every question the TPO seed (000) and the TPM seeds (001, 002, 004) list, as the seeds word
@@ -84,11 +84,6 @@ SEED_PROMPTS = {
         "Tell me about a time you had to gain buy-in for an unpopular technical decision from stakeholders. How did you do it?",
     ],
 }
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library()
 
 
 def _words(text: str) -> set[str]:

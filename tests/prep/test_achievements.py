@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from loopcoach.content.library import Library
 from loopcoach.prep.achievements import classify, language_of, quantities, scale_of
 from loopcoach.prep.history import Entry
 from loopcoach.prep.importers import parse_history
@@ -150,8 +151,9 @@ def test_achievements_deep_dive_keeps_numbers_with_units() -> None:
     assert deep[-1] == ("Numbers to have ready: from 1.4 s to 620 ms, 7 engineers, 2 teams, 3%")
 
 
-def test_achievements_non_english_resume_is_read_and_told_matching_is_english_only() -> None:
-    from loopcoach.content.library import load_library
+def test_achievements_non_english_resume_is_read_and_told_matching_is_english_only(
+    library: Library,
+) -> None:
     from loopcoach.prep.pack import language_notice
     from loopcoach.prep.resume_score import score_resume
     from loopcoach.prep.stories import candidate_stories, to_strengthen
@@ -165,7 +167,7 @@ Senior TPM, Nordwerk GmbH, 03/2021 – heute
 - Überzeugte den CTO, die Einführung eines Anbieters zu stoppen, und sparte 1,2 Mio. €.
 """
     h = parse_history(de.encode(), "lebenslauf.md")
-    stories = candidate_stories(h, score_resume(h, load_library().role("tpm")))
+    stories = candidate_stories(h, score_resume(h, library.role("tpm")))
     assert len(stories) == 2 and len(to_strengthen(h)) == 1
     notice = language_notice(h)
     assert (
@@ -237,11 +239,12 @@ def test_achievements_a_one_off_piece_of_work_sized_is_still_an_achievement() ->
     assert classify("Ran the rollout of the new POS to 120 stores in 6 regions").achievement
 
 
-def test_achievements_french_resume_remits_are_duties_and_results_are_split() -> None:
+def test_achievements_french_resume_remits_are_duties_and_results_are_split(
+    library: Library,
+) -> None:
     """A French CV: a remit with a team size ("Responsable du backlog ... (12 développeurs)")
     is a duty, not a story; a result after a semicolon ("les incidents ... ont baissé de 35 %")
     is the story's result; the notice says how lines were read and what came of them."""
-    from loopcoach.content.library import load_library
     from loopcoach.prep.pack import language_notice
     from loopcoach.prep.resume_score import score_resume
     from loopcoach.prep.stories import candidate_stories, to_strengthen
@@ -255,7 +258,7 @@ Product Owner technique — Ventelys SAS, Lyon    2019 – aujourd'hui
 - Déploiement du portail en 5 incréments ; délai de paiement réduit de 9 à 2 jours.
 """
     h = parse_history(fr.encode(), "cv.txt")
-    stories = [s for s, _ in candidate_stories(h, score_resume(h, load_library().role("tpo")))]
+    stories = [s for s, _ in candidate_stories(h, score_resume(h, library.role("tpo")))]
     assert [s.source[:12] for s in stories] == ["Mise en plac", "Déploiement "]
     assert stories[0].result.startswith("Les incidents en production ont baissé de 35 %")
     assert stories[1].result.startswith("Délai de paiement réduit de 9 à 2 jours")

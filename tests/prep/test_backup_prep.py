@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from loopcoach import store
 from loopcoach.errors import LoopcoachError
 from loopcoach.prep.history import Entry
 from loopcoach.prep.stories import StoryInput, draft_story, edit_story
-from loopcoach.store import backup, make_engine, upgrade
+from loopcoach.store import backup, make_engine
 from loopcoach.store import stories as S
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -25,7 +26,7 @@ ENTRY = Entry(title="TPM", company="Acme", start="2020", end="Present")
 
 def _engine(url: str) -> Engine:
     e = make_engine(url)
-    upgrade(e)
+    store.upgrade(e)  # on SQLite a copy of one migrated file (tests/conftest.py)
     return e
 
 

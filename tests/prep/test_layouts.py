@@ -102,7 +102,9 @@ def test_layouts_duties_are_reported_to_strengthen(
     assert len(weak) == len(LABELS[name]["duties"]), weak
 
 
-def test_layouts_pdf_table_row_wrapped_over_lines_and_a_results_section_after_skills() -> None:
+def test_layouts_pdf_table_row_wrapped_over_lines_and_a_results_section_after_skills(
+    library: Library,
+) -> None:
     from loopcoach.prep.history import from_text
     from loopcoach.prep.stories import candidate_stories
 
@@ -139,8 +141,7 @@ Lyon · Mar 2020 – Present
     )
     assert texts[1].startswith("Reduced refund tickets by 40%") and texts[1].endswith("releases.")
     assert not any("Jira" in t for t in texts)  # the skills table is not a list of bullets
-    from loopcoach.content.library import load_library
     from loopcoach.prep.resume_score import score_resume
 
-    stories = candidate_stories(h, score_resume(h, load_library().role("tpm")))
+    stories = candidate_stories(h, score_resume(h, library.role("tpm")))
     assert len(stories) == 3

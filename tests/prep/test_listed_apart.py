@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from loopcoach.content.library import load_library
+from loopcoach.content.library import Library
 from loopcoach.prep.history import MAX_LISTED, from_text
 from loopcoach.prep.importers import latex_text
 from loopcoach.prep.resume_score import score_resume
@@ -71,19 +71,19 @@ def test_listed_apart_joins_the_only_job_that_mentions_its_product() -> None:
     assert e.company == "Tallis Commerce"
 
 
-def test_listed_apart_repeating_a_job_line_is_that_job_and_one_story() -> None:
+def test_listed_apart_repeating_a_job_line_is_that_job_and_one_story(library: Library) -> None:
     h = _history()
     e = _entry_of(h, "Cut incident pages by 45%")
     assert e.company == "Orbitly Ltd."
-    stories = candidate_stories(h, score_resume(h, load_library().role("tpm")))
+    stories = candidate_stories(h, score_resume(h, library.role("tpm")))
     assert sum(s.source.startswith("Cut incident pages") for s, _ in stories) == 1
 
 
-def test_listed_apart_naming_two_employers_stays_apart_and_says_so() -> None:
+def test_listed_apart_naming_two_employers_stays_apart_and_says_so(library: Library) -> None:
     h = _history()
     e = _entry_of(h, "Ran the Q3 vendor consolidation")
     assert e.apart and not e.title and not e.company
-    stories = [s for s, _ in candidate_stories(h, score_resume(h, load_library().role("tpm")))]
+    stories = [s for s, _ in candidate_stories(h, score_resume(h, library.role("tpm")))]
     story = next(s for s in stories if s.source.startswith("Ran the Q3 vendor"))
     assert not story.employer and not story.position and not story.dates
     assert "[add: the job this was in" in story.situation

@@ -70,7 +70,7 @@ def test_pack_pitch(tpm_pack) -> None:  # type: ignore[no-untyped-def]
     assert "Before that, at Calloway Health" in p["text"]
 
 
-def test_pack_pitch_fits_40_to_50_seconds_from_the_strongest_stories() -> None:
+def test_pack_pitch_fits_40_to_50_seconds_from_the_strongest_stories(library: Library) -> None:
     from loopcoach.prep.history import Entry, WorkHistory
     from loopcoach.prep.scaffold import pitch
     from loopcoach.prep.stories import draft_story
@@ -107,17 +107,11 @@ def test_pack_pitch_fits_40_to_50_seconds_from_the_strongest_stories() -> None:
         headline="Senior TPM",
         text="2016 2021 Present",
     )
-    role = _role()
+    role = library.role("tpm")
     p = pitch(history, role, stories)
     assert 100 <= p["words"] <= 125 and 40 <= p["seconds"] <= 50, p
     assert "renewals failed at 0.03% versus a 0.5% budget" in p["text"]
     assert "from 1.4 s to 620 ms" in p["text"] and "weekly program update" not in p["text"]
-
-
-def _role():  # type: ignore[no-untyped-def]
-    from loopcoach.content.library import load_library
-
-    return load_library().role("tpm")
 
 
 def test_pack_users_own_stories_are_matched_too(library: Library, matcher: Matcher) -> None:

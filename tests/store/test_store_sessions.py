@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
+from loopcoach import store
 from loopcoach.errors import LoopcoachError
 from loopcoach.interview import events as E
-from loopcoach.store import make_engine, upgrade
+from loopcoach.store import make_engine
 from loopcoach.store import sessions as S
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -22,7 +23,7 @@ def db(new_database: Callable[[str], str]) -> Callable[[str], Engine]:
 
     def make(name: str) -> Engine:
         engine = make_engine(new_database(name))
-        upgrade(engine)
+        store.upgrade(engine)  # on SQLite a copy of one migrated file (tests/conftest.py)
         return engine
 
     return make
