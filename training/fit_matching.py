@@ -1,7 +1,9 @@
 """Fit how prep weighs its matching signals; write src/loopcoach/prep/models/matching.json.
 
-Training data: the labelled development résumés (benchmarks/resumes-dev, resumes-dev2,
-resumes-dev3, resumes-dev4; never benchmarks/resumes/, the held-out set). Each résumé is read
+Training data: our labelled stories (tests/fixtures/prep/labelled_matches.yaml: for one story,
+which of the role's questions it answers) and the labelled development résumés
+(benchmarks/resumes-dev, resumes-dev2, resumes-dev3, resumes-dev4; never benchmarks/resumes/,
+the held-out set). Each résumé is read
 as `loopcoach prep` reads it (`pack.draft_for`: its stories), and for every labelled question
 each story's matching signals are computed (`matching.signals`: by meaning, the story's
 situation and outcome against the question's prompt and the competencies it tests, its
@@ -41,6 +43,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 FOLDERS = ("resumes-dev", "resumes-dev2", "resumes-dev3", "resumes-dev4")
 OUT = ROOT / "src" / "loopcoach" / "prep" / "models" / "matching.json"
+LABELLED = ROOT / "tests" / "fixtures" / "prep" / "labelled_matches.yaml"
 CACHE = ROOT / "training" / ".cache" / "matching-features.json"
 STEPS = 1500
 RATE = 0.5
@@ -54,6 +57,7 @@ def _hash() -> str:
             h.update(lf.name.encode())
             h.update(lf.read_bytes())
             h.update((lf.parent / json.loads(lf.read_text("utf-8"))["file"]).read_bytes())
+    h.update(LABELLED.read_bytes())
     return h.hexdigest()
 
 
@@ -112,6 +116,31 @@ def extract() -> dict[str, Any]:
                         "y": right,
                     }
                 )
+    # our labelled stories (tests/fixtures/prep/labelled_matches.yaml): the other direction,
+    # every question of the role ranked for one story (`prep_matching.py` without --resumes)
+    import yaml
+
+    from loopcoach.domain.stories import Story
+
+    items = yaml.safe_load(LABELLED.read_text("utf-8"))["stories"]
+    for item in items:
+        role = library.role(str(item["role"]))
+        story = Story(id=1, title=str(item["title"]), action=" ".join(str(item["text"]).split()))
+        sf = story_features(matcher, [story])[0]
+        idf = matcher.role_idf(role)
+        sig = [signals(sf, matcher.question_features(q, idf)) for q in role.questions]
+        rows = [[round(x[k], 6) for k in FEATURES] for x in sig]
+        mean = [round(float(np.mean([x[k] for x in sig])), 6) for k in FEATURES]
+        groups.append(
+            {
+                "folder": "labelled",
+                "file": str(item["id"]),
+                "question": "",
+                "x": rows,
+                "mean": [mean] * len(rows),
+                "y": [int(q.id in item["answers"]) for q in role.questions],
+            }
+        )
     return {"hash": _hash(), "features": list(FEATURES), "groups": groups}
 
 
@@ -193,7 +222,7 @@ def main() -> int:
         w_all = fit(groups, old)
         for name in FOLDERS:
             test = [g for g in groups if g["folder"] == name]
-            train = [g for g in groups if g["folder"] != name]
+            train = [g for g in groups if g["folder"] != name]  # our labelled stories stay
             w = fit(train, old)
             h = precision(test, old)
             i = precision(test, w_all)
@@ -202,6 +231,9 @@ def main() -> int:
                 f"{name:<14} {h[2]:>4}  {h[0]:.2f} {h[1]:.2f}        {i[0]:.2f} {i[1]:.2f}"
                 f"            {o[0]:.2f} {o[1]:.2f}"
             )
+        labelled = [g for g in groups if g["folder"] == "labelled"]
+        h, i = precision(labelled, old), precision(labelled, w_all)
+        print(f"{'labelled':<14} {h[2]:>4}  {h[0]:.2f} {h[1]:.2f}        {i[0]:.2f} {i[1]:.2f}")
         return 0
     w = fit(groups, old)
     lo, hi = scale(groups, w, old)

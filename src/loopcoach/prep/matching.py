@@ -120,6 +120,7 @@ class MatchModel:
     weights: dict[str, float]
     centred: dict[str, float]
     scale: tuple[float, float]
+    unit: float = 1.0  # raw units per hand-set unit: the bonuses below are in hand-set units
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> MatchModel:
@@ -130,10 +131,12 @@ class MatchModel:
         lo, hi = (float(x) for x in d["scale"])
         if not hi > lo:
             raise ValueError("matching model: its scale is empty")
+        hand_lo, hand_hi = SCALE["minilm"]
         return cls(
             dict(zip(FEATURES, map(float, d["weights"]), strict=True)),
             dict(zip(FEATURES, map(float, d["centred"]), strict=True)),
             (lo, hi),
+            (hi - lo) / (hand_hi - hand_lo),
         )
 
     def value(self, sig: dict[str, float], mean: dict[str, float]) -> float:
@@ -403,9 +406,11 @@ def match_stories(
             sig = sigs[qi][si]
             shared = tuple(t for t in q.competencies if t in s.themes)
             value = model.value(sig, means[si])
-            value += BEHAVIOURAL_BONUS * (q.kind == "behavioural")
+            bonus = BEHAVIOURAL_BONUS * (q.kind == "behavioural") + THEME_BONUS * min(
+                2, len(shared)
+            )
+            value += model.unit * bonus
             same = sorted(qf.situations & sf.situations)
-            value += THEME_BONUS * min(2, len(shared))
             score = matcher.to_percent(value)
             scores[qi, si] = score
             raw[qi, si] = value
@@ -467,9 +472,9 @@ def tag_themes(
 
 
 _DRIVER_NAMES = {
-    "subject": "its subject, close to what the question asks",
+    "subject": "what it is about",
     "points": "the talking points it covers",
-    "words": "the question's own words and the cues interviewers listen for",
+    "words": "the question's own words",
 }
 
 
@@ -494,7 +499,6 @@ def _why(
         why += ", in the same situation (" + situation + ")"
     if shared:
         why += ", and shows " + " and ".join(names.get(t, t) for t in shared)
-        why += " (what this question tests)"
     return why + "."
 
 
