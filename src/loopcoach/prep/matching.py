@@ -17,11 +17,14 @@ a story you can tell for that question.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -48,11 +51,24 @@ WEIGHTS = {
     "prompt": 0.3,
     "about": 0.25,
 }
+# the signals a match weighs (`signals`), in the order of the fitted model's weights
+FEATURES = (
+    "points",
+    "outline",
+    "pointers",
+    "cues",
+    "prompt",
+    "about",
+    "situation",
+    "gist",
+)
 BEHAVIOURAL_BONUS = 0.03
 # a situational question is about a situation: a story about the same one (prep.situations)
 # gets this much per share of the question's situations it shares
 SITUATION_WEIGHT = 0.3
 FREE_SITUATION_WEIGHT = 0.15
+# the hand-set weights of the lexical fallback (and the fit's starting point)
+HAND_WEIGHTS = {**WEIGHTS, "situation": SITUATION_WEIGHT}
 THEME_BONUS = 0.02  # per shared competency, at most two
 MAX_THEMES = 3
 THEME_FROM = 5  # themes come from the competencies of a story's best-matching questions
@@ -85,6 +101,75 @@ def _unit(v: F32) -> F32:
     return v / n if n > 0 else v
 
 
+# signals that say one thing to a reader, for the why line
+DRIVERS = {
+    "subject": ("about", "gist"),
+    "points": ("points", "outline", "pointers"),
+    "words": ("cues", "prompt"),
+    "situation": ("situation",),
+}
+
+
+@dataclass(frozen=True)
+class MatchModel:
+    """How a match weighs its signals: each signal as it is, and the same less the story's
+    average over the role's questions (how much more this question suits the story than most
+    questions do, so a story that is close to everything does not take every question).
+    Fitted by training/fit_matching.py; `scale` maps the weighted sum to 0-100."""
+
+    weights: dict[str, float]
+    centred: dict[str, float]
+    scale: tuple[float, float]
+    unit: float = 1.0  # raw units per hand-set unit: the bonuses below are in hand-set units
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> MatchModel:
+        if list(d["features"]) != list(FEATURES):
+            raise ValueError("matching model: its features are not this code's")
+        if len(d["weights"]) != len(FEATURES) or len(d["centred"]) != len(FEATURES):
+            raise ValueError("matching model: weights do not match its features")
+        lo, hi = (float(x) for x in d["scale"])
+        if not hi > lo:
+            raise ValueError("matching model: its scale is empty")
+        hand_lo, hand_hi = SCALE["minilm"]
+        return cls(
+            dict(zip(FEATURES, map(float, d["weights"]), strict=True)),
+            dict(zip(FEATURES, map(float, d["centred"]), strict=True)),
+            (lo, hi),
+            (hi - lo) / (hand_hi - hand_lo),
+        )
+
+    def value(self, sig: dict[str, float], mean: dict[str, float]) -> float:
+        return sum(
+            self.weights.get(k, 0.0) * sig[k] + self.centred.get(k, 0.0) * (sig[k] - mean[k])
+            for k in FEATURES
+        )
+
+    def drivers(self, sig: dict[str, float], mean: dict[str, float]) -> list[str]:
+        """What lifts this match above the story's usual one, most first: the groups of
+        signals that add more here than on an average question (at most two; the strongest
+        one if none does)."""
+        lift = {
+            g: sum(
+                (self.weights.get(k, 0.0) + self.centred.get(k, 0.0)) * (sig[k] - mean[k])
+                for k in ks
+            )
+            for g, ks in DRIVERS.items()
+        }
+        order = sorted(lift, key=lambda g: -lift[g])
+        return [g for g in order[:2] if lift[g] > 0] or order[:1]
+
+
+HAND = MatchModel(dict(HAND_WEIGHTS), {}, SCALE["lexical"])
+
+
+@lru_cache(maxsize=1)
+def fitted() -> MatchModel:
+    """The shipped model (prep/models/matching.json), for the embedding model's signals."""
+    text = resources.files("loopcoach.prep").joinpath("models", "matching.json")
+    return MatchModel.from_dict(json.loads(text.read_text("utf-8")))
+
+
 class Matcher:
     """Embeds text with one embedder and remembers the vectors of text it has seen."""
 
@@ -114,8 +199,14 @@ class Matcher:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         return np.stack([self._memo[t] if t in self._memo else fresh[t] for t in texts])
 
+    @property
+    def model(self) -> MatchModel:
+        """The fitted weights with the embedding model; the hand-set ones for the lexical
+        fallback (the fit is on the model's signals)."""
+        return HAND if self.embedder.degraded else fitted()
+
     def to_percent(self, cosine: float) -> int:
-        lo, hi = SCALE[self.kind]
+        lo, hi = self.model.scale
         return round(max(0.0, min(1.0, (cosine - lo) / (hi - lo))) * 100)
 
     # --- questions --------------------------------------------------------------------------
@@ -183,25 +274,37 @@ class StoryFeatures:
     stems: list[str]
     stem_set: frozenset[str]
     situations: frozenset[str] = frozenset()
+    gist: F32 | None = None  # what the story is about: its situation, task and action
 
 
 def story_features(matcher: Matcher, stories: Sequence[Story]) -> list[StoryFeatures]:
     texts = [story_text(s) for s in stories]
     split = [sentences(t) or [t] for t in texts]
     flat = [x for xs in split for x in xs]
-    vecs = matcher.vectors(texts + flat, remember=False)
-    whole, sent = vecs[: len(texts)], vecs[len(texts) :]
+    gists = [story_about(s) for s in stories]
+    n = len(texts)
+    vecs = matcher.vectors(texts + gists + flat, remember=False)
+    whole, gist, sent = vecs[:n], vecs[n : 2 * n], vecs[2 * n :]
     out: list[StoryFeatures] = []
     i = 0
-    for t, xs in zip(texts, split, strict=True):
+    for k, (t, xs) in enumerate(zip(texts, split, strict=True)):
         st = stems(t)
         out.append(
             StoryFeatures(
-                whole[len(out)], sent[i : i + len(xs)], st, frozenset(st), situations(t, "story")
+                whole[k],
+                sent[i : i + len(xs)],
+                st,
+                frozenset(st),
+                situations(t, "story"),
+                gist[k],
             )
         )
         i += len(xs)
     return out
+
+
+def _cos(a: F32 | None, b: F32 | None) -> float:
+    return float(a @ b) if a is not None and b is not None else 0.0
 
 
 def signals(sf: StoryFeatures, qf: QuestionFeatures) -> dict[str, float]:
@@ -219,6 +322,9 @@ def signals(sf: StoryFeatures, qf: QuestionFeatures) -> dict[str, float]:
         # what the question is about against what the story is about (its situation, action
         # and outcome): a migration question wants a migration story, not a planning one
         "about": float(sf.whole @ qf.prompt_vec) if qf.prompt_vec is not None else 0.0,
+        # what the story is about (its situation, task and action, without the outcome)
+        # against what the question asks
+        "gist": _cos(sf.gist, qf.prompt_vec),
         "best_point": float(np.argmax(best)),
         "situation": shared_situation(qf.situations, sf.situations),
     }
@@ -285,25 +391,33 @@ def match_stories(
     matcher.warm(role)
     idf = matcher.role_idf(role)
     names = {c.id: c.name for c in role.competencies}
+    model = matcher.model
+    qfs = [matcher.question_features(q, idf) for q in questions]
+    sigs = [[signals(sf, qf) for sf in sfs] for qf in qfs]  # [question][story]
+    # each story's signals averaged over the role's questions: what suits it everywhere
+    means = [
+        {k: sum(sigs[qi][si][k] for qi in range(nq)) / nq for k in FEATURES} for si in range(ns)
+    ]
     per_question: list[QuestionMatches] = []
     for qi, q in enumerate(questions):
-        qf = matcher.question_features(q, idf)
+        qf = qfs[qi]
         matches = []
         for si, (s, sf) in enumerate(zip(stories, sfs, strict=True)):
-            sig = signals(sf, qf)
+            sig = sigs[qi][si]
             shared = tuple(t for t in q.competencies if t in s.themes)
-            value = sum(WEIGHTS[k] * sig[k] for k in WEIGHTS)
-            value += BEHAVIOURAL_BONUS * (q.kind == "behavioural")
+            value = model.value(sig, means[si])
+            bonus = BEHAVIOURAL_BONUS * (q.kind == "behavioural") + THEME_BONUS * min(
+                2, len(shared)
+            )
+            value += model.unit * bonus
             same = sorted(qf.situations & sf.situations)
-            value += SITUATION_WEIGHT * sig["situation"]
-            value += THEME_BONUS * min(2, len(shared))
             score = matcher.to_percent(value)
             scores[qi, si] = score
             raw[qi, si] = value
             point = q.talking_points[int(sig["best_point"])].label
             closest[qi][si] = point
             if score >= SHOWN:
-                why = _why(shared, names, sig, point, same)
+                why = _why(shared, names, point, same, model.drivers(sig, means[si]))
                 matches.append(Match(s.id, score, why, shared, value))
         matches.sort(key=lambda m: (-m.score, -m.meaning, m.story))
         best = int(scores[qi].max()) if ns else 0
@@ -357,23 +471,34 @@ def tag_themes(
     return out
 
 
+_DRIVER_NAMES = {
+    "subject": "what it is about",
+    "points": "the talking points it covers",
+    "words": "the question's own words",
+}
+
+
 def _why(
     shared: tuple[str, ...],
     names: dict[str, str],
-    sig: dict[str, float],
     point: str,
-    same: Sequence[str] = (),
+    same: Sequence[str],
+    drivers: Sequence[str],
 ) -> str:
-    """One line a candidate reads: what of a strong answer the story covers, the situation it
+    """One line a candidate reads: what of a strong answer the story covers, what ranks it
+    for this question (the signals that lift it most above its usual match), the situation it
     shares with the question, and the competencies it shows that the question tests."""
     why = f"It covers '{_lower(point)}', which a strong answer needs"
-    if same:
-        why += ", in the same situation (" + ", ".join(SITUATION_NAMES[x] for x in same) + ")"
+    situation = ", ".join(SITUATION_NAMES[x] for x in same)
+    said = []
+    for d in drivers:
+        said.append(f"the same situation ({situation})" if d == "situation" else _DRIVER_NAMES[d])
+    if said:
+        why += "; it ranks here for " + " and ".join(said)
+    if same and "situation" not in drivers:
+        why += ", in the same situation (" + situation + ")"
     if shared:
         why += ", and shows " + " and ".join(names.get(t, t) for t in shared)
-        why += " (what this question tests)"
-    if sig["cues"] >= 0.5:
-        why += ", in the words interviewers listen for"
     return why + "."
 
 
@@ -559,6 +684,9 @@ _NUMBER_WORDS = (
     "twenty thirty forty fifty hundred dozen"
 )
 _WORDS_OF_NUMBERS = frozenset(_NUMBER_WORDS.split())
+# a question in your words against what a story is about (its situation, task and action), its
+# outcome, its closest sentence, and the question's rarer words it uses
+FREE_WEIGHTS = {"about": 0.5, "outcome": 0.1, "sentence": 0.3, "words": 0.2}
 ABOUT_SCALE = {"minilm": (0.10, 0.70), "lexical": (0.05, 0.55)}
 
 
@@ -692,15 +820,15 @@ def match_question(
     like = ""
     near = _closest_question(matcher, [role] if role is not None else list(roles), qv)
     if near is not None:
-        rp, qi = near
+        rp, qi, cos = near
         names = {c.id: c.name for c in rp.competencies}
         comps = tuple(rp.questions[qi].competencies)
         table = match_stories(matcher, rp, stories)
         known = [float(table.scores[qi, si]) / 100 for si in range(n)]
         like = rp.questions[qi].prompt
-        # a behavioural question asks for a competency shown; a situational one for the
-        # situation itself, which the story's own words answer best
-        known_weight = 0.2 if rp.questions[qi].kind == "behavioural" else 0.05
+        # the closer the question is to the pack's, the more the pack's match (what the
+        # story is about against that question and what a strong answer covers) counts
+        known_weight = KNOWN_WEIGHT * (cos - CLOSE_QUESTION) / (1 - CLOSE_QUESTION)
     q_situations = situations(question, "question")
     lo, hi = ABOUT_SCALE[matcher.kind]
     out = []
@@ -717,12 +845,20 @@ def match_question(
         i += len(sents)
         shared_words = [w for w in q_words if close[si].get(w, 0.0) >= SAME_WORD]
         lex = sum(idf[w] * close[si][w] for w in shared_words) / total
-        meaning = 0.5 * float(about_cos[si]) + 0.2 * float(outcome_cos[si]) + 0.3 * best_cos
+        fw = FREE_WEIGHTS
+        meaning = (
+            fw["about"] * float(about_cos[si])
+            + fw["outcome"] * float(outcome_cos[si])
+            + fw["sentence"] * best_cos
+        )
         shared_themes = tuple(c for c in comps if c in s.themes)
         same = sorted(q_situations & situations(story_text(s), "story"))
-        value = meaning + 0.2 * lex + known_weight * known[si] + 0.03 * min(2, len(shared_themes))
+        value = meaning + fw["words"] * lex + 0.03 * min(2, len(shared_themes))
         value += FREE_SITUATION_WEIGHT * (len(same) / len(q_situations) if q_situations else 0)
-        score = round(max(0.0, min(1.0, (value - lo) / (hi - lo))) * 100)
+        # its own match and the pack question's, in proportion to how close the questions are
+        own = (value - lo) / (hi - lo)
+        blend = (1 - known_weight) * own + known_weight * known[si]
+        score = round(max(0.0, min(1.0, blend)) * 100)
         out.append(
             {
                 "story": story_dict(s),
@@ -735,7 +871,7 @@ def match_question(
                     like if like and known[si] >= GOOD / 100 else "",
                     same,
                 ),
-                "_raw": value,
+                "_raw": blend,
             }
         )
 
@@ -768,19 +904,20 @@ def _why_free(
         parts.append(f"it ends with '{_clip(_lower(outcome), 7)}'")
     else:
         parts.append("it has no outcome yet: add what changed")
+    if like:
+        parts.append(f"it answers the similar question '{_clip(like, 6)}' well")
     if shows:
         parts.append("it shows " + " and ".join(shows[:2]))
-    elif like:
-        parts.append(f"it answers the similar question '{_clip(like, 6)}' well")
     return "; ".join(parts) + "."
 
 
 CLOSE_QUESTION = 0.5  # cosine from which a question in your words is "like" a pack question
+KNOWN_WEIGHT = 0.7  # weight of the pack question's match for the same question (cosine 1)
 
 
 def _closest_question(
     matcher: Matcher, roles: Sequence[RolePack], qv: F32
-) -> tuple[RolePack, int] | None:
+) -> tuple[RolePack, int, float] | None:
     best: tuple[float, RolePack, int] | None = None
     for rp in roles:
         if not rp.questions:
@@ -791,7 +928,7 @@ def _closest_question(
             best = (float(sims[i]), rp, i)
     if best is None or best[0] < CLOSE_QUESTION:
         return None
-    return best[1], best[2]
+    return best[1], best[2], best[0]
 
 
 def _clip(text: str, n: int = 12) -> str:
