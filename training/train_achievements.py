@@ -2,9 +2,9 @@
 
 Training data: every work-history line of the labelled development résumés
 (benchmarks/resumes-dev, resumes-dev2, resumes-dev3, resumes-dev5; never benchmarks/resumes/,
-the held-out set) and of our own labelled layout fixtures (tests/fixtures/resumes/layouts and the bullets of
-tests/prep/test_layouts_property.py, and the labelled lines of the rules' unit tests in
-tests/prep/test_achievements.py). A line is an
+the held-out set) and of our own labelled layout fixtures (tests/fixtures/resumes/layouts and the
+bullets of tests/prep/test_layouts_property.py, and the labelled lines of the rules' unit tests
+in tests/prep/test_achievements.py). A line is an
 achievement when it is one of its résumé's labelled achievements (matched as the benchmark
 matches a story to a label: `same_line`), else not one (a labelled duty, or any other line,
 which the benchmark counts against precision when it becomes a story).
