@@ -79,6 +79,8 @@ def test_result_in_brackets_at_the_end_is_part_of_the_line() -> None:
     # a bracket that only specifies the work is still not a result
     assert classify("Owned the search API (Java, Kafka, 99.9% uptime)").kind == "duty"
     assert classify("Ran the weekly refinement (Jira, Miro)").kind == "duty"
+    # nor is a bracket inside the line, whatever words it holds
+    assert classify("Ran the (closed-loop) medication rollout for the wards").kind == "duty"
 
 
 def test_four_letter_past_tense_opens_an_action() -> None:

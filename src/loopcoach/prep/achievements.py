@@ -295,13 +295,16 @@ _MOVED = re.compile(r"→|->|\bfrom\b.*\bto\b|\bvs\.?|\bversus\b", re.IGNORECASE
 
 def _without_scale(text: str) -> str:
     """The text without what only sizes or specifies the work (budgets, bracketed specs). A
-    bracket that says what changed ("(mis-loads down by half)", "(zero rolled-back releases)")
-    is the line's result and stays."""
+    bracket that ends the line and says what changed ("... (mis-loads down by half)") is the
+    line's result and stays; one inside the line ("the (closed-loop) rollout") names things."""
     text = _BUDGET_MONEY.sub(" ", text)
-    return _BRACKETS.sub(
-        lambda m: m.group(0) if _MOVED.search(m.group(0)) or CHANGE.search(m.group(0)) else " ",
-        text,
-    )
+
+    def keep(m: re.Match[str]) -> str:
+        inner = m.group(0)
+        trailing = not text[m.end() :].strip(" .;,")
+        return inner if _MOVED.search(inner) or (trailing and CHANGE.search(inner)) else " "
+
+    return _BRACKETS.sub(keep, text)
 
 
 # A line that opens with what was done, the doer dropped: "Legacy billing replaced with X for
