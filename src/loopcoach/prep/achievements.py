@@ -89,6 +89,10 @@ CHANGE = re.compile(
     r"deadline|launch date|sla|slas|commitments?)|"
     # a decision that changed the course, and nothing of a kind happening since
     r"said no|turned down|pushed back|talked \w+ out of|"
+    # a measure that moved ("mis-loads down by half", "pick rate up 20%"), work done early
+    r"(?:down|up) (?:by )?(?:\d|half|a third|a quarter)|"
+    r"(?:\d+|two|three|four|five|six) (?:days?|weeks?|months?|sprints?|quarters?) "
+    r"(?:early|ahead)|"
     r"(?:no|zero)(?: [\w-]+){1,3} since)\b",
     re.IGNORECASE,
 )
@@ -164,7 +168,9 @@ def opens_with_action(text: str) -> bool:
     rest = " ".join(words[1:3])
     if low in _IRREGULAR_PAST:
         return True
-    if re.fullmatch(r"(?:co-|re-|over|out|up)?[a-z-]{2,}(?:ed|ied)", low) and len(low) > 4:
+    if re.fullmatch(r"(?:co-|re-|over|out|up)?[a-z-]{2,}(?:ed|ied)", low) and (
+        len(low) > 4 or (len(low) == 4 and not low.endswith("eed"))  # "used", not "need"
+    ):
         # "Seasoned TPM with..." is an adjective: a past verb is followed by an object
         return not re.match(
             r"^(?:program|product|project|technical|engineering|manager|"
@@ -206,6 +212,16 @@ def action_clause(text: str) -> str | None:
         if opens_with_action(rest):
             return rest
     return None
+
+
+_I_DID = re.compile(r"\b(?:I|[Ww]e)\s+\w+(?:ed|t)\b")
+
+
+def acts(text: str) -> bool:
+    """True when a clause is the candidate doing something: it opens with an action (after a
+    scene-setting clause, if any) or says "I/we <past verb>" ("when a release failed I
+    coordinated the rollback")."""
+    return action_clause(text) is not None or bool(_I_DID.search(text))
 
 
 def sized(text: str) -> bool:
@@ -278,9 +294,17 @@ _MOVED = re.compile(r"→|->|\bfrom\b.*\bto\b|\bvs\.?|\bversus\b", re.IGNORECASE
 
 
 def _without_scale(text: str) -> str:
-    """The text without what only sizes or specifies the work (budgets, bracketed specs)."""
+    """The text without what only sizes or specifies the work (budgets, bracketed specs). A
+    bracket that ends the line and says what changed ("... (mis-loads down by half)") is the
+    line's result and stays; one inside the line ("the (closed-loop) rollout") names things."""
     text = _BUDGET_MONEY.sub(" ", text)
-    return _BRACKETS.sub(lambda m: m.group(0) if _MOVED.search(m.group(0)) else " ", text)
+
+    def keep(m: re.Match[str]) -> str:
+        inner = m.group(0)
+        trailing = not text[m.end() :].strip(" .;,")
+        return inner if _MOVED.search(inner) or (trailing and CHANGE.search(inner)) else " "
+
+    return _BRACKETS.sub(keep, text)
 
 
 # A line that opens with what was done, the doer dropped: "Legacy billing replaced with X for

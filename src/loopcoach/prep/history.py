@@ -15,7 +15,7 @@ from typing import Any
 from loopcoach.analysis.text import normalise, sentences
 from loopcoach.budget import checkpoint
 from loopcoach.domain.kinds import EntryKind
-from loopcoach.prep.achievements import classify
+from loopcoach.prep.achievements import acts, classify
 from loopcoach.prep.layout import BULLET, heading_section, normalise_markers
 
 _YEAR = r"(?:19|20)\d{2}"
@@ -467,12 +467,24 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
         if (
             cur is not None
             and not cur.bullets
+            and not cur.description
             and not pending
             and not cur.company
             and _is_shortline(line)
             and _header_like(line)
         ):
             cur.company = _clean(line.split(" | ")[0].lstrip("# "))
+            continue
+        if (
+            section == "projects"
+            and not _is_shortline(line)
+            and 0 < len(pending) <= MAX_HEADER_LINES
+            and all(_is_shortline(p) for p in pending)
+        ):
+            # "Offline quiz mode (2022)" over a paragraph: a project told in prose, without
+            # bullets or dates; its name opens the entry and the paragraph is its text
+            start([p.lstrip("# ") for p in pending], None).description.append(line)
+            pending, after_blank = [], None
             continue
         if cur is not None and not cur.bullets and not _is_shortline(line):
             # a long line of the job's text: the short lines before it were its text too
@@ -743,6 +755,33 @@ def _one_record(parts: list[str], listed: set[str]) -> list[str]:
     return out
 
 
+def _named(text: str) -> bool:
+    """Most words capitalised, as in a name or a title ("Acme Versicherung GmbH, Hamburg")."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    return bool(words) and 2 * sum(w[0].isupper() for w in words) >= len(words)
+
+
+def _cell_header(parts: list[str], listed: set[str]) -> list[str]:
+    """The lines that open a dated row's cell of several lines and name the role and the
+    employer ("Technical Product Owner – Claims" <br> "Acme GmbH, Hamburg" <br> "Owned..."):
+    at most MAX_HEADER_LINES short lines set like names, before the first line that acts."""
+    out: list[str] = []
+    for p in parts:
+        if p not in listed:
+            if len(p.split()) >= 6 and not _dated(p):
+                break
+            continue
+        if (
+            len(out) >= MAX_HEADER_LINES
+            or ";" in p
+            or not (_is_shortline(p) and _header_like(p) and _named(p))
+            or acts(p)
+        ):
+            break
+        out.append(p)
+    return out
+
+
 def expand_tables(lines: list[str]) -> list[str]:
     """Table rows ('| Senior TPM | Acme | 2021 – Present | Led the... |') become the lines a
     list would give: a header line with the short cells and a bullet per long cell (one per
@@ -772,7 +811,9 @@ def expand_tables(lines: list[str]) -> list[str]:
             for p in [x.strip(" -•*")]
         }
         parts = _one_record(parts, listed) if named else _action_with_result(parts)
-        long = [p for p in parts if len(p.split()) >= 6 or p in listed]
+        heads = set(_cell_header(parts, listed)) if any(_dated(p) for p in parts) else set()
+        listed -= heads
+        long = [p for p in parts if (len(p.split()) >= 6 and p not in heads) or p in listed]
         short = [p for p in parts if p not in long]
         dated = any(RANGE.search(p) or SINCE.search(p) for p in short)
         if dated:
@@ -863,6 +904,30 @@ def prose_items(lines: list[str]) -> list[str]:
     return out
 
 
+MIN_CLAUSES = 3  # clauses separated by semicolons from which a prose sentence is a list
+MAX_CLAUSES = 40  # clauses of one sentence read as items, at most (the rest stay joined)
+MIN_CLAUSE_WORDS = 4
+
+
+def clause_items(sentence: str) -> list[str]:
+    """A prose sentence that lists what was done, clause after clause between semicolons
+    ("Owned the backlog...; moved the gateway..., which cut tickets by 38%; said no to..."),
+    is one item per clause in which the candidate acts; a clause that does not act (a result:
+    "; 1,100 classrooms now use it") stays with the clause before it. Fewer than MIN_CLAUSES
+    clauses, or fewer than two that act, and the sentence is one item."""
+    parts = [p.strip() for p in sentence.split(";")]
+    if len(parts) < MIN_CLAUSES or any(not p for p in parts):
+        return [sentence]
+    items: list[str] = []
+    for n, part in enumerate(parts):
+        new = n < MAX_CLAUSES and len(part.split()) >= MIN_CLAUSE_WORDS and acts(part)
+        if items and not new:
+            items[-1] = f"{items[-1]}; {part}"
+        else:
+            items.append(part[:1].upper() + part[1:])
+    return items if len(items) >= 2 else [sentence]
+
+
 def _finish(
     drafts: Iterable[_Draft],
     *,
@@ -879,7 +944,12 @@ def _finish(
     for d in drafts:
         texts = [normalise(b) for b in d.bullets if normalise(b)]
         description = normalise(" ".join(d.description))
-        prose = [s for item in prose_items(d.description) for s in sentences(item)]
+        prose = [
+            c
+            for item in prose_items(d.description)
+            for s in sentences(item)
+            for c in clause_items(s)
+        ]
         if not texts and description:
             # a job told in lines without bullet marks (a word-processor export) or in prose
             texts = [s for s in prose if len(s.split()) >= 4]
