@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
+import numpy as np
 import pytest
 from tests.prep.resumes import load_resume
 
@@ -119,3 +120,20 @@ def test_a_storys_score_does_not_change_when_other_stories_are_added(
     assert (alone.meaning == more.meaning[:, : len(stories)]).all()
     one = match_stories(matcher, role, stories[1:2])
     assert (one.scores[:, 0] == alone.scores[:, 1]).all()
+
+
+def test_themes_come_from_the_hand_weights_not_the_learned_lift(
+    library: Library, matcher: Matcher
+) -> None:
+    """The learned weights rank stories for a question; a story's themes still name what it
+    is about: the move of 140 services is program structuring, not incident response."""
+    from loopcoach.prep.matching import tag_themes
+
+    role = library.role("tpm")
+    stories = _drafts(library, matcher)
+    themes = dict(zip((s.title for s in stories), tag_themes(matcher, role, stories), strict=True))
+    move = next(t for title, t in themes.items() if title.startswith("Led the move of 140"))
+    assert "program-structuring" in move and "incident-response" not in move, move
+    hand = match_stories(matcher, role, stories, model=matcher.hand_model)
+    learned = match_stories(matcher, role, stories)
+    assert not np.array_equal(hand.scores, learned.scores)  # two models, not one

@@ -205,8 +205,15 @@ class Matcher:
         fallback (the fit is on the model's signals)."""
         return HAND if self.embedder.degraded else fitted()
 
-    def to_percent(self, cosine: float) -> int:
-        lo, hi = self.model.scale
+    @property
+    def hand_model(self) -> MatchModel:
+        """The hand-set weights on this embedder's scale: what a story's themes are read
+        from (`tag_themes`), so that they name what the story is about rather than where it
+        stands out against its own average."""
+        return MatchModel(dict(HAND_WEIGHTS), {}, SCALE.get(self.kind, SCALE["lexical"]))
+
+    def to_percent(self, cosine: float, model: MatchModel | None = None) -> int:
+        lo, hi = (model or self.model).scale
         return round(max(0.0, min(1.0, (cosine - lo) / (hi - lo))) * 100)
 
     # --- questions --------------------------------------------------------------------------
@@ -377,8 +384,10 @@ def match_stories(
     stories: Sequence[Story],
     *,
     features: Sequence[StoryFeatures] | None = None,
+    model: MatchModel | None = None,
 ) -> MatchTable:
-    """Score every story against every question of the role; keep the best 1-3 per question."""
+    """Score every story against every question of the role; keep the best 1-3 per question.
+    `model` weighs the signals (the matcher's own by default)."""
     stories = list(stories)
     questions = list(role.questions)
     nq, ns = len(questions), len(stories)
@@ -391,7 +400,7 @@ def match_stories(
     matcher.warm(role)
     idf = matcher.role_idf(role)
     names = {c.id: c.name for c in role.competencies}
-    model = matcher.model
+    model = model or matcher.model
     qfs = [matcher.question_features(q, idf) for q in questions]
     sigs = [[signals(sf, qf) for sf in sfs] for qf in qfs]  # [question][story]
     # each story's signals averaged over the role's questions: what suits it everywhere
@@ -411,7 +420,7 @@ def match_stories(
             )
             value += model.unit * bonus
             same = sorted(qf.situations & sf.situations)
-            score = matcher.to_percent(value)
+            score = matcher.to_percent(value, model)
             scores[qi, si] = score
             raw[qi, si] = value
             point = q.talking_points[int(sig["best_point"])].label
@@ -439,7 +448,11 @@ def tag_themes(
     half as strong as the story's strongest are kept, at most three.
     """
     bare = [replace(s, themes=()) for s in stories]
-    table = match_stories(matcher, role, bare, features=features)
+    # Themes come from the hand-set weights: the learned ones also weigh how much more a
+    # question suits a story than most questions do, which ranks stories for a question well
+    # but tags a story with whatever odd question it stands out on (a move of 140 services
+    # tagged incident response).
+    table = match_stories(matcher, role, bare, features=features, model=matcher.hand_model)
     order = [c.id for c in role.competencies]
     tested = Counter(c for q in role.questions for c in q.competencies)
     out: list[tuple[str, ...]] = []
