@@ -160,7 +160,9 @@ class MatchModel:
         return [g for g in order[:2] if lift[g] > 0] or order[:1]
 
 
-HAND = MatchModel(dict(HAND_WEIGHTS), {}, SCALE["lexical"])
+# the hand-set weights on each embedder's scale: the lexical fallback's match, and every
+# embedder's story themes (`Matcher.hand_model`)
+HAND = {kind: MatchModel(dict(HAND_WEIGHTS), {}, scale) for kind, scale in SCALE.items()}
 
 
 @lru_cache(maxsize=1)
@@ -203,14 +205,14 @@ class Matcher:
     def model(self) -> MatchModel:
         """The fitted weights with the embedding model; the hand-set ones for the lexical
         fallback (the fit is on the model's signals)."""
-        return HAND if self.embedder.degraded else fitted()
+        return self.hand_model if self.embedder.degraded else fitted()
 
     @property
     def hand_model(self) -> MatchModel:
         """The hand-set weights on this embedder's scale: what a story's themes are read
         from (`tag_themes`), so that they name what the story is about rather than where it
         stands out against its own average."""
-        return MatchModel(dict(HAND_WEIGHTS), {}, SCALE.get(self.kind, SCALE["lexical"]))
+        return HAND[self.kind]
 
     def to_percent(self, cosine: float, model: MatchModel | None = None) -> int:
         lo, hi = (model or self.model).scale
