@@ -70,6 +70,7 @@ class AnswerContext:
     relevance: Relevance | None = None
     origin: tuple[int, ...] = ()  # index of each sentence in the whole answer (for subsets)
     total_words: int = 0  # words in the whole answer, flawed sentences included
+    prompt_vector: np.ndarray | None = None  # the question as asked, L2-normalised
 
     @classmethod
     def build(
@@ -85,6 +86,7 @@ class AnswerContext:
         flag_vectors: np.ndarray | None = None,
         stances: Sequence[SentenceStance] = (),
         relevance: Relevance | None = None,
+        prompt_vector: np.ndarray | None = None,
     ) -> AnswerContext:
         word_counts = tuple(len(T.words(s)) for s in sents)
         return cls(
@@ -102,6 +104,7 @@ class AnswerContext:
             stances=tuple(stances),
             relevance=relevance,
             total_words=sum(word_counts),
+            prompt_vector=None if prompt_vector is None else _read_only(prompt_vector),
         )
 
     @property

@@ -26,7 +26,7 @@ from loopcoach.analysis.scorers import delivery, red_flags, structure
 from loopcoach.analysis.weights import WEIGHTS, overall
 from loopcoach.content.library import Library
 from loopcoach.content.schema import Question, TalkingPoint
-from loopcoach.domain.analysis import Analysis, DimensionScore, QuestionRef, Timing
+from loopcoach.domain.analysis import Analysis, DimensionScore, FlagHit, QuestionRef, Timing
 from loopcoach.domain.kinds import DIMENSIONS, RubricSource
 from loopcoach.errors import LoopcoachError
 
@@ -324,14 +324,11 @@ class Analyzer:
         rubric, matched = self.rubric_for(question, role=role, question_id=question_id)
         return self.analyze_rubric(rubric, answer, timing=timing, matched=matched)
 
-    def analyze_rubric(
-        self,
-        rubric: Rubric,
-        answer: str,
-        *,
-        timing: Timing | None = None,
-        matched: dict[str, object] | None = None,
-    ) -> Analysis:
+    def read(
+        self, rubric: Rubric, answer: str, *, timing: Timing | None = None
+    ) -> tuple[AnswerContext, AnswerContext, list[FlagHit], list[Doubt]]:
+        """The answer read against the rubric, before any scoring: its context, the context
+        without the sentences that carry a flaw, the red flags and the doubtful sentences."""
         sents = T.sentences(answer)
         vectors, tail = self._read_answer(sents)
         q = rubric.question
@@ -354,6 +351,7 @@ class Analyzer:
             flag_vectors=flag_vectors,
             stances=stances,
             relevance=rel,
+            prompt_vector=prompt_vec,
         )
         # Words that look like a flaw count when the model gives the sentence a fair flaw
         # probability too (a phrase list is a feature, not the decision).
@@ -373,6 +371,21 @@ class Analyzer:
         ]
         # A sentence that carries a flaw earns nothing in the other dimensions.
         clean = ctx.subset([i for i, st in enumerate(ctx.stances) if st.flaw is None])
+        return ctx, clean, flag_hits, doubts
+
+    def analyze_rubric(
+        self,
+        rubric: Rubric,
+        answer: str,
+        *,
+        timing: Timing | None = None,
+        matched: dict[str, object] | None = None,
+    ) -> Analysis:
+        ctx, clean, flag_hits, doubts = self.read(rubric, answer, timing=timing)
+        rel = ctx.relevance
+        assert rel is not None
+        sents = list(ctx.sentences)
+        q = rubric.question
         features = pipeline.extract(ctx, clean, flag_hits)  # found once, read by every scorer
         found_points = features.points
         dims = self.scorers.score(features)

@@ -36,6 +36,7 @@ _STOP_TEXT = """a about above after again against all am an and any are as at be
     what when where which while who whom why will with would you your yours yourself
     yourselves"""
 _STOP_WORDS = frozenset(_STOP_TEXT.split())
+STOP_WORDS = _STOP_WORDS  # words that carry no content (read by the point reader too)
 _UNIGRAM_WEIGHT = 1.0
 _BIGRAM_WEIGHT = 0.7
 _CHAR_WEIGHT = 0.25

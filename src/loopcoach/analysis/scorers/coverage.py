@@ -15,6 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from loopcoach.analysis import lexicon as L
+from loopcoach.analysis import point_reader as PR
 from loopcoach.analysis import text as T
 from loopcoach.analysis.context import AnswerContext
 from loopcoach.domain.analysis import DimensionScore, FlagHit, PointResult
@@ -25,6 +26,7 @@ THRESHOLDS = {"minilm": (0.52, 0.40), "lexical": (0.42, 0.28)}
 RAMP = {"minilm": (0.40, 0.65), "lexical": (0.28, 0.52)}
 TOUCHED = 0.4  # a point only touched on (hedged, buzzwords, a red-flag sentence) earns 40%
 SATURATION = 0.8  # making 80% of the weighted points earns the full score
+PARTIAL = 0.5  # with the reader, a point is touched on at half its threshold probability
 
 
 def thresholds(embedder: str) -> tuple[float, float]:
@@ -57,13 +59,109 @@ class Found(NamedTuple):
     credit: dict[str, float]  # point id -> the share of its weight it earns
 
 
+def weak_sentences(ctx: AnswerContext, flag_hits: Sequence[FlagHit]) -> list[bool]:
+    """Per sentence: hedged, wrapped in buzzwords, or the evidence of a red flag (a sentence
+    that raises a red flag, "I let the engineers manage the risk", does not make the point it
+    is about; it only touches on it)."""
+    n = len(ctx.sentences)
+    weak = [_weak(ctx, i) for i in range(n)]
+    local = {o: k for k, o in enumerate(ctx.origin)} if ctx.origin else None
+    for hit in flag_hits:
+        if hit.evidence is not None:
+            k = local.get(hit.evidence.index) if local is not None else hit.evidence.index
+            if k is not None and 0 <= k < n:
+                weak[k] = True
+    return weak
+
+
+def _story_parts(
+    ctx: AnswerContext, star: Mapping[str, tuple[int, ...]]
+) -> Mapping[str, tuple[int, ...]]:
+    q = ctx.rubric.question
+    if ctx.rubric.framework == "star" and any(tp.part for tp in q.talking_points):
+        return star
+    return {}
+
+
 def points(
     ctx: AnswerContext,
     flag_hits: Sequence[FlagHit],
     star: Mapping[str, tuple[int, ...]],
 ) -> Found:
     """How the answer makes each talking point. `flag_hits` are the red flags of the whole
-    answer; `star` its STAR parts (`structure.star_parts`, read for STAR rubrics only)."""
+    answer; `star` its STAR parts (`structure.star_parts`, read for STAR rubrics only).
+
+    With MiniLM the fitted reader decides (`point_reader`); the lexical fallback keeps the
+    hand-set rule (`rule_points`)."""
+    q = ctx.rubric.question
+    reader = PR.load(ctx.embedder_name) if ctx.point_vectors is not None else None
+    if reader is None or not ctx.sentences or not q.talking_points:
+        return rule_points(ctx, flag_hits, star)
+    weak = weak_sentences(ctx, flag_hits)
+    parts = _story_parts(ctx, star)
+    x = PR.features(ctx, weak, parts)
+    prob = reader.probabilities(x)
+    ok = PR.eligible(ctx, weak)
+    firm = np.where(ok[:, None], prob, 0.0)
+    cos, cue, part = (
+        x[:, :, 0],
+        x[:, :, PR.FEATURES.index("cue")],
+        x[:, :, PR.FEATURES.index("story_part")],
+    )
+    t = reader.threshold
+    credit: dict[str, float] = {}
+    out: list[PointResult] = []
+    for j, tp in enumerate(q.talking_points):
+        i = int(np.argmax(firm[:, j]))
+        p = float(firm[i, j])
+        k = int(np.argmax(prob[:, j]))  # the likeliest sentence, eligible or not
+        if p >= t:
+            how = "cue" if cue[i, j] else "story" if part[i, j] else "meaning"
+            note = f"{tp.label} (the story's {tp.part})" if how == "story" else tp.label
+            credit[tp.id] = 1.0
+            out.append(
+                PointResult(
+                    tp.id,
+                    tp.label,
+                    True,
+                    how,
+                    round(float(cos[i, j]), 3),
+                    ctx.evidence(i, note),
+                    tp.description,
+                )
+            )
+            continue
+        # short of the threshold: credit in proportion to the reader's probability; a hedged,
+        # negated or red-flag sentence only touches on the point
+        credit[tp.id] = max(p / t, TOUCHED * float(prob[k, j]) / t)
+        if float(prob[k, j]) >= PARTIAL * t:
+            out.append(
+                PointResult(
+                    tp.id,
+                    tp.label,
+                    False,
+                    "partial",
+                    round(float(cos[k, j]), 3),
+                    ctx.evidence(k, f"touches on: {tp.label}"),
+                    tp.description,
+                )
+            )
+        else:
+            best = float(cos[:, j].max())
+            out.append(
+                PointResult(tp.id, tp.label, False, "", round(best, 3), None, tp.description)
+            )
+    return Found(out, credit)
+
+
+def rule_points(
+    ctx: AnswerContext,
+    flag_hits: Sequence[FlagHit],
+    star: Mapping[str, tuple[int, ...]],
+) -> Found:
+    """The hand-set rule (the lexical fallback): a point is *made* when a firm sentence uses one
+    of its cue phrases, is the story part it is tied to, or says it at similarity >= the made
+    threshold and is nearer to it than to any other point."""
     q = ctx.rubric.question
     made_t, partial_t = thresholds(ctx.embedder_name)
     n = len(ctx.sentences)
@@ -72,15 +170,7 @@ def points(
         if ctx.point_vectors is not None and n and len(q.talking_points)
         else None
     )
-    weak = [_weak(ctx, i) for i in range(n)]
-    # A sentence that raises a red flag ("I let the engineers manage the risk") does not make
-    # the point it is about; it only touches on it.
-    local = {o: k for k, o in enumerate(ctx.origin)} if ctx.origin else None
-    for hit in flag_hits:
-        if hit.evidence is not None:
-            k = local.get(hit.evidence.index) if local is not None else hit.evidence.index
-            if k is not None and 0 <= k < n:
-                weak[k] = True
+    weak = weak_sentences(ctx, flag_hits)
     firm = np.array([not w for w in weak], dtype=bool)
     if sims is not None:
         # By meaning, a sentence makes only the point it is closest to: a sentence that is
@@ -90,9 +180,7 @@ def points(
     # A point the pack ties to a story part (``part: result``) is also made by a firm sentence
     # the structure check finds as that part: "reconciliation errors fell by 35%" states the
     # outcome whatever words the point's description uses.
-    parts = (
-        star if ctx.rubric.framework == "star" and any(tp.part for tp in q.talking_points) else {}
-    )
+    parts = _story_parts(ctx, star)
     credit: dict[str, float] = {}
     out: list[PointResult] = []
     for j, tp in enumerate(q.talking_points):
