@@ -21,6 +21,10 @@ probability reaches the threshold). The shipped model is then fitted on all thre
 
 Prints each group's held-out point precision / recall against today's hand-set rule.
 
+The answers as read (features and labels) are kept in training/data/points/read.npz: the fit
+reads them from there, so the tests can refit the model without MiniLM (--check reads the
+answers again and compares).
+
 Run: PYTHONPATH=src .venv/bin/python training/fit_points.py [--check]
 """
 
@@ -45,10 +49,14 @@ from loopcoach.analysis import point_reader as PR  # noqa: E402
 from loopcoach.analysis.context import AnswerContext  # noqa: E402
 from loopcoach.analysis.engine import Analyzer  # noqa: E402
 from loopcoach.analysis.scorers import coverage, structure  # noqa: E402
+from loopcoach.analysis.text import sentences  # noqa: E402
 from loopcoach.domain.analysis import FlagHit  # noqa: E402
 
 OUT = ROOT / "src" / "loopcoach" / "analysis" / "models" / "points-minilm.json"
 DS = ROOT / "training" / "data" / "points" / "ds.json"
+# The answers as read (features and labels), so the fit can be checked without MiniLM.
+READ = ROOT / "training" / "data" / "points" / "read.npz"
+KINDS = ("strong", "truncated", "off_topic")
 GROUPS = ("dev", "dev2", "ds")
 L2 = 1.0
 ITERATIONS = 30
@@ -62,6 +70,7 @@ class Answer:
 
     group: str
     qid: str
+    kind: str  # strong, truncated (its first third) or off_topic (another question's answer)
     x: np.ndarray  # (n, m, F)
     y: np.ndarray  # (n, m) the labellers named the sentence for the point
     ok: np.ndarray  # (n,) may make a point at all (point_reader.eligible)
@@ -85,19 +94,37 @@ def labelled() -> list[tuple[str, str, str, dict[str, list[int]]]]:
     return out
 
 
+def variants() -> list[tuple[str, str, str, str, dict[str, list[int]]]]:
+    """(group, qid, kind, answer, labels): every labelled strong answer, its first third (the
+    labels of the sentences kept) and, as an answer that makes none of the question's points,
+    the strong answer to the next labelled question of the same group."""
+    rows = labelled()
+    out: list[tuple[str, str, str, str, dict[str, list[int]]]] = []
+    for k, (group, qid, strong, labels) in enumerate(rows):
+        peers = [r for r in rows if r[0] == group]
+        other = peers[(peers.index(rows[k]) + 1) % len(peers)]
+        keep = max(2, len(sentences(strong)) // 3)
+        cut = {pid: [i for i in s if i < keep] for pid, s in labels.items()}
+        out.append((group, qid, "strong", strong, labels))
+        out.append((group, qid, "truncated", CH.truncate(strong), cut))
+        out.append((group, qid, "off_topic", other[2], {pid: [] for pid in labels}))
+    return out
+
+
 def read(analyzer: Analyzer) -> list[Answer]:
     out: list[Answer] = []
-    for group, qid, strong, labels in labelled():
+    for group, qid, kind, text, labels in variants():
         rubric, _ = analyzer.rubric_for("", question_id=qid)
-        _, clean, flag_hits, _ = analyzer.read(rubric, strong)
+        _, clean, flag_hits, _ = analyzer.read(rubric, text)
         star = structure.star_parts(clean) if rubric.framework == "star" else {}
-        out.append(answer(group, qid, labels, clean, flag_hits, star))
+        out.append(answer(group, qid, kind, labels, clean, flag_hits, star))
     return out
 
 
 def answer(
     group: str,
     qid: str,
+    kind: str,
     labels: dict[str, list[int]],
     clean: AnswerContext,
     flag_hits: Sequence[FlagHit],
@@ -115,6 +142,7 @@ def answer(
     return Answer(
         group,
         qid,
+        kind,
         x,
         y,
         PR.eligible(clean, weak),
@@ -124,6 +152,77 @@ def answer(
         np.array([p.made for p in rule]),
         [p.evidence.index if p.made and p.evidence else None for p in rule],
     )
+
+
+def save(answers: list[Answer], path: Path = READ) -> None:
+    """Every answer's features (float32) and labels in one compressed file."""
+    np.savez_compressed(
+        path,
+        shape=np.array([a.x.shape[:2] for a in answers], dtype=np.int32).reshape(-1, 2),
+        group=np.array([GROUPS.index(a.group) for a in answers], dtype=np.int8),
+        kind=np.array([KINDS.index(a.kind) for a in answers], dtype=np.int8),
+        qid=np.array([a.qid for a in answers]),
+        x=np.concatenate([a.x.reshape(-1, a.x.shape[-1]) for a in answers]).astype(np.float32),
+        y=np.concatenate([a.y.reshape(-1) for a in answers]),
+        ok=np.concatenate([a.ok for a in answers]),
+        origin=np.concatenate([np.asarray(a.origin, dtype=np.int32) for a in answers]),
+        said=np.concatenate([a.said for a in answers]),
+        rule_made=np.concatenate([a.rule_made for a in answers]),
+        rule_evidence=np.array(
+            [-1 if e is None else e for a in answers for e in a.rule_evidence], dtype=np.int32
+        ),
+    )
+
+
+def load(path: Path = READ) -> list[Answer]:
+    """The answers `save` wrote (the labels' sentences outside the clean answer are not kept:
+    `said` keeps whether a point is made anywhere)."""
+    d = np.load(path)
+    out: list[Answer] = []
+    r = s = p = 0
+    f = d["x"].shape[1]
+    for k, (n, m) in enumerate(d["shape"]):
+        n, m = int(n), int(m)
+        x = d["x"][r : r + n * m].astype(np.float64).reshape(n, m, f)
+        y = d["y"][r : r + n * m].reshape(n, m)
+        origin = [int(o) for o in d["origin"][s : s + n]]
+        truth = [{origin[i] for i in range(n) if y[i, j]} for j in range(m)]
+        out.append(
+            Answer(
+                GROUPS[int(d["group"][k])],
+                str(d["qid"][k]),
+                KINDS[int(d["kind"][k])],
+                x,
+                y,
+                d["ok"][s : s + n],
+                d["said"][p : p + m],
+                truth,
+                origin,
+                d["rule_made"][p : p + m],
+                [None if e < 0 else int(e) for e in d["rule_evidence"][p : p + m]],
+            )
+        )
+        r, s, p = r + n * m, s + n, p + m
+    return out
+
+
+def same_reading(a: list[Answer], b: list[Answer]) -> list[str]:
+    """Where two readings of the answers differ (features within 1e-3, labels exactly)."""
+    if [(x.group, x.qid, x.kind, x.x.shape) for x in a] != [
+        (x.group, x.qid, x.kind, x.x.shape) for x in b
+    ]:
+        return ["the answers or their shapes differ"]
+    bad: list[str] = []
+    for x, z in zip(a, b, strict=True):
+        if not np.allclose(x.x, z.x, atol=1e-3):
+            worst = int(np.abs(x.x - z.x).reshape(-1, x.x.shape[-1]).max(axis=0).argmax())
+            bad.append(f"{x.qid} ({x.kind}): feature {PR.FEATURES[worst]}")
+        for name in ("y", "ok", "said", "rule_made"):
+            if not np.array_equal(getattr(x, name), getattr(z, name)):
+                bad.append(f"{x.qid} ({x.kind}): {name}")
+        if x.origin != z.origin or x.rule_evidence != z.rule_evidence:
+            bad.append(f"{x.qid} ({x.kind}): sentences")
+    return bad
 
 
 def fit(answers: list[Answer]) -> dict[str, object]:
@@ -182,38 +281,60 @@ def figures(
 
 
 def run(answers: list[Answer]) -> tuple[str, list[str]]:
-    """The model file's text and the report lines."""
+    """The model file's text and the report lines, from features as `save` stores them."""
+    for a in answers:
+        a.x = a.x.astype(np.float32).astype(np.float64)
     held: dict[str, list[tuple[Answer, np.ndarray]]] = {}
     for g in GROUPS:
         model = fit([a for a in answers if a.group != g])
         held[g] = [(a, probabilities(model, a)) for a in answers if a.group == g]
     pooled = [r for g in GROUPS for r in held[g]]
+    strong = [r for r in pooled if r[0].kind == "strong"]
     best_t, best_r = GRID[-1], -1.0
     for t in GRID:
-        f = figures([(a, *decide(p, a, t)) for a, p in pooled])
+        f = figures([(a, *decide(p, a, t)) for a, p in strong])
         if f["precision"] >= MIN_PRECISION and f["recall"] > best_r:
             best_t, best_r = t, f["recall"]
+    n_strong = sum(a.kind == "strong" for a in answers)
     lines = [
-        f"{len(answers)} answers, {sum(a.x.shape[0] * a.x.shape[1] for a in answers)} "
-        f"(sentence, point) rows; threshold {best_t} (left-out groups pooled)",
+        f"{n_strong} labelled answers (and their first thirds, and another question's answer), "
+        f"{sum(a.x.shape[0] * a.x.shape[1] for a in answers)} (sentence, point) rows; "
+        f"threshold {best_t} (left-out groups pooled)",
+        "strong answers, each group left out in turn:",
         f"{'left out':<10}{'points':>7}   {'rule P / R / evidence':<24}{'reader P / R / evidence'}",
     ]
     logo: dict[str, dict[str, object]] = {}
     for g in [*GROUPS, "all"]:
         rows = held[g] if g != "all" else pooled
-        rule = figures([(a, a.rule_made, a.rule_evidence) for a, _ in rows])
-        new = figures([(a, *decide(p, a, best_t)) for a, p in rows])
-        logo[g] = {"rule": rule, "reader": new}
+        out: dict[str, object] = {}
+        for kind in ("strong", "truncated", "off_topic"):
+            some = [r for r in rows if r[0].kind == kind]
+            rule = figures([(a, a.rule_made, a.rule_evidence) for a, _ in some])
+            new = figures([(a, *decide(p, a, best_t)) for a, p in some])
+            made_rule = sum(int(a.rule_made.sum()) for a, _ in some)
+            made_new = sum(int(decide(p, a, best_t)[0].sum()) for a, p in some)
+            out[kind] = {"rule": rule, "reader": new, "made": [made_rule, made_new]}
+        logo[g] = out
+        rule, new = out["strong"]["rule"], out["strong"]["reader"]  # type: ignore[index]
         lines.append(
             f"{g:<10}{new['points']:>7}   "
             f"{rule['precision']:.3f} / {rule['recall']:.3f} / {rule['evidence']:.3f}      "
             f"{new['precision']:.3f} / {new['recall']:.3f} / {new['evidence']:.3f}"
         )
+    tr, ot = logo["all"]["truncated"], logo["all"]["off_topic"]
+    n_points = sum(a.x.shape[1] for a in answers if a.kind == "off_topic")
+    lines += [
+        f"first thirds (all groups): rule P / R {tr['rule']['precision']:.3f} / "  # type: ignore[index]
+        f"{tr['rule']['recall']:.3f}, reader {tr['reader']['precision']:.3f} / "  # type: ignore[index]
+        f"{tr['reader']['recall']:.3f}",  # type: ignore[index]
+        f"another question's answer: points made, rule {ot['made'][0]}, reader "  # type: ignore[index]
+        f"{ot['made'][1]} of {n_points}",  # type: ignore[index]
+    ]
     model = fit(answers)
     model["threshold"] = best_t
     model["fitted"] = {
         "groups": list(GROUPS),
-        "answers": len(answers),
+        "answers": n_strong,
         "l2": L2,
         "iterations": ITERATIONS,
         "min_precision": MIN_PRECISION,
@@ -224,7 +345,12 @@ def run(answers: list[Answer]) -> tuple[str, list[str]]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true", help="fail if the shipped file differs")
+    ap.add_argument(
+        "--check",
+        action="store_true",
+        help="fail if the answers read now differ from training/data/points/read.npz or the "
+        "shipped model is not what fitting those gives",
+    )
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from loopcoach.analysis.embeddings import load_embedder
@@ -234,17 +360,26 @@ def main() -> int:
     if embedder.degraded:
         print(f"the reader is for MiniLM; the embedder is degraded: {embedder.reason}")
         return 1
-    analyzer = Analyzer(load_library(), embedder)
-    text, lines = run(read(analyzer))
-    print("\n".join(lines))
+    answers = read(Analyzer(load_library(), embedder))
     if args.check:
+        bad = same_reading(answers, load())
+        for line in bad[:10]:
+            print(f"read differently: {line}")
+        text, lines = run(load())
+        print("\n".join(lines))
         if OUT.read_text(encoding="utf-8") != text:
             print(f"{OUT.relative_to(ROOT)} is not what this script writes: re-run it")
             return 1
-        print(f"{OUT.relative_to(ROOT)} is in sync")
+        if bad:
+            print(f"{READ.relative_to(ROOT)} is stale ({len(bad)} answers): re-run the script")
+            return 1
+        print(f"{OUT.relative_to(ROOT)} and {READ.relative_to(ROOT)} are in sync")
         return 0
+    save(answers)
+    text, lines = run(load())
+    print("\n".join(lines))
     OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}")
+    print(f"wrote {READ.relative_to(ROOT)} and {OUT.relative_to(ROOT)}")
     return 0
 
 

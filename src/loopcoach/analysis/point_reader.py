@@ -49,9 +49,12 @@ FEATURES = (
     "rank_point",  # 1 / (1 + the point's rank among the sentence's points)
     "point_max",  # the point's closest sentence's cos (for every sentence)
     "cos_answer",  # the whole answer (its mean vector) against the point
-    "order_gap",  # how far the sentence's place in the answer is from the point's in the rubric
     "overlap",  # share of the point's content words (stemmed) the sentence uses
     "overlap_pair",  # ... the sentence with either neighbour
+    "answer_prompt",  # the whole answer against the question (relevance.similarity)
+    "answer_margin",  # ... minus its similarity to the nearest other question
+    "cos_over",  # how far cos rises over 0.40 (nothing below)
+    "nearest_over",  # cos over 0.52 when the point is the sentence's nearest (the old rule)
 )
 
 # Any negation word: a feature ("we did not wait for the steering committee" still makes a point).
@@ -60,28 +63,36 @@ NEGATION = re.compile(
     r"wouldn'?t|won'?t|couldn'?t|shouldn'?t|haven'?t|hasn'?t|hadn'?t|isn'?t|aren'?t|can'?t|"
     r"cannot|without)\b"
 )
+# A sentence denied as a whole ("It is not true that ...", "None of this happened", "We never
+# got to ..."): it never makes a point (the rule beside the feature).
+DENIED = re.compile(
+    r"^(?:(?:so|and|but|honestly|frankly|sadly|unfortunately|to be honest),? )*"
+    r"(?:(?:it|that) is(?:n'?t| not) true that|it'?s not true that|it is false that|"
+    r"none of (?:this|that|it) (?:happened|is true|was true)|"
+    r"(?:i|we|the team) never (?:really |actually )?(?:got (?:a?round )?to|did any of)|"
+    r"(?:i|we|the team) did(?: not|n'?t) (?:really |actually )?(?:get (?:a?round )?to|do any of))\b"
+)
 # A sentence whose main clause is denied from its start ("We never set up a dependency board",
-# "I did not write anything down", "It is not true that ...", "There was no ..."), with no turn
-# to what was done instead: it never makes a point (the rule beside the feature).
+# "There was no written plan"), with no turn to what was done instead ("We didn't wait for the
+# review; instead we ..."): it never makes a point either.
 NEGATED = re.compile(
     r"^(?:(?:so|and|but|honestly|frankly|in the end|in practice|to be honest|sadly|"
     r"unfortunately),? )*"
-    r"(?:(?:it|that|this) (?:is|was|isn'?t|wasn'?t)(?: not| never)? (?:true|the case) that .*"
-    r"|(?:there|it|that|this) (?:was|is|were|are) (?:no|not|never)\b.*"
-    r"|(?:there|it|that|this) (?:wasn'?t|isn'?t|weren'?t|aren'?t)\b.*"
-    r"|(?:nobody|no one|none of us|neither of us)\b.*"
+    r"(?:(?:there|it|that|this) (?:was|is|were|are) (?:no|not|never)\b"
+    r"|(?:there|it|that|this) (?:wasn'?t|isn'?t|weren'?t|aren'?t)\b"
+    r"|(?:nobody|no one|none of us|neither of us)\b"
     r"|(?:i|we|the team|they|my team)(?: \w+)? (?:never|did not|didn'?t|do not|don'?t|"
-    r"would not|wouldn'?t|will not|won'?t|could not|couldn'?t|had not|hadn'?t|have not|"
-    r"haven'?t|was not|wasn'?t|were not|weren'?t|am not|are not|aren'?t)\b.*)$"
+    r"could not|couldn'?t|had not|hadn'?t|have not|"
+    r"haven'?t|was not|wasn'?t|were not|weren'?t|am not|are not|aren'?t)\b)"
 )
-# ... unless it turns to what was done: "We didn't wait for the review; instead we ..."
 TURN = re.compile(r"\b(instead|rather|but|until|so that|because|only|except|unless)\b|[;:]")
 
 
 def negated(lowered: str) -> bool:
-    """Whether a lower-cased sentence denies itself as a whole (see NEGATED)."""
+    """Whether a lower-cased sentence denies what it says as a whole (DENIED, or NEGATED with no
+    turn to what was done instead)."""
     s = lowered.strip()
-    return bool(NEGATED.match(s)) and not TURN.search(s)
+    return bool(DENIED.match(s)) or (bool(NEGATED.match(s)) and not TURN.search(s))
 
 
 @dataclass(frozen=True)
@@ -170,6 +181,7 @@ def features(
         np.where(has_prev[:, None], np.vstack([s[:1] * 0.0, s[:-1]]), 0.0),
         np.where(has_next[:, None], np.vstack([s[1:], s[:1] * 0.0]), 0.0),
     )
+    top = s.max(axis=1, keepdims=True)
     if m > 1:
         order = np.sort(s, axis=1)
         top1, top2 = order[:, -1:], order[:, -2:-1]
@@ -190,6 +202,7 @@ def features(
     denied = np.array([negated(s_) for s_ in ctx.lowered])
     flaw = np.array([st.flaw_p for st in ctx.stances] if ctx.stances else [0.0] * n)
     words = np.log1p(np.asarray(ctx.word_counts, dtype=np.float64))
+    rel = ctx.relevance
     cols = [
         s,
         np.maximum(s_prev, s_next),
@@ -211,8 +224,11 @@ def features(
         1.0 / (1.0 + np.argsort(np.argsort(-s, axis=1, kind="stable"), axis=1, kind="stable")),
         np.broadcast_to(s.max(axis=0, keepdims=True), (n, m)),
         np.broadcast_to((_unit(v.sum(axis=0)) @ p.T)[None, :], (n, m)),
-        np.abs((np.arange(n)[:, None] + 0.5) / n - (np.arange(m)[None, :] + 0.5) / m),
         *_overlap(ctx),
+        np.full((n, m), rel.similarity if rel is not None else 0.0),
+        np.full((n, m), rel.margin if rel is not None else 0.0),
+        np.maximum(s - 0.40, 0.0),
+        np.where(s >= top, np.maximum(s - 0.52, 0.0), 0.0),
     ]
     for k, c in enumerate(cols):
         out[:, :, k] = c
