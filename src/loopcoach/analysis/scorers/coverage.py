@@ -29,6 +29,13 @@ SATURATION = 0.8  # making 80% of the weighted points earns the full score
 PARTIAL = 0.5  # with the reader, a point is touched on at half its threshold probability
 
 
+def _near(p: float, threshold: float) -> float:
+    """Credit by the reader's probability p against its threshold: (p / threshold) squared, full
+    from the threshold on (a point nearly heard earns some of its weight, one the answer is far
+    from next to nothing)."""
+    return min(1.0, max(0.0, p / threshold)) ** 2
+
+
 def thresholds(embedder: str) -> tuple[float, float]:
     return THRESHOLDS.get(embedder, THRESHOLDS["lexical"])
 
@@ -131,9 +138,9 @@ def points(
                 )
             )
             continue
-        # short of the threshold: credit in proportion to the reader's probability; a hedged,
+        # short of the threshold: credit as the reader's probability nears it; a hedged,
         # negated or red-flag sentence only touches on the point
-        credit[tp.id] = max(p / t, TOUCHED * float(prob[k, j]) / t)
+        credit[tp.id] = max(_near(p, t), TOUCHED * _near(float(prob[k, j]), t))
         if float(prob[k, j]) >= PARTIAL * t:
             out.append(
                 PointResult(
