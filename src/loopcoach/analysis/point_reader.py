@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -106,22 +107,22 @@ class PointReader:
     threshold: float
 
     @classmethod
-    def from_dict(cls, raw: Mapping[str, object]) -> PointReader:
-        names = tuple(raw["features"])  # type: ignore[call-overload]
+    def from_dict(cls, raw: Mapping[str, Any]) -> PointReader:
+        names = tuple(str(n) for n in raw["features"])
         if names != FEATURES:
             raise ValueError(f"points model: features {names} are not the reader's {FEATURES}")
         return cls(
             mean=np.asarray(raw["mean"], dtype=np.float64),
             scale=np.asarray(raw["scale"], dtype=np.float64),
             weights=np.asarray(raw["weights"], dtype=np.float64),
-            bias=float(raw["bias"]),  # type: ignore[arg-type]
-            threshold=float(raw["threshold"]),  # type: ignore[arg-type]
+            bias=float(raw["bias"]),
+            threshold=float(raw["threshold"]),
         )
 
     def probabilities(self, x: F32) -> F32:
         """P(the sentence makes the point) for features `x` of shape (..., len(FEATURES))."""
         z = ((x - self.mean) / self.scale) @ self.weights + self.bias
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))), dtype=np.float64)
 
 
 @functools.cache
@@ -139,7 +140,7 @@ def load(embedder: str = "minilm") -> PointReader | None:
 
 def _unit(a: F32) -> F32:
     norm = np.linalg.norm(a, axis=-1, keepdims=True)
-    return a / np.maximum(norm, 1e-9)
+    return np.asarray(a / np.maximum(norm, 1e-9), dtype=np.float64)
 
 
 def cue_rows(ctx: AnswerContext) -> F32:

@@ -10,7 +10,7 @@ threshold.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -123,7 +123,9 @@ def points(
         p = float(firm[i, j])
         k = int(np.argmax(prob[:, j]))  # the likeliest sentence, eligible or not
         if p >= t:
-            how = "cue" if cue[i, j] else "story" if part[i, j] else "meaning"
+            how: Literal["cue", "story", "meaning"] = (
+                "cue" if cue[i, j] else "story" if part[i, j] else "meaning"
+            )
             note = f"{tp.label} (the story's {tp.part})" if how == "story" else tp.label
             credit[tp.id] = 1.0
             out.append(
