@@ -263,9 +263,18 @@ def probabilities(model: dict[str, object], a: Answer) -> np.ndarray:
 
 
 def decide(prob: np.ndarray, a: Answer, threshold: float) -> tuple[np.ndarray, list[int | None]]:
+    """As `coverage.points`: a point is made when an eligible sentence reaches the threshold, or
+    by an eligible sentence found as the story part the point is tied to."""
+    if not len(prob):
+        return np.zeros(prob.shape[1], dtype=bool), [None] * prob.shape[1]
     firm = np.where(a.ok[:, None], prob, 0.0)
-    best = firm.argmax(axis=0) if len(firm) else np.zeros(prob.shape[1], dtype=int)
-    made = firm.max(axis=0) >= threshold if len(firm) else np.zeros(prob.shape[1], dtype=bool)
+    story = (a.x[:, :, PR.FEATURES.index("story_part")] > 0) & a.ok[:, None]
+    best = firm.argmax(axis=0)
+    made = firm.max(axis=0) >= threshold
+    first = story.argmax(axis=0)
+    by_story = ~made & story.any(axis=0)
+    best = np.where(by_story, first, best)
+    made = made | by_story
     return made, [a.origin[int(i)] if m else None for i, m in zip(best, made, strict=True)]
 
 

@@ -251,9 +251,11 @@ def _one_sentence_ctx(analyzer: Analyzer, qid: str, sentence: str, sims: list[fl
 def test_one_on_topic_sentence_makes_only_its_nearest_point(analyzer: Analyzer) -> None:
     from loopcoach.analysis.scorers import coverage, red_flags, structure
 
-    # close to two points at once (0.62 and 0.58): only the nearer one is made by meaning
+    # close to two points at once (0.62 and 0.58): by the hand-set rule (the lexical fallback's;
+    # with MiniLM the trained reader decides, tests/analysis/test_point_reader.py) only the
+    # nearer one is made by meaning
     ctx = _one_sentence_ctx(analyzer, HOW_Q, "Something happened there.", [0.62, 0.58])
-    found = coverage.points(ctx, red_flags.find(ctx), structure.star_parts(ctx)).points
+    found = coverage.rule_points(ctx, red_flags.find(ctx), structure.star_parts(ctx)).points
     made = [p.id for p in found if p.made]
     tps = ctx.rubric.question.talking_points
     assert made == [tps[0].id]
@@ -266,7 +268,7 @@ def test_coverage_credit_rises_smoothly_with_similarity(analyzer: Analyzer) -> N
     scores = []
     for sim in (0.45, 0.50, 0.56, 0.62, 0.70):
         ctx = _one_sentence_ctx(analyzer, HOW_Q, "Something happened there.", [sim])
-        found = coverage.points(ctx, [], {})
+        found = coverage.rule_points(ctx, [], {})  # the hand-set rule's ramp
         scores.append(coverage.score(ctx, found.points, found.credit).score)
     assert scores == sorted(scores) and len(set(scores)) == len(scores)
 

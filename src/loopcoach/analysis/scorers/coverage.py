@@ -122,9 +122,16 @@ def points(
         i = int(np.argmax(firm[:, j]))
         p = float(firm[i, j])
         k = int(np.argmax(prob[:, j]))  # the likeliest sentence, eligible or not
+        # A point the pack ties to a story part (``part: result``) is also made by an eligible
+        # sentence the structure check finds as that part: "reconciliation errors fell by 35%"
+        # states the outcome whatever words the point's description uses.
+        story = np.flatnonzero(part[:, j].astype(bool) & ok)
+        if p < t and len(story):
+            i = int(story[0])
+            p = t
         if p >= t:
             how: Literal["cue", "story", "meaning"] = (
-                "cue" if cue[i, j] else "story" if part[i, j] else "meaning"
+                "cue" if cue[i, j] and prob[i, j] >= t else "story" if part[i, j] else "meaning"
             )
             note = f"{tp.label} (the story's {tp.part})" if how == "story" else tp.label
             credit[tp.id] = 1.0
