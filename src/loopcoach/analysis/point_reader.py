@@ -245,7 +245,7 @@ def _overlap(ctx: AnswerContext) -> tuple[F32, F32]:
     neighbour that shares most."""
     pts = ctx.rubric.question.talking_points
     want = [
-        _content(T.stems(" ".join([tp.label, tp.description, *tp.cues]))) or frozenset({""})
+        _content(T.phrase_stems(" ".join([tp.label, tp.description, *tp.cues]))) or frozenset({""})
         for tp in pts
     ]
     have = [_content(s) for s in ctx.stems]
