@@ -23,6 +23,10 @@ DEV_DIR = Path(__file__).resolve().parent / "dev"
 # A second development set (session 8: three more authors, the same brief), not yet read by
 # training/fit_judgement.py; see dev2/README.md.
 DEV2_DIR = Path(__file__).resolve().parent / "dev2"
+# A third (session 10): strong answers and clean look-alikes only, by four more writers of
+# training/data/BRIEF-STRONG.md, for choosing how surely a flaw must be read (dev3/README.md;
+# session 10's candidate chose on it, main does not yet).
+DEV3_DIR = Path(__file__).resolve().parent / "dev3"
 # What each flawed variant should raise, as the stance model names flaws.
 FLAW_OF = {
     "blame": "blame",

@@ -403,6 +403,7 @@ class Analyzer:
                 rel,
                 tuple(doubts),
                 structure.outcome(clean)[0] if ctx.word_count else 1.0,
+                frozenset(red_flags.sure_kinds(flag_hits, ctx, self.judgement.cap_threshold)),
             )
         )
         secs = delivery.estimated_seconds(ctx)
@@ -526,6 +527,8 @@ class ScoreParts:
     relevance: relevance.Relevance | None
     doubts: tuple[Doubt, ...] = ()
     outcome: float = 1.0  # how plainly the answer says what came of it (structure.outcome)
+    # the flaws read surely enough to cap (red_flags.sure_kinds); None: every flaw found
+    sure: frozenset[str] | None = None
 
 
 def final_score(parts: ScoreParts, jm: J.Judgement) -> tuple[int, list[str]]:
@@ -540,7 +543,7 @@ def final_score(parts: ScoreParts, jm: J.Judgement) -> tuple[int, list[str]]:
     value -= missing
     if flaws:
         value -= jm.flaw_penalty * len(flaws)
-    serious = sorted(flaws & stance.SERIOUS)
+    serious = sorted((flaws if parts.sure is None else parts.sure & flaws) & stance.SERIOUS)
     if serious and value > jm.serious_cap:
         value = jm.serious_cap
     if serious:
@@ -548,6 +551,13 @@ def final_score(parts: ScoreParts, jm: J.Judgement) -> tuple[int, list[str]]:
         limits.append(
             f"capped at {jm.serious_cap}: {names} would sink this answer in a real "
             "loop whatever else it does well"
+        )
+    unsure = sorted((flaws & stance.SERIOUS) - set(serious))
+    if unsure:
+        names = ", ".join(FLAW_WORDS[f] for f in unsure)
+        limits.append(
+            f"not capped: a sentence may read as {names}, but not surely enough to cap the "
+            "score; check how it sounds"
         )
     if rel is not None and rel.off_topic:
         value = min(value, jm.off_topic_cap)

@@ -40,6 +40,10 @@ class Judgement:
     # ``structure.outcome`` is 0) costs up to this many points, in proportion to how far its
     # outcome reading falls short of 1. 0.0 switches this off.
     outcome_penalty: float = 0.0
+    # A serious flaw caps the score only when a sentence carries it with at least this flaw
+    # probability; found between ``flaw_threshold`` and this, it is named and costs
+    # ``flaw_penalty`` but does not cap. 0.0 (the default): every serious flaw found caps.
+    cap_threshold: float = 0.0
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Judgement:
@@ -61,6 +65,7 @@ class Judgement:
             doubt_threshold=float(data.get("doubt_threshold", 1.0)),
             doubt_penalty=float(data.get("doubt_penalty", 0.0)),
             outcome_penalty=float(data.get("outcome_penalty", 0.0)),
+            cap_threshold=float(data.get("cap_threshold", 0.0)),
         )
 
     def doubt(self, flaw_p: float) -> float:
@@ -93,7 +98,10 @@ class Judgement:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
+        data = self.to_dict()
+        if self.cap_threshold:  # written only when set, so older files stay as they were
+            data["cap_threshold"] = self.cap_threshold
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
 @lru_cache(maxsize=3)

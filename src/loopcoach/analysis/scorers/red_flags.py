@@ -178,6 +178,27 @@ def flaw_kinds(hits: Sequence[FlagHit]) -> set[str]:
     return out
 
 
+def sure_kinds(hits: Sequence[FlagHit], ctx: AnswerContext, threshold: float) -> set[str]:
+    """The stance flaws among flag hits that a sentence carries with at least ``threshold`` flaw
+    probability: the readings sure enough to cap the score (a flaw found short of it is named
+    and costs points, but does not cap; see ``Judgement.cap_threshold``)."""
+    out: set[str] = set()
+    if not ctx.stances:
+        return flaw_kinds(hits)
+    for flaw in flaw_kinds(hits):
+        own_id = STANCE_FLAGS[flaw][0]
+        ids = {own_id, *SAME_AS.get(flaw, ())}
+        carried = [st.flaw_p for st in ctx.stances if st.flaw == flaw]
+        cued = [
+            ctx.stances[h.evidence.index].flaw_p
+            for h in hits
+            if h.id in ids and h.evidence is not None and 0 <= h.evidence.index < len(ctx.stances)
+        ]
+        if max([*carried, *cued], default=0.0) >= threshold:
+            out.add(flaw)
+    return out
+
+
 def find(ctx: AnswerContext) -> list[FlagHit]:
     """The red flags the answer raises, found once per analysis (`Features.flag_hits`:
     coverage reads them too)."""
