@@ -29,13 +29,6 @@ SATURATION = 0.8  # making 80% of the weighted points earns the full score
 PARTIAL = 0.5  # with the reader, a point is touched on at half its threshold probability
 
 
-def _near(p: float, threshold: float) -> float:
-    """Credit by the reader's probability p against its threshold: (p / threshold) squared, full
-    from the threshold on (a point nearly heard earns some of its weight, one the answer is far
-    from next to nothing)."""
-    return min(1.0, max(0.0, p / threshold)) ** 2
-
-
 def thresholds(embedder: str) -> tuple[float, float]:
     return THRESHOLDS.get(embedder, THRESHOLDS["lexical"])
 
@@ -98,8 +91,12 @@ def points(
     """How the answer makes each talking point. `flag_hits` are the red flags of the whole
     answer; `star` its STAR parts (`structure.star_parts`, read for STAR rubrics only).
 
-    With MiniLM the fitted reader decides (`point_reader`); the lexical fallback keeps the
-    hand-set rule (`rule_points`)."""
+    With MiniLM the fitted reader decides which points are made, touched on or missed, and
+    which sentence is the evidence (`point_reader`); the credit each point earns towards the
+    coverage score is still the hand-set rule's (`rule_points`): the reader's probability used
+    as credit let answers to other questions, padded answers and cut-short answers keep their
+    score (the engine's metamorphic properties), so it reports points but does not score them
+    yet. The lexical fallback keeps the rule for both."""
     q = ctx.rubric.question
     reader = PR.load(ctx.embedder_name) if ctx.point_vectors is not None else None
     if reader is None or not ctx.sentences or not q.talking_points:
@@ -116,7 +113,6 @@ def points(
         x[:, :, PR.FEATURES.index("story_part")],
     )
     t = reader.threshold
-    credit: dict[str, float] = {}
     out: list[PointResult] = []
     for j, tp in enumerate(q.talking_points):
         i = int(np.argmax(firm[:, j]))
@@ -134,7 +130,6 @@ def points(
                 "cue" if cue[i, j] and prob[i, j] >= t else "story" if part[i, j] else "meaning"
             )
             note = f"{tp.label} (the story's {tp.part})" if how == "story" else tp.label
-            credit[tp.id] = 1.0
             out.append(
                 PointResult(
                     tp.id,
@@ -147,9 +142,8 @@ def points(
                 )
             )
             continue
-        # short of the threshold: credit as the reader's probability nears it; a hedged,
-        # negated or red-flag sentence only touches on the point
-        credit[tp.id] = max(_near(p, t), TOUCHED * _near(float(prob[k, j]), t))
+        # short of the threshold: touched on when the likeliest sentence comes near it (a
+        # hedged, negated or red-flag sentence only ever touches on the point)
         if float(prob[k, j]) >= PARTIAL * t:
             out.append(
                 PointResult(
@@ -167,7 +161,7 @@ def points(
             out.append(
                 PointResult(tp.id, tp.label, False, "", round(best, 3), None, tp.description)
             )
-    return Found(out, credit)
+    return Found(out, rule_points(ctx, flag_hits, star).credit)
 
 
 def rule_points(
