@@ -135,6 +135,8 @@ def test_a_polished_answer_to_another_question_seldom_raises_the_score(
                 named += 1
                 assert sentences(other.strong)[0][:40] in kept[0], kept[0]
                 assert "about neither the follow-up nor this question" in kept[0], kept[0]
+                # the note shown after the answer (the summary) says so first
+                assert held.summary.startswith(f"Score kept at {previous}: "), held.summary
     assert len(raised) <= RAISED_CEILING * cases, f"{len(raised)} of {cases}: {raised[:3]}"
     assert named > 0  # the property is not met by accident: some would have raised it
 

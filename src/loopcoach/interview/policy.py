@@ -263,7 +263,13 @@ def hold_score(
     if adds or previous is None or combined.score <= previous:
         return combined
     note = f"kept at {previous}: {why}"
-    return replace(combined, score=previous, limits=(*combined.limits, note))
+    # said first in the summary too (the note after each answer and the debrief show it)
+    return replace(
+        combined,
+        score=previous,
+        limits=(*combined.limits, note),
+        summary=f"Score {note.rstrip('.')}. {combined.summary}",
+    )
 
 
 def _short(sentence: str, limit: int = 90) -> str:
