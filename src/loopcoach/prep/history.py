@@ -16,7 +16,7 @@ from loopcoach.analysis.text import normalise, sentences
 from loopcoach.budget import checkpoint
 from loopcoach.domain.kinds import EntryKind
 from loopcoach.prep.achievements import acts, classify
-from loopcoach.prep.layout import BULLET, heading_section, normalise_markers
+from loopcoach.prep.layout import BULLET, heading_section, legal_form_end, normalise_markers
 
 _YEAR = r"(?:19|20)\d{2}"
 _MONTH = (
@@ -328,9 +328,7 @@ def split_header(text: str) -> tuple[str, str]:
             # names the team
             title = head.strip()
     # a part with a legal form ("Viajes Lumbre S.L.") is the employer, wherever it stands
-    legal = [
-        p for p in rest if _LEGAL_FORMS & set(re.findall(r"[a-z]+", p.lower().replace(".", "")))
-    ]
+    legal = [p for p in rest if _has_legal_form(p)]
     if legal:
         rest = [legal[0]] + [p for p in rest if p != legal[0]]
     company = rest[0].split(",")[0].strip() if rest else ""
@@ -353,7 +351,7 @@ def _new_entry(header_lines: list[str], dated: str | None, kind: EntryKind) -> _
         rest = _clean(RANGE.sub(" ", SINCE.sub(" ", dated)))
         first = next((p for p in _SEPARATORS.split(rest) if p.strip(" ,;:|")), "")
         first = first.split(",")[0].strip(" ,;:|")
-        legal = bool(_LEGAL_FORMS & set(re.findall(r"[a-z]+", first.lower().replace(".", ""))))
+        legal = _has_legal_form(first)
         if first and not _TITLE_WORDS.search(first) and (legal or not d.company):
             d.company = first
     if kind == "project" and not d.title:
@@ -365,13 +363,21 @@ _RULE = re.compile(r"[-=_*~#.·•+\s]{3,}")
 
 
 # the legal form that marks a name as an employer's ("MedSetu Health Technologies Pvt. Ltd.")
-_LEGAL_FORMS_WORDS = "ltd pvt inc llc llp plc gmbh ag bv nv corp pty srl sarl sas sl sa spa kk"
+_LEGAL_FORMS_WORDS = "ltd pvt inc llc llp plc gmbh ag bv nv corp pty srl sarl sas sl sa spa kk sro"
 _LEGAL_FORMS = frozenset(_LEGAL_FORMS_WORDS.split())
 
 
+def _has_legal_form(text: str) -> bool:
+    """'Viajes Lumbre S.L.', 'Kontura s.r.o., Brno': a name with a company's legal form."""
+    words = set(re.findall(r"[a-z]+", text.lower().replace(".", "")))
+    return bool(_LEGAL_FORMS & words) or bool(legal_form_end(text.split(",")[0]))
+
+
 def _is_shortline(line: str) -> bool:
+    """A line that can be a header: a few words, not a sentence (a full stop that ends a
+    legal form, "Kontura s.r.o.", ends no sentence)."""
     s = line.strip().lstrip("# ")
-    return 0 < len(s.split()) <= 12 and not s.endswith(".")
+    return 0 < len(s.split()) <= 12 and (not s.endswith(".") or bool(legal_form_end(s)))
 
 
 def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistory:
@@ -578,7 +584,9 @@ def _words(text: str) -> set[str]:
 def _employer_names(company: str) -> list[str]:
     """How a bullet may name an employer: its name without legal suffixes, and its first
     distinctive word ("MedSetu Health Technologies Pvt. Ltd." -> "medsetu health", "medsetu")."""
-    words = [w for w in re.findall(r"[^\W_][\w&'-]*", company.lower()) if w not in _LEGAL]
+    form = legal_form_end(company)
+    name = company.rstrip()[: len(company.rstrip()) - len(form)] if form else company
+    words = [w for w in re.findall(r"[^\W_][\w&'-]*", name.lower()) if w not in _LEGAL]
     names = [" ".join(words)] if words else []
     if words and len(words[0]) >= 3 and words[0] not in _GENERIC:
         names.append(words[0])
@@ -782,6 +790,19 @@ def _cell_header(parts: list[str], listed: set[str]) -> list[str]:
     return out
 
 
+_CELL_BREAK = re.compile(r"\s*<br\s*/?>\s*|\n", re.IGNORECASE)
+MAX_CELL_LINES = 40  # lines one table cell is split into ("a <br> b"); the rest stay one line
+
+
+def cell_lines(cell: str) -> list[str]:
+    """The lines of a table cell ('Cut the time... <br> Moved 40 services...'), at most
+    MAX_CELL_LINES: the rest of a longer cell is its last line, joined with semicolons."""
+    pieces = [x for x in _CELL_BREAK.split(cell) if x.strip()]
+    if len(pieces) > MAX_CELL_LINES:
+        pieces = [*pieces[: MAX_CELL_LINES - 1], "; ".join(pieces[MAX_CELL_LINES - 1 :])]
+    return pieces
+
+
 def expand_tables(lines: list[str]) -> list[str]:
     """Table rows ('| Senior TPM | Acme | 2021 – Present | Led the... |') become the lines a
     list would give: a header line with the short cells and a bullet per long cell (one per
@@ -799,13 +820,14 @@ def expand_tables(lines: list[str]) -> list[str]:
         cells = [c.strip() for c in s.strip("|").split("|")]
         if not in_table:
             in_table, named = True, _column_names(cells)
-        parts = [p.strip(" -•*") for c in cells for p in re.split(r"\s*<br\s*/?>\s*|\n", c)]
+        lined = [cell_lines(c) for c in cells]
+        parts = [p.strip(" -•*") for pieces in lined for p in pieces]
         parts = [p for p in parts if p]
         # a cell that lists several lines ("a <br> b") holds bullets, short ones too
         listed = {
             p
-            for c in cells
-            if len(pieces := [x for x in re.split(r"\s*<br\s*/?>\s*|\n", c) if x.strip()]) > 1
+            for pieces in lined
+            if len(pieces) > 1
             for x in pieces
             if len(x.split()) >= 3 and not (RANGE.search(x) or SINCE.search(x))
             for p in [x.strip(" -•*")]
