@@ -646,7 +646,10 @@ def summary_achievements(summary: str) -> list[str]:
     """The sentences of a summary paragraph that are achievements with a result ("At Kora Bank
     I cut drop-off from 61% to 38% by..."), not the profile around them."""
     found: list[str] = []
-    for s in sentences(summary)[:MAX_SUMMARY_SENTENCES]:
+    # a sentence of semicolon clauses ("...; I ran the passkeys rollout; I brought p95 latency
+    # down from 1.8 s to 640 ms; ...") is read clause by clause, as in a job's prose
+    told = [c for x in sentences(summary)[:MAX_SUMMARY_SENTENCES] for c in clause_items(x)]
+    for s in told[:MAX_SUMMARY_SENTENCES]:
         if len(s.split()) < MIN_CLAIM_WORDS:
             continue
         k = classify(s)
