@@ -203,6 +203,10 @@ def test_team_after_the_comma_employer_after_the_dash() -> None:
         "Senior Product Owner",
         "Maplecrest Insurance",
     )
+    # a name with its acronym after the comma is the employer; the dash names the team
+    assert split_header(
+        "Technical Product Owner, Inland Revenue (IRD) - Business Transformation, Wellington"
+    ) == ("Technical Product Owner", "Inland Revenue")
     assert split_header("Senior TPM, Quillfield Payments — Berlin") == (
         "Senior TPM",
         "Quillfield Payments",
@@ -221,4 +225,5 @@ def test_new_layout_readers_are_bounded() -> None:
     assert len(_read("EXPERIENCE\n" + subs).entries) == 1
     profile = "PROFILE\n" + "Calm TPM (2019 – 2023)\n" * 5_000
     _read(profile)
+    split_header("Product Owner, " + "Acme (AC) " * 100_000 + "- Team, City")
     assert time.perf_counter() - start < 20

@@ -361,8 +361,16 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace(" | ", " ")).strip(" |,;·-–—")
 
 
+_ACRONYMED = re.compile(r"([^,|—–()]+?)\s*\(([A-Z]{2,6})\)")
+MAX_HEADER_CHARS = 400  # characters of a header line looked at for named organisations
+
+
 def split_header(text: str) -> tuple[str, str]:
     """'Senior TPM — Acme, Berlin' -> ('Senior TPM', 'Acme')."""
+    # "Inland Revenue (IRD)": a name followed by its acronym is an organisation's
+    acronymed = {
+        m.group(1).split(" - ")[-1].strip() for m in _ACRONYMED.finditer(text[:MAX_HEADER_CHARS])
+    }
     text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " | ", text)
     parts = [p.strip(" ,;:|") for p in _SEPARATORS.split(text) if p.strip(" ,;:|")]
     if len(parts) == 1 and "," in parts[0]:
@@ -374,7 +382,8 @@ def split_header(text: str) -> tuple[str, str]:
     rest = [p for p in parts if p != title]
     head, comma, tail = title.partition(",")
     if comma and tail.strip() and _TITLE_WORDS.search(head) and not _TITLE_WORDS.search(tail):
-        if parts.index(title) == 0 and rest and (len(rest) >= 2 or "," in rest[0]):
+        named = tail.strip() in acronymed
+        if parts.index(title) == 0 and rest and (len(rest) >= 2 or "," in rest[0]) and not named:
             # "Senior PO, Claims Self-Serve - Maplecrest Insurance, Toronto": the comma names
             # the team; the employer and its place follow the separator
             title = head.strip()
