@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from loopcoach.analysis.embeddings import Embedder
 from loopcoach.content.library import Library
-from loopcoach.prep.history import MAX_CELL_LINES, cell_lines, from_text
+from loopcoach.prep.history import MAX_CELL_LINES, cell_lines, from_text, piped_tables
 from loopcoach.prep.matching import F32, Matcher
 from loopcoach.prep.pack import draft_for, read_lines
 
@@ -84,3 +84,40 @@ def test_hostile_table_rows_are_bounded() -> None:
         )
         assert len(h.bullets) <= MAX_CELL_LINES
     assert time.perf_counter() - start < 15
+
+
+BARE = "\n".join(
+    [
+        "## Experience",
+        "",
+        "Period | Role | Company | Highlights",
+        "---|---|---|---",
+        "2022 – now | Product Owner | Tripvaart B.V., Amsterdam | Reworked the room-selection "
+        "step; conversion up from 3.8% to 4.6%<br>PO for 2 scrum teams",
+        "2019 – 2022 | Junior PO | Spoorweg Digitaal | Split the alerts epic into thin slices; "
+        "alerts live for 50k users after 3 sprints",
+        "",
+        "## Skills",
+        "Scrum | Kanban",
+    ]
+)
+
+
+def test_a_table_without_outer_pipes_is_a_table() -> None:
+    h = from_text(BARE, source="cv.md", fmt="markdown")
+    assert [(e.title, e.company, e.start) for e in h.entries] == [
+        ("Product Owner", "Tripvaart B.V.", "2022"),
+        ("Junior PO", "Spoorweg Digitaal", "2019"),
+    ]
+    assert [len(e.bullets) for e in h.entries] == [2, 1]
+    # a line with pipes but no rule under it is no table
+    assert piped_tables(["Scrum | Kanban", "Jira | Miro"]) == ["Scrum | Kanban", "Jira | Miro"]
+
+
+def test_bare_tables_are_bounded() -> None:
+    start = time.perf_counter()
+    piped_tables(["a | b", "-" * 200_000 + "|" + "-" * 200_000 + "x"])
+    piped_tables(["a | b"] + ["---|---"] * 50_000)
+    rows = ["a | b", "---|---"] + ["x | y"] * 50_000
+    assert len(piped_tables(rows)) == len(rows)
+    assert time.perf_counter() - start < 10

@@ -938,13 +938,43 @@ def cell_lines(cell: str) -> list[str]:
     return pieces
 
 
+_BARE_RULE = re.compile(r"^\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+$")
+
+
+def piped_tables(lines: list[str]) -> list[str]:
+    """A Markdown table written without its outer pipes ('Period | Role | Company' over
+    '---|---|---', then 'a | b | c' rows) gets them: its header, rule and the rows after it
+    that have as many cells."""
+    out = list(lines)
+    i = 1
+    while i < len(out):
+        rule = out[i].strip()
+        if not (_BARE_RULE.match(rule) and not rule.startswith("|")):
+            i += 1
+            continue
+        cells = rule.count("|") + 1
+        head = out[i - 1].strip()
+        if head.startswith("|") or head.count("|") + 1 != cells:
+            i += 1
+            continue
+        out[i - 1], out[i] = f"| {head} |", f"| {rule} |"
+        j = i + 1
+        while j < len(out) and (row := out[j].strip()) and not row.startswith("|"):
+            if row.count("|") + 1 < cells:
+                break
+            out[j] = f"| {row} |"
+            j += 1
+        i = j
+    return out
+
+
 def expand_tables(lines: list[str]) -> list[str]:
     """Table rows ('| Senior TPM | Acme | 2021 – Present | Led the... |') become the lines a
     list would give: a header line with the short cells and a bullet per long cell (one per
     row when the table names its columns)."""
     out: list[str] = []
     in_table = named = False
-    for line in join_wrapped_rows(lines):
+    for line in join_wrapped_rows(piped_tables(lines)):
         s = line.strip()
         if not (s.startswith("|") and s.count("|") >= 2):
             out.append(line)
