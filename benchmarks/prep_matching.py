@@ -19,8 +19,9 @@ does and prints, per format:
     match p@1 / p@3      the same with `stories match "PROMPT" --role R` (free-text matching)
 
 --summary prints only the totals (use it on the held-out set, whose per-résumé results are
-not to be looked at). benchmarks/resumes-dev/ is a development set by another independent author
-that may be inspected and fitted on: `--resumes benchmarks/resumes-dev --misses`.
+not to be looked at). The development sets (DEV_FOLDERS: benchmarks/resumes-dev, -dev2 ...
+-dev6; who wrote each is in benchmarks/README.md) may be inspected and fitted on:
+`--resumes benchmarks/resumes-dev6 --misses`; `--dev` prints the totals of each of them.
 """
 
 from __future__ import annotations
@@ -75,6 +76,14 @@ def evaluate(matcher, library, items) -> dict[str, object]:  # type: ignore[no-u
 
 
 RESUMES = ROOT / "benchmarks" / "resumes"
+DEV_FOLDERS = (
+    "resumes-dev",
+    "resumes-dev2",
+    "resumes-dev3",
+    "resumes-dev4",
+    "resumes-dev5",
+    "resumes-dev6",
+)
 
 
 def _norm(text: str) -> list[str]:
@@ -222,6 +231,16 @@ def report_resumes(rows: list[dict[str, object]]) -> None:
 
 
 def main() -> int:
+    if "--dev" in sys.argv:
+        from loopcoach.analysis.embeddings import load_embedder
+        from loopcoach.content.library import load_library
+        from loopcoach.prep.matching import Matcher
+
+        matcher, library = Matcher(load_embedder()), load_library()
+        for name in DEV_FOLDERS:
+            print(f"== {name}", flush=True)
+            report_resumes(evaluate_resumes(matcher, library, ROOT / "benchmarks" / name))
+        return 0
     if "--resumes" in sys.argv:
         from loopcoach.analysis.embeddings import load_embedder
         from loopcoach.content.library import load_library

@@ -2,9 +2,8 @@
 
 Training data: our labelled stories (tests/fixtures/prep/labelled_matches.yaml: for one story,
 which of the role's questions it answers) and the labelled development résumés
-(benchmarks/resumes-dev, resumes-dev2, resumes-dev3, resumes-dev4; never benchmarks/resumes/,
-the held-out set). Each résumé is read
-as `loopcoach prep` reads it (`pack.draft_for`: its stories), and for every labelled question
+(benchmarks/resumes-dev, resumes-dev2 ... resumes-dev5; not resumes-dev6, see FOLDERS; never
+benchmarks/resumes/, the held-out set). Each résumé is read as `loopcoach prep` reads it (`pack.draft_for`: its stories), and for every labelled question
 each story's matching signals are computed (`matching.signals`: by meaning, the story's
 situation and outcome against the question's prompt and the competencies it tests, its
 sentences against the talking points, and the word signals). The labelled best story and the
@@ -41,7 +40,16 @@ ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-FOLDERS = ("resumes-dev", "resumes-dev2", "resumes-dev3", "resumes-dev4")
+# resumes-dev6 is left out on purpose: with it in, resumes-dev2 lost one pack first place of 21
+# and resumes-dev3 two `stories match` first places of 82, while resumes-dev6 gained only pack
+# p@3 0.95 -> 0.97 (p@1 0.83 either way); left out, its matching figures stay out of sample
+FOLDERS = (
+    "resumes-dev",
+    "resumes-dev2",
+    "resumes-dev3",
+    "resumes-dev4",
+    "resumes-dev5",
+)
 OUT = ROOT / "src" / "loopcoach" / "prep" / "models" / "matching.json"
 LABELLED = ROOT / "tests" / "fixtures" / "prep" / "labelled_matches.yaml"
 CACHE = ROOT / "training" / ".cache" / "matching-features.json"
@@ -218,7 +226,10 @@ def main() -> int:
     hand = [HAND_WEIGHTS.get(k, 0.0) for k in FEATURES]
     old = np.array(hand + [0.0] * len(FEATURES))
     if args.folds:
-        print(f"{'folder':<14} {'n':>4}  hand p@1 p@3   in-sample p@1 p@3   left out p@1 p@3")
+        print(
+            f"{'folder':<14} {'n':>4}  hand p@1 p@3   in-sample p@1 p@3   left out p@1 p@3",
+            flush=True,
+        )
         w_all = fit(groups, old)
         for name in FOLDERS:
             test = [g for g in groups if g["folder"] == name]
@@ -229,7 +240,8 @@ def main() -> int:
             o = precision(test, w)
             print(
                 f"{name:<14} {h[2]:>4}  {h[0]:.2f} {h[1]:.2f}        {i[0]:.2f} {i[1]:.2f}"
-                f"            {o[0]:.2f} {o[1]:.2f}"
+                f"            {o[0]:.2f} {o[1]:.2f}",
+                flush=True,
             )
         labelled = [g for g in groups if g["folder"] == "labelled"]
         h, i = precision(labelled, old), precision(labelled, w_all)

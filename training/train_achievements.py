@@ -1,10 +1,10 @@
 """Fit the achievement/duty line classifier; write src/loopcoach/prep/models/achievements.json.
 
 Training data: every work-history line of the labelled development résumés
-(benchmarks/resumes-dev, resumes-dev2, resumes-dev3, resumes-dev5; never benchmarks/resumes/,
-the held-out set) and of our own labelled layout fixtures (tests/fixtures/resumes/layouts and the
-bullets of tests/prep/test_layouts_property.py, and the labelled lines of the rules' unit tests
-in tests/prep/test_achievements.py). A line is an
+(benchmarks/resumes-dev, resumes-dev2, resumes-dev3, resumes-dev5, resumes-dev6; never
+benchmarks/resumes/, the held-out set) and of our own labelled layout fixtures
+(tests/fixtures/resumes/layouts and the bullets of tests/prep/test_layouts_property.py, and the
+labelled lines of the rules' unit tests in tests/prep/test_achievements.py). A line is an
 achievement when it is one of its résumé's labelled achievements (matched as the benchmark
 matches a story to a label: `same_line`), else not one (a labelled duty, or any other line,
 which the benchmark counts against precision when it becomes a story).
@@ -43,7 +43,7 @@ MODEL = ROOT / "src" / "loopcoach" / "prep" / "models" / "achievements.json"
 if TYPE_CHECKING:
     from loopcoach.prep.line_model import Rules
 
-DEV_FOLDERS = ("resumes-dev", "resumes-dev2", "resumes-dev3", "resumes-dev5")
+DEV_FOLDERS = ("resumes-dev", "resumes-dev2", "resumes-dev3", "resumes-dev5", "resumes-dev6")
 LAYOUTS = ROOT / "tests" / "fixtures" / "resumes" / "layouts"
 
 STEPS = 3000
@@ -166,6 +166,7 @@ RULES_FOR = {
     "resumes-dev2": "before_dev2",
     "resumes-dev3": "before_dev3",
     "resumes-dev5": "before_dev5",
+    "resumes-dev6": "before_dev6",
 }
 
 

@@ -18,6 +18,9 @@ _ABBREV = (
     "mrs.",
     "inc.",
     "ltd.",
+    "pty.",  # "Koala Pty. Ltd.", "MedSetu Pvt. Ltd.", "Sdn. Bhd.": one name
+    "pvt.",
+    "sdn.",
     "u.s.",
     "a.m.",
     "p.m.",

@@ -16,7 +16,7 @@ from loopcoach.analysis.text import normalise, sentences
 from loopcoach.budget import checkpoint
 from loopcoach.domain.kinds import EntryKind
 from loopcoach.prep.achievements import acts, classify
-from loopcoach.prep.layout import BULLET, heading_section, normalise_markers
+from loopcoach.prep.layout import BULLET, heading_section, legal_form_end, normalise_markers
 
 _YEAR = r"(?:19|20)\d{2}"
 _MONTH = (
@@ -105,6 +105,14 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "links",
         "skills and tools",
         "education and certifications",
+        "board and advisory",
+        "boards and advisory",
+        "advisory",
+        "advisory boards",
+        "advisory roles",
+        "board roles",
+        "board memberships",
+        "boards",
         "ausbildung",
         "kenntnisse",
         "sprachen",
@@ -242,6 +250,7 @@ def _section(line: str) -> str | None:
 
 
 MAX_HEADER_LINES = 3  # lines above a dated line that name its role, employer and place
+MAX_SUB_HEADING_WORDS = 6  # a product's or a team's name between a job's bullets
 _HEADER_MARK = re.compile(r"[|,·•@()—–]|\s-\s|\bat\b")
 
 
@@ -279,20 +288,65 @@ def _header_start(pending: list[str], after_blank: int | None) -> int:
 
 
 def _within_job(line: str, section: str, cur: _Draft | None) -> bool:
-    """'Key results:' below a job's lines: a label (not a '#' heading) that introduces the
-    job's own achievements, not a section of achievements listed apart from the jobs."""
+    """'Key results:' below a job's lines, or 'Selected achievements' before the job's first
+    bullet: a label (not a '#' heading, not in capitals) that introduces the job's own
+    achievements, not a section of achievements listed apart from the jobs."""
     s = line.strip()
     return (
         section == "history"
         and cur is not None
         and not cur.apart
         and bool(cur.title or cur.company)
-        and s.endswith(":")
+        and (s.endswith(":") or (not cur.bullets and not s.isupper()))
         and not s.startswith("#")
     )
 
 
+_SUB_HEADING_MARK = re.compile(r"[|,·•@—–]|\s-\s|\bat\b")
+
+
+def _sub_heading(pending: list[str], cur: _Draft) -> bool:
+    """A line between a dated job's bullets that names a product or a team ("Loyalty (Harvest
+    Rewards)"), not the next job: one short line without a job title, dates, separators or a
+    company's legal form."""
+    if len(pending) != 1 or not cur.start or cur.kind != "role" or cur.apart:
+        return False
+    p = pending[0].strip().lstrip("# ")
+    return (
+        _is_shortline(p)
+        and len(p.split()) <= MAX_SUB_HEADING_WORDS
+        and not _TITLE_WORDS.search(p)
+        and not _dated(p)
+        and not _SUB_HEADING_MARK.search(p)
+        and not legal_form_end(p)
+        and _section(p) is None
+    )
+
+
 LOOKAHEAD = 3  # lines read ahead for the dated line a header continues on
+
+
+MAX_SUB_RESULT_WORDS = 30  # a sub-bullet longer than this is an item of its own
+MAX_JOINED_SUBS = 4  # sub-bullets joined to one parent, at most (later ones are items)
+
+
+def _carries_result(sub: str, parent: str) -> bool:
+    """A sub-bullet that reports what its parent bullet's action changed ("p95 latency from
+    1.8 s to 640 ms"): it does not act, it tells a change, and the parent acts."""
+    if len(sub.split()) > MAX_SUB_RESULT_WORDS or acts(sub) or not acts(parent):
+        return False
+    return classify(sub).change
+
+
+def _opens_history(lines: list[str], number: int) -> bool:
+    """A short line with a date range, followed by a bullet or another such line: a job's
+    header line ("Halcyon Energy — Mar 2024 – Jan 2025", "(2018 – PRESENT)"), not a sentence
+    of a profile."""
+    line = lines[number].strip()
+    if not (RANGE.search(line) and _is_shortline(line)) or BULLET.match(lines[number]):
+        return False
+    ahead = _next_text(lines, number)
+    return bool(BULLET.match(ahead) or (RANGE.search(ahead) and _is_shortline(ahead)))
 
 
 def _next_text(lines: list[str], number: int) -> str:
@@ -307,8 +361,16 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace(" | ", " ")).strip(" |,;·-–—")
 
 
+_ACRONYMED = re.compile(r"([^,|—–()]+?)\s*\(([A-Z]{2,6})\)")
+MAX_HEADER_CHARS = 400  # characters of a header line looked at for named organisations
+
+
 def split_header(text: str) -> tuple[str, str]:
     """'Senior TPM — Acme, Berlin' -> ('Senior TPM', 'Acme')."""
+    # "Inland Revenue (IRD)": a name followed by its acronym is an organisation's
+    acronymed = {
+        m.group(1).split(" - ")[-1].strip() for m in _ACRONYMED.finditer(text[:MAX_HEADER_CHARS])
+    }
     text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " | ", text)
     parts = [p.strip(" ,;:|") for p in _SEPARATORS.split(text) if p.strip(" ,;:|")]
     if len(parts) == 1 and "," in parts[0]:
@@ -320,7 +382,12 @@ def split_header(text: str) -> tuple[str, str]:
     rest = [p for p in parts if p != title]
     head, comma, tail = title.partition(",")
     if comma and tail.strip() and _TITLE_WORDS.search(head) and not _TITLE_WORDS.search(tail):
-        if parts.index(title) == 0:
+        named = tail.strip() in acronymed
+        if parts.index(title) == 0 and rest and (len(rest) >= 2 or "," in rest[0]) and not named:
+            # "Senior PO, Claims Self-Serve - Maplecrest Insurance, Toronto": the comma names
+            # the team; the employer and its place follow the separator
+            title = head.strip()
+        elif parts.index(title) == 0:
             # "Senior TPM, Quillfield Payments — Berlin": the employer follows the comma
             title, rest = head.strip(), [tail.strip(), *rest]
         else:
@@ -328,9 +395,7 @@ def split_header(text: str) -> tuple[str, str]:
             # names the team
             title = head.strip()
     # a part with a legal form ("Viajes Lumbre S.L.") is the employer, wherever it stands
-    legal = [
-        p for p in rest if _LEGAL_FORMS & set(re.findall(r"[a-z]+", p.lower().replace(".", "")))
-    ]
+    legal = [p for p in rest if _has_legal_form(p)]
     if legal:
         rest = [legal[0]] + [p for p in rest if p != legal[0]]
     company = rest[0].split(",")[0].strip() if rest else ""
@@ -353,7 +418,7 @@ def _new_entry(header_lines: list[str], dated: str | None, kind: EntryKind) -> _
         rest = _clean(RANGE.sub(" ", SINCE.sub(" ", dated)))
         first = next((p for p in _SEPARATORS.split(rest) if p.strip(" ,;:|")), "")
         first = first.split(",")[0].strip(" ,;:|")
-        legal = bool(_LEGAL_FORMS & set(re.findall(r"[a-z]+", first.lower().replace(".", ""))))
+        legal = _has_legal_form(first)
         if first and not _TITLE_WORDS.search(first) and (legal or not d.company):
             d.company = first
     if kind == "project" and not d.title:
@@ -365,13 +430,21 @@ _RULE = re.compile(r"[-=_*~#.·•+\s]{3,}")
 
 
 # the legal form that marks a name as an employer's ("MedSetu Health Technologies Pvt. Ltd.")
-_LEGAL_FORMS_WORDS = "ltd pvt inc llc llp plc gmbh ag bv nv corp pty srl sarl sas sl sa spa kk"
+_LEGAL_FORMS_WORDS = "ltd pvt inc llc llp plc gmbh ag bv nv corp pty srl sarl sas sl sa spa kk sro"
 _LEGAL_FORMS = frozenset(_LEGAL_FORMS_WORDS.split())
 
 
+def _has_legal_form(text: str) -> bool:
+    """'Viajes Lumbre S.L.', 'Kontura s.r.o., Brno': a name with a company's legal form."""
+    words = set(re.findall(r"[a-z]+", text.lower().replace(".", "")))
+    return bool(_LEGAL_FORMS & words) or bool(legal_form_end(text.split(",")[0]))
+
+
 def _is_shortline(line: str) -> bool:
+    """A line that can be a header: a few words, not a sentence (a full stop that ends a
+    legal form, "Kontura s.r.o.", ends no sentence)."""
     s = line.strip().lstrip("# ")
-    return 0 < len(s.split()) <= 12 and not s.endswith(".")
+    return 0 < len(s.split()) <= 12 and (not s.endswith(".") or bool(legal_form_end(s)))
 
 
 def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistory:
@@ -383,7 +456,10 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
     pending: list[str] = []
     cur: _Draft | None = None
     last_bullet_indent: int | None = None  # indent of the text of the last bullet line
+    last_marker = 0  # indent of the last bullet's marker
+    joined_subs = 0  # sub-bullets joined to the last bullet
     after_blank: int | None = None  # lines of `pending` before the last blank line
+    summary_break = 0  # lines of `summary` before the last blank line
 
     def start(lines_: list[str], dated: str | None) -> _Draft:
         nonlocal cur
@@ -397,6 +473,7 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
         line = raw.strip()
         if not line or _RULE.fullmatch(line):  # blank, or a rule drawn with dashes or stars
             after_blank = len(pending)
+            summary_break = len(summary)
             continue
         indent = len(raw) - len(raw.lstrip(" "))
         sec = _section(line)
@@ -414,8 +491,17 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
         if section == "other":
             continue
         if section == "summary":
-            summary.append(line.lstrip("# "))
-            continue
+            if not _opens_history(lines, number):
+                summary.append(line.lstrip("# "))
+                continue
+            # "FREELANCE TPM — PRYCE DELIVERY LTD" over "(2018 – PRESENT)" and bullets, under a
+            # profile with no "Experience" heading: the jobs start here, and the short lines
+            # after the profile's last blank line are the first one's header
+            section = "history"
+            tail = summary[summary_break:]
+            if 0 < len(tail) < MAX_HEADER_LINES and all(_is_shortline(t) for t in tail):
+                del summary[summary_break:]
+                pending = tail
         bullet = BULLET.match(raw)
         dated = RANGE.search(line) or (SINCE.search(line) if not bullet else None)
         if dated and not RANGE.search(line):
@@ -429,7 +515,9 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
             if section == "preamble" and not drafts:
                 section = "history"
             if cur is None or (pending and (section == "projects" or cur.bullets)):
-                if pending and all(_is_shortline(p) for p in pending):
+                if cur is not None and section != "projects" and _sub_heading(pending, cur):
+                    cur.description.extend(pending)  # "Loyalty (Harvest Rewards)"
+                elif pending and all(_is_shortline(p) for p in pending):
                     start([p.lstrip("# ") for p in pending], None)
                 elif cur is None:
                     start(pending[:1], None) if pending else start([], None)
@@ -439,10 +527,27 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
                     cur.description.extend(pending)
             elif pending:
                 cur.description.extend(pending)
+            marker = len(bullet.group("indent"))
+            if (
+                not pending
+                and cur is not None
+                and cur.bullets
+                and last_bullet_indent is not None
+                and marker > last_marker
+                and joined_subs < MAX_JOINED_SUBS
+                and _carries_result(body, cur.bullets[-1])
+            ):
+                # "- Planned the launch..." over "  - live in 5 months; resets down 37%": a
+                # sub-bullet that only gives its parent's result is part of the parent
+                cur.bullets[-1] = f"{cur.bullets[-1].rstrip('.;, ')}; {body}"
+                last_bullet_indent = len(bullet.group(0))
+                joined_subs += 1
+                continue
             pending, after_blank = [], None
             assert cur is not None
             cur.bullets.append(body)
             last_bullet_indent = len(bullet.group(0))
+            last_marker, joined_subs = marker, 0
             continue
         if cur is not None and cur.bullets and last_bullet_indent is not None and not dated:
             wrapped = indent >= max(2, last_bullet_indent - 1) or line[:1].islower()
@@ -505,7 +610,7 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
     if claims:  # achievements told in the summary: listed apart, placed in the job they name
         drafts.insert(0, _Draft(apart=True, bullets=claims))
     return _finish(
-        attach_highlights(drafts),
+        attach_highlights(under_umbrella(drafts)),
         source=source,
         fmt=fmt,
         pages=pages,
@@ -550,7 +655,10 @@ def summary_achievements(summary: str) -> list[str]:
     """The sentences of a summary paragraph that are achievements with a result ("At Kora Bank
     I cut drop-off from 61% to 38% by..."), not the profile around them."""
     found: list[str] = []
-    for s in sentences(summary)[:MAX_SUMMARY_SENTENCES]:
+    # a sentence of semicolon clauses ("...; I ran the passkeys rollout; I brought p95 latency
+    # down from 1.8 s to 640 ms; ...") is read clause by clause, as in a job's prose
+    told = [c for x in sentences(summary)[:MAX_SUMMARY_SENTENCES] for c in clause_items(x)]
+    for s in told[:MAX_SUMMARY_SENTENCES]:
         if len(s.split()) < MIN_CLAIM_WORDS:
             continue
         k = classify(s)
@@ -578,7 +686,9 @@ def _words(text: str) -> set[str]:
 def _employer_names(company: str) -> list[str]:
     """How a bullet may name an employer: its name without legal suffixes, and its first
     distinctive word ("MedSetu Health Technologies Pvt. Ltd." -> "medsetu health", "medsetu")."""
-    words = [w for w in re.findall(r"[^\W_][\w&'-]*", company.lower()) if w not in _LEGAL]
+    form = legal_form_end(company)
+    name = company.rstrip()[: len(company.rstrip()) - len(form)] if form else company
+    words = [w for w in re.findall(r"[^\W_][\w&'-]*", name.lower()) if w not in _LEGAL]
     names = [" ".join(words)] if words else []
     if words and len(words[0]) >= 3 and words[0] not in _GENERIC:
         names.append(words[0])
@@ -652,9 +762,42 @@ def job_named(text: str, jobs: list[_Job]) -> int | None:
     return hits.pop() if len(hits) == 1 else None
 
 
+def under_umbrella(drafts: list[_Draft]) -> list[_Draft]:
+    """Client engagements under a freelance role ("Freelance TPM — Pryce Delivery Ltd
+    (2018 – present)" without bullets, then "Halcyon Energy — Mar 2024 – Jan 2025" and its
+    bullets): an engagement whose header names no job title is that role at that client."""
+    umbrella: _Draft | None = None
+    for d in drafts:
+        titled = bool(_TITLE_WORDS.search(d.title))
+        if d.kind != "role" or d.apart:
+            umbrella = None
+        elif titled and not d.bullets and not d.description and d.start:
+            umbrella = d
+        elif umbrella is not None and d.title and not titled and not _clean(d.company) and d.start:
+            d.title, d.company = umbrella.title, d.title
+        elif titled or _clean(d.company):
+            umbrella = None
+    return drafts
+
+
+def _paragraph_items(description: list[str]) -> list[str]:
+    """The sentences (or semicolon clauses) of lines told as prose, of four words or more."""
+    return [
+        c
+        for item in prose_items(description)
+        for s in sentences(item)
+        for c in clause_items(s)
+        if len(c.split()) >= 4
+    ]
+
+
 def attach_highlights(drafts: list[_Draft]) -> list[_Draft]:
     """Achievements listed apart from the jobs join the job they name (first among its
-    bullets); those that name none stay apart, marked so a story can say its job is unknown."""
+    bullets); those that name none stay apart, marked so a story can say its job is unknown.
+    A "Career highlights" paragraph is one achievement a sentence."""
+    for d in drafts:
+        if d.apart and not d.bullets and d.description:
+            d.bullets, d.description = _paragraph_items(d.description), []
     targets = [d for d in drafts if d.kind == "role" and not d.apart and (d.title or d.company)]
     apart = [d for d in drafts if d.apart]
     if not targets or not apart:
@@ -782,13 +925,56 @@ def _cell_header(parts: list[str], listed: set[str]) -> list[str]:
     return out
 
 
+_CELL_BREAK = re.compile(r"\s*<br\s*/?>\s*|\n", re.IGNORECASE)
+MAX_CELL_LINES = 40  # lines one table cell is split into ("a <br> b"); the rest stay one line
+
+
+def cell_lines(cell: str) -> list[str]:
+    """The lines of a table cell ('Cut the time... <br> Moved 40 services...'), at most
+    MAX_CELL_LINES: the rest of a longer cell is its last line, joined with semicolons."""
+    pieces = [x for x in _CELL_BREAK.split(cell) if x.strip()]
+    if len(pieces) > MAX_CELL_LINES:
+        pieces = [*pieces[: MAX_CELL_LINES - 1], "; ".join(pieces[MAX_CELL_LINES - 1 :])]
+    return pieces
+
+
+_BARE_RULE = re.compile(r"^\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+$")
+
+
+def piped_tables(lines: list[str]) -> list[str]:
+    """A Markdown table written without its outer pipes ('Period | Role | Company' over
+    '---|---|---', then 'a | b | c' rows) gets them: its header, rule and the rows after it
+    that have as many cells."""
+    out = list(lines)
+    i = 1
+    while i < len(out):
+        rule = out[i].strip()
+        if not (_BARE_RULE.match(rule) and not rule.startswith("|")):
+            i += 1
+            continue
+        cells = rule.count("|") + 1
+        head = out[i - 1].strip()
+        if head.startswith("|") or head.count("|") + 1 != cells:
+            i += 1
+            continue
+        out[i - 1], out[i] = f"| {head} |", f"| {rule} |"
+        j = i + 1
+        while j < len(out) and (row := out[j].strip()) and not row.startswith("|"):
+            if row.count("|") + 1 < cells:
+                break
+            out[j] = f"| {row} |"
+            j += 1
+        i = j
+    return out
+
+
 def expand_tables(lines: list[str]) -> list[str]:
     """Table rows ('| Senior TPM | Acme | 2021 – Present | Led the... |') become the lines a
     list would give: a header line with the short cells and a bullet per long cell (one per
     row when the table names its columns)."""
     out: list[str] = []
     in_table = named = False
-    for line in join_wrapped_rows(lines):
+    for line in join_wrapped_rows(piped_tables(lines)):
         s = line.strip()
         if not (s.startswith("|") and s.count("|") >= 2):
             out.append(line)
@@ -799,13 +985,14 @@ def expand_tables(lines: list[str]) -> list[str]:
         cells = [c.strip() for c in s.strip("|").split("|")]
         if not in_table:
             in_table, named = True, _column_names(cells)
-        parts = [p.strip(" -•*") for c in cells for p in re.split(r"\s*<br\s*/?>\s*|\n", c)]
+        lined = [cell_lines(c) for c in cells]
+        parts = [p.strip(" -•*") for pieces in lined for p in pieces]
         parts = [p for p in parts if p]
         # a cell that lists several lines ("a <br> b") holds bullets, short ones too
         listed = {
             p
-            for c in cells
-            if len(pieces := [x for x in re.split(r"\s*<br\s*/?>\s*|\n", c) if x.strip()]) > 1
+            for pieces in lined
+            if len(pieces) > 1
             for x in pieces
             if len(x.split()) >= 3 and not (RANGE.search(x) or SINCE.search(x))
             for p in [x.strip(" -•*")]
@@ -928,6 +1115,44 @@ def clause_items(sentence: str) -> list[str]:
     return items if len(items) >= 2 else [sentence]
 
 
+_STAR = re.compile(
+    r"^(?P<label>situation|task|action|actions|result|results|outcome|impact)\s*[:–—-]\s*(?P<text>\S.*)$",
+    re.IGNORECASE,
+)
+_STAR_ORDER = {"result": 0, "outcome": 0, "impact": 0, "action": 1, "task": 2, "situation": 3}
+MAX_STAR_PARTS = 6  # labelled lines joined into one story, at most
+
+
+def star_items(items: list[str]) -> list[tuple[str, bool]]:
+    """Lines labelled "Situation: ...", "Action: ...", "Result: ..." in a row are one
+    achievement told the STAR way: one item, its result first (the change the work caused, as
+    a résumé line opens), then what was done and the situation. Each item comes with whether it
+    was so joined (its sentences are not split again)."""
+    out: list[tuple[str, bool]] = []
+    group: list[tuple[str, str]] = []
+
+    def close() -> None:
+        if len(group) >= 2 and any(k in ("result", "outcome", "impact") for k, _ in group):
+            parts = sorted(group, key=lambda g: _STAR_ORDER[g[0]])
+            out.append((" ".join(t.rstrip(" .;") + "." for _, t in parts), True))
+        else:
+            out.extend((f"{k.capitalize()}: {t}", False) for k, t in group)
+        group.clear()
+
+    for item in items:
+        m = _STAR.match(item.strip())
+        if m is None:
+            close()
+            out.append((item, False))
+            continue
+        label = m.group("label").lower().rstrip("s")
+        if label in {g[0] for g in group} or len(group) >= MAX_STAR_PARTS:
+            close()
+        group.append((label, m.group("text").strip()))
+    close()
+    return out
+
+
 def _finish(
     drafts: Iterable[_Draft],
     *,
@@ -942,13 +1167,13 @@ def _finish(
     entries: list[Entry] = []
     n = 0
     for d in drafts:
-        texts = [normalise(b) for b in d.bullets if normalise(b)]
+        texts = [t for t, _ in star_items([normalise(b) for b in d.bullets if normalise(b)])]
         description = normalise(" ".join(d.description))
         prose = [
             c
-            for item in prose_items(d.description)
-            for s in sentences(item)
-            for c in clause_items(s)
+            for item, told in star_items(prose_items(d.description))
+            for s in ([item] if told else sentences(item))
+            for c in ([s] if told else clause_items(s))
         ]
         if not texts and description:
             # a job told in lines without bullet marks (a word-processor export) or in prose

@@ -37,6 +37,85 @@ def normalise_markers(lines: list[str]) -> list[str]:
     return out
 
 
+# --- legal forms -------------------------------------------------------------------------------
+
+# How a company's name ends when it gives its legal form ("Kontura s.r.o.", "Alpenwerk GmbH",
+# "Koala Systems Pty. Ltd.", "Banco Andino S.A."): a line that ends with one names an employer, so
+# its final full stop ends no sentence and the line is no section heading ("PROFILE SOFTWARE
+# S.A." is a company, not a "Profile" section). Dots and spaces between the letters are optional
+# and the case is free, except for short forms that are also words ("AS", "SE", "AB"), which
+# count only in capitals (or with their dots: "a.s.").
+LEGAL_FORMS_ANY_CASE = (
+    "s.r.o.",
+    "spol. s r.o.",
+    "sp. z o.o.",
+    "a.s.",
+    "s.p.a.",
+    "s.a.",
+    "s.a.s.",
+    "s.l.",
+    "s.r.l.",
+    "s.a.r.l.",
+    "s.a. de c.v.",
+    "b.v.",
+    "n.v.",
+    "k.k.",
+    "e.v.",
+    "ltda",
+    "gmbh",
+    "gmbh & co. kg",
+    "ag & co. kg",
+    "ltd",
+    "inc",
+    "llc",
+    "llp",
+    "plc",
+    "corp",
+    "pty",
+    "pty ltd",
+    "pvt ltd",
+    "private limited",
+    "sdn bhd",
+    "bhd",
+    "sarl",
+    "srl",
+    "oyj",
+)
+LEGAL_FORMS_CASED = (
+    *("AG", "AB", "KG", "SA", "SE", "NV", "BV", "AS", "A/S", "ApS", "ASA", "KK", "Oy"),
+    *("SpA", "SPA"),
+    *("Limited", "LIMITED", "Incorporated", "INCORPORATED"),
+)
+
+
+def _form(form: str) -> str:
+    """'s.r.o.' -> the letters with their dots (a space may follow one), the last dot optional;
+    the words of 'pty ltd' with or without dots after them ('Pty. Ltd.', 'PTY LTD')."""
+    words = [r"\.\s?".join(re.escape(p) for p in w.strip(".").split(".")) for w in form.split()]
+    return r"\.?\s+".join(words) + r"\.?"
+
+
+def _forms(forms: tuple[str, ...]) -> str:
+    return "|".join(_form(f) for f in sorted(forms, key=len, reverse=True))
+
+
+_LEGAL_END = re.compile(
+    rf"(?<![^\s,])(?:(?i:{_forms(LEGAL_FORMS_ANY_CASE)})|(?:{_forms(LEGAL_FORMS_CASED)}))"
+    r"[\s*_]*$"
+)
+MAX_LEGAL_LINE = 200  # characters at the end of a line looked at for a legal form
+
+
+def legal_form_end(text: str) -> str:
+    """The legal form that ends `text` ("Kontura s.r.o." -> "s.r.o."), or '' (also for a
+    form alone: "Inc." names nobody)."""
+    text = text.rstrip()
+    m = _LEGAL_END.search(text[-MAX_LEGAL_LINE:])
+    if m is None or not text[: len(text) - len(m.group(0))].strip(" ,*_"):
+        return ""
+    return m.group(0).strip(" *_")
+
+
 # --- lead-in labels ----------------------------------------------------------------------------
 
 MAX_LEAD_WORDS = 5  # "Ledger re-platforming:" is a label; a longer opening is a clause
@@ -124,6 +203,8 @@ def heading_section(line: str, title_words: re.Pattern[str]) -> str | None:
     letters = [c for c in body if c.isalpha()]
     caps = bool(letters) and all(c.isupper() for c in letters) and len(letters) >= 4
     if not (marked or caps or body.endswith(":")) or _HEADING_NOISE.search(body):
+        return None
+    if legal_form_end(body.rstrip(":")):  # "PROFILE SOFTWARE S.A.": an employer
         return None
     words = re.findall(r"[^\W\d_]+", body.lower())
     if not words or len(words) > MAX_HEADING_WORDS:

@@ -22,6 +22,7 @@ from loopcoach.prep import line_model
 from loopcoach.prep.achievements import LANGUAGE_NAMES, classify, language_of
 from loopcoach.prep.history import WorkHistory
 from loopcoach.prep.matching import (
+    F32,
     GOOD,
     Matcher,
     MatchTable,
@@ -30,6 +31,7 @@ from loopcoach.prep.matching import (
     match_stories,
     priorities,
     story_features,
+    story_text,
     tag_themes,
 )
 from loopcoach.prep.resume_score import ResumeScore, score_resume
@@ -137,8 +139,9 @@ def draft_for(
         return resume, []
     drafts = [s for s, _ in pool]
     strength = [score for _, score in pool]
-    features = story_features(matcher, drafts)
-    keep = distinct(features, strength)
+    # only the whole text tells near-duplicates apart: embedding a draft's gist and sentences
+    # too (`story_features`) took three times as long for what is thrown away here
+    keep = distinct(matcher.vectors([story_text(s) for s in drafts], remember=False), strength)
     return resume, [replace(drafts[i], id=n + 1) for n, i in enumerate(keep)]
 
 
@@ -158,12 +161,13 @@ def read_lines(history: WorkHistory, matcher: Matcher) -> frozenset[str]:
 SAME_STORY = 0.93  # cosine of two drafts' whole text from which they are one achievement
 
 
-def distinct(features: Sequence[StoryFeatures], strength: Sequence[int]) -> list[int]:
-    """Indices of drafts to keep: of near-duplicates, the stronger (earlier on ties)."""
-    order = sorted(range(len(features)), key=lambda i: (-strength[i], i))
+def distinct(whole: F32, strength: Sequence[int]) -> list[int]:
+    """Indices of drafts to keep, given each one's whole-text vector: of near-duplicates, the
+    stronger (earlier on ties)."""
+    order = sorted(range(len(whole)), key=lambda i: (-strength[i], i))
     kept: list[int] = []
     for i in order:
-        if all(float(features[i].whole @ features[j].whole) < SAME_STORY for j in kept):
+        if all(float(whole[i] @ whole[j]) < SAME_STORY for j in kept):
             kept.append(i)
     return sorted(kept)
 
