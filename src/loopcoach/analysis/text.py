@@ -135,3 +135,9 @@ def phrase_in(phrase_stems: tuple[str, ...], sentence_stems: Sequence[str]) -> b
         if ok:
             return True
     return False
+
+
+def count(n: int, word: str, many: str | None = None) -> str:
+    """ "1 filler", "2 fillers": a count with its noun in the right number (``many`` for nouns
+    whose plural is not ``word + "s"``)."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from loopcoach.analysis import lexicon as L
+from loopcoach.analysis import text as T
 from loopcoach.analysis.context import AnswerContext
 from loopcoach.domain.analysis import DimensionScore
 
@@ -93,7 +94,7 @@ def score(ctx: AnswerContext) -> DimensionScore:
         if long_pauses:
             value -= min(0.5, 0.2 * len(long_pauses))
             advice.append(
-                f"{len(long_pauses)} pause(s) longer than 4 seconds; a short outline "
+                f"{T.count(len(long_pauses), 'pause')} longer than 4 seconds; a short outline "
                 "before you start keeps the story moving."
             )
     if ratio < SHORT:
@@ -108,7 +109,7 @@ def score(ctx: AnswerContext) -> DimensionScore:
         )
     if fill_rate >= 1.0:
         worst = max(fillers, key=lambda x: x[1])[0]
-        evidence.append(ctx.evidence(worst, f"{n_fill} fillers in the answer"))
+        evidence.append(ctx.evidence(worst, f"{T.count(n_fill, 'filler')} in the answer"))
         advice.append("Cut the fillers (um, you know, basically, like): pause silently instead.")
     if hedge_rate >= 1.0:
         worst = max(hedges, key=lambda x: x[1])[0]
@@ -116,7 +117,7 @@ def score(ctx: AnswerContext) -> DimensionScore:
         advice.append("State what you did and decided without hedging ('I think', 'maybe').")
     if buzz_rate > BUZZ_FREE:
         worst = max(buzz, key=lambda x: x[1])[0]
-        evidence.append(ctx.evidence(worst, f"{n_buzz} buzzwords in the answer"))
+        evidence.append(ctx.evidence(worst, f"{T.count(n_buzz, 'buzzword')} in the answer"))
         advice.append(
             "Say it in plain words: a listener cannot follow buzzwords; name the system, the "
             "decision or the number instead."
@@ -128,7 +129,7 @@ def score(ctx: AnswerContext) -> DimensionScore:
     value = max(0.0, min(4.0, value))
     reason = (
         f"{ctx.word_count} words, about {secs:.0f} s against a {target} s target"
-        f"{pace_note}; {n_fill} fillers, {n_hedge} hedges, {n_buzz} buzzwords, "
-        f"{len(long_idx)} very long sentences"
+        f"{pace_note}; {T.count(n_fill, 'filler')}, {T.count(n_hedge, 'hedge')}, "
+        f"{T.count(n_buzz, 'buzzword')}, {T.count(len(long_idx), 'very long sentence')}"
     )
     return DimensionScore("delivery", round(value, 2), reason, tuple(evidence), tuple(advice))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from loopcoach.analysis import lexicon as L
+from loopcoach.analysis import text as T
 from loopcoach.analysis.context import AnswerContext
 from loopcoach.domain.analysis import DimensionScore
 
@@ -130,8 +131,8 @@ def score(ctx: AnswerContext) -> DimensionScore:
     if not decisions:
         advice.append("Name a decision you made or drove, and why you made it.")
     reason = (
-        f"{len(i_actions)} first-person actions, {len(we_actions)} team actions, "
-        f"{len(decisions)} decisions"
+        f"{T.count(len(i_actions), 'first-person action')}, "
+        f"{T.count(len(we_actions), 'team action')}, {T.count(len(decisions), 'decision')}"
     )
     if soft:
         reason += f", {len(soft)} tentative"

@@ -283,6 +283,6 @@ def score(ctx: AnswerContext, hits: Sequence[FlagHit]) -> DimensionScore:
     reason = (
         "no red flags"
         if not hits
-        else f"{len(hits)} red flag(s): " + ", ".join(h.label for h in hits)
+        else f"{T.count(len(hits), 'red flag')}: " + ", ".join(h.label for h in hits)
     )
     return DimensionScore("red_flags", round(value, 2), reason, evidence, advice)

@@ -103,5 +103,8 @@ def score(ctx: AnswerContext) -> DimensionScore:
             "Name the systems and artefacts you used (a risk register, a dashboard, "
             "an ADR, the actual services) instead of describing them in general terms."
         )
-    reason = f"{n} specifics ({len(numeric)} numeric, {len(bare)} bare numbers)"
+    reason = (
+        f"{T.count(n, 'specific detail')} ({len(numeric)} numeric, "
+        f"{T.count(len(bare), 'bare number')})"
+    )
     return DimensionScore("specificity", round(value, 2), reason, evidence, tuple(advice))

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from loopcoach.analysis import lexicon as L
+from loopcoach.analysis import text as T
 from loopcoach.analysis.context import AnswerContext
 from loopcoach.analysis.scorers import ownership as own
 from loopcoach.domain.analysis import DimensionScore, Evidence
@@ -171,16 +172,22 @@ def rambling(ctx: AnswerContext) -> tuple[float, list[str], list[int]]:
         found.append(f"{ratio:.1f}x the target length")
     if filler_rate > 1.0 or padding:
         penalty += min(1.2, max(0.0, filler_rate - 1.0) * 0.3 + 0.3 * len(padding))
-        found.append(f"{fillers} fillers, {len(padding)} sentences of padding")
+        found.append(
+            f"{T.count(fillers, 'filler')}, {T.count(len(padding), 'sentence')} of padding"
+        )
     if again:
         penalty += min(1.0, 0.35 * len(again))
-        found.append(f"{len(again)} sentences repeat earlier ones")
+        found.append(
+            f"{len(again)} sentences repeat earlier ones"
+            if len(again) != 1
+            else "1 sentence repeats an earlier one"
+        )
     if tangents:
         penalty += min(0.8, 0.3 * len(tangents))
-        found.append(f"{len(tangents)} tangents")
+        found.append(T.count(len(tangents), "tangent"))
     if hedge_rate > 1.5:
         penalty += min(0.8, (hedge_rate - 1.5) * 0.5)
-        found.append(f"{hedges} hedges")
+        found.append(T.count(hedges, "hedge"))
     if no_point:
         penalty += min(0.6, 0.3 * len(no_point))
         found.append("trails off without a point")
