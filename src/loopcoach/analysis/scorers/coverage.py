@@ -161,17 +161,20 @@ def points(
             out.append(
                 PointResult(tp.id, tp.label, False, "", round(best, 3), None, tp.description)
             )
-    return Found(out, rule_points(ctx, flag_hits, star).credit)
+    return Found(out, rule_points(ctx, flag_hits, star, weak=weak).credit)
 
 
 def rule_points(
     ctx: AnswerContext,
     flag_hits: Sequence[FlagHit],
     star: Mapping[str, tuple[int, ...]],
+    *,
+    weak: Sequence[bool] | None = None,
 ) -> Found:
     """The hand-set rule (the lexical fallback): a point is *made* when a firm sentence uses one
     of its cue phrases, is the story part it is tied to, or says it at similarity >= the made
-    threshold and is nearer to it than to any other point."""
+    threshold and is nearer to it than to any other point. ``weak``: `weak_sentences` of the
+    same answer and flags when the caller has read them already."""
     q = ctx.rubric.question
     made_t, partial_t = thresholds(ctx.embedder_name)
     n = len(ctx.sentences)
@@ -180,7 +183,8 @@ def rule_points(
         if ctx.point_vectors is not None and n and len(q.talking_points)
         else None
     )
-    weak = weak_sentences(ctx, flag_hits)
+    if weak is None:
+        weak = weak_sentences(ctx, flag_hits)
     firm = np.array([not w for w in weak], dtype=bool)
     if sims is not None:
         # By meaning, a sentence makes only the point it is closest to: a sentence that is
