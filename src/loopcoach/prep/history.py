@@ -904,6 +904,12 @@ def _named(text: str) -> bool:
     return bool(words) and 2 * sum(w[0].isupper() for w in words) >= len(words)
 
 
+def _names_role(cell: str) -> bool:
+    """A table cell that names a role or an employer: a header-like short line set like a name
+    that does not act."""
+    return _is_shortline(cell) and _header_like(cell) and _named(cell) and not acts(cell)
+
+
 def _cell_header(parts: list[str], listed: set[str]) -> list[str]:
     """The lines that open a dated row's cell of several lines and name the role and the
     employer ("Technical Product Owner – Claims" <br> "Acme GmbH, Hamburg" <br> "Owned..."):
@@ -999,6 +1005,10 @@ def expand_tables(lines: list[str]) -> list[str]:
         }
         parts = _one_record(parts, listed) if named else _action_with_result(parts)
         heads = set(_cell_header(parts, listed)) if any(_dated(p) for p in parts) else set()
+        if any(_dated(p) for p in parts):
+            # a cell of its own set like a name ("Senior Technical Program Manager, PayNimbus
+            # (Bengaluru)") names the row's role and employer, however many words it has
+            heads |= {p for p in parts if p not in listed and _names_role(p)}
         listed -= heads
         long = [p for p in parts if (len(p.split()) >= 6 and p not in heads) or p in listed]
         short = [p for p in parts if p not in long]

@@ -21,6 +21,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from loopcoach.budget import Cancelled, checkpoint, within
 from loopcoach.errors import LoopcoachError
 from loopcoach.limits import LimitError, check_zip, json_load
+from loopcoach.prep.columns import column_tables
 from loopcoach.prep.history import WorkHistory, from_json_resume, from_text
 from loopcoach.prep.layout import is_label
 
@@ -506,9 +507,10 @@ def _pdf_text(data: bytes, name: str) -> tuple[str, int]:
 
 
 def _tidy_layout(text: str) -> str:
-    """Layout-mode lines keep their indent; wide gaps between columns become ' | '."""
+    """Layout-mode lines keep their indent; wide gaps between columns become ' | '. A table
+    laid out in columns becomes a Markdown table first (`columns.column_tables`)."""
     out = []
-    for raw in text.splitlines():
+    for raw in column_tables(text.splitlines()):
         stripped = raw.rstrip()
         indent = len(stripped) - len(stripped.lstrip(" "))
         body = re.sub(r" {3,}", " | ", stripped.strip())

@@ -1,0 +1,185 @@
+"""A table that a PDF lays out in columns, read back into rows. Pure.
+
+A PDF table has no '|' in its text: its layout-mode lines put each column at its own place
+(``Dates      Role and employer      What I delivered``), a tall cell wraps over many lines, and
+the short cells of a row (its dates, its role) often stand in the middle of the row's height,
+not at its top. `column_tables` finds such a table by its structure (a line of column names,
+then lines whose text starts at those columns, with dates among the short cells) and rewrites
+it as a Markdown table, one line a row, the items of a cell split by '<br>', which
+`history.expand_tables` reads as it reads any table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from loopcoach.prep.history import RANGE, SINCE
+
+_GAP = re.compile(r"\S+(?: \S+)*")  # a run of text: words one space apart
+MIN_GAP = 2  # spaces between two columns (layout mode puts at least this many)
+ALIGN = 2  # characters a cell's text may start left of its column's name
+MAX_NAME_WORDS = 4
+MIN_ROWS_LINES = 3  # a table shorter than this is left as it is
+_END = re.compile(r"[.!?;:)\]\"'’”]$")
+
+
+@dataclass(frozen=True)
+class _Run:
+    start: int
+    text: str
+
+
+def _runs(line: str) -> list[_Run]:
+    """The runs of text of a layout-mode line, split where MIN_GAP or more spaces stand."""
+    out: list[_Run] = []
+    for m in re.finditer(rf"\S(?:.*?\S)?(?= {{{MIN_GAP},}}|$)", line.rstrip()):
+        out.append(_Run(m.start(), m.group(0)))
+    return out
+
+
+def _column_names(runs: list[_Run]) -> bool:
+    """A line of column names: two or more short runs without digits, after the first one at
+    least MIN_GAP + 1 spaces apart (checked by `_runs`)."""
+    return len(runs) >= 2 and all(
+        len(r.text.split()) <= MAX_NAME_WORDS and not re.search(r"\d", r.text) for r in runs
+    )
+
+
+def _column_of(start: int, starts: list[int]) -> int | None:
+    """The column whose text a run starting at `start` belongs to: the last column that starts
+    at most ALIGN characters after it."""
+    col = None
+    for i, s in enumerate(starts):
+        if s <= start + ALIGN:
+            col = i
+    return col
+
+
+def _cells(line: str, starts: list[int]) -> list[str] | None:
+    """The text of a table line in each column, or None when a run stands in no column."""
+    cells = [""] * len(starts)
+    for r in _runs(line):
+        col = _column_of(r.start, starts)
+        if col is None:
+            return None
+        cells[col] = f"{cells[col]} {r.text}".strip()
+    return cells
+
+
+def _join(lines: list[str]) -> str:
+    """Wrapped lines of one cell as one line ('loan-' + 'origination' is 'loan-origination')."""
+    out = ""
+    for ln in lines:
+        if out.endswith("-") and ln[:1].islower():
+            out += ln
+        else:
+            out = f"{out} {ln}".strip()
+    return out
+
+
+def _item_starts(texts: list[str]) -> list[int]:
+    """Lines of the long column that open an item: the first line with text, and a line that
+    opens with a capital or a digit after a line that ends a sentence."""
+    out: list[int] = []
+    prev = ""
+    for i, t in enumerate(texts):
+        if not t:
+            continue
+        if not prev or (_END.search(prev) and re.match(r"[\W_]*[^\W_]", t) and not t[0].islower()):
+            out.append(i)
+        prev = t
+    return out
+
+
+def _clusters(short: list[bool]) -> list[tuple[int, int]]:
+    """Runs of consecutive lines where a short column has text: (first, last) of each."""
+    out: list[tuple[int, int]] = []
+    for i, yes in enumerate(short):
+        if not yes:
+            continue
+        if out and out[-1][1] == i - 1:
+            out[-1] = (out[-1][0], i)
+        else:
+            out.append((i, i))
+    return out
+
+
+def _best_end(start: int, first: int, last: int, options: list[int]) -> int:
+    """Of the item starts `options`, the one that best ends a row from `start` whose short
+    cells stand on lines `first`..`last`: the row's last line (option - 1) as far below the
+    cells' centre as `start` is above it."""
+    ideal = first + last - start  # 2 * centre - start: the row's last line
+    return min(options, key=lambda b: (abs((b - 1) - ideal), b))
+
+
+def _rows(cells: list[list[str]], long_col: int) -> list[list[str]] | None:
+    """The rows of a table, each a list of its cells' text ('<br>' between a long cell's
+    items), or None when the lines do not make rows with dates."""
+    n = len(cells)
+    long_texts = [c[long_col] for c in cells]
+    short = [any(t for j, t in enumerate(c) if j != long_col) for c in cells]
+    clusters = _clusters(short)
+    items = _item_starts(long_texts)
+    if not clusters or not items:
+        return None
+    if all(c[0] in items for c in clusters) and clusters[0][0] == items[0]:
+        starts = [c[0] for c in clusters]
+    else:
+        starts = [0]
+        for k, (first, last) in enumerate(clusters[:-1]):
+            options = [b for b in items if last < b <= clusters[k + 1][0]]
+            starts.append(_best_end(starts[-1], first, last, options or [clusters[k + 1][0]]))
+    rows: list[list[str]] = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else n
+        row = []
+        for col in range(len(cells[0])):
+            texts = [cells[i][col] for i in range(start, end)]
+            if col == long_col:
+                bounds = [i - start for i in items if start <= i < end] or [0]
+                pieces = [
+                    _join([t for t in texts[a:b] if t])
+                    for a, b in zip(bounds, [*bounds[1:], len(texts)], strict=True)
+                ]
+                row.append("<br>".join(p for p in pieces if p))
+            else:
+                row.append(_join([t for t in texts if t]))
+        rows.append(row)
+    if not any(RANGE.search(c) or SINCE.search(c) for r in rows for c in r):
+        return None
+    return rows
+
+
+def column_tables(lines: list[str]) -> list[str]:
+    """Layout-mode lines with each column table (a line of column names, then at least
+    MIN_ROWS_LINES lines whose runs of text start at those columns, up to a blank line or a line
+    that fits no column) as a Markdown table: the names, a rule, one line per row."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        head = _runs(lines[i])
+        if not _column_names(head):
+            out.append(lines[i])
+            i += 1
+            continue
+        starts = [r.start for r in head]
+        body: list[list[str]] = []
+        j = i + 1
+        while j < len(lines) and lines[j].strip():
+            cells = _cells(lines[j], starts)
+            if cells is None:
+                break
+            body.append(cells)
+            j += 1
+        long_col = max(range(len(starts)), key=lambda c: sum(bool(r[c]) for r in body))
+        rows = _rows(body, long_col) if len(body) >= MIN_ROWS_LINES else None
+        if rows is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        out.append("| " + " | ".join(r.text for r in head) + " |")
+        out.append("|" + "---|" * len(starts))
+        out += ["| " + " | ".join(row) + " |" for row in rows]
+        i = j
+    return out
