@@ -72,19 +72,23 @@ CHANGE = re.compile(
     r"lift\w*|boost\w*|doubl\w*|halv\w*|tripl\w*|dropp\w*|fell|rose|went live|launch\w*|"
     r"ship\w*|on time|ahead of|avoid\w*|prevent\w*|eliminat\w*|recover\w*|restor\w*|"
     r"retir\w*|accelerat\w*|shorten\w*|result\w* in|leading to|enabl\w*|unblock\w*|"
-    r"achiev\w*|won|landed|beat|passed|removed|freed|lowered|shrank|stayed|"
+    r"achiev\w*|won|landed|beat|passed|pass(?:ing)? (?:its|the|their|our|both|all|every|an?)|"
+    r"remov(?:ed|ing)|freed|lowered|shrank|stayed|"
     r"no (?:incidents?|outages?|downtime|data loss|customer impact)|zero \w+|"
     r"(?:no|without (?:a|any)) (?:missed|failed|lost|dropped|unplanned|late|broken|"
     r"rolled-back|p1|sev-?1) \w+|"
-    r"versus|vs\.?|compared (?:to|with)|against (?:a|the|our)|within (?:budget|the budget)|"
+    r"versus|vs\.?|compared (?:to|with)|within (?:budget|the budget)|"
+    # a comparison with a baseline or a budget, not what work was checked against
+    r"against (?:a|an|the|our|its) (?:[\w-]+ ){0,2}?(?:budget|target|baseline|goal|plan|"
+    r"forecast|sla|slo|benchmark|estimate|deadline|timeline|\S*\d)|"
     r"under budget|below|above|down from|up from|from \S+(?: \S+){0,3} to \S+|"
-    r"(?:by|to) (?:half|a third|a quarter)|adopted|approved|agreed|paused|stopped|"
+    r"(?:by|to) (?:half|a third|a quarter)|adopted|approved|(?<!-)agreed|paused|stopped|"
     r"cancel\w*|replaced|consolidated|decommission\w*|migrated|deliver(?:ed|ing)|complet\w+|"
     r"instead|rather than|reversed|turned around|rescued|clos(?:ed|ing)|peaked|"
     r"went (?:from|down|up)|fewer|less than|more than|faster|slower|cheaper|"
     r"signed|closed|secured|hired|grown|chosen|became|made it|"
     r"now (?:used|runs|the)|still (?:in use|used|runs)|renewed|"
-    r"(?:was|were) (?:still |fully )?met|met (?:the|its|our|every|all) \w+|"
+    r"(?:was|were) (?:still |fully )?met|still met|met (?:the|its|our|every|all) \w+|"
     r"kept (?:its|the|their|our|every|all) (?:renewal|contract|customers?|clients?|date|"
     r"deadline|launch date|sla|slas|commitments?)|"
     # a decision that changed the course, and nothing of a kind happening since
@@ -319,7 +323,7 @@ _IRREGULAR_PARTICIPLE_WORDS = """
 _IRREGULAR_PARTICIPLE = frozenset(_IRREGULAR_PARTICIPLE_WORDS.split())
 _AFTER_PARTICIPLE = re.compile(
     r"^(?:to|with|for|by|in|into|across|as|at|on|over|through|after|before|within|under|"
-    r"from|via|using|alongside|ahead|early|late|end-to-end|live|out|up|down|back|\d)",
+    r"from|via|using|alongside|ahead|early|late|end|live|out|up|down|back|\d)",
     re.IGNORECASE,
 )
 

@@ -120,8 +120,9 @@ def legal_form_end(text: str) -> str:
 
 MAX_LEAD_WORDS = 5  # "Ledger re-platforming:" is a label; a longer opening is a clause
 MAX_LEAD_CHARS = 60
+# a full stop inside a label only ends an abbreviation ("Build vs. buy:")
 _LEAD = re.compile(
-    rf"^(?P<label>[^\W_][^:;,.!?()\[\]{{}}|]{{0,{MAX_LEAD_CHARS}}}?)\s*:\s+"
+    rf"^(?P<label>[^\W_](?:[^:;,.!?()\[\]{{}}|]|\.(?= ?[a-z])){{0,{MAX_LEAD_CHARS}}}?)\s*:\s+"
     r"(?P<rest>[^\W\d_].*)$",
     re.S,
 )
