@@ -20,8 +20,8 @@ does and prints, per format:
 
 --summary prints only the totals (use it on the held-out set, whose per-résumé results are
 not to be looked at). The development sets (DEV_FOLDERS: benchmarks/resumes-dev, -dev2 ...
--dev6; who wrote each is in benchmarks/README.md) may be inspected and fitted on:
-`--resumes benchmarks/resumes-dev6 --misses`; `--dev` prints the totals of each of them.
+-dev7; who wrote each is in benchmarks/README.md) may be inspected and fitted on:
+`--resumes benchmarks/resumes-dev7 --misses`; `--dev` prints the totals of each of them.
 """
 
 from __future__ import annotations
@@ -83,6 +83,7 @@ DEV_FOLDERS = (
     "resumes-dev4",
     "resumes-dev5",
     "resumes-dev6",
+    "resumes-dev7",
 )
 
 
