@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from loopcoach.analysis import flaw_tail, judgement, minilm, stance
+from loopcoach.analysis import flaw_tail, judgement, minilm, minilm_int8, stance
 from loopcoach.analysis.embeddings import MiniLMEmbedder
 from loopcoach.analysis.engine import Analyzer
 from loopcoach.analysis.lexical import LexicalEmbedder
@@ -62,8 +62,26 @@ def test_the_exact_path_reproduces_the_training_scripts_outputs(reference: dict)
     assert np.allclose(vectors, model.embed(reference["sentences"]), atol=1e-6)
 
 
+def test_answers_take_the_path_this_cpu_supports(reference: dict) -> None:  # type: ignore[type-arg]
+    _require_model()
+    model = MiniLMEmbedder(tail=True)
+    _, reading = model.read_answer(reference["sentences"])
+    assert reading is not None
+    if minilm_int8.exact_int8_cpu():
+        assert model.answer_precision == "int8", model.fast_reason
+    else:  # no exact int8 products here: the exact path, and it says why
+        assert model.answer_precision == "float32" and "VNNI" in model.fast_reason
+        assert np.abs(reading.flaw_p - np.array(reference["flaw_p"])).max() < 1e-4
+
+
 def test_the_int8_path_stays_close_to_them(reference: dict) -> None:  # type: ignore[type-arg]
     _require_model()
+    if not minilm_int8.exact_int8_cpu():
+        pytest.skip(
+            "no exact int8 products on this CPU (VNNI): the app reads answers on the exact path "
+            "here (test_answers_take_the_path_this_cpu_supports), and ONNX Runtime's int8 "
+            "kernels on it add products in 16 bits, which the tail's readings are not held to"
+        )
     model = MiniLMEmbedder(tail=True)
     vectors, reading = model.read_answer(reference["sentences"])
     assert model.answer_precision == "int8", model.fast_reason

