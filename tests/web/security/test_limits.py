@@ -171,11 +171,13 @@ def test_docx_with_thousands_of_members_is_refused(client: TestClient) -> None:
         (lambda: H.flate_bomb(), ("expands past",)),
         (lambda: H.pages(5_000), ("50 pages",)),
         (lambda: H.deep_page_tree(5_000), ("nested",)),
-        (lambda: H.text_flood(40_000), ("operations",)),
+        # on a slow or busy machine the reading's time limit may stop it first: also a refusal
+        (lambda: H.text_flood(40_000), ("operations", "time limit")),
     ],
     ids=["flate-bomb", "thousands-of-pages", "deep-page-tree", "operations-flood"],
 )
 def test_pdf_bombs_are_refused(client: TestClient, make: Any, words: tuple[str, ...]) -> None:
+    """Each bomb is refused with a one-line reason (one of `words`), quickly."""
     bomb = make()
     start = time.monotonic()
     r = client.post(
@@ -183,7 +185,8 @@ def test_pdf_bombs_are_refused(client: TestClient, make: Any, words: tuple[str, 
         data={"role": "tpm"},
         files={"file": ("cv.pdf", bomb, "application/pdf")},
     )
-    assert_4xx(r, *words)
+    assert_4xx(r)
+    assert any(w in r.text.lower() for w in words), (words, r.text[:300])
     assert r.status_code == 413
     assert time.monotonic() - start < BUDGET
     token = form_token(client, "/prep")
@@ -192,7 +195,8 @@ def test_pdf_bombs_are_refused(client: TestClient, make: Any, words: tuple[str, 
         data={"role": "tpm", "csrf_token": token},
         files={"file": ("cv.pdf", bomb, "application/pdf")},
     )
-    assert_4xx(r, *words)
+    assert_4xx(r)
+    assert any(w in r.text.lower() for w in words), (words, r.text[:300])
     assert_alive(client)
 
 
