@@ -102,10 +102,10 @@ def _result_sentence(low: str, i: int, n: int) -> bool:
     return bool(L.RESULT_NUMBER.search(low) and L.RESULT_CHANGE.search(low) and i >= n // 2)
 
 
-# A sentence that states what would happen, or what happens if something else does, is a
+# A sentence that says what happens if something else does (a condition) is a
 # hypothesis or a case made, not a change the work caused ("if we got it down to seven percent,
 # that was worth 300k a year").
-_HYPOTHETICAL = re.compile(r"\b(?:if|unless|would)\b")
+_HYPOTHETICAL = re.compile(r"\b(?:if|unless)\b")
 
 
 def _is_result(ctx: AnswerContext, i: int, n: int) -> bool:
