@@ -45,6 +45,9 @@ the training sentences (training/data). The challenge set is never read here.
   within half a point of the best share of pairs right, keeping the mean imperative gap within 5
   points and the held-out graded fixture pairs within 2 points of their accuracy without it.
 
+MiniLM answers are read on the exact float32 path on every machine (the int8 path runs only on
+CPUs with exact int8 products), so the output is the same wherever the script runs.
+
 Run: .venv/bin/python training/fit_judgement.py [--check]
 """
 
@@ -104,11 +107,14 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, steps: int = 3000) -> tuple[float
 
 def fit(embedder: str, verbose: bool = True) -> J.Judgement:
     items = C.load()
+    # MiniLM answers are read on the exact float32 path whatever the CPU: the int8 path runs
+    # only where the CPU has exact int8 products (VNNI), and a fit that read it would differ
+    # from machine to machine
     if embedder == "minilm-tail":
-        analyzer = Analyzer(load_library(), MiniLMEmbedder(tail=True))
+        analyzer = Analyzer(load_library(), MiniLMEmbedder(tail=True, fast=False))
         assert analyzer.use_flaw_tail, "the flaw tail is not shipped"
     elif embedder == "minilm":
-        analyzer = Analyzer(load_library(), MiniLMEmbedder(tail=False))
+        analyzer = Analyzer(load_library(), MiniLMEmbedder(tail=False, fast=False))
     else:
         analyzer = Analyzer(load_library(), load_embedder(embedder))
     model = analyzer.stance_model

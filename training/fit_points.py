@@ -370,10 +370,14 @@ def main() -> int:
     )
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from loopcoach.analysis.embeddings import load_embedder
+    from loopcoach.analysis.embeddings import MiniLMEmbedder, load_embedder
     from loopcoach.content.library import load_library
 
     embedder = load_embedder()
+    if not embedder.degraded:
+        # the exact float32 path on every machine: the int8 path runs only on CPUs with exact
+        # int8 products, and features read on it would differ from machine to machine
+        embedder = MiniLMEmbedder(fast=False)
     if embedder.degraded:
         print(f"the reader is for MiniLM; the embedder is degraded: {embedder.reason}")
         return 1

@@ -102,9 +102,18 @@ def _result_sentence(low: str, i: int, n: int) -> bool:
     return bool(L.RESULT_NUMBER.search(low) and L.RESULT_CHANGE.search(low) and i >= n // 2)
 
 
+# A sentence that says what happens if something else does (a condition) is a
+# hypothesis or a case made, not a change the work caused ("if we got it down to seven percent,
+# that was worth 300k a year").
+_HYPOTHETICAL = re.compile(r"\b(?:if|unless)\b")
+
+
 def _is_result(ctx: AnswerContext, i: int, n: int) -> bool:
     """A result is a change the work caused. The stance model reads it; a pattern match counts
-    only when the model does not read the sentence as a promise, a scale figure or hedging."""
+    only when the model does not read the sentence as a promise, a scale figure or hedging.
+    A hypothetical sentence is never one."""
+    if _HYPOTHETICAL.search(ctx.lowered[i]):
+        return False
     if not ctx.stances:
         return _result_sentence(ctx.lowered[i], i, n)
     st = ctx.stances[i].stance
