@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from loopcoach.prep.history import RANGE, SINCE
 
-_GAP = re.compile(r"\S+(?: \S+)*")  # a run of text: words one space apart
 MIN_GAP = 2  # spaces between two columns (layout mode puts at least this many)
 ALIGN = 2  # characters a cell's text may start left of its column's name
 MAX_NAME_WORDS = 4

@@ -1004,8 +1004,9 @@ def expand_tables(lines: list[str]) -> list[str]:
             for p in [x.strip(" -•*")]
         }
         parts = _one_record(parts, listed) if named else _action_with_result(parts)
-        heads = set(_cell_header(parts, listed)) if any(_dated(p) for p in parts) else set()
+        heads: set[str] = set()
         if any(_dated(p) for p in parts):
+            heads = set(_cell_header(parts, listed))
             # a cell of its own set like a name ("Senior Technical Program Manager, PayNimbus
             # (Bengaluru)") names the row's role and employer, however many words it has
             heads |= {p for p in parts if p not in listed and _names_role(p)}
