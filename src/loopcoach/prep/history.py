@@ -8,14 +8,14 @@ headings, dated role headers and bullet lines, with wrapped bullet lines joined 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from loopcoach.analysis.text import normalise, sentences
 from loopcoach.budget import checkpoint
 from loopcoach.domain.kinds import EntryKind
-from loopcoach.prep.achievements import acts, classify
+from loopcoach.prep.achievements import actors, acts, classify, own_voice
 from loopcoach.prep.layout import BULLET, heading_section, legal_form_end, normalise_markers
 
 _YEAR = r"(?:19|20)\d{2}"
@@ -1180,18 +1180,37 @@ MAX_CLAUSES = 40  # clauses of one sentence read as items, at most (the rest sta
 MIN_CLAUSE_WORDS = 4
 
 
-def clause_items(sentence: str) -> list[str]:
+_OWN_SUBJECT = re.compile(r"^(?:I|we)\s+[a-z]", re.IGNORECASE)
+
+
+def _names_actor(clause: str, who: Sequence[str]) -> bool:
+    """The clause opens with its actor named: 'I', 'we', or the person of a third-person
+    résumé (`achievements.actors`)."""
+    return bool(_OWN_SUBJECT.match(clause) or (who and _OWN_SUBJECT.match(own_voice(clause, who))))
+
+
+def clause_items(sentence: str, who: Sequence[str] = ()) -> list[str]:
     """A prose sentence that lists what was done, clause after clause between semicolons
     ("Owned the backlog...; moved the gateway..., which cut tickets by 38%; said no to..."),
     is one item per clause in which the candidate acts; a clause that does not act (a result:
     "; 1,100 classrooms now use it") stays with the clause before it. Fewer than MIN_CLAUSES
     clauses, or fewer than two that act, and the sentence is one item."""
     parts = [p.strip() for p in sentence.split(";")]
+    if (
+        len(parts) == 2
+        and all(len(p.split()) >= MIN_CLAUSE_WORDS and _names_actor(p, who) for p in parts)
+        and all(acts(own_voice(p, who)) for p in parts)
+    ):
+        # "She brought the backlog from 310 to 60...; she cut the form from 14 steps to 5":
+        # two clauses, each with its actor named, are two things done
+        return [p[:1].upper() + p[1:] for p in parts]
     if len(parts) < MIN_CLAUSES or any(not p for p in parts):
         return [sentence]
     items: list[str] = []
     for n, part in enumerate(parts):
-        new = n < MAX_CLAUSES and len(part.split()) >= MIN_CLAUSE_WORDS and acts(part)
+        new = (
+            n < MAX_CLAUSES and len(part.split()) >= MIN_CLAUSE_WORDS and acts(own_voice(part, who))
+        )
         if items and not new:
             items[-1] = f"{items[-1]}; {part}"
         else:
@@ -1306,6 +1325,9 @@ def _finish(
 ) -> WorkHistory:
     entries: list[Entry] = []
     n = 0
+    drafts = list(drafts)
+    # a résumé written in the third person ("Maya led...; she cut..."): its person's clauses
+    who = actors(name, [t for d in drafts for t in (*d.bullets, *d.description)])
     for d in drafts:
         lines, context = split_results([normalise(b) for b in d.bullets if normalise(b)])
         texts = [t for t, _ in star_items(lines)]
@@ -1316,7 +1338,7 @@ def _finish(
             c
             for item, told in star_items(paragraphs)
             for s in ([item] if told else sentences(item))
-            for c in ([s] if told else clause_items(s))
+            for c in ([s] if told else clause_items(s, who))
         ]
         if not texts and description:
             # a job told in lines without bullet marks (a word-processor export) or in prose
