@@ -941,6 +941,32 @@ def _action_with_result(cells: list[str]) -> list[str]:
 MAX_HEADER_CELL_WORDS = 4
 
 
+MAX_METRIC_WORDS = 8  # a table cell this short with a number, that does not act, is a metric
+
+
+def _metric(cell: str) -> bool:
+    """A cell that gives a measure ("-38% lead time", "420 → 110 open tickets", "2 sprints
+    saved"): a few words with a number, no dates, no action."""
+    return (
+        0 < len(cell.split()) <= MAX_METRIC_WORDS
+        and bool(re.search(r"\d", cell))
+        and not _dated(cell)
+        and not acts(cell)
+    )
+
+
+def metric_with_work(parts: list[str]) -> list[str]:
+    """A row of two cells, a metric and what was done ('| -38% lead time | Split the backlog
+    into slices... |', either way round): one achievement, told as a résumé line tells it,
+    what was done, then its outcome ('Split the backlog into slices...; -38% lead time')."""
+    if len(parts) != 2:
+        return parts
+    for metric, work in (parts, parts[::-1]):
+        if _metric(metric) and len(work.split()) >= 6 and not _dated(work) and acts(work):
+            return [f"{work.rstrip('.;, ')}; {metric}"]
+    return parts
+
+
 def _column_names(cells: list[str]) -> bool:
     """A table's first row names its columns ('Project | What I did | Result'): short cells
     without numbers."""
@@ -1047,6 +1073,12 @@ def piped_tables(lines: list[str]) -> list[str]:
     return out
 
 
+def _unmark(cell: str) -> str:
+    """A cell's text without bullet marks; a minus that opens a number ('-38% lead time')
+    stays."""
+    return cell.strip(" •*") if re.match(r"\s*[-−]\d", cell) else cell.strip(" -•*")
+
+
 def expand_tables(lines: list[str]) -> list[str]:
     """Table rows ('| Senior TPM | Acme | 2021 – Present | Led the... |') become the lines a
     list would give: a header line with the short cells and a bullet per long cell (one per
@@ -1065,7 +1097,7 @@ def expand_tables(lines: list[str]) -> list[str]:
         if not in_table:
             in_table, named = True, _column_names(cells)
         lined = [cell_lines(c) for c in cells]
-        parts = [p.strip(" -•*") for pieces in lined for p in pieces]
+        parts = [_unmark(p) for pieces in lined for p in pieces]
         parts = [p for p in parts if p]
         # a cell that lists several lines ("a <br> b") holds bullets, short ones too
         listed = {
@@ -1074,8 +1106,10 @@ def expand_tables(lines: list[str]) -> list[str]:
             if len(pieces) > 1
             for x in pieces
             if len(x.split()) >= 3 and not (RANGE.search(x) or SINCE.search(x))
-            for p in [x.strip(" -•*")]
+            for p in [_unmark(x)]
         }
+        if not listed:
+            parts = metric_with_work(parts)
         parts = _one_record(parts, listed) if named else _action_with_result(parts)
         heads: set[str] = set()
         if any(_dated(p) for p in parts):
