@@ -120,7 +120,7 @@ _SHOWN: dict[str, tuple[str, ...]] = {
         # a long run
         r"(?:[6-9]|1\d|2\d|36) months|(?:two|three|2|3) years|(?:18|six|nine|twelve)[- ]month",
         # a technical system, not a process
-        r"platform|control plane|architecture|infrastructure|systems?\b|services?\b|database|"
+        r"platform|control plane|architecture|infrastructure|systems?\b|services\b|database|"
         r"ledger|"
         r"monolith|kubernetes|api\b|engine\b|pipeline|cluster|cloud|ingestion|stream\w*",
     ),
