@@ -152,3 +152,20 @@ def test_situations_a_missed_milestone_is_something_that_went_wrong() -> None:
     q = situations("Describe a program that didn't go as planned. What did you learn?", "question")
     s = situations("Missed the first milestone of a warehouse migration; we now track vendors.")
     assert "failure" in q & s
+
+
+def test_situations_session12_conflict_migration_persuasion_scale() -> None:
+    # a clash of bookings is not people at odds; teams at odds or aligned on one approach are
+    assert "conflict" not in situations("Built a booking tool that cut test-slot clashes by 60%.")
+    assert "conflict" in situations("The data and app teams clashed over the event schema.")
+    assert "conflict" in situations("Aligned the web and payments teams on one retry policy.")
+    # a number with a decimal point among the moved things
+    assert "migration" in situations("Moved 1.4 million policies off the old admin system.")
+    assert "persuade" in situations("Negotiated a later launch with the CFO after the audit.")
+    assert "persuade" not in situations("Negotiated a discount with the vendor for 3 years.")
+    # millions of accounts and a ledger are signs of a large technical program; a
+    # "self-service" product is not a technical system
+    big = "Moved 2 million accounts onto the new ledger in 9 months."
+    assert "complexity" in situations(big, "story")
+    small = "95% adoption of the self-service portal through champions across 40 teams"
+    assert "complexity" not in situations(small, "story")

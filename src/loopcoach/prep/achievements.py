@@ -18,6 +18,7 @@ strengthen, not drafted as a story.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from loopcoach.domain.kinds import LineKindName
@@ -558,3 +559,66 @@ def language_of(text: str) -> str:
     if best != "en" and counts[best] > 1.5 * counts["en"] and counts[best] >= 5:
         return best
     return "en"
+
+
+# --- third-person résumés -----------------------------------------------------------------------
+
+_PRESENT = {"is": "am", "has": "have", "does": "do", "goes": "go"}
+MIN_NAMED_CLAUSES = 2  # clauses whose actor is the person, from which a résumé is third-person
+
+
+def _subject(names: Sequence[str]) -> re.Pattern[str]:
+    """The person (by a name, or as 'she'/'he') as the subject of a clause: at the start of the
+    text or of a clause, followed by a word in lower case (the verb)."""
+    alts = "|".join(re.escape(n) for n in sorted({n for n in names if n}, key=len, reverse=True))
+    return re.compile(
+        rf"(?P<lead>^|[;:,]\s+|\b(?:and|so|then|but)\s+)(?P<who>{alts})\s+(?P<verb>[a-z][\w'-]*)"
+    )
+
+
+def _first_person_verb(verb: str) -> str:
+    """'owns' -> 'own', 'runs' -> 'run', 'is' -> 'am', 'led' -> 'led'."""
+    if verb in _PRESENT:
+        return _PRESENT[verb]
+    if verb.endswith("ies") and len(verb) > 4:
+        return verb[:-3] + "y"
+    if re.search(r"(?:ss|sh|ch|x|z)es$", verb):
+        return verb[:-2]
+    if verb.endswith("s") and not verb.endswith(("ss", "us", "is")) and len(verb) > 3:
+        return verb[:-1]
+    return verb
+
+
+def person_names(name: str) -> tuple[str, ...]:
+    """How a third-person résumé names its person: 'Maya Patterson', 'Maya', 'Patterson'."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", name) if w[:1].isupper()]
+    if not words:
+        return ()
+    return tuple(dict.fromkeys([" ".join(words), words[0], words[-1]]))
+
+
+def actors(name: str, texts: Sequence[str]) -> tuple[str, ...]:
+    """The words that name the person as the actor of a clause, when the résumé is written in
+    the third person ("Maya led...; she cut..."): the person's names, and 'She'/'He', once at
+    least MIN_NAMED_CLAUSES clauses have a name of the person as their subject. () otherwise."""
+    names = person_names(name)
+    if not names:
+        return ()
+    pattern = _subject(names)
+    named = sum(1 for t in texts for m in pattern.finditer(t) if m.group("who") in names)
+    if named < MIN_NAMED_CLAUSES:
+        return ()
+    return (*names, "She", "she", "He", "he")
+
+
+def own_voice(text: str, who: Sequence[str]) -> str:
+    """A clause whose actor is the person (`actors`), in the first person, as a résumé says it:
+    'Maya agreed a lane with him' -> 'I agreed a lane with him', 'she owns' -> 'I own'. The text
+    unchanged when `who` is empty."""
+    if not who:
+        return text
+
+    def mine(m: re.Match[str]) -> str:
+        return f"{m.group('lead')}I {_first_person_verb(m.group('verb'))}"
+
+    return _subject(who).sub(mine, text)

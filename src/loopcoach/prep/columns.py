@@ -150,6 +150,78 @@ def _rows(cells: list[list[str]], long_col: int) -> list[list[str]] | None:
     return rows
 
 
+MAX_METRIC_WORDS = 8  # a metric cell ("-38% lead time") has a number and at most this many words
+MIN_WORK_WORDS = 6  # the cell of what was done, at least
+
+
+def _two_cells(line: str, starts: list[int]) -> list[str] | None:
+    """A line of a two-column table: one run in the column it starts nearest to, or two runs, the
+    second in the long column whatever its place (a cell set close to its neighbour)."""
+    runs = _runs(line)
+    if len(runs) == 1:  # in the column it starts nearest to
+        col = min(range(2), key=lambda c: abs(runs[0].start - starts[c]))
+        return [runs[0].text if c == col else "" for c in range(2)]
+    if len(runs) == 2 and runs[0].start <= starts[0] + ALIGN:
+        return [runs[0].text, runs[1].text]
+    return None
+
+
+def _metric_body(lines: list[str], i: int, starts: list[int]) -> tuple[list[list[str]], int]:
+    """The lines of a two-column table below its column names at `i`, a blank line between
+    rows allowed: (their cells, the index after the table)."""
+    body: list[list[str]] = []
+    j = i + 1
+    while j < len(lines):
+        if not lines[j].strip():
+            ahead = _two_cells(lines[j + 1], starts) if j + 1 < len(lines) else None
+            if ahead is None or not all(ahead):
+                break
+            j += 1
+            continue
+        cells = _two_cells(lines[j], starts)
+        if cells is None:
+            break
+        body.append(cells)
+        j += 1
+    return body, j
+
+
+_GOES_ON = re.compile(r"(?:[,/&(\-–—]|\b(?:a|an|the|and|or|of|to|for|with|in|on|by|from|into)\b)$")
+
+
+def _metric_rows(body: list[list[str]], long_col: int) -> list[list[str]] | None:
+    """The rows of a two-column table whose short cells are metrics ("-38% lead time") and
+    whose long cells say what was done, or None. A metric cell opens where its text does not
+    open in lower case; the row's long cell opens on the first line at or above it, below the
+    row before, that opens with a capital after a line that does not go on."""
+    short_col = 1 - long_col
+    starts = [i for i, c in enumerate(body) if c[short_col] and not c[short_col][:1].islower()]
+    if not starts or len(body) < 2:
+        return None
+    bounds = [0]
+    for k in range(1, len(starts)):
+        found = starts[k]
+        for i in range(starts[k - 1] + 1, starts[k] + 1):
+            text, prev = body[i][long_col], body[i - 1][long_col]
+            if text[:1].isupper() and not (prev and _GOES_ON.search(prev)):
+                found = i
+                break
+        bounds.append(found)
+    rows: list[list[str]] = []
+    for a, b in zip(bounds, [*bounds[1:], len(body)], strict=True):
+        metric = _join([body[i][short_col] for i in range(a, b) if body[i][short_col]])
+        work = _join([body[i][long_col] for i in range(a, b) if body[i][long_col]])
+        if (
+            not re.search(r"\d", metric)
+            or len(metric.split()) > MAX_METRIC_WORDS
+            or len(work.split()) < MIN_WORK_WORDS
+            or RANGE.search(metric)
+        ):
+            return None
+        rows.append([metric, work] if short_col == 0 else [work, metric])
+    return rows
+
+
 def column_tables(lines: list[str]) -> list[str]:
     """Layout-mode lines with each column table (a line of column names, then at least
     MIN_ROWS_LINES lines whose runs of text start at those columns, up to a blank line or a line
@@ -173,6 +245,12 @@ def column_tables(lines: list[str]) -> list[str]:
             j += 1
         long_col = max(range(len(starts)), key=lambda c: sum(bool(r[c]) for r in body))
         rows = _rows(body, long_col) if len(body) >= MIN_ROWS_LINES else None
+        if rows is None and len(starts) == 2:
+            # "Impact | What I did": a metric beside what was done, without dates
+            body, j = _metric_body(lines, i, starts)
+            if body:
+                long_col = max(range(2), key=lambda c: sum(len(r[c]) for r in body))
+                rows = _metric_rows(body, long_col)
         if rows is None:
             out.append(lines[i])
             i += 1

@@ -8,14 +8,14 @@ headings, dated role headers and bullet lines, with wrapped bullet lines joined 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from loopcoach.analysis.text import normalise, sentences
 from loopcoach.budget import checkpoint
 from loopcoach.domain.kinds import EntryKind
-from loopcoach.prep.achievements import acts, classify
+from loopcoach.prep.achievements import actors, acts, classify, own_voice
 from loopcoach.prep.layout import BULLET, heading_section, legal_form_end, normalise_markers
 
 _YEAR = r"(?:19|20)\d{2}"
@@ -323,6 +323,24 @@ def _sub_heading(pending: list[str], cur: _Draft) -> bool:
     )
 
 
+def _group_heading(pending: list[str], cur: _Draft) -> bool:
+    """A heading between achievements listed apart from the jobs that names the skill they
+    show ("Stakeholder management" in a functional résumé), not a job: one short line without a
+    job title, dates, separators or a company's legal form."""
+    if len(pending) != 1 or not cur.apart:
+        return False
+    p = pending[0].strip().lstrip("# ").rstrip(":")
+    return (
+        _is_shortline(p)
+        and len(p.split()) <= MAX_SUB_HEADING_WORDS
+        and not _TITLE_WORDS.search(p)
+        and not _dated(p)
+        and not _SUB_HEADING_MARK.search(p)
+        and not legal_form_end(p)
+        and _section(p) is None
+    )
+
+
 LOOKAHEAD = 3  # lines read ahead for the dated line a header continues on
 
 
@@ -514,6 +532,8 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
             body = raw[bullet.end() :].strip()
             if section == "preamble" and not drafts:
                 section = "history"
+            if cur is not None and _group_heading(pending, cur):
+                pending = []  # a skill's name over achievements listed apart: not a job
             if cur is None or (pending and (section == "projects" or cur.bullets)):
                 if cur is not None and section != "projects" and _sub_heading(pending, cur):
                     cur.description.extend(pending)  # "Loyalty (Harvest Rewards)"
@@ -791,6 +811,57 @@ def _paragraph_items(description: list[str]) -> list[str]:
     ]
 
 
+_NAMED_AT_END = re.compile(
+    rf"\((?P<name>[^()\d,;]{{2,80}}),\s*(?P<when>{_DATE}(?:\s*[-–—]\s*{_END})?)\)\W*$",
+    re.IGNORECASE,
+)
+
+
+def employer_at_end(text: str) -> tuple[str, str, str] | None:
+    """'... (Fernhill Logistics, 2021)': the employer and the dates an achievement listed
+    apart names in brackets at its end, as a functional résumé does ('', '' when it names
+    none): (employer, start, end)."""
+    m = _NAMED_AT_END.search(text)
+    if m is None or not _named(m.group("name")) or acts(m.group("name")):
+        return None
+    when = m.group("when")
+    r = RANGE.search(when)
+    if r:
+        return m.group("name").strip(), _clean(r.group("start")), _clean(r.group("end"))
+    return m.group("name").strip(), _clean(when), ""
+
+
+def by_named_employer(drafts: list[_Draft]) -> list[_Draft]:
+    """Achievements listed apart that no job of the history takes but that name their
+    employer in brackets at their end ('(Fernhill Logistics, 2021)') go to a role at that
+    employer, one per employer, so their stories keep it."""
+    out: list[_Draft] = []
+    made: dict[str, _Draft] = {}
+    for d in drafts:
+        if not d.apart:
+            out.append(d)
+            continue
+        keep = []
+        for b in d.bullets:
+            named = employer_at_end(b)
+            if named is None:
+                keep.append(b)
+                continue
+            company, start, end = named
+            role = made.get(company.lower())
+            if role is None:
+                role = made[company.lower()] = _Draft(company=company, start=start, end=end)
+                out.append(role)
+            role.bullets.append(b)
+            years = sorted({y for y in (start, end, role.start, role.end) if _year(y)}, key=_year)
+            if years:
+                role.start, role.end = years[0], years[-1] if len(years) > 1 else ""
+        d.bullets = keep
+        if d.bullets or d.description:
+            out.append(d)
+    return out
+
+
 def attach_highlights(drafts: list[_Draft]) -> list[_Draft]:
     """Achievements listed apart from the jobs join the job they name (first among its
     bullets); those that name none stay apart, marked so a story can say its job is unknown.
@@ -800,8 +871,10 @@ def attach_highlights(drafts: list[_Draft]) -> list[_Draft]:
             d.bullets, d.description = _paragraph_items(d.description), []
     targets = [d for d in drafts if d.kind == "role" and not d.apart and (d.title or d.company)]
     apart = [d for d in drafts if d.apart]
-    if not targets or not apart:
+    if not apart:
         return drafts
+    if not targets:
+        return by_named_employer(drafts)
     jobs = [_job(d) for d in targets]
     seen = 0
     for d in apart:
@@ -814,7 +887,7 @@ def attach_highlights(drafts: list[_Draft]) -> list[_Draft]:
             else:
                 targets[i].listed.append(b)
         d.bullets = keep
-    return [d for d in drafts if not (d.apart and not d.bullets)]
+    return by_named_employer([d for d in drafts if not (d.apart and not d.bullets)])
 
 
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -866,6 +939,32 @@ def _action_with_result(cells: list[str]) -> list[str]:
 
 
 MAX_HEADER_CELL_WORDS = 4
+
+
+MAX_METRIC_WORDS = 8  # a table cell this short with a number, that does not act, is a metric
+
+
+def _metric(cell: str) -> bool:
+    """A cell that gives a measure ("-38% lead time", "420 → 110 open tickets", "2 sprints
+    saved"): a few words with a number, no dates, no action."""
+    return (
+        0 < len(cell.split()) <= MAX_METRIC_WORDS
+        and bool(re.search(r"\d", cell))
+        and not _dated(cell)
+        and not acts(cell)
+    )
+
+
+def metric_with_work(parts: list[str]) -> list[str]:
+    """A row of two cells, a metric and what was done ('| -38% lead time | Split the backlog
+    into slices... |', either way round): one achievement, told as a résumé line tells it,
+    what was done, then its outcome ('Split the backlog into slices...; -38% lead time')."""
+    if len(parts) != 2:
+        return parts
+    for metric, work in (parts, parts[::-1]):
+        if _metric(metric) and len(work.split()) >= 6 and not _dated(work) and acts(work):
+            return [f"{work.rstrip('.;, ')}; {metric}"]
+    return parts
 
 
 def _column_names(cells: list[str]) -> bool:
@@ -974,6 +1073,12 @@ def piped_tables(lines: list[str]) -> list[str]:
     return out
 
 
+def _unmark(cell: str) -> str:
+    """A cell's text without bullet marks; a minus that opens a number ('-38% lead time')
+    stays."""
+    return cell.strip(" •*") if re.match(r"\s*[-−]\d", cell) else cell.strip(" -•*")
+
+
 def expand_tables(lines: list[str]) -> list[str]:
     """Table rows ('| Senior TPM | Acme | 2021 – Present | Led the... |') become the lines a
     list would give: a header line with the short cells and a bullet per long cell (one per
@@ -992,7 +1097,7 @@ def expand_tables(lines: list[str]) -> list[str]:
         if not in_table:
             in_table, named = True, _column_names(cells)
         lined = [cell_lines(c) for c in cells]
-        parts = [p.strip(" -•*") for pieces in lined for p in pieces]
+        parts = [_unmark(p) for pieces in lined for p in pieces]
         parts = [p for p in parts if p]
         # a cell that lists several lines ("a <br> b") holds bullets, short ones too
         listed = {
@@ -1001,8 +1106,10 @@ def expand_tables(lines: list[str]) -> list[str]:
             if len(pieces) > 1
             for x in pieces
             if len(x.split()) >= 3 and not (RANGE.search(x) or SINCE.search(x))
-            for p in [x.strip(" -•*")]
+            for p in [_unmark(x)]
         }
+        if not listed:
+            parts = metric_with_work(parts)
         parts = _one_record(parts, listed) if named else _action_with_result(parts)
         heads: set[str] = set()
         if any(_dated(p) for p in parts):
@@ -1107,18 +1214,37 @@ MAX_CLAUSES = 40  # clauses of one sentence read as items, at most (the rest sta
 MIN_CLAUSE_WORDS = 4
 
 
-def clause_items(sentence: str) -> list[str]:
+_OWN_SUBJECT = re.compile(r"^(?:I|we)\s+[a-z]", re.IGNORECASE)
+
+
+def _names_actor(clause: str, who: Sequence[str]) -> bool:
+    """The clause opens with its actor named: 'I', 'we', or the person of a third-person
+    résumé (`achievements.actors`)."""
+    return bool(_OWN_SUBJECT.match(clause) or (who and _OWN_SUBJECT.match(own_voice(clause, who))))
+
+
+def clause_items(sentence: str, who: Sequence[str] = ()) -> list[str]:
     """A prose sentence that lists what was done, clause after clause between semicolons
     ("Owned the backlog...; moved the gateway..., which cut tickets by 38%; said no to..."),
     is one item per clause in which the candidate acts; a clause that does not act (a result:
     "; 1,100 classrooms now use it") stays with the clause before it. Fewer than MIN_CLAUSES
     clauses, or fewer than two that act, and the sentence is one item."""
     parts = [p.strip() for p in sentence.split(";")]
+    if (
+        len(parts) == 2
+        and all(len(p.split()) >= MIN_CLAUSE_WORDS and _names_actor(p, who) for p in parts)
+        and all(acts(own_voice(p, who)) for p in parts)
+    ):
+        # "She brought the backlog from 310 to 60...; she cut the form from 14 steps to 5":
+        # two clauses, each with its actor named, are two things done
+        return [p[:1].upper() + p[1:] for p in parts]
     if len(parts) < MIN_CLAUSES or any(not p for p in parts):
         return [sentence]
     items: list[str] = []
     for n, part in enumerate(parts):
-        new = n < MAX_CLAUSES and len(part.split()) >= MIN_CLAUSE_WORDS and acts(part)
+        new = (
+            n < MAX_CLAUSES and len(part.split()) >= MIN_CLAUSE_WORDS and acts(own_voice(part, who))
+        )
         if items and not new:
             items[-1] = f"{items[-1]}; {part}"
         else:
@@ -1127,10 +1253,66 @@ def clause_items(sentence: str) -> list[str]:
 
 
 _STAR = re.compile(
-    r"^(?P<label>situation|task|action|actions|result|results|outcome|impact)\s*[:–—-]\s*(?P<text>\S.*)$",
+    r"^(?P<label>context|background|situation|task|action|actions|result|results|outcome|"
+    r"outcomes|impact)\s*[:–—-]\s*(?P<text>\S.*)$",
     re.IGNORECASE,
 )
-_STAR_ORDER = {"result": 0, "outcome": 0, "impact": 0, "action": 1, "task": 2, "situation": 3}
+_STAR_ORDER = {
+    "result": 0,
+    "outcome": 0,
+    "impact": 0,
+    "action": 1,
+    "task": 2,
+    "situation": 3,
+    "context": 3,
+    "background": 3,
+}
+_RESULT_LABELS = ("result", "outcome", "impact")
+MIN_RESULT_WORDS = 4  # a sentence of a "Results:" paragraph shorter than this is not one
+
+
+def _star_label(item: str) -> tuple[str, str] | None:
+    m = _STAR.match(item.strip())
+    if m is None:
+        return None
+    return m.group("label").lower().rstrip("s"), m.group("text").strip()
+
+
+def split_results(items: list[str]) -> tuple[list[str], list[str]]:
+    """A job told in labelled paragraphs ("Context: ...", "Actions: ...", "Results: ...") whose
+    results paragraph reports several changes, a sentence each: each results sentence is an
+    achievement of its own, and the context and actions paragraphs are the job's context, not
+    achievements (`star_items` joins a group whose result is one sentence into one story).
+    Returns (items, context)."""
+    out: list[str] = []
+    context: list[str] = []
+    i = 0
+    while i < len(items):
+        j, labels, group = i, set(), []
+        while j < len(items) and j - i < MAX_STAR_PARTS:
+            found = _star_label(items[j])
+            if found is None or found[0] in labels:
+                break
+            labels.add(found[0])
+            group.append(found)
+            j += 1
+        told = [
+            x
+            for label, text in group
+            if label in _RESULT_LABELS
+            for x in sentences(text)
+            if len(x.split()) >= MIN_RESULT_WORDS
+        ]
+        if len(told) >= 2 and len(group) >= 2:
+            out += told
+            context += [text for label, text in group if label not in _RESULT_LABELS]
+            i = j
+            continue
+        out += items[i : max(j, i + 1)]
+        i = max(j, i + 1)
+    return out, context
+
+
 MAX_STAR_PARTS = 6  # labelled lines joined into one story, at most
 
 
@@ -1143,7 +1325,7 @@ def star_items(items: list[str]) -> list[tuple[str, bool]]:
     group: list[tuple[str, str]] = []
 
     def close() -> None:
-        if len(group) >= 2 and any(k in ("result", "outcome", "impact") for k, _ in group):
+        if len(group) >= 2 and any(k in _RESULT_LABELS for k, _ in group):
             parts = sorted(group, key=lambda g: _STAR_ORDER[g[0]])
             out.append((" ".join(t.rstrip(" .;") + "." for _, t in parts), True))
         else:
@@ -1151,15 +1333,15 @@ def star_items(items: list[str]) -> list[tuple[str, bool]]:
         group.clear()
 
     for item in items:
-        m = _STAR.match(item.strip())
-        if m is None:
+        found = _star_label(item)
+        if found is None:
             close()
             out.append((item, False))
             continue
-        label = m.group("label").lower().rstrip("s")
+        label, text = found
         if label in {g[0] for g in group} or len(group) >= MAX_STAR_PARTS:
             close()
-        group.append((label, m.group("text").strip()))
+        group.append((label, text))
     close()
     return out
 
@@ -1177,14 +1359,20 @@ def _finish(
 ) -> WorkHistory:
     entries: list[Entry] = []
     n = 0
+    drafts = list(drafts)
+    # a résumé written in the third person ("Maya led...; she cut..."): its person's clauses
+    who = actors(name, [t for d in drafts for t in (*d.bullets, *d.description)])
     for d in drafts:
-        texts = [t for t, _ in star_items([normalise(b) for b in d.bullets if normalise(b)])]
-        description = normalise(" ".join(d.description))
+        lines, context = split_results([normalise(b) for b in d.bullets if normalise(b)])
+        texts = [t for t, _ in star_items(lines)]
+        paragraphs, more = split_results(prose_items(d.description))
+        context += more
+        description = normalise(" ".join(paragraphs))
         prose = [
             c
-            for item, told in star_items(prose_items(d.description))
+            for item, told in star_items(paragraphs)
             for s in ([item] if told else sentences(item))
-            for c in ([s] if told else clause_items(s))
+            for c in ([s] if told else clause_items(s, who))
         ]
         if not texts and description:
             # a job told in lines without bullet marks (a word-processor export) or in prose
@@ -1198,6 +1386,8 @@ def _finish(
                 texts = found + texts
                 description = " ".join(x for x in prose if x not in found)
         texts = [normalise(b) for b in d.listed if normalise(b)] + texts
+        # the context of a job told in labelled paragraphs opens its description
+        description = normalise(" ".join([*context, description]))
         if not texts and not d.title:
             continue
         idx = len(entries)

@@ -215,4 +215,9 @@ def heading_section(line: str, title_words: re.Pattern[str]) -> str | None:
         return None
     if title_words.search(body) and words[-1] not in SECTION_WORDS:
         return None
-    return SECTION_WORDS[found[0]]
+    kinds = [SECTION_WORDS[w] for w in found]
+    if "highlights" in kinds and all(k in ("highlights", "other") for k in kinds):
+        # "Key Skills and Achievements": a section that lists achievements holds them,
+        # whatever else it names (a functional résumé groups them under skill headings)
+        return "highlights"
+    return kinds[0]

@@ -23,8 +23,11 @@ _SITUATIONS: dict[str, str] = {
     r"product|engineering|dev|development)\b)[\w-]+(?: [\w-]+)? team\b|"
     r"their (?:work|part|api|service|connector|component)|"
     r"team (?:slipped|was late|ran late|missed|delayed|was delayed)",
-    "conflict": r"disagree\w*|dispute\w*|conflict\w*|clash\w*|argu(?:e|ed|ing|ment)\w*|"
-    r"tension\w*|at odds|could not agree|couldn't agree|mediat\w*",
+    # (a clash of bookings or releases is not people at odds: "cut environment clashes")
+    "conflict": r"disagree\w*|dispute\w*|conflict\w*|clash(?:ed|es|ing)? (?:with|between|over)|"
+    r"argu(?:e|ed|ing|ment)\w*|tension\w*|at odds|could not agree|couldn't agree|mediat\w*|"
+    # teams brought to one approach ("Aligned the mobile and API teams on one gateway")
+    r"align\w* (?:the )?(?:[\w-]+ ){0,4}(?:teams|squads|leads|architects) on",
     "incident": r"incident\w*|outage\w*|sev-?\d|production (?:issue|bug|fault|flaw)|"
     r"data[- ]loss|firmware (?:bug|fault)|critical (?:bug|fault|defect)",
     "estimate": r"estimat\w*|bigger than|larger than|twice as (?:big|large|long)|"
@@ -32,7 +35,7 @@ _SITUATIONS: dict[str, str] = {
     # (moving people to a way of working, "Moved 3 teams from waterfall to Scrum", is not one)
     "migration": r"migrat\w*|cut-?over|re-?platform\w*|move (?:of|to) (?:a |the )?new|"
     r"moved (?!(?:\w+ ){0,2}(?:teams?|squads?|people|engineers|staff|developers)\b)"
-    r"(?:\w+ ){0,4}(?:to|onto|off)\b",
+    r"(?:[\w.,-]+ ){0,4}(?:to|onto|off)\b",
     "scope": r"scope|descop\w*|split the release|phased|mvp|cut features?",
     "bypass": r"bypass\w*|straight to (?:my|the|our|your) (?:engineers|developers|team)|"
     r"directly to (?:my|the|our|your|one of) \w+|side requests?|around the backlog",
@@ -42,7 +45,10 @@ _SITUATIONS: dict[str, str] = {
     r"legacy (?:code|codebase)|(?:code|feature) freeze|freeze on",
     "persuade": r"persuad\w*|convinc\w*|talked \w+ (?:\w+ )?(?:into|out of)|"
     r"won (?:over|support|buy-in)|"
-    r"buy-in|sceptic\w*|skeptic\w*",
+    r"buy-in|sceptic\w*|skeptic\w*|"
+    # a senior leader brought to another plan ("Negotiated a phased scope with the CFO")
+    r"negotiat\w* (?:[\w-]+ ){0,4}with (?:the |our |my |a )?(?:ceo|cfo|cto|coo|cpo|ciso|vp|"
+    r"svp|evp|founders?|board|director|head of|executives?|leadership|sponsor)\b",
     "failure": r"mistake|went wrong|lessons? learn\w*|my fault|owned the miss|"
     r"missed (?:the |a |our )?(?:[\w-]+ ){0,2}(?:date|deadline|milestone|launch|target)|"
     r"(?:didn't|did not) go (?:as|to) plan\w*|recover\w*|roll(?:ed|ing)?[- ]?back|"
@@ -104,7 +110,10 @@ _SHOWN: dict[str, tuple[str, ...]] = {
         # many teams, services, sites or regions
         r"(?:[3-9]|[1-9]\d+|three|four|five|six|seven|eight|nine|ten|twelve|dozens? of)\s+"
         r"(?:[\w-]+\s+){0,2}(?:teams|squads|services|microservices|regions|countries|systems|"
-        r"vendors|time zones|sites|stores|data cent(?:er|re)s|clusters)",
+        r"vendors|time zones|sites|stores|data cent(?:er|re)s|clusters)|"
+        # millions of accounts, users or transactions
+        r"\d[\d.,]*\s?(?:million|billion|m|bn)\s+(?:[\w-]+\s+){0,2}(?:accounts|users|"
+        r"customers|subscribers|transactions|records|payments|members|devices)",
         # spread over places or running in several at once
         r"multi-region|active-active|distributed|across (?:[A-Z][\w-]+, )+[A-Z][\w-]+,? and "
         r"[A-Z]",
@@ -112,6 +121,7 @@ _SHOWN: dict[str, tuple[str, ...]] = {
         r"(?:[6-9]|1\d|2\d|36) months|(?:two|three|2|3) years|(?:18|six|nine|twelve)[- ]month",
         # a technical system, not a process
         r"platform|control plane|architecture|infrastructure|systems?\b|services\b|database|"
+        r"ledger|"
         r"monolith|kubernetes|api\b|engine\b|pipeline|cluster|cloud|ingestion|stream\w*",
     ),
     "decision": (

@@ -22,8 +22,10 @@ from loopcoach.errors import LoopcoachError
 from loopcoach.prep.achievements import (
     CHANGE,
     FOREIGN_CHANGE,
+    actors,
     classify,
     language_of,
+    own_voice,
     quantities,
     scale_of,
 )
@@ -436,19 +438,28 @@ LEARNED_DUTY = "reads like a remit more than a result, next to the achievements 
 Decide = Callable[[Sequence[str]], Sequence[bool]]
 
 
+def voiced(history: WorkHistory) -> dict[str, str]:
+    """Each bullet's text as the candidate would say it: in a résumé written in the third
+    person ("Maya led the move...; she cut..."), the person's clauses in the first person
+    ("I led the move..."), so they read, and are judged, as the candidate's own actions."""
+    who = actors(history.name, [b.text for b in history.bullets])
+    return {b.id: own_voice(b.text, who) for b in history.bullets}
+
+
 def achievement_lines(history: WorkHistory, decide: Decide | None = None) -> frozenset[str]:
     """Ids of the work bullets that are achievements: by `decide` for an English résumé when
     given (the learned classifier), else by the rules (`classify`)."""
     lang = language_of(history.text)
     work = [b for b in history.bullets if history.entries[b.entry].kind != "project"]
+    text = voiced(history)
     if decide is None or lang != "en" or not work:
-        return frozenset(b.id for b in work if classify(b.text, lang).achievement)
-    said = decide([b.text for b in work])
+        return frozenset(b.id for b in work if classify(text[b.id], lang).achievement)
+    said = decide([text[b.id] for b in work])
     # a fragment ("too short to be an achievement") stays one whatever the model says
     return frozenset(
         b.id
         for b, yes in zip(work, said, strict=True)
-        if yes and classify(b.text, lang).kind != "other"
+        if yes and classify(text[b.id], lang).kind != "other"
     )
 
 
@@ -466,13 +477,16 @@ def candidate_stories(
     seen: set[str] = set()
     if achievements is None:
         achievements = achievement_lines(history)
+    text = voiced(history)
     for s in resume.bullets:
         if s.score < min_score or history.entries[s.bullet.entry].kind == "project":
             continue
         if s.bullet.id not in achievements:
             continue
         entry = history.entries[s.bullet.entry]
-        story = draft_story(len(out) + 1, s.bullet.text, entry)
+        story = draft_story(
+            len(out) + 1, text.get(s.bullet.id, s.bullet.text), entry, source=s.bullet.text
+        )
         if story.key in seen:
             continue
         seen.add(story.key)
@@ -489,10 +503,11 @@ def to_strengthen(
     that is not one of them is a duty too, and one of them is never a duty."""
     out = []
     lang = language_of(history.text)
+    text = voiced(history)
     for b in history.bullets:
         if history.entries[b.entry].kind == "project":
             continue
-        k = classify(b.text, lang)
+        k = classify(text[b.id], lang)
         if achievements is None:
             if k.kind != "duty":
                 continue
