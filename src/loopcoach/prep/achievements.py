@@ -192,6 +192,37 @@ def opens_with_action(text: str) -> bool:
     )
 
 
+_NOUN_ENDING = re.compile(r"(?:tion|sion|ment|ness|ity|ship|ance|ence|er|or|ist|ism|ing|s)$")
+
+
+def opens_with_verb(text: str) -> bool:
+    """True when the line's first word (after an adverb) reads as a verb with its doer dropped,
+    so "I" can go before it: an action opener, a past tense ("Defined product KPIs...",
+    "Wrongly prioritised...", "Helped..."), an irregular verb form ("Run sprint planning"), or
+    a base form before a preposition and its object ("Work with the Head of Product"). Looser
+    than `opens_with_action` (which decides what counts as an achievement); for wording only."""
+    if opens_with_action(text):
+        return True
+    words = _words(text)
+    while len(words) > 1 and (_ADVERB.match(words[0]) or words[0].lower().endswith("ly")):
+        words = words[1:]
+    if not words or not words[0][:1].isalpha():
+        return False
+    low = words[0].lower()
+    rest = " ".join(words[1:3]).lower()
+    if low in _NOT_ACTIONS:
+        return False
+    if low in _IRREGULAR_PAST or low in _IRREGULAR_PARTICIPLE:
+        return not re.match(r"(?:for|as|by|to)\b", rest)
+    if re.fullmatch(r"[a-z-]{2,}(?:ed|ied)", low) and not low.endswith("eed"):
+        return True
+    return bool(
+        re.fullmatch(r"[a-z]{2,}", low)
+        and not _NOUN_ENDING.search(low)
+        and re.match(r"(?:with|on|across|alongside)\s+(?:the|a|an|our|my|its|their|\d)\b", rest)
+    )
+
+
 # A line that sets the scene before saying what was done: "After the 2023 outage (9 hours),
 # facilitated the review...", "Vendor and platform teams were split on X; I ran a spike...".
 _CIRCUMSTANCE = re.compile(

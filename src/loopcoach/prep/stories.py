@@ -25,6 +25,7 @@ from loopcoach.prep.achievements import (
     actors,
     classify,
     language_of,
+    opens_with_verb,
     own_voice,
     quantities,
     scale_of,
@@ -325,13 +326,29 @@ def title_for(action: str) -> str:
     return _upper_first(head)
 
 
+# a scene-setting phrase before the action: "At a sprint review, flagged..."
+_SCENE = re.compile(
+    r"^(?:after|when|while|during|following|before|once|as|amid|despite|with|within|in|at|on|"
+    r"across|over|under|throughout|for)\b[^,;:]{3,160}?,\s+",
+    re.IGNORECASE,
+)
+
+
 def _first_person(action: str) -> str:
+    """The action as the candidate says it: "I" goes before a line that opens with a verb
+    (or after its scene-setting phrase); a line that opens otherwise (a noun, a number, an
+    outcome) is kept as it stands, since "I" in front of it would not be a sentence."""
     a = action.strip()
     if re.match(r"^(i|we|my|our)\b", a, re.IGNORECASE):
         return _upper_first(a)
     if re.match(r"^(responsible|tasked|involved|in charge)\b", a, re.IGNORECASE):
         return f"I was {_lower_first(a)}"
-    return f"I {_lower_first(a)}"
+    if opens_with_verb(a):
+        return f"I {_lower_first(a)}"
+    scene = _SCENE.match(a)
+    if scene and opens_with_verb(a[scene.end() :]):
+        return f"{_upper_first(a[: scene.end()])}I {_lower_first(a[scene.end() :])}"
+    return _upper_first(a)
 
 
 def _context_line(entry: Entry) -> str:
