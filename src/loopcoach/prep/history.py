@@ -311,16 +311,7 @@ def _sub_heading(pending: list[str], cur: _Draft) -> bool:
     company's legal form."""
     if len(pending) != 1 or not cur.start or cur.kind != "role" or cur.apart:
         return False
-    p = pending[0].strip().lstrip("# ")
-    return (
-        _is_shortline(p)
-        and len(p.split()) <= MAX_SUB_HEADING_WORDS
-        and not _TITLE_WORDS.search(p)
-        and not _dated(p)
-        and not _SUB_HEADING_MARK.search(p)
-        and not legal_form_end(p)
-        and _section(p) is None
-    )
+    return _names_no_job(pending[0].strip().lstrip("# "))
 
 
 def _group_heading(pending: list[str], cur: _Draft) -> bool:
@@ -329,7 +320,12 @@ def _group_heading(pending: list[str], cur: _Draft) -> bool:
     job title, dates, separators or a company's legal form."""
     if len(pending) != 1 or not cur.apart:
         return False
-    p = pending[0].strip().lstrip("# ").rstrip(":")
+    return _names_no_job(pending[0].strip().lstrip("# ").rstrip(":"))
+
+
+def _names_no_job(p: str) -> bool:
+    """One short line that names a product, team or skill, not a job: no job title, dates,
+    separators, company legal form or section name."""
     return (
         _is_shortline(p)
         and len(p.split()) <= MAX_SUB_HEADING_WORDS
