@@ -124,7 +124,7 @@ def test_one_result_sentence_keeps_the_star_story_whole() -> None:
         "Action: moved the build to CI.",
         "Result: builds 4x faster.",
     ]
-    assert split_results(items) == (items, [])
+    assert split_results(items) == (items, [], {})
     h = _read("Experience\nPO — Acme Ltd — 2020 to 2022\n" + "\n".join(items) + "\n")
     assert [b.text for b in h.bullets] == [
         "builds 4x faster. moved the build to CI. a team of five."
@@ -261,7 +261,7 @@ def test_new_readers_are_bounded_on_hostile_input() -> None:
         "Actions: moved it.",
         "Results: Costs fell by half. Churn fell by a third.",
     ] * 5_000
-    items, context = split_results(many)
+    items, context, _ = split_results(many)
     assert len(items) == 10_000 and len(context) == 10_000
     rows = ["Impact      What I did"] + ["-1% x       Cut the cost of the thing by a lot"] * 5_000
     assert len(column_tables(rows)) == 5_002

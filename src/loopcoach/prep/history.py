@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from loopcoach.analysis.text import normalise, sentences
+from loopcoach.analysis.text import normalise, sentences, stems
 from loopcoach.budget import checkpoint
 from loopcoach.domain.kinds import EntryKind
 from loopcoach.prep.achievements import actors, acts, classify, own_voice
@@ -131,9 +131,15 @@ class Bullet:
     id: str  # "b1", "b2"... in document order
     text: str
     entry: int  # index of its entry in WorkHistory.entries
+    # what was done that led to it, when the résumé says so apart: the sentences of an
+    # "Actions:" paragraph that a "Results:" sentence follows from (`split_results`)
+    actions: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "text": self.text, "entry": self.entry}
+        out: dict[str, Any] = {"id": self.id, "text": self.text, "entry": self.entry}
+        if self.actions:
+            out["actions"] = self.actions
+        return out
 
 
 @dataclass(frozen=True)
@@ -1274,14 +1280,49 @@ def _star_label(item: str) -> tuple[str, str] | None:
     return m.group("label").lower().rstrip("s"), m.group("text").strip()
 
 
-def split_results(items: list[str]) -> tuple[list[str], list[str]]:
+_ACTION_LABELS = ("action", "task")
+MAX_LED_ACTIONS = 12  # sentences of one job's actions paired with its results, at most
+# words that say nothing of what a sentence is about, left out when results and actions are
+# paired by the words they share
+_FILLER_TEXT = """a an the and or of to in on for with from by at as into over per than then once
+    when while after before i we my our us it its this that these those was were is are be been
+    had has have which who whom what all every each one two three four five six seven eight
+    nine ten new first team teams"""
+_FILLER = frozenset(_FILLER_TEXT.split())
+
+
+def _content(text: str) -> frozenset[str]:
+    return frozenset(
+        w for w in stems(text) if w not in _FILLER and not w[:1].isdigit() and len(w) > 1
+    )
+
+
+def led_to(results: Sequence[str], actions: Sequence[str]) -> list[str]:
+    """For each results sentence, the action sentences that led to it: those that share the
+    most content words with it ("Gateway incidents dropped ... once the platform-health
+    allocation ... was in place" and "I kept one sprint in five for platform health"). A
+    result that shares no word with any action gets none (its own sentence says what was
+    done: "I split the story with the developers ...")."""
+    words = [_content(a) for a in actions]
+    out = []
+    for r in results:
+        mine = _content(r)
+        shared = [len(mine & w) for w in words]
+        best = max(shared, default=0)
+        out.append(" ".join(a for a, n in zip(actions, shared, strict=True) if best and n == best))
+    return out
+
+
+def split_results(items: list[str]) -> tuple[list[str], list[str], dict[str, str]]:
     """A job told in labelled paragraphs ("Context: ...", "Actions: ...", "Results: ...") whose
     results paragraph reports several changes, a sentence each: each results sentence is an
     achievement of its own, and the context and actions paragraphs are the job's context, not
     achievements (`star_items` joins a group whose result is one sentence into one story).
-    Returns (items, context)."""
+    Returns (items, context, actions): `actions` gives a results sentence the sentences of the
+    actions paragraph that led to it (`led_to`), so its story keeps what was done."""
     out: list[str] = []
     context: list[str] = []
+    actions: dict[str, str] = {}
     i = 0
     while i < len(items):
         j, labels, group = i, set(), []
@@ -1302,11 +1343,17 @@ def split_results(items: list[str]) -> tuple[list[str], list[str]]:
         if len(told) >= 2 and len(group) >= 2:
             out += told
             context += [text for label, text in group if label not in _RESULT_LABELS]
+            done = [x for label, text in group if label in _ACTION_LABELS for x in sentences(text)]
+            # a paragraph of more actions than a job tells is not paired sentence by sentence
+            done = done if len(done) <= MAX_LED_ACTIONS else []
+            for r, a in zip(told, led_to(told, done), strict=True):
+                if a:
+                    actions[r] = a
             i = j
             continue
         out += items[i : max(j, i + 1)]
         i = max(j, i + 1)
-    return out, context
+    return out, context, actions
 
 
 MAX_STAR_PARTS = 6  # labelled lines joined into one story, at most
@@ -1359,10 +1406,11 @@ def _finish(
     # a résumé written in the third person ("Maya led...; she cut..."): its person's clauses
     who = actors(name, [t for d in drafts for t in (*d.bullets, *d.description)])
     for d in drafts:
-        lines, context = split_results([normalise(b) for b in d.bullets if normalise(b)])
+        lines, context, done = split_results([normalise(b) for b in d.bullets if normalise(b)])
         texts = [t for t, _ in star_items(lines)]
-        paragraphs, more = split_results(prose_items(d.description))
+        paragraphs, more, done_too = split_results(prose_items(d.description))
         context += more
+        done.update(done_too)
         description = normalise(" ".join(paragraphs))
         prose = [
             c
@@ -1390,7 +1438,10 @@ def _finish(
         bullets = []
         for t in texts:
             n += 1
-            bullets.append(Bullet(id=f"b{n}", text=t, entry=idx))
+            # a clause of a results sentence (`clause_items`) keeps that sentence's actions
+            led = done.get(t) or next((a for r, a in done.items() if t in r), "")
+            led = " ".join(own_voice(x, who) for x in sentences(led))
+            bullets.append(Bullet(id=f"b{n}", text=t, entry=idx, actions=led))
         entries.append(
             Entry(
                 title=_clean(d.title),

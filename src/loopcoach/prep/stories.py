@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from loopcoach.analysis.text import sentences
+
 # Story and clean live in the domain (every layer reads a story); named here too for old imports
 from loopcoach.domain.stories import Story as Story
 from loopcoach.domain.stories import StoryLengths
@@ -356,12 +358,22 @@ def _context_line(entry: Entry) -> str:
     return f"{where} ({entry.dates})" if where and entry.dates else where
 
 
-def draft_story(index: int, text: str, entry: Entry, *, source: str = "") -> Story:
+def draft_story(
+    index: int, text: str, entry: Entry, *, source: str = "", actions: str = ""
+) -> Story:
     """A STAR draft from one bullet (or a project's bullets joined). A topic label that opens
-    the bullet ("Ledger migration: moved...") is its title, and the rest is drafted."""
+    the bullet ("Ledger migration: moved...") is its title, and the rest is drafted.
+
+    `actions` are what the résumé says apart was done to get it (a "Results:" sentence's
+    "Actions:" sentences, `history.led_to`): they are the story's action, and the whole bullet
+    its result."""
     lead, rest = split_lead_in(text)
     circumstances, body = lead_context(rest)
     action, result = split_bullet(body)
+    title = lead if len(lead.split()) >= 2 else title_for(action)
+    if actions.strip():
+        action = " ".join(_first_person(a).rstrip(".") + "." for a in sentences(actions))
+        result = rest
     ctx = _context_line(entry)
     situation_bits = []
     if ctx:
@@ -402,7 +414,7 @@ def draft_story(index: int, text: str, entry: Entry, *, source: str = "") -> Sto
         position=entry.title,
         employer=entry.company,
         dates=entry.dates,
-        title=lead if len(lead.split()) >= 2 else title_for(action),
+        title=title,
         situation=" ".join(situation_bits),
         task=task,
         action=action_text,
@@ -502,7 +514,11 @@ def candidate_stories(
             continue
         entry = history.entries[s.bullet.entry]
         story = draft_story(
-            len(out) + 1, text.get(s.bullet.id, s.bullet.text), entry, source=s.bullet.text
+            len(out) + 1,
+            text.get(s.bullet.id, s.bullet.text),
+            entry,
+            source=s.bullet.text,
+            actions=s.bullet.actions,
         )
         if story.key in seen:
             continue
