@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from loopcoach.prep.achievements import opens_with_verb
 from loopcoach.prep.history import RANGE, SINCE
 
 MIN_GAP = 2  # spaces between two columns (layout mode puts at least this many)
@@ -154,12 +155,36 @@ MAX_METRIC_WORDS = 8  # a metric cell ("-38% lead time") has a number and at mos
 MIN_WORK_WORDS = 6  # the cell of what was done, at least
 
 
+def metric_then_work(text: str) -> list[str] | None:
+    """A row whose two cells a PDF ran together ("3 days → 4 hours Automated the monthly
+    claims report in SQL"): [metric, work] split before the first word, among the first
+    MAX_METRIC_WORDS + 1, that opens in a capital and with a verb, once the words before it
+    hold a number and at least MIN_WORK_WORDS words follow; None when there is no such word."""
+    words = text.split(" ")
+    for k in range(1, min(MAX_METRIC_WORDS, len(words) - MIN_WORK_WORDS) + 1):
+        head = " ".join(words[:k])
+        if (
+            re.search(r"\d", head)
+            and words[k][:1].isupper()
+            and opens_with_verb(" ".join(words[k : k + 4]))
+        ):
+            return [head, " ".join(words[k:])]
+    return None
+
+
 def _two_cells(line: str, starts: list[int]) -> list[str] | None:
     """A line of a two-column table: one run in the column it starts nearest to, or two runs, the
-    second in the long column whatever its place (a cell set close to its neighbour)."""
+    second in the long column whatever its place (a cell set close to its neighbour). One run
+    that starts in the first column and reaches into the second is both cells run together
+    when it splits into a metric and what was done (`metric_then_work`)."""
     runs = _runs(line)
     if len(runs) == 1:  # in the column it starts nearest to
         col = min(range(2), key=lambda c: abs(runs[0].start - starts[c]))
+        run = runs[0]
+        if col == 0 and run.start + len(run.text) > starts[1]:
+            both = metric_then_work(run.text)
+            if both is not None:
+                return both
         return [runs[0].text if c == col else "" for c in range(2)]
     if len(runs) == 2 and runs[0].start <= starts[0] + ALIGN:
         return [runs[0].text, runs[1].text]
@@ -196,7 +221,8 @@ def _metric_rows(body: list[list[str]], long_col: int) -> list[list[str]] | None
     row before, that opens with a capital after a line that does not go on."""
     short_col = 1 - long_col
     starts = [i for i, c in enumerate(body) if c[short_col] and not c[short_col][:1].islower()]
-    if not starts or len(body) < 2:
+    # a table of one line is one whole row: both its cells on that line
+    if not starts or (len(body) < 2 and not all(body[0])):
         return None
     bounds = [0]
     for k in range(1, len(starts)):
