@@ -98,12 +98,22 @@ CHANGE = re.compile(
     r"(?:down|up) (?:by )?(?:\d|half|a third|a quarter)|"
     r"(?:\d+|two|three|four|five|six) (?:days?|weeks?|months?|sprints?|quarters?) "
     r"(?:early|ahead)|"
-    r"(?:no|zero)(?: [\w-]+){1,3} since)\b",
+    r"(?:no|zero)(?: [\w-]+){1,3} since|"
+    # a date kept ("go-live happened on the planned date"), and a state that holds since the
+    # work ("the exec team now uses it", "acceptance criteria now carry the controls")
+    r"on (?:the )?(?:planned|agreed|committed|original|target|promised) (?:date|day)|"
+    r"on schedule|now (?:[a-z]{3,}(?<!s)s|carry|use|rely|follow|run|own))\b",
     re.IGNORECASE,
 )
 CHANGE_NUMBER = re.compile(
     r"\d[\d,.]*\s?%|\b\d+(?:\.\d+)?x\b|[$£€]\s?\d|\bfrom \S*\d\S*(?: \S+){0,3} to \S*\d|"
-    r"\b\d+(?:\.\d+)? ?(?:points?|pts|pp)\b",
+    r"\b\d+(?:\.\d+)? ?(?:points?|pts|pp)\b|"
+    # a number that moved, with an arrow ("3 days → 4 hours", "420 → 110 open tickets") or
+    # as what something of that many was brought to ("the backlog of 340 items to 85")
+    r"\d[\d,.]*\s?%?(?: [^\s\d→]+){0,3} ?(?:→|->|⇒) ?[$£€]?\d|"
+    # (not "a pool of 3 engineers to 2 squads": the second number counts other things)
+    r"\bof \d[\d,.]*%? (?P<unit>[a-z][\w-]*)(?: [a-z][\w-]*)? (?:down |up )?to \d[\d,.]*"
+    r"(?! (?!(?P=unit)\b)[a-z]+s\b)",
     re.IGNORECASE,
 )
 # "Persuaded the CTO to pause...": someone else acted because of the candidate
