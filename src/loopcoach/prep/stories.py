@@ -353,6 +353,21 @@ def _first_person(action: str) -> str:
     return _upper_first(a)
 
 
+# what happened, then the candidate's own clause: "X slipped 8 weeks; I re-planned ...",
+# "Analytics showed drivers abandoning the flow, so I replaced it ..."
+_THEN_I = re.compile(
+    r"^(?P<first>\S+(?:\s+\S+){2,}?)(?:;\s+|\s+[—–]\s+|,?\s+so\s+|:\s+)"
+    r"(?P<mine>(?:I|we)\s+[a-z].*)$",
+    re.DOTALL,
+)
+
+
+def _acts_itself(clause: str) -> bool:
+    """The clause says what the candidate did: it opens with "I"/"we" or with a verb whose
+    doer is dropped."""
+    return bool(re.match(r"^(?:i|we|my|our)\b", clause, re.IGNORECASE)) or opens_with_verb(clause)
+
+
 def _context_line(entry: Entry) -> str:
     where = entry.label if entry.title or entry.company else ""
     return f"{where} ({entry.dates})" if where and entry.dates else where
@@ -370,6 +385,16 @@ def draft_story(
     lead, rest = split_lead_in(text)
     circumstances, body = lead_context(rest)
     action, result = split_bullet(body)
+    then = _THEN_I.match(body)
+    if not circumstances and then and not _acts_itself(then.group("first")):
+        # "The rollout slipped 8 weeks; I re-planned the cutover, cutting queues by 40%": what
+        # happened first, to someone or something else, is the situation; the candidate's
+        # own clause after it is the action, and what followed from it the result (when the
+        # candidate's clause says no result apart, the bullet is drafted as it was)
+        mine_action, mine_result = split_bullet(then.group("mine"))
+        if mine_result:
+            circumstances = then.group("first").rstrip(" ,;:")
+            action, result = mine_action, mine_result
     title = lead if len(lead.split()) >= 2 else title_for(action)
     if actions.strip():
         action = " ".join(_first_person(a).rstrip(".") + "." for a in sentences(actions))
