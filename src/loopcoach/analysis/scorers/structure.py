@@ -360,9 +360,10 @@ def closing(
     ctx: AnswerContext, p_model: float = RESULT_P, p_pattern: float = RESULT_P_PATTERN
 ) -> int | None:
     """The sentence that says what came of the work or how success is judged, if any: the last
-    one of the answer's second half that the stance model reads as a result (`_result_read`) or
-    that says how success is checked ("I'd know it worked if...", `_CHECK`); in the last two
-    sentences, a closing phrase ("so that", "which meant", `_CLOSE`) is enough."""
+    one of the answer's second half that the stance model reads as a result (`_result_read`; by
+    its words as well only in the last two sentences) or that says how success is checked ("I'd
+    know it worked if...", `_CHECK`); in the last two sentences, a closing phrase ("so that",
+    "which meant", `_CLOSE`) is enough."""
     n = len(ctx.lowered)
     for i in range(n - 1, min(n - 3, n // 2 - 1), -1):
         low = ctx.lowered[i]
@@ -370,7 +371,8 @@ def closing(
             continue
         if (
             _CHECK.search(low)
-            or _result_read(ctx, i, n, p_model, p_pattern)
+            # earlier than the last two sentences, only the stance model's reading counts
+            or _result_read(ctx, i, n, p_model, p_pattern if i >= n - 2 else 2.0)
             or (i >= n - 2 and _CLOSE.search(low))
         ):
             return i
