@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -114,6 +115,18 @@ class AnswerContext:
     @property
     def word_count(self) -> int:
         return sum(self.word_counts)
+
+    @cached_property
+    def stem_set(self) -> frozenset[str]:
+        """Every stem of the answer (of this context's sentences): a cue phrase whose first stem
+        is not among them is in no sentence, so cue matching skips it without a scan."""
+        return frozenset(s for ss in self.stems for s in ss)
+
+    def cue_sentences(self, phrase_stems: tuple[str, ...]) -> list[int]:
+        """The sentences a cue phrase (its stems) appears in, in order (``T.phrase_in``)."""
+        if not phrase_stems or phrase_stems[0] not in self.stem_set:
+            return []
+        return [i for i, ss in enumerate(self.stems) if T.phrase_in(phrase_stems, ss)]
 
     def evidence(self, index: int, note: str = "") -> Evidence:
         where = self.origin[index] if self.origin else index
