@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -114,6 +115,26 @@ class AnswerContext:
     @property
     def word_count(self) -> int:
         return sum(self.word_counts)
+
+    @cached_property
+    def stem_sentences(self) -> dict[str, tuple[int, ...]]:
+        """Each stem of the answer with the sentences it is in, in order: a cue phrase can only
+        be in the sentences that hold its first stem, so cue matching looks at those alone."""
+        where: dict[str, list[int]] = {}
+        for i, ss in enumerate(self.stems):
+            for s in dict.fromkeys(ss):
+                where.setdefault(s, []).append(i)
+        return {s: tuple(ix) for s, ix in where.items()}
+
+    def cue_sentences(self, phrase_stems: tuple[str, ...]) -> list[int]:
+        """The sentences a cue phrase (its stems) appears in, in order (``T.phrase_in``, which
+        is false wherever the phrase's first stem is not in the sentence)."""
+        if not phrase_stems:
+            return []
+        holding = self.stem_sentences.get(phrase_stems[0], ())
+        if len(phrase_stems) == 1:
+            return list(holding)
+        return [i for i in holding if T.phrase_in(phrase_stems, self.stems[i])]
 
     def evidence(self, index: int, note: str = "") -> Evidence:
         where = self.origin[index] if self.origin else index

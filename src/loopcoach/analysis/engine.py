@@ -34,6 +34,8 @@ MAX_WORDS = 5_000
 MAX_BYTES = 100_000
 # Memoised text embeddings kept by an analyzer (384 floats each with MiniLM: ~75 MB at most).
 MAX_VECTORS = 50_000
+# Rubrics whose other-question vectors an analyzer keeps (each at most the library's prompts).
+MAX_RUBRICS = 256
 MATCH_THRESHOLD = {"minilm": 0.78, "lexical": 0.72}
 # An answer that makes half the rubric's weighted points (coverage 2 of 4) is about the question.
 ON_TOPIC_COVERAGE = 2.0
@@ -154,6 +156,11 @@ class Analyzer:
         self.max_vectors = max_vectors
         self._prompt_index: tuple[list[tuple[str | None, Question]], np.ndarray] | None = None
         self._last_reading: tuple[bytes, tuple[np.ndarray, TailReading | None]] | None = None
+        # Per rubric: the other questions' vectors and prompts (_question_vectors), the most
+        # recently used last, at most MAX_RUBRICS of them.
+        self._others: OrderedDict[tuple[str, str, bytes], tuple[np.ndarray, list[str]]] = (
+            OrderedDict()
+        )
 
     @property
     def embedder_kind(self) -> str:
@@ -472,14 +479,27 @@ class Analyzer:
         items, vecs = self._prompt_index
         if not items:
             return asked, np.zeros((0, self.embedder.dim), dtype=np.float32), []
-        near = vecs @ asked
-        own = {_squash(rubric.prompt), _squash(rubric.question.prompt)}
-        keep = [
-            i
-            for i, (_, q) in enumerate(items)
-            if near[i] < SAME_QUESTION and _squash(q.prompt) not in own
-        ]
-        return asked, vecs[keep], [items[i][1].prompt for i in keep]
+        # The others depend only on the asked prompt, its vector and the question's own prompt:
+        # kept per rubric (a practice session asks one question again and again).
+        key = (rubric.prompt, rubric.question.prompt, asked.tobytes())
+        found = self._others.get(key)
+        if found is None:
+            near = vecs @ asked
+            own = {_squash(rubric.prompt), _squash(rubric.question.prompt)}
+            keep = [
+                i
+                for i, (_, q) in enumerate(items)
+                if near[i] < SAME_QUESTION and _squash(q.prompt) not in own
+            ]
+            others = vecs[keep]
+            others.setflags(write=False)
+            found = (others, [items[i][1].prompt for i in keep])
+            self._others[key] = found
+            while len(self._others) > MAX_RUBRICS:
+                self._others.popitem(last=False)
+        else:
+            self._others.move_to_end(key)
+        return asked, found[0], list(found[1])
 
 
 ASKED_POINT = "answers-the-question"

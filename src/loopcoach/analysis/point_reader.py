@@ -149,10 +149,8 @@ def cue_rows(ctx: AnswerContext) -> F32:
     out = np.zeros((len(ctx.sentences), len(q.talking_points)), dtype=bool)
     for j, tp in enumerate(q.talking_points):
         for cue in tp.cues:
-            cs = T.phrase_stems(cue)
-            for i, ss in enumerate(ctx.stems):
-                if T.phrase_in(cs, ss):
-                    out[i, j] = True
+            for i in ctx.cue_sentences(T.phrase_stems(cue)):
+                out[i, j] = True
     return out
 
 

@@ -183,8 +183,8 @@ def hashed(sentence: str) -> F32:
     every platform and process)."""
     words = _TOKEN.findall(sentence.lower().replace("’", "'"))
     x = np.zeros(N_HASH, dtype=np.float32)
-    for gram in [*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))]:
-        x[zlib.crc32(gram.encode("utf-8")) % N_HASH] = 1.0
+    grams = [*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))]
+    x[[zlib.crc32(gram.encode("utf-8")) % N_HASH for gram in grams]] = 1.0
     return x
 
 

@@ -40,10 +40,9 @@ def ramp(sim: float, embedder: str) -> float:
 
 def cue_sentence(cues: list[str], ctx: AnswerContext) -> int | None:
     for cue in cues:
-        cs = T.phrase_stems(cue)
-        for i, ss in enumerate(ctx.stems):
-            if T.phrase_in(cs, ss):
-                return i
+        hits = ctx.cue_sentences(T.phrase_stems(cue))
+        if hits:
+            return hits[0]
     return None
 
 

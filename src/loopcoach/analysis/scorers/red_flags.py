@@ -54,14 +54,12 @@ def _contradicted(flag_id: str, ctx: AnswerContext) -> bool:
 
 def _cue_hit(cues: list[str], ctx: AnswerContext) -> int | None:
     for cue in cues:
-        cs = T.phrase_stems(cue)
-        for i, ss in enumerate(ctx.stems):
-            if T.phrase_in(cs, ss):
-                # "I never blame the team" is not blaming: skip cue hits under a negation
-                before = ctx.lowered[i].split(cue.split()[0].lower())[0][-40:]
-                if _NEGATION.search(before):
-                    continue
-                return i
+        for i in ctx.cue_sentences(T.phrase_stems(cue)):
+            # "I never blame the team" is not blaming: skip cue hits under a negation
+            before = ctx.lowered[i].split(cue.split()[0].lower())[0][-40:]
+            if _NEGATION.search(before):
+                continue
+            return i
     return None
 
 
