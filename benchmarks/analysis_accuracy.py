@@ -185,8 +185,8 @@ def main() -> int:
         default="challenge",
         help="challenge (the figures to report), dev (benchmarks/dev/: for choosing options) or "
         "dev2 (benchmarks/dev2/: three more development authors) or dev3 (benchmarks/dev3/: strong "
-        "answers and clean look-alikes by four more writers) or dev4 (benchmarks/dev4/: strong answers, "
-        "clean look-alikes and imperative rewrites by four more writers)",
+        "answers and clean look-alikes by four more writers) or dev4 (benchmarks/dev4/: "
+        "strong answers, clean look-alikes and imperative rewrites by four more writers)",
     )
     ap.add_argument(
         "--author",
