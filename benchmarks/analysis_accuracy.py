@@ -181,11 +181,12 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument(
         "--set",
-        choices=("challenge", "dev", "dev2", "dev3"),
+        choices=("challenge", "dev", "dev2", "dev3", "dev4"),
         default="challenge",
         help="challenge (the figures to report), dev (benchmarks/dev/: for choosing options) or "
         "dev2 (benchmarks/dev2/: three more development authors) or dev3 (benchmarks/dev3/: strong "
-        "answers and clean look-alikes by four more writers)",
+        "answers and clean look-alikes by four more writers) or dev4 (benchmarks/dev4/: "
+        "strong answers, clean look-alikes and imperative rewrites by four more writers)",
     )
     ap.add_argument(
         "--author",
@@ -196,7 +197,12 @@ def main() -> int:
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     analyzer = Analyzer(load_library(), load_embedder(args.embedder))
-    directory = {"dev": CH.DEV_DIR, "dev2": CH.DEV2_DIR, "dev3": CH.DEV3_DIR}.get(args.set, CH.DIR)
+    directory = {
+        "dev": CH.DEV_DIR,
+        "dev2": CH.DEV2_DIR,
+        "dev3": CH.DEV3_DIR,
+        "dev4": CH.DEV4_DIR,
+    }.get(args.set, CH.DIR)
     questions = CH.load(directory)
     if args.author:
         questions = [q for q in questions if q.author in args.author]

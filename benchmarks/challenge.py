@@ -27,6 +27,10 @@ DEV2_DIR = Path(__file__).resolve().parent / "dev2"
 # training/data/BRIEF-STRONG.md, for choosing how surely a flaw must be read (dev3/README.md;
 # session 10's candidate chose on it, main does not yet).
 DEV3_DIR = Path(__file__).resolve().parent / "dev3"
+# A fourth (session 13): strong answers, clean look-alikes and imperative rewrites by four more
+# writers in four new voices, for how often strong answers and imperative plans are wrongly
+# flagged (dev4/README.md).
+DEV4_DIR = Path(__file__).resolve().parent / "dev4"
 # What each flawed variant should raise, as the stance model names flaws.
 FLAW_OF = {
     "blame": "blame",

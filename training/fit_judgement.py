@@ -13,10 +13,13 @@ the training sentences (training/data). The challenge set is never read here.
   DEVELOPMENT set instead: the lowest of 0.50, 0.55, ... 0.95 that flags none of its strong
   answers or clean look-alike sentences and at most 5% of the held-out fixture answers; the
   share of training answers it would flag is printed.
-- relevance: a two-feature logistic model (similarity of the answer to the prompt, and its margin
-  over the nearest other question) fitted on fixture answers under their own question (on topic)
-  and under every other question of the same role (off topic; the on-topic case is weighted up
-  to match); its threshold keeps wrongly
+- relevance with MiniLM: the coefficients and threshold of training/train_relevance.py (fitted
+  out of fold on the training writers' answers, read through its adapter), copied here; the floor
+  and the tangent similarity below are still fitted on raw similarities.
+- relevance without MiniLM: a two-feature logistic model (similarity of the answer to the
+  prompt, and its margin over the nearest other question) fitted on fixture answers under their
+  own question (on topic) and under every other question of the same role (off topic; the
+  on-topic case is weighted up to match); its threshold keeps wrongly
   called off-topic answers at or under 2% of the on-topic ones, and so does a floor on the
   similarity itself (an answer about nothing any question asks). ``tangent`` is the highest
   similarity at which at most 2% of the sentences of on-topic good answers count as tangents.
@@ -229,8 +232,8 @@ def fit(embedder: str, verbose: bool = True) -> J.Judgement:
             for question, label in asked:
                 rubric, _ = analyzer.rubric_for(question, role=item.role)
                 pv, others, _ = analyzer._question_vectors(rubric)
-                sim, margin, _ = R.features(vecs, pv, others)
-                feats.append((sim, margin))
+                raw, sim, margin, _ = R.features(vecs, pv, others, analyzer.relevance_adapter)
+                feats.append((sim, margin, raw))
                 labels.append(label)
                 if label == 1 and len(vecs) >= 4:
                     c = vecs.mean(axis=0)
@@ -240,13 +243,22 @@ def fit(embedder: str, verbose: bool = True) -> J.Judgement:
                     )
     x = np.array(feats)
     y = np.array(labels, dtype=float)
-    w_prompt, w_margin, bias = fit_logistic(x, y)
-    p = _sigmoid(x @ np.array([w_prompt, w_margin]) + bias)
-    on = np.sort(p[y == 1])
-    threshold = float(min(0.5, on[math.floor(MAX_FALSE_OFF_TOPIC * len(on))]))
-    threshold = math.floor(threshold * 1000) / 1000
-    floor = float(np.floor(np.quantile(x[y == 1, 0], MAX_FALSE_OFF_TOPIC) * 1000) / 1000)
-    caught = float(np.mean((p[y == 0] < threshold) | (x[y == 0, 0] < floor)))
+    adapter = analyzer.relevance_adapter
+    if adapter is not None:
+        # With MiniLM the adapter's own logistic model and threshold, fitted out of fold on the
+        # training writers' answers (training/train_relevance.py): many more writers than these
+        # graded answers, and scored by an adapter that never saw them
+        w_prompt, w_margin, bias = adapter.w_prompt, adapter.w_margin, adapter.bias
+        threshold = adapter.threshold
+    else:
+        w_prompt, w_margin, bias = fit_logistic(x[:, :2], y)
+    p = _sigmoid(x[:, :2] @ np.array([w_prompt, w_margin]) + bias)
+    if adapter is None:
+        on = np.sort(p[y == 1])
+        threshold = float(min(0.5, on[math.floor(MAX_FALSE_OFF_TOPIC * len(on))]))
+        threshold = math.floor(threshold * 1000) / 1000
+    floor = float(np.floor(np.quantile(x[y == 1, 2], MAX_FALSE_OFF_TOPIC) * 1000) / 1000)
+    caught = float(np.mean((p[y == 0] < threshold) | (x[y == 0, 2] < floor)))
     t_grid = [round(0.3 - 0.01 * k, 2) for k in range(31)]
     tangent = next(
         (

@@ -142,6 +142,14 @@ class Analyzer:
             "minilm-tail" if self.use_flaw_tail else self.embedder_kind
         )
         self.stance_model = stance.load_model(self.embedder_kind)
+        # With MiniLM, relevance reads the answer through an adapter trained on answers and the
+        # questions they answer (training/train_relevance.py); the judgement's relevance
+        # coefficients are fitted for that reading
+        self.relevance_adapter = (
+            relevance.load_adapter()
+            if isinstance(embedder, MiniLMEmbedder) and not embedder.degraded
+            else None
+        )
         self.scorers = (pipeline.default_scorers() if scorers is None else scorers).copy()
         missing = [d for d in DIMENSIONS if d not in self.scorers]
         if missing:
@@ -346,7 +354,9 @@ class Analyzer:
         flag_vectors = self._embed_texts([f.description for _, f in rubric.flags])
         stances = stance.read(self.stance_model, sents, vectors, jm.flaw_threshold, tail)
         prompt_vec, others, other_prompts = self._question_vectors(rubric)
-        rel = relevance.judge(jm.relevance, vectors, prompt_vec, others, other_prompts)
+        rel = relevance.judge(
+            jm.relevance, vectors, prompt_vec, others, other_prompts, self.relevance_adapter
+        )
         ctx = AnswerContext.build(
             rubric,
             answer,
@@ -467,7 +477,9 @@ class Analyzer:
             keep = [i for i in range(len(others)) if float(others[i] @ asked) < SAME_QUESTION]
             others = others[keep]
             other_prompts = [other_prompts[i] for i in keep]
-        return relevance.judge(self.judgement.relevance, vectors, asked, others, other_prompts)
+        return relevance.judge(
+            self.judgement.relevance, vectors, asked, others, other_prompts, self.relevance_adapter
+        )
 
     def _question_vectors(self, rubric: Rubric) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """The asked prompt's vector, and the vectors of every other question the library knows

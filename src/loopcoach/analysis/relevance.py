@@ -3,15 +3,24 @@
 Similarity to a rubric tracks topic, and a polished answer to a different question shares a lot of
 topic with any rubric of its role. So the answer is compared with the question's own prompt, and
 with every other question the library knows: an answer that sits much closer to another question
-than to the one asked is about that other question. The two figures feed a logistic model fitted
-by ``training/fit_judgement.py`` on our training answers and on the same answers put under other
-questions; its coefficients live in ``analysis/models/judgement.json``.
+than to the one asked is about that other question. The two figures feed a logistic model.
+
+With MiniLM, both figures are read through a low-rank adapter (``Adapter``) trained on answers and
+the questions they were written for (``training/train_relevance.py``), so that they measure
+"answers this question" rather than "shares its topic"; that script also fits the logistic model
+and its threshold out of fold, and ``training/fit_judgement.py`` copies them into
+``analysis/models/judgement-*.json``. Without MiniLM the figures are raw similarities and the
+model is fitted by ``training/fit_judgement.py`` on our graded answers under their own and other
+questions.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
+from importlib import resources
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +45,45 @@ class RelevanceModel:
 
 
 @dataclass(frozen=True)
+class Adapter:
+    """s(c, q) = c.q + (c U).(q V): how far answer centroid c answers prompt q."""
+
+    u: F32
+    v: F32
+    w_prompt: float
+    w_margin: float
+    bias: float
+    threshold: float
+
+    def score(self, c: F32, q: F32) -> float:
+        return float(c @ q) + float((c @ self.u) @ (q @ self.v))
+
+    def scores(self, c: F32, qs: F32) -> F32:
+        out: F32 = (qs @ c + (qs @ self.v) @ (c @ self.u)).astype(np.float32)
+        return out
+
+
+ADAPTER_FILE = "relevance-minilm.json"
+
+
+def load_adapter() -> Adapter:
+    """The MiniLM relevance adapter shipped in analysis/models (training/train_relevance.py)."""
+    text = resources.files("loopcoach.analysis").joinpath("models", ADAPTER_FILE).read_text("utf-8")
+    return adapter_from_dict(json.loads(text))
+
+
+def adapter_from_dict(data: dict[str, Any]) -> Adapter:
+    return Adapter(
+        u=np.asarray(data["u"], dtype=np.float32),
+        v=np.asarray(data["v"], dtype=np.float32),
+        w_prompt=float(data["w_prompt"]),
+        w_margin=float(data["w_margin"]),
+        bias=float(data["bias"]),
+        threshold=float(data["threshold"]),
+    )
+
+
+@dataclass(frozen=True)
 class Relevance:
     similarity: float  # the answer's centroid against the prompt
     margin: float  # that, minus its similarity to the nearest other question
@@ -45,27 +93,39 @@ class Relevance:
     tangents: tuple[int, ...]  # sentences about neither the question nor the rest of the answer
 
 
-def features(vectors: F32, prompt: F32, others: F32) -> tuple[float, float, int]:
-    """(similarity to the prompt, margin over the nearest other prompt, index of that prompt)."""
+def features(
+    vectors: F32, prompt: F32, others: F32, adapter: Adapter | None = None
+) -> tuple[float, float, float, int]:
+    """(raw similarity of the answer's centroid to the prompt, the model's similarity (through
+    the adapter, if any), its margin over the nearest other prompt, index of that prompt)."""
     if len(vectors) == 0:
-        return 0.0, 0.0, -1
+        return 0.0, 0.0, 0.0, -1
     centroid = vectors.mean(axis=0)
     norm = float(np.linalg.norm(centroid))
     if norm == 0.0:
-        return 0.0, 0.0, -1
+        return 0.0, 0.0, 0.0, -1
     centroid = centroid / norm
-    sim = float(centroid @ prompt)
+    raw = float(centroid @ prompt)
+    sim = raw if adapter is None else adapter.score(centroid, prompt)
     if len(others) == 0:
-        return sim, sim, -1
-    other_sims = others @ centroid
+        return raw, sim, sim, -1
+    other_sims = others @ centroid if adapter is None else adapter.scores(centroid, others)
     k = int(np.argmax(other_sims))
-    return sim, sim - float(other_sims[k]), k
+    return raw, sim, sim - float(other_sims[k]), k
 
 
 def judge(
-    model: RelevanceModel, vectors: F32, prompt: F32, others: F32, other_prompts: list[str]
+    model: RelevanceModel,
+    vectors: F32,
+    prompt: F32,
+    others: F32,
+    other_prompts: list[str],
+    adapter: Adapter | None = None,
 ) -> Relevance:
-    sim, margin, k = features(vectors, prompt, others)
+    """`model` holds the logistic coefficients for the features as `adapter` reads them (with
+    an adapter, they are the adapter's own, copied into the judgement file by
+    training/fit_judgement.py)."""
+    raw, sim, margin, k = features(vectors, prompt, others, adapter)
     p = model.probability(sim, margin)
     tangents: list[int] = []
     if len(vectors) >= 4:
@@ -79,10 +139,10 @@ def judge(
             if to_prompt[i] < model.tangent and to_rest[i] < model.tangent + 0.15
         ]
     return Relevance(
-        similarity=round(sim, 3),
+        similarity=round(raw, 3),
         margin=round(margin, 3),
         nearest_other=other_prompts[k] if 0 <= k < len(other_prompts) else "",
         probability=round(p, 3),
-        off_topic=p < model.threshold or sim < model.floor,
+        off_topic=p < model.threshold or raw < model.floor,
         tangents=tuple(tangents),
     )
