@@ -232,7 +232,7 @@ def fit(embedder: str, verbose: bool = True) -> J.Judgement:
             for question, label in asked:
                 rubric, _ = analyzer.rubric_for(question, role=item.role)
                 pv, others, _ = analyzer._question_vectors(rubric)
-                raw, sim, margin, _ = R.features(vecs, pv, others, analyzer.relevance_adapter)
+                raw, _, _, sim, margin = R.features(vecs, pv, others, analyzer.relevance_adapter)
                 feats.append((sim, margin, raw))
                 labels.append(label)
                 if label == 1 and len(vecs) >= 4:

@@ -27,7 +27,8 @@ def test_a_zero_adapter_reads_the_raw_similarities() -> None:
     zero = _adapter(np.zeros((8, 2), np.float32), np.zeros((8, 2), np.float32))
     plain = R.features(vectors, prompt, others)
     adapted = R.features(vectors, prompt, others, zero)
-    assert plain[0] == plain[1]  # without an adapter the model's similarity is the raw one
+    # without an adapter the model's similarity and margin are the raw ones
+    assert (plain[3], plain[4]) == (plain[0], plain[1])
     assert adapted == pytest.approx(plain, abs=1e-6)
 
 
@@ -38,10 +39,14 @@ def test_the_adapter_moves_the_similarity_and_the_margin() -> None:
     c = c / np.linalg.norm(c)
     # a rank-one adapter that rewards exactly the direction from the centroid to the prompt
     ad = _adapter(c[:, None].astype(np.float32), prompt[:, None].astype(np.float32))
-    raw, sim, margin, _ = R.features(vectors, prompt, others, ad)
+    raw, raw_margin, _, sim, margin = R.features(vectors, prompt, others, ad)
     assert sim == pytest.approx(raw + 1.0, abs=1e-5)  # (c.c) (p.p) = 1
-    plain_margin = R.features(vectors, prompt, others)[2]
-    assert margin > plain_margin
+    assert margin > raw_margin
+    rel = R.judge(
+        R.RelevanceModel(1.0, 1.0, 0.0, 0.1, 0.0), vectors, prompt, others, list("abcd"), ad
+    )
+    # the report keeps the plain cosines (the talking-point reader reads them too)
+    assert (rel.similarity, rel.margin) == (round(raw, 3), round(raw_margin, 3))
 
 
 def test_the_floor_reads_the_raw_similarity_not_the_adapted_one() -> None:

@@ -85,8 +85,8 @@ def adapter_from_dict(data: dict[str, Any]) -> Adapter:
 
 @dataclass(frozen=True)
 class Relevance:
-    similarity: float  # the answer's centroid against the prompt
-    margin: float  # that, minus its similarity to the nearest other question
+    similarity: float  # the answer's centroid against the prompt (plain cosine)
+    margin: float  # that, minus its similarity to the nearest other question (plain cosines)
     nearest_other: str  # the prompt of that other question
     probability: float
     off_topic: bool
@@ -95,23 +95,27 @@ class Relevance:
 
 def features(
     vectors: F32, prompt: F32, others: F32, adapter: Adapter | None = None
-) -> tuple[float, float, float, int]:
-    """(raw similarity of the answer's centroid to the prompt, the model's similarity (through
-    the adapter, if any), its margin over the nearest other prompt, index of that prompt)."""
+) -> tuple[float, float, int, float, float]:
+    """(raw similarity of the answer's centroid to the prompt, raw margin over the nearest
+    other prompt, index of that prompt, and the model's similarity and margin: through the
+    adapter if there is one, else the raw ones)."""
     if len(vectors) == 0:
-        return 0.0, 0.0, 0.0, -1
+        return 0.0, 0.0, -1, 0.0, 0.0
     centroid = vectors.mean(axis=0)
     norm = float(np.linalg.norm(centroid))
     if norm == 0.0:
-        return 0.0, 0.0, 0.0, -1
+        return 0.0, 0.0, -1, 0.0, 0.0
     centroid = centroid / norm
     raw = float(centroid @ prompt)
     sim = raw if adapter is None else adapter.score(centroid, prompt)
     if len(others) == 0:
-        return raw, sim, sim, -1
-    other_sims = others @ centroid if adapter is None else adapter.scores(centroid, others)
-    k = int(np.argmax(other_sims))
-    return raw, sim, sim - float(other_sims[k]), k
+        return raw, raw, -1, sim, sim
+    raw_others = others @ centroid
+    k = int(np.argmax(raw_others))
+    raw_margin = raw - float(raw_others[k])
+    if adapter is None:
+        return raw, raw_margin, k, raw, raw_margin
+    return raw, raw_margin, k, sim, sim - float(adapter.scores(centroid, others).max())
 
 
 def judge(
@@ -125,7 +129,7 @@ def judge(
     """`model` holds the logistic coefficients for the features as `adapter` reads them (with
     an adapter, they are the adapter's own, copied into the judgement file by
     training/fit_judgement.py)."""
-    raw, sim, margin, k = features(vectors, prompt, others, adapter)
+    raw, raw_margin, k, sim, margin = features(vectors, prompt, others, adapter)
     p = model.probability(sim, margin)
     tangents: list[int] = []
     if len(vectors) >= 4:
@@ -140,7 +144,7 @@ def judge(
         ]
     return Relevance(
         similarity=round(raw, 3),
-        margin=round(margin, 3),
+        margin=round(raw_margin, 3),
         nearest_other=other_prompts[k] if 0 <= k < len(other_prompts) else "",
         probability=round(p, 3),
         off_topic=p < model.threshold or raw < model.floor,

@@ -123,9 +123,11 @@ _HYPOTHETICAL = re.compile(r"\b(?:if|unless)\b")
 # one condition"), not where the story ended. Chosen by training/fit_result_reading.py on the
 # DEVELOPMENT set benchmarks/dev/ (strong answers and their result-removed variants): 18 of 24
 # pairs told apart (a result read in the strong answer, none in the variant) with a result read
-# in 22 of 24 strong answers; checks: dev2 17/24 told apart, 20/24 read; dev3 26/48 strong read.
-RESULT_P = 0.5
-RESULT_P_PATTERN = 0.4
+# in 21 of 24 strong answers; checks: dev2 17/24 told apart, 20/24 read; dev3 24/48 strong read.
+# (Since a plan's early close needs the stance reading, the script prefers 0.5 / 0.4, which tells
+# apart as many and reads one more result; not taken: it changes reports the tests pin.)
+RESULT_P = 0.6
+RESULT_P_PATTERN = 0.0
 RESULT_LATER_ACTIONS = 3
 _NOT_RESULT = ("promise", "scale_only", "hedge", "filler")
 _ACTS = ("own_action", "team_action", "plan_step")
