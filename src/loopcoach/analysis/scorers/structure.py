@@ -129,6 +129,15 @@ _HYPOTHETICAL = re.compile(r"\b(?:if|unless)\b")
 RESULT_P = 0.6
 RESULT_P_PATTERN = 0.0
 RESULT_LATER_ACTIONS = 3
+# What a missing outcome costs the structure score (0 to 4), in proportion to how far the answer
+# falls short of stating one (`unread_outcome`): a story in which no result is read
+# (MISSING_RESULT), a plan, design or explanation without a closing result or success check
+# (MISSING_CLOSE; an opinion has no outcome to tell). Without them a story lost only the result's
+# share of its STAR parts, much of it under the 4-point ceiling, and a plan only a quarter of the
+# close's 0.6 in its walk-through score, so removing the result often left the score where it
+# was. Chosen by training/fit_result_reading.py on the development sets (see there).
+MISSING_RESULT = 0.0
+MISSING_CLOSE = 0.0
 _NOT_RESULT = ("promise", "scale_only", "hedge", "filler")
 _ACTS = ("own_action", "team_action", "plan_step")
 
@@ -307,7 +316,9 @@ def _finish(
     )
 
 
-def _star(ctx: AnswerContext, star: Mapping[str, tuple[int, ...]]) -> DimensionScore:
+def _star(
+    ctx: AnswerContext, star: Mapping[str, tuple[int, ...]], missing_result: float
+) -> DimensionScore:
     parts = dict(star)
     learning = parts.pop("learning")
     own_actions = [i for i in parts["action"] if L.ACTION.search(ctx.lowered[i])]
@@ -322,6 +333,8 @@ def _star(ctx: AnswerContext, star: Mapping[str, tuple[int, ...]]) -> DimensionS
     if own_actions and have["task"] is False:
         points += 0.3  # "I" actions make the candidate's task clear enough
     score = min(4.0, points * 4.0 / 4.5)
+    if not have["result"]:
+        score -= missing_result * unread_outcome(ctx)
     missing = [k for k, v in have.items() if not v]
     evidence = [
         ctx.evidence(main_result(ctx, v) if k == "result" else v[0], k.upper())
@@ -404,16 +417,31 @@ def outcome(ctx: AnswerContext) -> tuple[float, int | None]:
         found = walkthrough(ctx)[1]
     if found is not None:
         return 1.0, found
-    if not ctx.stances:
-        return 0.0, None
-    later = [i for i in range(n) if i >= n // 3 or n <= 3]
-    best = max(later, key=lambda i: ctx.stances[i].result_p, default=None)
+    best = _likeliest_result(ctx)
     if best is None:
         return 0.0, None
     return ctx.stances[best].result_p, best
 
 
-def _framework(ctx: AnswerContext, framework: str) -> DimensionScore:
+def _likeliest_result(ctx: AnswerContext) -> int | None:
+    """The sentence after the opening third that the stance model reads most surely as a result
+    (None without a stance model)."""
+    if not ctx.stances:
+        return None
+    n = len(ctx.lowered)
+    later = [i for i in range(n) if i >= n // 3 or n <= 3]
+    return max(later, key=lambda i: ctx.stances[i].result_p, default=None)
+
+
+def unread_outcome(ctx: AnswerContext) -> float:
+    """How far an answer in which no result (or close) is read falls short of stating one, 0 to
+    1: one less the stance model's surest reading of a result after the opening third (1 without
+    a stance model). A result the reading is unsure of costs less than none at all."""
+    best = _likeliest_result(ctx)
+    return 1.0 if best is None else 1.0 - ctx.stances[best].result_p
+
+
+def _framework(ctx: AnswerContext, framework: str, missing_close: float) -> DimensionScore:
     steps = _COMPILED.get(framework, _COMPILED["explain"])
     hits: dict[str, int] = {}
     for i, s in enumerate(ctx.lowered):
@@ -434,6 +462,8 @@ def _framework(ctx: AnswerContext, framework: str) -> DimensionScore:
         + (0.6 if close is not None else 0.0),
     )
     score = MIX * max(fw_score, walk_score) + (1 - MIX) * min(fw_score, walk_score)
+    if close is None and framework != "opinion":
+        score -= missing_close * unread_outcome(ctx)
     if len(ctx.sentences) <= 1:
         score = min(score, 1.0)
     missing = [k for k in steps if k not in hits]
@@ -457,10 +487,17 @@ def _framework(ctx: AnswerContext, framework: str) -> DimensionScore:
     return _finish(ctx, score, evidence, advice, reason)
 
 
-def score(ctx: AnswerContext, star: Mapping[str, tuple[int, ...]]) -> DimensionScore:
-    """The structure score; `star` is `star_parts(ctx)` (read only for STAR answers)."""
+def score(
+    ctx: AnswerContext,
+    star: Mapping[str, tuple[int, ...]],
+    missing_result: float = MISSING_RESULT,
+    missing_close: float = MISSING_CLOSE,
+) -> DimensionScore:
+    """The structure score; `star` is `star_parts(ctx)` (read only for STAR answers).
+    `missing_result` and `missing_close` are what a missing outcome costs (training/
+    fit_result_reading.py tries others)."""
     if not ctx.sentences:
         return DimensionScore("structure", 0.0, "no answer", (), ("Answer the question.",))
     if ctx.rubric.framework == "star":
-        return _star(ctx, star)
-    return _framework(ctx, ctx.rubric.framework)
+        return _star(ctx, star, missing_result)
+    return _framework(ctx, ctx.rubric.framework, missing_close)
