@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+from loopcoach.analysis.context import AnswerContext
 from loopcoach.analysis.engine import Analyzer
+from loopcoach.analysis.scorers import structure as S
 from loopcoach.domain.analysis import DimensionScore
 
 STORY_Q = "tpm-alignment-technical-disagreement"  # behavioural, STAR
@@ -79,3 +83,34 @@ def test_a_plans_closing_success_check_is_read_as_the_close(analyzer: Analyzer) 
     without = _structure(analyzer, HOW_Q, [x for x in PLAN if x != CHECK])
     assert not any(e.note == "how you judge success" for e in without.evidence)
     assert without.score < s.score
+
+
+def _read(analyzer: Analyzer, qid: str, sents: list[str]) -> AnswerContext:
+    rubric, _ = analyzer.rubric_for("", question_id=qid)
+    return analyzer.read(rubric, "\n".join(sents))[1]
+
+
+def test_a_missing_result_costs_structure_as_surely_as_it_is_missing(analyzer: Analyzer) -> None:
+    """A story in which no result is read loses MISSING_RESULT times how far the surest reading
+    of a result falls short; one with its result loses nothing."""
+    cut = _read(analyzer, STORY_Q, [x for x in STORY if x != RESULT])
+    star = S.star_parts(cut)
+    assert not star["result"]
+    short = S.unread_outcome(cut)
+    assert 0.5 < short <= 1.0
+    free = S.score(cut, star, 0.0, 0.0).score
+    assert S.score(cut, star, 1.0, 0.0).score == pytest.approx(max(0.0, free - short), abs=0.011)
+    assert S.score(cut, star, 0.0, 1.0).score == free  # the plans' cost is not the stories'
+    full = _read(analyzer, STORY_Q, STORY)
+    whole = S.star_parts(full)
+    assert S.score(full, whole, 2.0, 2.0).score == S.score(full, whole, 0.0, 0.0).score
+
+
+def test_a_plan_without_its_close_costs_structure(analyzer: Analyzer) -> None:
+    without = _read(analyzer, HOW_Q, [x for x in PLAN if x != CHECK])
+    assert S.closing(without) is None
+    free = S.score(without, {}, 0.0, 0.0).score
+    short = S.unread_outcome(without)
+    assert S.score(without, {}, 0.0, 1.0).score == pytest.approx(free - short, abs=0.011)
+    plan = _read(analyzer, HOW_Q, PLAN)
+    assert S.score(plan, {}, 2.0, 2.0).score == S.score(plan, {}, 0.0, 0.0).score

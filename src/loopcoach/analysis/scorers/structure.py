@@ -123,9 +123,12 @@ _HYPOTHETICAL = re.compile(r"\b(?:if|unless)\b")
 # one condition"), not where the story ended. Chosen by training/fit_result_reading.py on the
 # DEVELOPMENT set benchmarks/dev/ (strong answers and their result-removed variants): 18 of 24
 # pairs told apart (a result read in the strong answer, none in the variant) with a result read
-# in 21 of 24 strong answers; checks: dev2 17/24 told apart, 20/24 read; dev3 24/48 strong read.
-# (Since a plan's early close needs the stance reading, the script prefers 0.5 / 0.4, which tells
-# apart as many and reads one more result; not taken: it changes reports the tests pin.)
+# in 21 of 24 strong answers; dev2 17/24 told apart, 20/24 read; dev3 24/46 strong read. Chosen
+# now on dev, dev2 and dev3 together, the script prefers 0.45 / 0.4 / 2 (dev2 20/24 told apart,
+# 22/24 read; dev3 26/46 read; dev the same). NOT TAKEN YET: the points reader reads the story
+# parts (training/fit_points.py, its stored readings and model would have to be refitted) and the
+# judgement is fitted on the scores that come out (training/fit_judgement.py, owned elsewhere);
+# the script says so and exits 1 until they are.
 RESULT_P = 0.6
 RESULT_P_PATTERN = 0.0
 RESULT_LATER_ACTIONS = 3
@@ -135,9 +138,12 @@ RESULT_LATER_ACTIONS = 3
 # (MISSING_CLOSE; an opinion has no outcome to tell). Without them a story lost only the result's
 # share of its STAR parts, much of it under the 4-point ceiling, and a plan only a quarter of the
 # close's 0.6 in its walk-through score, so removing the result often left the score where it
-# was. Chosen by training/fit_result_reading.py on the development sets (see there).
-MISSING_RESULT = 0.0
-MISSING_CLOSE = 0.0
+# was. Chosen by training/fit_result_reading.py on the development sets dev, dev2 and dev3 (all
+# answers' scores worked out again with each pair of costs): result-removed pairs scored lower
+# 43 of 48 (without: 39), clean look-alikes not scored lower 118 of 140 (117), the mean imperative
+# gap 4.67 points (4.58), held-out graded fixture pairs 0.899 (0.882).
+MISSING_RESULT = 0.75
+MISSING_CLOSE = 0.5
 _NOT_RESULT = ("promise", "scale_only", "hedge", "filler")
 _ACTS = ("own_action", "team_action", "plan_step")
 
