@@ -99,7 +99,7 @@ def _reader(analyzer: _Recorder) -> Callable[[CH.Question, str], Reading]:
             else:
                 res = analyzer.analyze(q.prompt, text, role=q.role)
         finally:
-            pipeline.extract = extract  # type: ignore[assignment]
+            pipeline.extract = extract
         features, parts = analyzer.last
         assert isinstance(features, Features) and isinstance(parts, ScoreParts)
         scores = {k: d.score for k, d in res.dimensions.items()}
@@ -187,7 +187,7 @@ def cost_figures(
 
 def fixture_accuracy(analyzer: Analyzer, graded: list[tuple[C.Graded, Reading]], c: Costs) -> float:
     scores = {g.id: float(rescore(analyzer, r, c)) for g, r in graded}
-    return C.pairwise_accuracy(C.pairs([g for g, _ in graded]), scores)
+    return float(C.pairwise_accuracy(C.pairs([g for g, _ in graded]), scores))
 
 
 def main() -> int:
