@@ -120,3 +120,117 @@ def test_star_columns_need_a_result_column_and_clauses() -> None:
     # dated rows are jobs, not challenges
     dated = [[r[0], r[1], f"{r[2]} (2019 – 2021)"] for r in LIBRARY_ROWS]
     assert star_columns(dated) is None
+
+
+# --- a row per job, its achievements joined by " • " ----------------------------------------
+
+ROW_ITEMS = [
+    "Coordinator for the warehouse systems programme: 5 squads, 2 vendors",
+    "Moved 28 picking and packing services off the on-prem ERP onto Azure with no missed "
+    "shipments across 6 cutover weekends",
+    "Talked the COO out of a single go-live and into a site-by-site rollout, so the first 4 "
+    "sites went live 3 weeks early",
+    "Storage costs reduced 24% through a tagging and rightsizing drive I set up",
+]
+OTHER_ITEMS = [
+    "Ran the card issuing re-platform for web and mobile teams in Leeds",
+    "Got the fraud and mobile teams to agree one event contract, cutting UAT defects by 45%",
+]
+
+
+def _bulleted_markdown() -> str:
+    first = "Kestrel Logistics<br>Senior Technical Program Manager<br>Feb 2019 – present"
+    second = "Harrowgate Bank<br>Technical Program Manager<br>May 2014 – Jan 2019"
+    return f"""# Jesper Vantongeren
+## Career history
+| {first} | {" • ".join(ROW_ITEMS)} |
+| {second} | {" • ".join(OTHER_ITEMS)} |
+## Education
+BSc Computing, 2013
+"""
+
+
+def _check_rows(h: WorkHistory, *, split_names: bool = True) -> None:
+    jobs = [(e.dates, [b.text for b in e.bullets]) for e in h.entries if e.bullets]
+    assert jobs == [("Feb 2019 – Present", ROW_ITEMS), ("May 2014 – Jan 2019", OTHER_ITEMS)]
+    if split_names:
+        assert [(e.title, e.company) for e in h.entries] == [
+            ("Senior Technical Program Manager", "Kestrel Logistics"),
+            ("Technical Program Manager", "Harrowgate Bank"),
+        ]
+    else:  # a narrow PDF column wraps its lines a word or two at a time: the words are kept
+        assert [f"{e.title} {e.company}".strip() for e in h.entries] == [
+            "Kestrel Logistics Senior Technical Program Manager",
+            "Harrowgate Bank Technical Program Manager",
+        ]
+
+
+def test_a_cell_of_bullet_signed_achievements_in_markdown() -> None:
+    _check_rows(from_text(_bulleted_markdown(), source="cv.md", fmt="markdown"))
+
+
+def test_a_cell_of_bullet_signed_achievements_in_docx() -> None:
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("Jesper Vantongeren", level=0)
+    doc.add_heading("Career history", level=1)
+    table = doc.add_table(rows=2, cols=2)
+    for i, (head, items) in enumerate(
+        [
+            ("Kestrel Logistics\nSenior Technical Program Manager\nFeb 2019 – present", ROW_ITEMS),
+            ("Harrowgate Bank\nTechnical Program Manager\nMay 2014 – Jan 2019", OTHER_ITEMS),
+        ]
+    ):
+        table.cell(i, 0).text = head
+        table.cell(i, 1).text = " • ".join(items)
+    doc.add_heading("Education", level=1)
+    doc.add_paragraph("BSc Computing, 2013")
+    out = io.BytesIO()
+    doc.save(out)
+    _check_rows(parse_history(out.getvalue(), "cv.docx"))
+
+
+# as pypdf's layout mode gives such a table: the left column wraps a word or two a line
+BARE_PDF = """\
+Jesper Vantongeren
+Career history
+
+Kestrel       Coordinator for the warehouse systems programme: 5 squads, 2 vendors •
+Logistics     Moved 28 picking and packing services off the on-prem ERP onto Azure
+Senior        with no missed shipments across 6 cutover weekends • Talked the COO out
+Technical     of a single go-live and into a site-by-site rollout, so the first 4 sites
+Program       went live 3 weeks early • Storage costs reduced 24% through a tagging
+Manager       and rightsizing drive I set up
+Feb 2019 –
+present
+Harrowgate    Ran the card issuing re-platform for web and mobile teams in Leeds • Got
+Bank          the fraud and mobile teams to agree one event contract, cutting UAT
+Technical     defects by 45%
+Program
+Manager
+May 2014 –
+Jan 2019
+
+Education
+BSc Computing, 2013
+"""
+
+
+def test_a_pdf_row_per_job_without_column_names() -> None:
+    from loopcoach.prep.importers import _tidy_layout
+
+    text = _tidy_layout(BARE_PDF)
+    _check_rows(from_text(text, source="cv.pdf", fmt="pdf"), split_names=False)
+
+
+def test_a_two_column_block_without_dates_is_left_alone() -> None:
+    from loopcoach.prep.columns import column_tables
+
+    lines = [
+        "Kestrel       Coordinator for the warehouse systems programme: 5 squads,",
+        "Logistics     2 vendors and a budget of four million pounds over",
+        "Senior        three years of work with the operations director",
+        "Technical     and the finance team in Leeds and York",
+    ]
+    assert column_tables(lines) == lines

@@ -950,13 +950,14 @@ def join_wrapped_rows(lines: list[str]) -> list[str]:
     return out
 
 
-def _action_with_result(cells: list[str]) -> list[str]:
+def _action_with_result(cells: list[str], apart: frozenset[str] = frozenset()) -> list[str]:
     """A row's cells with an action followed by its result ("| Replaced the batch with a
     stream | Outage detection went from 4 hours to 6 minutes |") joined into one line: the
-    two cells are one achievement (what was done, what changed)."""
+    two cells are one achievement (what was done, what changed). A line in `apart` (an item
+    a bullet sign set apart in its cell) is not joined to the line before it."""
     out: list[str] = []
     for cell in cells:
-        if out and len(cell.split()) >= 3:
+        if out and len(cell.split()) >= 3 and cell not in apart:
             prev, now = classify(out[-1]), classify(cell)
             if prev.action and not now.action and now.change and now.kind != "duty":
                 out[-1] = f"{out[-1].rstrip('.;, ')}; {cell}"
@@ -1057,7 +1058,11 @@ def _cell_header(parts: list[str], listed: set[str]) -> list[str]:
     return out
 
 
-_CELL_BREAK = re.compile(r"\s*<br\s*/?>\s*|\n", re.IGNORECASE)
+# a bullet sign between two items run together on one line ("Moved 40 services... • Cut the
+# cloud bill...")
+_BULLET_SIGN = re.compile(r"\s+[•▪◦]\s+")
+# a line break in a cell, or a bullet sign
+_CELL_BREAK = re.compile(rf"\s*<br\s*/?>\s*|\n|{_BULLET_SIGN.pattern}", re.IGNORECASE)
 MAX_CELL_LINES = 40  # lines one table cell is split into ("a <br> b"); the rest stay one line
 
 
@@ -1201,7 +1206,9 @@ def expand_tables(lines: list[str]) -> list[str]:
         }
         if not listed:
             parts = metric_with_work(parts)
-        parts = _one_record(parts, listed) if named else _action_with_result(parts)
+        # an item after a bullet sign ("... • Cut the cloud bill 31%...") is an item of its own
+        apart = frozenset(_unmark(x) for c in cells for x in _BULLET_SIGN.split(c)[1:])
+        parts = _one_record(parts, listed) if named else _action_with_result(parts, apart)
         heads: set[str] = set()
         if any(_dated(p) for p in parts):
             heads = set(_cell_header(parts, listed))
