@@ -234,3 +234,49 @@ def test_a_two_column_block_without_dates_is_left_alone() -> None:
         "Technical     and the finance team in Leeds and York",
     ]
     assert column_tables(lines) == lines
+
+
+# --- bold lead-ins, two achievements in one bullet -------------------------------------------
+
+LEAD_INS = "\n".join(
+    [
+        "# Ilse Marchetti",
+        "## Experience",
+        "### Technical Product Owner – Ledgers | Quillon Payments Pvt. Ltd., Pune"
+        " | Jun 2020 – till date",
+        "- **Scope:** own the backlog for the ledger and payouts APIs (2 squads, 12 engineers)",
+        "- **Migration:** moved 35 ledger jobs off the old batch host onto the event platform in"
+        " 5 releases; also retired 2 unused reconciliation vendors, saving ₹1.4 crore a year",
+        "- **Support:** payout tickets fell 38% after I rewrote the failure messages with the ops"
+        " team; also talked the sales head out of a custom export with 1% usage, freeing a sprint",
+    ]
+)
+
+
+def test_two_achievements_joined_by_also_are_two_bullets() -> None:
+    h = parse_history(LEAD_INS.encode(), "cv.md")
+    job = h.entries[0]
+    assert (job.title, job.company, job.dates) == (
+        "Technical Product Owner",
+        "Quillon Payments Pvt. Ltd.",
+        "Jun 2020 – Present",
+    )
+    assert [b.text for b in job.bullets][1:] == [
+        "Migration: moved 35 ledger jobs off the old batch host onto the event platform in "
+        "5 releases",
+        "retired 2 unused reconciliation vendors, saving ₹1.4 crore a year",
+        "Support: payout tickets fell 38% after I rewrote the failure messages with the ops team",
+        "talked the sales head out of a custom export with 1% usage, freeing a sprint",
+    ]
+    stories = [s for s, _ in candidate_stories(h, score_resume(h, _role()))]
+    retired = next(s for s in stories if s.source.startswith("retired 2"))
+    # the second achievement keeps its job
+    assert (retired.position, retired.employer) == ("Technical Product Owner", job.company)
+    assert retired.action.startswith("I retired 2 unused reconciliation vendors")
+
+
+def test_also_that_does_not_open_an_action_stays_one_bullet() -> None:
+    from loopcoach.prep.history import also_items
+
+    one = "Cut review time from 5 days to 2; also for the audit team, which asked for it"
+    assert also_items(one) == [one]

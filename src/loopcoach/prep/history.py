@@ -32,7 +32,8 @@ _END = (
     r"aujourd'hui|présent|actuel|hoy|actualidad|presente|oggi|heden|atual)"
 )
 RANGE = re.compile(
-    rf"(?<![\w/])(?P<start>{_DATE})\s*(?:-|–|—|to|until|till|→)\s*(?P<end>{_END})\b\.?",
+    rf"(?<![\w/])(?P<start>{_DATE})\s*(?:(?:-|–|—)(?:\s*(?:to|until|till)(?=\s))?|to|until|till|→)"
+    rf"\s*(?P<end>{_END})\b\.?",
     re.IGNORECASE,
 )
 SINCE = re.compile(rf"\b(?:since|from)\s+(?P<start>{_DATE})\b", re.IGNORECASE)
@@ -453,6 +454,7 @@ def _new_entry(header_lines: list[str], dated: str | None, kind: EntryKind) -> _
         d.start = _clean(m.group("start"))
         d.end = _clean(m.group("end")) if "end" in m.groupdict() else "Present"
         d.end = d.end[:1].upper() + d.end[1:] if d.end.islower() else d.end
+        d.end = "Present" if d.end.lower() == "date" else d.end  # "2021 – till date"
         text = text[: m.start()] + " | " + text[m.end() :]
     d.title, d.company = split_header(text)
     if header_lines and dated and m:
@@ -1485,6 +1487,27 @@ def star_items(items: list[str]) -> list[tuple[str, bool]]:
     return out
 
 
+_ALSO = re.compile(r";\s+also\s+(?=[a-z])")
+MIN_ALSO_WORDS = 4  # words of each of two achievements joined by "; also", at least
+
+
+def also_items(text: str) -> list[str]:
+    """'Moved 40 services to the new layer; also retired 3 contracts, saving £2m a year': two
+    achievements in one bullet, split where "; also" opens a second clause that acts; the
+    first keeps a lead-in label. One item otherwise."""
+    m = _ALSO.search(text)
+    if m is None:
+        return [text]
+    first, second = text[: m.start()].strip(), text[m.end() :].strip()
+    if (
+        len(first.split()) < MIN_ALSO_WORDS
+        or len(second.split()) < MIN_ALSO_WORDS
+        or not acts(second)
+    ):
+        return [text]
+    return [first, *also_items(second)]
+
+
 _SITUATION_LABELS = ("situation", "context", "background")
 
 
@@ -1524,7 +1547,7 @@ def _finish(
     for d in drafts:
         items, at_stake = situated([normalise(b) for b in d.bullets if normalise(b)])
         lines, context, done = split_results(items)
-        texts = [t for t, _ in star_items(lines)]
+        texts = [x for t, told in star_items(lines) for x in ([t] if told else also_items(t))]
         paragraphs, more, done_too = split_results(prose_items(d.description))
         context += more
         done.update(done_too)
