@@ -280,3 +280,28 @@ def test_also_that_does_not_open_an_action_stays_one_bullet() -> None:
 
     one = "Cut review time from 5 days to 2; also for the audit team, which asked for it"
     assert also_items(one) == [one]
+
+
+# as pypdf's layout mode gives a challenge / action / result table: each cell wraps in its column
+STAR_PDF = """\
+Product Owner, Lending – Fenwick Mutual Ltd, Bristol (Apr 2020 – Present)
+- Product Owner for the lending squad (6 engineers)
+Key projects
+Problem                         Approach                          Impact
+Branch staff re-keyed every     Built a single intake form that   Re-keying errors down from 6%
+loan application into two       writes to both systems through    to 0.4%; 11 hours a week saved
+systems by hand                 the new API                       per branch
+Release dates slipped because   Booked environments by the hour   Environment waits fell from 2
+three teams shared one test     and gave each team an ephemeral   days to 20 minutes
+environment                     stack per pull request
+
+Business Analyst – Orrin Bank plc, Bath (Jan 2016 – Mar 2020)
+- Wrote user stories for the mortgage portal
+"""
+
+
+def test_a_challenge_action_result_table_in_a_pdf() -> None:
+    from loopcoach.prep.importers import _tidy_layout
+
+    text = "Morgan Achterberg\n\nExperience\n" + _tidy_layout(STAR_PDF)
+    _check_star(from_text(text, source="cv.pdf", fmt="pdf"))

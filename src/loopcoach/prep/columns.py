@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from loopcoach.prep.achievements import opens_with_verb
-from loopcoach.prep.history import RANGE, SINCE
+from loopcoach.prep.history import RANGE, SINCE, star_columns
 
 MIN_GAP = 2  # spaces between two columns (layout mode puts at least this many)
 ALIGN = 2  # characters a cell's text may start left of its column's name
@@ -248,6 +248,22 @@ def _metric_rows(body: list[list[str]], long_col: int) -> list[list[str]] | None
     return rows
 
 
+def _top_rows(body: list[list[str]]) -> list[list[str]] | None:
+    """The rows of an undated table whose cells all start on the same line (a challenge /
+    action / result table, `history.star_columns`): a row opens on a line where every column
+    has text that does not open in lower case. None when the rows are not such a table."""
+    if not body or not all(body[0]):
+        return None
+    opens = [0] + [
+        k for k in range(1, len(body)) if all(c and not c[:1].islower() for c in body[k])
+    ]
+    rows = [
+        [_join([body[i][c] for i in range(a, b) if body[i][c]]) for c in range(len(body[0]))]
+        for a, b in zip(opens, [*opens[1:], len(body)], strict=True)
+    ]
+    return rows if star_columns(rows) is not None else None
+
+
 MIN_BARE_LINES = 4  # lines of a table without column names, at least
 MAX_LEFT_WORDS = 4  # words on one line of its narrow left column, at most
 MIN_RIGHT_WORDS = 6  # words of a row's right cell, at least
@@ -345,6 +361,9 @@ def column_tables(lines: list[str]) -> list[str]:
             j += 1
         long_col = max(range(len(starts)), key=lambda c: sum(bool(r[c]) for r in body))
         rows = _rows(body, long_col) if len(body) >= MIN_ROWS_LINES else None
+        if rows is None and len(starts) >= 3:
+            # "Challenge | What I did | Result": no dates, every cell a clause
+            rows = _top_rows(body)
         if rows is None and len(starts) == 2:
             # "Impact | What I did": a metric beside what was done, without dates
             body, j = _metric_body(lines, i, starts)
