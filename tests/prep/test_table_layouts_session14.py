@@ -305,3 +305,28 @@ def test_a_challenge_action_result_table_in_a_pdf() -> None:
 
     text = "Morgan Achterberg\n\nExperience\n" + _tidy_layout(STAR_PDF)
     _check_star(from_text(text, source="cv.pdf", fmt="pdf"))
+
+
+def test_the_new_readers_are_bounded_on_hostile_input() -> None:
+    import time
+
+    from loopcoach.prep.columns import column_tables
+    from loopcoach.prep.history import MAX_ALSO_ITEMS, also_items, expand_tables
+
+    start = time.perf_counter()
+    items = also_items("; also ".join(["moved 40 services onto the new platform"] * 50_000))
+    assert len(items) == MAX_ALSO_ITEMS
+    row = "| Kestrel Logistics<br>Senior TPM<br>2019 – 2023 | " + " • ".join(ROW_ITEMS * 500)
+    assert len(expand_tables([row + " |"])) >= 30
+    cell = " • " * 20_000
+    expand_tables([f"| {cell} | {cell} |"])
+    star = "| Problem | Approach | Impact |\n|---|---|---|\n" + "\n".join(
+        f"| {a} | {b} | {c} |" for a, b, c in LIBRARY_ROWS * 500
+    )
+    assert len(expand_tables(star.splitlines())) == 2 * 2 * 500
+    bare = BARE_PDF.splitlines()[3:18]
+    assert len(column_tables(bare * 500)) == 2 * 500
+    # a last row without its dates: the lines stay as they are, each looked at once
+    assert column_tables(bare[:-1] * 500) == bare[:-1] * 500
+    column_tables(STAR_PDF.splitlines()[3:9] * 1_000)
+    assert time.perf_counter() - start < 20

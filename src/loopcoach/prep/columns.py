@@ -293,15 +293,16 @@ def _closed(left: str) -> bool:
     return m is not None and not left[m.end() :].strip(" ,;.|")
 
 
-def bare_rows(lines: list[str], i: int) -> tuple[list[list[str]], int] | None:
+def bare_rows(lines: list[str], i: int) -> tuple[list[list[str]] | None, int]:
     """A table laid out in two columns without column names, from line `i`: a narrow left
     column whose cell names the job and ends with its dates (its words wrapped a few to a
-    line), a wide right column that says what was done. The rows (left cell, right cell) and
-    the index after the table, or None. A row ends where its left cell's dates end, or where
-    the left column is blank before its next text."""
+    line), a wide right column that says what was done. The rows (left cell, right cell), or
+    None, and the index after the lines laid out so (the caller leaves them as they are when
+    they make no such table: they are not read again from a later start). A row ends where its
+    left cell's dates end, or where the left column is blank before its next text."""
     head = _runs(lines[i])
     if len(head) < 2 or len(head[0].text.split()) > MAX_LEFT_WORDS:
-        return None
+        return None, i + 1
     left, right = head[0].start, head[1].start
     cells: list[tuple[str, str]] = []
     j = i
@@ -312,14 +313,14 @@ def bare_rows(lines: list[str], i: int) -> tuple[list[list[str]], int] | None:
         cells.append(both)
         j += 1
     if len(cells) < MIN_BARE_LINES:
-        return None
+        return None, i + 1
     rows: list[tuple[list[str], list[str]]] = []
     for k, (lt, rt) in enumerate(cells):
         gap = k > 0 and not cells[k - 1][0]
         if lt and (not rows or gap or _closed(_join(rows[-1][0]))):
             rows.append(([], []))
         if not rows:
-            return None
+            return None, j
         if lt:
             rows[-1][0].append(lt)
         if rt:
@@ -328,7 +329,7 @@ def bare_rows(lines: list[str], i: int) -> tuple[list[list[str]], int] | None:
     for lt, rt in out:
         named = (RANGE.sub(" ", SINCE.sub(" ", lt))).strip(" ,;–—-")
         if not _closed(lt) or not named or len(rt.split()) < MIN_RIGHT_WORDS:
-            return None
+            return None, j
     return out, j
 
 
@@ -341,14 +342,10 @@ def column_tables(lines: list[str]) -> list[str]:
     while i < len(lines):
         head = _runs(lines[i])
         if not _column_names(head):
-            bare = bare_rows(lines, i)
-            if bare is not None:
-                # no column names: each job a row, its name and dates left, its work right
-                out += ["| " + " | ".join(row) + " |" for row in bare[0]]
-                i = bare[1]
-                continue
-            out.append(lines[i])
-            i += 1
+            bare, j = bare_rows(lines, i)
+            # no column names: each job a row, its name and dates left, its work right
+            out += ["| " + " | ".join(r) + " |" for r in bare] if bare else lines[i:j]
+            i = j
             continue
         starts = [r.start for r in head]
         body: list[list[str]] = []

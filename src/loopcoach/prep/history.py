@@ -1491,21 +1491,26 @@ _ALSO = re.compile(r";\s+also\s+(?=[a-z])")
 MIN_ALSO_WORDS = 4  # words of each of two achievements joined by "; also", at least
 
 
+MAX_ALSO_ITEMS = 8  # achievements split out of one bullet at "; also", at most
+
+
 def also_items(text: str) -> list[str]:
     """'Moved 40 services to the new layer; also retired 3 contracts, saving £2m a year': two
-    achievements in one bullet, split where "; also" opens a second clause that acts; the
-    first keeps a lead-in label. One item otherwise."""
-    m = _ALSO.search(text)
-    if m is None:
-        return [text]
-    first, second = text[: m.start()].strip(), text[m.end() :].strip()
-    if (
-        len(first.split()) < MIN_ALSO_WORDS
-        or len(second.split()) < MIN_ALSO_WORDS
-        or not acts(second)
-    ):
-        return [text]
-    return [first, *also_items(second)]
+    achievements in one bullet, split where "; also" opens a clause that acts (at most
+    MAX_ALSO_ITEMS items); the first keeps a lead-in label. One item otherwise."""
+    out: list[str] = []
+    rest = text
+    while len(out) < MAX_ALSO_ITEMS - 1 and (m := _ALSO.search(rest)) is not None:
+        first, second = rest[: m.start()].strip(), rest[m.end() :].strip()
+        if (
+            len(first.split()) < MIN_ALSO_WORDS
+            or len(second.split()) < MIN_ALSO_WORDS
+            or not acts(second.split(";", 1)[0])
+        ):
+            break
+        out.append(first)
+        rest = second
+    return [*out, rest] if out else [text]
 
 
 _SITUATION_LABELS = ("situation", "context", "background")
