@@ -20,7 +20,7 @@ does and prints, per format:
 
 --summary prints only the totals (use it on the held-out set, whose per-résumé results are
 not to be looked at). The development sets (DEV_FOLDERS: benchmarks/resumes-dev, -dev2 ...
--dev8; who wrote each is in benchmarks/README.md) may be inspected and fitted on:
+-dev9; who wrote each is in benchmarks/README.md) may be inspected and fitted on:
 `--resumes benchmarks/resumes-dev8 --misses`; `--dev` prints the totals of each of them.
 """
 
@@ -85,6 +85,7 @@ DEV_FOLDERS = (
     "resumes-dev6",
     "resumes-dev7",
     "resumes-dev8",
+    "resumes-dev9",
 )
 
 

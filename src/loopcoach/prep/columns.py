@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from loopcoach.prep.achievements import opens_with_verb
-from loopcoach.prep.history import RANGE, SINCE
+from loopcoach.prep.history import RANGE, SINCE, star_columns
 
 MIN_GAP = 2  # spaces between two columns (layout mode puts at least this many)
 ALIGN = 2  # characters a cell's text may start left of its column's name
@@ -248,6 +248,91 @@ def _metric_rows(body: list[list[str]], long_col: int) -> list[list[str]] | None
     return rows
 
 
+def _top_rows(body: list[list[str]]) -> list[list[str]] | None:
+    """The rows of an undated table whose cells all start on the same line (a challenge /
+    action / result table, `history.star_columns`): a row opens on a line where every column
+    has text that does not open in lower case. None when the rows are not such a table."""
+    if not body or not all(body[0]):
+        return None
+    opens = [0] + [
+        k for k in range(1, len(body)) if all(c and not c[:1].islower() for c in body[k])
+    ]
+    rows = [
+        [_join([body[i][c] for i in range(a, b) if body[i][c]]) for c in range(len(body[0]))]
+        for a, b in zip(opens, [*opens[1:], len(body)], strict=True)
+    ]
+    return rows if star_columns(rows) is not None else None
+
+
+MIN_BARE_LINES = 4  # lines of a table without column names, at least
+MAX_LEFT_WORDS = 4  # words on one line of its narrow left column, at most
+MIN_RIGHT_WORDS = 6  # words of a row's right cell, at least
+
+
+def _left_right(line: str, left: int, right: int) -> tuple[str, str] | None:
+    """A line of a two-column block whose columns start at `left` and `right`: (its text in
+    the left column, in the right column), or None when a run stands in neither or the left
+    text reaches into the right column."""
+    runs = _runs(line)
+    lefts = [r for r in runs if r.start + ALIGN < right]
+    rights = [r for r in runs if r.start + ALIGN >= right]
+    if not runs or len(lefts) > 1 or (rights and abs(rights[0].start - right) > ALIGN):
+        return None
+    if lefts and (
+        abs(lefts[0].start - left) > ALIGN
+        or lefts[0].start + len(lefts[0].text) + MIN_GAP > right
+        or len(lefts[0].text.split()) > MAX_LEFT_WORDS
+    ):
+        return None
+    return (lefts[0].text if lefts else "", " ".join(r.text for r in rights))
+
+
+def _closed(left: str) -> bool:
+    """A left cell that ends with its dates ('Acme Freight Senior TPM Mar 2020 – present')."""
+    m = RANGE.search(left) or SINCE.search(left)
+    return m is not None and not left[m.end() :].strip(" ,;.|")
+
+
+def bare_rows(lines: list[str], i: int) -> tuple[list[list[str]] | None, int]:
+    """A table laid out in two columns without column names, from line `i`: a narrow left
+    column whose cell names the job and ends with its dates (its words wrapped a few to a
+    line), a wide right column that says what was done. The rows (left cell, right cell), or
+    None, and the index after the lines laid out so (the caller leaves them as they are when
+    they make no such table: they are not read again from a later start). A row ends where its
+    left cell's dates end, or where the left column is blank before its next text."""
+    head = _runs(lines[i])
+    if len(head) < 2 or len(head[0].text.split()) > MAX_LEFT_WORDS:
+        return None, i + 1
+    left, right = head[0].start, head[1].start
+    cells: list[tuple[str, str]] = []
+    j = i
+    while j < len(lines) and lines[j].strip():
+        both = _left_right(lines[j], left, right)
+        if both is None:
+            break
+        cells.append(both)
+        j += 1
+    if len(cells) < MIN_BARE_LINES:
+        return None, i + 1
+    rows: list[tuple[list[str], list[str]]] = []
+    for k, (lt, rt) in enumerate(cells):
+        gap = k > 0 and not cells[k - 1][0]
+        if lt and (not rows or gap or _closed(_join(rows[-1][0]))):
+            rows.append(([], []))
+        if not rows:
+            return None, j
+        if lt:
+            rows[-1][0].append(lt)
+        if rt:
+            rows[-1][1].append(rt)
+    out = [[_join(a), _join(b)] for a, b in rows]
+    for lt, rt in out:
+        named = (RANGE.sub(" ", SINCE.sub(" ", lt))).strip(" ,;–—-")
+        if not _closed(lt) or not named or len(rt.split()) < MIN_RIGHT_WORDS:
+            return None, j
+    return out, j
+
+
 def column_tables(lines: list[str]) -> list[str]:
     """Layout-mode lines with each column table (a line of column names, then at least
     MIN_ROWS_LINES lines whose runs of text start at those columns, up to a blank line or a line
@@ -257,8 +342,10 @@ def column_tables(lines: list[str]) -> list[str]:
     while i < len(lines):
         head = _runs(lines[i])
         if not _column_names(head):
-            out.append(lines[i])
-            i += 1
+            bare, j = bare_rows(lines, i)
+            # no column names: each job a row, its name and dates left, its work right
+            out += ["| " + " | ".join(r) + " |" for r in bare] if bare else lines[i:j]
+            i = j
             continue
         starts = [r.start for r in head]
         body: list[list[str]] = []
@@ -271,6 +358,9 @@ def column_tables(lines: list[str]) -> list[str]:
             j += 1
         long_col = max(range(len(starts)), key=lambda c: sum(bool(r[c]) for r in body))
         rows = _rows(body, long_col) if len(body) >= MIN_ROWS_LINES else None
+        if rows is None and len(starts) >= 3:
+            # "Challenge | What I did | Result": no dates, every cell a clause
+            rows = _top_rows(body)
         if rows is None and len(starts) == 2:
             # "Impact | What I did": a metric beside what was done, without dates
             body, j = _metric_body(lines, i, starts)

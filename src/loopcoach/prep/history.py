@@ -32,7 +32,8 @@ _END = (
     r"aujourd'hui|présent|actuel|hoy|actualidad|presente|oggi|heden|atual)"
 )
 RANGE = re.compile(
-    rf"(?<![\w/])(?P<start>{_DATE})\s*(?:-|–|—|to|until|till|→)\s*(?P<end>{_END})\b\.?",
+    rf"(?<![\w/])(?P<start>{_DATE})\s*(?:(?:-|–|—)(?:\s*(?:to|until|till)(?=\s))?|to|until|till|→)"
+    rf"\s*(?P<end>{_END})\b\.?",
     re.IGNORECASE,
 )
 SINCE = re.compile(rf"\b(?:since|from)\s+(?P<start>{_DATE})\b", re.IGNORECASE)
@@ -134,11 +135,16 @@ class Bullet:
     # what was done that led to it, when the résumé says so apart: the sentences of an
     # "Actions:" paragraph that a "Results:" sentence follows from (`split_results`)
     actions: str = ""
+    # what was at stake, when the résumé says so apart: the "Challenge" cell of its table row
+    # or a "Situation:" line just above it (`situated`)
+    situation: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "text": self.text, "entry": self.entry}
         if self.actions:
             out["actions"] = self.actions
+        if self.situation:
+            out["situation"] = self.situation
         return out
 
 
@@ -308,6 +314,24 @@ def _within_job(line: str, section: str, cur: _Draft | None) -> bool:
     )
 
 
+def _projects_of_job(lines: list[str], number: int, cur: _Draft) -> bool:
+    """'Key projects' between a dated job's lines and the bullets right below it (a table of
+    the job's projects, read as bullets): a label (not a '#' heading, not in capitals) with the
+    first bullet on the very next line, so the job's own achievements follow, not a section of
+    projects apart from the jobs."""
+    s = lines[number].strip()
+    nxt = lines[number + 1] if number + 1 < len(lines) else ""
+    return (
+        cur.kind == "role"
+        and not cur.apart
+        and bool(cur.start)
+        and bool(cur.title or cur.company)
+        and not s.startswith("#")
+        and not s.isupper()
+        and bool(BULLET.match(nxt))
+    )
+
+
 _SUB_HEADING_MARK = re.compile(r"[|,·•@—–]|\s-\s|\bat\b")
 
 
@@ -430,6 +454,7 @@ def _new_entry(header_lines: list[str], dated: str | None, kind: EntryKind) -> _
         d.start = _clean(m.group("start"))
         d.end = _clean(m.group("end")) if "end" in m.groupdict() else "Present"
         d.end = d.end[:1].upper() + d.end[1:] if d.end.islower() else d.end
+        d.end = "Present" if d.end.lower() == "date" else d.end  # "2021 – till date"
         text = text[: m.start()] + " | " + text[m.end() :]
     d.title, d.company = split_header(text)
     if header_lines and dated and m:
@@ -498,7 +523,9 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
         indent = len(raw) - len(raw.lstrip(" "))
         sec = _section(line)
         if sec is not None and not BULLET.match(raw):
-            if sec == "highlights" and cur is not None and _within_job(line, section, cur):
+            if (sec == "highlights" and cur is not None and _within_job(line, section, cur)) or (
+                sec == "projects" and cur is not None and _projects_of_job(lines, number, cur)
+            ):
                 # "Key results:" under a job: the job's own achievements follow
                 cur.description.extend(pending)
                 pending, after_blank, last_bullet_indent = [], None, None
@@ -925,13 +952,14 @@ def join_wrapped_rows(lines: list[str]) -> list[str]:
     return out
 
 
-def _action_with_result(cells: list[str]) -> list[str]:
+def _action_with_result(cells: list[str], apart: frozenset[str] = frozenset()) -> list[str]:
     """A row's cells with an action followed by its result ("| Replaced the batch with a
     stream | Outage detection went from 4 hours to 6 minutes |") joined into one line: the
-    two cells are one achievement (what was done, what changed)."""
+    two cells are one achievement (what was done, what changed). A line in `apart` (an item
+    a bullet sign set apart in its cell) is not joined to the line before it."""
     out: list[str] = []
     for cell in cells:
-        if out and len(cell.split()) >= 3:
+        if out and len(cell.split()) >= 3 and cell not in apart:
             prev, now = classify(out[-1]), classify(cell)
             if prev.action and not now.action and now.change and now.kind != "duty":
                 out[-1] = f"{out[-1].rstrip('.;, ')}; {cell}"
@@ -1032,7 +1060,11 @@ def _cell_header(parts: list[str], listed: set[str]) -> list[str]:
     return out
 
 
-_CELL_BREAK = re.compile(r"\s*<br\s*/?>\s*|\n", re.IGNORECASE)
+# a bullet sign between two items run together on one line ("Moved 40 services... • Cut the
+# cloud bill...")
+_BULLET_SIGN = re.compile(r"\s+[•▪◦]\s+")
+# a line break in a cell, or a bullet sign
+_CELL_BREAK = re.compile(rf"\s*<br\s*/?>\s*|\n|{_BULLET_SIGN.pattern}", re.IGNORECASE)
 MAX_CELL_LINES = 40  # lines one table cell is split into ("a <br> b"); the rest stay one line
 
 
@@ -1081,23 +1113,87 @@ def _unmark(cell: str) -> str:
     return cell.strip(" •*") if re.match(r"\s*[-−]\d", cell) else cell.strip(" -•*")
 
 
+def _is_row(line: str) -> bool:
+    s = line.strip()
+    return s.startswith("|") and s.count("|") >= 2
+
+
+def _row_cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+MIN_STAR_CELL_WORDS = 4  # a challenge cell shorter than this names a project, not a situation
+
+
+def star_columns(rows: list[list[str]]) -> tuple[int, int] | None:
+    """A table whose columns tell what was at stake, what was done and what changed ('Challenge
+    | What I did | Result', 'Problem | Approach | Impact'): (its action column, its result
+    column), or None. Read from the body rows (`rows`, the column names left out), whatever
+    the columns are called: the last column reports a change in most rows and does not act, the
+    column before it holds the work (a clause in every row), and a column before that holds
+    clauses too (the situation); no cell is dated or lists several lines."""
+    if not rows or any(len(r) != len(rows[0]) for r in rows) or len(rows[0]) < 3:
+        return None
+    res, act = len(rows[0]) - 1, len(rows[0]) - 2
+    cells = [c for r in rows for c in r]
+    if any(_dated(c) or len(cell_lines(c)) > 1 for c in cells):
+        return None
+    changes = sum(classify(r[res]).change and not acts(r[res]) for r in rows)
+    if 2 * changes <= len(rows):
+        return None
+    if not all(len(r[act].split()) >= MIN_STAR_CELL_WORDS for r in rows):
+        return None
+    if not any(all(len(r[c].split()) >= MIN_STAR_CELL_WORDS for r in rows) for c in range(act)):
+        return None
+    return act, res
+
+
+def _star_row(cells: list[str], act: int, res: int) -> list[str]:
+    """A row of a challenge / action / result table as a list tells it: the work then what
+    changed on one line ('Split the epic...; Completion up from 38% to 61%'), after a
+    'Situation:' line with the row's challenge (the next bullet's situation, `situated`)."""
+    context = [c for c in cells[:act] if len(c.split()) >= MIN_STAR_CELL_WORDS]
+    out = [f"- Situation: {c.rstrip('.;, ')}" for c in context[-1:]]
+    result = cells[res].rstrip(".;, ")
+    work = cells[act].rstrip(".;, ")
+    out.append(f"- {work}; {result}" if result else f"- {work}")
+    return out
+
+
 def expand_tables(lines: list[str]) -> list[str]:
     """Table rows ('| Senior TPM | Acme | 2021 – Present | Led the... |') become the lines a
     list would give: a header line with the short cells and a bullet per long cell (one per
-    row when the table names its columns)."""
+    row when the table names its columns; a challenge / action / result table, `star_columns`,
+    gives each row's work and result as one bullet, after its challenge as its situation)."""
     out: list[str] = []
     in_table = named = False
-    for line in join_wrapped_rows(piped_tables(lines)):
+    star: tuple[int, int] | None = None
+    rows = join_wrapped_rows(piped_tables(lines))
+    for i, line in enumerate(rows):
         s = line.strip()
-        if not (s.startswith("|") and s.count("|") >= 2):
+        if not _is_row(line):
             out.append(line)
             in_table = False
             continue
         if _TABLE_RULE.match(s):
             continue
-        cells = [c.strip() for c in s.strip("|").split("|")]
+        cells = _row_cells(line)
         if not in_table:
             in_table, named = True, _column_names(cells)
+            star = None
+            if named:
+                body = []
+                for ln in rows[i + 1 :]:
+                    if not _is_row(ln):
+                        break
+                    if not _TABLE_RULE.match(ln.strip()):
+                        body.append(_row_cells(ln))
+                if body and len(body[0]) == len(cells):
+                    star = star_columns(body)
+                continue  # the column names
+        if star is not None and len(cells) > star[1]:
+            out += _star_row(cells, *star)
+            continue
         lined = [cell_lines(c) for c in cells]
         parts = [_unmark(p) for pieces in lined for p in pieces]
         parts = [p for p in parts if p]
@@ -1112,7 +1208,9 @@ def expand_tables(lines: list[str]) -> list[str]:
         }
         if not listed:
             parts = metric_with_work(parts)
-        parts = _one_record(parts, listed) if named else _action_with_result(parts)
+        # an item after a bullet sign ("... • Cut the cloud bill 31%...") is an item of its own
+        apart = frozenset(_unmark(x) for c in cells for x in _BULLET_SIGN.split(c)[1:])
+        parts = _one_record(parts, listed) if named else _action_with_result(parts, apart)
         heads: set[str] = set()
         if any(_dated(p) for p in parts):
             heads = set(_cell_header(parts, listed))
@@ -1389,6 +1487,52 @@ def star_items(items: list[str]) -> list[tuple[str, bool]]:
     return out
 
 
+_ALSO = re.compile(r";\s+also\s+(?=[a-z])")
+MIN_ALSO_WORDS = 4  # words of each of two achievements joined by "; also", at least
+
+
+MAX_ALSO_ITEMS = 8  # achievements split out of one bullet at "; also", at most
+
+
+def also_items(text: str) -> list[str]:
+    """'Moved 40 services to the new layer; also retired 3 contracts, saving £2m a year': two
+    achievements in one bullet, split where "; also" opens a clause that acts (at most
+    MAX_ALSO_ITEMS items); the first keeps a lead-in label. One item otherwise."""
+    out: list[str] = []
+    rest = text
+    while len(out) < MAX_ALSO_ITEMS - 1 and (m := _ALSO.search(rest)) is not None:
+        first, second = rest[: m.start()].strip(), rest[m.end() :].strip()
+        if (
+            len(first.split()) < MIN_ALSO_WORDS
+            or len(second.split()) < MIN_ALSO_WORDS
+            or not acts(second.split(";", 1)[0])
+        ):
+            break
+        out.append(first)
+        rest = second
+    return [*out, rest] if out else [text]
+
+
+_SITUATION_LABELS = ("situation", "context", "background")
+
+
+def situated(items: list[str]) -> tuple[list[str], dict[str, str]]:
+    """A "Situation: ..." (or "Context:", "Background:") line directly above an unlabelled
+    achievement line is that line's situation, not a line of its own (a challenge / action /
+    result table's row, `expand_tables`, reads so). Returns (the other lines, situation by
+    line)."""
+    out: list[str] = []
+    found: dict[str, str] = {}
+    for i, item in enumerate(items):
+        label = _star_label(item)
+        nxt = items[i + 1] if i + 1 < len(items) else ""
+        if label and label[0] in _SITUATION_LABELS and nxt and _star_label(nxt) is None:
+            found[nxt] = label[1]
+            continue
+        out.append(item)
+    return out, found
+
+
 def _finish(
     drafts: Iterable[_Draft],
     *,
@@ -1406,8 +1550,9 @@ def _finish(
     # a résumé written in the third person ("Maya led...; she cut..."): its person's clauses
     who = actors(name, [t for d in drafts for t in (*d.bullets, *d.description)])
     for d in drafts:
-        lines, context, done = split_results([normalise(b) for b in d.bullets if normalise(b)])
-        texts = [t for t, _ in star_items(lines)]
+        items, at_stake = situated([normalise(b) for b in d.bullets if normalise(b)])
+        lines, context, done = split_results(items)
+        texts = [x for t, told in star_items(lines) for x in ([t] if told else also_items(t))]
         paragraphs, more, done_too = split_results(prose_items(d.description))
         context += more
         done.update(done_too)
@@ -1441,7 +1586,9 @@ def _finish(
             # a clause of a results sentence (`clause_items`) keeps that sentence's actions
             led = done.get(t) or next((a for r, a in done.items() if t in r), "")
             led = " ".join(own_voice(x, who) for x in sentences(led))
-            bullets.append(Bullet(id=f"b{n}", text=t, entry=idx, actions=led))
+            bullets.append(
+                Bullet(id=f"b{n}", text=t, entry=idx, actions=led, situation=at_stake.get(t, ""))
+            )
         entries.append(
             Entry(
                 title=_clean(d.title),

@@ -374,14 +374,21 @@ def _context_line(entry: Entry) -> str:
 
 
 def draft_story(
-    index: int, text: str, entry: Entry, *, source: str = "", actions: str = ""
+    index: int,
+    text: str,
+    entry: Entry,
+    *,
+    source: str = "",
+    actions: str = "",
+    situation: str = "",
 ) -> Story:
     """A STAR draft from one bullet (or a project's bullets joined). A topic label that opens
     the bullet ("Ledger migration: moved...") is its title, and the rest is drafted.
 
     `actions` are what the résumé says apart was done to get it (a "Results:" sentence's
     "Actions:" sentences, `history.led_to`): they are the story's action, and the whole bullet
-    its result."""
+    its result. `situation` is what was at stake when the résumé says so apart (a table's
+    "Challenge" cell of the row)."""
     lead, rest = split_lead_in(text)
     circumstances, body = lead_context(rest)
     action, result = split_bullet(body)
@@ -412,6 +419,8 @@ def draft_story(
     if entry.description:
         situation_bits.append(entry.description.split(". ")[0].rstrip(".") + ".")
     c = _CONTEXT.search(action)
+    if situation.strip():
+        situation_bits.append(_upper_first(situation.strip()).rstrip(".") + ".")
     if circumstances:
         situation_bits.append(_upper_first(circumstances).rstrip(".") + ".")
     elif c and len(c.group(1).split()) >= 3:
@@ -544,6 +553,7 @@ def candidate_stories(
             entry,
             source=s.bullet.text,
             actions=s.bullet.actions,
+            situation=s.bullet.situation,
         )
         if story.key in seen:
             continue
