@@ -634,6 +634,82 @@ _TEX_ITEM_MACRO = re.compile(
 _TEX_MULTI = re.compile(r"\\[A-Za-z]+\*?((?:\s*\{(?:[^{}]|\{[^{}]*\})*\}){2,})")
 
 
+# symbols written as commands, in math or in text: "$\\sim$3x", "\\textasciitilde{}", "$\\geq$95\\%"
+_TEX_SYMBOLS = {
+    "sim": "~",
+    "textasciitilde": "~",
+    "approx": "≈",
+    "geq": "≥",
+    "ge": "≥",
+    "leq": "≤",
+    "le": "≤",
+    "lt": "<",
+    "gt": ">",
+    "textless": "<",
+    "textgreater": ">",
+    "times": "×",
+    "pm": "±",
+    "textpm": "±",
+    "cdot": "·",
+    "to": "→",
+    "rightarrow": "→",
+    "textrightarrow": "→",
+    "Rightarrow": "⇒",
+    "uparrow": "↑",
+    "downarrow": "↓",
+    "textbar": "|",
+    "textasciicircum": "^",
+    "textbackslash": "\\",
+    "textdollar": "$",
+    "textpercent": "%",
+    "textbullet": "•",
+    "bullet": "•",
+    "textendash": "–",
+    "textemdash": "—",
+    "degree": "°",
+    "textdegree": "°",
+    "mu": "µ",
+    "textmu": "µ",
+    "infty": "∞",
+    "%": "%",
+    "$": "$",
+    "&": "&",
+    "#": "#",
+    "_": "_",
+    "{": "{",
+    "}": "}",
+}
+_TEX_SYMBOL = re.compile(r"\\(?P<name>[A-Za-z]+|[%$&#_{}])(?:\{\})?")
+# a short inline math span on one line: "$<$", "$\\sim$", "$10^{6}$", "$|$"
+_TEX_MATH = re.compile(r"(?<!\\)\$([^$\n]{1,40}?)(?<!\\)\$")
+_PLACEHOLDER = "\x00"  # never in the text: `latex_text` drops NULs first
+
+
+def _tex_symbols(text: str) -> str:
+    """Symbols to their plain characters; an escaped character ("\\%", "\\$") stays protected
+    (as NUL + its code) until the other commands and braces are gone."""
+
+    def symbol(m: re.Match[str]) -> str:
+        plain = _TEX_SYMBOLS.get(m.group("name"))
+        if plain is None:
+            return m.group(0)
+        return _PLACEHOLDER + str(ord(plain)) + _PLACEHOLDER
+
+    return _TEX_SYMBOL.sub(symbol, text)
+
+
+def _tex_math(m: re.Match[str]) -> str:
+    """An inline math span as plain text: "$<$" -> "<", "$10^{6}$" -> "10^6"; the symbol
+    commands in it are already placeholders."""
+    body = m.group(1).replace("\\,", " ").replace("\\ ", " ")
+    body = re.sub(r"\\[A-Za-z]+\s*", "", body)  # a command with no plain form (\\mathrm)
+    return re.sub(r"[{}]", "", body).strip()
+
+
+def _unprotect(text: str) -> str:
+    return re.sub(_PLACEHOLDER + r"(\d+)" + _PLACEHOLDER, lambda m: chr(int(m.group(1))), text)
+
+
 def latex_text(text: str) -> str:
     """LaTeX to plain lines: sections become '# ' headings, \\item and \\resumeItem become
     bullets, a macro with several arguments (\\resumeSubheading{Acme}{2021 -- Present}{TPM})
@@ -647,7 +723,9 @@ def latex_text(text: str) -> str:
         if named:
             head = f"{named.group(1)} {named.group(2)}".strip()
             text = head + "\n" + (titled.group(1) + "\n" if titled else "") + text
-    text = re.sub(r"(?<!\\)%.*", "", text)
+    text = re.sub(r"(?<!\\)%.*", "", text.replace(_PLACEHOLDER, ""))
+    text = _TEX_MATH.sub(_tex_math, _tex_symbols(text))
+    text = re.sub(r"(?<!\\)\\[,;:!]", " ", text)  # thin and medium spaces ("200\\,ms")
     # spacing and length commands: their argument is a length, not text ("\\vspace{1pt}")
     text = re.sub(
         r"\\(?:vspace|hspace|vskip|hskip|setlength|addtolength|rule|raisebox)\*?"
@@ -680,6 +758,6 @@ def latex_text(text: str) -> str:
     text = re.sub(r"(?<!\\)&", " | ", text)
     text = text.replace("---", "—").replace("--", "–").replace("~", " ")
     text = re.sub(r"\\[A-Za-z]+\*?(?:\[[^\]]*\])?", " ", text)  # other commands
-    text = text.replace("{", "").replace("}", "")
+    text = _unprotect(text.replace("{", "").replace("}", ""))
     lines = [re.sub(r"[ \t]+", " ", ln).strip() for ln in text.splitlines()]
     return "\n".join(ln for ln in lines if ln and ln not in ("|", "-"))
