@@ -75,3 +75,39 @@ def test_latex_math_and_symbols_become_plain_text() -> None:
 def test_latex_ties_still_become_spaces_and_nul_bytes_are_dropped() -> None:
     text = "\\begin{document}\n\\item Team~of 5\x00 shipped 10\\% more\n\\end{document}"
     assert latex_text(text) == "- Team of 5 shipped 10% more"
+
+
+def _one_page(content: bytes) -> bytes:
+    from tests.prep.hostile_pdf import pages
+
+    return pages(1, content)
+
+
+def test_pdf_lines_merged_by_layout_mode_keep_a_space_between_words() -> None:
+    from loopcoach.prep.importers import pdf_text
+
+    # a table row: the right cell wraps ("...the existing" / "export already..."), the left
+    # cell sits between its two lines, so layout mode puts both lines on one
+    content = (
+        b"BT /F1 10 Tf 72 720 Td (Senior TPM, Acme, 2019 - 2023) Tj ET "
+        b"BT /F1 10 Tf 200 700 Td (Showed that the existing) Tj ET "
+        b"BT /F1 10 Tf 201 694 Td (export already covered 90% of the need) Tj ET "
+        b"BT /F1 10 Tf 72 697 Td (2 sprints saved) Tj ET "
+    )
+    text, pages = pdf_text(_one_page(content), "cv.pdf")
+    assert pages == 1
+    assert "the existing export already" in text
+    assert "existingexport" not in text
+
+
+def test_pdf_word_drawn_in_two_touching_pieces_stays_one_word() -> None:
+    from loopcoach.prep.importers import pdf_text
+
+    # "Kuber" is 26.68 points wide in 10 pt Helvetica: "netes" starts where it ends
+    content = (
+        b"BT /F1 10 Tf 72 740 Td (Senior TPM, Acme Logistics, Berlin, 2019 - 2023) Tj ET "
+        b"BT /F1 10 Tf 72 720 Td (Moved forty services to ) Tj ET "
+        b"BT /F1 10 Tf 72 700 Td (Kuber) Tj ET BT /F1 10 Tf 98.68 700 Td (netes in 2023) Tj ET "
+    )
+    text, _ = pdf_text(_one_page(content), "cv.pdf")
+    assert "Kubernetes in 2023" in text

@@ -17,6 +17,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import Any
 
 from loopcoach.budget import Cancelled, checkpoint, within
 from loopcoach.errors import LoopcoachError
@@ -478,7 +479,7 @@ def _pdf_text(data: bytes, name: str) -> tuple[str, int]:
                 f"its pages expand to more than {MAX_PDF_STREAM_BYTES // 2**20} MB of content",
             )
         try:
-            text = page.extract_text(extraction_mode="layout") or ""
+            text = _layout_text(page)
         except LimitReachedError as exc:
             raise _pypdf_limit(exc, name) from None
         except (Cancelled, MemoryError):
@@ -504,6 +505,65 @@ def _pdf_text(data: bytes, name: str) -> tuple[str, int]:
             "the PDF has no text layer (scanned image); paste the text instead",
         )
     return _tidy_layout(text), n
+
+
+def _layout_text(page: Any) -> str:
+    """A page's text in pypdf's layout mode, with a space where two lines were merged into one.
+
+    Layout mode puts text drawn less than a font height apart on one line (a table cell's
+    wrapped second line, beside a cell set a little lower, joins the first); the later text then
+    starts left of where the earlier one ended and is appended with nothing between them
+    ("the existingexport already"). Here such text gets a space, read from the character
+    positions. pypdf's layout steps are internal, so a pypdf without them gets its plain layout
+    mode."""
+    try:
+        from pypdf._text_extraction import _layout_mode as lm
+        from pypdf.generic import ArrayObject, ContentStream, StreamObject
+
+        steps = (lm.text_show_operations, lm.y_coordinate_groups, lm.fixed_char_width)
+        fonts_of = page._layout_mode_fonts
+        render = lm.fixed_width_page
+    except (ImportError, AttributeError):
+        return str(page.extract_text(extraction_mode="layout") or "")
+    shows, groups, char_width_of = steps
+    fonts = fonts_of()
+    contents = page.get("/Contents")
+    if contents is not None:
+        contents = contents.get_object()
+    if not isinstance(contents, (ArrayObject, StreamObject)):
+        return ""
+    ops = iter(ContentStream(contents, page.pdf, "bytes").operations)
+    bt_groups = shows(ops, fonts, True, None)
+    if not bt_groups:
+        return ""
+    lines = groups(bt_groups, None)
+    char_width = char_width_of(bt_groups, 1.25)
+    spaced = {y: _space_merged(line, char_width) for y, line in lines.items()}
+    return str(render(spaced, char_width, True, 1))
+
+
+MERGED_OVERLAP = 0.5  # of a character's width: text starting this far left of the end of the
+# text before it on the same layout line came from another line
+
+
+def _space_merged(line: list[Any], char_width: float) -> list[Any]:
+    """The text operations of one layout line (sorted by x), with a space before one that starts
+    left of where the one before it ended (its text came from a line drawn a little higher or
+    lower); the others unchanged."""
+    out: list[Any] = []
+    for op in line:
+        if out:
+            before = out[-1]
+            overlap = float(before["displaced_tx"]) - float(op["tx"])
+            text, prev = str(op["text"]), str(before["text"])
+            if (
+                overlap > MERGED_OVERLAP * max(char_width, 1.0)
+                and text[:1].strip()
+                and prev[-1:].strip()
+            ):
+                op = {**op, "text": " " + text}
+        out.append(op)
+    return out
 
 
 def _tidy_layout(text: str) -> str:
