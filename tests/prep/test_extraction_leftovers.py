@@ -111,3 +111,42 @@ def test_pdf_word_drawn_in_two_touching_pieces_stays_one_word() -> None:
     )
     text, _ = pdf_text(_one_page(content), "cv.pdf")
     assert "Kubernetes in 2023" in text
+
+
+# one bullet as big as the parser takes (a 200 KB line, under its 25,000 words): many clause
+# boundaries, or a long run with "by the" and no deadline, each read once
+HUGE_BULLETS = {
+    "clauses": "Led the platform migration" + "; interdependencies" * 10_600,
+    "by-the": "Led the platform migration " + ("by the interdependencies " * 8_000).rstrip(),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(HUGE_BULLETS))
+def test_a_huge_bullet_is_drafted_within_a_request_budget(shape: str) -> None:
+    import time
+
+    from loopcoach.content.library import load_library
+    from loopcoach.prep.resume_score import score_resume
+    from loopcoach.prep.stories import candidate_stories, split_bullet
+    from loopcoach.web.budget import REQUEST_SECONDS
+
+    bullet = HUGE_BULLETS[shape]
+    assert len(bullet) >= 200_000
+    text = f"Dana Smith\n\nEXPERIENCE\nSenior TPM, Acme, 2019 - 2023\n- {bullet}\n"
+    start = time.perf_counter()
+    history = parse_history(text.encode(), "cv.txt")  # within the parser's word limit
+    resume = score_resume(history, load_library().role("tpm"))
+    every = frozenset(b.id for b in history.bullets)
+    stories = candidate_stories(history, resume, achievements=every)
+    assert time.perf_counter() - start < REQUEST_SECONDS
+    assert len(stories) == 1
+    assert stories[0][0].source == bullet
+    # splitting it alone takes a few hundredths of a second when read once (seconds when each
+    # boundary counted the words before it again)
+    start = time.perf_counter()
+    split_bullet(bullet)
+    assert time.perf_counter() - start < 2.0
+    assert split_bullet("Led the programme; the teams shipped it in 6 weeks") == (
+        "Led the programme",
+        "The teams shipped it in 6 weeks",
+    )
