@@ -1,7 +1,7 @@
 """Fit the achievement/duty line classifier; write src/loopcoach/prep/models/achievements.json.
 
 Training data: every work-history line of the labelled development résumés
-(benchmarks/resumes-dev, resumes-dev2, resumes-dev3, resumes-dev5, resumes-dev6; never
+(benchmarks/resumes-dev, resumes-dev2, resumes-dev3, resumes-dev5 ... resumes-dev8; never
 benchmarks/resumes/, the held-out set) and of our own labelled layout fixtures
 (tests/fixtures/resumes/layouts and the bullets of tests/prep/test_layouts_property.py, and the
 labelled lines of the rules' unit tests in tests/prep/test_achievements.py). A line is an
@@ -43,7 +43,15 @@ MODEL = ROOT / "src" / "loopcoach" / "prep" / "models" / "achievements.json"
 if TYPE_CHECKING:
     from loopcoach.prep.line_model import Rules
 
-DEV_FOLDERS = ("resumes-dev", "resumes-dev2", "resumes-dev3", "resumes-dev5", "resumes-dev6")
+DEV_FOLDERS = (
+    "resumes-dev",
+    "resumes-dev2",
+    "resumes-dev3",
+    "resumes-dev5",
+    "resumes-dev6",
+    "resumes-dev7",
+    "resumes-dev8",
+)
 LAYOUTS = ROOT / "tests" / "fixtures" / "resumes" / "layouts"
 
 STEPS = 3000
@@ -167,6 +175,8 @@ RULES_FOR = {
     "resumes-dev3": "before_dev3",
     "resumes-dev5": "before_dev5",
     "resumes-dev6": "before_dev6",
+    "resumes-dev7": "before_dev7",
+    "resumes-dev8": "before_dev8",
 }
 
 

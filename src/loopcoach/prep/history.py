@@ -43,7 +43,8 @@ _TITLE_WORDS = re.compile(
     r"developer|designer|tpm|tpo|po|pm|principal|staff|associate|advisor|administrator)\b",
     re.IGNORECASE,
 )
-_SEPARATORS = re.compile(r"\s+(?:\||—|–|-|·|•|@|at)\s+|\t+")
+# "--" and "---" are how plain text writes a dash ("ACME GMBH, Berlin -- Senior TPM")
+_SEPARATORS = re.compile(r"\s+(?:\||—|–|-{1,3}|·|•|@|at)\s+|\t+")
 SECTIONS: dict[str, tuple[str, ...]] = {
     "history": (
         "experience",

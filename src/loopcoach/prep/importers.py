@@ -17,6 +17,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import Any
 
 from loopcoach.budget import Cancelled, checkpoint, within
 from loopcoach.errors import LoopcoachError
@@ -478,7 +479,7 @@ def _pdf_text(data: bytes, name: str) -> tuple[str, int]:
                 f"its pages expand to more than {MAX_PDF_STREAM_BYTES // 2**20} MB of content",
             )
         try:
-            text = page.extract_text(extraction_mode="layout") or ""
+            text = _layout_text(page)
         except LimitReachedError as exc:
             raise _pypdf_limit(exc, name) from None
         except (Cancelled, MemoryError):
@@ -504,6 +505,65 @@ def _pdf_text(data: bytes, name: str) -> tuple[str, int]:
             "the PDF has no text layer (scanned image); paste the text instead",
         )
     return _tidy_layout(text), n
+
+
+def _layout_text(page: Any) -> str:
+    """A page's text in pypdf's layout mode, with a space where two lines were merged into one.
+
+    Layout mode puts text drawn less than a font height apart on one line (a table cell's
+    wrapped second line, beside a cell set a little lower, joins the first); the later text then
+    starts left of where the earlier one ended and is appended with nothing between them
+    ("the existingexport already"). Here such text gets a space, read from the character
+    positions. pypdf's layout steps are internal, so a pypdf without them gets its plain layout
+    mode."""
+    try:
+        from pypdf._text_extraction import _layout_mode as lm
+        from pypdf.generic import ArrayObject, ContentStream, StreamObject
+
+        steps = (lm.text_show_operations, lm.y_coordinate_groups, lm.fixed_char_width)
+        fonts_of = page._layout_mode_fonts
+        render = lm.fixed_width_page
+    except (ImportError, AttributeError):
+        return str(page.extract_text(extraction_mode="layout") or "")
+    shows, groups, char_width_of = steps
+    fonts = fonts_of()
+    contents = page.get("/Contents")
+    if contents is not None:
+        contents = contents.get_object()
+    if not isinstance(contents, (ArrayObject, StreamObject)):
+        return ""
+    ops = iter(ContentStream(contents, page.pdf, "bytes").operations)
+    bt_groups = shows(ops, fonts, True, None)
+    if not bt_groups:
+        return ""
+    lines = groups(bt_groups, None)
+    char_width = char_width_of(bt_groups, 1.25)
+    spaced = {y: _space_merged(line, char_width) for y, line in lines.items()}
+    return str(render(spaced, char_width, True, 1))
+
+
+MERGED_OVERLAP = 0.5  # of a character's width: text starting this far left of the end of the
+# text before it on the same layout line came from another line
+
+
+def _space_merged(line: list[Any], char_width: float) -> list[Any]:
+    """The text operations of one layout line (sorted by x), with a space before one that starts
+    left of where the one before it ended (its text came from a line drawn a little higher or
+    lower); the others unchanged."""
+    out: list[Any] = []
+    for op in line:
+        if out:
+            before = out[-1]
+            overlap = float(before["displaced_tx"]) - float(op["tx"])
+            text, prev = str(op["text"]), str(before["text"])
+            if (
+                overlap > MERGED_OVERLAP * max(char_width, 1.0)
+                and text[:1].strip()
+                and prev[-1:].strip()
+            ):
+                op = {**op, "text": " " + text}
+        out.append(op)
+    return out
 
 
 def _tidy_layout(text: str) -> str:
@@ -634,6 +694,82 @@ _TEX_ITEM_MACRO = re.compile(
 _TEX_MULTI = re.compile(r"\\[A-Za-z]+\*?((?:\s*\{(?:[^{}]|\{[^{}]*\})*\}){2,})")
 
 
+# symbols written as commands, in math or in text: "$\\sim$3x", "\\textasciitilde{}", "$\\geq$95\\%"
+_TEX_SYMBOLS = {
+    "sim": "~",
+    "textasciitilde": "~",
+    "approx": "≈",
+    "geq": "≥",
+    "ge": "≥",
+    "leq": "≤",
+    "le": "≤",
+    "lt": "<",
+    "gt": ">",
+    "textless": "<",
+    "textgreater": ">",
+    "times": "×",
+    "pm": "±",
+    "textpm": "±",
+    "cdot": "·",
+    "to": "→",
+    "rightarrow": "→",
+    "textrightarrow": "→",
+    "Rightarrow": "⇒",
+    "uparrow": "↑",
+    "downarrow": "↓",
+    "textbar": "|",
+    "textasciicircum": "^",
+    "textbackslash": "\\",
+    "textdollar": "$",
+    "textpercent": "%",
+    "textbullet": "•",
+    "bullet": "•",
+    "textendash": "–",
+    "textemdash": "—",
+    "degree": "°",
+    "textdegree": "°",
+    "mu": "µ",
+    "textmu": "µ",
+    "infty": "∞",
+    "%": "%",
+    "$": "$",
+    "&": "&",
+    "#": "#",
+    "_": "_",
+    "{": "{",
+    "}": "}",
+}
+_TEX_SYMBOL = re.compile(r"\\(?P<name>[A-Za-z]+|[%$&#_{}])(?:\{\})?")
+# a short inline math span on one line: "$<$", "$\\sim$", "$10^{6}$", "$|$"
+_TEX_MATH = re.compile(r"(?<!\\)\$([^$\n]{1,40}?)(?<!\\)\$")
+_PLACEHOLDER = "\x00"  # never in the text: `latex_text` drops NULs first
+
+
+def _tex_symbols(text: str) -> str:
+    """Symbols to their plain characters; an escaped character ("\\%", "\\$") stays protected
+    (as NUL + its code) until the other commands and braces are gone."""
+
+    def symbol(m: re.Match[str]) -> str:
+        plain = _TEX_SYMBOLS.get(m.group("name"))
+        if plain is None:
+            return m.group(0)
+        return _PLACEHOLDER + str(ord(plain)) + _PLACEHOLDER
+
+    return _TEX_SYMBOL.sub(symbol, text)
+
+
+def _tex_math(m: re.Match[str]) -> str:
+    """An inline math span as plain text: "$<$" -> "<", "$10^{6}$" -> "10^6"; the symbol
+    commands in it are already placeholders."""
+    body = m.group(1).replace("\\,", " ").replace("\\ ", " ")
+    body = re.sub(r"\\[A-Za-z]+\s*", "", body)  # a command with no plain form (\\mathrm)
+    return re.sub(r"[{}]", "", body).strip()
+
+
+def _unprotect(text: str) -> str:
+    return re.sub(_PLACEHOLDER + r"(\d+)" + _PLACEHOLDER, lambda m: chr(int(m.group(1))), text)
+
+
 def latex_text(text: str) -> str:
     """LaTeX to plain lines: sections become '# ' headings, \\item and \\resumeItem become
     bullets, a macro with several arguments (\\resumeSubheading{Acme}{2021 -- Present}{TPM})
@@ -647,7 +783,9 @@ def latex_text(text: str) -> str:
         if named:
             head = f"{named.group(1)} {named.group(2)}".strip()
             text = head + "\n" + (titled.group(1) + "\n" if titled else "") + text
-    text = re.sub(r"(?<!\\)%.*", "", text)
+    text = re.sub(r"(?<!\\)%.*", "", text.replace(_PLACEHOLDER, ""))
+    text = _TEX_MATH.sub(_tex_math, _tex_symbols(text))
+    text = re.sub(r"(?<!\\)\\[,;:!]", " ", text)  # thin and medium spaces ("200\\,ms")
     # spacing and length commands: their argument is a length, not text ("\\vspace{1pt}")
     text = re.sub(
         r"\\(?:vspace|hspace|vskip|hskip|setlength|addtolength|rule|raisebox)\*?"
@@ -680,6 +818,6 @@ def latex_text(text: str) -> str:
     text = re.sub(r"(?<!\\)&", " | ", text)
     text = text.replace("---", "—").replace("--", "–").replace("~", " ")
     text = re.sub(r"\\[A-Za-z]+\*?(?:\[[^\]]*\])?", " ", text)  # other commands
-    text = text.replace("{", "").replace("}", "")
+    text = _unprotect(text.replace("{", "").replace("}", ""))
     lines = [re.sub(r"[ \t]+", " ", ln).strip() for ln in text.splitlines()]
     return "\n".join(ln for ln in lines if ln and ln not in ("|", "-"))

@@ -34,6 +34,9 @@ _SITUATIONS: dict[str, str] = {
     r"underestimat\w*|grew mid-sprint",
     # (moving people to a way of working, "Moved 3 teams from waterfall to Scrum", is not one)
     "migration": r"migrat\w*|cut-?over|re-?platform\w*|move (?:of|to) (?:a |the )?new|"
+    # a monolith taken apart into services ("Broke up the booking monolith into 9 services")
+    r"(?:br[eo]ke?|breaking|split\w*|carv\w*|decompos\w*) (?:up |apart )?(?:the |a |an |our )?"
+    r"(?:[\w-]+ ){0,2}monolith|out of (?:the |a |an |our )?(?:[\w-]+ ){0,2}monolith|"
     r"moved (?!(?:\w+ ){0,2}(?:teams?|squads?|people|engineers|staff|developers)\b)"
     r"(?:[\w.,-]+ ){0,4}(?:to|onto|off)\b",
     "scope": r"scope|descop\w*|split the release|phased|mvp|cut features?",
@@ -50,7 +53,8 @@ _SITUATIONS: dict[str, str] = {
     r"negotiat\w* (?:[\w-]+ ){0,4}with (?:the |our |my |a )?(?:ceo|cfo|cto|coo|cpo|ciso|vp|"
     r"svp|evp|founders?|board|director|head of|executives?|leadership|sponsor)\b",
     "failure": r"mistake|went wrong|lessons? learn\w*|my fault|owned the miss|"
-    r"missed (?:the |a |our )?(?:[\w-]+ ){0,2}(?:date|deadline|milestone|launch|target)|"
+    r"missed (?:the |a |our |its |their |my )?(?:[\w-]+ ){0,2}"
+    r"(?:date|deadline|milestone|launch|target)|"
     r"(?:didn't|did not) go (?:as|to) plan\w*|recover\w*|roll(?:ed|ing)?[- ]?back|"
     r"caused (?:a|an) (?:\w+ ){0,2}(?:outage|incident|bug|failure)|"
     r"failed (?:launch|release|rollout)",
@@ -102,7 +106,11 @@ _ASKED: dict[str, str] = {
     "complexity": r"(?:most|more|technically) (?:\w+ )?complex|complex (?:program|project|system)|"
     r"architecture of|high-level architecture|(?:hardest|largest|biggest) (?:program|project)",
     "decision": r"technical decisions?|key decisions?|(?:main|technical) (?:technical )?"
-    r"trade-?offs?|decisions? (?:that )?(?:were|was|you) made",
+    r"trade-?offs?|decisions? (?:that )?(?:were|was|you) made|"
+    r"(?:made|make|making|took|take) (?:a |an |the )?(?:[\w-]+ ){0,2}decisions?",
+    # how a question names something that went wrong ("a program you were managing failed.
+    # What did you learn?"): a story shows it in its own words (_SITUATIONS["failure"])
+    "failure": r"fail(?:ed|s|ure|ures)?\b|what did you learn|learn(?:ed|t)? from",
     "impact": r"impact|actually happened",
 }
 _SHOWN: dict[str, tuple[str, ...]] = {

@@ -199,8 +199,9 @@ _OWN_SUBJECT = re.compile(
 _SCOPE_VERB = re.compile(r"\b(?:spanned|covered|included|involved|comprised|consisted)\b", re.I)
 _PURPOSE = re.compile(r"\b(?:in order to|so as to|aiming to|with the goal of)\s+([^,;.]+)", re.I)
 _CONTEXT = re.compile(r"\b((?:when|while|during|amid|because)\b[^,;.]+)", re.I)
+MAX_DEADLINE_GAP = 120  # characters between "by the" and its "deadline" (bounds each try)
 _DEADLINE = re.compile(
-    r"\b((?:before|ahead of|by) the [^,;.]*(?:deadline|date|audit|launch)"
+    rf"\b((?:before|ahead of|by) the [^,;.]{{0,{MAX_DEADLINE_GAP}}}?(?:deadline|date|audit|launch)"
     r"[^,;.]*)",
     re.I,
 )
@@ -256,10 +257,16 @@ def _is_result(clause: str, boundary: str) -> bool:
     )
 
 
+_THIRD_WORD = re.compile(r"\s*\S+\s+\S+\s+(?=\S)")
+
+
 def split_bullet(text: str) -> tuple[str, str]:
     """(action, result): the result starts at the first later clause that reports an outcome."""
     text = text.strip().rstrip(".")
-    cuts = [m for m in _BOUNDARY.finditer(text) if len(text[: m.start()].split()) >= 3]
+    # a cut has at least three words before it: it falls after the third word's first letter
+    # (found once, so a huge bullet is read in linear time)
+    third = _THIRD_WORD.match(text)
+    cuts = list(_BOUNDARY.finditer(text, third.end() + 1)) if third else []
     ends = [m.start() for m in cuts[1:]] + [len(text)] if cuts else []
     for m, end in zip(cuts, ends, strict=True):
         if _is_result(text[m.end() : end].strip(), m.group(0)):
