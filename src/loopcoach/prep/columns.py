@@ -21,6 +21,9 @@ MIN_GAP = 2  # spaces between two columns (layout mode puts at least this many)
 ALIGN = 2  # characters a cell's text may start left of its column's name
 MAX_NAME_WORDS = 4
 MIN_ROWS_LINES = 3  # a table shorter than this is left as it is
+# A column table is read over at most this many layout lines after its names: a résumé's table
+# is a page at most, and a longer run is not re-read from every later line (hostile input).
+MAX_TABLE_LINES = 80
 _END = re.compile(r"[.!?;:)\]\"'’”]$")
 
 
@@ -350,7 +353,7 @@ def column_tables(lines: list[str]) -> list[str]:
         starts = [r.start for r in head]
         body: list[list[str]] = []
         j = i + 1
-        while j < len(lines) and lines[j].strip():
+        while j < len(lines) and j - i <= MAX_TABLE_LINES and lines[j].strip():
             cells = _cells(lines[j], starts)
             if cells is None:
                 break
