@@ -7,6 +7,7 @@ headings, dated role headers and bullet lines, with wrapped bullet lines joined 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -1184,7 +1185,7 @@ def expand_tables(lines: list[str]) -> list[str]:
             star = None
             if named:
                 body = []
-                for ln in rows[i + 1 :]:
+                for ln in itertools.islice(rows, i + 1, None):
                     if not _is_row(ln):
                         break
                     if not _TABLE_RULE.match(ln.strip()):
