@@ -181,7 +181,7 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument(
         "--set",
-        choices=("challenge", "dev", "dev2", "dev3", "dev4"),
+        choices=("challenge", "dev", "dev2", "dev3", "dev4", "dev5"),
         default="challenge",
         help="challenge (the figures to report), dev (benchmarks/dev/: for choosing options) or "
         "dev2 (benchmarks/dev2/: three more development authors) or dev3 (benchmarks/dev3/: strong "
@@ -202,6 +202,7 @@ def main() -> int:
         "dev2": CH.DEV2_DIR,
         "dev3": CH.DEV3_DIR,
         "dev4": CH.DEV4_DIR,
+        "dev5": CH.DEV5_DIR,
     }.get(args.set, CH.DIR)
     questions = CH.load(directory)
     if args.author:

@@ -31,6 +31,10 @@ DEV3_DIR = Path(__file__).resolve().parent / "dev3"
 # writers in four new voices, for how often strong answers and imperative plans are wrongly
 # flagged (dev4/README.md).
 DEV4_DIR = Path(__file__).resolve().parent / "dev4"
+# A fifth (session 15): strong answers with six flawed variants each, a missing result, two clean
+# look-alikes and imperative rewrites, by three more writers in three new voices; a check that no
+# option of session 15 was chosen on (dev5/README.md).
+DEV5_DIR = Path(__file__).resolve().parent / "dev5"
 # What each flawed variant should raise, as the stance model names flaws.
 FLAW_OF = {
     "blame": "blame",
