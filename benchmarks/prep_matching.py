@@ -86,6 +86,7 @@ DEV_FOLDERS = (
     "resumes-dev7",
     "resumes-dev8",
     "resumes-dev9",
+    "resumes-dev10",
 )
 
 
