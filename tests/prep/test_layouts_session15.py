@@ -68,6 +68,29 @@ def test_functional_resume_reads_achievements_under_skill_headings(library: Libr
     assert "[add: the job this was in" in moved.situation
 
 
+def test_functional_resume_without_a_profile_invents_no_job() -> None:
+    text = FUNCTIONAL.replace(
+        "Profile\nProgramme manager with nine years in insurance and energy software.\n\n", ""
+    )
+    h = from_text(text, source="f.txt", fmt="text")
+    assert h.name == "Dana Okonjo"
+    assert [len(e.bullets) for e in h.entries if e.apart] == [4]
+    # "Working with executives" is a skill's name, not a job
+    assert [e.company for e in h.entries] == ["", "Holloway Mutual Ltd", "Tidewater Energy"]
+    assert all(e.title != "Working with executives" for e in h.entries)
+
+
+def test_contact_bullets_under_the_name_are_not_a_skill_group() -> None:
+    text = (
+        "Dana Okonjo\n• dana@example.org • 07700 900000\n\nExperience\n"
+        "Programme Manager, Holloway Mutual Ltd (2020 – present)\n"
+        "- Moved 85 claims services to a managed cloud, two weeks ahead of plan.\n"
+    )
+    h = from_text(text, source="f.txt", fmt="text")
+    assert h.name == "Dana Okonjo"
+    assert not any(e.apart for e in h.entries)
+
+
 def test_skill_heading_needs_bullets_right_below_it() -> None:
     text = FUNCTIONAL.replace(
         "Migrations\n- Moved", "Migrations\nI like hard migrations best.\n- Moved"

@@ -621,9 +621,12 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
             continue
         if section == "other":
             continue
-        if section == "summary" and _competency_heading(lines, number):
-            # "Delivery" over bullets below the profile of a functional résumé: achievements
-            # grouped by the skill they show, listed apart from the jobs (named later, if at all)
+        if (
+            section == "summary" or (section == "preamble" and preamble and not drafts)
+        ) and _competency_heading(lines, number):
+            # "Delivery" over bullets below the profile (or right below the name) of a
+            # functional résumé: achievements grouped by the skill they show, listed apart from
+            # the jobs (which it names later, if at all)
             section, pending, last_bullet_indent, after_blank = "history", [], None, None
             start([], None).apart = True
             continue
