@@ -284,3 +284,17 @@ def test_a_number_brought_down_to_another_is_a_change() -> None:
     assert classify("Brought the monthly cloud bill down to £40,000 within a quarter.").change
     # a scale with "up to" is no change
     assert not classify("Managed teams of up to 12 engineers in two offices.").change
+
+
+def test_flush_left_wraps_are_bounded_on_hostile_input() -> None:
+    # a line joins the bullet above only when it ends a sentence that line broke off, so a
+    # long run of such lines never grows one bullet: each pair is read once
+    wide = "Moved the ledger, the billing jobs and the reporting service onto the new cluster and"
+    end = "Then retired the old one."
+    body = "\n".join(f"- {wide}\n{end}" for _ in range(5_000))
+    text = f"Experience\nDelivery Lead, Corvid Systems Ltd (2019 – 2024)\n{body}\n"
+    start = time.perf_counter()
+    h = from_text(text, source="w.pdf", fmt="pdf")
+    assert len(h.bullets) == 5_000
+    assert h.bullets[0].text == f"{wide} {end}"
+    assert time.perf_counter() - start < 20
