@@ -96,6 +96,7 @@ def _norm(text: str) -> list[str]:
 
     text = unicodedata.normalize("NFKC", text).replace("’", "'").lower()
     text = re.sub(r"\\([%$&#_{}])", r"\1", text)  # LaTeX escapes: 96\% is 96%
+    text = re.sub(r"\$?\\[A-Za-z]+\$?", " ", text)  # LaTeX math symbols: $\geq$95 is ≥95
     text = re.sub(r"-\s+", "", text)  # words hyphenated across PDF lines
     return re.findall(r"[^\W_]+", text)
 

@@ -95,7 +95,7 @@ CHANGE = re.compile(
     # a decision that changed the course, and nothing of a kind happening since
     r"said no|turned down|pushed back|talked \w+ out of|"
     # a measure that moved ("mis-loads down by half", "pick rate up 20%"), work done early
-    r"(?:down|up) (?:by )?(?:\d|half|a third|a quarter)|"
+    r"(?:down|up) (?:by )?(?:\d|half|a third|a quarter)|down to \d[\d,.]*|"
     r"(?:\d+|two|three|four|five|six) (?:days?|weeks?|months?|sprints?|quarters?) "
     r"(?:early|ahead)|"
     r"(?:no|zero)(?: [\w-]+){1,3} since|"

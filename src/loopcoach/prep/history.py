@@ -395,6 +395,48 @@ def _opens_history(lines: list[str], number: int) -> bool:
     return bool(BULLET.match(ahead) or (RANGE.search(ahead) and _is_shortline(ahead)))
 
 
+MIN_WRAPPED_CHARS = 40  # a line shorter than this was not wrapped for want of room
+WRAP_SHARE = 0.8  # a wrapped line fills this share of the text's width, at least
+_MID_SENTENCE = re.compile(r"[\w,;%)–-]$")
+_SENTENCE_END = re.compile(r"[.!?][\"'”)]?$")
+_LABEL_OPENING = re.compile(r"^[^\W\d][\w &/-]{0,24}:\s")  # "Tools: ...", "Stack: ..."
+
+
+def text_width(lines: list[str]) -> int:
+    """The width the text was set to: the length of its longest lines (the 90th percentile,
+    so that one overlong line does not set it)."""
+    lengths = sorted(len(ln.strip()) for ln in lines if ln.strip())
+    return lengths[(len(lengths) * 9) // 10] if lengths else 0
+
+
+def _ends_sentence_of(above: str, line: str, width: int) -> bool:
+    """A line set flush left that finishes the sentence the line right above it broke off
+    ("... when the vendor" over "SDK slipped, which kept us inside the deadline."): a line as
+    wide as the text that stops without a full stop, then a line that ends one, with no dates,
+    no heading and no label opening it."""
+    above = above.strip()
+    return (
+        len(above) >= max(MIN_WRAPPED_CHARS, WRAP_SHARE * width)
+        and bool(_MID_SENTENCE.search(above))
+        and bool(_SENTENCE_END.search(line))
+        and not (RANGE.search(line) or SINCE.search(line))
+        and not _LABEL_OPENING.match(line)
+        and _section(line) is None
+    )
+
+
+def _competency_heading(lines: list[str], number: int) -> bool:
+    """A short line that names a skill, not a job ("Stakeholder management"), with a bullet as
+    the next line of text: in a functional résumé, the heading of achievements grouped by the
+    skill they show rather than by job."""
+    line = lines[number]
+    if BULLET.match(line):
+        return False
+    return _names_no_job(line.strip().lstrip("# ").rstrip(":")) and bool(
+        BULLET.match(_next_text(lines, number))
+    )
+
+
 def _next_text(lines: list[str], number: int) -> str:
     """The next non-blank line within LOOKAHEAD lines, or ''."""
     for line in lines[number + 1 : number + 1 + LOOKAHEAD]:
@@ -494,8 +536,48 @@ def _is_shortline(line: str) -> bool:
     return 0 < len(s.split()) <= 12 and (not s.endswith(".") or bool(legal_form_end(s)))
 
 
+# a bullet sign inside a line, before the next item's first word: items run together on one
+# line, as text copied from a web page gives them ("... in six months • Stopped the ...")
+_RUN_SIGN = re.compile(r"\s+[•▪◦]\s+(?=[^\W_])")
+MIN_RUN_WORDS = 6  # words of each item run together on one line, at least (not "A • B • C")
+MAX_RUN_ITEMS = 20  # items split out of one line, at most (the rest stay one item)
+MAX_RUN_LINE = 5_000  # characters of a line looked at for items run together
+
+
+def run_together(lines: list[str]) -> list[str]:
+    """A line that holds several list items run together at bullet signs ("• Cut the bill by
+    31% ... • Moved 40 services ...") becomes a line per item: the first keeps the line's own
+    bullet (or none: a job's one-line description before its items), the others are bullets.
+    Every item must be a phrase of MIN_RUN_WORDS words or more with no dates, so a header's
+    parts ("Senior TPM • Acme • 2021 – 2024") and a list of skills stay one line; table rows
+    are left to `expand_tables`."""
+    out: list[str] = []
+    for line in lines:
+        if not any(sign in line for sign in "•▪◦") or _is_row(line):
+            out.append(line)
+            continue
+        m = BULLET.match(line)
+        head = line[: m.end()] if m else line[: len(line) - len(line.lstrip())]
+        pieces = _RUN_SIGN.split(line[len(head) :][:MAX_RUN_LINE])
+        if len(pieces) < 2 or any(
+            len(p.split()) < MIN_RUN_WORDS or RANGE.search(p) or SINCE.search(p) for p in pieces
+        ):
+            out.append(line)
+            continue
+        if len(pieces) > MAX_RUN_ITEMS:
+            pieces = [*pieces[: MAX_RUN_ITEMS - 1], " • ".join(pieces[MAX_RUN_ITEMS - 1 :])]
+        indent = head[: len(head) - len(head.lstrip())]
+        tail = line[len(head) + MAX_RUN_LINE :]
+        pieces[-1] += tail
+        out.append(head + pieces[0])
+        out += [f"{indent}- {p.strip()}" for p in pieces[1:]]
+    return out
+
+
 def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistory:
     lines = expand_tables(normalise_markers([ln.rstrip() for ln in normalise_lines(text)]))
+    lines = run_together(lines)
+    width = text_width(lines)
     section = "preamble"
     preamble: list[str] = []
     summary: list[str] = []
@@ -538,6 +620,15 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
                 start([], None).apart = True
             continue
         if section == "other":
+            continue
+        if (
+            section == "summary" or (section == "preamble" and preamble and not drafts)
+        ) and _competency_heading(lines, number):
+            # "Delivery" over bullets below the profile (or right below the name) of a
+            # functional résumé: achievements grouped by the skill they show, listed apart from
+            # the jobs (which it names later, if at all)
+            section, pending, last_bullet_indent, after_blank = "history", [], None, None
+            start([], None).apart = True
             continue
         if section == "summary":
             if not _opens_history(lines, number):
@@ -601,7 +692,11 @@ def from_text(text: str, *, source: str, fmt: str, pages: int = 0) -> WorkHistor
             last_marker, joined_subs = marker, 0
             continue
         if cur is not None and cur.bullets and last_bullet_indent is not None and not dated:
-            wrapped = indent >= max(2, last_bullet_indent - 1) or line[:1].islower()
+            wrapped = (
+                indent >= max(2, last_bullet_indent - 1)
+                or line[:1].islower()
+                or _ends_sentence_of(lines[number - 1], line, width)
+            )
             if wrapped and not line.startswith("#"):
                 cur.bullets[-1] = f"{cur.bullets[-1]} {line}"
                 continue

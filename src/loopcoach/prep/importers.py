@@ -819,5 +819,22 @@ def latex_text(text: str) -> str:
     text = text.replace("---", "—").replace("--", "–").replace("~", " ")
     text = re.sub(r"\\[A-Za-z]+\*?(?:\[[^\]]*\])?", " ", text)  # other commands
     text = _unprotect(text.replace("{", "").replace("}", ""))
-    lines = [re.sub(r"[ \t]+", " ", ln).strip() for ln in text.splitlines()]
-    return "\n".join(ln for ln in lines if ln and ln not in ("|", "-"))
+    out: list[str] = []
+    in_item = False
+    for raw in text.splitlines():
+        ln = re.sub(r"[ \t]+", " ", raw).strip()
+        if not ln:
+            in_item = False  # a blank line (or an environment's end) closes an item
+        elif ln in ("|", "-"):
+            continue
+        elif ln.startswith("- "):
+            in_item = True
+            out.append(ln)
+        elif in_item and not ln.startswith("#") and " | " not in ln:
+            # LaTeX ignores a line break in the source: a line that goes on with an item's
+            # text is part of it, and keeps an indent so it reads as the item's wrapped line
+            out.append("  " + ln)
+        else:
+            in_item = False
+            out.append(ln)
+    return "\n".join(out)

@@ -489,17 +489,34 @@ def pick_bullets(history: WorkHistory, resume: ResumeScore) -> list[BulletScore]
     return sorted(picked, key=lambda s: (s.bullet.entry, int(s.bullet.id[1:])))
 
 
+def _told_whole(text: str) -> bool:
+    """A line that is a story by itself: it says what was done and what changed."""
+    k = classify(text)
+    return k.kind == "achievement" and k.action and k.change
+
+
 def project_stories(history: WorkHistory, start: int) -> list[Story]:
-    """One story per project entry, its bullets joined."""
+    """One story per project entry, its bullets joined; but a project with two or more lines
+    that each say what was done and what changed (`_told_whole`) gives each its own story, and
+    its other achievement lines (bare results) one more, joined. A project's short highlights
+    ("Chose a queue", "Denials down 22%") stay one story: apart they would be bare results."""
     out: list[Story] = []
     for entry in history.entries:
         if entry.kind != "project" or not entry.bullets:
             continue
-        joined = " ".join(b.text.rstrip(".") + "." for b in entry.bullets)
-        story = draft_story(start + len(out), entry.bullets[0].text, entry, source=joined)
-        if len(entry.bullets) > 1 and story.result.startswith("[add"):
-            story = replace(story, result=" ".join(b.text for b in entry.bullets[1:]))
-        out.append(replace(story, title=entry.title or story.title))
+        whole = [b for b in entry.bullets if _told_whole(b.text)]
+        groups = [[b] for b in whole] if len(whole) >= 2 else []
+        rest = [b for b in entry.bullets if not groups or b not in whole]
+        if groups:
+            rest = [b for b in rest if classify(b.text).kind == "achievement"]
+        if rest:
+            groups.append(rest)
+        for group in sorted(groups, key=lambda g: int(g[0].id[1:])):
+            joined = " ".join(b.text.rstrip(".") + "." for b in group)
+            story = draft_story(start + len(out), group[0].text, entry, source=joined)
+            if len(group) > 1 and story.result.startswith("[add"):
+                story = replace(story, result=" ".join(b.text for b in group[1:]))
+            out.append(replace(story, title=entry.title or story.title))
     return out
 
 
