@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
     from loopcoach.analysis.engine import Analyzer
     from loopcoach.content.library import Library
+    from loopcoach.content.schema import Question
+    from loopcoach.domain.analysis import Analysis
 
 RECENT_SESSIONS = 5  # questions asked in this many recent sessions of a role are not repeated
 Checkpoint = Callable[[str], None]
@@ -326,25 +328,84 @@ class MockService:
         return {"debrief": self.debrief(state).to_dict()}
 
 
-__all__ = ["RECENT_SESSIONS", "AnswerResult", "Checkpoint", "MockService", "analyse_answer"]
+__all__ = [
+    "RECENT_SESSIONS",
+    "AnswerResult",
+    "Checkpoint",
+    "MockService",
+    "analyse_answer",
+    "follow_up_credit",
+    "settle_follow_up",
+]
 
 
 def analyse_answer(analyzer: Analyzer, state: SessionState, req: S.AnalysisRequest) -> Any:
     """The analysis of the answer that waits: the question's answers so far, judged together.
-    A follow-up answer is also judged on its own, against the question and against the
-    follow-up prompt: one about neither, or a non-answer, never raises the question's score."""
+    A follow-up answer is also judged on its own (`settle_follow_up`)."""
     analysis = analyzer.analyze(req.question, req.text, role=req.role, timing=req.timing)
     turn = state.turn(req.key)
     if turn.kind == "follow-up" and turn.answer:
-        previous = _previous_score(state, turn)
-        alone = analyzer.analyze(req.question, turn.answer, role=req.role)
-        answered = analyzer.follow_up_relevance(
-            req.question, turn.prompt, turn.answer, role=req.role
+        analysis = settle_follow_up(
+            analyzer,
+            req.question,
+            req.role,
+            analysis,
+            _previous_score(state, turn),
+            prompt=turn.prompt,
+            answer=turn.answer,
+            trigger=turn.trigger,
+            target=turn.target,
         )
-        point = turn.target if turn.trigger == "missed-point" else None
-        filled = policy.gap_filled(turn.trigger, turn.target, analysis)
-        analysis = policy.hold_score(analysis, previous, alone, answered, point, filled)
     return analysis
+
+
+def settle_follow_up(
+    analyzer: Analyzer,
+    question: Question,
+    role: str,
+    combined: Analysis,
+    previous: int | None,
+    *,
+    prompt: str,
+    answer: str,
+    trigger: str | None,
+    target: str | None,
+) -> Analysis:
+    """The question's analysis after a follow-up answer: `combined` (every answer so far, judged
+    together), unless the follow-up answer adds nothing (`follow_up_credit`); then it never
+    raises the question's score above `previous` (the score before it)."""
+    adds, why = follow_up_credit(
+        analyzer,
+        question,
+        role,
+        combined,
+        prompt=prompt,
+        answer=answer,
+        trigger=trigger,
+        target=target,
+    )
+    return policy.keep_score(combined, previous, adds, why)
+
+
+def follow_up_credit(
+    analyzer: Analyzer,
+    question: Question,
+    role: str,
+    combined: Analysis,
+    *,
+    prompt: str,
+    answer: str,
+    trigger: str | None,
+    target: str | None,
+) -> tuple[bool, str]:
+    """Whether a follow-up answer can raise the question's score, and why not (quoting it):
+    the answer judged on its own against the question and against the follow-up `prompt`
+    (`policy.follow_up_adds`). benchmarks/followup_accuracy.py plays its exchanges through this."""
+    alone = analyzer.analyze(question, answer, role=role)
+    answered = analyzer.follow_up_relevance(question, prompt, answer, role=role)
+    point = target if trigger == "missed-point" else None
+    filled = policy.gap_filled(trigger, target, combined)
+    return policy.follow_up_adds(alone, answered, point, filled)
 
 
 def _previous_score(state: SessionState, turn: Turn) -> int | None:

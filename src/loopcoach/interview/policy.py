@@ -260,6 +260,12 @@ def hold_score(
     follow-up that adds nothing (a non-answer, or about neither the follow-up nor the question)
     never raises the score."""
     adds, why = follow_up_adds(alone, answered, point, filled)
+    return keep_score(combined, previous, adds, why)
+
+
+def keep_score(combined: Analysis, previous: int | None, adds: bool, why: str) -> Analysis:
+    """`combined`, or, when the follow-up answer adds nothing (`adds` false, `why` saying why),
+    the same analysis with its score kept at `previous` if it would have risen above it."""
     if adds or previous is None or combined.score <= previous:
         return combined
     note = f"kept at {previous}: {why}"
