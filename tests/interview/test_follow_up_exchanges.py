@@ -99,8 +99,8 @@ def test_the_readme_program_story(library: Library, analyzer: Analyzer) -> None:
     sure, the candidate names one in 40 words. The relevance model reads it as on topic for the
     follow-up, but it sits 0.108 nearer "Describe a time when you had to say no to a stakeholder
     request" than the follow-up (a known weakness: short stories sit near some "Tell me about a
-    time" question), so it is held at 51, and the note says why, quoting it. Given to "Where do you see your
-    TPM career going?" the same story is not about it at all."""
+    time" question), so it is held at 51, and the note says why, quoting it. Given to "Where do
+    you see your TPM career going?" the same story is not about it at all."""
     role, question = library.question("tpm-why-tpm")
     fu = next(f for f in question.follow_ups if f.point == "defining-moment")
     answered = analyzer.follow_up_relevance(question, fu.prompt, README_FOLLOW_UP, role=role.id)
