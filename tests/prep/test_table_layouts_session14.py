@@ -313,7 +313,7 @@ def test_the_new_readers_are_bounded_on_hostile_input() -> None:
     from loopcoach.prep.columns import column_tables
     from loopcoach.prep.history import MAX_ALSO_ITEMS, also_items, expand_tables
 
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the bound is about the work done, not the load
     items = also_items("; also ".join(["moved 40 services onto the new platform"] * 50_000))
     assert len(items) == MAX_ALSO_ITEMS
     row = "| Kestrel Logistics<br>Senior TPM<br>2019 – 2023 | " + " • ".join(ROW_ITEMS * 500)
@@ -329,4 +329,4 @@ def test_the_new_readers_are_bounded_on_hostile_input() -> None:
     # a last row without its dates: the lines stay as they are, each looked at once
     assert column_tables(bare[:-1] * 500) == bare[:-1] * 500
     column_tables(STAR_PDF.splitlines()[3:9] * 1_000)
-    assert time.perf_counter() - start < 20
+    assert time.process_time() - start < 20
