@@ -538,7 +538,10 @@ def _is_shortline(line: str) -> bool:
 
 # a bullet sign inside a line, before the next item's first word: items run together on one
 # line, as text copied from a web page gives them ("... in six months • Stopped the ...")
-_RUN_SIGN = re.compile(r"\s+[•▪◦]\s+(?=[^\W_])")
+# a bullet sign between two items run together on one line ("Moved 40 services... • Cut the
+# cloud bill..."); in running text, only before the next item's first word
+_BULLET_SIGN = re.compile(r"\s+[•▪◦]\s+")
+_RUN_SIGN = re.compile(_BULLET_SIGN.pattern + r"(?=[^\W_])")
 MIN_RUN_WORDS = 6  # words of each item run together on one line, at least (not "A • B • C")
 MAX_RUN_ITEMS = 20  # items split out of one line, at most (the rest stay one item)
 MAX_RUN_LINE = 5_000  # characters of a line looked at for items run together
@@ -564,8 +567,7 @@ def run_together(lines: list[str]) -> list[str]:
         ):
             out.append(line)
             continue
-        if len(pieces) > MAX_RUN_ITEMS:
-            pieces = [*pieces[: MAX_RUN_ITEMS - 1], " • ".join(pieces[MAX_RUN_ITEMS - 1 :])]
+        pieces = capped(pieces, MAX_RUN_ITEMS, " • ")
         indent = head[: len(head) - len(head.lstrip())]
         tail = line[len(head) + MAX_RUN_LINE :]
         pieces[-1] += tail
@@ -1157,9 +1159,6 @@ def _cell_header(parts: list[str], listed: set[str]) -> list[str]:
     return out
 
 
-# a bullet sign between two items run together on one line ("Moved 40 services... • Cut the
-# cloud bill...")
-_BULLET_SIGN = re.compile(r"\s+[•▪◦]\s+")
 # a line break in a cell, or a bullet sign
 _CELL_BREAK = re.compile(rf"\s*<br\s*/?>\s*|\n|{_BULLET_SIGN.pattern}", re.IGNORECASE)
 MAX_CELL_LINES = 40  # lines one table cell is split into ("a <br> b"); the rest stay one line
@@ -1168,10 +1167,14 @@ MAX_CELL_LINES = 40  # lines one table cell is split into ("a <br> b"); the rest
 def cell_lines(cell: str) -> list[str]:
     """The lines of a table cell ('Cut the time... <br> Moved 40 services...'), at most
     MAX_CELL_LINES: the rest of a longer cell is its last line, joined with semicolons."""
-    pieces = [x for x in _CELL_BREAK.split(cell) if x.strip()]
-    if len(pieces) > MAX_CELL_LINES:
-        pieces = [*pieces[: MAX_CELL_LINES - 1], "; ".join(pieces[MAX_CELL_LINES - 1 :])]
-    return pieces
+    return capped([x for x in _CELL_BREAK.split(cell) if x.strip()], MAX_CELL_LINES, "; ")
+
+
+def capped(pieces: list[str], most: int, joiner: str) -> list[str]:
+    """At most `most` pieces: the rest of a longer list is its last piece, joined by `joiner`."""
+    if len(pieces) <= most:
+        return pieces
+    return [*pieces[: most - 1], joiner.join(pieces[most - 1 :])]
 
 
 _BARE_RULE = re.compile(r"^\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+$")
