@@ -67,6 +67,13 @@ def test_drivers_name_what_lifts_the_match() -> None:
     words = {**usual, "cues": 0.9, "prompt": 0.8, "about": 0.31}
     assert model.drivers(words, usual) == ["words", "subject"]
     assert model.drivers(usual, usual) and len(model.drivers(usual, usual)) == 1
+    # a question testing what the story shows (its themes), more than most questions do
+    shows = {**usual, "themes": 1.0}
+    assert model.drivers(shows, usual)[0] == "themes"
+    from loopcoach.prep.matching import _why
+
+    line = _why(("x",), {"x": "Influence"}, "Point", (), ["themes"])
+    assert "ranks here for the competencies it shows" in line and "shows Influence" in line
 
 
 def _drafts(library: Library, matcher: Matcher) -> list[Story]:
