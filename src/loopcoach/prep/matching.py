@@ -1,7 +1,8 @@
 """Stories matched to questions, themes tagged, coverage and prep priorities. Pure given vectors.
 
-A story's match to a question adds five signals (weights in WEIGHTS, fitted on our labelled set
-tests/fixtures/prep/labelled_matches.yaml; see docs/prep.md):
+A story's match to a question weighs these signals (FEATURES; the weights are learned,
+prep/models/matching.json, by training/fit_matching.py on the labelled development résumés and
+our labelled stories; see docs/prep.md):
 
     points    by meaning: for each talking point of the question, its closest story sentence,
               averaged with the points' weights (what a strong answer covers)
@@ -9,10 +10,17 @@ tests/fixtures/prep/labelled_matches.yaml; see docs/prep.md):
     pointers  by meaning: the whole story against the question's prep pointers
     cues      by words: share of talking points whose cue phrases the story uses
     prompt    by words: the question's rarer words (within the role) that the story uses
-plus a small bonus for behavioural questions and for each competency the story's themes share
-with the question. `Matcher` holds the embedder and memoises vectors of pack text, so a second
-build in the same process only embeds the stories. Scores are 0-100; a match of GOOD or more is
-a story you can tell for that question.
+    about     by meaning: the whole story against the question itself
+    situation the situations (prep.situations) the question names that the story is about
+    gist      by meaning: the story's situation, task and action against the question
+    sentence  by meaning: the story's one sentence closest to the question
+    themes    the competencies the question tests that the story shows (its themes), at most two
+each as it is and less the story's average over the role's questions (`MatchModel`), plus a
+small bonus for behavioural questions. The hand-set weights (the lexical fallback, and what a
+story's themes are read from) add a bonus per shared competency instead of weighing "themes".
+`Matcher` holds the embedder and memoises vectors of pack text, so a second build in the same
+process only embeds the stories. Scores are 0-100; a match of GOOD or more is a story you can
+tell for that question.
 """
 
 from __future__ import annotations
@@ -61,6 +69,8 @@ FEATURES = (
     "about",
     "situation",
     "gist",
+    "sentence",
+    "themes",
 )
 BEHAVIOURAL_BONUS = 0.03
 # a situational question is about a situation: a story about the same one (prep.situations)
@@ -69,7 +79,7 @@ SITUATION_WEIGHT = 0.3
 FREE_SITUATION_WEIGHT = 0.15
 # the hand-set weights of the lexical fallback (and the fit's starting point)
 HAND_WEIGHTS = {**WEIGHTS, "situation": SITUATION_WEIGHT}
-THEME_BONUS = 0.02  # per shared competency, at most two
+THEME_BONUS = 0.02  # per shared competency, at most two (hand-set; the fit weighs "themes")
 MAX_THEMES = 3
 THEME_FROM = 5  # themes come from the competencies of a story's best-matching questions
 # raw signal sum -> 0-100: FLOOR maps to 0 and CEIL to 100 (the lexical fallback is compressed)
@@ -103,10 +113,11 @@ def _unit(v: F32) -> F32:
 
 # signals that say one thing to a reader, for the why line
 DRIVERS = {
-    "subject": ("about", "gist"),
+    "subject": ("about", "gist", "sentence"),
     "points": ("points", "outline", "pointers"),
     "words": ("cues", "prompt"),
     "situation": ("situation",),
+    "themes": ("themes",),
 }
 
 
@@ -316,7 +327,9 @@ def _cos(a: F32 | None, b: F32 | None) -> float:
     return float(a @ b) if a is not None and b is not None else 0.0
 
 
-def signals(sf: StoryFeatures, qf: QuestionFeatures) -> dict[str, float]:
+def signals(sf: StoryFeatures, qf: QuestionFeatures, shared: int = 0) -> dict[str, float]:
+    """A story's signals for a question; `shared`: how many of the competencies the question
+    tests are among the story's themes."""
     to_points = sf.sentences @ qf.points.T  # (sentences, points)
     best = to_points.max(axis=0)
     covered = [any(phrase_in(c, sf.stems) for c in cues) for cues in qf.cues]
@@ -336,6 +349,12 @@ def signals(sf: StoryFeatures, qf: QuestionFeatures) -> dict[str, float]:
         "gist": _cos(sf.gist, qf.prompt_vec),
         "best_point": float(np.argmax(best)),
         "situation": shared_situation(qf.situations, sf.situations),
+        # the story's one sentence closest to what the question asks
+        "sentence": float((sf.sentences @ qf.prompt_vec).max())
+        if qf.prompt_vec is not None and len(sf.sentences)
+        else 0.0,
+        # the competencies the question tests that the story shows (its themes), at most two
+        "themes": min(2, max(0, shared)) / 2,
     }
 
 
@@ -404,7 +423,11 @@ def match_stories(
     names = {c.id: c.name for c in role.competencies}
     model = model or matcher.model
     qfs = [matcher.question_features(q, idf) for q in questions]
-    sigs = [[signals(sf, qf) for sf in sfs] for qf in qfs]  # [question][story]
+    shared_n = [[len(shared_themes(q, s)) for s in stories] for q in questions]
+    sigs = [  # [question][story]
+        [signals(sf, qf, shared_n[qi][si]) for si, sf in enumerate(sfs)]
+        for qi, qf in enumerate(qfs)
+    ]
     # each story's signals averaged over the role's questions: what suits it everywhere
     means = [
         {k: sum(sigs[qi][si][k] for qi in range(nq)) / nq for k in FEATURES} for si in range(ns)
@@ -415,11 +438,11 @@ def match_stories(
         matches = []
         for si, (s, sf) in enumerate(zip(stories, sfs, strict=True)):
             sig = sigs[qi][si]
-            shared = tuple(t for t in q.competencies if t in s.themes)
+            shared = shared_themes(q, s)
             value = model.value(sig, means[si])
-            bonus = BEHAVIOURAL_BONUS * (q.kind == "behavioural") + THEME_BONUS * min(
-                2, len(shared)
-            )
+            bonus = BEHAVIOURAL_BONUS * (q.kind == "behavioural")
+            if "themes" not in model.weights:  # the hand-set weights: a bonus per competency
+                bonus += THEME_BONUS * min(2, len(shared))
             value += model.unit * bonus
             same = sorted(qf.situations & sf.situations)
             score = matcher.to_percent(value, model)
@@ -434,6 +457,11 @@ def match_stories(
         best = int(scores[qi].max()) if ns else 0
         per_question.append(QuestionMatches(q, tuple(matches[:MAX_MATCHES]), best))
     return MatchTable(role, stories, scores, raw, closest, per_question)
+
+
+def shared_themes(question: Question, story: Story) -> tuple[str, ...]:
+    """The competencies the question tests that the story shows (its themes)."""
+    return tuple(t for t in question.competencies if t in story.themes)
 
 
 def tag_themes(
@@ -487,6 +515,7 @@ def tag_themes(
 
 
 _DRIVER_NAMES = {
+    "themes": "the competencies it shows",
     "subject": "what it is about",
     "points": "the talking points it covers",
     "words": "the question's own words",
