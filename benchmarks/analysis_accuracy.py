@@ -181,7 +181,7 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument(
         "--set",
-        choices=("challenge", "dev", "dev2", "dev3", "dev4", "dev5"),
+        choices=("challenge", "dev", "dev2", "dev3", "dev4", "dev5", "dev6"),
         default="challenge",
         help="challenge (the figures to report), dev (benchmarks/dev/: for choosing options) or "
         "dev2 (benchmarks/dev2/: three more development authors) or dev3 (benchmarks/dev3/: strong "
@@ -203,6 +203,7 @@ def main() -> int:
         "dev3": CH.DEV3_DIR,
         "dev4": CH.DEV4_DIR,
         "dev5": CH.DEV5_DIR,
+        "dev6": CH.DEV6_DIR,
     }.get(args.set, CH.DIR)
     questions = CH.load(directory)
     if args.author:

@@ -35,6 +35,10 @@ DEV4_DIR = Path(__file__).resolve().parent / "dev4"
 # look-alikes and imperative rewrites, by three more writers in three new voices; a check that no
 # option of session 15 was chosen on (dev5/README.md).
 DEV5_DIR = Path(__file__).resolve().parent / "dev5"
+# A sixth (session 16): the same brief as dev5, three more writers in three new voices; written
+# for the next flaw candidate's pre-gate, main's first run recorded before any choice
+# (dev6/README.md).
+DEV6_DIR = Path(__file__).resolve().parent / "dev6"
 # What each flawed variant should raise, as the stance model names flaws.
 FLAW_OF = {
     "blame": "blame",
