@@ -423,9 +423,9 @@ def match_stories(
     names = {c.id: c.name for c in role.competencies}
     model = model or matcher.model
     qfs = [matcher.question_features(q, idf) for q in questions]
-    shared_n = [[len(shared_themes(q, s)) for s in stories] for q in questions]
+    shared_t = [[shared_themes(q, s) for s in stories] for q in questions]  # [question][story]
     sigs = [  # [question][story]
-        [signals(sf, qf, shared_n[qi][si]) for si, sf in enumerate(sfs)]
+        [signals(sf, qf, len(shared_t[qi][si])) for si, sf in enumerate(sfs)]
         for qi, qf in enumerate(qfs)
     ]
     # each story's signals averaged over the role's questions: what suits it everywhere
@@ -438,7 +438,7 @@ def match_stories(
         matches = []
         for si, (s, sf) in enumerate(zip(stories, sfs, strict=True)):
             sig = sigs[qi][si]
-            shared = shared_themes(q, s)
+            shared = shared_t[qi][si]
             value = model.value(sig, means[si])
             bonus = BEHAVIOURAL_BONUS * (q.kind == "behavioural")
             if "themes" not in model.weights:  # the hand-set weights: a bonus per competency
